@@ -1,0 +1,63 @@
+# Developer and CI entry points. Everything runs inside ./.venv.
+PYTHON ?= python3
+VENV   = .venv
+PY     = .venv/bin/python
+
+# Stamp files: installs rerun only when the requirements files change.
+RUNTIME_STAMP = $(VENV)/.runtime-installed
+DEV_STAMP     = $(VENV)/.dev-installed
+
+CHROMIUM = /usr/bin/chromium
+
+.PHONY: run test lint bench clean chromium
+
+# run: check rules.yaml, then start the dev server on http://127.0.0.1:5000
+run: $(RUNTIME_STAMP)
+	@if [ -z "$${SECRET_KEY:-}" ] && [ ! -f instance/secret_key ]; then \
+		echo "Creating instance/secret_key"; \
+		mkdir -p instance; \
+		(umask 077; $(PY) -c 'import secrets;print(secrets.token_hex(32))' > instance/secret_key); \
+		chmod 600 instance/secret_key; \
+	fi
+	$(PY) -m flask --app wsgi rules check
+	$(PY) -m flask --app wsgi run --host 127.0.0.1 --port 5000
+
+# test: lint, then the whole pytest suite (installs Debian chromium for browser tests)
+test: $(DEV_STAMP) chromium
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+# lint: ruff check only
+lint: $(DEV_STAMP)
+	$(PY) -m ruff check .
+
+# bench: run the benchmarks in bench/
+bench: $(DEV_STAMP)
+	$(PY) -m bench
+
+# clean: remove the venv and tool caches (keeps instance/ and its secret key)
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-artifacts
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# chromium: install Debian's chromium if missing (playwright's own download does not work here)
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
+
+# The virtualenv itself.
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Runtime dependencies.
+$(RUNTIME_STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install -r requirements.txt
+	touch $@
+
+# Runtime + development dependencies (also satisfies the runtime stamp).
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install -r requirements-dev.txt
+	touch $@ $(RUNTIME_STAMP)

@@ -1,0 +1,336 @@
+"""Answers -> Summary: headline outcome, findings, notes, and a trace of every rule.
+
+Speed comes from work done once at load: each answer is turned into the truth of every leaf on
+its question by a table lookup, all leaf truths form one integer, and the decision for that
+integer (which rules fire, which outcome wins) is computed once and then reused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import model
+from .conditions import (
+    UNKNOWN,
+    answer_bits,
+    because,
+    compile_bits,
+    did_you_mean,
+    eval3,
+    questions_of,
+)
+from .errors import AnswerProblem, AnswersError, QuestionnaireError
+from .loader import RuleSet
+
+_MISSING = object()
+_MEMO_LIMIT = 1 << 16  # distinct decisions kept; the shipped rules have far fewer
+
+
+@dataclass(frozen=True, slots=True)
+class FoundFinding:
+    """A line of the summary, from one rule that fired."""
+
+    rule: str
+    criterion: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class TraceEntry:
+    """Whether one rule matched, and why, in plain English."""
+
+    rule: str
+    matched: bool
+    because: str
+    outcome: str | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Everything the patient page, clinician page, API and CLI show about one set of answers."""
+
+    outcome: model.Outcome
+    findings: tuple[FoundFinding, ...]
+    notes: tuple[model.Note, ...]
+    trace: tuple[TraceEntry, ...] | None
+    answers: dict[str, Any]  # the answers used, multi-selects as lists
+    dropped: tuple[str, ...] = ()  # answers removed because their question no longer applies
+    stopped_after: str | None = None  # step id where a stopping outcome became certain
+    rules_version: str = ""
+    fired: tuple[str, ...] = field(default=())  # ids of the rules that matched
+
+    def to_dict(self, sources: Mapping[str, model.Source] | None = None) -> dict[str, Any]:
+        """The JSON shape of the API (design.md section 5), with a few extra fields."""
+        result: dict[str, Any] = {
+            "outcome": {"id": self.outcome.id, "title": self.outcome.title,
+                        "message": self.outcome.message, "urgency": self.outcome.urgency,
+                        "actions": list(self.outcome.actions)},
+            "findings": [{"rule": f.rule, "criterion": f.criterion, "text": f.text,
+                          "source": f.source} for f in self.findings],
+            "notes": [{"id": n.id, "title": n.title, "text": n.text, "items": list(n.items),
+                       "source": n.source} for n in self.notes],
+            "trace": [{"rule": t.rule, "matched": t.matched, "because": t.because}
+                      for t in self.trace or ()],
+            "rules_version": self.rules_version,
+            "stopped_after": self.stopped_after,
+            "dropped": list(self.dropped),
+        }
+        if sources is not None:
+            cited = {f.source for f in self.findings} | {n.source for n in self.notes}
+            result["sources"] = {k: {"title": s.title, "url": s.url}
+                                 for k, s in sources.items() if k in cited}
+        return result
+
+
+class _Question:
+    """One question compiled for reading answers: validation and leaf truth by lookup."""
+
+    __slots__ = ("id", "type", "info", "errors", "step", "show_if", "leaves", "table",
+                 "choice_bits", "none_bit", "last_in_step")
+
+    def __init__(self, rs: RuleSet, question: model.Question, step: int, last: bool):
+        self.id, self.type, self.step, self.last_in_step = question.id, question.type, step, last
+        self.info = rs.catalogue[question.id]
+        self.errors = question.errors
+        cond = rs.show_if.get(question.id)
+        self.show_if = compile_bits(cond) if cond is not None else None
+        self.leaves = rs.leaves_of(question.id)
+        self.choice_bits = {c: 1 << i for i, c in enumerate(self.info.choices)}
+        self.none_bit = self.choice_bits.get("none", 0)
+        # Answer key -> leaf bits; single choices and integers up front, multi-selects on demand.
+        self.table: dict[Any, int] = {}
+        if self.type == "single":
+            self.table = {c: answer_bits(self.leaves, self.info, c) for c in self.info.choices}
+        elif self.type == "integer" and self.info.max - self.info.min <= 1000:
+            self.table = {v: answer_bits(self.leaves, self.info, v)
+                          for v in range(self.info.min, self.info.max + 1)}
+
+    def read(self, raw: Any) -> tuple[Any, AnswerProblem | None]:
+        """(answer key, None) or (None, problem)."""
+        info = self.info
+        if self.type == "single":
+            if isinstance(raw, str) and raw in self.table:
+                return raw, None
+            if not isinstance(raw, str):
+                return None, AnswerProblem(self.id, "wrong_type",
+                                           f"expected one choice as text, got {_kind(raw)}")
+            return None, AnswerProblem(self.id, "unknown_choice", f"'{raw}' is not a choice"
+                                       + did_you_mean(raw, info.choices)
+                                       + f" (expected one of: {', '.join(info.choices)})")
+        if self.type == "integer":
+            if isinstance(raw, bool) or not isinstance(raw, int):
+                return None, AnswerProblem(self.id, "wrong_type",
+                                           f"expected a whole number, got {_kind(raw)}")
+            if not info.min <= raw <= info.max:
+                return None, AnswerProblem(self.id, "out_of_range", self.errors.range
+                                           or f"expected {info.min} to {info.max}")
+            return raw, None
+        if not isinstance(raw, list | tuple):
+            return None, AnswerProblem(self.id, "wrong_type",
+                                       f"expected a list of choices, got {_kind(raw)}")
+        mask = 0
+        for value in raw:
+            bit = self.choice_bits.get(value) if isinstance(value, str) else None
+            if bit is None:
+                return None, AnswerProblem(self.id, "unknown_choice", f"'{value}' is not a choice"
+                                           + did_you_mean(value, info.choices)
+                                           + f" (expected any of: {', '.join(info.choices)})")
+            mask |= bit
+        if mask & self.none_bit and mask != self.none_bit:
+            return None, AnswerProblem(self.id, "exclusive", self.errors.exclusive
+                                       or "'none' cannot be chosen with other choices")
+        return mask, None
+
+    def bits(self, key: Any) -> int:
+        found = self.table.get(key)
+        if found is None:
+            found = answer_bits(self.leaves, self.info, key)
+            if len(self.table) < _MEMO_LIMIT:
+                self.table[key] = found
+        return found
+
+    def readable(self, key: Any) -> Any:
+        return list(self.info.decode(key)) if self.type == "multi" else key
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "text", bool: "true or false",
+             float: "a decimal number", int: "a whole number", type(None): "nothing"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _empty(raw: Any) -> bool:
+    return raw is None or raw == "" or (isinstance(raw, list | tuple) and not raw)
+
+
+class Engine:
+    """Evaluates answers against one checked rule set. Immutable after construction."""
+
+    def __init__(self, ruleset: RuleSet):
+        self.ruleset = ruleset
+        file = ruleset.file
+        self.version = file.meta.version
+        self.sources = file.meta.sources
+        self._outcomes = file.outcomes
+        rank = ruleset.outcome_rank()
+        steps = file.steps
+        self._questions = tuple(
+            _Question(ruleset, q, s, k == len(step.questions) - 1)
+            for s, step in enumerate(steps) for k, q in enumerate(step.questions)
+        )
+        self._ids = {q.id for q in self._questions}
+        self._when = ruleset.when
+        self._compiled = tuple(compile_bits(c) for c in ruleset.when)
+        self._rule_ids = tuple(r.id for r in file.rules)
+        self._rule_outcomes = tuple(rank.get(r.outcome) if r.outcome else None
+                                    for r in file.rules)
+        self._rule_questions = tuple(questions_of(c) for c in ruleset.when)
+        self._findings = tuple(
+            FoundFinding(r.id, r.finding.criterion, r.finding.text, r.source) if r.finding else None
+            for r in file.rules)
+        self._notes = file.notes
+        stop_outcomes = {o.id for o in file.outcomes if o.stop}
+        self._stop_rules = tuple(i for i, r in enumerate(file.rules) if r.outcome in stop_outcomes)
+        # Leaves known once a step is answered: decides whether a stop is already certain.
+        self._known_after: list[int] = []
+        known = 0
+        for s in range(len(steps)):
+            for q in self._questions:
+                if q.step == s:
+                    for leaf in q.leaves:
+                        known |= leaf.bit
+            self._known_after.append(known)
+        self._stop_memo: list[dict[int, bool]] = [{} for _ in steps]
+        self._decisions: dict[tuple[int | None, int], tuple[int, tuple[int, ...]]] = {}
+        self._because: list[dict[tuple, tuple[bool | None, str]]] = [{} for _ in file.rules]
+        self._step_ids = tuple(s.id for s in steps)
+
+    # --- reading answers ---------------------------------------------------------------------
+
+    def check(self, answers: Any) -> list[AnswerProblem]:
+        """Every problem with a set of answers (empty if they can be evaluated)."""
+        try:
+            self._read(answers)
+        except AnswersError as exc:
+            return list(exc.problems)
+        return []
+
+    def _read(self, answers: Any):
+        if not isinstance(answers, Mapping):
+            raise AnswersError([AnswerProblem(None, "wrong_type", "answers must be an object "
+                                              "that maps question ids to answers")])
+        bits, seen, stop = 0, 0, None
+        keys: dict[str, Any] = {}
+        problems: list[AnswerProblem] = []
+        missing: list[AnswerProblem] = []
+        dropped: list[str] = []
+        for q in self._questions:
+            raw = answers.get(q.id, _MISSING)
+            if raw is not _MISSING:
+                seen += 1
+            if stop is not None:  # the walk has ended; later answers are checked, not used
+                if raw is not _MISSING and not _empty(raw):
+                    problem = q.read(raw)[1]
+                    if problem:
+                        problems.append(problem)
+                continue
+            if q.show_if is not None and not q.show_if(bits):
+                keys[q.id] = None
+                if raw is not _MISSING:
+                    dropped.append(q.id)
+                continue
+            if raw is _MISSING or _empty(raw):
+                missing.append(AnswerProblem(q.id, "missing", q.errors.required))
+            else:
+                key, problem = q.read(raw)
+                if problem:
+                    problems.append(problem)
+                else:
+                    keys[q.id] = key
+                    bits |= q.bits(key)
+            if q.last_in_step and self._stop_rules and not missing and not problems:
+                if self._stops(q.step, bits):
+                    stop = q.step
+        if seen != len(answers):
+            for name in answers:
+                if name not in self._ids:
+                    problems.append(AnswerProblem(
+                        str(name), "unknown_question",
+                        f"there is no question '{name}'" + did_you_mean(name, list(self._ids))))
+        if stop is None:
+            problems += missing
+        if problems:
+            order = {q.id: i for i, q in enumerate(self._questions)}
+            problems.sort(key=lambda p: order.get(p.question or "", len(order)))
+            raise AnswersError(problems)
+        return bits, keys, stop, tuple(dropped)
+
+    def _stops(self, step: int, bits: int) -> bool:
+        known = self._known_after[step]
+        memo = self._stop_memo[step]
+        seen = bits & known
+        result = memo.get(seen)
+        if result is None:
+            result = any(eval3(self._when[i], seen, known) is True for i in self._stop_rules)
+            if len(memo) < _MEMO_LIMIT:
+                memo[seen] = result
+        return result
+
+    # --- deciding ----------------------------------------------------------------------------
+
+    def _decide(self, bits: int, stop: int | None) -> tuple[int, tuple[int, ...]]:
+        memo_key = (stop, bits)
+        decision = self._decisions.get(memo_key)
+        if decision is not None:
+            return decision
+        if stop is None:
+            fired = tuple(i for i, f in enumerate(self._compiled) if f(bits))
+        else:
+            known = self._known_after[stop]
+            fired = tuple(i for i, c in enumerate(self._when) if eval3(c, bits, known) is True)
+        ranks = [self._rule_outcomes[i] for i in fired if self._rule_outcomes[i] is not None]
+        if not ranks:
+            raise QuestionnaireError("the rules give no headline for these answers; run "
+                                     "'flask rules verify' to find the gap")
+        decision = (min(ranks), fired)
+        if len(self._decisions) < _MEMO_LIMIT:
+            self._decisions[memo_key] = decision
+        return decision
+
+    def evaluate(self, answers: Mapping[str, Any], *, trace: bool = True) -> Summary:
+        """Evaluate one set of answers; raise AnswersError listing every problem."""
+        bits, keys, stop, dropped = self._read(answers)
+        outcome, fired = self._decide(bits, stop)
+        findings = tuple(f for f in (self._findings[i] for i in fired) if f is not None)
+        return Summary(
+            outcome=self._outcomes[outcome],
+            findings=findings,
+            notes=self._notes,
+            trace=self._trace(keys, fired) if trace else None,
+            answers={q.id: q.readable(keys[q.id]) for q in self._questions
+                     if keys.get(q.id) is not None},
+            dropped=dropped,
+            stopped_after=self._step_ids[stop] if stop is not None else None,
+            rules_version=self.version,
+            fired=tuple(self._rule_ids[i] for i in fired),
+        )
+
+    def _trace(self, keys: dict[str, Any], fired: tuple[int, ...]) -> tuple[TraceEntry, ...]:
+        fired_set = set(fired)
+        catalogue = self.ruleset.catalogue
+        entries = []
+        for i, rule_id in enumerate(self._rule_ids):
+            memo = self._because[i]
+            memo_key = tuple(keys.get(q, UNKNOWN) for q in self._rule_questions[i])
+            found = memo.get(memo_key)
+            if found is None:
+                found = because(self._when[i], keys, catalogue)
+                if len(memo) < _MEMO_LIMIT:
+                    memo[memo_key] = found
+            outcome = self._rule_outcomes[i]
+            entries.append(TraceEntry(rule_id, i in fired_set, found[1],
+                                      self._outcomes[outcome].id if outcome is not None else None))
+        return tuple(entries)

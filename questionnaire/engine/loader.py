@@ -1,0 +1,393 @@
+"""Rule file -> checked RuleSet. Every problem is found at once, each with file:line:col."""
+
+from __future__ import annotations
+
+import os
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path as FilePath
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import model
+from .conditions import Condition, ConditionProblem, Leaf, Parser, QuestionInfo, did_you_mean
+from .errors import RuleProblem, RulesError
+from .yamlsource import Marks, Path, YamlProblem, read_yaml
+
+# A questionnaire is small; these bounds keep the exact verifier exact and quick.
+MAX_MULTI_CHOICES = 16
+MAX_INTEGER_SPAN = 100_000
+REQUIRED_NOTES = ("consult", "regulatory")
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A rule file that passed every check, with its conditions parsed."""
+
+    file: model.RuleFile
+    path: str
+    catalogue: dict[str, QuestionInfo]  # question id -> what conditions need to know
+    step_of: dict[str, int]  # question id -> index of its step
+    show_if: dict[str, Condition]  # question id -> parsed show_if
+    when: tuple[Condition, ...]  # parsed condition of each rule, in file order
+    leaves: tuple[Leaf, ...]  # every distinct leaf; leaf.bit is 1 << its index
+
+    @property
+    def questions(self) -> list[model.Question]:
+        return [q for step in self.file.steps for q in step.questions]
+
+    def leaves_of(self, question: str) -> tuple[Leaf, ...]:
+        """Every leaf that tests one question."""
+        return tuple(leaf for leaf in self.leaves if leaf.question == question)
+
+    def outcome_rank(self) -> dict[str, int]:
+        """Outcome id -> priority (0 is the highest)."""
+        return {o.id: i for i, o in enumerate(self.file.outcomes)}
+
+
+def load_rules(path: str | os.PathLike[str], *, verify: bool = True) -> RuleSet:
+    """Read, check and (by default) verify a rule file; raise RulesError with every problem."""
+    name = os.fspath(path)
+    try:
+        data = FilePath(name).read_bytes()
+    except OSError as exc:
+        raise RulesError([RuleProblem(name, 1, 1, f"cannot read the rule file: {exc.strerror}",
+                                      "a readable YAML file")]) from None
+    return loads_rules(data, name, verify=verify)
+
+
+def loads_rules(data: bytes | str, name: str = "rules.yaml", *, verify: bool = True) -> RuleSet:
+    """Check rule-file text; `name` is the file name shown in messages."""
+    try:
+        raw, marks = read_yaml(data)
+    except YamlProblem as exc:
+        raise RulesError([RuleProblem(name, exc.line, exc.column, exc.message)]) from None
+    checker = _Checker(name, marks)
+    ruleset = checker.check(raw)
+    problems = checker.problems + checker.soft
+    if ruleset is not None and verify:
+        from .verify import verify as run_verifier
+
+        report = run_verifier(ruleset)
+        if report.gaps:
+            problems.append(RuleProblem(name, *marks.at(("rules",)), report.gap_message(),
+                                        "rules that give a headline for every set of answers"))
+    if problems:
+        # `ruleset` is kept when only the meaning is wrong, so `rules verify` can still explain.
+        raise RulesError(sorted(problems, key=lambda p: (p.line, p.column)), ruleset)
+    assert ruleset is not None
+    return ruleset
+
+
+# --- Shape errors from pydantic, in words a clinician can act on ----------------------------
+
+
+def _field_type(annotation: Any) -> Any:
+    """Unwrap Optional/Annotated/tuple/dict to the model inside, if any."""
+    for arg in typing.get_args(annotation) or ():
+        found = _field_type(arg)
+        if isinstance(found, type) and issubclass(found, BaseModel):
+            return found
+    return annotation
+
+
+def _model_at(root: type[BaseModel], loc: Iterable[Any]) -> type[BaseModel] | None:
+    current: Any = root
+    for part in loc:
+        if isinstance(part, str) and isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(part)
+            if field is None:
+                return None
+            current = _field_type(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+_TYPE_WORDS = {
+    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+    "int_from_float": "a whole number", "bool_type": "true or false",
+    "bool_parsing": "true or false", "list_type": "a list", "tuple_type": "a list",
+    "dict_type": "a mapping of names to values", "model_type": "a mapping of names to values",
+    "model_attributes_type": "a mapping of names to values",
+    "date_type": "a date like 2026-11-23", "date_parsing": "a date like 2026-11-23",
+    "date_from_datetime_parsing": "a date like 2026-11-23",
+    "date_from_datetime_inexact": "a date like 2026-11-23",
+}
+
+
+def _shape_problem(err: dict[str, Any], root: type[BaseModel]) -> tuple[str, str | None, bool]:
+    """(problem, expected, points at the key) for one pydantic error."""
+    loc, kind, ctx = err["loc"], err["type"], err.get("ctx") or {}
+    name = str(loc[-1]) if loc else "file"
+    if name == "[key]":  # pydantic's marker for a mapping key
+        name = f"key {str(loc[-2])!r}" if len(loc) > 1 else "key"
+    if kind == "missing":
+        return f"missing '{name}'", f"a value for '{name}'", False
+    if kind == "extra_forbidden":
+        parent = _model_at(root, loc[:-1])
+        fields = list(parent.model_fields) if parent else []
+        return (f"unknown field '{name}'" + did_you_mean(name, fields),
+                "one of: " + ", ".join(fields) if fields else None, True)
+    got = err.get("input")
+    shown = "" if isinstance(got, dict | list) else f" {got!r}"
+    if kind in _TYPE_WORDS:
+        return f"'{name}' has the wrong type{shown}", _TYPE_WORDS[kind], False
+    if kind == "literal_error":
+        return f"'{name}' cannot be{shown}", ctx.get("expected"), False
+    if kind == "string_pattern_mismatch":
+        if str(ctx.get("pattern", "")).startswith("^https?"):
+            return f"'{name}' is not a web address:{shown}", "a URL starting with https://", False
+        return (f"'{name}' is not a usable id:{shown}",
+                "lowercase letters, digits, _ and -, like pain_duration", False)
+    if kind == "string_too_short":
+        return f"'{name}' is empty", "some text", False
+    if kind == "string_too_long":
+        return f"'{name}' is too long", f"at most {ctx.get('max_length')} characters", False
+    if kind == "too_short":
+        return f"'{name}' is empty", f"at least {ctx.get('min_length')} item(s)", False
+    if kind == "too_long":
+        return (f"'{name}' has {ctx.get('actual_length')} items",
+                f"at most {ctx.get('max_length')}", False)
+    return f"'{name}': {err['msg']}", None, False
+
+
+# --- The checker ---------------------------------------------------------------------------
+
+_PARTS: dict[str, Any] = {
+    "meta": model.Meta, "criteria": model.Criterion, "steps": model.Step,
+    "outcomes": model.Outcome, "rules": model.Rule, "notes": model.Note,
+}
+_LISTS = ("criteria", "steps", "outcomes", "rules", "notes")
+
+
+class _Checker:
+    def __init__(self, name: str, marks: Marks):
+        self.name, self.marks = name, marks
+        self.problems: list[RuleProblem] = []
+        self.soft: list[RuleProblem] = []  # problems of meaning that still leave a usable model
+
+    def fail(self, path: Path, problem: str, expected: str | None = None, *, key=False) -> None:
+        line, column = self.marks.at(path, key=key)
+        self.problems.append(RuleProblem(self.name, line, column, problem, expected))
+
+    def soft_fail(self, path: Path, problem: str, expected: str | None = None) -> None:
+        line, column = self.marks.at(path)
+        self.soft.append(RuleProblem(self.name, line, column, problem, expected))
+
+    # Shape: each part and each list item is checked on its own, so one bad rule does not hide
+    # the problems of the others.
+    def shape(self, raw: Any) -> dict[str, Any]:
+        if not isinstance(raw, dict):
+            self.fail((), "the file must be a mapping with meta, criteria, steps, outcomes, rules "
+                          "and notes", "a YAML mapping at the top level")
+            return {}
+        parts: dict[str, Any] = {}
+        known = list(_PARTS)
+        for key in raw:
+            if key not in _PARTS:
+                self.fail((key,), f"unknown section '{key}'" + did_you_mean(key, known),
+                          "one of: " + ", ".join(known), key=True)
+        for key, cls in _PARTS.items():
+            if key not in raw:
+                if key != "notes":
+                    self.fail((), f"missing section '{key}'", f"a '{key}:' section")
+                continue
+            value = raw[key]
+            if key not in _LISTS:
+                parts[key] = self.validate(cls, value, (key,))
+                continue
+            if not isinstance(value, list) or not value:
+                self.fail((key,), f"'{key}' must be a list with at least one item",
+                          "a list of items, each starting with '- '")
+                parts[key] = []
+                continue
+            parts[key] = [(i, self.validate(cls, item, (key, i)), item)
+                          for i, item in enumerate(value)]
+        return parts
+
+    def validate(self, cls: type[BaseModel], value: Any, path: Path) -> Any:
+        try:
+            return cls.model_validate(value)
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                problem, expected, on_key = _shape_problem(err, cls)
+                self.fail(path + tuple(err["loc"]), problem, expected, key=on_key)
+            return None
+
+    def unique(self, section: str, items: list[tuple[int, Any, Any]], what: str) -> set[str]:
+        seen: dict[str, int] = {}
+        for i, _, raw in items:
+            ident = raw.get("id") if isinstance(raw, dict) else None
+            if not isinstance(ident, str):
+                continue
+            if ident in seen:
+                line, _ = self.marks.at((section, seen[ident]))
+                self.fail((section, i, "id"), f"duplicate {what} id '{ident}' (first on line "
+                          f"{line})", "each id used once")
+            else:
+                seen[ident] = i
+        return set(seen)
+
+    def check(self, raw: Any) -> RuleSet | None:
+        parts = self.shape(raw)
+        meta: model.Meta | None = parts.get("meta")
+        sources = set(meta.sources) if meta else set()
+        criteria = self.unique("criteria", parts.get("criteria", []), "criterion")
+        outcome_ids = self.unique("outcomes", parts.get("outcomes", []), "outcome")
+        self.unique("rules", parts.get("rules", []), "rule")
+        notes = self.unique("notes", parts.get("notes", []), "note")
+        self.unique("steps", parts.get("steps", []), "step")
+
+        catalogue, step_of = self.questions(parts.get("steps", []))
+        parser = Parser(catalogue)
+        show_if: dict[str, Condition] = {}
+        for s, step, _ in parts.get("steps", []):
+            for k, question in enumerate(step.questions if step else ()):
+                if question.show_if is not None:
+                    cond = parser.parse(question.show_if, ("steps", s, "questions", k, "show_if"),
+                                        before=catalogue[question.id].index)
+                    if cond is not None:
+                        show_if[question.id] = cond
+        when: list[Condition] = []
+        named: set[str] = set()
+        outcome_order = [o.id for _, o, _ in parts.get("outcomes", []) if o]
+        for r, rule, _ in parts.get("rules", []):
+            if rule is None:
+                continue
+            cond = parser.parse(rule.when, ("rules", r, "when"))
+            if cond is not None:
+                when.append(cond)
+            self.reference(("rules", r, "source"), rule.source, sources, "source", "meta.sources")
+            if rule.outcome is not None:
+                named.add(rule.outcome)
+                self.reference(("rules", r, "outcome"), rule.outcome, outcome_order, "outcome",
+                               "the outcomes")
+            if rule.finding is not None:
+                self.reference(("rules", r, "finding", "criterion"), rule.finding.criterion,
+                               criteria, "criterion", "the criteria")
+            if rule.outcome is None and rule.finding is None:
+                self.fail(("rules", r), f"rule '{rule.id}' has neither an outcome nor a finding",
+                          "'outcome:', 'finding:', or both")
+        for problem in parser.problems:
+            self.condition_problem(problem)
+        for n, note, _ in parts.get("notes", []):
+            if note:
+                self.reference(("notes", n, "source"), note.source, sources, "source",
+                               "meta.sources")
+        for required in REQUIRED_NOTES if isinstance(raw, dict) else ():
+            if required not in notes:
+                self.fail(("notes",) if "notes" in raw else (),
+                          f"missing the '{required}' note, which every summary shows",
+                          f"a note with id '{required}'")
+        all_rules_read = all(rule is not None for _, rule, _ in parts.get("rules", []))
+        self.outcomes(parts.get("outcomes", []), named if all_rules_read else None)
+        if self.problems or meta is None:
+            return None
+        return RuleSet(
+            file=model.RuleFile(meta=meta, criteria=tuple(c for _, c, _ in parts["criteria"]),
+                                steps=tuple(s for _, s, _ in parts["steps"]),
+                                outcomes=tuple(o for _, o, _ in parts["outcomes"]),
+                                rules=tuple(r for _, r, _ in parts["rules"]),
+                                notes=tuple(n for _, n, _ in parts.get("notes", []))),
+            path=self.name, catalogue=catalogue, step_of=step_of, show_if=show_if,
+            when=tuple(when), leaves=tuple(parser.leaf_list))
+
+    def reference(self, path: Path, value: str, known: Iterable[str], what: str, where: str):
+        known = list(known)
+        if not known:  # the list itself is broken and already reported
+            return
+        if value not in known:
+            self.fail(path, f"unknown {what} '{value}'" + did_you_mean(value, known),
+                      f"one of the ids in {where}: " + ", ".join(known[:12]))
+
+    def condition_problem(self, problem: ConditionProblem) -> None:
+        self.fail(problem.path, problem.problem, problem.expected, key=problem.on_key)
+
+    def questions(self, steps: list) -> tuple[dict[str, QuestionInfo], dict[str, int]]:
+        catalogue: dict[str, QuestionInfo] = {}
+        step_of: dict[str, int] = {}
+        first_seen: dict[str, Path] = {}
+        index = 0
+        for s, step, _ in steps:
+            for k, q in enumerate(step.questions if step else ()):
+                path = ("steps", s, "questions", k)
+                if q.id in first_seen:
+                    line, _ = self.marks.at(first_seen[q.id])
+                    self.fail(path + ("id",), f"duplicate question id '{q.id}' (first on line "
+                              f"{line})", "each question id used once")
+                    continue
+                first_seen[q.id] = path
+                self.question(q, path)
+                catalogue[q.id] = QuestionInfo(
+                    id=q.id, type=q.type, index=index, short=q.short,
+                    choices=tuple(c.value for c in q.choices),
+                    labels={c.value: c.label for c in q.choices}, ordered=q.ordered,
+                    min=q.min, max=q.max)
+                step_of[q.id] = s
+                index += 1
+        return catalogue, step_of
+
+    def question(self, q: model.Question, path: Path) -> None:
+        values = [c.value for c in q.choices]
+        for i, value in enumerate(values):
+            if value in values[:i]:
+                self.fail(path + ("choices", i, "value"), f"duplicate choice '{value}' in "
+                          f"'{q.id}'", "each choice value used once")
+        if q.type == "integer":
+            if q.choices:
+                self.fail(path + ("choices",), f"integer question '{q.id}' cannot have choices",
+                          "min and max instead", key=True)
+            if q.min is None or q.max is None:
+                self.fail(path, f"integer question '{q.id}' needs 'min' and 'max'",
+                          "min: and max: whole numbers")
+            elif q.min > q.max:
+                self.fail(path + ("max",), f"max ({q.max}) is below min ({q.min})",
+                          "max at least min")
+            elif q.max - q.min > MAX_INTEGER_SPAN:
+                self.fail(path + ("max",), f"the range {q.min} to {q.max} is too wide",
+                          f"at most {MAX_INTEGER_SPAN} values")
+            if q.errors.range is None:
+                self.fail(path + ("errors",), f"integer question '{q.id}' needs errors.range",
+                          "a message for a number outside min to max")
+        else:
+            for field in ("min", "max"):
+                if getattr(q, field) is not None:
+                    self.fail(path + (field,), f"'{field}' only fits integer questions",
+                              "no min or max on a choice question", key=True)
+            if len(q.choices) < 2:
+                self.fail(path + ("choices",), f"question '{q.id}' needs at least 2 choices",
+                          "a list of choices with value and label")
+        exclusive = [i for i, c in enumerate(q.choices) if c.exclusive]
+        if q.type == "multi":
+            if values and (values.count("none") != 1 or exclusive != [values.index("none")]):
+                self.fail(path + ("choices",), f"multi-select '{q.id}' needs one exclusive "
+                          "'none' choice", "a choice {value: none, label: ..., exclusive: true}")
+            if len(values) > MAX_MULTI_CHOICES:
+                self.fail(path + ("choices",), f"'{q.id}' has {len(values)} choices",
+                          f"at most {MAX_MULTI_CHOICES} in a multi-select")
+            if q.errors.exclusive is None:
+                self.fail(path + ("errors",), f"multi-select '{q.id}' needs errors.exclusive",
+                          "a message for 'none' ticked with other boxes")
+        else:
+            for i in exclusive:
+                self.fail(path + ("choices", i, "exclusive"), "only multi-select choices can be "
+                          "exclusive", "no 'exclusive' here", key=True)
+        if q.ordered and q.type != "single":
+            self.fail(path + ("ordered",), "'ordered' only fits single-choice questions",
+                      "no 'ordered' here", key=True)
+
+    def outcomes(self, outcomes: list, named: set[str] | None) -> None:
+        seen_non_stop = None
+        for i, outcome, _ in outcomes:
+            if outcome is None:
+                continue
+            if named is not None and outcome.id not in named:
+                self.soft_fail(("outcomes", i, "id"), f"no rule can reach outcome '{outcome.id}'",
+                          f"a rule with 'outcome: {outcome.id}'")
+            if outcome.stop and seen_non_stop is not None:
+                self.fail(("outcomes", i, "stop"), f"stopping outcome '{outcome.id}' comes after "
+                          f"'{seen_non_stop}', which does not stop",
+                          "every outcome with stop: true before the others", key=True)
+            if not outcome.stop:
+                seen_non_stop = seen_non_stop or outcome.id

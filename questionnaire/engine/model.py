@@ -1,0 +1,169 @@
+"""Typed, frozen model of a rule file (pydantic v2): the shape, not the meaning.
+
+Cross-references (unknown ids, operators that do not fit a question) are checked by the loader,
+and conditions are parsed by `conditions`, so that every problem gets a clinician-friendly message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)]
+
+# Hand-written schema for conditions: the loader parses them itself for better messages.
+_ONE_CHOICE = {"type": "string"}
+_LEAF_OPERATORS = {
+    "is": {"type": ["string", "integer"]},
+    "in": {"type": "array", "items": {"type": ["string", "integer"]}, "minItems": 1},
+    "has": _ONE_CHOICE,
+    "has_any": {"type": "array", "items": _ONE_CHOICE, "minItems": 1},
+    "has_all": {"type": "array", "items": _ONE_CHOICE, "minItems": 1},
+    "at_least": {"type": ["string", "integer"]},
+    "at_most": {"type": ["string", "integer"]},
+    "between": {"type": "array", "minItems": 2, "maxItems": 2},
+    "answered": {"type": "boolean"},
+}
+CONDITION_SCHEMA: dict[str, Any] = {
+    "$id": "#condition",
+    "description": "A condition: all/any/not/always, or a leaf {q: question, <operator>: value}.",
+    "oneOf": [
+        {"type": "object", "properties": {"all": {"type": "array", "minItems": 1,
+                                                  "items": {"$ref": "#/$defs/Condition"}}},
+         "required": ["all"], "additionalProperties": False},
+        {"type": "object", "properties": {"any": {"type": "array", "minItems": 1,
+                                                  "items": {"$ref": "#/$defs/Condition"}}},
+         "required": ["any"], "additionalProperties": False},
+        {"type": "object", "properties": {"not": {"$ref": "#/$defs/Condition"}},
+         "required": ["not"], "additionalProperties": False},
+        {"type": "object", "properties": {"always": {"type": "boolean"}},
+         "required": ["always"], "additionalProperties": False},
+        *(
+            {"type": "object", "properties": {"q": {"type": "string"}, op: schema},
+             "required": ["q", op], "additionalProperties": False}
+            for op, schema in _LEAF_OPERATORS.items()
+        ),
+    ],
+}
+_PLACEHOLDER = "x-condition"
+RawCondition = Annotated[dict[str, Any], WithJsonSchema({_PLACEHOLDER: True})]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Source(_Frozen):
+    title: Text
+    url: Url
+
+
+class Meta(_Frozen):
+    title: Text
+    version: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    reviewed: dt.date
+    sources: dict[Id, Source] = Field(min_length=1)
+
+
+class Criterion(_Frozen):
+    id: Id
+    title: Text
+
+
+class Choice(_Frozen):
+    value: Id
+    label: Text
+    hint: Text | None = None
+    exclusive: bool = False
+
+
+class QuestionErrors(_Frozen):
+    """Patient-facing error messages, GOV.UK style: say what to do, not what went wrong."""
+
+    required: Text
+    exclusive: Text | None = None
+    range: Text | None = None
+
+
+class Question(_Frozen):
+    id: Id
+    type: Literal["single", "multi", "integer"]
+    short: Text = Field(description="A short name used in explanations, e.g. 'usual pain score'.")
+    prompt: Text
+    hint: Text | None = None
+    choices: tuple[Choice, ...] = ()
+    ordered: bool = Field(False, description="Choices run from least to most (allows at_least).")
+    min: int | None = None
+    max: int | None = None
+    show_if: RawCondition | None = None
+    errors: QuestionErrors
+
+
+class Step(_Frozen):
+    id: Id
+    title: Text
+    intro: Text | None = None
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+
+class Outcome(_Frozen):
+    id: Id
+    title: Text
+    message: Text
+    urgency: Literal["emergency", "urgent", "routine"]
+    stop: bool = False
+    actions: tuple[Text, ...] = Field((), max_length=5)
+
+
+class Finding(_Frozen):
+    criterion: Id
+    text: Text
+
+
+class Rule(_Frozen):
+    id: Id
+    when: RawCondition
+    outcome: Id | None = None
+    finding: Finding | None = None
+    source: Id
+
+
+class Note(_Frozen):
+    id: Id
+    title: Text
+    text: Text
+    items: tuple[Text, ...] = ()
+    source: Id
+
+
+class RuleFile(_Frozen):
+    """The whole rule file."""
+
+    meta: Meta
+    criteria: tuple[Criterion, ...] = Field(min_length=1)
+    steps: tuple[Step, ...] = Field(min_length=1)
+    outcomes: tuple[Outcome, ...] = Field(min_length=1)
+    rules: tuple[Rule, ...] = Field(min_length=1)
+    notes: tuple[Note, ...] = ()
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of rules.yaml, for editors that check the file while it is typed."""
+    def link(node: Any) -> Any:
+        if isinstance(node, dict):
+            if node.get(_PLACEHOLDER):
+                return {"$ref": "#/$defs/Condition"}
+            return {k: link(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [link(v) for v in node]
+        return node
+
+    schema = link(RuleFile.model_json_schema())
+    schema["$defs"]["Condition"] = {k: v for k, v in CONDITION_SCHEMA.items() if k != "$id"}
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Questionnaire rule file (rules.yaml)"
+    return schema
