@@ -174,7 +174,8 @@ class Parser:
             child = self._parse(value, path, before)
             return Not(child) if child is not None else None
         if not isinstance(value, list) or not value:
-            self._fail(path, f"'{name}' needs a list of conditions", "a list with at least one item")
+            self._fail(path, f"'{name}' needs a list of conditions",
+                       "a list with at least one item")
             return None
         children = [self._parse(item, path + (i,), before) for i, item in enumerate(value)]
         if any(c is None for c in children):
@@ -442,12 +443,16 @@ def because(cond: Condition, keys: dict[str, Any], catalogue: dict[str, Question
         return (None if value is None else not value), text
     results = [because(c, keys, catalogue) for c in cond.children]
     decisive = isinstance(cond, AnyOf)
+
+    def joined(texts) -> str:
+        return "; and ".join(dict.fromkeys(texts))  # one fact once, even if two leaves read it
+
     deciding = [text for value, text in results if value is decisive]
     if deciding:
-        return decisive, "; and ".join(deciding)
+        return decisive, joined(deciding)
     if any(value is None for value, _ in results):
-        return None, "; and ".join(text for value, text in results if value is None)
-    return not decisive, "; and ".join(text for _, text in results)
+        return None, joined(text for value, text in results if value is None)
+    return not decisive, joined(text for _, text in results)
 
 
 def _because_leaf(leaf: Leaf, info: QuestionInfo, key: Any) -> tuple[bool | None, str]:

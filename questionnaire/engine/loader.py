@@ -234,7 +234,7 @@ class _Checker:
         meta: model.Meta | None = parts.get("meta")
         sources = set(meta.sources) if meta else set()
         criteria = self.unique("criteria", parts.get("criteria", []), "criterion")
-        outcome_ids = self.unique("outcomes", parts.get("outcomes", []), "outcome")
+        self.unique("outcomes", parts.get("outcomes", []), "outcome")
         self.unique("rules", parts.get("rules", []), "rule")
         notes = self.unique("notes", parts.get("notes", []), "note")
         self.unique("steps", parts.get("steps", []), "step")

@@ -93,7 +93,8 @@ class _Builder:
         try:
             return self._scalars.construct_object(node)
         except yaml.YAMLError as exc:
-            raise YamlProblem(f"cannot read this value: {exc.problem or exc}", *_mark(node)) from None
+            problem = f"cannot read this value: {exc.problem or exc}"
+            raise YamlProblem(problem, *_mark(node)) from None
 
 
 def read_yaml(data: bytes | str) -> tuple[object, Marks]:
@@ -113,7 +114,8 @@ def read_yaml(data: bytes | str) -> tuple[object, Marks]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlProblem(f"this is not valid YAML: {exc.problem or exc.context}", line, col) from None
+        problem = f"this is not valid YAML: {exc.problem or exc.context}"
+        raise YamlProblem(problem, line, col) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"this is not valid YAML: {exc}") from None
     except RecursionError:

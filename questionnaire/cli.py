@@ -1,0 +1,160 @@
+"""`flask rules ...`: check, evaluate, verify and test rule files from the command line.
+
+Exit codes: 0 all good, 1 a check failed, 2 bad input (a broken rule, answers or scenario file).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import current_app
+
+from .engine import AnswersError, Engine, RulesError, load_rules
+from .engine.scenarios import load_scenarios, run_scenario, scenario_files
+from .engine.verify import verify
+from .engine.yamlsource import YamlProblem, read_yaml
+
+
+class BadInput(click.ClickException):
+    """Bad input: printed without a traceback, exit code 2."""
+
+    exit_code = 2
+
+
+def _rules_path(path: str | None) -> str:
+    return path or current_app.config["QUESTIONNAIRE_RULES"]
+
+
+def _load(path: str | None, *, check_only: bool = False):
+    try:
+        return load_rules(_rules_path(path))
+    except RulesError as exc:
+        raise BadInput(str(exc)) from None
+
+
+@click.group("rules")
+def rules_group() -> None:
+    """Check, evaluate, verify and test the rules in rules.yaml."""
+
+
+@rules_group.command("check")
+@click.argument("rules", required=False, type=click.Path(dir_okay=False))
+def check_command(rules: str | None) -> None:
+    """Validate a rule file (default: the app's) and list every problem."""
+    ruleset = _load(rules)
+    meta = ruleset.file.meta
+    click.echo(f"OK: {ruleset.path} (version {meta.version}, reviewed {meta.reviewed}): "
+               f"{len(ruleset.questions)} questions, {len(ruleset.file.outcomes)} outcomes, "
+               f"{len(ruleset.file.rules)} rules; every set of answers gets a headline.")
+
+
+def read_answers(source: str) -> Any:
+    """Answers from a JSON or YAML file, or '-' for standard input."""
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"cannot read {source}: {exc}") from None
+    try:
+        data, _ = read_yaml(text)  # YAML is a superset of JSON
+    except YamlProblem as exc:
+        raise BadInput(f"{source}:{exc.line}:{exc.column}: {exc.message}") from None
+    if isinstance(data, dict) and set(data) == {"answers"}:
+        data = data["answers"]
+    return data
+
+
+def format_summary(summary) -> str:
+    lines = [f"Outcome: {summary.outcome.id} - {summary.outcome.title}"]
+    if summary.stopped_after:
+        lines.append(f"(stopped after step '{summary.stopped_after}')")
+    if summary.dropped:
+        lines.append("Dropped answers (question does not apply): " + ", ".join(summary.dropped))
+    lines.append("Findings:")
+    lines += [f"  [{f.criterion}] {f.text} ({f.rule}; source: {f.source})"
+              for f in summary.findings] or ["  (none)"]
+    lines.append("Trace:")
+    lines += [f"  {'MATCH' if t.matched else '  -  '} {t.rule}: {t.because}"
+              for t in summary.trace or ()]
+    lines.append(f"Rules version {summary.rules_version}")
+    return "\n".join(lines)
+
+
+@rules_group.command("eval")
+@click.argument("answers")
+@click.option("--json", "as_json", is_flag=True, help="Print the same JSON object as the API.")
+@click.option("--rules", type=click.Path(dir_okay=False), help="Rule file (default: the app's).")
+def eval_command(answers: str, as_json: bool, rules: str | None) -> None:
+    """Evaluate a JSON or YAML answers file ('-' for standard input)."""
+    engine = Engine(_load(rules)) if rules else current_app.extensions["questionnaire"]
+    data = read_answers(answers)
+    try:
+        summary = engine.evaluate(data)
+    except AnswersError as exc:
+        lines = [f"  {p.question or '(answers)'}: {p.message}" for p in exc.problems]
+        raise BadInput("the answers cannot be evaluated:\n" + "\n".join(lines)) from None
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(engine.sources), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_summary(summary))
+
+
+@rules_group.command("verify")
+@click.argument("rules", required=False, type=click.Path(dir_okay=False))
+def verify_command(rules: str | None) -> None:
+    """Prove every possible set of answers gets exactly one headline; list dead rules."""
+    try:
+        ruleset = load_rules(_rules_path(rules), verify=False)
+    except RulesError as exc:
+        if exc.ruleset is None:
+            raise BadInput(str(exc)) from None
+        ruleset = exc.ruleset  # the file parses; the verifier explains what is wrong
+    report = verify(ruleset)
+    click.echo(f"Checked {report.answer_sets:,} possible sets of answers in "
+               f"{report.seconds * 1000:.1f} ms.")
+    if not report.gaps:
+        click.echo("Complete: every set of answers gets exactly one headline.")
+    else:
+        click.echo(report.gap_message())
+        for example in report.gaps[1:]:
+            click.echo("  another: " + json.dumps(example))
+    for rule in report.never_match:
+        click.echo(f"Rule '{rule}' can never match.")
+    for rule, example in report.never_win.items():
+        if rule not in report.never_match:
+            click.echo(f"Rule '{rule}' can never give the headline; for example it matches "
+                       f"{json.dumps(example)} but a higher outcome wins.")
+    if not report.ok:
+        sys.exit(1)
+
+
+@rules_group.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--rules", type=click.Path(dir_okay=False), help="Rule file (default: the app's).")
+def test_command(paths: tuple[str, ...], rules: str | None) -> None:
+    """Run scenario files (default: tests/scenarios)."""
+    engine = Engine(_load(rules)) if rules else current_app.extensions["questionnaire"]
+    files = scenario_files(paths or [Path(current_app.root_path).parent / "tests" / "scenarios"])
+    if not files:
+        raise BadInput("no scenario files found")
+    passed = failed = 0
+    for path in files:
+        try:
+            scenarios = load_scenarios(path)
+        except RulesError as exc:
+            raise BadInput(str(exc)) from None
+        for scenario in scenarios:
+            result = run_scenario(engine, scenario)
+            if result.passed:
+                passed += 1
+                continue
+            failed += 1
+            click.echo(f"FAIL {path}:{scenario.line}: {scenario.name}")
+            for failure in result.failures:
+                click.echo(f"     {failure}")
+    click.echo(f"{passed} scenarios passed, {failed} failed")
+    if failed:
+        sys.exit(1)

@@ -1,0 +1,122 @@
+"""Scenario files: answers in, expected outcome and rules out. Shared with clinicians and testers.
+
+```yaml
+- name: loss of bladder control comes before everything
+  answers: {warning_signs: [bladder_bowel]}
+  expect: {outcome: emergency, fired: [cauda_equina_signs], not_fired: []}
+```
+`expect.problems` lists question ids whose answers must be refused instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path as FilePath
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import AnswersError, RuleProblem, RulesError
+from .evaluate import Engine
+from .yamlsource import YamlProblem, read_yaml
+
+
+class Expect(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    outcome: str | None = None
+    fired: tuple[str, ...] = ()
+    not_fired: tuple[str, ...] = ()
+    findings: tuple[str, ...] | None = Field(None, description="Exactly these finding rules.")
+    problems: tuple[str, ...] | None = Field(None, description="Questions whose answers fail.")
+
+
+class Scenario(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(min_length=1)
+    answers: dict[str, Any]
+    expect: Expect
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Result:
+    scenario: Scenario
+    failures: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def load_scenarios(path: str | os.PathLike[str]) -> list[Scenario]:
+    """Read one scenario file; raise RulesError (with file:line) if it is malformed."""
+    name = os.fspath(path)
+    try:
+        raw, marks = read_yaml(FilePath(name).read_bytes())
+    except OSError as exc:
+        raise RulesError([RuleProblem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
+    except YamlProblem as exc:
+        raise RulesError([RuleProblem(name, exc.line, exc.column, exc.message)]) from None
+    if not isinstance(raw, list):
+        raise RulesError([RuleProblem(name, 1, 1, "a scenario file is a list of scenarios",
+                                      "items starting with '- name:'")])
+    scenarios, problems = [], []
+    for i, item in enumerate(raw):
+        line = marks.at((i,))[0]
+        try:
+            scenarios.append(Scenario.model_validate({**item, "file": name, "line": line}
+                                                     if isinstance(item, dict) else item))
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                where = marks.at((i, *err["loc"]))
+                problems.append(RuleProblem(name, *where, f"{'.'.join(map(str, err['loc']))}: "
+                                            f"{err['msg']}", "name, answers and expect"))
+    if problems:
+        raise RulesError(problems)
+    return scenarios
+
+
+def scenario_files(paths: Iterable[str | os.PathLike[str]]) -> list[FilePath]:
+    """Expand directories into their *.yaml scenario files, sorted."""
+    found: list[FilePath] = []
+    for path in map(FilePath, paths):
+        found.extend(sorted(path.glob("*.yaml")) if path.is_dir() else [path])
+    return found
+
+
+def run_scenario(engine: Engine, scenario: Scenario) -> Result:
+    """Evaluate one scenario and list how the result differs from what it expects."""
+    expect, failures = scenario.expect, []
+    known_rules = {r.id for r in engine.ruleset.file.rules}
+    for rule in (*expect.fired, *expect.not_fired, *(expect.findings or ())):
+        if rule not in known_rules:
+            failures.append(f"the scenario names unknown rule '{rule}'")
+    try:
+        summary = engine.evaluate(scenario.answers, trace=False)
+    except AnswersError as exc:
+        got = [p.question for p in exc.problems]
+        if expect.problems is None:
+            failures.append("the answers were refused: " + str(exc))
+        elif set(got) != set(expect.problems):
+            failures.append(f"expected problems with {sorted(expect.problems)}, got {sorted(got)}")
+        return Result(scenario, tuple(failures))
+    if expect.problems is not None:
+        failures.append(f"expected problems with {sorted(expect.problems)}, but the answers "
+                        f"were accepted (outcome {summary.outcome.id})")
+    if expect.outcome is not None and summary.outcome.id != expect.outcome:
+        failures.append(f"expected outcome '{expect.outcome}', got '{summary.outcome.id}'")
+    fired = set(summary.fired)
+    for rule in expect.fired:
+        if rule in known_rules and rule not in fired:
+            failures.append(f"expected rule '{rule}' to fire, it did not")
+    for rule in expect.not_fired:
+        if rule in fired:
+            failures.append(f"expected rule '{rule}' not to fire, it did")
+    if expect.findings is not None:
+        got = [f.rule for f in summary.findings]
+        if set(got) != set(expect.findings):
+            failures.append(f"expected findings {sorted(expect.findings)}, got {sorted(got)}")
+    return Result(scenario, tuple(failures))

@@ -1,0 +1,1 @@
+"""The thin Flask layer: patient pages, clinician preview, JSON API."""

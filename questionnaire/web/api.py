@@ -1,0 +1,69 @@
+"""JSON API under /api/v1: no cookies, no CSRF, and errors are always JSON."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from .. import engine_of
+from ..engine import AnswerProblem, AnswersError
+from . import api_schema
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def problem(status: int, message: str) -> Response:
+    response = jsonify({"status": status, "message": message})
+    response.status_code = status
+    return response
+
+
+def invalid(problems: list[AnswerProblem] | tuple[AnswerProblem, ...]) -> Response:
+    response = jsonify({"message": "The answers cannot be evaluated.",
+                        "errors": [p.as_dict() for p in problems]})
+    response.status_code = 422
+    return response
+
+
+@bp.get("/questionnaire")
+def questionnaire():
+    """Steps, questions and choices, as loaded."""
+    file = engine_of(current_app).ruleset.file
+    return jsonify({
+        "meta": file.meta.model_dump(mode="json"),
+        "criteria": [c.model_dump(mode="json") for c in file.criteria],
+        "steps": [s.model_dump(mode="json") for s in file.steps],
+        "outcomes": [o.model_dump(mode="json") for o in file.outcomes],
+    })
+
+
+@bp.post("/evaluate")
+def evaluate():
+    """Evaluate `{"answers": {...}}` and return the summary with its trace."""
+    if not request.is_json:
+        return problem(415, "Send the body as JSON with the header "
+                            "'Content-Type: application/json'.")
+    try:
+        body = json.loads(request.get_data(cache=False) or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        return problem(400, f"The body is not valid JSON: {exc}.")
+    if not isinstance(body, dict):
+        return problem(400, 'The body must be a JSON object like {"answers": {...}}.')
+    extra = sorted(set(body) - {"answers"})
+    if "answers" not in body or extra:
+        what = f"unknown field '{extra[0]}'" if extra else "missing field 'answers'"
+        return invalid([AnswerProblem(None, "wrong_type", f'The body has {what}; send '
+                                      '{"answers": {question id: answer}}.')])
+    engine = engine_of(current_app)
+    try:
+        summary = engine.evaluate(body["answers"])
+    except AnswersError as exc:
+        return invalid(exc.problems)
+    return jsonify(summary.to_dict(engine.sources))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """OpenAPI 3.1 description of this API."""
+    return jsonify(api_schema.openapi(engine_of(current_app).version))

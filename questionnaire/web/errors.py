@@ -1,0 +1,31 @@
+"""Error responses: JSON under /api, a friendly page elsewhere; never a bare 500."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from . import api
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        code = exc.code or 500
+        if _wants_json():
+            return api.problem(code, exc.description or exc.name)
+        return render_template("error.html", code=code, title=exc.name,
+                               description=exc.description), code
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):  # pragma: no cover - exercised only by real bugs
+        app.logger.exception("Unhandled error on %s", request.endpoint)  # no answers logged
+        if _wants_json():
+            return api.problem(500, "Something went wrong on our side. Try again later.")
+        error = InternalServerError()
+        return render_template("error.html", code=500, title=error.name,
+                               description="Something went wrong on our side."), 500
