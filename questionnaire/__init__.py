@@ -1,74 +1,20 @@
 """A questionnaire that shows which general criteria for stem-cell treatment of worn spinal discs
-seem to apply to a person, and sends them to a licensed clinician with better questions."""
+seem to apply to a person, and sends them to a licensed clinician with better questions.
+
+Importing this package imports no Flask, so `questionnaire.engine` stays a pure library.
+"""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from .engine import Engine, QuestionnaireError, load_rules
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-class ConfigError(QuestionnaireError):
-    """The app is not configured well enough to start."""
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: configuration, the rule engine, then the web, API and CLI layers."""
-    app = Flask(__name__, instance_path=str(ROOT / "instance"),
-                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
-    configure(app, config)
-    app.extensions["questionnaire"] = Engine(load_rules(app.config["QUESTIONNAIRE_RULES"]))
-    register_blueprints(app)
-    register_commands(app)
-    return app
+    """Build the Flask app (see questionnaire.app.create_app)."""
+    from .app import create_app as build
 
-
-def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
-    """Defaults, then the environment and instance/secret_key, then the caller's overrides."""
-    app.config.from_mapping(
-        SECRET_KEY=None,
-        QUESTIONNAIRE_RULES=os.environ.get("QUESTIONNAIRE_RULES", str(ROOT / "rules.yaml")),
-        CLINICIAN_PREVIEW=os.environ.get("CLINICIAN_PREVIEW", "1") != "0",
-        MAX_CONTENT_LENGTH=64 * 1024,  # answers are small; refuse anything bigger
-        JSON_SORT_KEYS=False,
-    )
-    secret = os.environ.get("SECRET_KEY")
-    key_file = Path(app.instance_path) / "secret_key"
-    if not secret and key_file.is_file():
-        secret = key_file.read_text().strip()
-    if secret:
-        app.config["SECRET_KEY"] = secret
-    if config:
-        app.config.update(config)
-    if not app.config["SECRET_KEY"]:
-        if not (app.debug or app.testing):
-            raise ConfigError(
-                "The environment variable 'SECRET_KEY' is not set. Set it to a long random "
-                "string (for example: python3 -c 'import secrets; print(secrets.token_hex(32))'), "
-                "or run 'make run', which creates instance/secret_key for you.")
-        app.config["SECRET_KEY"] = "dev-only-not-secret"
-
-
-def register_blueprints(app: Flask) -> None:
-    from .web import api, errors
-
-    app.register_blueprint(api.bp)
-    errors.init_app(app)
-
-
-def register_commands(app: Flask) -> None:
-    from . import cli
-
-    app.cli.add_command(cli.rules_group)
-
-
-def engine_of(app: Flask) -> Engine:
-    """The app's rule engine."""
-    return app.extensions["questionnaire"]
+    return build(config)

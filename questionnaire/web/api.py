@@ -6,7 +6,7 @@ import json
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from .. import engine_of
+from ..app import engine_of
 from ..engine import AnswerProblem, AnswersError
 from . import api_schema
 
