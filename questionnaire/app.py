@@ -56,10 +56,25 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .web import api, errors
+    from flask_wtf.csrf import CSRFProtect
 
+    from .web import api, errors, headers, patient
+    from .web.journey import Journey
+    from .web.session import AnswerSessionInterface
+
+    app.session_interface = AnswerSessionInterface()
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    app.extensions["journey"] = Journey(engine_of(app))  # forms are built here, once
+    csrf = CSRFProtect(app)
+    csrf.exempt(api.bp)  # the API takes no cookies, so it needs no CSRF token
+    app.register_blueprint(patient.bp)
     app.register_blueprint(api.bp)
     errors.init_app(app)
+    headers.init_app(app)
+
+    @app.context_processor
+    def rule_file():
+        return {"rules": engine_of(app).ruleset.file}
 
 
 def register_commands(app: Flask) -> None:

@@ -85,6 +85,23 @@ class Summary:
         return result
 
 
+@dataclass(frozen=True)
+class Walk:
+    """How far a (possibly partial) set of answers goes through the questionnaire."""
+
+    shown: tuple[str, ...]  # questions asked, in order, up to the end or an early stop
+    answers: dict[str, Any]  # the valid answers to shown questions, multi-selects as lists
+    missing: tuple[str, ...]  # shown questions with no answer yet
+    problems: tuple[AnswerProblem, ...]  # answers that are not valid
+    dropped: tuple[str, ...]  # answered questions that no longer apply
+    stopped_after: str | None  # step after which a stopping outcome is certain
+
+    @property
+    def complete(self) -> bool:
+        """Whether the answers can be evaluated as they are."""
+        return not self.missing and not self.problems
+
+
 class _Question:
     """One question compiled for reading answers: validation and leaf truth by lookup."""
 
@@ -278,6 +295,45 @@ class Engine:
             if len(memo) < _MEMO_LIMIT:
                 memo[seen] = result
         return result
+
+    def walk(self, answers: Mapping[str, Any]) -> Walk:
+        """Follow answers through the questionnaire without raising: for the wizard's pages.
+
+        A question whose skip logic depends on an unanswered question counts as shown.
+        """
+        bits = known = 0
+        stop: int | None = None
+        shown: list[str] = []
+        valid: dict[str, Any] = {}
+        missing: list[str] = []
+        problems: list[AnswerProblem] = []
+        dropped: list[str] = []
+        for q in self._questions:
+            raw = answers.get(q.id, _MISSING)
+            if stop is not None:
+                break
+            cond = self.ruleset.show_if.get(q.id)
+            if cond is not None and eval3(cond, bits, known) is False:
+                if raw is not _MISSING:
+                    dropped.append(q.id)
+            else:
+                shown.append(q.id)
+                if raw is _MISSING or _empty(raw):
+                    missing.append(q.id)
+                else:
+                    key, problem = q.read(raw)
+                    if problem:
+                        problems.append(problem)
+                    else:
+                        valid[q.id] = q.readable(key)
+                        bits |= q.bits(key)
+                        for leaf in q.leaves:
+                            known |= leaf.bit
+            if q.last_in_step and self._stop_rules and not missing and not problems:
+                if self._stops(q.step, bits):
+                    stop = q.step
+        return Walk(tuple(shown), valid, tuple(missing), tuple(problems), tuple(dropped),
+                    self._step_ids[stop] if stop is not None else None)
 
     # --- deciding ----------------------------------------------------------------------------
 

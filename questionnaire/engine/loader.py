@@ -156,7 +156,7 @@ def _shape_problem(err: dict[str, Any], root: type[BaseModel]) -> tuple[str, str
 
 _PARTS: dict[str, Any] = {
     "meta": model.Meta, "criteria": model.Criterion, "steps": model.Step,
-    "outcomes": model.Outcome, "rules": model.Rule, "notes": model.Note,
+    "outcomes": model.Outcome, "rules": model.Rule, "notes": model.Note, "pages": model.Pages,
 }
 _LISTS = ("criteria", "steps", "outcomes", "rules", "notes")
 
@@ -282,14 +282,21 @@ class _Checker:
                           f"a note with id '{required}'")
         all_rules_read = all(rule is not None for _, rule, _ in parts.get("rules", []))
         self.outcomes(parts.get("outcomes", []), named if all_rules_read else None)
-        if self.problems or meta is None:
+        pages: model.Pages | None = parts.get("pages")
+        for key in ("start", "help"):
+            page = getattr(pages, key, None) if pages else None
+            if page is not None and page.source is not None:
+                self.reference(("pages", key, "source"), page.source, sources, "source",
+                               "meta.sources")
+        if self.problems or meta is None or parts.get("pages") is None:
             return None
         return RuleSet(
             file=model.RuleFile(meta=meta, criteria=tuple(c for _, c, _ in parts["criteria"]),
                                 steps=tuple(s for _, s, _ in parts["steps"]),
                                 outcomes=tuple(o for _, o, _ in parts["outcomes"]),
                                 rules=tuple(r for _, r, _ in parts["rules"]),
-                                notes=tuple(n for _, n, _ in parts.get("notes", []))),
+                                notes=tuple(n for _, n, _ in parts.get("notes", [])),
+                                pages=parts["pages"]),
             path=self.name, catalogue=catalogue, step_of=step_of, show_if=show_if,
             when=tuple(when), leaves=tuple(parser.leaf_list))
 

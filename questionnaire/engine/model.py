@@ -140,6 +140,25 @@ class Note(_Frozen):
     source: Id
 
 
+class PageSection(_Frozen):
+    heading: Text | None = None
+    text: Text | None = None
+    items: tuple[Text, ...] = ()
+
+
+class Page(_Frozen):
+    """Wording of a fixed page (the start page, the "Need help now?" page)."""
+
+    title: Text
+    sections: tuple[PageSection, ...] = Field(min_length=1)
+    source: Id | None = None
+
+
+class Pages(_Frozen):
+    start: Page
+    help: Page
+
+
 class RuleFile(_Frozen):
     """The whole rule file."""
 
@@ -149,6 +168,7 @@ class RuleFile(_Frozen):
     outcomes: tuple[Outcome, ...] = Field(min_length=1)
     rules: tuple[Rule, ...] = Field(min_length=1)
     notes: tuple[Note, ...] = ()
+    pages: Pages
 
 
 def json_schema() -> dict[str, Any]:

@@ -1,0 +1,133 @@
+"""WTForms classes built from rules.yaml once at start-up: one per page of the wizard.
+
+A step of rules.yaml is one page, except that a question whose skip logic reads a question on
+the same page starts a new page part: without JavaScript, a page cannot hide a question until
+the answer it depends on has been sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_wtf import FlaskForm
+from wtforms import Field, RadioField, SelectMultipleField, StringField
+from wtforms.validators import StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..engine import RuleSet, model
+from ..engine.conditions import questions_of
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multi-select sent as one value per ticked box."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class _Required:
+    """Stop with the question's own message when nothing was given."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field: Field) -> None:
+        data = field.data
+        if data is None or data == "" or data == [] or (isinstance(data, str) and not data.strip()):
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
+class _OneOf:
+    def __init__(self, values: list[str], message: str):
+        self.values, self.message = set(values), message
+
+    def __call__(self, form, field: Field) -> None:
+        data = field.data if isinstance(field.data, list) else [field.data]
+        if not set(data) <= self.values:
+            raise ValidationError(self.message)
+
+
+class _Exclusive:
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field: Field) -> None:
+        if "none" in field.data and len(set(field.data)) > 1:
+            raise ValidationError(self.message)
+
+
+class _WholeNumber:
+    def __init__(self, low: int, high: int, message: str):
+        self.low, self.high, self.message = low, high, message
+
+    def __call__(self, form, field: Field) -> None:
+        text = (field.data or "").strip()
+        if not (text.lstrip("-").isdigit() and self.low <= int(text) <= self.high):
+            raise ValidationError(self.message)
+
+
+def make_field(q: model.Question) -> Field:
+    """The WTForms field for one question, with the messages written in rules.yaml."""
+    required = _Required(q.errors.required)
+    values = [c.value for c in q.choices]
+    if q.type == "single":
+        return RadioField(q.prompt, choices=[(c.value, c.label) for c in q.choices],
+                          validate_choice=False, validators=[required, _OneOf(values,
+                                                                              q.errors.required)])
+    if q.type == "multi":
+        return CheckboxesField(q.prompt, choices=[(c.value, c.label) for c in q.choices],
+                               validate_choice=False,
+                               validators=[required, _OneOf(values, q.errors.required),
+                                           _Exclusive(q.errors.exclusive or q.errors.required)])
+    assert q.min is not None and q.max is not None
+    return StringField(q.prompt, validators=[required, _WholeNumber(
+        q.min, q.max, q.errors.range or q.errors.required)])
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the wizard: a step of rules.yaml, or a part of one."""
+
+    step: model.Step
+    number: int  # 1-based step number, for "Step 2 of 5"
+    part: int  # 0 for the step's first page
+    questions: tuple[model.Question, ...]
+    form: type[FlaskForm]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(q.id for q in self.questions)
+
+
+def build_pages(rs: RuleSet) -> tuple[Page, ...]:
+    """Every page of the wizard with its form class, in order."""
+    pages: list[Page] = []
+    for number, step in enumerate(rs.file.steps, start=1):
+        parts: list[list[model.Question]] = [[]]
+        for q in step.questions:
+            deps = set(questions_of(rs.show_if[q.id])) if q.id in rs.show_if else set()
+            if deps & {p.id for p in parts[-1]}:
+                parts.append([])
+            parts[-1].append(q)
+        for part, questions in enumerate(parts):
+            fields = {q.id: make_field(q) for q in questions}
+            form = type(f"{step.id.title().replace('_', '')}Part{part}Form", (FlaskForm,), fields)
+            pages.append(Page(step, number, part, tuple(questions), form))
+    return tuple(pages)
+
+
+def to_answer(q: model.Question, data):
+    """A validated field value as an engine answer."""
+    if q.type == "integer":
+        return int(str(data).strip())
+    if q.type == "multi":
+        return list(dict.fromkeys(data))
+    return data
+
+
+def to_form_data(q: model.Question, answer):
+    """An engine answer as form data for prefilling."""
+    if answer is None:
+        return [] if q.type == "multi" else None
+    return str(answer) if q.type == "integer" else answer

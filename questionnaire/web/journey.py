@@ -1,0 +1,67 @@
+"""Where a patient is in the wizard: which page comes next, what is missing, what was dropped."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..engine import Engine
+from ..engine.evaluate import Walk
+from .forms import Page, build_pages
+
+
+class Journey:
+    """The wizard's pages over one engine; built once at start-up."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.pages = build_pages(engine.ruleset)
+        self.step_count = len(engine.ruleset.file.steps)
+        self._page_of = {q.id: page for page in self.pages for q in page.questions}
+        self._index = {id(page): i for i, page in enumerate(self.pages)}
+        self.questions = {q.id: q for q in engine.ruleset.questions}
+
+    def page(self, step_id: str, part: int) -> Page | None:
+        for page in self.pages:
+            if page.step.id == step_id and page.part == part:
+                return page
+        return None
+
+    def page_of(self, question_id: str) -> Page:
+        return self._page_of[question_id]
+
+    def index(self, page: Page) -> int:
+        return self._index[id(page)]
+
+    def walk(self, answers: Mapping[str, Any]) -> Walk:
+        return self.engine.walk(answers)
+
+    def shown_on(self, page: Page, walk: Walk) -> list:
+        """The page's questions that apply to the answers so far."""
+        return [q for q in page.questions if q.id in walk.shown]
+
+    def first_open(self, walk: Walk) -> Page | None:
+        """The first page with a question still to answer (or answered wrongly)."""
+        open_ids = set(walk.missing) | {p.question for p in walk.problems}
+        for page in self.pages:
+            if open_ids & set(page.ids):
+                return page
+        return None
+
+    def next_page(self, page: Page, walk: Walk) -> Page | None:
+        """The next page after `page` that has a question to show."""
+        for later in self.pages[self.index(page) + 1:]:
+            if set(later.ids) & set(walk.shown):
+                return later
+        return None
+
+    def reachable(self, page: Page, walk: Walk) -> bool:
+        """Whether a patient may open this page now: earlier pages done, no early stop before."""
+        first = self.first_open(walk)
+        if walk.stopped_after is not None:
+            return page.step.id == walk.stopped_after or self._before_stop(page, walk)
+        return first is None or self.index(page) <= self.index(first)
+
+    def _before_stop(self, page: Page, walk: Walk) -> bool:
+        steps = [s.id for s in self.engine.ruleset.file.steps]
+        return steps.index(page.step.id) <= steps.index(walk.stopped_after)

@@ -1,0 +1,216 @@
+"""The patient's pages: start, one page per step, check your answers, summary, clear."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from .forms import Page, to_answer, to_form_data
+from .journey import Journey
+from .session import IDLE_SECONDS, now
+
+bp = Blueprint("patient", __name__)
+
+NOTICES = ("unreadable", "changed", "cleared")
+
+
+def journey() -> Journey:
+    return current_app.extensions["journey"]
+
+
+def stored_answers() -> dict[str, Any]:
+    answers = session.get("answers")
+    return answers if isinstance(answers, dict) else {}
+
+
+def page_url(page: Page | None, *, change: bool = False) -> str:
+    if page is None:
+        return url_for(".check")
+    args: dict[str, Any] = {"step_id": page.step.id}
+    if page.part:
+        args["part"] = page.part
+    if change:
+        args["change"] = 1
+    return url_for(".step", **args)
+
+
+@bp.before_request
+def guard_session():
+    """Start over, with a message, on an untrusted, stale or idle session."""
+    if session.unreadable:
+        session.clear()
+        session["notice"] = "unreadable"
+        return redirect(url_for(".start"))
+    if "answers" not in session:
+        return None
+    version = journey().engine.version
+    if session.get("v") != version or not isinstance(session.get("answers"), dict):
+        session.clear()
+        session["notice"] = "changed"
+        return redirect(url_for(".start"))
+    seen = session.get("seen")
+    if not isinstance(seen, int) or now() - seen > IDLE_SECONDS:
+        session.clear()
+        return redirect(url_for(".expired"))
+    session["seen"] = now()
+    return None
+
+
+def save(answers: dict[str, Any]) -> None:
+    session["answers"] = answers
+    session["v"] = journey().engine.version
+    session["seen"] = now()
+
+
+@bp.get("/")
+def start():
+    """What this is and is not, then Start."""
+    notice = session.pop("notice", None)
+    if request.args.get("cleared") == "1":
+        notice = "cleared"
+    first = journey().pages[0]
+    return render_template("patient/start.html", notice=notice if notice in NOTICES else None,
+                           start_url=page_url(first), resume=bool(stored_answers()))
+
+
+@bp.route("/step/<step_id>", methods=["GET", "POST"])
+def step(step_id: str):
+    """One page of questions."""
+    j = journey()
+    page = j.page(step_id, request.args.get("part", 0, type=int))
+    if page is None:
+        abort(404)
+    answers = stored_answers()
+    walk = j.walk(answers)
+    if not j.reachable(page, walk):
+        return redirect(page_url(j.first_open(walk)) if j.first_open(walk)
+                        else url_for(".summary"))
+    shown = j.shown_on(page, walk)
+    change = request.args.get("change") == "1"
+    if not shown:
+        return redirect(page_url(j.next_page(page, walk), change=change))
+    if request.method == "POST":
+        form = page.form()
+    else:
+        form = page.form(formdata=None, data={q.id: to_form_data(q, answers.get(q.id))
+                                              for q in shown})
+    for q in page.questions:
+        if q not in shown:
+            del form[q.id]
+    if request.method == "POST" and form.validate():
+        updated = dict(answers)
+        for q in shown:
+            updated[q.id] = to_answer(q, form[q.id].data)
+        after = j.walk(updated)
+        for qid in after.dropped:  # answers that no longer apply are forgotten, and we say so
+            updated.pop(qid, None)
+        if after.dropped:
+            session["removed"] = sorted(set(session.get("removed", [])) | set(after.dropped))
+        save(updated)
+        if after.stopped_after is not None:
+            return redirect(url_for(".summary"))
+        if change:
+            open_page = j.first_open(after)
+            return redirect(page_url(open_page, change=True) if open_page else url_for(".check"))
+        return redirect(page_url(j.next_page(page, after)))
+    return render_template(
+        "patient/step.html", page=page, form=form, shown=shown, change=change,
+        step_count=j.step_count, back_url=back_url(page, walk, change),
+        errors=[(q, form[q.id].errors[0]) for q in shown if form[q.id].errors])
+
+
+def back_url(page: Page, walk, change: bool) -> str:
+    if change:
+        return url_for(".check") if walk.stopped_after is None else url_for(".summary")
+    j = journey()
+    for earlier in reversed(j.pages[: j.index(page)]):
+        if set(earlier.ids) & set(walk.shown):
+            return page_url(earlier)
+    return url_for(".start")
+
+
+def answer_text(question, answer: Any) -> list[str]:
+    labels = {c.value: c.label for c in question.choices}
+    values = answer if isinstance(answer, list) else [answer]
+    return [labels.get(v, str(v)) for v in values]
+
+
+@bp.get("/check")
+def check():
+    """Every answer, with a Change link."""
+    j = journey()
+    walk = j.walk(stored_answers())
+    if walk.stopped_after is not None:
+        return redirect(url_for(".summary"))
+    open_page = j.first_open(walk)
+    if open_page is not None:
+        return redirect(page_url(open_page))
+    sections = []
+    for page in j.pages:
+        rows = [(q, answer_text(q, walk.answers[q.id]), page_url(page, change=True) + "#" + q.id)
+                for q in j.shown_on(page, walk)]
+        if rows:
+            if sections and sections[-1][0] is page.step:
+                sections[-1][1].extend(rows)
+            else:
+                sections.append((page.step, rows))
+    removed = [j.questions[q] for q in session.pop("removed", []) if q in j.questions]
+    last = next(page for page in reversed(j.pages) if j.shown_on(page, walk))
+    return render_template("patient/check.html", sections=sections, removed=removed,
+                           back_url=page_url(last))
+
+
+@bp.get("/summary")
+def summary():
+    """The informational summary: headline, findings, notes, sources."""
+    j = journey()
+    answers = stored_answers()
+    if not answers:
+        return redirect(url_for(".start"))
+    walk = j.walk(answers)
+    if walk.stopped_after is None:
+        open_page = j.first_open(walk)
+        if open_page is not None:
+            return redirect(page_url(open_page))
+    result = j.engine.evaluate(walk.answers)
+    file = j.engine.ruleset.file
+    trace = {t.rule: t for t in result.trace or ()}
+    groups = []
+    for criterion in file.criteria:
+        found = [(f, trace[f.rule]) for f in result.findings if f.criterion == criterion.id]
+        if found:
+            groups.append((criterion, found))
+    change_url = page_url(j.pages[0], change=True)
+    return render_template("patient/summary.html", summary=result, groups=groups,
+                           sources=file.meta.sources, change_url=change_url)
+
+
+@bp.post("/clear")
+def clear():
+    """Forget every answer, here and in the browser."""
+    session.clear()
+    response = redirect(url_for(".start", cleared=1))
+    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response
+
+
+@bp.get("/help")
+def help_now():
+    """Where to get urgent help: the same link on every page."""
+    return render_template("patient/page.html", page=journey().engine.ruleset.file.pages.help)
+
+
+@bp.get("/expired")
+def expired():
+    """Answers were cleared after 30 idle minutes."""
+    return render_template("patient/expired.html", minutes=IDLE_SECONDS // 60)
