@@ -12,8 +12,10 @@ from typing import Any
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
 from .engine import AnswersError, Engine, RulesError, load_rules
+from .engine.model import json_schema
 from .engine.scenarios import load_scenarios, run_scenario, scenario_files
 from .engine.verify import verify
 from .engine.yamlsource import YamlProblem, read_yaml
@@ -36,9 +38,8 @@ def _load(path: str | None, *, check_only: bool = False):
         raise BadInput(str(exc)) from None
 
 
-@click.group("rules")
-def rules_group() -> None:
-    """Check, evaluate, verify and test the rules in rules.yaml."""
+# An AppGroup runs each command inside the app context, also under app.test_cli_runner().
+rules_group = AppGroup("rules", help="Check, evaluate, verify and test the rules in rules.yaml.")
 
 
 @rules_group.command("check")
@@ -158,3 +159,15 @@ def test_command(paths: tuple[str, ...], rules: str | None) -> None:
     click.echo(f"{passed} scenarios passed, {failed} failed")
     if failed:
         sys.exit(1)
+
+
+@rules_group.command("schema")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file instead of standard output.")
+def schema_command(output: str | None) -> None:
+    """Print the JSON Schema of rules.yaml (published as docs/rules.schema.json)."""
+    text = json.dumps(json_schema(), indent=2) + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)

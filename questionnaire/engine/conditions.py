@@ -119,7 +119,7 @@ def did_you_mean(word: Any, options: Sequence[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def _listing(options: Sequence[Any], limit: int = 12) -> str:
+def listing(options: Sequence[Any], limit: int = 12) -> str:
     shown = ", ".join(str(o) for o in list(options)[:limit])
     return shown + (", ..." if len(options) > limit else "")
 
@@ -189,7 +189,7 @@ class Parser:
         if info is None:
             self._fail(path + ("q",), f"unknown question '{qid}'"
                        + did_you_mean(qid, list(self.catalogue)),
-                       "one of the question ids: " + _listing(list(self.catalogue)))
+                       "one of the question ids: " + listing(list(self.catalogue)))
             return None
         if before is not None and info.index >= before:
             self._fail(path + ("q",), f"show_if uses '{qid}', which is not asked before this "
@@ -238,7 +238,7 @@ class Parser:
             return value
         if value not in info.choices:
             self._fail(path, f"'{value}' is not a choice of '{info.id}'"
-                       + did_you_mean(value, info.choices), "one of: " + _listing(info.choices))
+                       + did_you_mean(value, info.choices), "one of: " + listing(info.choices))
             return None
         return value
 

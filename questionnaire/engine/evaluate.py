@@ -256,7 +256,10 @@ class Engine:
                 continue
             if q.show_if is not None and not q.show_if(bits):
                 keys[q.id] = None
-                if raw is not _MISSING:
+                if raw is not _MISSING and not _empty(raw):
+                    problem = q.read(raw)[1]  # a wrong answer is an error even if unused
+                    if problem:
+                        problems.append(problem)
                     dropped.append(q.id)
                 continue
             if raw is _MISSING or _empty(raw):

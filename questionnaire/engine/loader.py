@@ -12,7 +12,15 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import model
-from .conditions import Condition, ConditionProblem, Leaf, Parser, QuestionInfo, did_you_mean
+from .conditions import (
+    Condition,
+    ConditionProblem,
+    Leaf,
+    Parser,
+    QuestionInfo,
+    did_you_mean,
+    listing,
+)
 from .errors import RuleProblem, RulesError
 from .yamlsource import Marks, Path, YamlProblem, read_yaml
 
@@ -215,7 +223,7 @@ class _Checker:
                 self.fail(path + tuple(err["loc"]), problem, expected, key=on_key)
             return None
 
-    def unique(self, section: str, items: list[tuple[int, Any, Any]], what: str) -> set[str]:
+    def unique(self, section: str, items: list[tuple[int, Any, Any]], what: str) -> list[str]:
         seen: dict[str, int] = {}
         for i, _, raw in items:
             ident = raw.get("id") if isinstance(raw, dict) else None
@@ -227,12 +235,12 @@ class _Checker:
                           f"{line})", "each id used once")
             else:
                 seen[ident] = i
-        return set(seen)
+        return list(seen)
 
     def check(self, raw: Any) -> RuleSet | None:
         parts = self.shape(raw)
         meta: model.Meta | None = parts.get("meta")
-        sources = set(meta.sources) if meta else set()
+        sources = list(meta.sources) if meta else []
         criteria = self.unique("criteria", parts.get("criteria", []), "criterion")
         self.unique("outcomes", parts.get("outcomes", []), "outcome")
         self.unique("rules", parts.get("rules", []), "rule")
@@ -306,7 +314,7 @@ class _Checker:
             return
         if value not in known:
             self.fail(path, f"unknown {what} '{value}'" + did_you_mean(value, known),
-                      f"one of the ids in {where}: " + ", ".join(known[:12]))
+                      f"one of the ids in {where}: " + listing(known))
 
     def condition_problem(self, problem: ConditionProblem) -> None:
         self.fail(problem.path, problem.problem, problem.expected, key=problem.on_key)

@@ -187,3 +187,4 @@ def json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Questionnaire rule file (rules.yaml)"
     return schema
+
