@@ -9,7 +9,7 @@ operations, and the same representation lets the verifier reason exactly about e
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,6 +112,7 @@ class ConditionProblem:
     problem: str
     expected: str | None = None
     on_key: bool = False
+    silent: bool = False  # makes the condition unusable without repeating a reported problem
 
 
 def did_you_mean(word: Any, options: Sequence[str]) -> str:
@@ -127,8 +128,9 @@ def listing(options: Sequence[Any], limit: int = 12) -> str:
 class Parser:
     """Parses raw conditions against a question catalogue; assigns one bit per distinct leaf."""
 
-    def __init__(self, catalogue: dict[str, QuestionInfo]):
+    def __init__(self, catalogue: dict[str, QuestionInfo], ignore: Iterable[str] = ()):
         self.catalogue = catalogue
+        self.ignore = set(ignore)  # questions already reported broken: no knock-on problems
         self.problems: list[ConditionProblem] = []
         self.leaf_list: list[Leaf] = []
         self._leaf_ids: dict[tuple, Leaf] = {}
@@ -186,6 +188,9 @@ class Parser:
         qid = raw["q"]
         ops = [k for k in raw if k != "q"]
         info = self.catalogue.get(qid) if isinstance(qid, str) else None
+        if info is None and qid in self.ignore:
+            self.problems.append(ConditionProblem(path + ("q",), "", None, silent=True))
+            return None
         if info is None:
             self._fail(path + ("q",), f"unknown question '{qid}'"
                        + did_you_mean(qid, list(self.catalogue)),

@@ -174,6 +174,7 @@ class _Checker:
         self.name, self.marks = name, marks
         self.problems: list[RuleProblem] = []
         self.soft: list[RuleProblem] = []  # problems of meaning that still leave a usable model
+        self.broken_questions: set[str] = set()
 
     def fail(self, path: Path, problem: str, expected: str | None = None, *, key=False) -> None:
         line, column = self.marks.at(path, key=key)
@@ -210,9 +211,26 @@ class _Checker:
                           "a list of items, each starting with '- '")
                 parts[key] = []
                 continue
-            parts[key] = [(i, self.validate(cls, item, (key, i)), item)
+            validate = self.validate_step if key == "steps" else self.validate
+            parts[key] = [(i, validate(cls, item, (key, i)), item)
                           for i, item in enumerate(value)]
         return parts
+
+    def validate_step(self, cls: type[BaseModel], value: Any, path: Path) -> Any:
+        """A step, with each question checked on its own so one bad question hides nothing."""
+        raw_questions = value.get("questions") if isinstance(value, dict) else None
+        if not isinstance(raw_questions, list) or not raw_questions:
+            return self.validate(cls, value, path)
+        questions = []
+        for k, item in enumerate(raw_questions):
+            question = self.validate(model.Question, item, path + ("questions", k))
+            if question is not None:
+                questions.append(question)
+            elif isinstance(item, dict) and isinstance(item.get("id"), str):
+                self.broken_questions.add(item["id"])  # reported once; no knock-on errors
+        if not questions:
+            return None
+        return self.validate(cls, {**value, "questions": questions}, path)
 
     def validate(self, cls: type[BaseModel], value: Any, path: Path) -> Any:
         try:
@@ -242,13 +260,13 @@ class _Checker:
         meta: model.Meta | None = parts.get("meta")
         sources = list(meta.sources) if meta else []
         criteria = self.unique("criteria", parts.get("criteria", []), "criterion")
-        self.unique("outcomes", parts.get("outcomes", []), "outcome")
+        outcome_ids = self.unique("outcomes", parts.get("outcomes", []), "outcome")
         self.unique("rules", parts.get("rules", []), "rule")
         notes = self.unique("notes", parts.get("notes", []), "note")
         self.unique("steps", parts.get("steps", []), "step")
 
         catalogue, step_of = self.questions(parts.get("steps", []))
-        parser = Parser(catalogue)
+        parser = Parser(catalogue, ignore=self.broken_questions)
         show_if: dict[str, Condition] = {}
         for s, step, _ in parts.get("steps", []):
             for k, question in enumerate(step.questions if step else ()):
@@ -259,7 +277,7 @@ class _Checker:
                         show_if[question.id] = cond
         when: list[Condition] = []
         named: set[str] = set()
-        outcome_order = [o.id for _, o, _ in parts.get("outcomes", []) if o]
+        outcome_order = outcome_ids  # raw ids: a broken outcome is reported once, not per rule
         for r, rule, _ in parts.get("rules", []):
             if rule is None:
                 continue
@@ -317,6 +335,8 @@ class _Checker:
                       f"one of the ids in {where}: " + listing(known))
 
     def condition_problem(self, problem: ConditionProblem) -> None:
+        if problem.silent:  # its question is broken and already reported, so no model is built
+            return
         self.fail(problem.path, problem.problem, problem.expected, key=problem.on_key)
 
     def questions(self, steps: list) -> tuple[dict[str, QuestionInfo], dict[str, int]]:
