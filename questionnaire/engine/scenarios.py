@@ -45,6 +45,7 @@ class Scenario(BaseModel):
 class Result:
     scenario: Scenario
     failures: tuple[str, ...]
+    fired: tuple[str, ...] = ()  # the rules that matched, for coverage
 
     @property
     def passed(self) -> bool:
@@ -119,4 +120,4 @@ def run_scenario(engine: Engine, scenario: Scenario) -> Result:
         got = [f.rule for f in summary.findings]
         if set(got) != set(expect.findings):
             failures.append(f"expected findings {sorted(expect.findings)}, got {sorted(got)}")
-    return Result(scenario, tuple(failures))
+    return Result(scenario, tuple(failures), summary.fired)

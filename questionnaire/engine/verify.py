@@ -112,14 +112,28 @@ class _Space:
 
         go(0, 0, 0, {}, 1)
 
-    def answers(self, keys: dict[str, Any]) -> dict[str, Any]:
-        """Readable answers for a report: multi-selects as lists of choices."""
-        out: dict[str, Any] = {}
+    def answers(self, keys: dict[str, Any], stopped: bool = False) -> dict[str, Any]:
+        """A complete, valid set of answers for a report or a scenario file.
+
+        Questions the search did not need get a plain default (the first choice, the lowest
+        number, or "none"); no condition that decided the result reads them. After an early stop,
+        later steps are left out, as the walk-through would leave them.
+        """
+        rs, out, bits = self.rs, {}, 0
+        last_step = max((rs.step_of[q] for q in keys), default=-1)
         for qid in self.order:
-            if qid in keys:
-                info = self.rs.catalogue[qid]
-                key = keys[qid]
-                out[qid] = list(info.decode(key)) if info.type == "multi" else key
+            if stopped and rs.step_of[qid] > last_step:
+                break
+            info = rs.catalogue[qid]
+            cond = rs.show_if.get(qid)
+            if cond is not None and eval3(cond, bits, ~0) is False:
+                continue
+            key = keys.get(qid)
+            if key is None:
+                key = (info.choice_bit("none") if info.type == "multi" else
+                       info.min if info.type == "integer" else info.choices[0])
+            bits |= answer_bits(rs.leaves_of(qid), info, key)
+            out[qid] = list(info.decode(key)) if info.type == "multi" else key
         return out
 
 
@@ -203,7 +217,7 @@ def verify(rs: RuleSet, *, max_examples: int = 3) -> Report:
         if not any(fires(i, bits, known, stopped) for i in outcome_rules):
             report.gap_count += count
             if len(report.gaps) < max_examples:
-                report.gaps.append(space.answers(answers))
+                report.gaps.append(space.answers(answers, stopped))
         return False
 
     relevant = space.closure(q for i in outcome_rules for q in questions_of(when[i]))
@@ -215,7 +229,7 @@ def verify(rs: RuleSet, *, max_examples: int = 3) -> Report:
 
         def hit(bits, known, stopped, answers, count, i=i, found=found) -> bool:
             if fires(i, bits, known, stopped):
-                found.append(space.answers(answers))
+                found.append(space.answers(answers, stopped))
                 return True
             return False
 
@@ -238,7 +252,7 @@ def verify(rs: RuleSet, *, max_examples: int = 3) -> Report:
         def win(bits, known, stopped, answers, count, i=i, higher=higher, wins=wins) -> bool:
             if fires(i, bits, known, stopped) and not any(
                     fires(j, bits, known, stopped) for j in higher):
-                wins.append(space.answers(answers))
+                wins.append(space.answers(answers, stopped))
                 return True
             return False
 
