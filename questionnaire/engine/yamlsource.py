@@ -97,6 +97,27 @@ class _Builder:
             raise YamlProblem(problem, *_mark(node)) from None
 
 
+_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _check_depth(text: str) -> None:
+    """Refuse deep nesting before composing: libyaml's composer recurses in C and can crash."""
+    depth, too_deep = 0, False
+    try:
+        for event in yaml.parse(text, Loader=_Loader):  # the parser itself does not recurse
+            if too_deep:  # point at the first thing inside, as the line a person would look at
+                raise YamlProblem(f"the file is nested more than {MAX_DEPTH} levels deep",
+                                  *_mark(event))
+            if isinstance(event, _OPEN):
+                depth += 1
+                too_deep = depth > MAX_DEPTH
+            elif isinstance(event, _CLOSE):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # compose reports syntax errors with their position
+
+
 def read_yaml(data: bytes | str) -> tuple[object, Marks]:
     """Parse one YAML document into plain data and the marks of each value."""
     if isinstance(data, bytes):
@@ -109,6 +130,7 @@ def read_yaml(data: bytes | str) -> tuple[object, Marks]:
             raise YamlProblem("the file is not valid UTF-8 text; save it as UTF-8", line) from None
     elif len(data) > MAX_BYTES:
         raise YamlProblem(f"the file is larger than {MAX_BYTES // 1_000_000} MB")
+    _check_depth(data)
     try:
         node = yaml.compose(data, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
