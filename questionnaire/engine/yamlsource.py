@@ -111,7 +111,7 @@ def _check_depth(text: str) -> None:
                                   *_mark(event))
             if isinstance(event, _OPEN):
                 depth += 1
-                too_deep = depth > MAX_DEPTH
+                too_deep = depth > MAX_DEPTH + 1  # the top level is depth 1 here, 0 below
             elif isinstance(event, _CLOSE):
                 depth -= 1
     except yaml.YAMLError:
