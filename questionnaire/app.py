@@ -58,7 +58,7 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
 def register_blueprints(app: Flask) -> None:
     from flask_wtf.csrf import CSRFProtect
 
-    from .web import api, errors, headers, patient
+    from .web import api, clinician, errors, headers, patient
     from .web.journey import Journey
     from .web.session import AnswerSessionInterface
 
@@ -69,6 +69,8 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(api.bp)  # the API takes no cookies, so it needs no CSRF token
     app.register_blueprint(patient.bp)
     app.register_blueprint(api.bp)
+    app.extensions["preview"] = clinician.Preview.build(engine_of(app).ruleset)
+    app.register_blueprint(clinician.bp)
     errors.init_app(app)
     headers.init_app(app)
 

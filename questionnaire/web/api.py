@@ -67,3 +67,13 @@ def evaluate():
 def openapi():
     """OpenAPI 3.1 description of this API."""
     return jsonify(api_schema.openapi(engine_of(current_app).version))
+
+
+@bp.get("/fhir/Questionnaire")
+def fhir_questionnaire():
+    """The questionnaire as a FHIR R4 Questionnaire."""
+    from .. import fhir
+
+    response = jsonify(fhir.questionnaire(engine_of(current_app).ruleset))
+    response.mimetype = "application/fhir+json"
+    return response

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -67,18 +68,27 @@ class _WholeNumber:
             raise ValidationError(self.message)
 
 
-def make_field(q: model.Question) -> Field:
-    """The WTForms field for one question, with the messages written in rules.yaml."""
-    required = _Required(q.errors.required)
-    values = [c.value for c in q.choices]
+def _optional(form, field: Field) -> None:
+    if field.data in (None, "", []):
+        field.errors[:] = []
+        raise StopValidation()
+
+
+def make_field(q: model.Question, *, required: bool = True) -> Field:
+    """The WTForms field for one question, with the messages written in rules.yaml.
+
+    The clinician's try-answers page uses `required=False`: there the engine decides what is
+    missing, since skip logic and early stops span the whole questionnaire.
+    """
+    required = _Required(q.errors.required) if required else _optional
+    choices = [SelectChoice(c.value, c.label) for c in q.choices]
+    one_of = _OneOf([c.value for c in q.choices], q.errors.required)
     if q.type == "single":
-        return RadioField(q.prompt, choices=[(c.value, c.label) for c in q.choices],
-                          validate_choice=False, validators=[required, _OneOf(values,
-                                                                              q.errors.required)])
+        return RadioField(q.prompt, choices=choices, validate_choice=False,
+                          validators=[required, one_of])
     if q.type == "multi":
-        return CheckboxesField(q.prompt, choices=[(c.value, c.label) for c in q.choices],
-                               validate_choice=False,
-                               validators=[required, _OneOf(values, q.errors.required),
+        return CheckboxesField(q.prompt, choices=choices, validate_choice=False,
+                               validators=[required, one_of,
                                            _Exclusive(q.errors.exclusive or q.errors.required)])
     assert q.min is not None and q.max is not None
     return StringField(q.prompt, validators=[required, _WholeNumber(
@@ -131,3 +141,9 @@ def to_form_data(q: model.Question, answer):
     if answer is None:
         return [] if q.type == "multi" else None
     return str(answer) if q.type == "integer" else answer
+
+
+def build_all_questions_form(rs: RuleSet) -> type[FlaskForm]:
+    """One form with every question, none required: the clinician's try-answers page."""
+    fields = {q.id: make_field(q, required=False) for q in rs.questions}
+    return type("AllQuestionsForm", (FlaskForm,), fields)

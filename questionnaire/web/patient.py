@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import (
@@ -183,16 +184,42 @@ def summary():
         if open_page is not None:
             return redirect(page_url(open_page))
     result = j.engine.evaluate(walk.answers)
-    file = j.engine.ruleset.file
+    return render_template("patient/summary.html", **summary_context(j.engine, result),
+                           change_url=page_url(j.pages[0], change=True))
+
+
+def summary_context(engine, result) -> dict[str, Any]:
+    """What the summary templates need: findings by criterion with their trace, notes, sources.
+
+    After an early stop only the `consult` note is shown: an emergency card stands alone.
+    """
+    file = engine.ruleset.file
     trace = {t.rule: t for t in result.trace or ()}
     groups = []
     for criterion in file.criteria:
-        found = [(f, trace[f.rule]) for f in result.findings if f.criterion == criterion.id]
+        found = [(f, trace.get(f.rule)) for f in result.findings if f.criterion == criterion.id]
         if found:
             groups.append((criterion, found))
-    change_url = page_url(j.pages[0], change=True)
-    return render_template("patient/summary.html", summary=result, groups=groups,
-                           sources=file.meta.sources, change_url=change_url)
+    notes = [n for n in result.notes if result.stopped_after is None or n.id == "consult"]
+    cited = list(dict.fromkeys([f.source for f in result.findings] + [n.source for n in notes]))
+    return {"summary": result, "groups": groups, "notes": notes, "cited": cited,
+            "sources": file.meta.sources}
+
+
+@bp.get("/summary/answers.json")
+def download_answers():
+    """The patient's answers as a FHIR QuestionnaireResponse file, to take to a clinician."""
+    from .. import fhir
+
+    j = journey()
+    walk = j.walk(stored_answers())
+    if not walk.answers or (walk.stopped_after is None and not walk.complete):
+        return redirect(url_for(".summary"))
+    response = current_app.response_class(
+        json.dumps(fhir.response(j.engine.ruleset, walk.answers), indent=2, ensure_ascii=False),
+        mimetype="application/fhir+json")
+    response.headers["Content-Disposition"] = 'attachment; filename="my-answers.json"'
+    return response
 
 
 @bp.post("/clear")

@@ -1,0 +1,150 @@
+"""Clinician preview: every question and rule in plain words, try any answers, the outcome book.
+
+Read-only and holds no patient data. On by default; CLINICIAN_PREVIEW=0 turns it off.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from ..app import ROOT, engine_of
+from ..engine import AnswersError, Engine, RuleSet
+from ..engine.conditions import explain
+from ..engine.scenarios import load_scenarios, scenario_files
+from ..engine.verify import Report, verify
+from ..engine.yamlsource import YamlProblem, read_yaml
+from .forms import build_all_questions_form, to_answer, to_form_data
+from .patient import summary_context
+
+bp = Blueprint("clinician", __name__, url_prefix="/clinician")
+SCENARIOS = ROOT / "tests" / "scenarios"
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the clinician pages show, computed once at start-up."""
+
+    report: Report
+    skip_logic: dict[str, str]  # question id -> "asked only if ..."
+    conditions: dict[str, str]  # rule id -> plain-English condition
+    form: type
+
+    @classmethod
+    def build(cls, rs: RuleSet) -> Preview:
+        return cls(
+            report=verify(rs),
+            skip_logic={q: explain(c, rs.catalogue) for q, c in rs.show_if.items()},
+            conditions={r.id: explain(c, rs.catalogue) for r, c in zip(rs.file.rules, rs.when,
+                                                                         strict=True)},
+            form=build_all_questions_form(rs),
+        )
+
+
+def preview() -> Preview:
+    return current_app.extensions["preview"]
+
+
+@bp.before_request
+def only_when_enabled():
+    if not current_app.config["CLINICIAN_PREVIEW"]:
+        abort(404)
+
+
+@bp.get("/")
+def overview():
+    """Every step, question and rule in plain English, with the verifier's report on top."""
+    rs = engine_of(current_app).ruleset
+    rules_by_outcome = [(o, [r for r in rs.file.rules if r.outcome == o.id])
+                        for o in rs.file.outcomes]
+    findings_only = [(c, [r for r in rs.file.rules if r.outcome is None and r.finding
+                          and r.finding.criterion == c.id]) for c in rs.file.criteria]
+    return render_template("clinician/overview.html", file=rs.file, preview=preview(),
+                           rules_by_outcome=rules_by_outcome, findings_only=findings_only)
+
+
+def scenario_choices() -> list[tuple[str, str]]:
+    """(key, label) of every scenario in tests/scenarios, for the prefill list."""
+    choices = []
+    for path in scenario_files([SCENARIOS]) if SCENARIOS.is_dir() else []:
+        try:
+            scenarios = load_scenarios(path)
+        except Exception:  # a broken scenario file is reported by `rules test`, not here
+            continue
+        choices += [(f"{path.name}:{i}", f"{path.stem}: {s.name}") for i, s in enumerate(scenarios)]
+    return choices
+
+
+def scenario_answers(key: str) -> dict[str, Any] | None:
+    name, _, index = key.partition(":")
+    path = SCENARIOS / Path(name).name  # never leave the scenarios folder
+    if not path.is_file() or not index.isdigit():
+        return None
+    scenarios = load_scenarios(path)
+    return scenarios[int(index)].answers if int(index) < len(scenarios) else None
+
+
+def uploaded_answers(engine: Engine, data: bytes) -> tuple[dict[str, Any] | None, str | None]:
+    """Answers from an uploaded JSON/YAML answers file or FHIR QuestionnaireResponse."""
+    try:
+        parsed, _ = read_yaml(data)  # YAML is a superset of JSON
+    except YamlProblem as exc:
+        return None, f"The file could not be read: line {exc.line}: {exc.message}."
+    if isinstance(parsed, dict) and parsed.get("resourceType") == "QuestionnaireResponse":
+        from ..fhir import answers_from_response
+
+        try:
+            return answers_from_response(engine, json.loads(data)), None
+        except ValueError as exc:
+            return None, f"The QuestionnaireResponse could not be read: {exc}"
+    if isinstance(parsed, dict) and set(parsed) == {"answers"}:
+        parsed = parsed["answers"]
+    if not isinstance(parsed, dict):
+        return None, "The file must hold answers: question ids mapped to answers."
+    return parsed, None
+
+
+@bp.route("/try", methods=["GET", "POST"])
+def try_answers():
+    """All questions on one page; the patient's summary beside the full trace."""
+    engine = engine_of(current_app)
+    questions = engine.ruleset.questions
+    answers: dict[str, Any] | None = None
+    message = None
+    uploading = request.method == "POST" and "answers_file" in request.files
+    if uploading:
+        answers, message = uploaded_answers(engine, request.files["answers_file"].read(64 * 1024))
+    elif request.args.get("scenario"):
+        answers = scenario_answers(request.args["scenario"])
+        message = None if answers is not None else "That scenario was not found."
+    if request.method == "POST" and not uploading:
+        form = preview().form()
+        if form.validate():
+            answers = {q.id: to_answer(q, form[q.id].data) for q in questions
+                       if form[q.id].data not in (None, "", [])}
+    else:  # show the answers from a scenario or upload in the same fields the patient sees
+        form = preview().form(formdata=None, data={q.id: to_form_data(q, (answers or {}).get(q.id))
+                                                   for q in questions})
+    summary = problems = None
+    if answers is not None:
+        try:
+            summary = engine.evaluate(answers)
+        except AnswersError as exc:
+            problems = exc.problems
+    field_errors = [(q, form[q.id].errors[0]) for q in questions if form[q.id].errors]
+    return render_template("clinician/try.html", form=form, file=engine.ruleset.file,
+                           summary=summary, problems=problems, message=message,
+                           field_errors=field_errors, scenarios=scenario_choices(),
+                           sources=engine.sources,
+                           summary_context=lambda result: summary_context(engine, result))
+
+
+@bp.get("/book")
+def outcome_book():
+    """Every outcome and every finding as a patient would see them, on one printable page."""
+    file = engine_of(current_app).ruleset.file
+    return render_template("clinician/book.html", file=file)
