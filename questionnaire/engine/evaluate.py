@@ -7,8 +7,10 @@ integer (which rules fire, which outcome wins) is computed once and then reused.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from . import model
@@ -48,9 +50,13 @@ class TraceEntry:
     outcome: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Summary:
-    """Everything the patient page, clinician page, API and CLI show about one set of answers."""
+    """Everything the patient page, clinician page, API and CLI show about one set of answers.
+
+    Treat it as read-only. It is not frozen because a frozen dataclass costs a third of an
+    evaluation to build (docs/benchmarks.md).
+    """
 
     outcome: model.Outcome
     findings: tuple[FoundFinding, ...]
@@ -106,7 +112,7 @@ class _Question:
     """One question compiled for reading answers: validation and leaf truth by lookup."""
 
     __slots__ = ("id", "type", "info", "errors", "step", "show_if", "leaves", "table",
-                 "choice_bits", "none_bit", "last_in_step")
+                 "choice_bits", "none_bit", "last_in_step", "kind", "seen", "stop_after")
 
     def __init__(self, rs: RuleSet, question: model.Question, step: int, last: bool):
         self.id, self.type, self.step, self.last_in_step = question.id, question.type, step, last
@@ -124,6 +130,11 @@ class _Question:
         elif self.type == "integer" and self.info.max - self.info.min <= 1000:
             self.table = {v: answer_bits(self.leaves, self.info, v)
                           for v in range(self.info.min, self.info.max + 1)}
+        # The fast path: raw answer as sent (a list as a tuple) -> (key, leaf bits, readable).
+        # Exact types only: True == 1 in a dict, but True is not a pain score.
+        self.kind = {"single": str, "integer": int, "multi": list}[self.type]
+        self.seen: dict[Any, tuple[Any, int, Any]] = {}
+        self.stop_after = False  # set by the Engine: check for an early stop after this one
 
     def read(self, raw: Any) -> tuple[Any, AnswerProblem | None]:
         """(answer key, None) or (None, problem)."""
@@ -171,6 +182,24 @@ class _Question:
 
     def readable(self, key: Any) -> Any:
         return list(self.info.decode(key)) if self.type == "multi" else key
+
+    def lookup(self, raw: Any) -> tuple[Any, int, Any] | None:
+        """(key, bits, readable) for a valid, non-empty raw answer, else None; remembered."""
+        if type(raw) is not self.kind:
+            return None
+        hashable = tuple(raw) if self.kind is list else raw
+        hit = self.seen.get(hashable)
+        if hit is None:
+            if _empty(raw):
+                return None
+            key, problem = self.read(raw)
+            if problem is not None:
+                return None
+            readable = self.readable(key)
+            hit = (key, self.bits(key), tuple(readable) if self.kind is list else readable)
+            if len(self.seen) < _MEMO_LIMIT:
+                self.seen[hashable] = hit
+        return hit
 
 
 def _kind(value: Any) -> str:
@@ -221,9 +250,19 @@ class Engine:
                         known |= leaf.bit
             self._known_after.append(known)
         self._stop_memo: list[dict[int, bool]] = [{} for _ in steps]
-        self._decisions: dict[tuple[int | None, int], tuple[int, tuple[int, ...]]] = {}
-        self._because: list[dict[tuple, tuple[bool | None, str]]] = [{} for _ in file.rules]
         self._step_ids = tuple(s.id for s in steps)
+        stop_questions = {q for i in self._stop_rules for q in self._rule_questions[i]}
+        stop_steps = {q.step for q in self._questions if q.id in stop_questions}
+        for q in self._questions:
+            q.stop_after = q.last_in_step and q.step in stop_steps
+        self._verdicts: dict[tuple[int | None, int], _Verdict] = {}
+        # Trace: rules that read the same questions share one memo of ready-made entries.
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for i, questions in enumerate(self._rule_questions):
+            groups.setdefault(questions, []).append(i)
+        self._trace_groups = tuple((qs, tuple(ix), {}) for qs, ix in groups.items())
+        order = [i for _, ix, _ in self._trace_groups for i in ix]
+        self._trace_order = operator.itemgetter(*(order.index(i) for i in range(len(order))))
 
     # --- reading answers ---------------------------------------------------------------------
 
@@ -341,10 +380,7 @@ class Engine:
     # --- deciding ----------------------------------------------------------------------------
 
     def _decide(self, bits: int, stop: int | None) -> tuple[int, tuple[int, ...]]:
-        memo_key = (stop, bits)
-        decision = self._decisions.get(memo_key)
-        if decision is not None:
-            return decision
+        """(outcome index, indices of fired rules) for a set of leaf truths."""
         if stop is None:
             fired = tuple(i for i, f in enumerate(self._compiled) if f(bits))
         else:
@@ -354,42 +390,99 @@ class Engine:
         if not ranks:
             raise QuestionnaireError("the rules give no headline for these answers; run "
                                      "'flask rules verify' to find the gap")
-        decision = (min(ranks), fired)
-        if len(self._decisions) < _MEMO_LIMIT:
-            self._decisions[memo_key] = decision
-        return decision
+        return min(ranks), fired
+
+    def _read_fast(self, answers: Any):
+        """(bits, keys, stop, used answers) when every answer is valid and applies, else None.
+
+        The common case, by table lookups only; anything unusual (a problem, a dropped answer)
+        goes the slow way, which finds and words every problem.
+        """
+        if type(answers) is not dict:
+            return None
+        get = answers.get
+        bits = seen = 0
+        stop = None
+        keys: dict[str, Any] = {}
+        used: dict[str, Any] = {}
+        for q in self._questions:
+            raw = get(q.id, _MISSING)
+            if stop is not None:  # after an early stop, answers are checked but not used
+                if raw is not _MISSING:
+                    seen += 1
+                    if q.lookup(raw) is None:
+                        return None
+                continue
+            if q.show_if is not None and not q.show_if(bits):
+                if raw is not _MISSING:
+                    return None
+                keys[q.id] = None
+                continue
+            hit = q.lookup(raw)
+            if hit is None:
+                return None
+            seen += 1
+            keys[q.id] = hit[0]
+            used[q.id] = list(hit[2]) if q.kind is list else hit[2]
+            bits |= hit[1]
+            if q.stop_after and self._stops(q.step, bits):
+                stop = q.step
+        if seen != len(answers):
+            return None
+        return bits, keys, stop, used
+
+    def _verdict(self, bits: int, stop: int | None) -> _Verdict:
+        verdict = self._verdicts.get((stop, bits))
+        if verdict is None:
+            outcome, fired = self._decide(bits, stop)
+            verdict = _Verdict(
+                self._outcomes[outcome],
+                tuple(f for f in (self._findings[i] for i in fired) if f is not None),
+                tuple(self._rule_ids[i] for i in fired),
+                self._step_ids[stop] if stop is not None else None)
+            if len(self._verdicts) < _MEMO_LIMIT:
+                self._verdicts[(stop, bits)] = verdict
+        return verdict
 
     def evaluate(self, answers: Mapping[str, Any], *, trace: bool = True) -> Summary:
         """Evaluate one set of answers; raise AnswersError listing every problem."""
-        bits, keys, stop, dropped = self._read(answers)
-        outcome, fired = self._decide(bits, stop)
-        findings = tuple(f for f in (self._findings[i] for i in fired) if f is not None)
-        return Summary(
-            outcome=self._outcomes[outcome],
-            findings=findings,
-            notes=self._notes,
-            trace=self._trace(keys, fired) if trace else None,
-            answers={q.id: q.readable(keys[q.id]) for q in self._questions
-                     if keys.get(q.id) is not None},
-            dropped=dropped,
-            stopped_after=self._step_ids[stop] if stop is not None else None,
-            rules_version=self.version,
-            fired=tuple(self._rule_ids[i] for i in fired),
-        )
+        fast = self._read_fast(answers)
+        if fast is not None:
+            bits, keys, stop, used = fast
+            dropped: tuple[str, ...] = ()
+        else:
+            bits, keys, stop, dropped = self._read(answers)
+            used = {q.id: q.readable(keys[q.id]) for q in self._questions
+                    if keys.get(q.id) is not None}
+        verdict = self._verdict(bits, stop)
+        return Summary(verdict.outcome, verdict.findings, self._notes,
+                       self._trace(keys) if trace else None, used, dropped,
+                       verdict.stopped_after, self.version, verdict.fired)
 
-    def _trace(self, keys: dict[str, Any], fired: tuple[int, ...]) -> tuple[TraceEntry, ...]:
-        fired_set = set(fired)
-        catalogue = self.ruleset.catalogue
-        entries = []
-        for i, rule_id in enumerate(self._rule_ids):
-            memo = self._because[i]
-            memo_key = tuple(keys.get(q, UNKNOWN) for q in self._rule_questions[i])
-            found = memo.get(memo_key)
-            if found is None:
-                found = because(self._when[i], keys, catalogue)
+    def _trace(self, keys: dict[str, Any]) -> tuple[TraceEntry, ...]:
+        parts = []
+        for questions, rules, memo in self._trace_groups:
+            memo_key = tuple([keys.get(q, UNKNOWN) for q in questions])
+            entries = memo.get(memo_key)
+            if entries is None:
+                entries = tuple(self._entry(i, keys) for i in rules)
                 if len(memo) < _MEMO_LIMIT:
-                    memo[memo_key] = found
-            outcome = self._rule_outcomes[i]
-            entries.append(TraceEntry(rule_id, i in fired_set, found[1],
-                                      self._outcomes[outcome].id if outcome is not None else None))
-        return tuple(entries)
+                    memo[memo_key] = entries
+            parts.append(entries)
+        return self._trace_order(tuple(chain.from_iterable(parts)))
+
+    def _entry(self, i: int, keys: dict[str, Any]) -> TraceEntry:
+        value, text = because(self._when[i], keys, self.ruleset.catalogue)
+        outcome = self._rule_outcomes[i]
+        return TraceEntry(self._rule_ids[i], value is True, text,
+                          self._outcomes[outcome].id if outcome is not None else None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    """What a set of leaf truths decides; computed once per distinct set."""
+
+    outcome: model.Outcome
+    findings: tuple[FoundFinding, ...]
+    fired: tuple[str, ...]
+    stopped_after: str | None

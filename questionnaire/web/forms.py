@@ -7,6 +7,7 @@ the answer it depends on has been sent.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
@@ -58,13 +59,17 @@ class _Exclusive:
             raise ValidationError(self.message)
 
 
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,9}")
+
+
 class _WholeNumber:
     def __init__(self, low: int, high: int, message: str):
         self.low, self.high, self.message = low, high, message
 
     def __call__(self, form, field: Field) -> None:
         text = (field.data or "").strip()
-        if not (text.lstrip("-").isdigit() and self.low <= int(text) <= self.high):
+        # ASCII digits only: "²".isdigit() is True, but int("²") fails.
+        if not (_WHOLE_NUMBER.fullmatch(text) and self.low <= int(text) <= self.high):
             raise ValidationError(self.message)
 
 

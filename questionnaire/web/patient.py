@@ -131,12 +131,14 @@ def step(step_id: str):
 
 
 def back_url(page: Page, walk, change: bool) -> str:
-    if change:
-        return url_for(".check") if walk.stopped_after is None else url_for(".summary")
+    """Back to where the patient came from: the check page while changing a finished set of
+    answers, else the previous page that applies to them."""
     j = journey()
+    if change and j.first_open(walk) is None:
+        return url_for(".check") if walk.stopped_after is None else url_for(".summary")
     for earlier in reversed(j.pages[: j.index(page)]):
         if set(earlier.ids) & set(walk.shown):
-            return page_url(earlier)
+            return page_url(earlier, change=change)
     return url_for(".start")
 
 
