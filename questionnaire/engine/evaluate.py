@@ -260,8 +260,12 @@ class Engine:
         groups: dict[tuple[str, ...], list[int]] = {}
         for i, questions in enumerate(self._rule_questions):
             groups.setdefault(questions, []).append(i)
-        self._trace_groups = tuple((qs, tuple(ix), {}) for qs, ix in groups.items())
-        order = [i for _, ix, _ in self._trace_groups for i in ix]
+        # (the one question read, or None; the questions read; rule indices; memo)
+        self._trace_groups = tuple((qs[0] if len(qs) == 1 else None, qs, tuple(ix), {})
+                                   for qs, ix in groups.items())
+        order = [i for *_, ix, _ in self._trace_groups for i in ix]
+        self._plan = tuple((q.id, q.kind, q.seen, q.show_if, q.stop_after, q)
+                           for q in self._questions)
         self._trace_order = operator.itemgetter(*(order.index(i) for i in range(len(order))))
 
     # --- reading answers ---------------------------------------------------------------------
@@ -395,41 +399,58 @@ class Engine:
     def _read_fast(self, answers: Any):
         """(bits, keys, stop, used answers) when every answer is valid and applies, else None.
 
-        The common case, by table lookups only; anything unusual (a problem, a dropped answer)
-        goes the slow way, which finds and words every problem.
+        The common case, by one table lookup per answer; anything unusual (a problem, a dropped
+        answer, an early stop) goes the slow way, which finds and words every problem. The loop
+        is written flat on purpose: it is most of the cost of an evaluation (docs/benchmarks.md).
         """
         if type(answers) is not dict:
             return None
         get = answers.get
-        bits = seen = 0
-        stop = None
+        bits = 0
         keys: dict[str, Any] = {}
         used: dict[str, Any] = {}
-        for q in self._questions:
-            raw = get(q.id, _MISSING)
-            if stop is not None:  # after an early stop, answers are checked but not used
-                if raw is not _MISSING:
-                    seen += 1
-                    if q.lookup(raw) is None:
-                        return None
-                continue
-            if q.show_if is not None and not q.show_if(bits):
+        for qid, kind, seen, show_if, stop_after, q in self._plan:
+            raw = get(qid, _MISSING)
+            if show_if is not None and not show_if(bits):
                 if raw is not _MISSING:
                     return None
-                keys[q.id] = None
+                keys[qid] = None
                 continue
-            hit = q.lookup(raw)
-            if hit is None:
-                return None
-            seen += 1
-            keys[q.id] = hit[0]
-            used[q.id] = list(hit[2]) if q.kind is list else hit[2]
+            if kind is list:
+                if type(raw) is not list:
+                    return None
+                hit = seen.get(tuple(raw)) or q.lookup(raw)
+                if hit is None:
+                    return None
+                used[qid] = list(hit[2])
+            else:
+                if type(raw) is not kind:
+                    return None
+                hit = seen.get(raw) or q.lookup(raw)
+                if hit is None:
+                    return None
+                used[qid] = raw
+            keys[qid] = hit[0]
             bits |= hit[1]
-            if q.stop_after and self._stops(q.step, bits):
-                stop = q.step
-        if seen != len(answers):
+            if stop_after and self._stops(q.step, bits):
+                return self._after_stop(answers, q, bits, keys, used)
+        if len(used) != len(answers):
             return None
-        return bits, keys, stop, used
+        return bits, keys, None, used
+
+    def _after_stop(self, answers: dict, last, bits: int, keys: dict, used: dict):
+        """The fast path after an early stop: later answers must be valid, and are not used."""
+        later = self._questions[self._questions.index(last) + 1:]
+        given = 0
+        for q in later:
+            raw = answers.get(q.id, _MISSING)
+            if raw is not _MISSING:
+                given += 1
+                if q.lookup(raw) is None:
+                    return None
+        if len(used) + given != len(answers):
+            return None
+        return bits, keys, last.step, used
 
     def _verdict(self, bits: int, stop: int | None) -> _Verdict:
         verdict = self._verdicts.get((stop, bits))
@@ -461,8 +482,9 @@ class Engine:
 
     def _trace(self, keys: dict[str, Any]) -> tuple[TraceEntry, ...]:
         parts = []
-        for questions, rules, memo in self._trace_groups:
-            memo_key = tuple([keys.get(q, UNKNOWN) for q in questions])
+        for question, questions, rules, memo in self._trace_groups:
+            memo_key = (keys.get(question, UNKNOWN) if question is not None
+                        else tuple([keys.get(q, UNKNOWN) for q in questions]))
             entries = memo.get(memo_key)
             if entries is None:
                 entries = tuple(self._entry(i, keys) for i in rules)
