@@ -9,7 +9,7 @@ DEV_STAMP     = $(VENV)/.dev-installed
 
 CHROMIUM = /usr/bin/chromium
 
-.PHONY: run test lint bench clean chromium
+.PHONY: run serve test lint bench clean chromium
 
 # run: check rules.yaml, then start the dev server on http://127.0.0.1:5000
 run: $(RUNTIME_STAMP)
@@ -21,6 +21,11 @@ run: $(RUNTIME_STAMP)
 	fi
 	$(PY) -m flask --app wsgi rules check
 	$(PY) -m flask --app wsgi run --host 127.0.0.1 --port 5000
+
+# serve: production server (gunicorn, gunicorn.conf.py); needs SECRET_KEY or instance/secret_key
+serve: $(RUNTIME_STAMP)
+	$(PY) -m flask --app wsgi rules check
+	$(PY) -m gunicorn -c gunicorn.conf.py wsgi:app
 
 # test: lint, then the whole pytest suite (installs Debian chromium for browser tests)
 test: $(DEV_STAMP) chromium

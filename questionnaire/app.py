@@ -58,7 +58,7 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
 def register_blueprints(app: Flask) -> None:
     from flask_wtf.csrf import CSRFProtect
 
-    from .web import api, clinician, errors, headers, patient
+    from .web import api, clinician, errors, headers, health, patient
     from .web.journey import Journey
     from .web.session import AnswerSessionInterface
 
@@ -67,8 +67,10 @@ def register_blueprints(app: Flask) -> None:
     app.extensions["journey"] = Journey(engine_of(app))  # forms are built here, once
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # the API takes no cookies, so it needs no CSRF token
+    csrf.exempt(health.bp)
     app.register_blueprint(patient.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(health.bp)
     app.extensions["preview"] = clinician.Preview.build(engine_of(app).ruleset)
     app.register_blueprint(clinician.bp)
     errors.init_app(app)

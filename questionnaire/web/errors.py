@@ -17,7 +17,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
         # The form was sent without a valid token (an old tab, or a session that ended).
-        return render_template("csrf_error.html", again=request.path), 400
+        # Keep ?part= and ?change= of the page; one leading slash keeps the link on this site.
+        again = "/" + request.full_path.rstrip("?").lstrip("/")
+        return render_template("csrf_error.html", again=again), 400
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

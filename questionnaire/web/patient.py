@@ -126,6 +126,7 @@ def step(step_id: str):
         return redirect(page_url(j.next_page(page, after)))
     return render_template(
         "patient/step.html", page=page, form=form, shown=shown, change=change,
+        action=page_url(page, change=change),
         step_count=j.step_count, back_url=back_url(page, walk, change),
         errors=[(q, form[q.id].errors[0]) for q in shown if form[q.id].errors])
 
@@ -140,6 +141,11 @@ def back_url(page: Page, walk, change: bool) -> str:
         if set(earlier.ids) & set(walk.shown):
             return page_url(earlier, change=change)
     return url_for(".start")
+
+
+def first_input_id(question) -> str:
+    """The id of a question's first input, as templates/macros.html writes it."""
+    return question.id if question.type == "integer" else f"{question.id}-1"
 
 
 def answer_text(question, answer: Any) -> list[str]:
@@ -160,7 +166,8 @@ def check():
         return redirect(page_url(open_page))
     sections = []
     for page in j.pages:
-        rows = [(q, answer_text(q, walk.answers[q.id]), page_url(page, change=True) + "#" + q.id)
+        rows = [(q, answer_text(q, walk.answers[q.id]),
+                 page_url(page, change=True) + "#" + first_input_id(q))
                 for q in j.shown_on(page, walk)]
         if rows:
             if sections and sections[-1][0] is page.step:

@@ -1,0 +1,15 @@
+"""GET /healthz: for load balancers. Says the rules loaded; touches no session."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+
+from ..app import engine_of
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    """200 with the rules version while the app can evaluate answers."""
+    return jsonify({"status": "ok", "rules_version": engine_of(current_app).version})

@@ -1,0 +1,266 @@
+"""Keeping answers safe and private: CSRF, the signed cookie, idle expiry, clearing, headers,
+logs, and forms built once. CSRF stays on: tokens come from the pages' HTML.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+import pytest
+from flask import current_app
+from flask_wtf import FlaskForm
+
+import questionnaire.web.forms
+import questionnaire.web.journey
+import questionnaire.web.patient
+import questionnaire.web.session
+from questionnaire import create_app
+
+STEP = "/step/warning_signs"
+
+
+def session_cookie_header(page) -> str:
+    """The Set-Cookie header that stores the session."""
+    found = [h for h in page.response.headers.getlist("Set-Cookie") if h.startswith("session=")]
+    assert len(found) == 1, page.response.headers
+    return found[0]
+
+
+def cookie_attributes(header: str) -> set[str]:
+    return {part.strip().split("=")[0].lower() for part in header.split(";")[1:]}
+
+
+# --- CSRF ----------------------------------------------------------------------------------------
+
+TOKENS = {
+    "missing": None,
+    "made-up": "not-a-token",
+    "from-another-browser": "other",
+}
+
+
+@pytest.mark.parametrize("token", TOKENS.values(), ids=TOKENS.keys())
+def test_a_form_sent_without_a_valid_token_is_refused_kindly_and_saves_nothing(
+        patient, new_patient, token):
+    if token == "other":
+        token = new_patient().get(STEP).csrf_token
+    patient.get(STEP)
+
+    page = patient.post(STEP, {"warning_signs": ["none"]}, token=token)
+
+    assert page.status == 400
+    assert page.response.mimetype == "text/html"
+    assert "Traceback" not in page.text and "CSRF" not in page.text
+    assert page.link("Go back to the page") == STEP
+    again = patient.get(page.link("Go back to the page"))
+    assert again.path == STEP and again.value("warning_signs") == []
+    assert patient.get("/step/pain").path == STEP  # nothing was saved
+
+
+def test_the_link_back_after_a_refused_form_returns_to_the_same_page(patient, discuss_answers):
+    page = patient.walk(discuss_answers, until="treatment_duration")
+    assert page.url == "/step/treatments?part=1"
+
+    refused = patient.post(page.form.attrs["action"], discuss_answers, token=None)
+
+    assert refused.status == 400
+    assert refused.link("Go back to the page") == page.url
+
+
+def test_clearing_needs_a_valid_token_too(patient, discuss_answers):
+    patient.walk(discuss_answers)
+
+    page = patient.post("/clear", token=None)
+
+    assert page.status == 400
+    assert patient.get("/summary").outcome == "discuss"
+
+
+# --- the signed cookie ---------------------------------------------------------------------------
+
+def flip_a_character(value: str) -> str:
+    i = len(value) // 2
+    return value[:i] + ("A" if value[i] != "A" else "B") + value[i + 1:]
+
+
+@pytest.mark.parametrize("url", ["/", STEP, "/step/pain", "/check", "/summary", "/help"])
+def test_a_tampered_cookie_starts_again_with_a_message_never_a_500(patient, discuss_answers, url):
+    patient.walk(discuss_answers)
+    patient.client.set_cookie("session", flip_a_character(patient.cookie()))
+
+    page = patient.get(url)
+
+    assert (page.status, page.path) == (200, "/")
+    assert "could not read your saved answers" in page.main.text
+    assert patient.get("/summary").path == "/"  # the answers are gone
+
+
+@pytest.mark.parametrize("cookie", ["garbage", "", ".", "a.b.c", "x" * 4000],
+                         ids=["garbage", "empty", "dot", "three-parts", "long"])
+def test_a_cookie_that_is_not_ours_never_causes_a_500(patient, cookie):
+    patient.client.set_cookie("session", cookie)
+
+    assert patient.get("/step/pain").status == 200
+    patient.client.set_cookie("session", cookie)
+    assert patient.post(STEP, {"warning_signs": ["none"]}, token="x").status == 400
+
+
+# --- idle expiry ---------------------------------------------------------------------------------
+
+@pytest.fixture()
+def clock(monkeypatch):
+    """A clock the tests move forward: the session's idle timer reads it."""
+    class Clock:
+        seconds = 2_000_000_000
+
+        def __call__(self) -> int:
+            return self.seconds
+
+        def wait(self, minutes: float) -> None:
+            self.seconds += int(minutes * 60)
+
+    fake = Clock()
+    monkeypatch.setattr(questionnaire.web.session, "now", fake)
+    monkeypatch.setattr(questionnaire.web.patient, "now", fake)
+    return fake
+
+
+def test_answers_are_cleared_after_30_idle_minutes(patient, discuss_answers, clock):
+    patient.walk(discuss_answers)
+    clock.wait(31)
+
+    page = patient.get("/summary")
+
+    assert (page.status, page.path) == (200, "/expired")
+    assert "answers were cleared" in page.h1
+    assert "30 minutes" in page.main.text
+    assert patient.get("/summary").path == "/"
+    assert patient.get("/check").path == STEP
+    assert patient.get(STEP).value("warning_signs") == []
+
+
+def test_answers_are_kept_while_the_patient_keeps_using_the_site(patient, discuss_answers,
+                                                                 clock):
+    patient.walk(discuss_answers)
+    clock.wait(29)
+    assert patient.get("/check").path == "/check"
+    clock.wait(29)  # 58 minutes since the answers, but only 29 since the last page
+
+    assert patient.get("/summary").outcome == "discuss"
+
+
+# --- clearing ------------------------------------------------------------------------------------
+
+def test_clear_forgets_every_answer_here_and_in_the_browser(patient, discuss_answers):
+    patient.walk(discuss_answers)
+    patient.get("/summary")
+
+    response = patient.post("/clear", follow=False).response
+
+    assert response.status_code in (302, 303)
+    assert '"cookies"' in response.headers["Clear-Site-Data"]
+    assert '"storage"' in response.headers["Clear-Site-Data"]
+    page = patient.get(response.headers["Location"])
+    assert page.path == "/"
+    assert "Your answers have been cleared" in page.main.one(cls="notice").text
+    assert page.links("Go back to your answers") == []
+    assert patient.get("/summary").path == "/"
+    assert patient.get("/check").path == STEP
+
+
+# --- headers and cookie --------------------------------------------------------------------------
+
+PAGES = ["/", STEP, "/check", "/summary", "/help"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_are_never_cached_and_carry_the_security_headers(patient, discuss_answers, url):
+    patient.walk(discuss_answers)
+
+    page = patient.get(url)
+
+    assert (page.status, page.path) == (200, url)
+    headers = page.response.headers
+    assert "no-store" in headers["Cache-Control"]
+    csp = [d.strip() for d in headers["Content-Security-Policy"].split(";")]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert "Strict-Transport-Security" not in headers  # plain http: HSTS would be ignored
+
+
+def test_https_responses_ask_browsers_to_stay_on_https(https_patient):
+    page = https_patient.get("/")
+
+    assert page.status == 200
+    assert "max-age=" in page.response.headers["Strict-Transport-Security"]
+
+
+@pytest.mark.parametrize(("secure", "expected"), [(False, set()), (True, {"secure"})],
+                         ids=["http", "https"])
+def test_the_session_cookie_is_http_only_same_site_and_secure_over_https(
+        patient, https_patient, secure, expected):
+    who = https_patient if secure else patient
+
+    page = who.get("/", follow=False)
+
+    header = session_cookie_header(page)
+    assert {"httponly", "samesite"} <= cookie_attributes(header)
+    assert "samesite=lax" in header.lower().replace(" ", "")
+    assert cookie_attributes(header) & {"secure"} == expected
+
+
+# --- logs ----------------------------------------------------------------------------------------
+
+def test_no_answer_reaches_the_logs(patient, discuss_answers, questions, caplog):
+    caplog.set_level(logging.DEBUG)
+    secrets: set[str] = set()
+    for question, answer in discuss_answers.items():
+        choices = {c["value"]: c["label"] for c in questions[question].get("choices", [])}
+        for value in answer if isinstance(answer, list) else [answer]:
+            secrets |= {str(value), choices.get(value, str(value))}
+    secrets = {s for s in secrets if len(s) >= 4}  # "yes" and "6" appear in any text
+
+    page = patient.walk(discuss_answers, until="pain_area")
+    patient.submit({**{q: discuss_answers[q] for q in page.questions}, "pain_intensity": "12"})
+    patient.walk(discuss_answers)
+    patient.get("/summary")
+    patient.post("/clear")
+
+    logged = "\n".join(f"{r.getMessage()}\n{r.exc_text or ''}" for r in caplog.records)
+    assert sorted(s for s in secrets if s in logged) == []
+
+
+# --- forms ---------------------------------------------------------------------------------------
+
+def test_form_classes_are_built_once_not_per_request(app, discuss_answers, monkeypatch):
+    fresh = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                        "QUESTIONNAIRE_RULES": app.config["QUESTIONNAIRE_RULES"]})
+    seen: list[tuple[type, ...]] = []
+
+    @fresh.after_request
+    def remember_forms(response):
+        seen.append(tuple(page.form for page in current_app.extensions["journey"].pages))
+        return response
+
+    def rebuilt(*args, **kwargs):
+        raise AssertionError("forms were built during a request")
+
+    monkeypatch.setattr(questionnaire.web.journey, "build_pages", rebuilt)
+    monkeypatch.setattr(questionnaire.web.forms, "build_pages", rebuilt)
+    client = fresh.test_client()
+    assert client.get(STEP).status_code == 200
+    assert client.get("/").status_code == 200
+
+    assert len(seen) == 2
+    assert all(first is second for first, second in zip(*seen, strict=True))
+    assert all(issubclass(form, FlaskForm) for form in seen[0])
+
+
+def test_forms_are_built_without_deprecated_wtforms_calls(app):
+    journey = app.extensions["journey"]
+    with app.test_request_context(STEP), warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        for page in journey.pages:
+            page.form(meta={"csrf": False})
