@@ -30,14 +30,20 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def two_servers():
+def logs(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("logs")
+
+
+@pytest.fixture(scope="module")
+def two_servers(logs):
     env = {**os.environ, "SECRET_KEY": "shared-secret-for-this-test", "WEB_CONCURRENCY": "1",
-           "ACCESS_LOG": "/dev/null"}
+           "ACCESS_LOG": "-", "LOG_LEVEL": "debug"}
     ports = [free_port(), free_port()]
+    files = [(logs / f"{port}.{kind}").open("w") for port in ports for kind in ("out", "err")]
     procs = [subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
                                "-b", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-             for port in ports]
+                              stdout=files[2 * i], stderr=files[2 * i + 1])
+             for i, port in enumerate(ports)]
     try:
         for port in ports:
             deadline = time.monotonic() + 30
@@ -55,6 +61,8 @@ def two_servers():
             proc.terminate()
         for proc in procs:
             proc.wait(timeout=10)
+        for file in files:
+            file.close()
 
 
 class Browser:
@@ -122,6 +130,18 @@ def test_a_whole_journey_alternating_between_two_processes(two_servers):
     summary = patient.page("/summary")
     assert 'data-outcome="discuss"' in summary
     assert set(patient.seen) == set(two_servers), "both servers must have served the journey"
+
+
+def test_server_logs_hold_no_answers(two_servers, logs):
+    """Every log line of both servers (access log and errors, at debug level) after a journey."""
+    test_a_whole_journey_alternating_between_two_processes(two_servers)
+    time.sleep(0.5)  # let gunicorn flush
+    text = "\n".join(p.read_text() for p in logs.iterdir())
+    assert "GET /check" in text and "POST /step/pain" in text, "the access log was not captured"
+    for value in ("lower_back", "1_to_5_years", "mostly_back", "yes_imaging", "physical_therapy",
+                  "pain_medication", "over_6_months", "little_or_none", "self_pay_possible",
+                  "pain_intensity=6"):
+        assert value not in text, f"an answer ({value}) appears in the server logs"
 
 
 def test_a_cookie_from_a_server_with_another_key_is_not_trusted(two_servers):
