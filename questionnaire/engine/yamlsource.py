@@ -19,6 +19,8 @@ MAX_NODES = 200_000
 MAX_DEPTH = 64
 
 _BOOL = "tag:yaml.org,2002:bool"
+_TAGS = {f"tag:yaml.org,2002:{name}"
+         for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 
 
 @dataclass
@@ -66,6 +68,9 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise YamlProblem(f"the file is nested more than {MAX_DEPTH} levels deep", *_mark(node))
         self.marks.values[path] = _mark(node)
+        if node.tag not in _TAGS:
+            raise YamlProblem(f"the tag '{node.tag}' is not allowed in a rule file; remove it",
+                              *_mark(node))
         if isinstance(node, yaml.MappingNode):
             result: dict = {}
             for key_node, value_node in node.value:
