@@ -20,6 +20,8 @@ CANONICAL = "urn:stem-cell-criteria:questionnaire"
 EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
+# QuestionnaireResponse.status (required binding); fhir.resources does not check the code.
+STATUSES = ("in-progress", "completed", "amended", "entered-in-error", "stopped")
 
 
 def _system(question_id: str) -> str:
@@ -127,6 +129,8 @@ def answers_from_response(engine: Engine, data: Any) -> dict[str, Any]:
     except ValidationError as exc:
         raise ValueError(f"it is not a valid FHIR QuestionnaireResponse ({exc.error_count()} "
                          "problem(s))") from None
+    if resource.status not in STATUSES:
+        raise ValueError(f"its status '{resource.status}' is not one of: {', '.join(STATUSES)}")
     catalogue = engine.ruleset.catalogue
     answers: dict[str, Any] = {}
 

@@ -276,7 +276,8 @@ def _count(space: _Space) -> int:
     """How many distinct valid answer sets the engine accepts (a walk that stops counts once)."""
     total = 0
     sizes = {q: sum(c.count for c in space.classes[q]) for q in space.order}
-    coarse = space.closure(())  # questions that decide skip logic and early stops
+    # Questions that decide skip logic and early stops: nothing else changes what is asked.
+    coarse = space.closure(q for cond in space.rs.show_if.values() for q in questions_of(cond))
 
     def add(bits, known, stopped, answers, count) -> bool:
         nonlocal total

@@ -94,7 +94,11 @@ def uploaded_answers(engine: Engine, data: bytes) -> tuple[dict[str, Any] | None
         parsed, _ = read_yaml(data)  # YAML is a superset of JSON
     except YamlProblem as exc:
         return None, f"The file could not be read: line {exc.line}: {exc.message}."
-    if isinstance(parsed, dict) and parsed.get("resourceType") == "QuestionnaireResponse":
+    kind = parsed.get("resourceType") if isinstance(parsed, dict) else None
+    if kind is not None and kind != "QuestionnaireResponse":
+        return None, (f"This file is a FHIR {kind}, not a QuestionnaireResponse. Upload the "
+                      "answers a patient downloaded from their summary.")
+    if kind == "QuestionnaireResponse":
         from ..fhir import answers_from_response
 
         try:

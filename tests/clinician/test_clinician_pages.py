@@ -1,0 +1,442 @@
+"""The clinician preview: the overview, try answers (form, scenario, upload) and the outcome book.
+
+CSRF stays on: every POST carries the token read from the page, as a browser sends it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from questionnaire import create_app
+from questionnaire.engine import load_rules
+from questionnaire.engine.scenarios import load_scenarios, scenario_files
+from questionnaire.engine.verify import verify
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = ["/clinician/", "/clinician/try", "/clinician/book"]
+SCENARIOS = [(f"{path.name}:{i}", s) for path in scenario_files([ROOT / "tests" / "scenarios"])
+             for i, s in enumerate(load_scenarios(path))]
+WITH_OUTCOME = [(key, s) for key, s in SCENARIOS if s.expect.outcome]
+
+
+def all_questions(rules_data) -> list[dict]:
+    return [q for step in rules_data["steps"] for q in step["questions"]]
+
+
+def outcome_of(parse, response) -> str | None:
+    heading = parse(response.get_data(as_text=True)).find(data_outcome=None)
+    return heading.attrs["data-outcome"] if heading else None
+
+
+def notice(parse, response) -> str | None:
+    node = parse(response.get_data(as_text=True)).find(cls="notice")
+    return node.text if node else None
+
+
+@pytest.fixture()
+def try_page(client):
+    """Open the try-answers page; returns its HTML (the client now holds a CSRF token)."""
+    return lambda: client.get("/clinician/try").get_data(as_text=True)
+
+
+@pytest.fixture()
+def post_answers(client, try_page, token, as_form):
+    def post(answers: dict):
+        return client.post("/clinician/try", data={**as_form(answers),
+                                                    "csrf_token": token(try_page())})
+    return post
+
+
+@pytest.fixture()
+def upload(client, try_page, token):
+    def send(content: bytes, filename: str = "answers.json"):
+        return client.post("/clinician/try",
+                           data={"csrf_token": token(try_page()),
+                                 "answers_file": (io.BytesIO(content), filename)},
+                           content_type="multipart/form-data")
+    return send
+
+
+# --- overview ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def overview(app):
+    response = app.test_client().get("/clinician/")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_overview_shows_the_rules_version_and_the_review_date_in_words(overview, parse,
+                                                                        rules_data):
+    meta = rules_data["meta"]
+    reviewed = meta["reviewed"]
+    text = parse(overview).find("main").text
+    assert f"version {meta['version']}" in text
+    assert f"reviewed {reviewed.day} {reviewed:%B %Y}" in text
+
+
+def test_overview_opens_with_the_verifier_saying_complete_with_the_answer_set_count(overview,
+                                                                                   parse):
+    report = verify(load_rules(ROOT / "rules.yaml", verify=False))
+    text = parse(overview).find("main").text
+    line = (f"Complete: all {report.answer_sets:,} possible sets of answers get exactly one "
+            "headline")
+    assert line in text
+    assert text.index(line) < text.index("Questions"), "the verifier's report comes first"
+    assert "can never" not in text
+
+
+def test_overview_lists_every_step_question_and_choice(overview, parse, rules_data):
+    main = parse(overview).find("main")
+    headings = [h.text for h in main.find_all("h3")]
+    codes = {c.text for c in main.find_all("code")}
+    text = main.text
+    for number, step in enumerate(rules_data["steps"], 1):
+        assert f"Step {number}: {step['title']}" in headings
+        for q in step["questions"]:
+            assert q["id"] in codes and q["prompt"] in text
+            for choice in q.get("choices", []):
+                assert f"{choice['label']} {choice['value']}" in text, (q["id"], choice)
+            if q["type"] == "integer":
+                assert f"A whole number from {q['min']} to {q['max']}." in text
+
+
+def test_overview_states_skip_logic_in_plain_english(overview, parse, rules_data):
+    rows = {row.find("code").text: row.text
+            for row in parse(overview).find_all(cls="summary-list__row")}
+    questions = all_questions(rules_data)
+    assert set(rows) == {q["id"] for q in questions}
+    for q in questions:
+        if "show_if" in q:
+            assert ("Asked only if treatments tried do not include “No, I have not tried any of "
+                    "these”.") in rows[q["id"]]
+        else:
+            assert "Always asked." in rows[q["id"]]
+
+
+def test_overview_gives_every_rule_as_an_if_sentence_with_its_source_link(overview, parse,
+                                                                         rules_data):
+    main = parse(overview).find("main")
+    sources = rules_data["meta"]["sources"]
+    for rule in rules_data["rules"]:
+        item = main.find("li", id=f"rule-{rule['id']}")
+        assert item is not None, rule["id"]
+        assert item.text.startswith("If "), item.text
+        assert rule["id"] in item.text
+        assert [a.attrs["href"] for a in item.find_all("a")] == [sources[rule["source"]]["url"]]
+        if "finding" in rule:
+            assert rule["finding"]["text"] in item.text
+
+
+def test_overview_groups_outcome_rules_under_their_outcome_and_others_under_their_criterion(
+        overview, parse, rules_data):
+    outcomes = {o["id"]: o["title"] for o in rules_data["outcomes"]}
+    criteria = {c["id"]: c["title"] for c in rules_data["criteria"]}
+    heading, under = "", {}
+    for node in parse(overview).find("main").iter():
+        if node.tag == "h3":
+            heading = node.text
+        elif node.tag == "li" and node.attrs.get("id", "").startswith("rule-"):
+            under[node.attrs["id"].removeprefix("rule-")] = heading
+    for rule in rules_data["rules"]:
+        if rule.get("outcome"):
+            assert outcomes[rule["outcome"]] in under[rule["id"]], rule["id"]
+            assert f"the headline is \"{outcomes[rule['outcome']]}\"" in \
+                parse(overview).find("li", id=f"rule-{rule['id']}").text
+        else:
+            assert under[rule["id"]] == criteria[rule["finding"]["criterion"]], rule["id"]
+
+
+def test_overview_links_every_source(overview, parse, rules_data):
+    hrefs = {a.attrs.get("href") for a in parse(overview).find("main").find_all("a")}
+    for key, source in rules_data["meta"]["sources"].items():
+        assert source["url"] in hrefs, key
+
+
+def test_overview_is_the_same_page_for_a_patient_with_answers(app, overview, parse, walk_wizard,
+                                                              discuss_answers):
+    patient = app.test_client()
+    walk_wizard(patient, discuss_answers)
+    seen = parse(patient.get("/clinician/").get_data(as_text=True)).find("main")
+    assert seen.text == parse(overview).find("main").text
+
+
+# --- turned off ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("url", PAGES)
+def test_clinician_pages_are_not_found_when_turned_off_in_config(url):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "CLINICIAN_PREVIEW": False})
+    assert app.test_client().get(url).status_code == 404
+
+
+@pytest.mark.parametrize(("value", "status"), [("0", 404), ("1", 200), (None, 200)],
+                         ids=["CLINICIAN_PREVIEW=0 turns it off", "CLINICIAN_PREVIEW=1",
+                              "on by default"])
+@pytest.mark.parametrize("url", PAGES)
+def test_clinician_preview_follows_the_environment(monkeypatch, url, value, status):
+    if value is None:
+        monkeypatch.delenv("CLINICIAN_PREVIEW", raising=False)
+    else:
+        monkeypatch.setenv("CLINICIAN_PREVIEW", value)
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret"})
+    assert app.test_client().get(url).status_code == status
+
+
+def test_patient_pages_still_work_when_the_preview_is_off(monkeypatch):
+    monkeypatch.setenv("CLINICIAN_PREVIEW", "0")
+    client = create_app({"TESTING": True, "SECRET_KEY": "test-secret"}).test_client()
+    assert client.get("/").status_code == 200
+
+
+# --- try answers: the form -----------------------------------------------------------------------
+
+def test_try_page_shows_every_question_and_choice_in_one_form(try_page, parse, rules_data):
+    form = parse(try_page()).find("form", novalidate=None)
+    for q in all_questions(rules_data):
+        inputs = form.find_all("input", name=q["id"])
+        if q["type"] == "integer":
+            assert len(inputs) == 1 and inputs[0].attrs.get("value", "") == ""
+        else:
+            assert [i.attrs["value"] for i in inputs] == [c["value"] for c in q["choices"]]
+            assert not any("checked" in i.attrs for i in inputs)
+
+
+def test_submitting_answers_shows_the_patient_summary_beside_the_full_trace(
+        post_answers, parse, engine, discuss_answers):
+    response = post_answers(discuss_answers)
+    assert response.status_code == 200
+    page = parse(response.get_data(as_text=True))
+    assert outcome_of(parse, response) == "discuss"
+    expected = engine.evaluate(discuss_answers)
+    text = page.find("main").text
+    for finding in expected.findings:
+        assert finding.text in text
+    rows = page.find("tbody").find_all("tr")
+    trace = [(row.find("code").text, row.find_all("td")[1].text, row.find_all("td")[2].text)
+             for row in rows]
+    assert [rule for rule, _, _ in trace] == [r.id for r in engine.ruleset.file.rules]
+    assert {rule for rule, matched, _ in trace if matched == "Yes"} == set(expected.fired)
+    assert {matched for _, matched, _ in trace} == {"Yes", "No"}
+    assert all(why for _, _, why in trace), "every rule says why it matched or not"
+
+
+def test_partial_answers_list_the_questions_that_are_missing(post_answers, parse, engine):
+    partial = {"warning_signs": ["none"], "pain_area": "neck"}
+    response = post_answers(partial)
+    assert response.status_code == 200
+    page = parse(response.get_data(as_text=True))
+    problems = page.find(cls="error-summary", aria_labelledby="problems-title")
+    assert problems is not None and "These answers cannot be evaluated" in problems.text
+    named = [item.find("code").text for item in problems.find_all("li")]
+    missing = [p.question for p in engine.check(partial) if p.code == "missing"]
+    assert missing and named == missing
+    assert outcome_of(parse, response) is None
+
+
+def test_an_out_of_range_number_is_shown_next_to_its_question(post_answers, parse, rules_data,
+                                                             discuss_answers):
+    response = post_answers({**discuss_answers, "pain_intensity": 99})
+    page = parse(response.get_data(as_text=True))
+    message = next(q for q in all_questions(rules_data)
+                   if q["id"] == "pain_intensity")["errors"]["range"]
+    error = page.find("p", cls="error-message", id="pain_intensity-error")
+    assert error is not None and message in error.text
+    assert page.find("title").text.startswith("Error:")
+    assert outcome_of(parse, response) is None
+
+
+# --- try answers: prefill from a scenario --------------------------------------------------------
+
+@pytest.mark.parametrize(("key", "scenario"), WITH_OUTCOME, ids=[k for k, _ in WITH_OUTCOME])
+def test_a_scenario_fills_in_the_form_and_shows_its_outcome(client, parse, key, scenario):
+    response = client.get("/clinician/try", query_string={"scenario": key})
+    assert response.status_code == 200
+    assert outcome_of(parse, response) == scenario.expect.outcome
+    form = parse(response.get_data(as_text=True)).find("form", novalidate=None)
+    for question, answer in scenario.answers.items():
+        inputs = form.find_all("input", name=question)
+        if isinstance(answer, int):
+            assert inputs[0].attrs["value"] == str(answer)
+        else:
+            ticked = [i.attrs["value"] for i in inputs if "checked" in i.attrs]
+            assert sorted(ticked) == sorted(answer if isinstance(answer, list) else [answer])
+
+
+def test_every_scenario_is_offered_in_the_fill_in_list(try_page, parse):
+    options = [o.attrs["value"] for o in parse(try_page()).find("select", name="scenario")
+               .find_all("option")]
+    assert options == [key for key, _ in SCENARIOS]
+
+
+@pytest.mark.parametrize("key", ["nope.yaml:0", "discuss.yaml:999", "discuss.yaml:x",
+                                 "discuss.yaml", "../../rules.yaml:0", "../conftest.py:0",
+                                 "/etc/passwd:0"],
+                         ids=["unknown file", "index past the end", "index not a number",
+                              "no index", "path traversal to rules.yaml",
+                              "path traversal to a test file", "absolute path"])
+def test_an_unknown_scenario_says_so_without_failing(client, parse, key):
+    response = client.get("/clinician/try", query_string={"scenario": key})
+    assert response.status_code == 200
+    assert notice(parse, response) == "That scenario was not found."
+    assert outcome_of(parse, response) is None
+
+
+# --- try answers: upload -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("encode", [
+    lambda a: (json.dumps(a).encode(), "answers.json"),
+    lambda a: (yaml.safe_dump(a).encode(), "answers.yaml"),
+    lambda a: (json.dumps({"answers": a}).encode(), "answers.json"),
+    lambda a: (yaml.safe_dump({"answers": a}).encode(), "answers.yml"),
+], ids=["JSON answers", "YAML answers", "JSON {answers: ...} as the API takes",
+        "YAML {answers: ...}"])
+def test_an_uploaded_answers_file_is_evaluated(upload, parse, encode, discuss_answers):
+    response = upload(*encode(discuss_answers))
+    assert response.status_code == 200
+    assert outcome_of(parse, response) == "discuss"
+    assert parse(response.get_data(as_text=True)).find("tbody") is not None
+
+
+ROUND_TRIPS = {
+    "discuss": {},
+    "emergency stops after the first step": {"warning_signs": ["bladder_bowel"]},
+    "no treatments tried skips two questions": {
+        "treatments_tried": ["none"], "treatment_duration": None, "treatment_relief": None},
+    "usually excluded": {"health_conditions": ["pregnant", "osteoporosis"]},
+}
+
+
+@pytest.mark.parametrize("change", ROUND_TRIPS.values(), ids=ROUND_TRIPS.keys())
+def test_a_patients_downloaded_answers_import_with_the_same_outcome(
+        app, upload, parse, walk_wizard, discuss_answers, change):
+    answers = {q: a for q, a in {**discuss_answers, **change}.items() if a is not None}
+    patient = app.test_client()
+    walk_wizard(patient, answers)
+    summary = patient.get("/summary", follow_redirects=True)
+    assert summary.request.path == "/summary"
+    links = [a.attrs["href"] for a in parse(summary.get_data(as_text=True)).find_all("a")
+             if "Download my answers" in a.text]
+    assert len(links) == 1
+    download = patient.get(links[0])
+    assert download.status_code == 200
+    response = upload(download.data, "my-answers.json")
+    assert response.status_code == 200
+    assert outcome_of(parse, response) == outcome_of(parse, summary) is not None
+
+
+QR_EMPTY = {"resourceType": "QuestionnaireResponse", "status": "completed"}
+BAD_UPLOADS = {
+    "malformed JSON": (b'{"warning_signs": ["none"', "could not be read"),
+    "not UTF-8": (b"\xff\xfe\x00\x01", "could not be read"),
+    "empty file": (b"", "could not be read"),
+    "a list, not answers": (b"[1, 2, 3]", "must hold answers"),
+    "a plain number": (b"42", "must hold answers"),
+    "a QuestionnaireResponse with no answers": (json.dumps(QR_EMPTY).encode(), "no answers"),
+    "a QuestionnaireResponse without its status": (
+        json.dumps({"resourceType": "QuestionnaireResponse", "item": []}).encode(),
+        "not a valid FHIR QuestionnaireResponse"),
+    "a FHIR Patient": (json.dumps({"resourceType": "Patient", "id": "p1"}).encode(),
+                       "QuestionnaireResponse"),
+    "a FHIR Questionnaire": (json.dumps({"resourceType": "Questionnaire",
+                                         "status": "active"}).encode(),
+                             "QuestionnaireResponse"),
+}
+
+
+@pytest.mark.parametrize(("content", "says"), BAD_UPLOADS.values(), ids=BAD_UPLOADS.keys())
+def test_an_unusable_upload_gets_a_friendly_message(upload, parse, content, says):
+    response = upload(content)
+    assert response.status_code == 200
+    message = notice(parse, response)
+    assert message is not None and says in message, message
+    assert "resourceType" not in response.get_data(as_text=True)
+    assert outcome_of(parse, response) is None
+
+
+def test_an_upload_needs_the_csrf_token(client, discuss_answers):
+    response = client.post("/clinician/try", content_type="multipart/form-data", data={
+        "answers_file": (io.BytesIO(json.dumps(discuss_answers).encode()), "a.json")})
+    assert response.status_code == 400
+
+
+# --- no patient data -----------------------------------------------------------------------------
+
+def session_keys(app, response) -> set[str]:
+    """Keys of every session cookie the response sets (decoded with the app's serializer)."""
+    serializer = app.session_interface.get_signing_serializer(app)
+    keys: set[str] = set()
+    for header in response.headers.getlist("Set-Cookie"):
+        if header.startswith(app.config["SESSION_COOKIE_NAME"] + "="):
+            value = header.split(";", 1)[0].split("=", 1)[1]
+            if value:
+                keys |= set(serializer.loads(value))
+    return keys
+
+
+@pytest.mark.parametrize("how", ["form", "upload", "scenario"])
+def test_trying_answers_never_puts_them_in_the_session(app, client, post_answers, upload, how,
+                                                       discuss_answers):
+    if how == "form":
+        response = post_answers(discuss_answers)
+    elif how == "upload":
+        response = upload(json.dumps(discuss_answers).encode())
+    else:
+        response = client.get("/clinician/try", query_string={"scenario": WITH_OUTCOME[0][0]})
+    assert response.status_code == 200
+    assert session_keys(app, response) <= {"csrf_token"}
+    with client.session_transaction() as session:
+        assert set(session) <= {"csrf_token"}
+
+
+def test_trying_answers_leaves_a_patients_own_answers_alone(app, parse, token, as_form,
+                                                            walk_wizard, discuss_answers):
+    patient = app.test_client()
+    walk_wizard(patient, discuss_answers)
+    with patient.session_transaction() as session:
+        before = dict(session["answers"])
+    page = patient.get("/clinician/try").get_data(as_text=True)
+    form = parse(page).find("form", novalidate=None)
+    assert not any("checked" in i.attrs for i in form.find_all("input")), \
+        "the try page does not show the patient's answers"
+    response = patient.post("/clinician/try", data={
+        **as_form({"warning_signs": ["bladder_bowel"]}), "csrf_token": token(page)})
+    assert outcome_of(parse, response) == "emergency"
+    with patient.session_transaction() as session:
+        assert session["answers"] == before
+    assert outcome_of(parse, patient.get("/summary")) == "discuss"
+
+
+# --- outcome book --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def book(app):
+    response = app.test_client().get("/clinician/book")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_book_shows_every_outcome_as_the_patient_sees_it(book, parse, rules_data):
+    page = parse(book)
+    cards = {h.attrs["data-outcome"]: h.parent for h in page.find_all(data_outcome=None)}
+    assert list(cards) == [o["id"] for o in rules_data["outcomes"]]
+    for outcome in rules_data["outcomes"]:
+        card = cards[outcome["id"]]
+        assert outcome["title"] in card.text and outcome["message"] in card.text
+        for action in outcome.get("actions", []):
+            assert action in card.text
+
+
+def test_book_shows_every_finding_and_note(book, parse, rules_data):
+    findings = [li.text for li in parse(book).find_all("li", cls="finding")]
+    texts = [r["finding"]["text"] for r in rules_data["rules"] if "finding" in r]
+    assert len(findings) == len(texts)
+    for text in texts:
+        assert sum(text in f for f in findings) == 1, text
+    main = parse(book).find("main").text
+    for note in rules_data["notes"]:
+        assert note["title"] in main and note["text"] in main

@@ -1,0 +1,177 @@
+"""FHIR R4: the questionnaire as a Questionnaire, a patient's answers as a QuestionnaireResponse."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fhir.resources.R4B.questionnaire import Questionnaire
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+from questionnaire import fhir
+from questionnaire.engine.scenarios import load_scenarios, scenario_files
+
+ROOT = Path(__file__).resolve().parents[2]
+EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
+MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
+MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
+COMPLETE = [s for path in scenario_files([ROOT / "tests" / "scenarios"])
+            for s in load_scenarios(path) if s.expect.outcome and not s.expect.problems]
+
+
+@pytest.fixture(scope="module")
+def resource(app) -> dict:
+    response = app.test_client().get("/api/v1/fhir/Questionnaire")
+    assert response.status_code == 200
+    assert response.mimetype == "application/fhir+json"
+    return json.loads(response.data)
+
+
+@pytest.fixture(scope="module")
+def items(resource) -> dict[str, dict]:
+    """linkId -> question item."""
+    return {item["linkId"]: item for group in resource["item"] for item in group["item"]}
+
+
+def questions_of(rules_data) -> list[dict]:
+    return [q for step in rules_data["steps"] for q in step["questions"]]
+
+
+# --- the Questionnaire ---------------------------------------------------------------------------
+
+def test_questionnaire_is_a_valid_fhir_r4_questionnaire(resource):
+    assert resource["resourceType"] == "Questionnaire"
+    Questionnaire.model_validate(resource)
+
+
+def test_questionnaire_version_is_the_rules_version(resource, rules_data):
+    assert resource["version"] == rules_data["meta"]["version"]
+    assert resource["date"] == rules_data["meta"]["reviewed"].isoformat()
+    assert resource["status"] == "active"
+
+
+def test_every_step_is_a_group_holding_its_questions_in_order(resource, rules_data):
+    groups = resource["item"]
+    assert [(g["linkId"], g["type"], g["text"]) for g in groups] == \
+        [(s["id"], "group", s["title"]) for s in rules_data["steps"]]
+    for group, step in zip(groups, rules_data["steps"], strict=True):
+        assert [item["linkId"] for item in group["item"]] == [q["id"] for q in step["questions"]]
+
+
+def test_every_question_keeps_its_prompt_type_and_choices(items, rules_data):
+    types = {"single": ("choice", False), "multi": ("choice", True)}
+    for q in questions_of(rules_data):
+        item = items[q["id"]]
+        assert item["text"] == q["prompt"]
+        assert item["required"] is True
+        if q["type"] == "integer":
+            assert item["type"] == "integer" and "answerOption" not in item
+            continue
+        assert (item["type"], item.get("repeats", False)) == types[q["type"]], q["id"]
+        assert [(o["valueCoding"]["code"], o["valueCoding"]["display"])
+                for o in item["answerOption"]] == [(c["value"], c["label"]) for c in q["choices"]]
+
+
+def test_option_exclusive_marks_exactly_the_four_none_options(items, rules_data):
+    marked = {(qid, option["valueCoding"]["code"])
+              for qid, item in items.items() for option in item.get("answerOption", [])
+              if {"url": EXCLUSIVE, "valueBoolean": True} in option.get("extension", [])}
+    exclusive = {(q["id"], c["value"]) for q in questions_of(rules_data)
+                 for c in q.get("choices", []) if c.get("exclusive")}
+    assert marked == exclusive
+    assert len(marked) == 4 and {code for _, code in marked} == {"none"}
+
+
+@pytest.mark.parametrize("question", ["treatment_duration", "treatment_relief"])
+def test_skip_logic_is_enable_when_on_treatments_tried(items, question):
+    [condition] = items[question]["enableWhen"]
+    assert condition["question"] == "treatments_tried"
+    assert condition["operator"] == "!="
+    assert condition["answerCoding"]["code"] == "none"
+    assert condition["answerCoding"]["system"] == \
+        items["treatments_tried"]["answerOption"][0]["valueCoding"]["system"]
+
+
+def test_only_questions_with_skip_logic_have_enable_when(items, rules_data):
+    assert {qid for qid, item in items.items() if "enableWhen" in item} == \
+        {q["id"] for q in questions_of(rules_data) if "show_if" in q}
+
+
+def test_pain_intensity_is_an_integer_with_min_and_max(items, rules_data):
+    q = next(q for q in questions_of(rules_data) if q["id"] == "pain_intensity")
+    extensions = {e["url"]: e["valueInteger"] for e in items["pain_intensity"]["extension"]}
+    assert extensions == {MIN_VALUE: q["min"], MAX_VALUE: q["max"]}
+
+
+def test_the_fhir_questionnaire_needs_no_cookie(app):
+    response = app.test_client().get("/api/v1/fhir/Questionnaire")
+    assert response.headers.get("Set-Cookie") is None
+
+
+# --- QuestionnaireResponse -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("scenario", COMPLETE, ids=[s.name for s in COMPLETE])
+def test_a_response_round_trips_to_the_same_answers(engine, scenario):
+    resource = fhir.response(engine.ruleset, scenario.answers)
+    QuestionnaireResponse.model_validate(resource)
+    assert resource["questionnaire"].endswith("|" + engine.ruleset.file.meta.version)
+    back = fhir.answers_from_response(engine, json.loads(json.dumps(resource)))
+    assert back == scenario.answers
+    assert engine.evaluate(back).outcome.id == scenario.expect.outcome
+
+
+NOT_READABLE = {
+    "a Patient": {"resourceType": "Patient", "id": "p1"},
+    "a Questionnaire": {"resourceType": "Questionnaire", "status": "active"},
+    "not a resource": ["warning_signs"],
+    "an empty QuestionnaireResponse": {"resourceType": "QuestionnaireResponse",
+                                       "status": "completed"},
+    "answers to another questionnaire": {
+        "resourceType": "QuestionnaireResponse", "status": "completed",
+        "item": [{"linkId": "favourite_colour", "answer": [{"valueString": "blue"}]}]},
+    "a QuestionnaireResponse without status": {"resourceType": "QuestionnaireResponse"},
+}
+
+
+@pytest.mark.parametrize("data", NOT_READABLE.values(), ids=NOT_READABLE.keys())
+def test_answers_from_response_refuses_what_it_cannot_read(engine, data):
+    with pytest.raises(ValueError):
+        fhir.answers_from_response(engine, data)
+
+
+def test_answers_json_before_finishing_redirects(app, walk_wizard, discuss_answers):
+    fresh = app.test_client()
+    assert fresh.get("/summary/answers.json").status_code == 302
+    halfway = app.test_client()
+    walk_wizard(halfway, {q: a for q, a in discuss_answers.items()
+                          if q in ("warning_signs", "pain_area", "pain_duration", "pain_pattern",
+                                   "pain_intensity", "diagnosis")})
+    with halfway.session_transaction() as session:
+        assert session["answers"], "the patient has answered the first steps"
+    response = halfway.get("/summary/answers.json")
+    assert response.status_code == 302
+    assert "Content-Disposition" not in response.headers
+
+
+def test_answers_json_after_finishing_is_a_download_of_the_patients_answers(
+        app, engine, walk_wizard, discuss_answers):
+    patient = app.test_client()
+    walk_wizard(patient, discuss_answers)
+    response = patient.get("/summary/answers.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/fhir+json"
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.headers["Cache-Control"] == "no-store"
+    resource = json.loads(response.data)
+    QuestionnaireResponse.model_validate(resource)
+    assert fhir.answers_from_response(engine, resource) == discuss_answers
+
+
+def test_answers_json_after_an_early_stop_holds_only_what_was_asked(app, engine, walk_wizard):
+    patient = app.test_client()
+    walk_wizard(patient, {"warning_signs": ["bladder_bowel", "fever"]})
+    response = patient.get("/summary/answers.json")
+    assert response.status_code == 200
+    assert fhir.answers_from_response(engine, json.loads(response.data)) == \
+        {"warning_signs": ["bladder_bowel", "fever"]}

@@ -1,0 +1,297 @@
+"""`flask rules verify`, `rules witnesses` and `rules test --coverage` on the shipped rules and on
+mutated copies of rules.yaml; the app refuses to start on rules the verifier finds incomplete.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from itertools import combinations, product
+from math import prod
+from pathlib import Path
+
+import pytest
+import yaml
+
+from questionnaire import create_app
+from questionnaire.engine import Engine, RulesError, load_rules, loads_rules
+from questionnaire.engine.verify import verify
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES = ROOT / "rules.yaml"
+SHADOWED = {"id": "shadowed", "when": {"q": "pain_duration", "is": "under_3_months"},
+            "outcome": "discuss", "source": "nct02412735"}
+CONTRADICTION = {"all": [{"q": "pain_duration", "is": "under_3_months"},
+                         {"q": "pain_duration", "is": "over_5_years"}]}
+
+
+def shipped() -> dict:
+    return yaml.safe_load(RULES.read_text(encoding="utf-8"))
+
+
+def write(path: Path, data: dict) -> Path:
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def without_rule(rule_id: str) -> dict:
+    data = shipped()
+    data["rules"] = [r for r in data["rules"] if r["id"] != rule_id]
+    assert len(data["rules"]) == len(shipped()["rules"]) - 1
+    return data
+
+
+def with_rule(rule: dict, after: str = "general_criteria_may_apply") -> dict:
+    data = shipped()
+    at = [r["id"] for r in data["rules"]].index(after) + 1
+    data["rules"].insert(at, rule)
+    return data
+
+
+def verify_cli(runner, path: Path | None = None):
+    return runner.invoke(args=["rules", "verify", *([str(path)] if path else [])])
+
+
+def shown(example: dict) -> list[str]:
+    """How the verifier prints each answer of a counterexample: question=value."""
+    return [f"{q}={v}" for q, v in example.items()]
+
+
+# --- the shipped rules ---------------------------------------------------------------------------
+
+def test_verify_proves_the_shipped_rules_complete(runner):
+    result = verify_cli(runner)
+    assert result.exit_code == 0, result.output
+    report = verify(load_rules(RULES, verify=False))
+    assert f"Checked {report.answer_sets:,} possible sets of answers" in result.output
+    assert "Complete: every set of answers gets exactly one headline." in result.output
+    assert "can never" not in result.output
+
+
+def test_verify_of_the_shipped_rules_takes_under_100_ms(runner):
+    # Best of three, so a busy test machine does not decide the result.
+    printed = []
+    for _ in range(3):
+        result = verify_cli(runner)
+        match = re.search(r"in ([0-9.]+) ms\.", result.output)
+        assert match, result.output
+        printed.append(float(match.group(1)))
+    assert min(printed) < 100, printed
+    rs = load_rules(RULES, verify=False)
+    assert min(verify(rs).seconds for _ in range(3)) < 0.1
+
+
+def referenced(condition) -> set[str]:
+    """Question ids a condition of rules.yaml reads."""
+    found: set[str] = set()
+    if isinstance(condition, dict):
+        if "q" in condition:
+            found.add(condition["q"])
+        for value in condition.values():
+            found |= referenced(value)
+    elif isinstance(condition, list):
+        for item in condition:
+            found |= referenced(item)
+    return found
+
+
+def every_answer(question) -> list:
+    """Every valid answer to one question (a multi-select's exclusive choice stands alone)."""
+    if question.type == "integer":
+        return list(range(question.min, question.max + 1))
+    if question.type == "single":
+        return [c.value for c in question.choices]
+    alone = [[c.value] for c in question.choices if c.exclusive]
+    others = [c.value for c in question.choices if not c.exclusive]
+    return alone + [list(chosen) for n in range(1, len(others) + 1)
+                    for chosen in combinations(others, n)]
+
+
+def test_the_answer_set_count_counts_each_valid_answer_set_once(engine):
+    """The count the overview and `rules verify` print: every distinct set of answers the
+    engine accepts, where a question hidden by skip logic has no answer and a walk that stops
+    early counts once. Counted here from the engine alone: by enumerating the questions that
+    decide skip logic and early stops, and multiplying the answers of the others."""
+    data = shipped()
+    stopping = {o["id"] for o in data["outcomes"] if o.get("stop")}
+    deciding = [q for q in engine.ruleset.questions if q.id in set().union(
+        *(referenced(item["show_if"]) for s in data["steps"] for item in s["questions"]
+          if "show_if" in item),
+        *(referenced(r["when"]) for r in data["rules"] if r.get("outcome") in stopping))]
+    assert [q.id for q in deciding] == ["warning_signs", "treatments_tried"]
+    answers = {q.id: every_answer(q) for q in engine.ruleset.questions}
+    first = {q: a[0] for q, a in answers.items()}
+    steps = engine.ruleset.file.steps
+    stopped, total = set(), 0
+    for choice in product(*(answers[q.id] for q in deciding)):
+        given = {**first, **{q.id: a for q, a in zip(deciding, choice, strict=True)}}
+        summary = engine.evaluate(given, trace=False)
+        if summary.stopped_after is not None:  # the answers after the stop are not used
+            last = [s.id for s in steps].index(summary.stopped_after)
+            stopped.add(json.dumps([given[q.id] for s in steps[:last + 1] for q in s.questions]))
+            continue
+        total += prod(len(answers[q.id]) for q in engine.ruleset.questions
+                      if q not in deciding and q.id not in summary.dropped)
+    assert total and stopped
+    assert verify(engine.ruleset).answer_sets == total + len(stopped)
+
+
+# --- mutated rule files --------------------------------------------------------------------------
+
+@pytest.fixture()
+def no_discuss_rule(tmp_path) -> Path:
+    return write(tmp_path / "rules.yaml", without_rule("general_criteria_may_apply"))
+
+
+def test_deleting_the_discuss_rule_is_incomplete_with_a_counterexample(runner, no_discuss_rule,
+                                                                       engine):
+    result = verify_cli(runner, no_discuss_rule)
+    assert result.exit_code == 1, result.output
+    assert "no headline" in result.output
+    with pytest.raises(RulesError) as caught:
+        load_rules(no_discuss_rule)
+    report = verify(caught.value.ruleset)
+    assert report.gaps and report.gap_count >= len(report.gaps)
+    first, *others = report.gaps
+    assert all(part in result.output for part in shown(first))
+    for example in others:
+        assert "another: " + json.dumps(example) in result.output
+    # Each counterexample is real: on the shipped rules only the deleted rule gives it a headline.
+    outcome = {r.id: r.outcome for r in engine.ruleset.file.rules}
+    for example in report.gaps:
+        fired = engine.evaluate(example).fired
+        assert [r for r in fired if outcome[r]] == ["general_criteria_may_apply"], example
+
+
+def test_the_app_refuses_to_start_on_incomplete_rules_naming_the_answers(no_discuss_rule):
+    with pytest.raises(RulesError) as caught:
+        create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                    "QUESTIONNAIRE_RULES": str(no_discuss_rule)})
+    message = str(caught.value)
+    assert "no headline" in message
+    example = verify(caught.value.ruleset).gaps[0]
+    for part in shown(example):
+        assert part in message, part
+
+
+def test_a_rule_under_an_always_winning_one_can_never_give_the_headline(runner, tmp_path):
+    path = write(tmp_path / "rules.yaml", with_rule(SHADOWED))
+    result = verify_cli(runner, path)
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if "can never give the headline" in line]
+    assert len(lines) == 1 and "Rule 'shadowed'" in lines[0], result.output
+    assert "Complete" in result.output, "the rule set still gives every answer a headline"
+    # The example is a witness: the rule matches there, but a higher outcome wins.
+    example = json.loads(re.search(r"it matches (\{.*\}) but", lines[0]).group(1))
+    summary = Engine(load_rules(path)).evaluate(example)
+    assert "shadowed" in summary.fired
+    assert summary.outcome.id == "not_yet"
+
+
+@pytest.mark.parametrize("extra", [
+    {"finding": {"criterion": "chronic_pain", "text": "Never shown."}},
+    {"outcome": "usually_excluded"},
+], ids=["finding rule", "outcome rule"])
+def test_a_contradictory_rule_can_never_match(runner, tmp_path, extra):
+    rule = {"id": "contradictory", "when": CONTRADICTION, **extra, "source": "nct02412735"}
+    path = write(tmp_path / "rules.yaml", with_rule(rule))
+    result = verify_cli(runner, path)
+    assert result.exit_code == 1, result.output
+    assert "Rule 'contradictory' can never match." in result.output
+    assert "can never give the headline" not in result.output
+
+
+BROKEN = {
+    "invalid YAML": lambda text: text.replace("rules:\n", "rules: [\n", 1),
+    "a rule naming an unknown outcome": lambda text: text.replace(
+        "outcome: discuss\n    source:", "outcome: maybe_later\n    source:", 1),
+    "not a rule file": lambda text: "- just\n- a list\n",
+}
+
+
+@pytest.mark.parametrize("mutate", BROKEN.values(), ids=BROKEN.keys())
+def test_verify_of_a_broken_rule_file_is_bad_input(runner, tmp_path, mutate):
+    path = tmp_path / "rules.yaml"
+    path.write_text(mutate(RULES.read_text(encoding="utf-8")), encoding="utf-8")
+    assert path.read_text(encoding="utf-8") != RULES.read_text(encoding="utf-8")
+    result = verify_cli(runner, path)
+    assert result.exit_code == 2, result.output
+    assert f"{path}:" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_verify_of_a_missing_file_is_bad_input(runner, tmp_path):
+    result = verify_cli(runner, tmp_path / "nope.yaml")
+    assert result.exit_code == 2
+    assert "nope.yaml" in result.output
+
+
+# --- witnesses and coverage ----------------------------------------------------------------------
+
+def test_witnesses_give_a_scenario_file_that_fires_every_rule(runner, tmp_path):
+    data = shipped()
+    rules = [r["id"] for r in data["rules"]]
+    outcome_rules = [r["id"] for r in data["rules"] if r.get("outcome")]
+    path = tmp_path / "witnesses.yaml"
+    result = runner.invoke(args=["rules", "witnesses", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    scenarios = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert len(scenarios) == len(rules) + len(outcome_rules)
+    assert f"Wrote {len(scenarios)} scenarios to {path}" in result.output
+    assert sorted(r for s in scenarios for r in s["expect"]["fired"]) == \
+        sorted(rules + outcome_rules)
+    headline = {s["expect"]["fired"][0]: s["expect"]["outcome"] for s in scenarios
+                if "outcome" in s["expect"]}
+    assert headline == {r["id"]: r["outcome"] for r in data["rules"] if r.get("outcome")}
+
+    covered = runner.invoke(args=["rules", "test", str(path), "--coverage"])
+    assert covered.exit_code == 0, covered.output
+    assert f"{len(rules)} of {len(rules)} rules fired by the scenarios." in covered.output
+    assert f"{len(scenarios)} scenarios passed, 0 failed" in covered.output
+    assert "never fired" not in covered.output
+
+
+def test_witnesses_without_a_file_print_the_same_scenarios(runner, tmp_path):
+    path = tmp_path / "witnesses.yaml"
+    runner.invoke(args=["rules", "witnesses", "-o", str(path)])
+    printed = runner.invoke(args=["rules", "witnesses"])
+    assert printed.exit_code == 0
+    assert yaml.safe_load(printed.output) == yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_the_shipped_scenarios_fire_every_rule(runner):
+    rules = len(shipped()["rules"])
+    result = runner.invoke(args=["rules", "test", "--coverage"])
+    assert result.exit_code == 0, result.output
+    assert f"{rules} of {rules} rules fired by the scenarios." in result.output
+
+
+def test_coverage_fails_naming_every_rule_a_scenario_file_never_fires(runner, tmp_path, engine):
+    answers = {"warning_signs": ["bladder_bowel"]}
+    path = tmp_path / "one.yaml"
+    path.write_text(yaml.safe_dump([{"name": "bladder trouble", "answers": answers,
+                                     "expect": {"outcome": "emergency"}}]), encoding="utf-8")
+    fired = set(engine.evaluate(answers).fired)  # the bladder rule and the catch-all rule
+    assert "cauda_equina_signs" in fired and len(fired) == 2
+    rules = [r.id for r in engine.ruleset.file.rules]
+    result = runner.invoke(args=["rules", "test", str(path), "--coverage"])
+    assert result.exit_code == 1, result.output
+    assert "1 scenarios passed, 0 failed" in result.output, "the scenario itself passes"
+    never = {line.split()[1] for line in result.output.splitlines() if "never fired" in line}
+    assert never == set(rules) - fired
+    assert f"{len(fired)} of {len(rules)} rules fired by the scenarios." in result.output
+
+
+def test_without_coverage_the_same_file_passes(runner, tmp_path):
+    path = tmp_path / "one.yaml"
+    path.write_text(yaml.safe_dump([{"name": "bladder trouble",
+                                     "answers": {"warning_signs": ["bladder_bowel"]},
+                                     "expect": {"outcome": "emergency"}}]), encoding="utf-8")
+    result = runner.invoke(args=["rules", "test", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_loads_rules_accepts_a_dumped_copy_of_the_shipped_rules():
+    """The mutations above start from yaml.safe_dump(rules.yaml); unchanged, it still loads."""
+    rs = loads_rules(yaml.safe_dump(shipped(), sort_keys=False, allow_unicode=True))
+    assert verify(rs).ok
