@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sample_answers import DISCUSS_ANSWERS
 
 from questionnaire import create_app
 from questionnaire.engine import Engine, load_rules
@@ -33,26 +34,6 @@ def client(app):
 @pytest.fixture()
 def runner(app):
     return app.test_cli_runner()
-
-
-# A complete set of answers that reaches the "discuss" outcome; tests change one thing at a time.
-DISCUSS_ANSWERS = {
-    "warning_signs": ["none"],
-    "pain_area": "lower_back",
-    "pain_duration": "1_to_5_years",
-    "pain_pattern": "mostly_back",
-    "pain_intensity": 6,
-    "diagnosis": "yes_imaging",
-    "treatments_tried": ["physical_therapy", "pain_medication"],
-    "treatment_duration": "over_6_months",
-    "treatment_relief": "little_or_none",
-    "previous_procedures": ["none"],
-    "health_conditions": ["none"],
-    "overall_health": "good",
-    "payment": "self_pay_possible",
-    "clinical_trial": "yes",
-    "travel": "yes",
-}
 
 
 @pytest.fixture()

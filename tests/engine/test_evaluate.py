@@ -5,26 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sample_answers import DISCUSS_ANSWERS as DISCUSS
 
 from questionnaire.engine import AnswersError, Engine
-
-DISCUSS = {
-    "warning_signs": ["none"],
-    "pain_area": "lower_back",
-    "pain_duration": "1_to_5_years",
-    "pain_pattern": "mostly_back",
-    "pain_intensity": 6,
-    "diagnosis": "yes_imaging",
-    "treatments_tried": ["physical_therapy", "pain_medication"],
-    "treatment_duration": "over_6_months",
-    "treatment_relief": "little_or_none",
-    "previous_procedures": ["none"],
-    "health_conditions": ["none"],
-    "overall_health": "good",
-    "payment": "self_pay_possible",
-    "clinical_trial": "yes",
-    "travel": "yes",
-}
 
 
 def answers(**changes: Any) -> dict[str, Any]:
