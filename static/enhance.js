@@ -18,6 +18,21 @@
   // Move focus to the error summary, for browsers that ignore autofocus on it.
   var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }
+  // An error link focuses its field and scrolls the question into view too: the browser alone
+  // would put the first box at the top of the window and hide the question above it.
+  document.querySelectorAll("[data-error-summary] a[href^='#']").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var field = document.getElementById(link.getAttribute("href").slice(1));
+      var group = field && field.closest(".form-group");
+      var question = group && group.querySelector("legend, label");
+      if (!question) { return; }
+      event.preventDefault();
+      var top = question.getBoundingClientRect().top;
+      var bottom = field.getBoundingClientRect().bottom;
+      (bottom - top < window.innerHeight ? question : field).scrollIntoView();
+      field.focus({ preventScroll: true });
+    });
+  });
   // A print button only makes sense with JavaScript.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
