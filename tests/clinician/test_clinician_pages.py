@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pages import text
 
 from questionnaire import create_app
 from questionnaire.engine import load_rules
@@ -29,13 +30,13 @@ def all_questions(rules_data) -> list[dict]:
 
 
 def outcome_of(parse, response) -> str | None:
-    heading = parse(response.get_data(as_text=True)).find(data_outcome=None)
-    return heading.attrs["data-outcome"] if heading else None
+    heading = parse(response.get_data(as_text=True)).find(attrs={"data-outcome": True})
+    return heading["data-outcome"] if heading else None
 
 
 def notice(parse, response) -> str | None:
-    node = parse(response.get_data(as_text=True)).find(cls="notice")
-    return node.text if node else None
+    node = parse(response.get_data(as_text=True)).find(class_="notice")
+    return text(node) if node else None
 
 
 @pytest.fixture()
@@ -75,40 +76,40 @@ def test_overview_shows_the_rules_version_and_the_review_date_in_words(overview,
                                                                         rules_data):
     meta = rules_data["meta"]
     reviewed = meta["reviewed"]
-    text = parse(overview).find("main").text
-    assert f"version {meta['version']}" in text
-    assert f"reviewed {reviewed.day} {reviewed:%B %Y}" in text
+    shown = text(parse(overview).find("main"))
+    assert f"version {meta['version']}" in shown
+    assert f"reviewed {reviewed.day} {reviewed:%B %Y}" in shown
 
 
 def test_overview_opens_with_the_verifier_saying_complete_with_the_answer_set_count(overview,
                                                                                    parse):
     report = verify(load_rules(ROOT / "rules.yaml", verify=False))
-    text = parse(overview).find("main").text
+    shown = text(parse(overview).find("main"))
     line = (f"Complete: all {report.answer_sets:,} possible sets of answers get exactly one "
             "headline")
-    assert line in text
-    assert text.index(line) < text.index("Questions"), "the verifier's report comes first"
-    assert "can never" not in text
+    assert line in shown
+    assert shown.index(line) < shown.index("Questions"), "the verifier's report comes first"
+    assert "can never" not in shown
 
 
 def test_overview_lists_every_step_question_and_choice(overview, parse, rules_data):
     main = parse(overview).find("main")
-    headings = [h.text for h in main.find_all("h3")]
-    codes = {c.text for c in main.find_all("code")}
-    text = main.text
+    headings = [text(h) for h in main.find_all("h3")]
+    codes = {text(c) for c in main.find_all("code")}
+    shown = text(main)
     for number, step in enumerate(rules_data["steps"], 1):
         assert f"Step {number}: {step['title']}" in headings
         for q in step["questions"]:
-            assert q["id"] in codes and q["prompt"] in text
+            assert q["id"] in codes and q["prompt"] in shown
             for choice in q.get("choices", []):
-                assert f"{choice['label']} {choice['value']}" in text, (q["id"], choice)
+                assert f"{choice['label']} {choice['value']}" in shown, (q["id"], choice)
             if q["type"] == "integer":
-                assert f"A whole number from {q['min']} to {q['max']}." in text
+                assert f"A whole number from {q['min']} to {q['max']}." in shown
 
 
 def test_overview_states_skip_logic_in_plain_english(overview, parse, rules_data):
-    rows = {row.find("code").text: row.text
-            for row in parse(overview).find_all(cls="summary-list__row")}
+    rows = {text(row.find("code")): text(row)
+            for row in parse(overview).find_all(class_="summary-list__row")}
     questions = all_questions(rules_data)
     assert set(rows) == {q["id"] for q in questions}
     for q in questions:
@@ -126,11 +127,11 @@ def test_overview_gives_every_rule_as_an_if_sentence_with_its_source_link(overvi
     for rule in rules_data["rules"]:
         item = main.find("li", id=f"rule-{rule['id']}")
         assert item is not None, rule["id"]
-        assert item.text.startswith("If "), item.text
-        assert rule["id"] in item.text
-        assert [a.attrs["href"] for a in item.find_all("a")] == [sources[rule["source"]]["url"]]
+        assert text(item).startswith("If "), text(item)
+        assert rule["id"] in text(item)
+        assert [a["href"] for a in item.find_all("a")] == [sources[rule["source"]]["url"]]
         if "finding" in rule:
-            assert rule["finding"]["text"] in item.text
+            assert rule["finding"]["text"] in text(item)
 
 
 def test_overview_groups_outcome_rules_under_their_outcome_and_others_under_their_criterion(
@@ -138,22 +139,22 @@ def test_overview_groups_outcome_rules_under_their_outcome_and_others_under_thei
     outcomes = {o["id"]: o["title"] for o in rules_data["outcomes"]}
     criteria = {c["id"]: c["title"] for c in rules_data["criteria"]}
     heading, under = "", {}
-    for node in parse(overview).find("main").iter():
-        if node.tag == "h3":
-            heading = node.text
-        elif node.tag == "li" and node.attrs.get("id", "").startswith("rule-"):
-            under[node.attrs["id"].removeprefix("rule-")] = heading
+    for node in parse(overview).find("main").find_all(True):
+        if node.name == "h3":
+            heading = text(node)
+        elif node.name == "li" and node.get("id", "").startswith("rule-"):
+            under[node["id"].removeprefix("rule-")] = heading
     for rule in rules_data["rules"]:
         if rule.get("outcome"):
             assert outcomes[rule["outcome"]] in under[rule["id"]], rule["id"]
             assert f"the headline is \"{outcomes[rule['outcome']]}\"" in \
-                parse(overview).find("li", id=f"rule-{rule['id']}").text
+                text(parse(overview).find("li", id=f"rule-{rule['id']}"))
         else:
             assert under[rule["id"]] == criteria[rule["finding"]["criterion"]], rule["id"]
 
 
 def test_overview_links_every_source(overview, parse, rules_data):
-    hrefs = {a.attrs.get("href") for a in parse(overview).find("main").find_all("a")}
+    hrefs = {a.get("href") for a in parse(overview).find("main").find_all("a")}
     for key, source in rules_data["meta"]["sources"].items():
         assert source["url"] in hrefs, key
 
@@ -163,7 +164,7 @@ def test_overview_is_the_same_page_for_a_patient_with_answers(app, overview, par
     patient = app.test_client()
     walk_wizard(patient, discuss_answers)
     seen = parse(patient.get("/clinician/").get_data(as_text=True)).find("main")
-    assert seen.text == parse(overview).find("main").text
+    assert text(seen) == text(parse(overview).find("main"))
 
 
 # --- turned off ----------------------------------------------------------------------------------
@@ -196,14 +197,14 @@ def test_patient_pages_still_work_when_the_preview_is_off(monkeypatch):
 # --- try answers: the form -----------------------------------------------------------------------
 
 def test_try_page_shows_every_question_and_choice_in_one_form(try_page, parse, rules_data):
-    form = parse(try_page()).find("form", novalidate=None)
+    form = parse(try_page()).find("form", attrs={"novalidate": True})
     for q in all_questions(rules_data):
-        inputs = form.find_all("input", name=q["id"])
+        inputs = form.find_all("input", attrs={"name": q["id"]})
         if q["type"] == "integer":
-            assert len(inputs) == 1 and inputs[0].attrs.get("value", "") == ""
+            assert len(inputs) == 1 and inputs[0].get("value", "") == ""
         else:
-            assert [i.attrs["value"] for i in inputs] == [c["value"] for c in q["choices"]]
-            assert not any("checked" in i.attrs for i in inputs)
+            assert [i["value"] for i in inputs] == [c["value"] for c in q["choices"]]
+            assert not any(i.has_attr("checked") for i in inputs)
 
 
 def test_submitting_answers_shows_the_patient_summary_beside_the_full_trace(
@@ -213,11 +214,11 @@ def test_submitting_answers_shows_the_patient_summary_beside_the_full_trace(
     page = parse(response.get_data(as_text=True))
     assert outcome_of(parse, response) == "discuss"
     expected = engine.evaluate(discuss_answers)
-    text = page.find("main").text
+    shown = text(page.find("main"))
     for finding in expected.findings:
-        assert finding.text in text
+        assert finding.text in shown
     rows = page.find("tbody").find_all("tr")
-    trace = [(row.find("code").text, row.find_all("td")[1].text, row.find_all("td")[2].text)
+    trace = [(text(row.find("code")), text(row.find_all("td")[1]), text(row.find_all("td")[2]))
              for row in rows]
     assert [rule for rule, _, _ in trace] == [r.id for r in engine.ruleset.file.rules]
     assert {rule for rule, matched, _ in trace if matched == "Yes"} == set(expected.fired)
@@ -230,9 +231,9 @@ def test_partial_answers_list_the_questions_that_are_missing(post_answers, parse
     response = post_answers(partial)
     assert response.status_code == 200
     page = parse(response.get_data(as_text=True))
-    problems = page.find(cls="error-summary", aria_labelledby="problems-title")
-    assert problems is not None and "These answers cannot be evaluated" in problems.text
-    named = [item.find("code").text for item in problems.find_all("li")]
+    problems = page.find(class_="error-summary", attrs={"aria-labelledby": "problems-title"})
+    assert problems is not None and "These answers cannot be evaluated" in text(problems)
+    named = [text(item.find("code")) for item in problems.find_all("li")]
     missing = [p.question for p in engine.check(partial) if p.code == "missing"]
     assert missing and named == missing
     assert outcome_of(parse, response) is None
@@ -244,9 +245,9 @@ def test_an_out_of_range_number_is_shown_next_to_its_question(post_answers, pars
     page = parse(response.get_data(as_text=True))
     message = next(q for q in all_questions(rules_data)
                    if q["id"] == "pain_intensity")["errors"]["range"]
-    error = page.find("p", cls="error-message", id="pain_intensity-error")
-    assert error is not None and message in error.text
-    assert page.find("title").text.startswith("Error:")
+    error = page.find("p", class_="error-message", id="pain_intensity-error")
+    assert error is not None and message in text(error)
+    assert text(page.find("title")).startswith("Error:")
     assert outcome_of(parse, response) is None
 
 
@@ -257,18 +258,18 @@ def test_a_scenario_fills_in_the_form_and_shows_its_outcome(client, parse, key, 
     response = client.get("/clinician/try", query_string={"scenario": key})
     assert response.status_code == 200
     assert outcome_of(parse, response) == scenario.expect.outcome
-    form = parse(response.get_data(as_text=True)).find("form", novalidate=None)
+    form = parse(response.get_data(as_text=True)).find("form", attrs={"novalidate": True})
     for question, answer in scenario.answers.items():
-        inputs = form.find_all("input", name=question)
+        inputs = form.find_all("input", attrs={"name": question})
         if isinstance(answer, int):
-            assert inputs[0].attrs["value"] == str(answer)
+            assert inputs[0]["value"] == str(answer)
         else:
-            ticked = [i.attrs["value"] for i in inputs if "checked" in i.attrs]
+            ticked = [i["value"] for i in inputs if i.has_attr("checked")]
             assert sorted(ticked) == sorted(answer if isinstance(answer, list) else [answer])
 
 
 def test_every_scenario_is_offered_in_the_fill_in_list(try_page, parse):
-    options = [o.attrs["value"] for o in parse(try_page()).find("select", name="scenario")
+    options = [o["value"] for o in parse(try_page()).find("select", attrs={"name": "scenario"})
                .find_all("option")]
     assert options == [key for key, _ in SCENARIOS]
 
@@ -319,8 +320,8 @@ def test_a_patients_downloaded_answers_import_with_the_same_outcome(
     walk_wizard(patient, answers)
     summary = patient.get("/summary", follow_redirects=True)
     assert summary.request.path == "/summary"
-    links = [a.attrs["href"] for a in parse(summary.get_data(as_text=True)).find_all("a")
-             if "Download my answers" in a.text]
+    links = [a["href"] for a in parse(summary.get_data(as_text=True)).find_all("a")
+             if "Download my answers" in text(a)]
     assert len(links) == 1
     download = patient.get(links[0])
     assert download.status_code == 200
@@ -400,8 +401,8 @@ def test_trying_answers_leaves_a_patients_own_answers_alone(app, parse, token, a
     with patient.session_transaction() as session:
         before = dict(session["answers"])
     page = patient.get("/clinician/try").get_data(as_text=True)
-    form = parse(page).find("form", novalidate=None)
-    assert not any("checked" in i.attrs for i in form.find_all("input")), \
+    form = parse(page).find("form", attrs={"novalidate": True})
+    assert not any(i.has_attr("checked") for i in form.find_all("input")), \
         "the try page does not show the patient's answers"
     response = patient.post("/clinician/try", data={
         **as_form({"warning_signs": ["bladder_bowel"]}), "csrf_token": token(page)})
@@ -422,21 +423,21 @@ def book(app):
 
 def test_book_shows_every_outcome_as_the_patient_sees_it(book, parse, rules_data):
     page = parse(book)
-    cards = {h.attrs["data-outcome"]: h.parent for h in page.find_all(data_outcome=None)}
+    cards = {h["data-outcome"]: h.parent for h in page.find_all(attrs={"data-outcome": True})}
     assert list(cards) == [o["id"] for o in rules_data["outcomes"]]
     for outcome in rules_data["outcomes"]:
         card = cards[outcome["id"]]
-        assert outcome["title"] in card.text and outcome["message"] in card.text
+        assert outcome["title"] in text(card) and outcome["message"] in text(card)
         for action in outcome.get("actions", []):
-            assert action in card.text
+            assert action in text(card)
 
 
 def test_book_shows_every_finding_and_note(book, parse, rules_data):
-    findings = [li.text for li in parse(book).find_all("li", cls="finding")]
-    texts = [r["finding"]["text"] for r in rules_data["rules"] if "finding" in r]
-    assert len(findings) == len(texts)
-    for text in texts:
-        assert sum(text in f for f in findings) == 1, text
-    main = parse(book).find("main").text
+    findings = [text(li) for li in parse(book).find_all("li", class_="finding")]
+    wordings = [r["finding"]["text"] for r in rules_data["rules"] if "finding" in r]
+    assert len(findings) == len(wordings)
+    for wording in wordings:
+        assert sum(wording in f for f in findings) == 1, wording
+    main = text(parse(book).find("main"))
     for note in rules_data["notes"]:
         assert note["title"] in main and note["text"] in main

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pages import one
 
 RULES = yaml.safe_load((Path(__file__).resolve().parents[2] / "rules.yaml").read_text("utf-8"))
 QUESTIONS = [q for step in RULES["steps"] for q in step["questions"]]
@@ -33,11 +34,11 @@ def assert_error_page(page, question: str, message: str) -> None:
     assert page.title.startswith("Error: ")
     assert page.error_summary == [message]
     assert page.inline_errors == {question: message}
-    target = page.html.one(cls="error-summary").one("a").attrs["href"].removeprefix("#")
-    field = page.html.by_id(target)
+    target = one(one(page.html, class_="error-summary"), "a")["href"].removeprefix("#")
+    field = page.html.find(id=target)
     assert field is not None and field.get("name") == question, "summary link finds no field"
-    group = page.html.by_id(f"{question}-group")
-    assert "form-group--error" in group.classes
+    group = page.html.find(id=f"{question}-group")
+    assert "form-group--error" in group.get("class", [])
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q["id"] for q in QUESTIONS])

@@ -7,6 +7,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from pages import one, text
 
 # Changes to the "discuss" answers (tests/conftest.py) that lead to each outcome.
 OUTCOME_CASES = [
@@ -52,10 +53,10 @@ def split_url(url: str) -> tuple[str, dict[str, str]]:
 def check_rows(page) -> dict[str, tuple[str, str]]:
     """Check page: question prompt -> (answer text, Change link)."""
     rows = {}
-    for row in page.main.find_all("div", cls="summary-list__row"):
-        change = row.one("dd", cls="summary-list__actions").one("a")
-        rows[row.one("dt").text] = (row.one("dd", cls="summary-list__value").text,
-                                    change.attrs["href"])
+    for row in page.main.find_all("div", class_="summary-list__row"):
+        change = one(one(row, "dd", class_="summary-list__actions"), "a")
+        rows[text(one(row, "dt"))] = (text(one(row, "dd", class_="summary-list__value")),
+                                      change["href"])
     return rows
 
 
@@ -77,8 +78,8 @@ def test_each_outcome_is_reached_through_the_pages(patient, discuss_answers, rul
     assert (page.status, page.path) == (200, "/summary")
     assert page.outcome == outcome
     expected = next(o for o in rules["outcomes"] if o["id"] == outcome)
-    card = page.main.one(cls="card")
-    assert f"card--{expected['urgency']}" in card.classes
+    card = one(page.main, class_="card")
+    assert f"card--{expected['urgency']}" in card["class"]
     assert expected["title"] in page.h1
 
 
@@ -90,7 +91,7 @@ def test_a_red_flag_on_the_first_page_goes_straight_to_the_summary(patient, sign
 
     assert (page.path, page.outcome) == ("/summary", outcome)
     assert [r.request.path for r in page.response.history] == ["/step/warning_signs"]
-    assert f"card--{outcome}" in page.main.one(cls="card").classes
+    assert f"card--{outcome}" in one(page.main, class_="card")["class"]
 
 
 def test_change_your_answers_on_the_emergency_summary_leads_back_to_the_warning_signs(patient):
@@ -184,8 +185,8 @@ def test_check_page_lists_every_answer_with_a_change_link(patient, discuss_answe
 
     assert list(rows) == [questions[q]["prompt"] for q in discuss_answers]
     for question, answer in discuss_answers.items():
-        text, change = rows[questions[question]["prompt"]]
-        assert text == " ".join(labels(questions, question, answer)), question
+        shown, change = rows[questions[question]["prompt"]]
+        assert shown == " ".join(labels(questions, question, answer)), question
         path, args = split_url(change)
         assert (path, args.get("change")) == (f"/step/{questions[question]['step']}", "1")
         assert patient.get(change).status == 200
@@ -197,7 +198,7 @@ def test_change_links_jump_to_their_question_on_the_page(patient, discuss_answer
     missing = []
     for _, change in check_rows(page).values():
         target = change.partition("#")[2]
-        if patient.get(change).html.by_id(target) is None:
+        if patient.get(change).html.find(id=target) is None:
             missing.append(change)
 
     assert missing == [], "these Change links name no element on the page they open"
@@ -260,15 +261,15 @@ def test_answers_that_no_longer_apply_are_removed_and_the_check_page_says_so(
     page = patient.submit({"treatments_tried": ["none"]})
 
     assert page.path == "/check"
-    notice = page.main.one(cls="notice")
-    assert "We removed 2 answers" in notice.text
+    notice = one(page.main, class_="notice")
+    assert "We removed 2 answers" in text(notice)
     removed = [questions[q]["prompt"] for q in ("treatment_duration", "treatment_relief")]
-    assert [li.text for li in notice.find_all("li")] == removed
+    assert [text(li) for li in notice.find_all("li")] == removed
     assert not set(removed) & set(check_rows(page))
     assert questions["previous_procedures"]["prompt"] in check_rows(page)
     # The notice is said once; the answers stay gone.
     again = patient.get("/check")
-    assert again.main.find(cls="notice") is None
+    assert again.main.find(class_="notice") is None
     assert not set(removed) & set(check_rows(again))
     assert patient.get("/summary").outcome == "not_yet"
 
@@ -345,5 +346,5 @@ def test_a_page_with_odd_query_arguments_still_works(patient, query):
     page = patient.get("/step/pain" + query)
 
     assert page.status == 200, page
-    action = urlsplit(page.form.attrs["action"])
+    action = urlsplit(page.form["action"])
     assert (action.scheme in ("", "http"), action.path) == (True, "/step/pain")

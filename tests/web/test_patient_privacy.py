@@ -10,6 +10,7 @@ import warnings
 import pytest
 from flask import current_app
 from flask_wtf import FlaskForm
+from pages import one, text
 
 import questionnaire.web.forms
 import questionnaire.web.journey
@@ -62,7 +63,7 @@ def test_the_link_back_after_a_refused_form_returns_to_the_same_page(patient, di
     page = patient.walk(discuss_answers, until="treatment_duration")
     assert page.url == "/step/treatments?part=1"
 
-    refused = patient.post(page.form.attrs["action"], discuss_answers, token=None)
+    refused = patient.post(page.form["action"], discuss_answers, token=None)
 
     assert refused.status == 400
     assert refused.link("Go back to the page") == page.url
@@ -92,7 +93,7 @@ def test_a_tampered_cookie_starts_again_with_a_message_never_a_500(patient, disc
     page = patient.get(url)
 
     assert (page.status, page.path) == (200, "/")
-    assert "could not read your saved answers" in page.main.text
+    assert "could not read your saved answers" in text(page.main)
     assert patient.get("/summary").path == "/"  # the answers are gone
 
 
@@ -134,7 +135,7 @@ def test_answers_are_cleared_after_30_idle_minutes(patient, discuss_answers, clo
 
     assert (page.status, page.path) == (200, "/expired")
     assert "answers were cleared" in page.h1
-    assert "30 minutes" in page.main.text
+    assert "30 minutes" in text(page.main)
     assert patient.get("/summary").path == "/"
     assert patient.get("/check").path == STEP
     assert patient.get(STEP).value("warning_signs") == []
@@ -163,7 +164,7 @@ def test_clear_forgets_every_answer_here_and_in_the_browser(patient, discuss_ans
     assert '"storage"' in response.headers["Clear-Site-Data"]
     page = patient.get(response.headers["Location"])
     assert page.path == "/"
-    assert "Your answers have been cleared" in page.main.one(cls="notice").text
+    assert "Your answers have been cleared" in text(one(page.main, class_="notice"))
     assert page.links("Go back to your answers") == []
     assert patient.get("/summary").path == "/"
     assert patient.get("/check").path == STEP

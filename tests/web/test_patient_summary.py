@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pages import one, text
 
 SUMMARY_CASES = {
     "discuss": {},
@@ -32,10 +33,10 @@ def finding_groups(page) -> list[tuple[str, list]]:
     """(criterion heading, [finding <li>]) in page order."""
     groups: list[tuple[str, list]] = []
     for node in page.main.children:
-        if getattr(node, "tag", None) == "h3":
-            groups.append((node.text, []))
-        elif getattr(node, "tag", None) == "ul" and "findings" in node.classes:
-            groups[-1][1].extend(node.find_all("li", cls="finding"))
+        if getattr(node, "name", None) == "h3":
+            groups.append((text(node), []))
+        elif getattr(node, "name", None) == "ul" and "findings" in node.get("class", []):
+            groups[-1][1].extend(node.find_all("li", class_="finding"))
     return groups
 
 
@@ -60,13 +61,13 @@ def test_findings_are_grouped_by_criterion_and_explain_why(patient, discuss_answ
 
     assert [title for title, _ in groups] == [title for title, _ in expected]
     for (_, items), (title, found) in zip(groups, expected, strict=True):
-        assert [squash(li.find("p").text) for li in items] == [squash(f.text) for f in found]
+        assert [squash(text(li.find("p"))) for li in items] == [squash(f.text) for f in found]
         for li, finding in zip(items, found, strict=True):
-            details = li.one("details")
-            assert details.one("summary").text == "Why am I seeing this?"
-            assert squash(because[finding.rule]) in details.text, (title, finding.rule)
+            details = one(li, "details")
+            assert text(one(details, "summary")) == "Why am I seeing this?"
+            assert squash(because[finding.rule]) in text(details), (title, finding.rule)
             source = rules["meta"]["sources"][finding.source]
-            assert [a.attrs["href"] for a in details.find_all("a")] == [source["url"]]
+            assert [a["href"] for a in details.find_all("a")] == [source["url"]]
 
 
 @pytest.mark.parametrize("case", ["discuss", "usually_excluded", "not_yet"])
@@ -74,26 +75,26 @@ def test_every_note_is_shown_when_the_questions_did_not_stop_early(patient, disc
                                                                     rules, case):
     page = open_summary(patient, answers_for(case, discuss_answers))
 
-    sections = page.main.find_all("section", cls="note")
+    sections = page.main.find_all("section", class_="note")
 
-    assert [s.attrs["class"] for s in sections] == [f"note note--{n['id']}"
-                                                     for n in rules["notes"]]
+    assert [" ".join(s["class"]) for s in sections] == [f"note note--{n['id']}"
+                                                         for n in rules["notes"]]
     assert {"consult", "regulatory", "questions_to_ask", "clinic_warning_signs"} <= {
         n["id"] for n in rules["notes"]}
     for section, note in zip(sections, rules["notes"], strict=True):
-        assert section.one("h2").text == note["title"]
-        assert squash(note["text"]) in section.text
-        assert [li.text for li in section.find_all("li")] == [squash(i)
-                                                             for i in note.get("items", [])]
+        assert text(one(section, "h2")) == note["title"]
+        assert squash(note["text"]) in text(section)
+        assert [text(li) for li in section.find_all("li")] == [squash(i)
+                                                              for i in note.get("items", [])]
 
 
 def test_an_emergency_summary_keeps_only_the_advice_to_see_a_doctor(patient, rules):
     page = open_summary(patient, {"warning_signs": ["serious_injury"]})
 
-    sections = page.main.find_all("section", cls="note")
+    sections = page.main.find_all("section", class_="note")
 
     consult = next(n for n in rules["notes"] if n["id"] == "consult")
-    assert [s.one("h2").text for s in sections] == [consult["title"]]
+    assert [text(one(s, "h2")) for s in sections] == [consult["title"]]
     assert page.links("Check or change your answers") == []
 
 
@@ -104,8 +105,9 @@ def test_the_summary_names_the_rules_version_and_lists_its_sources(patient, disc
     page = open_summary(patient, answers)
     result = engine.evaluate(answers)
 
-    assert f"Guidance version {rules['meta']['version']}" in page.main.one(cls="version").text
-    listed = [a.attrs["href"] for a in page.main.one("ul", cls="sources").find_all("a")]
+    version = text(one(page.main, class_="version"))
+    assert f"Guidance version {rules['meta']['version']}" in version
+    listed = [a["href"] for a in one(page.main, "ul", class_="sources").find_all("a")]
     cited = {f.source for f in result.findings}
     assert {rules["meta"]["sources"][s]["url"] for s in cited} <= set(listed)
     assert len(listed) == len(set(listed))
@@ -115,9 +117,9 @@ def test_the_summary_headline_shows_the_outcome_wording(patient, discuss_answers
     page = open_summary(patient, discuss_answers)
 
     outcome = next(o for o in rules["outcomes"] if o["id"] == "discuss")
-    card = page.main.one(cls="card")
-    assert card.one("h1").text == outcome["title"]
-    assert squash(outcome["message"]) in card.text
+    card = one(page.main, class_="card")
+    assert text(one(card, "h1")) == outcome["title"]
+    assert squash(outcome["message"]) in text(card)
     assert page.title.startswith(f"Your summary: {outcome['title']}")
 
 
@@ -130,11 +132,11 @@ def test_help_page_lists_the_warning_signs_from_the_rules(patient, rules):
 
     assert (page.status, page.path) == (200, "/help")
     assert page.h1 == help_page["title"]
-    shown = [li.text for li in page.main.find_all("li")]
+    shown = [text(li) for li in page.main.find_all("li")]
     expected = [squash(item) for section in help_page["sections"]
                 for item in section.get("items", [])]
     assert expected and shown == expected
-    headings = [h.text for h in page.main.find_all("h2")]
+    headings = [text(h) for h in page.main.find_all("h2")]
     assert headings == [squash(s["heading"]) for s in help_page["sections"] if s.get("heading")]
 
 
