@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request, url_for
 
 from .engine import Engine, QuestionnaireError, load_rules
 
@@ -36,8 +36,8 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         QUESTIONNAIRE_RULES=os.environ.get("QUESTIONNAIRE_RULES", str(ROOT / "rules.yaml")),
         CLINICIAN_PREVIEW=os.environ.get("CLINICIAN_PREVIEW", "1") != "0",
         MAX_CONTENT_LENGTH=64 * 1024,  # answers are small; refuse anything bigger
-        JSON_SORT_KEYS=False,
     )
+    app.json.sort_keys = False  # keep the API's fields in the documented order
     secret = os.environ.get("SECRET_KEY")
     key_file = Path(app.instance_path) / "secret_key"
     if not secret and key_file.is_file():
@@ -76,9 +76,18 @@ def register_blueprints(app: Flask) -> None:
     errors.init_app(app)
     headers.init_app(app)
 
+    links: dict[str, dict[str, str]] = {}
+
     @app.context_processor
-    def rule_file():
-        return {"rules": engine_of(app).ruleset.file}
+    def shared():
+        """The rule file, and the links on every page, built once per mount point."""
+        root = request.script_root
+        if root not in links:
+            links[root] = {"style": url_for("static", filename="style.css"),
+                           "script": url_for("static", filename="enhance.js"),
+                           "start": url_for("patient.start"), "help": url_for("patient.help_now"),
+                           "clear": url_for("patient.clear")}
+        return {"rules": engine_of(app).ruleset.file, "links": links[root]}
 
 
 def register_commands(app: Flask) -> None:

@@ -7,6 +7,7 @@ patient is told their answers could not be read. Answers expire after 30 idle mi
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
@@ -22,13 +23,24 @@ class AnswerSession(SecureCookieSession):
 class AnswerSessionInterface(SecureCookieSessionInterface):
     session_class = AnswerSession
 
+    def __init__(self) -> None:
+        self._serializers: dict[tuple, Any] = {}
+
+    def get_signing_serializer(self, app: Flask):
+        """One serializer per key, not one per request (Flask builds a new one each time)."""
+        key = (id(app), app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        serializer = self._serializers.get(key)
+        if serializer is None:
+            serializer = self._serializers[key] = super().get_signing_serializer(app)
+        return serializer
+
     def open_session(self, app: Flask, request) -> AnswerSession | None:
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if not cookie:  # most API calls: no cookie, nothing to verify
+            return self.session_class() if app.secret_key else None
         serializer = self.get_signing_serializer(app)
         if serializer is None:
             return None
-        cookie = request.cookies.get(self.get_cookie_name(app))
-        if not cookie:
-            return self.session_class()
         try:
             data = serializer.loads(cookie)  # idle expiry is checked by the views, not here
         except BadSignature:
