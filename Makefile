@@ -8,8 +8,9 @@ RUNTIME_STAMP = $(VENV)/.runtime-installed
 DEV_STAMP     = $(VENV)/.dev-installed
 
 CHROMIUM = /usr/bin/chromium
+WRK      = /usr/bin/wrk
 
-.PHONY: run serve test lint bench clean chromium
+.PHONY: run serve test lint fuzz bench soak clean chromium wrk
 
 # run: check rules.yaml, then start the dev server on http://127.0.0.1:5000
 run: $(RUNTIME_STAMP)
@@ -28,7 +29,7 @@ serve: $(RUNTIME_STAMP)
 	$(PY) -m gunicorn -c gunicorn.conf.py wsgi:app
 
 # test: lint, then the whole pytest suite (installs Debian chromium for browser tests)
-test: $(DEV_STAMP) chromium
+test: $(DEV_STAMP) chromium wrk
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -36,9 +37,17 @@ test: $(DEV_STAMP) chromium
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
 
+# fuzz: the fuzz tests (tests/fuzz) with ten times the inputs of `make test` and a random seed
+fuzz: $(DEV_STAMP)
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest tests/fuzz
+
 # bench: run the benchmarks in bench/
-bench: $(DEV_STAMP)
+bench: $(DEV_STAMP) wrk
 	$(PY) -m bench
+
+# soak: 60 s, 100 connections of whole patient journeys against gunicorn; fails on any error
+soak: $(DEV_STAMP) wrk
+	$(PY) -m bench.soak --seconds 60 --connections 100
 
 # clean: remove the venv and tool caches (keeps instance/ and its secret key)
 clean:
@@ -51,6 +60,14 @@ chromium:
 		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update && \
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
+
+# wrk: install Debian's wrk (HTTP load generator for bench/load.py and bench/soak.py) if missing
+wrk:
+	@if [ ! -x $(WRK) ]; then \
+		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; \
 	fi
 
 # The virtualenv itself.

@@ -65,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     app.session_interface = AnswerSessionInterface()
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     app.extensions["journey"] = Journey(engine_of(app))  # forms are built here, once
+    errors.refuse_nameless_fields(app)  # before the CSRF check, which trips over them
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # the API takes no cookies, so it needs no CSRF token
     csrf.exempt(health.bp)

@@ -112,7 +112,8 @@ class _Question:
     """One question compiled for reading answers: validation and leaf truth by lookup."""
 
     __slots__ = ("id", "type", "info", "errors", "step", "show_if", "leaves", "table",
-                 "choice_bits", "none_bit", "last_in_step", "kind", "seen", "stop_after")
+                 "choice_bits", "none_bit", "last_in_step", "kind", "seen", "stop_after",
+                 "absent", "mask")
 
     def __init__(self, rs: RuleSet, question: model.Question, step: int, last: bool):
         self.id, self.type, self.step, self.last_in_step = question.id, question.type, step, last
@@ -121,6 +122,10 @@ class _Question:
         cond = rs.show_if.get(question.id)
         self.show_if = compile_bits(cond) if cond is not None else None
         self.leaves = rs.leaves_of(question.id)
+        self.absent = answer_bits(self.leaves, self.info, None)  # not asked: `answered: false`
+        self.mask = 0
+        for leaf in self.leaves:
+            self.mask |= leaf.bit
         self.choice_bits = {c: 1 << i for i, c in enumerate(self.info.choices)}
         self.none_bit = self.choice_bits.get("none", 0)
         # Answer key -> leaf bits; single choices and integers up front, multi-selects on demand.
@@ -188,7 +193,10 @@ class _Question:
         if type(raw) is not self.kind:
             return None
         hashable = tuple(raw) if self.kind is list else raw
-        hit = self.seen.get(hashable)
+        try:
+            hit = self.seen.get(hashable)
+        except TypeError:  # a list or object inside the list: the slow path words the problem
+            return None
         if hit is None:
             if _empty(raw):
                 return None
@@ -299,6 +307,7 @@ class Engine:
                 continue
             if q.show_if is not None and not q.show_if(bits):
                 keys[q.id] = None
+                bits |= q.absent
                 if raw is not _MISSING and not _empty(raw):
                     problem = q.read(raw)[1]  # a wrong answer is an error even if unused
                     if problem:
@@ -360,6 +369,8 @@ class Engine:
                 break
             cond = self.ruleset.show_if.get(q.id)
             if cond is not None and eval3(cond, bits, known) is False:
+                bits |= q.absent
+                known |= q.mask
                 if raw is not _MISSING:
                     dropped.append(q.id)
             else:
@@ -373,8 +384,7 @@ class Engine:
                     else:
                         valid[q.id] = q.readable(key)
                         bits |= q.bits(key)
-                        for leaf in q.leaves:
-                            known |= leaf.bit
+                        known |= q.mask
             if q.last_in_step and self._stop_rules and not missing and not problems:
                 if self._stops(q.step, bits):
                     stop = q.step
@@ -415,11 +425,12 @@ class Engine:
                 if raw is not _MISSING:
                     return None
                 keys[qid] = None
+                bits |= q.absent
                 continue
             if kind is list:
                 if type(raw) is not list:
                     return None
-                hit = seen.get(tuple(raw)) or q.lookup(raw)
+                hit = q.lookup(raw)
                 if hit is None:
                     return None
                 used[qid] = list(hit[2])

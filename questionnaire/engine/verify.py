@@ -89,6 +89,7 @@ class _Space:
         returns True to stop the whole search; `prune(bits, known)` skips a branch.
         """
         rs, masks = self.rs, {q: _mask(self.rs, q) for q in questions}
+        absent = {q: answer_bits(rs.leaves_of(q), rs.catalogue[q], None) for q in questions}
         steps = [rs.step_of[q] for q in questions]
 
         def go(i: int, bits: int, known: int, answers: dict, count: int) -> bool:
@@ -102,7 +103,7 @@ class _Space:
             qid = questions[i]
             show_if = rs.show_if.get(qid)
             if show_if is not None and eval3(show_if, bits, known) is False:
-                return go(i + 1, bits, known | masks[qid], answers, count)
+                return go(i + 1, bits | absent[qid], known | masks[qid], answers, count)
             for cls in self.classes[qid]:
                 answers[qid] = cls.key
                 if go(i + 1, bits | cls.bits, known | masks[qid], answers, count * cls.count):
@@ -127,6 +128,7 @@ class _Space:
             info = rs.catalogue[qid]
             cond = rs.show_if.get(qid)
             if cond is not None and eval3(cond, bits, ~0) is False:
+                bits |= answer_bits(rs.leaves_of(qid), info, None)
                 continue
             key = keys.get(qid)
             if key is None:

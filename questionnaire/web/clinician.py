@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request
 
 from ..app import ROOT, engine_of
-from ..engine import AnswersError, Engine, RuleSet
+from ..engine import AnswersError, Engine, RulesError, RuleSet
 from ..engine.conditions import explain
 from ..engine.scenarios import load_scenarios, scenario_files
 from ..engine.verify import Report, verify
@@ -33,6 +32,7 @@ class Preview:
     skip_logic: dict[str, str]  # question id -> "asked only if ..."
     conditions: dict[str, str]  # rule id -> plain-English condition
     form: type
+    scenarios: dict[str, tuple[str, dict[str, Any]]]  # key -> (label, answers)
 
     @classmethod
     def build(cls, rs: RuleSet) -> Preview:
@@ -42,6 +42,7 @@ class Preview:
             conditions={r.id: explain(c, rs.catalogue) for r, c in zip(rs.file.rules, rs.when,
                                                                          strict=True)},
             form=build_all_questions_form(rs),
+            scenarios=load_scenario_answers(),
         )
 
 
@@ -67,25 +68,17 @@ def overview():
                            rules_by_outcome=rules_by_outcome, findings_only=findings_only)
 
 
-def scenario_choices() -> list[tuple[str, str]]:
-    """(key, label) of every scenario in tests/scenarios, for the prefill list."""
-    choices = []
+def load_scenario_answers() -> dict[str, tuple[str, dict[str, Any]]]:
+    """key -> (label, answers) of every scenario in tests/scenarios, read once at start-up."""
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
     for path in scenario_files([SCENARIOS]) if SCENARIOS.is_dir() else []:
         try:
             scenarios = load_scenarios(path)
-        except Exception:  # a broken scenario file is reported by `rules test`, not here
+        except RulesError:  # a broken scenario file is reported by `rules test`, not here
             continue
-        choices += [(f"{path.name}:{i}", f"{path.stem}: {s.name}") for i, s in enumerate(scenarios)]
-    return choices
-
-
-def scenario_answers(key: str) -> dict[str, Any] | None:
-    name, _, index = key.partition(":")
-    path = SCENARIOS / Path(name).name  # never leave the scenarios folder
-    if not path.is_file() or not index.isdigit():
-        return None
-    scenarios = load_scenarios(path)
-    return scenarios[int(index)].answers if int(index) < len(scenarios) else None
+        for i, s in enumerate(scenarios):
+            found[f"{path.name}:{i}"] = (f"{path.stem}: {s.name}", s.answers)
+    return found
 
 
 def uploaded_answers(engine: Engine, data: bytes) -> tuple[dict[str, Any] | None, str | None]:
@@ -123,7 +116,8 @@ def try_answers():
     if uploading:
         answers, message = uploaded_answers(engine, request.files["answers_file"].read(64 * 1024))
     elif request.args.get("scenario"):
-        answers = scenario_answers(request.args["scenario"])
+        found = preview().scenarios.get(request.args["scenario"])
+        answers = found[1] if found else None
         message = None if answers is not None else "That scenario was not found."
     if request.method == "POST" and not uploading:
         form = preview().form()
@@ -142,7 +136,8 @@ def try_answers():
     field_errors = [(q, form[q.id].errors[0]) for q in questions if form[q.id].errors]
     return render_template("clinician/try.html", form=form, file=engine.ruleset.file,
                            summary=summary, problems=problems, message=message,
-                           field_errors=field_errors, scenarios=scenario_choices(),
+                           field_errors=field_errors,
+                           scenarios=[(k, label) for k, (label, _) in preview().scenarios.items()],
                            sources=engine.sources,
                            summary_context=lambda result: summary_context(engine, result))
 

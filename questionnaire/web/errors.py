@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -37,3 +37,15 @@ def init_app(app: Flask) -> None:
         error = InternalServerError()
         return render_template("error.html", code=500, title=error.name,
                                description="Something went wrong on our side."), 500
+
+
+def refuse_nameless_fields(app: Flask) -> None:
+    """A form part with no usable name is a 400, not a crash in the CSRF check."""
+
+    @app.before_request
+    def check_field_names():
+        if request.method != "POST" or request.is_json:
+            return
+        names = [*request.form.keys(), *request.files.keys()]
+        if any(not isinstance(name, str) for name in names):  # werkzeug files them under None
+            abort(400, "The form has a field without a name.")
