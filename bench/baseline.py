@@ -1,0 +1,168 @@
+"""The policy of rules.yaml written by hand in plain Python: the floor the engine is timed against.
+
+It knows nothing of the engine or of rules.yaml; it is what a programmer would write if the
+medical content lived in code. It returns the same headline and the same fired rules as
+`Engine.evaluate` (design.md section 4 plus every finding rule), including the early stop: when
+a warning sign needs emergency or urgent care, the questions end there, so only the warning-sign
+rules and the rule that always applies can fire.
+
+Keep it in step with rules.yaml by hand; the benchmark refuses to time it if the two disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def policy(answers: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """(outcome id, ids of the rules that fired) for one complete, valid set of answers."""
+    fired: list[str] = []
+
+    # Warning signs: emergency, then urgent. Either one ends the questions.
+    signs = answers["warning_signs"]
+    emergency = urgent = False
+    if "bladder_bowel" in signs or "saddle_numbness" in signs:
+        fired.append("cauda_equina_signs")
+        emergency = True
+    if "leg_weakness" in signs:
+        fired.append("leg_weakness_sign")
+        emergency = True
+    if "serious_injury" in signs:
+        fired.append("serious_injury_sign")
+        emergency = True
+    if "chest_pain" in signs:
+        fired.append("chest_pain_sign")
+        emergency = True
+    if "fever" in signs:
+        fired.append("infection_sign")
+        urgent = True
+    if "weight_loss" in signs or "cancer_history" in signs:
+        fired.append("cancer_signs")
+        urgent = True
+    if "night_pain" in signs:
+        fired.append("night_pain_sign")
+        urgent = True
+    if emergency or urgent:
+        fired.append("general_criteria_may_apply")
+        return ("emergency" if emergency else "urgent"), tuple(fired)
+    if "none" in signs:
+        fired.append("no_warning_signs")
+
+    pain_area = answers["pain_area"]
+    pain_duration = answers["pain_duration"]
+    pain_pattern = answers["pain_pattern"]
+    pain_intensity = answers["pain_intensity"]
+    diagnosis = answers["diagnosis"]
+    treatments = answers["treatments_tried"]
+    procedures = answers["previous_procedures"]
+    health = answers["health_conditions"]
+
+    # Answers that usually rule the treatment out.
+    excluded = False
+    if "pregnant" in health:
+        fired.append("pregnancy")
+        excluded = True
+    if "active_infection" in health:
+        fired.append("active_infection")
+        excluded = True
+    if "active_cancer" in health:
+        fired.append("active_cancer")
+        excluded = True
+    if "immune_suppressants" in health:
+        fired.append("immune_suppressants")
+        excluded = True
+    if "fusion_or_replacement" in procedures:
+        fired.append("previous_fusion")
+        excluded = True
+    if pain_pattern == "mostly_limb":
+        fired.append("leg_or_arm_pain_mostly")
+        excluded = True
+
+    # Other steps usually come first.
+    not_yet = False
+    if pain_duration == "under_3_months":
+        fired.append("pain_under_3_months")
+        not_yet = True
+    if pain_intensity <= 3:
+        fired.append("mild_pain")
+        not_yet = True
+    if diagnosis == "no":
+        fired.append("no_disc_diagnosis")
+        not_yet = True
+    if "none" in treatments:
+        # The two follow-up questions are not asked; any answers to them are ignored.
+        fired.append("no_treatment_tried")
+        not_yet = True
+    else:
+        if "physical_therapy" not in treatments:
+            fired.append("no_physical_therapy")
+        treatment_duration = answers["treatment_duration"]
+        if treatment_duration == "under_3_months":
+            fired.append("short_treatment")
+            not_yet = True
+        elif treatment_duration == "3_to_6_months":
+            fired.append("treatment_3_to_6_months")
+        else:
+            fired.append("treatment_over_6_months")
+        if answers["treatment_relief"] == "lasting":
+            fired.append("lasting_relief")
+            not_yet = True
+        else:
+            fired.append("treatment_did_not_help_enough")
+
+    fired.append("general_criteria_may_apply")
+
+    # Findings that explain each criterion.
+    if pain_duration == "3_to_6_months":
+        fired.append("pain_3_to_6_months")
+    elif pain_duration in ("6_to_12_months", "1_to_5_years", "over_5_years"):
+        fired.append("pain_6_months_or_more")
+        if pain_duration == "over_5_years":
+            fired.append("pain_over_5_years")
+    if pain_intensity >= 4:
+        fired.append("moderate_or_worse_pain")
+    if pain_area == "neck" or pain_area == "both":
+        fired.append("neck_pain")
+    if pain_pattern == "back_and_limb":
+        fired.append("back_and_limb_pain")
+    if diagnosis == "yes_imaging":
+        fired.append("diagnosis_with_scan")
+    elif diagnosis == "yes_no_imaging":
+        fired.append("diagnosis_without_scan")
+    elif diagnosis == "not_sure":
+        fired.append("diagnosis_unsure")
+    if "discectomy_or_laminectomy" in procedures:
+        fired.append("previous_disc_surgery")
+    if "disc_injection_or_cells" in procedures:
+        fired.append("previous_cell_injection")
+    if "blood_thinners_or_bleeding" in health:
+        fired.append("blood_thinners")
+    if "uncontrolled_diabetes_or_bp" in health:
+        fired.append("uncontrolled_diabetes_or_blood_pressure")
+    if "osteoporosis" in health:
+        fired.append("weak_bones")
+    if "none" in health:
+        fired.append("no_health_conditions")
+    if answers["overall_health"] == "poor":
+        fired.append("poor_general_health")
+    payment = answers["payment"]
+    if payment == "insurance_only":
+        fired.append("insurance_only")
+    elif payment == "self_pay_possible":
+        fired.append("self_pay")
+    else:
+        fired.append("payment_unsure")
+    if answers["clinical_trial"] == "no":
+        fired.append("not_open_to_trial")
+    else:
+        fired.append("open_to_trial")
+    if answers["travel"] == "no":
+        fired.append("cannot_travel")
+    else:
+        fired.append("can_travel")
+
+    if excluded:
+        return "usually_excluded", tuple(fired)
+    if not_yet:
+        return "not_yet", tuple(fired)
+    return "discuss", tuple(fired)

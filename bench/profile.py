@@ -1,0 +1,147 @@
+"""Where one request's time goes: a target of the load benchmark, in process, under pyinstrument.
+
+Run from the project root:  .venv/bin/python -m bench.profile [step|evaluate|wtforms|hello]
+    [--requests 3000] [--tree]
+
+Calls the app's WSGI callable directly (no server, no sockets) for the same request as
+bench/load.py, so it shows the app's own per-request work; gunicorn's share is what the
+hello-world app costs under load (docs/benchmarks.md). Prints the CPU time per request (fastest
+of 20 batches) and the share of the sampled time spent in each part of the request; --tree adds
+pyinstrument's call tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import time
+from collections.abc import Callable
+
+from .load import EVALUATE_BODY
+
+# (label, function name, part of the file path); a sample counts once per label, in the
+# outermost frame that matches. "of which" lines are inside the line above them.
+PARTS = (
+    ("request set-up: request context, URL adapter", "request_context", "flask/app.py"),
+    ("request set-up: push the context", "push", "flask/ctx.py"),
+    ("  of which open_session (read the cookie)", "open_session", ""),
+    ("before_request hooks (CSRF check, session guard)", "preprocess_request", ""),
+    ("engine (questionnaire/engine): walk, evaluate, to_dict", "", "questionnaire/engine/"),
+    ("  of which Summary.to_dict", "to_dict", "questionnaire/engine/"),
+    ("WTForms: build the form", "__call__", "wtforms/form.py"),
+    ("  of which the CSRF token (Flask-WTF)", "generate_csrf", ""),
+    ("Jinja: render_template", "render_template", "flask/templating.py"),
+    ("  of which the question macro (macros.html)", "macro", "macros.html"),
+    ("  of which url_for in the templates", "url_for", ""),
+    ("  of which markupsafe.escape", "escape", "markupsafe"),
+    ("API: jsonify (json.dumps)", "response", "flask/json/provider.py"),
+    ("after_request: security headers", "add_headers", ""),
+    ("save_session (sign the cookie)", "save_session", ""),
+)
+
+
+def targets() -> dict[str, Callable[[], Callable[[], None]]]:
+    def app_call(import_app: Callable, path: str, method: str = "GET", body: str | None = None):
+        def build() -> Callable[[], None]:
+            from werkzeug.test import EnvironBuilder
+
+            app = import_app()
+            environ = EnvironBuilder(path=path, method=method, data=body,
+                                     content_type="application/json" if body else None
+                                     ).get_environ()
+
+            def start_response(status, headers, exc_info=None):
+                if not status.startswith("200"):
+                    raise SystemExit(f"{method} {path} answered {status}")
+
+            def one() -> None:
+                request = dict(environ)
+                if body:
+                    request["wsgi.input"] = io.BytesIO(body.encode())
+                for _ in app.wsgi_app(request, start_response):
+                    pass
+            return one
+        return build
+
+    def questionnaire():
+        from questionnaire import create_app
+
+        return create_app({"SECRET_KEY": "bench-profile-" + "k" * 50})
+
+    def hello():
+        from .hello import app
+        return app
+
+    def wtforms():
+        from .form_page import app
+        return app
+
+    return {
+        "step": app_call(questionnaire, "/step/warning_signs"),
+        "evaluate": app_call(questionnaire, "/api/v1/evaluate", "POST", EVALUATE_BODY),
+        "wtforms": app_call(wtforms, "/"),
+        "hello": app_call(hello, "/"),
+    }
+
+
+def cpu_per_request(one: Callable[[], None], batches: int = 20, size: int = 50) -> float:
+    best = float("inf")
+    for _ in range(batches):
+        start = time.process_time()
+        for _ in range(size):
+            one()
+        best = min(best, (time.process_time() - start) / size)
+    return best * 1e6
+
+
+def shares(root) -> dict[str, float]:
+    """Label -> seconds, from pyinstrument's frame tree."""
+    found = dict.fromkeys((label for label, _, _ in PARTS), 0.0)
+
+    def walk(frame, inside: frozenset[str]) -> None:
+        here = set(inside)
+        for label, function, path in PARTS:
+            if (label not in inside and function in ("", frame.function)
+                    and path in (frame.file_path_short or "")):
+                found[label] += frame.time
+                here.add(label)
+        for child in frame.children:
+            walk(child, frozenset(here))
+
+    walk(root, frozenset())
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.profile",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("target", nargs="?", default="step", choices=list(targets()))
+    parser.add_argument("--requests", type=int, default=3000, help="profiled (default 3000)")
+    parser.add_argument("--tree", action="store_true", help="print pyinstrument's call tree")
+    args = parser.parse_args(argv)
+    from pyinstrument import Profiler
+
+    one = targets()[args.target]()
+    for _ in range(200):
+        one()
+    print(f"{args.target}: {cpu_per_request(one):.0f} µs CPU per request "
+          "(fastest of 20 batches of 50, in process, no server)")
+    profiler = Profiler(interval=0.0001)
+    profiler.start()
+    for _ in range(args.requests):
+        one()
+    profiler.stop()
+    root = profiler.last_session.root_frame()
+    total = root.time
+    print(f"\nShare of {args.requests} profiled requests ({total:.1f} s sampled)")
+    for label, seconds in shares(root).items():
+        if seconds:
+            print(f"  {100 * seconds / total:5.1f}%  {label}")
+    if args.tree:
+        print(profiler.output_text(show_all=False, processor_options={"filter_threshold": 0.02}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
