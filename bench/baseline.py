@@ -166,3 +166,79 @@ def policy(answers: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     if not_yet:
         return "not_yet", tuple(fired)
     return "discuss", tuple(fired)
+
+
+# --- The same policy with the answers checked first, as the engine checks them -------------------
+# For a like-for-like figure: the engine refuses wrong types, unknown choices, numbers out of
+# range and "none" ticked with another box before it decides anything. This is that check,
+# written by hand for this questionnaire.
+
+_SINGLE = {
+    "pain_area": {"lower_back", "neck", "both"},
+    "pain_duration": {"under_3_months", "3_to_6_months", "6_to_12_months", "1_to_5_years",
+                      "over_5_years"},
+    "pain_pattern": {"mostly_back", "back_and_limb", "mostly_limb"},
+    "diagnosis": {"yes_imaging", "yes_no_imaging", "no", "not_sure"},
+    "treatment_duration": {"under_3_months", "3_to_6_months", "over_6_months"},
+    "treatment_relief": {"lasting", "some", "little_or_none"},
+    "overall_health": {"good", "fair", "poor"},
+    "payment": {"insurance_only", "self_pay_possible", "not_sure"},
+    "clinical_trial": {"yes", "maybe", "no"},
+    "travel": {"yes", "maybe", "no"},
+}
+_MULTI = {
+    "warning_signs": {"bladder_bowel", "saddle_numbness", "leg_weakness", "serious_injury",
+                      "chest_pain", "fever", "weight_loss", "cancer_history", "night_pain",
+                      "none"},
+    "treatments_tried": {"physical_therapy", "home_exercise", "pain_medication", "injections",
+                         "manual_therapy", "pain_program", "none"},
+    "previous_procedures": {"fusion_or_replacement", "discectomy_or_laminectomy",
+                            "disc_injection_or_cells", "none"},
+    "health_conditions": {"pregnant", "active_infection", "active_cancer", "immune_suppressants",
+                          "blood_thinners_or_bleeding", "uncontrolled_diabetes_or_bp",
+                          "osteoporosis", "none"},
+}
+_STOP_SIGNS = {"bladder_bowel", "saddle_numbness", "leg_weakness", "serious_injury", "chest_pain",
+               "fever", "weight_loss", "cancer_history", "night_pain"}
+
+
+def _check_multi(answers: dict[str, Any], question: str) -> None:
+    value = answers.get(question)
+    if type(value) is not list or not value or not set(value) <= _MULTI[question]:
+        raise ValueError(question)
+    if "none" in value and len(value) > 1:
+        raise ValueError(question)
+
+
+def _check_single(answers: dict[str, Any], question: str) -> None:
+    value = answers.get(question)
+    if type(value) is not str or value not in _SINGLE[question]:
+        raise ValueError(question)
+
+
+def checked_policy(answers: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """Check every answer (type, choice, range, "none" alone, nothing unknown), then decide.
+
+    After a stopping warning sign, or for the two questions skipped after "none" treatments,
+    an answer may be left out, but one that is given must still be valid.
+    """
+    if type(answers) is not dict:
+        raise ValueError("answers")
+    _check_multi(answers, "warning_signs")
+    stopped = not _STOP_SIGNS.isdisjoint(answers["warning_signs"])
+    skipped = stopped or "none" in answers.get("treatments_tried", ())
+    for question in _SINGLE:
+        optional = stopped or (skipped and question in ("treatment_duration", "treatment_relief"))
+        if not optional or question in answers:
+            _check_single(answers, question)
+    for question in ("treatments_tried", "previous_procedures", "health_conditions"):
+        if not stopped or question in answers:
+            _check_multi(answers, question)
+    if not stopped or "pain_intensity" in answers:
+        intensity = answers.get("pain_intensity")
+        if type(intensity) is not int or not 0 <= intensity <= 10:
+            raise ValueError("pain_intensity")
+    if len(answers) > len(_SINGLE) + len(_MULTI) + 1 or not all(
+            q in _SINGLE or q in _MULTI or q == "pain_intensity" for q in answers):
+        raise ValueError("unknown question")
+    return policy(answers)

@@ -37,7 +37,9 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         CLINICIAN_PREVIEW=os.environ.get("CLINICIAN_PREVIEW", "1") != "0",
         MAX_CONTENT_LENGTH=64 * 1024,  # answers are small; refuse anything bigger
     )
-    app.json.sort_keys = False  # keep the API's fields in the documented order
+    from .web.json_provider import OrjsonProvider
+
+    app.json = OrjsonProvider(app)  # keeps the API's fields in the documented order
     secret = os.environ.get("SECRET_KEY")
     key_file = Path(app.instance_path) / "secret_key"
     if not secret and key_file.is_file():
