@@ -57,11 +57,8 @@ class Journey:
 
     def reachable(self, page: Page, walk: Walk) -> bool:
         """Whether a patient may open this page now: earlier pages done, no early stop before."""
+        if walk.stopped_after is not None:  # pages up to the stop stay open, to change answers
+            steps = [s.id for s in self.engine.ruleset.file.steps]
+            return steps.index(page.step.id) <= steps.index(walk.stopped_after)
         first = self.first_open(walk)
-        if walk.stopped_after is not None:
-            return page.step.id == walk.stopped_after or self._before_stop(page, walk)
         return first is None or self.index(page) <= self.index(first)
-
-    def _before_stop(self, page: Page, walk: Walk) -> bool:
-        steps = [s.id for s in self.engine.ruleset.file.steps]
-        return steps.index(page.step.id) <= steps.index(walk.stopped_after)
