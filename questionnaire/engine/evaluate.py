@@ -205,7 +205,9 @@ class _Question:
                 return None
             readable = self.readable(key)
             hit = (key, self.bits(key), tuple(readable) if self.kind is list else readable)
-            if len(self.seen) < _MEMO_LIMIT:
+            # A list longer than the choices repeats some: valid, but not worth remembering.
+            if len(self.seen) < _MEMO_LIMIT and (self.kind is not list
+                                                 or len(raw) <= len(self.choice_bits)):
                 self.seen[hashable] = hit
         return hit
 
@@ -221,7 +223,11 @@ def _empty(raw: Any) -> bool:
 
 
 class Engine:
-    """Evaluates answers against one checked rule set. Immutable after construction."""
+    """Evaluates answers against one checked rule set.
+
+    Its rules never change after construction; it only fills caches (bounded), so one Engine
+    can serve every request of a process.
+    """
 
     def __init__(self, ruleset: RuleSet):
         self.ruleset = ruleset
@@ -313,8 +319,7 @@ class Engine:
                     if problem:
                         problems.append(problem)
                     dropped.append(q.id)
-                continue
-            if raw is _MISSING or _empty(raw):
+            elif raw is _MISSING or _empty(raw):
                 missing.append(AnswerProblem(q.id, "missing", q.errors.required))
             else:
                 key, problem = q.read(raw)
@@ -426,6 +431,8 @@ class Engine:
                     return None
                 keys[qid] = None
                 bits |= q.absent
+                if stop_after and self._stops(q.step, bits):
+                    return self._after_stop(answers, q, bits, keys, used)
                 continue
             if kind is list:
                 if type(raw) is not list:

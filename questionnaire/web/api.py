@@ -48,6 +48,8 @@ def evaluate():
         body = json.loads(request.get_data(cache=False) or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
         return problem(400, f"The body is not valid JSON: {exc}.")
+    except RecursionError:
+        return problem(400, "The body is nested too deeply to be answers.")
     if not isinstance(body, dict):
         return problem(400, 'The body must be a JSON object like {"answers": {...}}.')
     extra = sorted(set(body) - {"answers"})

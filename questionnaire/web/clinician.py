@@ -5,7 +5,6 @@ Read-only and holds no patient data. On by default; CLINICIAN_PREVIEW=0 turns it
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,7 +94,7 @@ def uploaded_answers(engine: Engine, data: bytes) -> tuple[dict[str, Any] | None
         from ..fhir import answers_from_response
 
         try:
-            return answers_from_response(engine, json.loads(data)), None
+            return answers_from_response(engine, parsed), None
         except ValueError as exc:
             return None, f"The QuestionnaireResponse could not be read: {exc}"
     if isinstance(parsed, dict) and set(parsed) == {"answers"}:

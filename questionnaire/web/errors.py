@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import traceback
+
 from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -18,7 +20,7 @@ def init_app(app: Flask) -> None:
     def csrf_error(exc: CSRFError):
         # The form was sent without a valid token (an old tab, or a session that ended).
         # Keep ?part= and ?change= of the page; one leading slash keeps the link on this site.
-        again = "/" + request.full_path.rstrip("?").lstrip("/")
+        again = request.script_root + "/" + request.full_path.rstrip("?").lstrip("/")
         return render_template("csrf_error.html", again=again), 400
 
     @app.errorhandler(HTTPException)
@@ -31,7 +33,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # pragma: no cover - exercised only by real bugs
-        app.logger.exception("Unhandled error on %s", request.endpoint)  # no answers logged
+        # Where it failed, but not the message: an exception's text can quote an answer.
+        app.logger.error("Unhandled %s on %s\n%s", type(exc).__name__, request.endpoint,
+                         "".join(traceback.format_tb(exc.__traceback__)))
         if _wants_json():
             return api.problem(500, "Something went wrong on our side. Try again later.")
         error = InternalServerError()

@@ -332,3 +332,10 @@ def test_openapi_request_example_is_accepted_by_evaluate(client, openapi):
     response = client.post(EVALUATE, data=json.dumps({"answers": example}), content_type=JSON)
     assert response.status_code == 200
     assert response.get_json()["outcome"]["id"] == "emergency"
+
+
+def test_deeply_nested_json_is_a_400_not_a_crash(client):
+    body = '{"answers": ' + "[" * 20000 + "]" * 20000 + "}"
+    response = client.post("/api/v1/evaluate", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.is_json and "nested" in response.get_json()["message"]

@@ -310,3 +310,42 @@ def test_order_of_ticked_boxes_does_not_matter(engine, changes, reordered):
 
 def test_summary_reports_the_rules_version(engine):
     assert engine.evaluate(answers()).rules_version == engine.ruleset.file.meta.version
+
+
+def test_long_lists_with_repeated_choices_are_accepted_but_not_remembered(engine):
+    cache = next(q for q in engine._questions if q.id == "warning_signs").seen
+    before = len(cache)
+    for extra in range(50):
+        summary = engine.evaluate(answers(warning_signs=["none"] * (200 + extra)), trace=False)
+        assert summary.outcome.id == "discuss"
+    assert len(cache) == before, "every distinct repeated list would be kept in memory"
+
+
+def test_an_early_stop_is_found_when_the_last_question_of_the_step_is_hidden():
+    """A stopping step may end with a follow-up question that is skipped; the stop still holds."""
+    from pathlib import Path
+
+    from questionnaire.engine import loads_rules
+
+    text = (Path(__file__).resolve().parents[2] / "rules.yaml").read_text()
+    follow_up = '''
+      - id: sign_details
+        type: single
+        short: sign details
+        prompt: Did the sign start suddenly?
+        show_if: {q: warning_signs, has: none}
+        choices:
+          - {value: "yes", label: "Yes"}
+          - {value: "no", label: "No"}
+        errors:
+          required: Select if the sign started suddenly
+
+  - id: pain
+'''
+    marker = "\n  - id: pain\n"
+    assert marker in text
+    engine = Engine(loads_rules(text.replace(marker, follow_up, 1)))
+    for trace in (False, True):
+        summary = engine.evaluate({"warning_signs": ["chest_pain"]}, trace=trace)
+        assert summary.outcome.id == "emergency" and summary.stopped_after == "warning_signs"
+    assert engine.walk({"warning_signs": ["chest_pain"]}).stopped_after == "warning_signs"

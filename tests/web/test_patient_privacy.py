@@ -265,3 +265,26 @@ def test_forms_are_built_without_deprecated_wtforms_calls(app):
         warnings.simplefilter("error", DeprecationWarning)
         for page in journey.pages:
             page.form(meta={"csrf": False})
+
+
+@pytest.mark.parametrize("url", ["/", "/step/pain", "/check", "/summary", "/help"])
+def test_the_footer_clear_button_on_every_page_forgets_the_answers(patient, discuss_answers, url):
+    patient.walk(discuss_answers)
+    page = patient.get(url)
+    footer = one(page.html, "footer")
+    form = one(footer, "form")
+
+    cleared = patient.post(form["action"], token=page.csrf_token)
+
+    assert cleared.path == "/" and "Your answers have been cleared" in cleared.text
+    assert patient.get("/summary").path == "/"
+
+
+def test_the_link_back_after_a_refused_form_keeps_the_mount_point(app):
+    client = app.test_client()
+    response = client.post("/step/warning_signs", data={"warning_signs": "none"},
+                           base_url="http://localhost/criteria")  # mounted under /criteria
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'href="/criteria/step/warning_signs"' in html
+    assert 'href="/criteria/help"' in html, "the fixed links follow the mount point too"
