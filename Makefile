@@ -10,7 +10,7 @@ DEV_STAMP     = $(VENV)/.dev-installed
 CHROMIUM = /usr/bin/chromium
 WRK      = /usr/bin/wrk
 
-.PHONY: run serve test lint fuzz bench soak clean chromium wrk
+.PHONY: run serve check test lint fuzz bench soak clean chromium wrk
 
 # run: check rules.yaml, then start the dev server on http://127.0.0.1:5000
 run: $(RUNTIME_STAMP)
@@ -22,6 +22,11 @@ run: $(RUNTIME_STAMP)
 	fi
 	$(PY) -m flask --app wsgi rules check
 	$(PY) -m flask --app wsgi run --host 127.0.0.1 --port 5000
+
+# check: validate rules.yaml and prove every set of answers gets one headline (for clinicians)
+check: $(RUNTIME_STAMP)
+	$(PY) -m flask --app wsgi rules check
+	$(PY) -m flask --app wsgi rules verify
 
 # serve: production server (gunicorn, gunicorn.conf.py); needs SECRET_KEY or instance/secret_key
 serve: $(RUNTIME_STAMP)

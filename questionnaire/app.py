@@ -29,6 +29,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+def create_cli_app() -> Flask:
+    """Only the `flask rules` commands, for when the full app cannot start (a broken rule file,
+    or no SECRET_KEY on a clinician's machine): they load the rule file themselves."""
+    app = Flask(__name__, instance_path=str(ROOT / "instance"))
+    configure(app, {"SECRET_KEY": "not-used-by-the-commands"})
+    register_commands(app)
+    return app
+
+
 def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     """Defaults, then the environment and instance/secret_key, then the caller's overrides."""
     app.config.from_mapping(

@@ -32,11 +32,18 @@ def _rules_path(path: str | None) -> str:
     return path or current_app.config["QUESTIONNAIRE_RULES"]
 
 
-def _load(path: str | None, *, check_only: bool = False):
+def _load(path: str | None):
     try:
         return load_rules(_rules_path(path))
     except RulesError as exc:
         raise BadInput(str(exc)) from None
+
+
+def _engine(path: str | None) -> Engine:
+    """The app's engine, or one for another rule file (or when the app could not load its own)."""
+    if path is None and "questionnaire" in current_app.extensions:
+        return current_app.extensions["questionnaire"]
+    return Engine(_load(path))
 
 
 # An AppGroup runs each command inside the app context, also under app.test_cli_runner().
@@ -91,7 +98,7 @@ def format_summary(summary) -> str:
 @click.option("--rules", type=click.Path(dir_okay=False), help="Rule file (default: the app's).")
 def eval_command(answers: str, as_json: bool, rules: str | None) -> None:
     """Evaluate a JSON or YAML answers file ('-' for standard input)."""
-    engine = Engine(_load(rules)) if rules else current_app.extensions["questionnaire"]
+    engine = _engine(rules)
     data = read_answers(answers)
     try:
         summary = engine.evaluate(data)
@@ -140,7 +147,7 @@ def verify_command(rules: str | None) -> None:
                                                 "rule never fires.")
 def test_command(paths: tuple[str, ...], rules: str | None, coverage: bool) -> None:
     """Run scenario files (default: tests/scenarios)."""
-    engine = Engine(_load(rules)) if rules else current_app.extensions["questionnaire"]
+    engine = _engine(rules)
     files = scenario_files(paths or [Path(current_app.root_path).parent / "tests" / "scenarios"])
     if not files:
         raise BadInput("no scenario files found")

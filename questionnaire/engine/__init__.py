@@ -6,11 +6,7 @@ from .loader import RuleSet, load_rules, loads_rules
 
 __all__ = [
     "AnswerProblem", "AnswersError", "Engine", "FoundFinding", "QuestionnaireError",
-    "RuleProblem", "RuleSet", "RulesError", "Summary", "TraceEntry", "load_engine",
+    "RuleProblem", "RuleSet", "RulesError", "Summary", "TraceEntry",
     "load_rules", "loads_rules",
 ]
 
-
-def load_engine(path) -> Engine:
-    """Load, check and verify a rule file, and compile it into an Engine."""
-    return Engine(load_rules(path))

@@ -248,6 +248,8 @@ class Engine:
         self._rule_outcomes = tuple(rank.get(r.outcome) if r.outcome else None
                                     for r in file.rules)
         self._rule_questions = tuple(questions_of(c) for c in ruleset.when)
+        # rule id -> the questions its condition reads, for "Why am I seeing this?"
+        self.rule_questions = dict(zip(self._rule_ids, self._rule_questions, strict=True))
         self._findings = tuple(
             FoundFinding(r.id, r.finding.criterion, r.finding.text, r.source) if r.finding else None
             for r in file.rules)

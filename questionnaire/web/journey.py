@@ -17,7 +17,6 @@ class Journey:
         self.engine = engine
         self.pages = build_pages(engine.ruleset)
         self.step_count = len(engine.ruleset.file.steps)
-        self._page_of = {q.id: page for page in self.pages for q in page.questions}
         self._index = {id(page): i for i, page in enumerate(self.pages)}
         self.questions = {q.id: q for q in engine.ruleset.questions}
 
@@ -26,9 +25,6 @@ class Journey:
             if page.step.id == step_id and page.part == part:
                 return page
         return None
-
-    def page_of(self, question_id: str) -> Page:
-        return self._page_of[question_id]
 
     def index(self, page: Page) -> int:
         return self._index[id(page)]

@@ -215,15 +215,22 @@ def summary():
 
 
 def summary_context(engine, result) -> dict[str, Any]:
-    """What the summary templates need: findings by criterion with their trace, notes, sources.
+    """What the summary templates need: findings by criterion with the answers behind each,
+    notes and sources.
 
     After an early stop only the `consult` note is shown: an emergency card stands alone.
     """
     file = engine.ruleset.file
-    trace = {t.rule: t for t in result.trace or ()}
+    questions = {q.id: q for q in engine.ruleset.questions}
+
+    def answered(rule: str) -> list[tuple[str, list[str]]]:
+        """The patient's own answers that made a finding appear: (question, answer labels)."""
+        return [(questions[q].prompt, answer_text(questions[q], result.answers[q]))
+                for q in engine.rule_questions[rule] if q in result.answers]
+
     groups = []
     for criterion in file.criteria:
-        found = [(f, trace.get(f.rule)) for f in result.findings if f.criterion == criterion.id]
+        found = [(f, answered(f.rule)) for f in result.findings if f.criterion == criterion.id]
         if found:
             groups.append((criterion, found))
     notes = [n for n in result.notes if result.stopped_after is None or n.id == "consult"]

@@ -295,3 +295,24 @@ def test_flask_refuses_a_broken_rule_file_listing_every_problem(broken_rules):
     assert "Traceback" not in done.stderr
     found = re.findall(rf"^\s*{re.escape(str(path))}:(\d+):\d+: ", done.stderr, re.MULTILINE)
     assert sorted(int(n) for n in found) == sorted(lines), done.stderr
+
+
+def test_rules_commands_need_no_secret_key():
+    """A clinician checking an edit does not need the server's secret."""
+    done = run_flask("rules", "check")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("OK: ")
+
+
+def test_rules_verify_explains_the_apps_own_incomplete_rule_file(tmp_path):
+    incomplete = tmp_path / "rules.yaml"
+    source = RULES.read_text()
+    start = source.index("  - id: general_criteria_may_apply\n")
+    end = source.index("\n  - id:", start + 1)
+    incomplete.write_text(source[:start] + source[end + 1:])
+
+    done = run_flask("rules", "verify", QUESTIONNAIRE_RULES=str(incomplete))
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "no headline" in done.stdout and "warning_signs=['none']" in done.stdout
+    assert "Traceback" not in done.stderr

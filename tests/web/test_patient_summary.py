@@ -55,17 +55,25 @@ def test_findings_are_grouped_by_criterion_and_explain_why(patient, discuss_answ
     expected = [(titles[c["id"]], [f for f in result.findings if f.criterion == c["id"]])
                 for c in rules["criteria"]]
     expected = [(title, found) for title, found in expected if found]
-    because = {t.rule: t.because for t in result.trace}
+    prompts = {q["id"]: q for step in rules["steps"] for q in step["questions"]}
 
     groups = finding_groups(page)
 
     assert [title for title, _ in groups] == [title for title, _ in expected]
-    for (_, items), (title, found) in zip(groups, expected, strict=True):
+    for (_, items), (_title, found) in zip(groups, expected, strict=True):
         assert [squash(text(li.find("p"))) for li in items] == [squash(f.text) for f in found]
         for li, finding in zip(items, found, strict=True):
             details = one(li, "details")
             assert text(one(details, "summary")) == "Why am I seeing this?"
-            assert squash(because[finding.rule]) in text(details), (title, finding.rule)
+            # the patient's own answers behind the finding: each question read, and its answer
+            for question in engine.rule_questions[finding.rule]:
+                if question in result.answers:
+                    q = prompts[question]
+                    assert squash(q["prompt"]) in squash(text(details)), (finding.rule, question)
+                    labels = {c["value"]: c["label"] for c in q.get("choices", [])}
+                    given = result.answers[question]
+                    for value in given if isinstance(given, list) else [given]:
+                        assert squash(str(labels.get(value, value))) in squash(text(details))
             source = rules["meta"]["sources"][finding.source]
             assert [a["href"] for a in details.find_all("a")] == [source["url"]]
 
