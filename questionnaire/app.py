@@ -83,7 +83,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(patient.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
-    app.extensions["preview"] = clinician.Preview.build(engine_of(app).ruleset)
+    if app.config["CLINICIAN_PREVIEW"]:  # it runs the verifier and reads the scenario files
+        app.extensions["preview"] = clinician.Preview.build(engine_of(app).ruleset)
     app.register_blueprint(clinician.bp)
     errors.init_app(app)
     headers.init_app(app)

@@ -17,7 +17,7 @@ from flask.cli import AppGroup
 
 from .engine import AnswersError, Engine, RulesError, load_rules
 from .engine.model import json_schema
-from .engine.scenarios import load_scenarios, run_scenario, scenario_files
+from .engine.scenarios import answers_in, load_scenarios, run_scenario, scenario_files
 from .engine.verify import verify
 from .engine.yamlsource import YamlProblem, read_yaml
 
@@ -71,9 +71,7 @@ def read_answers(source: str) -> Any:
         data, _ = read_yaml(text)  # YAML is a superset of JSON
     except YamlProblem as exc:
         raise BadInput(f"{source}:{exc.line}:{exc.column}: {exc.message}") from None
-    if isinstance(data, dict) and set(data) == {"answers"}:
-        data = data["answers"]
-    return data
+    return answers_in(data)
 
 
 def format_summary(summary) -> str:

@@ -85,10 +85,14 @@ class Summary:
             "dropped": list(self.dropped),
         }
         if sources is not None:
-            cited = {f.source for f in self.findings} | {n.source for n in self.notes}
-            result["sources"] = {k: {"title": s.title, "url": s.url}
-                                 for k, s in sources.items() if k in cited}
+            result["sources"] = {k: {"title": sources[k].title, "url": sources[k].url}
+                                 for k in self.cited()}
         return result
+
+    def cited(self, notes: tuple[model.Note, ...] | list[model.Note] | None = None) -> list[str]:
+        """Source ids of the findings and of the notes (all, or the ones shown), once each."""
+        shown = self.notes if notes is None else notes
+        return list(dict.fromkeys([f.source for f in self.findings] + [n.source for n in shown]))
 
 
 @dataclass(frozen=True)

@@ -121,3 +121,11 @@ def run_scenario(engine: Engine, scenario: Scenario) -> Result:
         if set(got) != set(expect.findings):
             failures.append(f"expected findings {sorted(expect.findings)}, got {sorted(got)}")
     return Result(scenario, tuple(failures), summary.fired)
+
+
+def answers_in(data: Any) -> Any:
+    """The answers in an answers file: either the answers themselves or {"answers": {...}},
+    the API's request body."""
+    if isinstance(data, dict) and set(data) == {"answers"}:
+        return data["answers"]
+    return data

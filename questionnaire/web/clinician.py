@@ -13,7 +13,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from ..app import ROOT, engine_of
 from ..engine import AnswersError, Engine, RulesError, RuleSet
 from ..engine.conditions import explain
-from ..engine.scenarios import load_scenarios, scenario_files
+from ..engine.scenarios import answers_in, load_scenarios, scenario_files
 from ..engine.verify import Report, verify
 from ..engine.yamlsource import YamlProblem, read_yaml
 from .forms import build_all_questions_form, to_answer, to_form_data
@@ -97,8 +97,7 @@ def uploaded_answers(engine: Engine, data: bytes) -> tuple[dict[str, Any] | None
             return answers_from_response(engine, parsed), None
         except ValueError as exc:
             return None, f"The QuestionnaireResponse could not be read: {exc}"
-    if isinstance(parsed, dict) and set(parsed) == {"answers"}:
-        parsed = parsed["answers"]
+    parsed = answers_in(parsed)
     if not isinstance(parsed, dict):
         return None, "The file must hold answers: question ids mapped to answers."
     return parsed, None

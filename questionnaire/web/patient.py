@@ -160,11 +160,6 @@ def back_url(page: Page, walk, change: bool) -> str:
     return url_for(".start")
 
 
-def first_input_id(question) -> str:
-    """The id of a question's first input, as templates/macros.html writes it."""
-    return question.id if question.type == "integer" else f"{question.id}-1"
-
-
 def answer_text(question, answer: Any) -> list[str]:
     labels = {c.value: c.label for c in question.choices}
     values = answer if isinstance(answer, list) else [answer]
@@ -183,9 +178,8 @@ def check():
         return redirect(page_url(open_page))
     sections = []
     for page in j.pages:
-        rows = [(q, answer_text(q, walk.answers[q.id]),
-                 page_url(page, change=True) + "#" + first_input_id(q))
-                for q in j.shown_on(page, walk)]
+        change = page_url(page, change=True)  # the template adds the question's own anchor
+        rows = [(q, answer_text(q, walk.answers[q.id]), change) for q in j.shown_on(page, walk)]
         if rows:
             if sections and sections[-1][0] is page.step:
                 sections[-1][1].extend(rows)
@@ -234,8 +228,7 @@ def summary_context(engine, result) -> dict[str, Any]:
         if found:
             groups.append((criterion, found))
     notes = [n for n in result.notes if result.stopped_after is None or n.id == "consult"]
-    cited = list(dict.fromkeys([f.source for f in result.findings] + [n.source for n in notes]))
-    return {"summary": result, "groups": groups, "notes": notes, "cited": cited,
+    return {"summary": result, "groups": groups, "notes": notes, "cited": result.cited(notes),
             "sources": file.meta.sources}
 
 
