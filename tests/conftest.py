@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from sample_answers import DISCUSS_ANSWERS
 
 from questionnaire import create_app
@@ -18,6 +19,19 @@ RULES = ROOT / "rules.yaml"
 def engine() -> Engine:
     """The engine on the shipped rules.yaml, with no Flask app."""
     return Engine(load_rules(RULES))
+
+
+@pytest.fixture(scope="session")
+def rules() -> dict:
+    """rules.yaml as plain data: the wording the pages must show."""
+    return yaml.safe_load(RULES.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def shared_app():
+    """One app for a whole folder of tests (CSRF on): answers live in each client's cookie."""
+    return create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                       "QUESTIONNAIRE_RULES": str(RULES)})
 
 
 @pytest.fixture()

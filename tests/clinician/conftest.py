@@ -6,31 +6,22 @@ The parsing and the patient live in tests/pages.py, shared with tests/web.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from pages import Patient, csrf_token, form_data
 from pages import parse as parse_html
 
-from questionnaire import create_app
 
-ROOT = Path(__file__).resolve().parents[2]
+@pytest.fixture(scope="session")
+def app(shared_app):
+    return shared_app
 
 
 @pytest.fixture(scope="session")
-def app():
-    """One app for these tests (CSRF on): answers live in each client's cookie, not the app."""
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                       "QUESTIONNAIRE_RULES": str(ROOT / "rules.yaml")})
-
-
-@pytest.fixture(scope="session")
-def rules_data() -> dict:
-    """rules.yaml as plain data: what the pages must show."""
-    return yaml.safe_load((ROOT / "rules.yaml").read_text(encoding="utf-8"))
+def rules_data(rules) -> dict:
+    return rules
 
 
 @pytest.fixture(scope="session")

@@ -8,13 +8,20 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from questionnaire import create_app
 from questionnaire.engine import Engine, model
+
+ROOT = Path(__file__).resolve().parents[2]
+# One app for the fuzz modules that send requests: answers live in each client's cookie.
+APP = create_app({"TESTING": True, "SECRET_KEY": "fuzz-secret",
+                  "QUESTIONNAIRE_RULES": str(ROOT / "rules.yaml")})
 
 
 def examples(weight: int) -> int:

@@ -15,11 +15,11 @@ import json
 import re
 from collections import Counter
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fuzzing import (
+    APP,
     JSON_VALUES,
     answer_objects,
     check_budget,
@@ -30,12 +30,8 @@ from fuzzing import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from questionnaire import create_app
 from questionnaire.web.session import now
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = create_app({"TESTING": True, "SECRET_KEY": "fuzz-secret",
-                  "QUESTIONNAIRE_RULES": str(ROOT / "rules.yaml")})
 JOURNEY = APP.extensions["journey"]
 ENGINE = JOURNEY.engine
 QUESTIONS = ENGINE.ruleset.questions

@@ -10,11 +10,9 @@ under real question ids, as the engine's own fuzzing does, through the same chec
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import schemathesis
-from fuzzing import JSON_VALUES, answer_objects, check_budget, count, examples, valid_answers
+from fuzzing import APP, JSON_VALUES, answer_objects, check_budget, count, examples, valid_answers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -24,11 +22,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from questionnaire import create_app
-
-ROOT = Path(__file__).resolve().parents[2]
-APP = create_app({"TESTING": True, "SECRET_KEY": "fuzz-secret",
-                  "QUESTIONNAIRE_RULES": str(ROOT / "rules.yaml")})
 ENGINE = APP.extensions["questionnaire"]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]

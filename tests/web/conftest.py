@@ -7,28 +7,13 @@ BeautifulSoup (see tests/pages.py), so tests can ask for elements the way a pers
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 from pages import Patient
 
-from questionnaire import create_app
-
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture(scope="session")
-def app():
-    """One app for these tests: answers live in each test client's cookie, not in the app."""
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                       "QUESTIONNAIRE_RULES": str(ROOT / "rules.yaml")})
-
-
-@pytest.fixture(scope="session")
-def rules() -> dict:
-    """rules.yaml as plain data: the wording the pages must show."""
-    return yaml.safe_load((ROOT / "rules.yaml").read_text(encoding="utf-8"))
+def app(shared_app):
+    return shared_app
 
 
 @pytest.fixture(scope="session")
