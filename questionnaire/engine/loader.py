@@ -5,54 +5,23 @@ from __future__ import annotations
 import os
 import typing
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from . import model
-from .conditions import (
-    Condition,
-    ConditionProblem,
-    Leaf,
-    Parser,
-    QuestionInfo,
-    did_you_mean,
-    listing,
-)
+from .conditions import Condition, ConditionProblem, Parser
 from .errors import RuleProblem, RulesError
+from .questions import QuestionInfo, did_you_mean, listing
+from .ruleset import RuleSet
+from .verify import verify as run_verifier
 from .yamlsource import Marks, Path, YamlProblem, read_yaml
 
 # A questionnaire is small; these bounds keep the exact verifier exact and quick.
 MAX_MULTI_CHOICES = 16
 MAX_INTEGER_SPAN = 100_000
 REQUIRED_NOTES = ("consult", "regulatory")
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    """A rule file that passed every check, with its conditions parsed."""
-
-    file: model.RuleFile
-    path: str
-    catalogue: dict[str, QuestionInfo]  # question id -> what conditions need to know
-    step_of: dict[str, int]  # question id -> index of its step
-    show_if: dict[str, Condition]  # question id -> parsed show_if
-    when: tuple[Condition, ...]  # parsed condition of each rule, in file order
-    leaves: tuple[Leaf, ...]  # every distinct leaf; leaf.bit is 1 << its index
-
-    @property
-    def questions(self) -> list[model.Question]:
-        return [q for step in self.file.steps for q in step.questions]
-
-    def leaves_of(self, question: str) -> tuple[Leaf, ...]:
-        """Every leaf that tests one question."""
-        return tuple(leaf for leaf in self.leaves if leaf.question == question)
-
-    def outcome_rank(self) -> dict[str, int]:
-        """Outcome id -> priority (0 is the highest)."""
-        return {o.id: i for i, o in enumerate(self.file.outcomes)}
 
 
 def load_rules(path: str | os.PathLike[str], *, verify: bool = True) -> RuleSet:
@@ -76,8 +45,6 @@ def loads_rules(data: bytes | str, name: str = "rules.yaml", *, verify: bool = T
     ruleset = checker.check(raw)
     problems = checker.problems + checker.soft
     if ruleset is not None and verify:
-        from .verify import verify as run_verifier
-
         report = run_verifier(ruleset)
         if report.gaps:
             problems.append(RuleProblem(name, *marks.at(("rules",)), report.gap_message(),

@@ -12,7 +12,6 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from ..app import ROOT, engine_of
 from ..engine import AnswersError, Engine, RulesError, RuleSet
-from ..engine.conditions import explain
 from ..engine.scenarios import answers_in, load_scenarios, scenario_files
 from ..engine.verify import Report, verify
 from ..engine.yamlsource import YamlProblem, read_yaml
@@ -37,8 +36,8 @@ class Preview:
     def build(cls, rs: RuleSet) -> Preview:
         return cls(
             report=verify(rs),
-            skip_logic={q: explain(c, rs.catalogue) for q, c in rs.show_if.items()},
-            conditions={r.id: explain(c, rs.catalogue) for r, c in zip(rs.file.rules, rs.when,
+            skip_logic={q: c.explain() for q, c in rs.show_if.items()},
+            conditions={r.id: c.explain() for r, c in zip(rs.file.rules, rs.when,
                                                                          strict=True)},
             form=build_all_questions_form(rs),
             scenarios=load_scenario_answers(),
