@@ -80,10 +80,7 @@ class Operator:
         return one_value(info, raw)
 
     def holds(self, info: QuestionInfo, value: Any, key: Any) -> bool:
-        """Whether the leaf holds for an answer key; None (not asked) makes most leaves false."""
-        return key is not None and self.test(info, value, key)
-
-    def test(self, info: QuestionInfo, value: Any, key: Any) -> bool:
+        """Whether the leaf holds for an answer key; None (not asked) makes it false."""
         raise NotImplementedError
 
     def explain(self, info: QuestionInfo, value: Any, negated: bool) -> str:
@@ -109,8 +106,8 @@ class Operator:
 class Is(Operator):
     name, fits = "is", CHOICE_TYPES
 
-    def test(self, info, value, key):
-        return key == value
+    def holds(self, info, value, key):
+        return key is not None and key == value
 
     def explain(self, info, value, negated):
         return f"{info.short} is{' not' if negated else ''} {info.label(value)}"
@@ -132,8 +129,8 @@ class In(Operator):
     def check(self, info, raw):
         return value_list(info, self.name, raw)
 
-    def test(self, info, value, key):
-        return key in value
+    def holds(self, info, value, key):
+        return key is not None and key in value
 
     def explain(self, info, value, negated):
         return f"{info.short} is{' not' if negated else ''} {labels(info, value)}"
@@ -149,8 +146,8 @@ class NotIn(In):
 
     name = "not_in"
 
-    def test(self, info, value, key):
-        return key not in value
+    def holds(self, info, value, key):
+        return key is not None and key not in value
 
     def explain(self, info, value, negated):
         return super().explain(info, value, not negated)
@@ -166,8 +163,8 @@ class Has(Operator):
     schema = {"type": "string"}
     several_hint = "; use 'has_any' or 'has_all' for several"
 
-    def test(self, info, value, key):
-        return value in key
+    def holds(self, info, value, key):
+        return key is not None and value in key
 
     def explain(self, info, value, negated):
         return f"{info.short} {'do not include' if negated else 'include'} {info.label(value)}"
@@ -187,8 +184,8 @@ class HasAny(Operator):
     def check(self, info, raw):
         return value_list(info, self.name, raw)
 
-    def test(self, info, value, key):
-        return not key.isdisjoint(value)
+    def holds(self, info, value, key):
+        return key is not None and not key.isdisjoint(value)
 
     def explain(self, info, value, negated):
         return f"{info.short} {'include none of' if negated else 'include any of'} " \
@@ -204,8 +201,8 @@ class HasAny(Operator):
 class HasAll(HasAny):
     name = "has_all"
 
-    def test(self, info, value, key):
-        return key.issuperset(value)
+    def holds(self, info, value, key):
+        return key is not None and key.issuperset(value)
 
     def explain(self, info, value, negated):
         return f"{info.short} {'do not include all of' if negated else 'include all of'} " \
@@ -231,8 +228,8 @@ class _Scale(Operator):
 class AtLeast(_Scale):
     name, word = "at_least", "more"
 
-    def test(self, info, value, key):
-        return info.rank(key) >= info.rank(value)
+    def holds(self, info, value, key):
+        return key is not None and info.rank(key) >= info.rank(value)
 
     def because(self, info, value, key, held):
         return f"{info.short} is {info.label(key)}, which is " + (
@@ -246,8 +243,8 @@ class AtLeast(_Scale):
 class AtMost(_Scale):
     name, word = "at_most", "less"
 
-    def test(self, info, value, key):
-        return info.rank(key) <= info.rank(value)
+    def holds(self, info, value, key):
+        return key is not None and info.rank(key) <= info.rank(value)
 
     def because(self, info, value, key, held):
         return f"{info.short} is {info.label(key)}, which is " + (
@@ -272,8 +269,8 @@ class Between(_Scale):
             raise BadValue(f"'between' runs from {low} down to {high}", "the lower value first")
         return low, high
 
-    def test(self, info, value, key):
-        return info.rank(value[0]) <= info.rank(key) <= info.rank(value[1])
+    def holds(self, info, value, key):
+        return key is not None and info.rank(value[0]) <= info.rank(key) <= info.rank(value[1])
 
     def explain(self, info, value, negated):
         return f"{info.short} is{' not' if negated else ''} between {info.label(value[0])} " \

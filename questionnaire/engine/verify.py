@@ -140,12 +140,13 @@ class _Search:
                 return go(after, answers, count * weight)
             for cls in self.classes[q.id]:
                 answers[q.id] = cls.key
-                if go(flow.advance(at, cls.key)[1], answers, count * cls.count):
+                branch = at._replace(keys=dict(at.keys))
+                if go(flow.advance(branch, cls.key)[1], answers, count * cls.count):
                     return True
                 del answers[q.id]
             return False
 
-        go(Point(), {}, 1)
+        go(Point(0, {}), {}, 1)
 
     def answers(self, keys: dict[str, Any]) -> dict[str, Any]:
         """A complete, valid set of answers for a report or a scenario file.

@@ -9,12 +9,12 @@ search (which branches over answer classes from any Point) all go through `advan
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import model
-from .conditions import Condition
+from .conditions import Condition, questions_of
 from .errors import AnswerProblem
 from .questions import QuestionInfo, is_empty, read_answer
 from .ruleset import RuleSet
@@ -44,20 +44,16 @@ NOTHING, ANY = _Offer.NOTHING, _Offer.ANY
 class Question:
     """One question as the walk needs it."""
 
+    id: str
     info: QuestionInfo
     errors: model.QuestionErrors
     show_if: Condition | None
     step: str  # id of its step
     ends_step: bool  # the last question of its step: an early stop is checked after it
 
-    @property
-    def id(self) -> str:
-        return self.info.id
 
-
-@dataclass(frozen=True, slots=True)
-class QuestionState:
-    """What the walk made of one question."""
+class QuestionState(NamedTuple):
+    """What the walk made of one question (a named tuple: immutable and cheap to make)."""
 
     question: Question
     state: State
@@ -65,12 +61,11 @@ class QuestionState:
     problem: AnswerProblem | None = None  # when the answer given is not valid
 
 
-@dataclass(frozen=True, slots=True)
-class Point:
+class Point(NamedTuple):
     """Where a walk stands: before question `index`, with the answer keys known so far."""
 
-    index: int = 0
-    keys: Mapping[str, Any] = field(default_factory=dict)  # None: not asked
+    index: int
+    keys: dict[str, Any]  # question id -> answer key; None: not asked
     complete: bool = True  # every question asked so far has a valid answer
     stopped_after: str | None = None  # step after which a stopping outcome became certain
 
@@ -80,57 +75,77 @@ class Flow:
 
     def __init__(self, rs: RuleSet):
         self.questions = tuple(
-            Question(rs.catalogue[q.id], q.errors, rs.show_if.get(q.id), step.id,
+            Question(q.id, rs.catalogue[q.id], q.errors, rs.show_if.get(q.id), step.id,
                      k == len(step.questions) - 1)
             for step in rs.file.steps for k, q in enumerate(step.questions))
         stopping = {o.id for o in rs.file.outcomes if o.stop}
         self.stop_rules = tuple(cond for cond, rule in zip(rs.when, rs.file.rules, strict=True)
                                 if rule.outcome in stopping)
+        # A rule's truth changes only when a question it reads becomes known, so after each step
+        # only the stopping rules that read that step's questions are checked again (all of them
+        # after the first step, which also catches rules that read no question at all).
+        read_in = {step.id: {q.id for q in step.questions} for step in rs.file.steps}
+        first = rs.file.steps[0].id
+        self.stop_checks = {
+            step: tuple(c for c in self.stop_rules
+                        if step == first or read_in[step] & set(questions_of(c)))
+            for step in read_in}
 
     def asks(self, question: Question, keys: Mapping[str, Any]) -> bool:
-        """Whether the question is asked: skip logic not certainly false on what is known."""
+        """Whether the question is asked: skip logic not certainly false on what is known.
+
+        (`advance` inlines this test: it is the walk's most frequent step.)"""
         return question.show_if is None or question.show_if.truth(keys) is not False
 
-    def stops(self, keys: Mapping[str, Any]) -> bool:
-        """Whether a stopping rule is certain to match, whatever the unknown answers are."""
-        return any(cond.truth(keys) is True for cond in self.stop_rules)
+    def stops(self, step: str, keys: Mapping[str, Any]) -> bool:
+        """Whether, once `step` is answered, a stopping rule is certain to match whatever the
+        unknown answers are."""
+        return any(cond.truth(keys) is True for cond in self.stop_checks[step])
 
     def advance(self, at: Point, offer: Any) -> tuple[QuestionState, Point]:
-        """One question forward. `offer`: an answer key, an AnswerProblem, NOTHING or ANY."""
-        q = self.questions[at.index]
+        """One question forward. `offer`: an answer key, an AnswerProblem, NOTHING or ANY.
+
+        The new Point extends `at.keys` in place (a walk is mostly one straight line); to branch
+        from a Point, as the verifier does, advance a copy: `at._replace(keys=dict(at.keys))`.
+        """
+        index, keys, complete, stopped = at
+        q = self.questions[index]
         problem = offer if isinstance(offer, AnswerProblem) else None
-        if at.stopped_after is not None:
-            return QuestionState(q, State.AFTER_STOP, problem=problem), \
-                Point(at.index + 1, at.keys, at.complete, at.stopped_after)
-        keys, complete = at.keys, at.complete
-        if not self.asks(q, keys):
+        if stopped is not None:
+            return QuestionState(q, State.AFTER_STOP, None, problem), Point(
+                index + 1, keys, complete, stopped)
+        if q.show_if is not None and q.show_if.truth(keys) is False:
             state = QuestionState(q, State.HIDDEN if offer is NOTHING else State.DROPPED,
-                                  problem=problem)
-            keys = {**keys, q.id: None}
+                                  None, problem)
+            keys[q.id] = None
         elif offer is NOTHING or problem is not None:
             state = QuestionState(q, State.MISSING if problem is None else State.INVALID,
-                                  problem=problem)
+                                  None, problem)
             complete = False
+        elif offer is ANY:
+            state = QuestionState(q, State.ANSWERED)
         else:
-            state = QuestionState(q, State.ANSWERED, None if offer is ANY else offer)
-            if offer is not ANY:
-                keys = {**keys, q.id: offer}
-        stopped = q.step if q.ends_step and complete and self.stops(keys) else None
-        return state, Point(at.index + 1, keys, complete, stopped)
+            state = QuestionState(q, State.ANSWERED, offer)
+            keys[q.id] = offer
+        if q.ends_step and complete and self.stops(q.step, keys):
+            stopped = q.step
+        return state, Point(index + 1, keys, complete, stopped)
 
     def follow(self, offer: Callable[[Question], Any]) -> tuple[list[QuestionState], Point]:
         """Walk the whole questionnaire, asking `offer` for each question's answer."""
-        at, states = Point(), []
+        at, states, advance = Point(0, {}), [], self.advance
         for q in self.questions:
-            state, at = self.advance(at, offer(q))
+            state, at = advance(at, offer(q))
             states.append(state)
         return states, at
 
     def read(self, answers: Mapping[str, Any]) -> tuple[list[QuestionState], Point]:
         """Walk raw answers (as the API or the session holds them)."""
+        get = answers.get
+
         def offer(q: Question) -> Any:
-            raw = answers.get(q.id)
-            return NOTHING if is_empty(raw) else read_answer(q.info, q.errors, raw)
+            raw = get(q.id)
+            return NOTHING if not raw and is_empty(raw) else read_answer(q.info, q.errors, raw)
         return self.follow(offer)
 
 
