@@ -20,6 +20,7 @@ from .engine.model import json_schema
 from .engine.scenarios import answers_in, load_scenarios, run_scenario, scenario_files
 from .engine.verify import verify
 from .engine.yamlsource import YamlProblem, read_yaml
+from .rules import engine_of, has_engine
 
 
 class BadInput(click.ClickException):
@@ -41,8 +42,8 @@ def _load(path: str | None):
 
 def _engine(path: str | None) -> Engine:
     """The app's engine, or one for another rule file (or when the app could not load its own)."""
-    if path is None and "questionnaire" in current_app.extensions:
-        return current_app.extensions["questionnaire"]
+    if path is None and has_engine(current_app):
+        return engine_of(current_app)
     return Engine(_load(path))
 
 
@@ -144,9 +145,9 @@ def verify_command(rules: str | None) -> None:
 @click.option("--coverage", is_flag=True, help="List which rules the scenarios fire; fail if a "
                                                 "rule never fires.")
 def test_command(paths: tuple[str, ...], rules: str | None, coverage: bool) -> None:
-    """Run scenario files (default: tests/scenarios)."""
+    """Run scenario files (default: the app's scenarios folder, QUESTIONNAIRE_SCENARIOS)."""
     engine = _engine(rules)
-    files = scenario_files(paths or [Path(current_app.root_path).parent / "tests" / "scenarios"])
+    files = scenario_files(paths or [current_app.config["QUESTIONNAIRE_SCENARIOS"]])
     if not files:
         raise BadInput("no scenario files found")
     passed = failed = 0

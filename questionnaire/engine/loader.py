@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import typing
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -46,6 +47,7 @@ def loads_rules(data: bytes | str, name: str = "rules.yaml", *, verify: bool = T
     problems = checker.problems + checker.soft
     if ruleset is not None and verify:
         report = run_verifier(ruleset)
+        ruleset = replace(ruleset, report=report)  # the one verifier run, kept for the preview
         if report.gaps:
             problems.append(RuleProblem(name, *marks.at(("rules",)), report.gap_message(),
                                         "rules that give a headline for every set of answers"))

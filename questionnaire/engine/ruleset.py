@@ -6,7 +6,8 @@ importing the loader (which runs the verifier).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from . import model
 from .conditions import Condition, Leaf
@@ -24,6 +25,7 @@ class RuleSet:
     show_if: dict[str, Condition]  # question id -> parsed show_if
     when: tuple[Condition, ...]  # parsed condition of each rule, in file order
     leaves: tuple[Leaf, ...]  # every distinct leaf
+    report: Any = field(default=None, compare=False)  # verify.Report, once the loader verified
 
     @property
     def questions(self) -> list[model.Question]:

@@ -6,8 +6,8 @@ import json
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from ..app import engine_of
 from ..engine import AnswerProblem, AnswersError
+from ..rules import engine_of
 from . import api_schema
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
