@@ -10,7 +10,7 @@ DEV_STAMP     = $(VENV)/.dev-installed
 CHROMIUM = /usr/bin/chromium
 WRK      = /usr/bin/wrk
 
-.PHONY: run serve check test lint fuzz bench soak clean chromium wrk
+.PHONY: run serve check test lint fuzz bench soak clean chromium wrk quick mutants
 
 # run: check rules.yaml, then start the dev server on http://127.0.0.1:5000
 run: $(RUNTIME_STAMP)
@@ -37,6 +37,16 @@ serve: $(RUNTIME_STAMP)
 test: $(DEV_STAMP) chromium wrk
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+# quick: the fast loop while editing: engine, scenarios, API and CLI tests (under 20 s)
+quick: $(DEV_STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider tests/engine tests/test_scenarios.py tests/api tests/cli
+
+# mutants: mutation testing of the engine's logic with mutmut (docs/testing.md); slow
+mutants: $(DEV_STAMP)
+	rm -rf mutants
+	PROPERTY_EXAMPLES=12 $(PY) -m mutmut run --max-children 2
+	$(PY) -m mutmut results
 
 # lint: ruff check only
 lint: $(DEV_STAMP)

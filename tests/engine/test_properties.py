@@ -9,17 +9,24 @@ was written from docs/rules-format.md and shares no code with the engine.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import reference_interpreter as ref
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from questionnaire.engine import AnswersError, Engine, QuestionnaireError, RulesError, loads_rules
 from questionnaire.engine.verify import verify
 
-PROPERTY = settings(max_examples=120, deadline=None, derandomize=True, database=None,
-                    report_multiple_bugs=False,
+# Shrinking these nested files can take minutes; PROPERTY_SHRINK=1 turns it on when debugging.
+PHASES = [Phase.explicit, Phase.reuse, Phase.generate] + (
+    [Phase.shrink] if os.environ.get("PROPERTY_SHRINK") == "1" else [])
+# PROPERTY_EXAMPLES scales the example counts down (`make mutants` runs every test per mutant).
+SCALE = float(os.environ.get("PROPERTY_EXAMPLES", "120")) / 120
+PROPERTY = settings(max_examples=round(120 * SCALE), deadline=None, derandomize=True, database=None,
+                    report_multiple_bugs=False, phases=PHASES,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 VALUES = ("yes", "no", "low", "mid", "high")  # yes/no: YAML must keep them as words
 OPERATORS = {
@@ -226,7 +233,7 @@ def _deciders(rules: dict, result: ref.Result) -> set[str]:
     return {r for r in result.fired if outcome_of[r] and outcome_of[r] == result.outcome}
 
 
-@settings(PROPERTY, max_examples=50)
+@settings(PROPERTY, max_examples=max(1, round(50 * SCALE)))
 @given(rules=rule_files())
 def test_the_verifier_agrees_with_every_answer_set(rules):
     every = ref.every_answer_set(rules)
@@ -249,7 +256,7 @@ def test_the_verifier_agrees_with_every_answer_set(rules):
         assert ref.run(rules, answers).outcome is None
 
 
-@settings(PROPERTY, max_examples=30)
+@settings(PROPERTY, max_examples=max(1, round(30 * SCALE)))
 @given(rules=rule_files())
 def test_a_rule_file_loads_exactly_when_every_answer_set_gets_a_headline(rules):
     has_gap = any(r.outcome is None for r in ref.every_answer_set(rules).values())
