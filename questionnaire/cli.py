@@ -150,33 +150,37 @@ def test_command(paths: tuple[str, ...], rules: str | None, coverage: bool) -> N
     files = scenario_files(paths or [current_app.config["QUESTIONNAIRE_SCENARIOS"]])
     if not files:
         raise BadInput("no scenario files found")
-    passed = failed = 0
     fired: dict[str, int] = {r.id: 0 for r in engine.ruleset.file.rules}
-    for path in files:
-        try:
-            scenarios = load_scenarios(path)
-        except RulesError as exc:
-            raise BadInput(str(exc)) from None
-        for scenario in scenarios:
-            result = run_scenario(engine, scenario)
-            for rule in result.fired:
-                fired[rule] += 1
-            if result.passed:
-                passed += 1
-                continue
-            failed += 1
-            click.echo(f"FAIL {path}:{scenario.line}: {scenario.name}")
-            for failure in result.failures:
-                click.echo(f"     {failure}")
+    results = [result for path in files for result in _run_file(engine, path, fired)]
+    failed = sum(not result.passed for result in results)
     never = [rule for rule, count in fired.items() if not count]
     if coverage:
         click.echo("Rule coverage (scenarios that fire each rule):")
         for rule, count in fired.items():
             click.echo(f"  {count:4d}  {rule}{'   <- never fired' if not count else ''}")
         click.echo(f"{len(fired) - len(never)} of {len(fired)} rules fired by the scenarios.")
-    click.echo(f"{passed} scenarios passed, {failed} failed")
+    click.echo(f"{len(results) - failed} scenarios passed, {failed} failed")
     if failed or (coverage and never):
         sys.exit(1)
+
+
+def _run_file(engine: Engine, path: Path, fired: dict[str, int]) -> list:
+    """Run one scenario file, print its failures and count the rules each scenario fires."""
+    try:
+        scenarios = load_scenarios(path)
+    except RulesError as exc:
+        raise BadInput(str(exc)) from None
+    results = []
+    for scenario in scenarios:
+        result = run_scenario(engine, scenario)
+        results.append(result)
+        for rule in result.fired:
+            fired[rule] += 1
+        if not result.passed:
+            click.echo(f"FAIL {path}:{scenario.line}: {scenario.name}")
+            for failure in result.failures:
+                click.echo(f"     {failure}")
+    return results
 
 
 @rules_group.command("witnesses")
