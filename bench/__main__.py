@@ -146,52 +146,35 @@ def fail(index: int, answers: dict[str, Any], detail: str) -> None:
 Loop = Callable[[], None]
 
 
+def _over(run: Callable[[dict[str, Any]], Any], sets: list[dict[str, Any]]) -> Loop:
+    """The timed loop: `run` on every answer set."""
+    def loop() -> None:
+        for answers in sets:
+            run(answers)
+    return loop
+
+
 def contenders(ruleset, sets: list[dict[str, Any]]) -> dict[str, Callable[[], Loop]]:
     """Name -> setup (untimed) returning the timed loop over every answer set."""
     warm = Engine(ruleset)
-    for answers in sets:  # fill every memo: trace off, trace on, and the API dict
+    for answers in sets:  # fill the engine's memo: trace off, trace on, and the API dict
         warm.evaluate(answers, trace=False)
         warm.evaluate(answers).to_dict(warm.sources)
-
-    def baseline() -> Loop:
-        def loop() -> None:
-            run = policy
-            for answers in sets:
-                run(answers)
-        return loop
-
-    def checked() -> Loop:
-        def loop() -> None:
-            run = checked_policy
-            for answers in sets:
-                run(answers)
-        return loop
 
     def engine(make_fresh: bool, trace: bool) -> Callable[[], Loop]:
         def setup() -> Loop:
             evaluate = (Engine(ruleset) if make_fresh else warm).evaluate
-
-            def loop() -> None:
-                for answers in sets:
-                    evaluate(answers, trace=trace)
-            return loop
+            return _over(lambda answers: evaluate(answers, trace=trace), sets)
         return setup
 
-    def api() -> Loop:
-        evaluate, sources = warm.evaluate, warm.sources
-
-        def loop() -> None:
-            for answers in sets:
-                evaluate(answers, trace=True).to_dict(sources)
-        return loop
-
     return {
-        "baseline (hand-written)": baseline,
-        "baseline + hand-written answer checks": checked,
+        "baseline (hand-written)": lambda: _over(policy, sets),
+        "baseline + hand-written answer checks": lambda: _over(checked_policy, sets),
         "engine, no trace, cold": engine(True, False),
         "engine, no trace, warm": engine(False, False),
         "engine, trace, warm": engine(False, True),
-        "engine, trace + to_dict (API), warm": api,
+        "engine, trace + to_dict (API), warm": lambda: _over(
+            lambda answers: warm.evaluate(answers, trace=True).to_dict(warm.sources), sets),
     }
 
 

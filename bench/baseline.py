@@ -17,9 +17,24 @@ from typing import Any
 def policy(answers: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     """(outcome id, ids of the rules that fired) for one complete, valid set of answers."""
     fired: list[str] = []
+    stop = _warning_signs(answers["warning_signs"], fired)
+    if stop:  # either one ends the questions
+        fired.append("general_criteria_may_apply")
+        return stop, tuple(fired)
+    excluded = _exclusions(answers, fired)
+    not_yet = _not_yet(answers, fired)
+    fired.append("general_criteria_may_apply")
+    _pain_findings(answers, fired)
+    _other_findings(answers, fired)
+    if excluded:
+        return "usually_excluded", tuple(fired)
+    if not_yet:
+        return "not_yet", tuple(fired)
+    return "discuss", tuple(fired)
 
-    # Warning signs: emergency, then urgent. Either one ends the questions.
-    signs = answers["warning_signs"]
+
+def _warning_signs(signs: list[str], fired: list[str]) -> str | None:
+    """Warning signs: "emergency", then "urgent", or None."""
     emergency = urgent = False
     if "bladder_bowel" in signs or "saddle_numbness" in signs:
         fired.append("cauda_equina_signs")
@@ -43,76 +58,76 @@ def policy(answers: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
         fired.append("night_pain_sign")
         urgent = True
     if emergency or urgent:
-        fired.append("general_criteria_may_apply")
-        return ("emergency" if emergency else "urgent"), tuple(fired)
+        return "emergency" if emergency else "urgent"
     if "none" in signs:
         fired.append("no_warning_signs")
+    return None
 
-    pain_area = answers["pain_area"]
-    pain_duration = answers["pain_duration"]
-    pain_pattern = answers["pain_pattern"]
-    pain_intensity = answers["pain_intensity"]
-    diagnosis = answers["diagnosis"]
-    treatments = answers["treatments_tried"]
-    procedures = answers["previous_procedures"]
-    health = answers["health_conditions"]
 
-    # Answers that usually rule the treatment out.
+def _exclusions(answers: dict[str, Any], fired: list[str]) -> bool:
+    """Answers that usually rule the treatment out."""
+    health, procedures = answers["health_conditions"], answers["previous_procedures"]
     excluded = False
-    if "pregnant" in health:
-        fired.append("pregnancy")
-        excluded = True
-    if "active_infection" in health:
-        fired.append("active_infection")
-        excluded = True
-    if "active_cancer" in health:
-        fired.append("active_cancer")
-        excluded = True
-    if "immune_suppressants" in health:
-        fired.append("immune_suppressants")
-        excluded = True
+    for choice, rule in (("pregnant", "pregnancy"), ("active_infection", "active_infection"),
+                         ("active_cancer", "active_cancer"),
+                         ("immune_suppressants", "immune_suppressants")):
+        if choice in health:
+            fired.append(rule)
+            excluded = True
     if "fusion_or_replacement" in procedures:
         fired.append("previous_fusion")
         excluded = True
-    if pain_pattern == "mostly_limb":
+    if answers["pain_pattern"] == "mostly_limb":
         fired.append("leg_or_arm_pain_mostly")
         excluded = True
+    return excluded
 
-    # Other steps usually come first.
+
+def _not_yet(answers: dict[str, Any], fired: list[str]) -> bool:
+    """Other steps usually come first."""
     not_yet = False
-    if pain_duration == "under_3_months":
+    if answers["pain_duration"] == "under_3_months":
         fired.append("pain_under_3_months")
         not_yet = True
-    if pain_intensity <= 3:
+    if answers["pain_intensity"] <= 3:
         fired.append("mild_pain")
         not_yet = True
-    if diagnosis == "no":
+    if answers["diagnosis"] == "no":
         fired.append("no_disc_diagnosis")
         not_yet = True
+    treatments = answers["treatments_tried"]
     if "none" in treatments:
         # The two follow-up questions are not asked; any answers to them are ignored.
         fired.append("no_treatment_tried")
+        return True
+    return _treatment_follow_ups(answers, fired) or not_yet
+
+
+def _treatment_follow_ups(answers: dict[str, Any], fired: list[str]) -> bool:
+    not_yet = False
+    if "physical_therapy" not in answers["treatments_tried"]:
+        fired.append("no_physical_therapy")
+    treatment_duration = answers["treatment_duration"]
+    if treatment_duration == "under_3_months":
+        fired.append("short_treatment")
+        not_yet = True
+    elif treatment_duration == "3_to_6_months":
+        fired.append("treatment_3_to_6_months")
+    else:
+        fired.append("treatment_over_6_months")
+    if answers["treatment_relief"] == "lasting":
+        fired.append("lasting_relief")
         not_yet = True
     else:
-        if "physical_therapy" not in treatments:
-            fired.append("no_physical_therapy")
-        treatment_duration = answers["treatment_duration"]
-        if treatment_duration == "under_3_months":
-            fired.append("short_treatment")
-            not_yet = True
-        elif treatment_duration == "3_to_6_months":
-            fired.append("treatment_3_to_6_months")
-        else:
-            fired.append("treatment_over_6_months")
-        if answers["treatment_relief"] == "lasting":
-            fired.append("lasting_relief")
-            not_yet = True
-        else:
-            fired.append("treatment_did_not_help_enough")
+        fired.append("treatment_did_not_help_enough")
+    return not_yet
 
-    fired.append("general_criteria_may_apply")
 
-    # Findings that explain each criterion.
+def _pain_findings(answers: dict[str, Any], fired: list[str]) -> None:
+    """Findings that explain the pain and diagnosis criteria."""
+    pain_duration, pain_area = answers["pain_duration"], answers["pain_area"]
+    pain_pattern, diagnosis = answers["pain_pattern"], answers["diagnosis"]
+    pain_intensity = answers["pain_intensity"]
     if pain_duration == "3_to_6_months":
         fired.append("pain_3_to_6_months")
     elif pain_duration in ("6_to_12_months", "1_to_5_years", "over_5_years"):
@@ -131,6 +146,11 @@ def policy(answers: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
         fired.append("diagnosis_without_scan")
     elif diagnosis == "not_sure":
         fired.append("diagnosis_unsure")
+
+
+def _other_findings(answers: dict[str, Any], fired: list[str]) -> None:
+    """Findings that explain the other criteria."""
+    procedures, health = answers["previous_procedures"], answers["health_conditions"]
     if "discectomy_or_laminectomy" in procedures:
         fired.append("previous_disc_surgery")
     if "disc_injection_or_cells" in procedures:
@@ -145,6 +165,11 @@ def policy(answers: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
         fired.append("no_health_conditions")
     if answers["overall_health"] == "poor":
         fired.append("poor_general_health")
+    _access_findings(answers, fired)
+
+
+def _access_findings(answers: dict[str, Any], fired: list[str]) -> None:
+    """Findings on cost and access."""
     payment = answers["payment"]
     if payment == "insurance_only":
         fired.append("insurance_only")
@@ -160,12 +185,6 @@ def policy(answers: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
         fired.append("cannot_travel")
     else:
         fired.append("can_travel")
-
-    if excluded:
-        return "usually_excluded", tuple(fired)
-    if not_yet:
-        return "not_yet", tuple(fired)
-    return "discuss", tuple(fired)
 
 
 # --- The same policy with the answers checked first, as the engine checks them -------------------
