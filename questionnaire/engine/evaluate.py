@@ -6,10 +6,8 @@ is evaluated on the answer keys the walk collected.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import chain
 from typing import Any
 
 from . import model
@@ -126,9 +124,9 @@ class Engine:
         self._groups = tuple(_Group(qs, tuple(self.rules[i] for i in ix), {})
                              for qs, ix in groups.items())
         grouped_order = [i for ix in groups.values() for i in ix]
-        # Puts the groups' entries, laid end to end, back in rule-file order.
-        self._in_rule_order = operator.itemgetter(*sorted(
-            range(len(grouped_order)), key=grouped_order.__getitem__))
+        # Where each rule's entry is once the groups' entries are laid end to end.
+        self._rule_order = tuple(sorted(range(len(grouped_order)),
+                                        key=grouped_order.__getitem__))
 
     def _read(self, answers: Any) -> tuple[list[QuestionState], Point]:
         """Walk the answers; raise AnswersError listing every problem, in question order."""
@@ -181,8 +179,8 @@ class Engine:
 
     def trace(self, keys: Mapping[str, Any]) -> tuple[TraceEntry, ...]:
         """Whether each rule matched the answer keys, and why, in rule order."""
-        return self._in_rule_order(tuple(chain.from_iterable(
-            [group.entries(keys) for group in self._groups])))
+        laid = [entry for group in self._groups for entry in group.entries(keys)]
+        return tuple([laid[i] for i in self._rule_order])
 
 
 def _entry(rule: CompiledRule, keys: Mapping[str, Any]) -> TraceEntry:
