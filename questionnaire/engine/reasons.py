@@ -62,7 +62,9 @@ def said(cond: Condition, questions: Mapping[str, model.Question],
         question = questions[qid]
         given = answers[qid]
         if isinstance(given, list):
-            picked = [v for v in given if v in chosen] or list(given)
+            picked = _picked(question, given, chosen)
+            if not picked:
+                continue
             words = ", ".join(_label(question, v) for v in picked)
         else:
             words = _label(question, given)
@@ -71,8 +73,23 @@ def said(cond: Condition, questions: Mapping[str, model.Question],
     return tuple(sorted(result, key=lambda s: order.index(s.question)))
 
 
+def _picked(question: model.Question, given: list[Any], chosen: set[Any]) -> list[Any]:
+    """The ticked boxes that explain a match: those the condition names; else, when it names
+    boxes the patient left unticked (`not has_any`), only a ticked "none"; else every box."""
+    picked = [v for v in given if v in chosen]
+    if picked:
+        return picked
+    exclusive = {c.value for c in question.choices if c.exclusive}
+    if chosen - exclusive:
+        return [v for v in given if v in exclusive]
+    return list(given)
+
+
 def _label(question: model.Question, value: Any) -> str:
+    """The answer as it reads after "Because you said:": the choice's `said`, else its label."""
     for choice in question.choices:
         if choice.value == value:
-            return choice.label
+            return choice.said or choice.label
+    if question.said:
+        return question.said.replace("{answer}", str(value))
     return str(value)
