@@ -15,8 +15,9 @@ JSON = "application/json"
 DESIGN = {
     "warning_signs": {
         "warning_signs": ("multi", ["bladder_bowel", "saddle_numbness", "leg_weakness",
-                                    "serious_injury", "chest_pain", "fever", "weight_loss",
-                                    "cancer_history", "night_pain", "none"]),
+                                    "arm_weakness", "serious_injury", "chest_pain", "fever",
+                                    "weight_loss", "cancer_history", "night_pain", "back_shape",
+                                    "none"]),
     },
     "pain": {
         "pain_area": ("single", ["lower_back", "neck", "both"]),
@@ -150,8 +151,13 @@ def test_evaluate_sets_no_cookie(client, discuss_answers):
 @pytest.mark.parametrize(("changes", "expected"), [
     pytest.param({}, "discuss", id="all-criteria-met-discuss"),
     pytest.param({"pain_intensity": 4}, "discuss", id="pain-4-is-enough-discuss"),
-    pytest.param({"pain_area": "neck", "pain_pattern": "back_and_limb"}, "discuss",
-                 id="neck-and-limb-pain-discuss"),
+    pytest.param({"pain_area": "both", "pain_pattern": "back_and_limb"}, "discuss",
+                 id="back-and-neck-and-limb-pain-discuss"),
+    pytest.param({"pain_area": "neck"}, "usually_excluded", id="neck-only-excluded"),
+    pytest.param({"pain_duration": "3_to_6_months"}, "not_yet", id="3-to-6-months-not-yet"),
+    pytest.param({"pain_duration": "6_to_12_months"}, "discuss", id="6-to-12-months-discuss"),
+    pytest.param({"warning_signs": ["arm_weakness"]}, "emergency", id="arm-weakness-emergency"),
+    pytest.param({"warning_signs": ["back_shape"]}, "urgent", id="back-shape-urgent"),
     pytest.param({"warning_signs": ["bladder_bowel"]}, "emergency", id="bladder-emergency"),
     pytest.param({"warning_signs": ["chest_pain"]}, "emergency", id="chest-pain-emergency"),
     pytest.param({"warning_signs": ["fever", "leg_weakness"]}, "emergency",
@@ -352,9 +358,10 @@ def test_evaluate_names_the_deciding_answers_in_the_outcome(client, discuss_answ
     said = [a for reason in because for a in reason["answers"]]
     health = next(q for s in questionnaire["steps"] for q in s["questions"]
                   if q["id"] == "health_conditions")
-    labels = {c["value"]: c["label"] for c in health["choices"]}
+    words = {c["value"]: c.get("said") or c["label"] for c in health["choices"]}
     # Only the answer that rules the treatment out, not the blood thinners next to it.
     assert [(a["question"], a["answer"]) for a in said] == [("health_conditions",
-                                                             labels["pregnant"])]
+                                                             words["pregnant"])]
+    assert said[0]["answer"].startswith("you are pregnant or breastfeeding")
     fired = {t["rule"] for t in body["trace"] if t["matched"]}
     assert {r["rule"] for r in because} <= fired
