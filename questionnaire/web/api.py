@@ -10,11 +10,11 @@ import json
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import ValidationError
+from werkzeug.exceptions import MethodNotAllowed
 
 from ..app import engine_of
 from ..engine import AnswerProblem, AnswersError
 from .api_schema import (
-    EvaluateRequest,
     EvaluateResponse,
     FhirQuestionnaire,
     InvalidAnswers,
@@ -22,6 +22,7 @@ from .api_schema import (
     Problem,
     QuestionnaireDefinition,
     operation,
+    request_model,
     summary_model,
 )
 
@@ -40,6 +41,16 @@ def invalid(problems: list[AnswerProblem] | tuple[AnswerProblem, ...]) -> Respon
     response = jsonify({"message": "The answers cannot be evaluated.",
                         "errors": [p.as_dict() for p in problems]})
     response.status_code = 422
+    return response
+
+
+@bp.after_app_request
+def allow_header(response: Response) -> Response:
+    """A 405 names the methods the path has (RFC 9110), also when the JSON error handler wrote
+    the response in place of werkzeug's."""
+    exc = request.routing_exception
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods and "Allow" not in response.headers:
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
     return response
 
 
@@ -68,18 +79,50 @@ def _body_problem() -> Response | dict:
     return body
 
 
-def _envelope_problem(exc: ValidationError) -> AnswerProblem:
-    error = exc.errors()[0]
-    field = ".".join(str(part) for part in error["loc"])
-    what = {"missing": f"missing field '{field}'", "extra_forbidden": f"unknown field '{field}'"
-            }.get(error["type"], f"field '{field}' that is not an object")
-    return AnswerProblem(None, "wrong_type",
-                         f'The body has {what}; send {{"answers": {{question id: answer}}}}.')
+_CODES = {"extra_forbidden": "unknown_question", "literal_error": "unknown_choice",
+          "greater_than_equal": "out_of_range", "less_than_equal": "out_of_range",
+          "too_short": "missing"}
+
+
+def _shape_problems(exc: ValidationError) -> list[AnswerProblem]:
+    """The request model's errors as answer problems: the body as a whole, or one question."""
+    problems: dict[str | None, AnswerProblem] = {}
+    for error in exc.errors():
+        loc = error["loc"]
+        if len(loc) < 2 or loc[0] != "answers":  # the envelope, not one answer
+            field = ".".join(str(part) for part in loc) or "answers"
+            what = {"missing": f"missing field '{field}'",
+                    "extra_forbidden": f"unknown field '{field}'"
+                    }.get(error["type"], f"field '{field}' that is not an object")
+            problems.setdefault(None, AnswerProblem(
+                None, "wrong_type",
+                f'The body has {what}; send {{"answers": {{question id: answer}}}}.'))
+            continue
+        question = str(loc[1])
+        problems.setdefault(question, AnswerProblem(
+            question, _CODES.get(error["type"], "wrong_type"),
+            f"The answer to '{question}' is not valid: {error['msg']}."))
+    return list(problems.values())
+
+
+def _problems(answers: object, exc: ValidationError) -> list[AnswerProblem]:
+    """Every problem: the engine's words where it has some, the model's for the rest (such as
+    a bad answer to a question the other answers skip)."""
+    shape = _shape_problems(exc)
+    if any(p.question is None for p in shape):
+        return [p for p in shape if p.question is None]
+    try:
+        engine_of(current_app).evaluate(answers, trace=False)
+        told: list[AnswerProblem] = []
+    except AnswersError as found:
+        told = list(found.problems)
+    known = {p.question for p in told}
+    return told + [p for p in shape if p.question not in known]
 
 
 @bp.post("/evaluate")
 @operation(Operation(
-    "evaluate", "Evaluate a set of answers", "questionnaire", body=EvaluateRequest,
+    "evaluate", "Evaluate a set of answers", "questionnaire", body="EvaluateRequest",
     description="Answers that fit the schema can still be refused with 422: every question "
                 "shown needs an answer (unless a warning sign already decides the headline), "
                 "a multi-select's 'none' cannot be ticked with another choice, and whole "
@@ -95,13 +138,13 @@ def evaluate():
     body = _body_problem()
     if isinstance(body, Response):
         return body
-    try:
-        answers = EvaluateRequest.model_validate(body).answers
-    except ValidationError as exc:
-        return invalid([_envelope_problem(exc)])
     engine = engine_of(current_app)
     try:
-        summary = engine.evaluate(answers)
+        request_model_of(current_app).model_validate(body)
+    except ValidationError as exc:
+        return invalid(_problems(body.get("answers"), exc))
+    try:
+        summary = engine.evaluate(body["answers"])
     except AnswersError as exc:
         return invalid(exc.problems)
     # pydantic writes the JSON itself (in Rust): faster than a dict through json.dumps
@@ -129,6 +172,14 @@ def fhir_questionnaire():
     return document("fhir")
 
 
+def request_model_of(app) -> type:
+    """The request model of this app's rules, made once."""
+    made = app.extensions.get("api_request_model")
+    if made is None:
+        made = app.extensions["api_request_model"] = request_model(engine_of(app).ruleset)
+    return made
+
+
 def document(name: str) -> Response:
     """One of the three documents that depend only on the rules. Each takes about 10 ms to build,
     so they are written once per app, on first use."""
@@ -147,7 +198,7 @@ def document(name: str) -> Response:
                 "steps": [s.model_dump(mode="json") for s in file.steps],
                 "outcomes": [o.model_dump(mode="json") for o in file.outcomes],
             }), JSON),
-            "openapi": (app.json.dumps(openapi_document(app, rs)), JSON),
+            "openapi": (app.json.dumps(openapi_document(app, rs, request_model_of(app))), JSON),
             "fhir": (app.json.dumps(fhir.questionnaire(rs)), "application/fhir+json"),
         }
     body, mimetype = built[name]

@@ -1,22 +1,22 @@
 """The JSON API's shapes as pydantic models, and the OpenAPI document generated from the routes.
 
-One set of models does three jobs: `EvaluateRequest` validates the body of POST /evaluate,
-`EvaluateResponse` serialises the engine's Summary (read from its attributes), and both, with the
-error models, are the schemas of the OpenAPI document. Each view declares its operation with
-`@operation(...)`; `openapi()` walks the app's URL map, so a route without a declaration is
-missing from the document, and a test says so. A thin layer of our own rather than
-flask-openapi3, APIFlask or SpecTree: they answer a bad body with their own 422 shape, while the
-API contract (docs/integration.md) fixes ours, and this is about 100 lines.
+One set of models does three jobs: `request_model` (made from the rules) validates the body of
+POST /evaluate, `EvaluateResponse` serialises the engine's Summary (read from its attributes),
+and both, with the error models, are the schemas of the OpenAPI document. Each view declares
+its operation with `@operation(...)`; `openapi()` walks the app's URL map, so a route without
+a declaration is missing from the document, and a test says so. A thin layer of our own rather
+than flask-openapi3, APIFlask or SpecTree: they answer a bad body with their own 422 shape, while
+the API contract (design.md section 5) fixes ours, and this layer is about 120 lines.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from flask import Flask
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
 from pydantic.json_schema import models_json_schema
 
 from ..engine import RuleSet, model
@@ -29,15 +29,39 @@ class _Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-class EvaluateRequest(BaseModel):
-    """`{"answers": {...}}`: the body of POST /api/v1/evaluate."""
+ANSWERS_DESCRIPTION = (
+    "Question id -> answer. Every question shown needs an answer, unless a stopping headline is "
+    "already certain (a warning sign). An answer set this schema allows can still be refused "
+    "with 422, for example when a shown question has no answer.")
 
-    model_config = ConfigDict(extra="forbid", title="EvaluateRequest")
-    answers: dict[str, Any] = Field(
-        description="Question id -> answer. Every question shown needs an answer, unless a "
-                    "stopping headline is already certain (a warning sign). Answers are checked "
-                    "against the rules: a set this schema allows can still be refused with 422, "
-                    "for example when a shown question has no answer.")
+
+def _optional_not_null(schema: dict[str, Any]) -> None:
+    """An answer may be left out, but null is no answer: the schema shows no default."""
+    schema.pop("default", None)
+    schema.pop("title", None)
+
+
+def request_model(rs: RuleSet) -> type[BaseModel]:
+    """The body of POST /api/v1/evaluate, generated from the rules: `{"answers": {...}}` with one
+    optional, strictly typed field per question. It checks each answer's shape, also of answers
+    the skip logic drops; the engine checks what depends on other answers."""
+    fields: dict[str, Any] = {}
+    for q in rs.questions:
+        if q.type == "integer":
+            kind: Any = Annotated[int, Field(ge=q.min, le=q.max)]
+        else:
+            kind = Literal[tuple(c.value for c in q.choices)]
+            if q.type == "multi":
+                kind = Annotated[list[kind], Field(min_length=1)]
+        fields[q.id] = (kind, Field(default=None, description=q.prompt,
+                                    json_schema_extra=_optional_not_null))
+    strict = ConfigDict(extra="forbid", strict=True)
+    answers = create_model("Answers", __config__=strict, **fields)
+    answers.__doc__ = "Answers by question id (GET /api/v1/questionnaire lists them)."
+    model = create_model("EvaluateRequest", __config__=strict,
+                         answers=(answers, Field(description=ANSWERS_DESCRIPTION)))
+    model.__doc__ = '`{"answers": {...}}`: the body of POST /api/v1/evaluate.'
+    return model
 
 
 class SaidAnswerOut(_Out):
@@ -169,8 +193,8 @@ class FhirQuestionnaire(BaseModel):
     item: list[dict[str, Any]]
 
 
-MODELS: tuple[type[BaseModel], ...] = (
-    EvaluateRequest, EvaluateResponse, QuestionnaireDefinition, InvalidAnswers, Problem, Health,
+MODELS: tuple[type[BaseModel], ...] = (  # and the request model, made from the rules
+    EvaluateResponse, QuestionnaireDefinition, InvalidAnswers, Problem, Health,
     FhirQuestionnaire)
 
 
@@ -182,7 +206,7 @@ class Operation:
     summary: str
     tag: str
     responses: Mapping[int, tuple[str, type[BaseModel] | None, str]]  # description, model, type
-    body: type[BaseModel] | None = None
+    body: str | None = None  # name of the request schema (the request model is made per app)
     description: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -195,24 +219,9 @@ def operation(op: Operation) -> Callable:
     return mark
 
 
-def answers_schema(rs: RuleSet) -> dict[str, Any]:
-    """The `answers` object, generated from the rules: one property per question."""
-    properties: dict[str, Any] = {}
-    for q in rs.questions:
-        values = [c.value for c in q.choices]
-        if q.type == "integer":
-            schema: dict[str, Any] = {"type": "integer", "minimum": q.min, "maximum": q.max}
-        elif q.type == "multi":
-            schema = {"type": "array", "minItems": 1, "items": {"type": "string", "enum": values}}
-        else:
-            schema = {"type": "string", "enum": values}
-        properties[q.id] = {"description": q.prompt, **schema}
-    return {"type": "object", "properties": properties, "additionalProperties": False,
-            "description": "Answers by question id (GET /api/v1/questionnaire lists them)."}
-
-
-def _content(media: str, target: type[BaseModel] | None) -> dict[str, Any]:
-    schema = {"$ref": f"#/components/schemas/{target.__name__}"} if target else {}
+def _content(media: str, target: type[BaseModel] | str | None) -> dict[str, Any]:
+    name = target if isinstance(target, str) or target is None else target.__name__
+    schema = {"$ref": f"#/components/schemas/{name}"} if name else {}
     return {media: {"schema": schema}}
 
 
@@ -230,20 +239,17 @@ def _path_item(op: Operation, methods: set[str]) -> dict[str, Any]:
     return {method.lower(): spec for method in sorted(methods - {"HEAD", "OPTIONS"})}
 
 
-def openapi(app: Flask, rs: RuleSet) -> dict[str, Any]:
+def openapi(app: Flask, rs: RuleSet, request: type[BaseModel]) -> dict[str, Any]:
     """The OpenAPI 3.1 document of every route that declares an Operation."""
     paths: dict[str, Any] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         op = getattr(app.view_functions[rule.endpoint], "openapi", None)
         if op is not None:
             paths.setdefault(rule.rule, {}).update(_path_item(op, set(rule.methods or ())))
-    _, schemas = models_json_schema([(m, "validation" if m is EvaluateRequest else "serialization")
-                                     for m in MODELS],
+    _, schemas = models_json_schema([(request, "validation")]
+                                    + [(m, "serialization") for m in MODELS],
                                     ref_template="#/components/schemas/{model}")
-    components = {**schemas.get("$defs", {}), "Answers": answers_schema(rs)}
-    components["EvaluateRequest"]["properties"]["answers"] = {
-        "$ref": "#/components/schemas/Answers",
-        "description": EvaluateRequest.model_fields["answers"].description}
+    components = schemas["$defs"]
     meta = rs.file.meta
     return {
         "openapi": "3.1.0",

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from questionnaire.engine import AnswersError
+
 ROOT = Path(__file__).resolve().parents[2]
 EVALUATE = "/api/v1/evaluate"
 FHIR_SCHEMA = ROOT / "node_modules" / "@asymmetrik" / "fhir-json-schema-validator" / \
@@ -113,3 +115,29 @@ def test_redocly_recommended_ruleset_finds_nothing_wrong(document, tmp_path):
     assert report["totals"]["errors"] == 0, problems
     # A health check has no client error to describe: the one warning Redocly gives, accepted.
     assert problems == [("operation-4xx-response", "warn", "#/paths/~1healthz/get/responses")]
+
+
+def _a_skipping_answer_set(engine, discuss_answers, rules) -> tuple[dict, str]:
+    """Valid answers under which skip logic drops one answered question, and that question."""
+    multi = [q for step in rules["steps"] for q in step["questions"] if q["type"] == "multi"]
+    for q in multi:
+        for choice in q["choices"]:
+            answers = {**discuss_answers, q["id"]: [choice["value"]]}
+            try:
+                dropped = engine.evaluate(answers, trace=False).dropped
+            except AnswersError:
+                continue
+            if dropped:
+                return answers, dropped[0]
+    raise AssertionError("the rules have no skip logic that drops an answer")
+
+
+def test_a_bad_answer_to_a_skipped_question_is_refused_not_dropped(shared_app, engine,
+                                                                   discuss_answers, rules):
+    """The request model checks every answer's shape, also where skip logic would drop it."""
+    answers, skipped = _a_skipping_answer_set(engine, discuss_answers, rules)
+    client = shared_app.test_client()
+    assert client.post(EVALUATE, json={"answers": answers}).status_code == 200
+    response = client.post(EVALUATE, json={"answers": {**answers, skipped: 12345}})
+    assert response.status_code == 422
+    assert [e["question"] for e in response.get_json()["errors"]] == [skipped]
