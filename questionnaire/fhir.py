@@ -22,6 +22,8 @@ CANONICAL = "urn:stem-cell-criteria:questionnaire"
 EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
+ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+ITEM_CONTROL_CODES = "http://hl7.org/fhir/questionnaire-item-control"
 LOINC = "http://loinc.org"
 # Standard codes for questions, where one exists that means what the question asks. A terminology
 # mapping, not medical content: a question missing from the rules simply gets no code.
@@ -91,6 +93,10 @@ def _question_item(rs: RuleSet, q) -> dict[str, Any]:
     else:
         item["type"] = "choice"
         item["repeats"] = q.type == "multi"
+        # Shown as the app shows them: radio buttons, or check boxes for a multi-select (SDC).
+        control = "check-box" if q.type == "multi" else "radio-button"
+        item["extension"] = [{"url": ITEM_CONTROL, "valueCodeableConcept": {"coding": [
+            {"system": ITEM_CONTROL_CODES, "code": control}]}}]
         item["answerOption"] = [
             {"valueCoding": _coding(info, c.value),
              **({"extension": [{"url": EXCLUSIVE, "valueBoolean": True}]} if c.exclusive else {})}

@@ -214,3 +214,13 @@ def test_a_download_from_version_1_with_groups_named_after_their_step_still_impo
     assert resource["item"][0]["linkId"] == resource["item"][0]["item"][0]["linkId"]
     assert fhir.answers_from_response(engine, resource) == \
         {"warning_signs": ["fever", "night_pain"]}
+
+
+def test_choices_are_shown_as_radio_buttons_or_check_boxes_as_in_the_app(items, rules_data):
+    control = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+    for q in questions_of(rules_data):
+        if q["type"] == "integer":
+            continue
+        [extension] = [e for e in items[q["id"]]["extension"] if e["url"] == control]
+        [coding] = extension["valueCodeableConcept"]["coding"]
+        assert coding["code"] == ("check-box" if q["type"] == "multi" else "radio-button")
