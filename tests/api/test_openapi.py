@@ -141,3 +141,13 @@ def test_a_bad_answer_to_a_skipped_question_is_refused_not_dropped(shared_app, e
     response = client.post(EVALUATE, json={"answers": {**answers, skipped: 12345}})
     assert response.status_code == 422
     assert [e["question"] for e in response.get_json()["errors"]] == [skipped]
+
+
+@pytest.mark.parametrize(("method", "path", "allowed"), [
+    ("delete", EVALUATE, "POST"), ("put", "/api/v1/questionnaire", "GET"),
+    ("post", "/healthz", "GET")])
+def test_a_method_a_path_does_not_have_is_a_405_that_names_the_ones_it_has(
+        shared_app, method, path, allowed):
+    response = getattr(shared_app.test_client(), method)(path)
+    assert response.status_code == 405
+    assert allowed in {m.strip() for m in response.headers["Allow"].split(",")}
