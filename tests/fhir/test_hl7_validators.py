@@ -55,22 +55,32 @@ def questionnaire(engine) -> dict:
     return fhir.questionnaire(engine.ruleset)
 
 
-def test_the_questionnaire_passes_hl7s_schema_fhir_js_and_every_r4_invariant(questionnaire):
-    [report] = validate([questionnaire])
-    assert report == {"schema": [], "fhirjs": [], "invariants": []}
+@pytest.fixture(scope="module")
+def reports(engine, questionnaire) -> dict[str, dict]:
+    """Every resource checked in one run of the validators (loading HL7's schema takes a while):
+    the Questionnaire, each scenario's QuestionnaireResponse, and the broken copies."""
+    answer = fhir.response(engine.ruleset, {"warning_signs": ["fever"]})
+    resources = {"questionnaire": questionnaire,
+                 **{f"response: {name}": r for name, r in responses(engine).items()},
+                 **{f"broken: {name}": _break(questionnaire if kind == "questionnaire" else answer,
+                                              how)
+                    for name, (kind, how, _) in BROKEN.items()}}
+    return dict(zip(resources, validate(list(resources.values())), strict=True))
 
 
-def test_every_questionnaire_response_the_app_writes_passes_them_too(engine):
-    made = responses(engine)
+def test_the_questionnaire_passes_hl7s_schema_fhir_js_and_every_r4_invariant(reports):
+    assert reports["questionnaire"] == {"schema": [], "fhirjs": [], "invariants": []}
+
+
+def test_every_questionnaire_response_the_app_writes_passes_them_too(reports):
+    made = {name: r for name, r in reports.items() if name.startswith("response: ")}
     assert len(made) > len(SCENARIOS) / 2, "most scenarios can be evaluated"
-    reports = validate(list(made.values()))
-    failed = {name: r for name, r in zip(made, reports, strict=True) if not clean(r)}
-    assert failed == {}
+    assert {name: r for name, r in made.items() if not clean(r)} == {}
 
 
 def test_the_checks_cover_every_questionnaire_invariant_of_r4():
     keys = {inv["key"].split(" ")[0] for inv in INVARIANTS}
-    assert keys == {f"que-{n}" for n in range(14)} | {"qrs-1", "qrs-2"}
+    assert keys == {f"que-{n}" for n in range(14)} | {"qrs-1", "qrs-2", "ele-1"}
 
 
 def _break(resource: dict, how: str) -> dict:
@@ -86,6 +96,8 @@ def _break(resource: dict, how: str) -> dict:
                                       "operator": "exists", "answerInteger": 1}
     elif how == "qrs-1":
         group["answer"] = [{"valueInteger": 1}]
+    elif how == "ele-1":
+        group["item"][0]["extension"] = [{}]
     elif how == "status":
         broken["status"] = "finished"
     return broken
@@ -96,24 +108,17 @@ BROKEN = {  # name: (resource, how it is broken, which check must catch it)
     "exists needs a boolean": ("questionnaire", "que-7", "invariants"),
     "empty group": ("questionnaire", "que-1", "invariants"),
     "unknown status": ("questionnaire", "status", "fhirjs"),
+    "an empty element": ("questionnaire", "ele-1", "invariants"),
     "item with answer and items": ("response", "qrs-1", "invariants"),
     "unknown response status": ("response", "status", "schema"),
 }
 
 
-@pytest.fixture(scope="module")
-def broken_reports(engine, questionnaire) -> dict[str, dict]:
-    answer = fhir.response(engine.ruleset, {"warning_signs": ["fever"]})
-    resources = [_break(questionnaire if kind == "questionnaire" else answer, how)
-                 for kind, how, _ in BROKEN.values()]
-    return dict(zip(BROKEN, validate(resources), strict=True))
-
-
 @pytest.mark.parametrize("name", BROKEN)
-def test_the_validators_catch_a_broken_resource(broken_reports, name):
+def test_the_validators_catch_a_broken_resource(reports, name):
     """Negative controls: each check really runs, on the contexts it should."""
     _, how, caught_by = BROKEN[name]
-    report = broken_reports[name]
+    report = reports[f"broken: {name}"]
     assert report[caught_by], report
     if caught_by == "invariants":
         assert how in {failed["key"] for failed in report["invariants"]}

@@ -44,6 +44,13 @@ function checkInvariants(resource) {
   for (const inv of invariants) {
     const contexts = Array.isArray(inv.context) ? inv.context : [inv.context];
     for (const context of contexts) {
+      if (context === "*") { // every element: the ones where the expression is not true
+        const copy = JSON.parse(JSON.stringify(resource));
+        const where = `descendants().where((${inv.expression}).not()).count()`;
+        const [count] = fhirpath.evaluate(copy, where, null, r4);
+        if (count !== 0) failed.push({ key: inv.key, severity: inv.severity, at: "*", result: [count] });
+        continue;
+      }
       for (const [node, at] of nodes(resource, context)) {
         const expression = node === resource ? inv.expression
           : { base: context, expression: inv.expression };
