@@ -81,7 +81,7 @@ def _body_problem() -> Response | dict:
 
 _CODES = {"extra_forbidden": "unknown_question", "literal_error": "unknown_choice",
           "greater_than_equal": "out_of_range", "less_than_equal": "out_of_range",
-          "too_short": "missing"}
+          "too_short": "missing", "missing": "missing"}
 
 
 def _shape_problems(exc: ValidationError) -> list[AnswerProblem]:

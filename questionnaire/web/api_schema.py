@@ -35,17 +35,21 @@ ANSWERS_DESCRIPTION = (
     "with 422, for example when a shown question has no answer.")
 
 
-def _optional_not_null(schema: dict[str, Any]) -> None:
-    """An answer may be left out, but null is no answer: the schema shows no default."""
+def _untitled(schema: dict[str, Any]) -> None:
+    """An answer may be left out, but null is no answer: the schema shows no default (nor the
+    title pydantic makes from the id)."""
     schema.pop("default", None)
     schema.pop("title", None)
 
 
 def request_model(rs: RuleSet) -> type[BaseModel]:
     """The body of POST /api/v1/evaluate, generated from the rules: `{"answers": {...}}` with one
-    optional, strictly typed field per question. It checks each answer's shape, also of answers
-    the skip logic drops; the engine checks what depends on other answers."""
+    strictly typed field per question, required for the questions everyone is asked (the first
+    step's, without skip logic). It checks each answer's shape, also of answers the skip logic
+    drops; the engine checks what depends on other answers."""
     fields: dict[str, Any] = {}
+    first = rs.file.steps[0]
+    always = {q.id for q in first.questions if q.id not in rs.show_if}  # asked of everyone
     for q in rs.questions:
         if q.type == "integer":
             kind: Any = Annotated[int, Field(ge=q.min, le=q.max)]
@@ -53,8 +57,11 @@ def request_model(rs: RuleSet) -> type[BaseModel]:
             kind = Literal[tuple(c.value for c in q.choices)]
             if q.type == "multi":
                 kind = Annotated[list[kind], Field(min_length=1)]
-        fields[q.id] = (kind, Field(default=None, description=q.prompt,
-                                    json_schema_extra=_optional_not_null))
+        if q.id in always:
+            fields[q.id] = (kind, Field(description=q.prompt, json_schema_extra=_untitled))
+        else:
+            fields[q.id] = (kind, Field(default=None, description=q.prompt,
+                                        json_schema_extra=_untitled))
     strict = ConfigDict(extra="forbid", strict=True)
     answers = create_model("Answers", __config__=strict, **fields)
     answers.__doc__ = "Answers by question id (GET /api/v1/questionnaire lists them)."

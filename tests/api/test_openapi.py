@@ -66,13 +66,22 @@ def test_the_answers_schema_lists_every_question_with_its_choices(document, rule
             assert values == [c["value"] for c in q["choices"]]
 
 
-def test_a_schema_valid_but_incomplete_body_is_a_documented_422(shared_app, document):
+def test_the_questions_everyone_is_asked_are_required_by_the_schema(document, rules):
+    answers = document["components"]["schemas"]["Answers"]
+    first = rules["steps"][0]["questions"]
+    assert answers["required"] == [q["id"] for q in first if "show_if" not in q]
+
+
+def test_a_schema_valid_but_incomplete_body_is_a_documented_422(shared_app, document,
+                                                               discuss_answers):
     operation = _operation(document, EVALUATE, "post")
-    body = {"answers": {}}
+    answers = document["components"]["schemas"]["Answers"]
+    body = {"answers": {q: discuss_answers[q] for q in answers["required"]}}
     request = operation["requestBody"]["content"]["application/json"]["schema"]
     Draft202012Validator({**request, "components": document["components"]}).validate(body)
     response = shared_app.test_client().post(EVALUATE, json=body)
     assert response.status_code == 422
+    assert {e["code"] for e in response.get_json()["errors"]} == {"missing"}
     _validator(document, operation, "422").validate(response.get_json())
     assert "422" in operation["description"] and "needs an answer" in operation["description"]
 
