@@ -4,7 +4,7 @@ It knows nothing of the engine or of rules.yaml; it is what a programmer would w
 medical content lived in code. It returns the same headline and the same fired rules as
 `Engine.evaluate` (design.md section 4 plus every finding rule), including the early stop: when
 a warning sign needs emergency or urgent care, the questions end there, so only the warning-sign
-rules and the rule that always applies can fire.
+rules can fire. Policy v2 (rules 2.0.0, design.md section 4 of 2026-12-01).
 
 Keep it in step with rules.yaml by hand; the benchmark refuses to time it if the two disagree.
 """
@@ -19,11 +19,11 @@ def policy(answers: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     fired: list[str] = []
     stop = _warning_signs(answers["warning_signs"], fired)
     if stop:  # either one ends the questions
-        fired.append("general_criteria_may_apply")
         return stop, tuple(fired)
     excluded = _exclusions(answers, fired)
     not_yet = _not_yet(answers, fired)
-    fired.append("general_criteria_may_apply")
+    if not excluded and not not_yet:  # it lists every criterion: the opposite of the above
+        fired.append("general_criteria_may_apply")
     _pain_findings(answers, fired)
     _other_findings(answers, fired)
     if excluded:
@@ -33,30 +33,34 @@ def policy(answers: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     return "discuss", tuple(fired)
 
 
+# (choice, rule) pairs: a ticked choice fires its rule. Written out as a programmer would.
+_EMERGENCY_SIGNS = (("bladder_bowel", "cauda_equina_signs"), ("saddle_numbness",
+                    "cauda_equina_signs"), ("leg_weakness", "leg_weakness_sign"),
+                    ("arm_weakness", "arm_weakness_sign"), ("serious_injury",
+                    "serious_injury_sign"), ("chest_pain", "chest_pain_sign"))
+_URGENT_SIGNS = (("fever", "infection_sign"), ("weight_loss", "cancer_signs"),
+                 ("cancer_history", "cancer_signs"), ("night_pain", "night_pain_sign"),
+                 ("back_shape", "back_shape_sign"))
+_EXCLUDING_HEALTH = (("pregnant", "pregnancy"), ("active_infection", "active_infection"),
+                     ("active_cancer", "active_cancer"),
+                     ("immune_suppressants", "immune_suppressants"),
+                     ("osteoporosis", "weak_bones"))
+_EXCLUDING_PROCEDURES = (("fusion_or_replacement", "previous_fusion"),
+                         ("discectomy_or_laminectomy", "previous_disc_surgery"),
+                         ("disc_injection_or_cells", "previous_cell_injection"))
+
+
+def _ticked(given: list[str], pairs: tuple[tuple[str, str], ...], fired: list[str]) -> bool:
+    """Fire the rule of every ticked choice in `pairs` (each rule once); whether any fired."""
+    hits = list(dict.fromkeys(rule for choice, rule in pairs if choice in given))
+    fired.extend(hits)
+    return bool(hits)
+
+
 def _warning_signs(signs: list[str], fired: list[str]) -> str | None:
     """Warning signs: "emergency", then "urgent", or None."""
-    emergency = urgent = False
-    if "bladder_bowel" in signs or "saddle_numbness" in signs:
-        fired.append("cauda_equina_signs")
-        emergency = True
-    if "leg_weakness" in signs:
-        fired.append("leg_weakness_sign")
-        emergency = True
-    if "serious_injury" in signs:
-        fired.append("serious_injury_sign")
-        emergency = True
-    if "chest_pain" in signs:
-        fired.append("chest_pain_sign")
-        emergency = True
-    if "fever" in signs:
-        fired.append("infection_sign")
-        urgent = True
-    if "weight_loss" in signs or "cancer_history" in signs:
-        fired.append("cancer_signs")
-        urgent = True
-    if "night_pain" in signs:
-        fired.append("night_pain_sign")
-        urgent = True
+    emergency = _ticked(signs, _EMERGENCY_SIGNS, fired)
+    urgent = _ticked(signs, _URGENT_SIGNS, fired)
     if emergency or urgent:
         return "emergency" if emergency else "urgent"
     if "none" in signs:
@@ -66,19 +70,13 @@ def _warning_signs(signs: list[str], fired: list[str]) -> str | None:
 
 def _exclusions(answers: dict[str, Any], fired: list[str]) -> bool:
     """Answers that usually rule the treatment out."""
-    health, procedures = answers["health_conditions"], answers["previous_procedures"]
-    excluded = False
-    for choice, rule in (("pregnant", "pregnancy"), ("active_infection", "active_infection"),
-                         ("active_cancer", "active_cancer"),
-                         ("immune_suppressants", "immune_suppressants")):
-        if choice in health:
-            fired.append(rule)
-            excluded = True
-    if "fusion_or_replacement" in procedures:
-        fired.append("previous_fusion")
-        excluded = True
+    excluded = _ticked(answers["health_conditions"], _EXCLUDING_HEALTH, fired)
+    excluded = _ticked(answers["previous_procedures"], _EXCLUDING_PROCEDURES, fired) or excluded
     if answers["pain_pattern"] == "mostly_limb":
         fired.append("leg_or_arm_pain_mostly")
+        excluded = True
+    if answers["pain_area"] == "neck":
+        fired.append("neck_pain")
         excluded = True
     return excluded
 
@@ -86,8 +84,12 @@ def _exclusions(answers: dict[str, Any], fired: list[str]) -> bool:
 def _not_yet(answers: dict[str, Any], fired: list[str]) -> bool:
     """Other steps usually come first."""
     not_yet = False
-    if answers["pain_duration"] == "under_3_months":
+    pain_duration = answers["pain_duration"]
+    if pain_duration == "under_3_months":
         fired.append("pain_under_3_months")
+        not_yet = True
+    if pain_duration == "3_to_6_months":
+        fired.append("pain_3_to_6_months")
         not_yet = True
     if answers["pain_intensity"] <= 3:
         fired.append("mild_pain")
@@ -95,8 +97,7 @@ def _not_yet(answers: dict[str, Any], fired: list[str]) -> bool:
     if answers["diagnosis"] == "no":
         fired.append("no_disc_diagnosis")
         not_yet = True
-    treatments = answers["treatments_tried"]
-    if "none" in treatments:
+    if "none" in answers["treatments_tried"]:
         # The two follow-up questions are not asked; any answers to them are ignored.
         fired.append("no_treatment_tried")
         return True
@@ -125,20 +126,16 @@ def _treatment_follow_ups(answers: dict[str, Any], fired: list[str]) -> bool:
 
 def _pain_findings(answers: dict[str, Any], fired: list[str]) -> None:
     """Findings that explain the pain and diagnosis criteria."""
-    pain_duration, pain_area = answers["pain_duration"], answers["pain_area"]
-    pain_pattern, diagnosis = answers["pain_pattern"], answers["diagnosis"]
-    pain_intensity = answers["pain_intensity"]
-    if pain_duration == "3_to_6_months":
-        fired.append("pain_3_to_6_months")
-    elif pain_duration in ("6_to_12_months", "1_to_5_years", "over_5_years"):
+    pain_duration, diagnosis = answers["pain_duration"], answers["diagnosis"]
+    if pain_duration in ("6_to_12_months", "1_to_5_years", "over_5_years"):
         fired.append("pain_6_months_or_more")
         if pain_duration == "over_5_years":
             fired.append("pain_over_5_years")
-    if pain_intensity >= 4:
+    if answers["pain_intensity"] >= 4:
         fired.append("moderate_or_worse_pain")
-    if pain_area == "neck" or pain_area == "both":
-        fired.append("neck_pain")
-    if pain_pattern == "back_and_limb":
+    if answers["pain_area"] == "both":
+        fired.append("neck_and_back_pain")
+    if answers["pain_pattern"] == "back_and_limb":
         fired.append("back_and_limb_pain")
     if diagnosis == "yes_imaging":
         fired.append("diagnosis_with_scan")
@@ -149,27 +146,16 @@ def _pain_findings(answers: dict[str, Any], fired: list[str]) -> None:
 
 
 def _other_findings(answers: dict[str, Any], fired: list[str]) -> None:
-    """Findings that explain the other criteria."""
-    procedures, health = answers["previous_procedures"], answers["health_conditions"]
-    if "discectomy_or_laminectomy" in procedures:
-        fired.append("previous_disc_surgery")
-    if "disc_injection_or_cells" in procedures:
-        fired.append("previous_cell_injection")
+    """Findings that explain health, cost and access."""
+    health = answers["health_conditions"]
     if "blood_thinners_or_bleeding" in health:
         fired.append("blood_thinners")
     if "uncontrolled_diabetes_or_bp" in health:
         fired.append("uncontrolled_diabetes_or_blood_pressure")
-    if "osteoporosis" in health:
-        fired.append("weak_bones")
     if "none" in health:
         fired.append("no_health_conditions")
     if answers["overall_health"] == "poor":
         fired.append("poor_general_health")
-    _access_findings(answers, fired)
-
-
-def _access_findings(answers: dict[str, Any], fired: list[str]) -> None:
-    """Findings on cost and access."""
     payment = answers["payment"]
     if payment == "insurance_only":
         fired.append("insurance_only")
@@ -177,14 +163,8 @@ def _access_findings(answers: dict[str, Any], fired: list[str]) -> None:
         fired.append("self_pay")
     else:
         fired.append("payment_unsure")
-    if answers["clinical_trial"] == "no":
-        fired.append("not_open_to_trial")
-    else:
-        fired.append("open_to_trial")
-    if answers["travel"] == "no":
-        fired.append("cannot_travel")
-    else:
-        fired.append("can_travel")
+    fired.append("not_open_to_trial" if answers["clinical_trial"] == "no" else "open_to_trial")
+    fired.append("cannot_travel" if answers["travel"] == "no" else "can_travel")
 
 
 # --- The same policy with the answers checked first, as the engine checks them -------------------
@@ -206,9 +186,9 @@ _SINGLE = {
     "travel": {"yes", "maybe", "no"},
 }
 _MULTI = {
-    "warning_signs": {"bladder_bowel", "saddle_numbness", "leg_weakness", "serious_injury",
-                      "chest_pain", "fever", "weight_loss", "cancer_history", "night_pain",
-                      "none"},
+    "warning_signs": {"bladder_bowel", "saddle_numbness", "leg_weakness", "arm_weakness",
+                      "serious_injury", "chest_pain", "fever", "weight_loss", "cancer_history",
+                      "night_pain", "back_shape", "none"},
     "treatments_tried": {"physical_therapy", "home_exercise", "pain_medication", "injections",
                          "manual_therapy", "pain_program", "none"},
     "previous_procedures": {"fusion_or_replacement", "discectomy_or_laminectomy",
@@ -217,8 +197,7 @@ _MULTI = {
                           "blood_thinners_or_bleeding", "uncontrolled_diabetes_or_bp",
                           "osteoporosis", "none"},
 }
-_STOP_SIGNS = {"bladder_bowel", "saddle_numbness", "leg_weakness", "serious_injury", "chest_pain",
-               "fever", "weight_loss", "cancer_history", "night_pain"}
+_STOP_SIGNS = _MULTI["warning_signs"] - {"none"}
 
 
 def _check_multi(answers: dict[str, Any], question: str) -> None:

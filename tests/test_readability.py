@@ -101,9 +101,12 @@ def _step_texts(steps):
             yield f"{at}.prompt", q.prompt, "other"
             yield f"{at}.short", q.short, "other"  # shown under "Why am I seeing this?"
             yield f"{at}.hint", q.hint, "other"
+            yield f"{at}.said", q.said and q.said.replace("{answer}", "7"), "other"
             for choice in q.choices:
                 yield f"{at}.choices.{choice.value}.label", choice.label, "other"
                 yield f"{at}.choices.{choice.value}.hint", choice.hint, "other"
+                # "Because you said: ..."
+                yield f"{at}.choices.{choice.value}.said", choice.said, "other"
             for name, message in q.errors.model_dump().items():
                 yield f"{at}.errors.{name}", message, "error"
 

@@ -14,6 +14,7 @@ from . import model
 from .conditions import UNKNOWN, Condition, questions_of
 from .errors import AnswerProblem, AnswersError, QuestionnaireError
 from .questions import did_you_mean
+from .reasons import Reason, SaidAnswer, answers_of, deciding
 from .ruleset import RuleSet
 from .walk import Flow, Point, QuestionState, State, Walk
 
@@ -54,13 +55,17 @@ class Summary:
     stopped_after: str | None = None  # step id where a stopping outcome became certain
     rules_version: str = ""
     fired: tuple[str, ...] = ()  # ids of the rules that matched
+    because: tuple[Reason, ...] = ()  # the rules that decided the headline, with their answers
 
     def to_dict(self, sources: Mapping[str, model.Source] | None = None) -> dict[str, Any]:
         """The JSON shape of the API (design.md section 5), with a few extra fields."""
         result: dict[str, Any] = {
             "outcome": {"id": self.outcome.id, "title": self.outcome.title,
                         "message": self.outcome.message, "urgency": self.outcome.urgency,
-                        "actions": list(self.outcome.actions)},
+                        "actions": list(self.outcome.actions),
+                        "because": [{"rule": r.rule, "answers": [
+                            {"question": a.question, "prompt": a.prompt, "answer": a.answer}
+                            for a in r.answers]} for r in self.because]},
             "findings": [{"rule": f.rule, "criterion": f.criterion, "text": f.text,
                           "source": f.source} for f in self.findings],
             "notes": [{"id": n.id, "title": n.title, "text": n.text, "items": list(n.items),
@@ -75,6 +80,11 @@ class Summary:
             result["sources"] = {k: {"title": sources[k].title, "url": sources[k].url}
                                  for k in self.cited()}
         return result
+
+    @property
+    def said(self) -> tuple[SaidAnswer, ...]:
+        """The answers that decided the headline, once each: "Because you said: ..."."""
+        return answers_of(self.because)
 
     def cited(self, notes: tuple[model.Note, ...] | list[model.Note] | None = None) -> list[str]:
         """Source ids of the findings and of the notes (all, or the ones shown), once each."""
@@ -114,6 +124,7 @@ class Engine:
         self.rule_questions = {r.id: r.questions for r in self.rules}
         self._notes = file.notes
         self._ids = {q.id for q in self.flow.questions}
+        self._question_models = {q.id: q for q in ruleset.questions}
         # Rules that read the same questions form a group; what a group's rules say depends
         # only on the answers to those questions, so it is worked out once per distinct answer
         # and remembered (bounded). The one memo of the engine: docs/benchmarks.md measured
@@ -169,13 +180,15 @@ class Engine:
             raise QuestionnaireError("the rules give no headline for these answers; run "
                                      "'flask rules verify' to find the gap")
         headline = min(ranked, key=lambda r: r.rank)
+        used = {s.question.id: s.question.info.readable(s.key)
+                for s in states if s.state is State.ANSWERED}
+        because = deciding([r for r in ranked if r.rank == headline.rank],
+                           self._question_models, used)
         return Summary(
             headline.outcome, tuple(r.finding for r in fired if r.finding is not None),
-            self._notes, entries if trace else None,
-            {s.question.id: s.question.info.readable(s.key)
-             for s in states if s.state is State.ANSWERED},
+            self._notes, entries if trace else None, used,
             tuple(s.question.id for s in states if s.state is State.DROPPED),
-            end.stopped_after, self.version, tuple(r.id for r in fired))
+            end.stopped_after, self.version, tuple(r.id for r in fired), because)
 
     def trace(self, keys: Mapping[str, Any]) -> tuple[TraceEntry, ...]:
         """Whether each rule matched the answer keys, and why, in rule order."""

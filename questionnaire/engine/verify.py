@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .conditions import Condition, questions_of
+from .conditions import Condition, Leaf, questions_of
 from .questions import QuestionInfo
 from .ruleset import RuleSet
 from .walk import ANY, NOTHING, Flow, Point, State
@@ -75,9 +75,12 @@ def _multi_domain(info: QuestionInfo, mentioned: set[str]) -> Iterator[tuple[fro
         yield frozenset(others[:1]), free - 1
 
 
-def _classes(rs: RuleSet, qid: str) -> list[AnswerClass]:
+def _classes(rs: RuleSet, qid: str, telling: set[Leaf] | None = None) -> list[AnswerClass]:
+    """A question's answers grouped by the leaves they make true (of `telling`, if given)."""
     info, leaves = rs.catalogue[qid], rs.leaves_of(qid)
     points = {p for leaf in leaves for p in leaf.op.points(info, leaf.value)}
+    if telling is not None:
+        leaves = tuple(leaf for leaf in leaves if leaf in telling)
     domain: Iterable[tuple[Any, int]]
     if info.type == "integer":
         domain = _integer_domain(info, points)
@@ -101,9 +104,13 @@ def _classes(rs: RuleSet, qid: str) -> list[AnswerClass]:
 class _Search:
     """Depth-first over answer classes, through the engine's walk."""
 
-    def __init__(self, rs: RuleSet):
+    def __init__(self, rs: RuleSet, read_by: Iterable[Condition] | None = None):
+        """`read_by`: only these conditions (and skip logic) need answers told apart; answers
+        that only other conditions (findings) tell apart share a class. Exact for them."""
         self.rs, self.flow = rs, Flow(rs)
-        self.classes = {q.id: _classes(rs, q.id) for q in self.flow.questions}
+        telling = None if read_by is None else {
+            leaf for cond in (*read_by, *rs.show_if.values()) for leaf in cond.leaves()}
+        self.classes = {q.id: _classes(rs, q.id, telling) for q in self.flow.questions}
         self.sizes = {q: sum(c.count for c in classes) for q, classes in self.classes.items()}
         self.stop_questions = {q for c in self.flow.stop_rules for q in questions_of(c)}
 
@@ -169,9 +176,12 @@ class _Search:
 # --- The three questions the verifier answers ------------------------------------------------
 
 
-def _check_complete(search: _Search, report: Report, rules: list, max_examples: int) -> None:
+def _check_complete(rs: RuleSet, report: Report, rules: list, max_examples: int) -> None:
     """A walk where no outcome rule fires is a gap."""
     outcome_conds = [cond for rule, cond in rules if rule.outcome is not None]
+    # Only outcome rules decide the headline: this walk needs only the answer classes they (and
+    # skip logic) tell apart, far fewer than the findings need.
+    search = _Search(rs, outcome_conds)
 
     def covered(keys) -> bool:
         return any(cond.truth(keys) is True for cond in outcome_conds)
@@ -257,7 +267,7 @@ def verify(rs: RuleSet, *, max_examples: int = 3) -> Report:
     started = time.perf_counter()
     search, report = _Search(rs), Report()
     rules = list(zip(rs.file.rules, rs.when, strict=True))
-    _check_complete(search, report, rules, max_examples)
+    _check_complete(rs, report, rules, max_examples)
     _find_witnesses(search, report, rules)
     _find_wins(search, report, rules)
     report.answer_sets = _count(search)
