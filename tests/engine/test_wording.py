@@ -214,7 +214,8 @@ def test_a_summary_as_the_api_shows_it():
                                       "detail": "no"})
     shown = summary.to_dict(RULES.file.meta.sources)
     assert shown["outcome"] == {"id": "low", "title": "Low", "message": "Talk to someone.",
-                                "urgency": "routine", "actions": []}
+                                "urgency": "routine", "actions": [],
+                                "because": [{"rule": "catch_all", "answers": []}]}
     assert shown["trace"] == [{"rule": "catch_all", "matched": True,
                                "because": "this rule always applies"}]
     assert shown["notes"][0] == {"id": "consult", "title": "Consult", "text": "See a doctor.",
