@@ -40,7 +40,7 @@ test: $(DEV_STAMP) chromium wrk node_modules
 
 # quick: the fast loop while editing: engine, scenarios, API and CLI tests (under 20 s)
 quick: $(DEV_STAMP)
-	$(PY) -m pytest -q -p no:cacheprovider tests/engine tests/test_scenarios.py tests/api tests/cli
+	PROPERTY_EXAMPLES=20 $(PY) -m pytest -q -p no:cacheprovider tests/engine tests/test_scenarios.py tests/api tests/cli
 
 # mutants: mutation testing of the engine's logic with mutmut (docs/testing.md); slow
 mutants: $(DEV_STAMP)
