@@ -49,7 +49,7 @@ class Question:
     errors: model.QuestionErrors
     show_if: Condition | None
     step: str  # id of its step
-    ends_step: bool  # the last question of its step: an early stop is checked after it
+    stop_checks: tuple[Condition, ...]  # stopping rules to check once it is answered
 
 
 class QuestionState(NamedTuple):
@@ -74,22 +74,19 @@ class Flow:
     """The questionnaire's order, skip logic and stopping rules, from a checked RuleSet."""
 
     def __init__(self, rs: RuleSet):
-        self.questions = tuple(
-            Question(q.id, rs.catalogue[q.id], q.errors, rs.show_if.get(q.id), step.id,
-                     k == len(step.questions) - 1)
-            for step in rs.file.steps for k, q in enumerate(step.questions))
         stopping = {o.id for o in rs.file.outcomes if o.stop}
         self.stop_rules = tuple(cond for cond, rule in zip(rs.when, rs.file.rules, strict=True)
                                 if rule.outcome in stopping)
         # A rule's truth changes only when a question it reads becomes known, so after each step
         # only the stopping rules that read that step's questions are checked again (all of them
         # after the first step, which also catches rules that read no question at all).
-        read_in = {step.id: {q.id for q in step.questions} for step in rs.file.steps}
         first = rs.file.steps[0].id
-        self.stop_checks = {
-            step: tuple(c for c in self.stop_rules
-                        if step == first or read_in[step] & set(questions_of(c)))
-            for step in read_in}
+        checks = {step.id: tuple(c for c in self.stop_rules if step.id == first or (
+            {q.id for q in step.questions} & set(questions_of(c)))) for step in rs.file.steps}
+        self.questions = tuple(
+            Question(q.id, rs.catalogue[q.id], q.errors, rs.show_if.get(q.id), step.id,
+                     checks[step.id] if k == len(step.questions) - 1 else ())
+            for step in rs.file.steps for k, q in enumerate(step.questions))
 
     def asks(self, question: Question, keys: Mapping[str, Any]) -> bool:
         """Whether the question is asked: skip logic not certainly false on what is known.
@@ -97,10 +94,11 @@ class Flow:
         (`advance` inlines this test: it is the walk's most frequent step.)"""
         return question.show_if is None or question.show_if.truth(keys) is not False
 
-    def stops(self, step: str, keys: Mapping[str, Any]) -> bool:
-        """Whether, once `step` is answered, a stopping rule is certain to match whatever the
-        unknown answers are."""
-        return any(cond.truth(keys) is True for cond in self.stop_checks[step])
+    @staticmethod
+    def stops(question: Question, keys: Mapping[str, Any]) -> bool:
+        """Whether, once `question` (the last of its step) is answered, a stopping rule is
+        certain to match whatever the unknown answers are."""
+        return any(cond.truth(keys) is True for cond in question.stop_checks)
 
     def advance(self, at: Point, offer: Any) -> tuple[QuestionState, Point]:
         """One question forward. `offer`: an answer key, an AnswerProblem, NOTHING or ANY.
@@ -127,7 +125,7 @@ class Flow:
         else:
             state = QuestionState(q, State.ANSWERED, offer)
             keys[q.id] = offer
-        if q.ends_step and complete and self.stops(q.step, keys):
+        if q.stop_checks and complete and self.stops(q, keys):
             stopped = q.step
         return state, Point(index + 1, keys, complete, stopped)
 
