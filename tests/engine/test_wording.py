@@ -223,3 +223,40 @@ def test_a_summary_as_the_api_shows_it():
     assert (shown["findings"], shown["rules_version"], shown["dropped"]) == ([], "0.1", [])
     assert shown["sources"] == {"src": {"title": "A source", "url": "https://example.org/source"}}
     assert summary.cited() == ["src"] and summary.cited([]) == []
+
+
+@pytest.mark.parametrize(("raw", "explained", "fhir"), [
+    ({"not": {"q": "level", "is": "mid"}}, "pain level is not “Middle”",
+     [("level", "!=", "coding", "mid")]),
+    ({"not": {"q": "level", "in": ["low", "mid", "high"]}},
+     "pain level is not “Low”, “Middle” or “High”", None),
+    ({"not": {"q": "level", "at_least": "mid"}}, "pain level is not “Middle” or more", None),
+    ({"not": {"q": "score", "at_most": 3}}, "pain score is not 3 or less", None),
+    ({"not": {"q": "score", "between": [4, 7]}}, "pain score is not between 4 and 7", None),
+    ({"not": {"q": "signs", "has_any": ["fever", "rash"]}},
+     "signs include none of “Fever” or “Rash”", None),
+    ({"not": {"q": "signs", "has_all": ["fever", "rash", "cough"]}},
+     "signs do not include all of “Fever”, “Rash” and “Cough”", None),
+    ({"not": {"q": "detail", "answered": True}}, "detail was not answered",
+     [("detail", "exists", "boolean", False)]),
+    ({"not": {"q": "score", "is": 5}}, "pain score is not 5", [("score", "!=", "integer", 5)]),
+])
+def test_each_operator_says_itself_negated(raw, explained, fhir):
+    cond = parse(raw)
+    assert (cond.explain(), cond.fhir()) == (explained, fhir)
+
+
+@pytest.mark.parametrize(("score", "held"), [(3, False), (4, True), (7, True), (8, False)])
+def test_between_includes_both_ends(score, held):
+    assert parse({"q": "score", "between": [4, 7]}).truth({"score": score}) is held
+
+
+def test_between_may_start_and_end_on_the_same_value():
+    cond = parse({"q": "score", "between": [4, 4]})
+    assert [cond.truth({"score": s}) for s in (3, 4, 5)] == [False, True, False]
+
+
+def test_a_match_on_several_boxes_names_each_of_them():
+    cond = parse({"q": "signs", "has_any": ["fever", "rash", "cough"]})
+    assert cond.because({"signs": frozenset({"fever", "rash", "cough"})}) == (
+        True, "signs include “Fever”, “Rash” and “Cough”")
