@@ -75,19 +75,28 @@ def _multi_domain(info: QuestionInfo, mentioned: set[str]) -> Iterator[tuple[fro
         yield frozenset(others[:1]), free - 1
 
 
-def _classes(rs: RuleSet, qid: str, telling: set[Leaf] | None = None) -> list[AnswerClass]:
-    """A question's answers grouped by the leaves they make true (of `telling`, if given)."""
+def _classes(rs: RuleSet, qid: str, telling: set[Leaf] | None = None,
+             finer: list[AnswerClass] | None = None) -> list[AnswerClass]:
+    """A question's answers grouped by the leaves they make true (of `telling`, if given);
+    regrouped from `finer` classes of every leaf, when given, instead of every answer."""
     info, leaves = rs.catalogue[qid], rs.leaves_of(qid)
     points = {p for leaf in leaves for p in leaf.op.points(info, leaf.value)}
     if telling is not None:
         leaves = tuple(leaf for leaf in leaves if leaf in telling)
     domain: Iterable[tuple[Any, int]]
+    if finer is not None:
+        return _grouped(info, leaves, ((c.key, c.count) for c in finer))
     if info.type == "integer":
         domain = _integer_domain(info, points)
     elif info.type == "multi":
         domain = _multi_domain(info, points)
     else:
         domain = ((c, 1) for c in info.choices)
+    return _grouped(info, leaves, domain)
+
+
+def _grouped(info: QuestionInfo, leaves: tuple[Leaf, ...],
+             domain: Iterable[tuple[Any, int]]) -> list[AnswerClass]:
     grouped: dict[tuple[bool, ...], list] = {}
     for key, count in domain:
         truths = tuple(leaf.op.holds(info, leaf.value, key) for leaf in leaves)
@@ -104,13 +113,16 @@ def _classes(rs: RuleSet, qid: str, telling: set[Leaf] | None = None) -> list[An
 class _Search:
     """Depth-first over answer classes, through the engine's walk."""
 
-    def __init__(self, rs: RuleSet, read_by: Iterable[Condition] | None = None):
+    def __init__(self, rs: RuleSet, read_by: Iterable[Condition] | None = None,
+                 like: _Search | None = None):
         """`read_by`: only these conditions (and skip logic) need answers told apart; answers
-        that only other conditions (findings) tell apart share a class. Exact for them."""
+        that only other conditions (findings) tell apart share a class. Exact for them.
+        `like`: a search of the same rules whose (finer) classes are regrouped."""
         self.rs, self.flow = rs, Flow(rs)
         telling = None if read_by is None else {
             leaf for cond in (*read_by, *rs.show_if.values()) for leaf in cond.leaves()}
-        self.classes = {q.id: _classes(rs, q.id, telling) for q in self.flow.questions}
+        self.classes = {q.id: _classes(rs, q.id, telling, like.classes[q.id] if like else None)
+                        for q in self.flow.questions}
         self.sizes = {q: sum(c.count for c in classes) for q, classes in self.classes.items()}
         self.stop_questions = {q for c in self.flow.stop_rules for q in questions_of(c)}
 
@@ -176,12 +188,12 @@ class _Search:
 # --- The three questions the verifier answers ------------------------------------------------
 
 
-def _check_complete(rs: RuleSet, report: Report, rules: list, max_examples: int) -> None:
+def _check_complete(finer: _Search, report: Report, rules: list, max_examples: int) -> None:
     """A walk where no outcome rule fires is a gap."""
     outcome_conds = [cond for rule, cond in rules if rule.outcome is not None]
     # Only outcome rules decide the headline: this walk needs only the answer classes they (and
     # skip logic) tell apart, far fewer than the findings need.
-    search = _Search(rs, outcome_conds)
+    search = _Search(finer.rs, outcome_conds, like=finer)
 
     def covered(keys) -> bool:
         return any(cond.truth(keys) is True for cond in outcome_conds)
@@ -267,7 +279,7 @@ def verify(rs: RuleSet, *, max_examples: int = 3) -> Report:
     started = time.perf_counter()
     search, report = _Search(rs), Report()
     rules = list(zip(rs.file.rules, rs.when, strict=True))
-    _check_complete(rs, report, rules, max_examples)
+    _check_complete(search, report, rules, max_examples)
     _find_witnesses(search, report, rules)
     _find_wins(search, report, rules)
     report.answer_sets = _count(search)
