@@ -88,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(clinician.bp)
     errors.init_app(app)
     headers.init_app(app)
+    errors.last_resort(app)
 
     links: dict[str, dict[str, str]] = {}
 

@@ -15,7 +15,7 @@ from ..engine import AnswersError, Engine, RulesError, RuleSet
 from ..engine.conditions import explain
 from ..engine.scenarios import answers_in, load_scenarios, scenario_files
 from ..engine.verify import Report, verify
-from ..engine.yamlsource import YamlProblem, read_yaml
+from ..engine.yamlsource import ANSWERS_FILE, YamlProblem, read_yaml
 from .forms import build_all_questions_form, to_answer, to_form_data
 from .patient import summary_context
 
@@ -83,13 +83,14 @@ def load_scenario_answers() -> dict[str, tuple[str, dict[str, Any]]]:
 def uploaded_answers(engine: Engine, data: bytes) -> tuple[dict[str, Any] | None, str | None]:
     """Answers from an uploaded JSON/YAML answers file or FHIR QuestionnaireResponse."""
     try:
-        parsed, _ = read_yaml(data)  # YAML is a superset of JSON
+        parsed, _ = read_yaml(data, ANSWERS_FILE)  # YAML is a superset of JSON
     except YamlProblem as exc:
-        return None, f"The file could not be read: line {exc.line}: {exc.message}."
+        expected = f" (expected {exc.expected})" if exc.expected else ""
+        return None, f"The file could not be read: line {exc.line}: {exc.message}{expected}."
     kind = parsed.get("resourceType") if isinstance(parsed, dict) else None
     if kind is not None and kind != "QuestionnaireResponse":
-        return None, (f"This file is a FHIR {kind}, not a QuestionnaireResponse. Upload the "
-                      "answers a patient downloaded from their summary.")
+        return None, (f"This file is a FHIR {str(kind)[:40]}, not a QuestionnaireResponse. "
+                      "Upload the answers a patient downloaded from their summary.")
     if kind == "QuestionnaireResponse":
         from ..fhir import answers_from_response
 
@@ -112,7 +113,8 @@ def try_answers():
     message = None
     uploading = request.method == "POST" and "answers_file" in request.files
     if uploading:
-        answers, message = uploaded_answers(engine, request.files["answers_file"].read(64 * 1024))
+        answers, message = uploaded_answers(engine, request.files["answers_file"].read(
+            ANSWERS_FILE.max_bytes + 1))
     elif request.args.get("scenario"):
         found = preview().scenarios.get(request.args["scenario"])
         answers = found[1] if found else None

@@ -251,9 +251,11 @@ def download_answers():
 @bp.post("/clear")
 def clear():
     """Forget every answer, here and in the browser."""
-    session.clear()
+    session.clear()  # the session cookie is sent back expired: only this app's cookie
     response = redirect(url_for(".start", cleared=1))
-    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    # Not "cookies": that wipes every cookie of the whole registrable domain (other sites on
+    # it too). "cache" is this origin's only, and pages are no-store anyway.
+    response.headers["Clear-Site-Data"] = '"cache"'
     return response
 
 

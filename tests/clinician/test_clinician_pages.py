@@ -368,8 +368,8 @@ def test_an_upload_needs_the_csrf_token(client, discuss_answers):
 # --- no patient data -----------------------------------------------------------------------------
 
 def session_keys(app, response) -> set[str]:
-    """Keys of every session cookie the response sets (decoded with the app's serializer)."""
-    serializer = app.session_interface.get_signing_serializer(app)
+    """Keys of every session cookie the response sets (decrypted with the app's key)."""
+    serializer = app.session_interface.cipher(app)  # decrypts the answers cookie
     keys: set[str] = set()
     for header in response.headers.getlist("Set-Cookie"):
         if header.startswith(app.config["SESSION_COOKIE_NAME"] + "="):
