@@ -88,7 +88,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(clinician.bp)
     errors.init_app(app)
     headers.init_app(app)
-    errors.last_resort(app)
+    errors.limit_streamed_bodies(app)
+    errors.last_resort(app)  # outermost: catches anything the rest lets through
 
     links: dict[str, dict[str, str]] = {}
 

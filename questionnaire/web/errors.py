@@ -6,6 +6,7 @@ headers of every response (headers.py); nothing here depends on the request's Ho
 
 from __future__ import annotations
 
+import io
 import traceback
 
 from flask import Flask, Response, abort, render_template, request
@@ -47,15 +48,20 @@ def init_app(app: Flask) -> None:
             return exc.response
         _usable_urls(app)
         code = exc.code or 500
+        description = exc.description
+        if code == 413:
+            limit = app.config["MAX_CONTENT_LENGTH"] or 0
+            description = (f"What was sent is larger than {limit // 1024} KB, the most this "
+                           "service takes.")
         # werkzeug's own response carries the headers that belong to the error (Allow on a
         # 405, Retry-After, WWW-Authenticate); only its body is replaced.
         response = exc.get_response()
         if _wants_json():
-            body = api.problem(code, exc.description or exc.name)
+            body = api.problem(code, description or exc.name)
             response.set_data(body.get_data())
             response.mimetype = "application/json"
         else:
-            response.set_data(_page(code, exc.name, exc.description))
+            response.set_data(_page(code, exc.name, description))
             response.mimetype = "text/html"
         return response
 
@@ -90,6 +96,29 @@ def last_resort(app: Flask) -> None:
             security_headers(response.headers, secure=environ.get("wsgi.url_scheme") == "https")
             response.headers["Cache-Control"] = "no-store"
             return response(environ, start_response)
+
+    app.wsgi_app = wsgi_app
+
+
+def limit_streamed_bodies(app: Flask) -> None:
+    """A body sent without Content-Length (chunked) over MAX_CONTENT_LENGTH is a 413.
+
+    werkzeug only stops reading such a body at the limit, so the view would see it cut short
+    (a JSON syntax error, a form with missing fields). Read one byte past the limit here: a
+    body that fits is handed on with its length; a longer one is marked too long, and werkzeug
+    answers 413 as for any body whose Content-Length is too big.
+    """
+    inner = app.wsgi_app
+
+    def wsgi_app(environ, start_response):
+        limit = app.config["MAX_CONTENT_LENGTH"]
+        if (limit is not None and not environ.get("CONTENT_LENGTH")
+                and "wsgi.input_terminated" in environ):
+            body = environ["wsgi.input"].read(limit + 1)
+            environ["wsgi.input"] = io.BytesIO(body if len(body) <= limit else b"")
+            environ["CONTENT_LENGTH"] = str(len(body))
+            environ.pop("HTTP_TRANSFER_ENCODING", None)  # else werkzeug ignores the length
+        return inner(environ, start_response)
 
     app.wsgi_app = wsgi_app
 
