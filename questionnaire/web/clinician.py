@@ -1,14 +1,18 @@
 """Clinician preview: every question and rule in plain words, try any answers, the outcome book.
 
-Read-only and holds no patient data. On by default; CLINICIAN_PREVIEW=0 turns it off.
+Read-only and holds no patient data. Off unless CLINICIAN_PREVIEW=1 (`make run` sets it) or
+CLINICIAN_PASSWORD is set (then over HTTPS only, behind HTTP Basic authentication).
 """
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import Unauthorized
 
 from ..app import ROOT, engine_of
 from ..engine import AnswersError, Engine, RulesError, RuleSet
@@ -51,8 +55,21 @@ def preview() -> Preview:
 
 @bp.before_request
 def only_when_enabled():
-    if not current_app.config["CLINICIAN_PREVIEW"]:
+    """Not found unless turned on; with a password, only over HTTPS and only with it."""
+    config = current_app.config
+    password = config.get("CLINICIAN_PASSWORD")
+    if not (config["CLINICIAN_PREVIEW"] or password):
         abort(404)
+    if not password:
+        return
+    if not request.is_secure:  # a password sent over plain http can be read on the way
+        abort(403, "The clinician preview has a password, so it opens only over HTTPS.")
+    given = request.authorization
+    if (given is None or given.type != "basic" or not given.password
+            or not hmac.compare_digest(given.password.encode(), str(password).encode())):
+        raise Unauthorized("Enter the clinician preview's password (any user name).",
+                           www_authenticate=WWWAuthenticate("basic", {"realm": "Clinician "
+                                                                      "preview"}))
 
 
 @bp.get("/")

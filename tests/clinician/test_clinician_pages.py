@@ -175,13 +175,14 @@ def test_clinician_pages_are_not_found_when_turned_off_in_config(url):
     assert app.test_client().get(url).status_code == 404
 
 
-@pytest.mark.parametrize(("value", "status"), [("0", 404), ("1", 200), (None, 200)],
+@pytest.mark.parametrize(("value", "status"), [("0", 404), ("1", 200), (None, 404)],
                          ids=["CLINICIAN_PREVIEW=0 turns it off", "CLINICIAN_PREVIEW=1",
-                              "on by default"])
+                              "off unless configured"])
 @pytest.mark.parametrize("url", PAGES)
 def test_clinician_preview_follows_the_environment(monkeypatch, url, value, status):
     if value is None:
         monkeypatch.delenv("CLINICIAN_PREVIEW", raising=False)
+        monkeypatch.delenv("CLINICIAN_PASSWORD", raising=False)
     else:
         monkeypatch.setenv("CLINICIAN_PREVIEW", value)
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret"})
