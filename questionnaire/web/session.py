@@ -15,6 +15,7 @@ a copied cookie can be replayed, which Clear cannot reach).
 from __future__ import annotations
 
 import base64
+import secrets
 import time
 from typing import Any
 
@@ -45,33 +46,70 @@ class AnswerCipher:
     """Encrypts with the current key; decrypts with it or any fallback key."""
 
     def __init__(self, secret: str | bytes, fallbacks: tuple[str | bytes, ...] = ()):
-        self._fernet = MultiFernet([Fernet(derive_key(s)) for s in (secret, *fallbacks)])
+        self._current = Fernet(derive_key(secret))
+        self._old = MultiFernet([Fernet(derive_key(s)) for s in fallbacks]) if fallbacks else None
 
     def dumps(self, data: dict[str, Any]) -> str:
         payload = session_json_serializer.dumps(dict(data)).encode("utf-8")
-        return self._fernet.encrypt(payload).decode("ascii")
+        return self._current.encrypt(payload).decode("ascii")
 
     def loads(self, token: str) -> Any:
         """The data, or raise InvalidToken."""
+        return self.open(token)[0]
+
+    def open(self, token: str) -> tuple[Any, bool]:
+        """(the data, whether it was written under an old key), or raise InvalidToken."""
+        old = False
         try:
-            payload = self._fernet.decrypt(token.encode("ascii"))
+            raw = token.encode("ascii")
+            try:
+                payload = self._current.decrypt(raw)
+            except InvalidToken:
+                if self._old is None:
+                    raise
+                payload, old = self._old.decrypt(raw), True
         except (InvalidToken, UnicodeEncodeError):
             raise InvalidToken from None
         try:
-            return session_json_serializer.loads(payload.decode("utf-8"))
+            return session_json_serializer.loads(payload.decode("utf-8")), old
         except ValueError:  # cannot happen with our key, unless an old format: still unreadable
             raise InvalidToken from None
 
 
+# Where each part of the session lives: the answers of each step in a cookie of their own (with
+# the rules version and start time they belong to), everything else in the main cookie.
+STEP_KEYS = ("answers", "v", "born")
+
+
 class AnswerSession(SecureCookieSession):
+    """The session as the views see it, plus what the browser sent, to write back only changes."""
+
     unreadable = False  # the browser sent a cookie we could not trust
+    rekey = False  # a cookie was written under a key in SECRET_KEY_FALLBACKS
+
+    def __init__(self, initial: dict[str, Any] | None = None, *, main: dict | None = None,
+                 steps: dict[str, dict] | None = None, received: tuple[str, ...] = ()):
+        super().__init__(initial)
+        self.opened_main = main or {}  # the main cookie's data as received
+        self.opened_steps = steps or {}  # step id -> its answers as received
+        self.received = received  # names of our cookies the browser sent
 
 
 class AnswerSessionInterface(SessionInterface):
+    """Answers split by step: one encrypted cookie per step, and a main cookie.
+
+    Two tabs that post at once both send the cookies they had; each response sets only the
+    cookie of the step it changed, and the browser keeps both. So answers merge per step
+    instead of the later tab silently undoing the other (the server keeps no state to merge
+    with). The cookies of one session share a random `sid`: a step cookie left over from before
+    Clear (or from anyone else) is ignored.
+    """
+
     session_class = AnswerSession
 
     def __init__(self) -> None:
         self._ciphers: dict[tuple, AnswerCipher] = {}
+        self._steps: dict[int, tuple[tuple[str, ...], dict[str, str]]] = {}
 
     def cipher(self, app: Flask) -> AnswerCipher | None:
         """One cipher per set of keys, not one per request (HKDF and key setup cost ~50 us)."""
@@ -82,6 +120,15 @@ class AnswerSessionInterface(SessionInterface):
         found = self._ciphers.get(key)
         if found is None:
             found = self._ciphers[key] = AnswerCipher(app.secret_key, fallbacks)
+        return found
+
+    def steps(self, app: Flask) -> tuple[tuple[str, ...], dict[str, str]]:
+        """(step ids, question id -> step id) of the app's rules."""
+        found = self._steps.get(id(app))
+        if found is None:
+            steps = app.extensions["questionnaire"].ruleset.file.steps
+            found = self._steps[id(app)] = (tuple(s.id for s in steps),
+                                            {q.id: s.id for s in steps for q in s.questions})
         return found
 
     def use_host_prefix(self, app: Flask) -> bool:
@@ -99,38 +146,97 @@ class AnswerSessionInterface(SessionInterface):
         cipher = self.cipher(app)
         if cipher is None:
             return None
-        cookie = request.cookies.get(self.get_cookie_name(app))
-        if not cookie:  # most API calls: no cookie, nothing to open
+        base = self.get_cookie_name(app)
+        tokens = {name: request.cookies[name]
+                  for name in (base, *(f"{base}-{s}" for s in self.steps(app)[0]))
+                  if request.cookies.get(name)}
+        if not tokens:  # most API calls: no cookie, nothing to open
             return self.session_class()
         try:
-            data = cipher.loads(cookie)  # idle expiry is checked by the views, not here
+            found = {name: cipher.open(token) for name, token in tokens.items()}
         except InvalidToken:
-            session = self.session_class()
+            session = self.session_class(received=tuple(tokens))
             session.unreadable = True
             return session
-        return self.session_class(data if isinstance(data, dict) else {})
+        opened = {name: data for name, (data, _) in found.items()}
+        main = opened.pop(base, None)
+        main = main if isinstance(main, dict) else {}
+        sid = main.get("sid")
+        parts = {name[len(base) + 1:]: part for name, part in opened.items()
+                 if isinstance(part, dict) and sid is not None and part.get("sid") == sid
+                 and isinstance(part.get("a"), dict)}
+        session = self.session_class({**main, **_joined(parts, main)}, main=main,
+                                     steps={s: part["a"] for s, part in parts.items()},
+                                     received=tuple(tokens))
+        session.rekey = any(old for _, old in found.values())  # rewrite under the new key
+        return session
 
     def save_session(self, app: Flask, session: AnswerSession, response) -> None:
-        name = self.get_cookie_name(app)
-        domain = None if name == HOST_NAME else self.get_cookie_domain(app)
-        path = self.get_cookie_path(app)
-        secure = self.get_cookie_secure(app)
-        samesite = self.get_cookie_samesite(app)
-        httponly = self.get_cookie_httponly(app)
+        base = self.get_cookie_name(app)
+        options = {"domain": None if base == HOST_NAME else self.get_cookie_domain(app),
+                   "path": self.get_cookie_path(app), "secure": self.get_cookie_secure(app),
+                   "samesite": self.get_cookie_samesite(app),
+                   "httponly": self.get_cookie_httponly(app)}
         if session.accessed:
             response.vary.add("Cookie")
         if not session:
             if session.modified or session.unreadable:  # forget it in the browser too
-                response.delete_cookie(name, domain=domain, path=path, secure=secure,
-                                       samesite=samesite, httponly=httponly)
-                response.vary.add("Cookie")
+                for name in session.received or (base,):
+                    response.delete_cookie(name, **options)
             return
-        if not self.should_set_cookie(app, session):
-            return
-        response.set_cookie(name, self.cipher(app).dumps(session),
-                            expires=self.get_expiration_time(app, session), httponly=httponly,
-                            domain=domain, path=path, secure=secure, samesite=samesite)
+        cipher = self.cipher(app)
+        main = {k: v for k, v in session.items() if k not in STEP_KEYS}
+        main["sid"] = sid = session.get("sid") or secrets.token_urlsafe(12)
+        rewrite = session.rekey or sid != session.opened_main.get("sid")
+        wrote_step = False
+        for step, answers in self._grouped(app, session).items():
+            name = f"{base}-{step}"
+            if answers and (rewrite or answers != session.opened_steps.get(step)):
+                part = {"a": answers, "v": session.get("v"), "born": session.get("born"),
+                        "seen": session.get("seen"), "sid": sid}
+                response.set_cookie(name, cipher.dumps(part), **options)
+                wrote_step = True
+            elif not answers and name in session.received:
+                response.delete_cookie(name, **options)
+        if rewrite or _differs(main, session.opened_main) or (
+                not wrote_step and main.get("seen") != session.opened_main.get("seen")):
+            response.set_cookie(base, cipher.dumps(main), **options)
         response.vary.add("Cookie")
+
+    def _grouped(self, app: Flask, session: AnswerSession) -> dict[str, dict[str, Any]]:
+        """The session's answers by step; a question the rules do not know goes with the first."""
+        step_ids, step_of = self.steps(app)
+        groups: dict[str, dict[str, Any]] = {s: {} for s in step_ids}
+        answers = session.get("answers")
+        for question, answer in (answers.items() if isinstance(answers, dict) else ()):
+            groups[step_of.get(question, step_ids[0])][question] = answer
+        return groups
+
+
+def _joined(parts: dict[str, dict], main: dict[str, Any]) -> dict[str, Any]:
+    """The answers, version, start and last-seen time that the step cookies add up to."""
+    if not parts:
+        return {}
+    answers: dict[str, Any] = {}
+    for part in parts.values():
+        answers.update(part["a"])
+    versions = {part.get("v") for part in parts.values()}
+    borns = [p["born"] for p in parts.values() if isinstance(p.get("born"), int)]
+    seens = [t for t in (main.get("seen"), *(p.get("seen") for p in parts.values()))
+             if isinstance(t, int)]
+    joined = {"answers": answers,
+              "v": versions.pop() if len(versions) == 1 else None}  # mixed: questions changed
+    if borns:
+        joined["born"] = min(borns)
+    if seens:
+        joined["seen"] = max(seens)
+    return joined
+
+
+def _differs(main: dict[str, Any], opened: dict[str, Any]) -> bool:
+    """Whether the main cookie changed in more than its last-seen time."""
+    return ({k: v for k, v in main.items() if k != "seen"}
+            != {k: v for k, v in opened.items() if k != "seen"})
 
 
 def now() -> int:

@@ -390,9 +390,11 @@ def test_trying_answers_never_puts_them_in_the_session(app, client, post_answers
     else:
         response = client.get("/clinician/try", query_string={"scenario": WITH_OUTCOME[0][0]})
     assert response.status_code == 200
-    assert session_keys(app, response) <= {"csrf_token"}
+    # sid: the random id that ties a session's cookies together; no answers, no step cookies
+    assert session_keys(app, response) <= {"csrf_token", "sid"}
+    assert not [h for h in response.headers.getlist("Set-Cookie") if h.startswith("session-")]
     with client.session_transaction() as session:
-        assert set(session) <= {"csrf_token"}
+        assert set(session) <= {"csrf_token", "sid"}
 
 
 def test_trying_answers_leaves_a_patients_own_answers_alone(app, parse, token, as_form,
