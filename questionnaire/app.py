@@ -59,6 +59,12 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         secret = key_file.read_text().strip()
     if secret:
         app.config["SECRET_KEY"] = secret
+    # Old keys, still accepted for reading answers while a new SECRET_KEY rolls out (separated
+    # by commas); cookies opened with one are written back under the new key.
+    old_keys = [k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",")
+                if k.strip()]
+    if old_keys:
+        app.config["SECRET_KEY_FALLBACKS"] = old_keys
     if config:
         app.config.update(config)
     if not app.config["SECRET_KEY"]:

@@ -124,3 +124,13 @@ def test_the_start_page_says_what_clear_cannot_do_about_a_copied_cookie(patient)
     assert "locked cookie" in privacy
     assert "It cannot reach a copy" in privacy
     assert "30 minutes after it was last used" in privacy and "2 hours" in privacy
+
+
+def test_old_keys_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "the new secret")
+    monkeypatch.setenv("SECRET_KEY_FALLBACKS", "older secret, the old secret")
+
+    app = create_app({"TESTING": True, "QUESTIONNAIRE_RULES": RULES})
+
+    assert app.config["SECRET_KEY"] == "the new secret"
+    assert app.config["SECRET_KEY_FALLBACKS"] == ["older secret", "the old secret"]
