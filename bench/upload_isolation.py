@@ -68,7 +68,10 @@ def patient_latencies(port: int, seconds: float) -> list[float]:
     return found
 
 
-def uploader(port: int, stop: threading.Event, statuses: list[int], rate: float) -> None:
+def uploader(port: int, stop: threading.Event, statuses: list[int], rate: float,
+             control: bool = False) -> None:
+    """Post the bomb `rate` times a second (0: flat out); with `control`, ask for the patient
+    page instead, to tell what any busy client costs from what an upload costs."""
     browser = Browser(port)
     _, page = browser.request("GET", "/clinician/try")
     token = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
@@ -81,7 +84,8 @@ def uploader(port: int, stop: threading.Event, statuses: list[int], rate: float)
     pause = 1 / rate if rate else 0
     while not stop.is_set():
         started = time.monotonic()
-        status, _ = browser.request("POST", "/clinician/try", body, headers)
+        status, _ = (browser.request("GET", PAGE) if control
+                     else browser.request("POST", "/clinician/try", body, headers))
         statuses.append(status)
         stop.wait(max(0.0, pause - (time.monotonic() - started)))
 
@@ -100,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--uploaders", type=int, default=4)
     parser.add_argument("--rate", type=float, default=2.0,
                         help="uploads per second per uploader; 0: as fast as answers come back")
+    parser.add_argument("--control", action="store_true",
+                        help="the busy clients ask for the patient page instead of uploading")
     args = parser.parse_args(argv)
     print(f"Upload isolation, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
           f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
@@ -109,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  server: {server.settings}")
         alone = patient_latencies(server.port, args.seconds)
         stop, statuses = threading.Event(), []
-        threads = [threading.Thread(target=uploader, args=(server.port, stop, statuses, args.rate))
+        threads = [threading.Thread(target=uploader, args=(server.port, stop, statuses, args.rate,
+                                                       args.control))
                    for _ in range(args.uploaders)]
         for thread in threads:
             thread.start()
@@ -120,11 +127,11 @@ def main(argv: list[str] | None = None) -> int:
             thread.join()
     print(f"  patient page alone: {figures(alone)}")
     rate = f"{args.rate:g}/s each" if args.rate else "flat out"
-    print(f"  with {args.uploaders} clients uploading a {len(BOMB)}-byte bomb ({rate}): "
-          f"{figures(busy)}")
+    what = "asking for the patient page" if args.control else f"uploading a {len(BOMB)}-byte bomb"
+    print(f"  with {args.uploaders} clients {what} ({rate}): {figures(busy)}")
     counts = {s: statuses.count(s) for s in sorted(set(statuses))}
     shown = ", ".join(f"{n} x {s}" for s, n in counts.items())
-    print(f"  uploads answered: {len(statuses)} ({shown}), "
+    print(f"  busy clients' requests answered: {len(statuses)} ({shown}), "
           f"{len(statuses) / (args.seconds + 0.5):.0f} per second")
     return 0
 

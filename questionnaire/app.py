@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     if app.config["CLINICIAN_PREVIEW"] or app.config["CLINICIAN_PASSWORD"]:  # runs the verifier
         app.extensions["preview"] = clinician.Preview.build(engine_of(app).ruleset)
+        app.extensions["try_slots"] = clinician.try_slots()  # before gunicorn forks
     app.register_blueprint(clinician.bp)
     errors.init_app(app)
     headers.init_app(app)

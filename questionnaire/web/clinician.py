@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request
 from werkzeug.datastructures import WWWAuthenticate
-from werkzeug.exceptions import Unauthorized
+from werkzeug.exceptions import ServiceUnavailable, Unauthorized
 
 from ..app import ROOT, engine_of
 from ..engine import AnswersError, Engine, RulesError, RuleSet
@@ -121,9 +121,39 @@ def uploaded_answers(engine: Engine, data: bytes) -> tuple[dict[str, Any] | None
     return parsed, None
 
 
+def try_slots() -> Any:
+    """How many tries (uploads or the form) the whole server runs at once: one.
+
+    A try evaluates with the full trace and draws the longest page; with gunicorn's sync
+    workers, a few clients trying at once could hold every worker and patients would wait. A
+    semaphore made before gunicorn forks is shared by its workers; a try that finds it taken is
+    told to try again in a moment, cheaply. Threads (`make run`) share it too.
+    """
+    import multiprocessing
+    import threading
+
+    try:
+        return multiprocessing.BoundedSemaphore(1)
+    except OSError:  # pragma: no cover - no shared memory (/dev/shm): one process at least
+        return threading.BoundedSemaphore(1)
+
+
 @bp.route("/try", methods=["GET", "POST"])
 def try_answers():
     """All questions on one page; the patient's summary beside the full trace."""
+    if request.method != "POST":
+        return _try_page()
+    slots = current_app.extensions["try_slots"]
+    if not slots.acquire(block=False):
+        raise ServiceUnavailable("Another try is running on this server. Send it again in a "
+                                 "moment.", retry_after=1)
+    try:
+        return _try_page()
+    finally:
+        slots.release()
+
+
+def _try_page():
     engine = engine_of(current_app)
     questions = engine.ruleset.questions
     answers: dict[str, Any] | None = None
