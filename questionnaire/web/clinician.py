@@ -114,7 +114,8 @@ def uploaded_answers(engine: Engine, data: bytes) -> tuple[dict[str, Any] | None
         try:
             return answers_from_response(engine, parsed), None
         except ValueError as exc:
-            return None, f"The QuestionnaireResponse could not be read: {exc}"
+            # Cut short: the reason can quote a value from the file back.
+            return None, f"The QuestionnaireResponse could not be read: {str(exc)[:200]}"
     parsed = answers_in(parsed)
     if not isinstance(parsed, dict):
         return None, "The file must hold answers: question ids mapped to answers."
