@@ -1,10 +1,11 @@
-"""Answers live only in the session cookie, encrypted and authenticated. This module reads it
-carefully.
+"""Answers live only in the session cookies, encrypted and authenticated. This module reads
+them carefully.
 
-The cookie is a Fernet token (AES-128-CBC with an HMAC-SHA256, from `cryptography`): nobody who
-sees it (a proxy log, a shared computer) can read an answer from it, and nobody can change it.
-Its key is derived from SECRET_KEY with HKDF; keys in SECRET_KEY_FALLBACKS still open cookies
-written under them, so a key can be rotated without ending every patient's session.
+Each cookie is AES-256-GCM (from `cryptography`) under a key derived from SECRET_KEY with HKDF,
+with the cookie's purpose (main, or which step) as associated data: nobody who sees a cookie (a
+proxy log, a shared computer) can read an answer from it, nobody can change it, and one step's
+cookie cannot pass for another's. Keys in SECRET_KEY_FALLBACKS still open cookies written under
+them, so a key can be rotated without ending every patient's session.
 
 A cookie that fails its check (forged, tampered, or under a key no longer accepted) is not
 silently treated as new: the patient is told their answers could not be read. Answers expire
@@ -15,15 +16,19 @@ a copied cookie can be replayed, which Clear cannot reach).
 from __future__ import annotations
 
 import base64
+import binascii
+import os
 import secrets
 import time
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+import orjson
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, request
-from flask.sessions import SecureCookieSession, SessionInterface, session_json_serializer
+from flask.sessions import SecureCookieSession, SessionInterface
 
 IDLE_SECONDS = 30 * 60
 MAX_SECONDS = 2 * 60 * 60  # from the first answer: a copied cookie is dead after this
@@ -32,48 +37,56 @@ PLAIN_NAME = "session"  # over plain http (`make run` on 127.0.0.1)
 # so no other host of the domain, and nothing sent over http, can set or overwrite it.
 HOST_NAME = "__Host-session"
 _KDF_SALT = b"stem-cell-criteria-check answers cookie"
-_KDF_INFO = b"fernet key v1"
+_KDF_INFO = b"aes-256-gcm key v1"
+_VERSION = b"\x01"  # the first byte of every token: the format, so it can change one day
+_NONCE = 12
+
+
+class InvalidToken(Exception):
+    """A cookie that is not ours, was changed, or was written under a key no longer accepted."""
 
 
 def derive_key(secret: str | bytes) -> bytes:
-    """The Fernet key for one SECRET_KEY: 32 bytes from HKDF-SHA256, base64 as Fernet wants."""
+    """The AES-256 key for one SECRET_KEY: 32 bytes from HKDF-SHA256."""
     raw = secret.encode("utf-8") if isinstance(secret, str) else secret
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=_KDF_SALT, info=_KDF_INFO).derive(raw)
-    return base64.urlsafe_b64encode(key)
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=_KDF_SALT, info=_KDF_INFO).derive(raw)
 
 
 class AnswerCipher:
     """Encrypts with the current key; decrypts with it or any fallback key."""
 
     def __init__(self, secret: str | bytes, fallbacks: tuple[str | bytes, ...] = ()):
-        self._current = Fernet(derive_key(secret))
-        self._old = MultiFernet([Fernet(derive_key(s)) for s in fallbacks]) if fallbacks else None
+        self._current = AESGCM(derive_key(secret))
+        self._old = tuple(AESGCM(derive_key(s)) for s in fallbacks)
 
-    def dumps(self, data: dict[str, Any]) -> str:
-        payload = session_json_serializer.dumps(dict(data)).encode("utf-8")
-        return self._current.encrypt(payload).decode("ascii")
+    def dumps(self, data: dict[str, Any], purpose: str = "main") -> str:
+        nonce = os.urandom(_NONCE)  # random per cookie: 2^-32 collision odds after 2^32 writes
+        sealed = self._current.encrypt(nonce, orjson.dumps(dict(data)), purpose.encode())
+        return base64.urlsafe_b64encode(_VERSION + nonce + sealed).rstrip(b"=").decode("ascii")
 
-    def loads(self, token: str) -> Any:
+    def loads(self, token: str, purpose: str = "main") -> Any:
         """The data, or raise InvalidToken."""
-        return self.open(token)[0]
+        return self.open(token, purpose)[0]
 
-    def open(self, token: str) -> tuple[Any, bool]:
+    def open(self, token: str, purpose: str = "main") -> tuple[Any, bool]:
         """(the data, whether it was written under an old key), or raise InvalidToken."""
-        old = False
         try:
-            raw = token.encode("ascii")
+            raw = base64.urlsafe_b64decode(token.encode("ascii") + b"=" * (-len(token) % 4))
+        except (binascii.Error, UnicodeEncodeError, ValueError):
+            raise InvalidToken from None
+        if len(raw) < 1 + _NONCE + 16 or raw[:1] != _VERSION:
+            raise InvalidToken
+        nonce, sealed, aad = raw[1:1 + _NONCE], raw[1 + _NONCE:], purpose.encode()
+        for i, key in enumerate((self._current, *self._old)):
             try:
-                payload = self._current.decrypt(raw)
-            except InvalidToken:
-                if self._old is None:
-                    raise
-                payload, old = self._old.decrypt(raw), True
-        except (InvalidToken, UnicodeEncodeError):
-            raise InvalidToken from None
-        try:
-            return session_json_serializer.loads(payload.decode("utf-8")), old
-        except ValueError:  # cannot happen with our key, unless an old format: still unreadable
-            raise InvalidToken from None
+                payload = key.decrypt(nonce, sealed, aad)
+            except InvalidTag:
+                continue
+            try:
+                return orjson.loads(payload), i > 0
+            except orjson.JSONDecodeError:  # cannot happen with our key: still unreadable
+                raise InvalidToken from None
+        raise InvalidToken
 
 
 # Where each part of the session lives: the answers of each step in a cookie of their own (with
@@ -153,7 +166,8 @@ class AnswerSessionInterface(SessionInterface):
         if not tokens:  # most API calls: no cookie, nothing to open
             return self.session_class()
         try:
-            found = {name: cipher.open(token) for name, token in tokens.items()}
+            found = {name: cipher.open(token, _purpose(name, base))
+                     for name, token in tokens.items()}
         except InvalidToken:
             session = self.session_class(received=tuple(tokens))
             session.unreadable = True
@@ -194,7 +208,7 @@ class AnswerSessionInterface(SessionInterface):
             if answers and (rewrite or answers != session.opened_steps.get(step)):
                 part = {"a": answers, "v": session.get("v"), "born": session.get("born"),
                         "seen": session.get("seen"), "sid": sid}
-                response.set_cookie(name, cipher.dumps(part), **options)
+                response.set_cookie(name, cipher.dumps(part, step), **options)
                 wrote_step = True
             elif not answers and name in session.received:
                 response.delete_cookie(name, **options)
@@ -211,6 +225,11 @@ class AnswerSessionInterface(SessionInterface):
         for question, answer in (answers.items() if isinstance(answers, dict) else ()):
             groups[step_of.get(question, step_ids[0])][question] = answer
         return groups
+
+
+def _purpose(name: str, base: str) -> str:
+    """What a cookie holds, sealed into it: "main", or the id of its step."""
+    return "main" if name == base else name[len(base) + 1:]
 
 
 def _joined(parts: dict[str, dict], main: dict[str, Any]) -> dict[str, Any]:

@@ -108,7 +108,7 @@ def test_a_hostile_answers_file_gets_a_message_quickly_never_a_500(upload, conte
     page = html.unescape(response.get_data(as_text=True))
     assert fragment in page
     assert "9" * 100 not in page and "P" * 100 not in page  # nothing huge is quoted back
-    assert seconds < 0.5, f"{seconds:.2f} s"
+    assert seconds < 2, f"{seconds:.2f} s"  # generous: this machine is shared; see the CPU test
 
 
 def test_an_answers_file_bomb_costs_a_tiny_part_of_what_a_rule_file_may_cost():

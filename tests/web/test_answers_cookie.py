@@ -1,5 +1,5 @@
-"""The answers cookie: encrypted and authenticated (Fernet, key from SECRET_KEY by HKDF), keys
-that rotate, and a hard 2-hour limit that bounds how long a copied cookie can be replayed."""
+"""The answers cookies: encrypted and authenticated (AES-256-GCM, key from SECRET_KEY by HKDF),
+keys that rotate, and a hard 2-hour limit that bounds how long a copied cookie can be replayed."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
-from cryptography.fernet import InvalidToken
 from pages import Patient, text
 
 import questionnaire.web.patient
 import questionnaire.web.session
 from questionnaire import create_app
-from questionnaire.web.session import AnswerCipher
+from questionnaire.web.session import AnswerCipher, InvalidToken
 
 RULES = str(Path(__file__).resolve().parents[2] / "rules.yaml")
 
@@ -62,18 +61,29 @@ def test_the_cookie_reveals_no_answer(patient, discuss_answers):
         assert b"answers" not in raw and b"seen" not in raw  # not even the names of fields
 
 
-def test_the_cookie_is_a_fernet_token_under_a_key_derived_from_the_secret(patient, app,
-                                                                          discuss_answers):
+def test_each_cookie_opens_only_with_the_key_and_under_its_own_name(patient, app,
+                                                                     discuss_answers):
     patient.walk(discuss_answers)
-
     pain = our_cookies(patient)["session-pain"]
 
-    data = AnswerCipher(app.secret_key).loads(pain)
+    data = AnswerCipher(app.secret_key).loads(pain, "pain")
 
     assert data["a"]["pain_area"] == discuss_answers["pain_area"]
-    assert pain.startswith("gAAAAA")  # Fernet version byte 0x80 and a timestamp
     with pytest.raises(InvalidToken):
-        AnswerCipher("another secret").loads(pain)
+        AnswerCipher("another secret").loads(pain, "pain")
+    with pytest.raises(InvalidToken):  # the step is sealed in: it cannot pass for another one
+        AnswerCipher(app.secret_key).loads(pain, "health")
+
+
+def test_a_step_cookie_moved_under_another_name_is_unreadable(patient, discuss_answers):
+    patient.walk(discuss_answers)
+    cookies = our_cookies(patient)
+    patient.client.set_cookie("session-health", cookies["session-cost_access"])
+
+    page = patient.get("/summary")
+
+    assert page.path == "/"
+    assert "could not read your saved answers" in text(page.main)
 
 
 def test_an_old_key_in_secret_key_fallbacks_still_opens_the_answers():
