@@ -32,9 +32,9 @@ from flask.sessions import SecureCookieSession, SessionInterface
 
 IDLE_SECONDS = 30 * 60
 MAX_SECONDS = 2 * 60 * 60  # from the first answer: a copied cookie is dead after this
-PLAIN_NAME = "session"  # over plain http (`make run` on 127.0.0.1)
-# Over HTTPS: the browser keeps a __Host- cookie only if it is Secure, has Path=/ and no Domain,
-# so no other host of the domain, and nothing sent over http, can set or overwrite it.
+# Over plain http (`make run` on 127.0.0.1) the cookies are named SESSION_COOKIE_NAME
+# ("session"). Over HTTPS: the browser keeps a __Host- cookie only if it is Secure, has Path=/
+# and no Domain, so no other host of the domain, and nothing sent over http, can overwrite it.
 HOST_NAME = "__Host-session"
 _KDF_SALT = b"stem-cell-criteria-check answers cookie"
 _KDF_INFO = b"aes-256-gcm key v1"
@@ -197,6 +197,8 @@ class AnswerSessionInterface(SessionInterface):
             if session.modified or session.unreadable:  # forget it in the browser too
                 for name in session.received or (base,):
                     response.delete_cookie(name, **options)
+            return
+        if not session.modified:  # a static file, an API call: nothing to write back
             return
         cipher = self.cipher(app)
         main = {k: v for k, v in session.items() if k not in STEP_KEYS}

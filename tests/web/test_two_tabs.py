@@ -106,3 +106,12 @@ def test_a_step_cookie_from_before_clear_is_ignored(app, patient, discuss_answer
     patient.walk({"warning_signs": ["none"]}, until="pain_area")
 
     assert patient.get("/step/health").path == "/step/pain"  # no health answer came back
+
+
+def test_a_static_file_or_api_call_sets_no_cookie(patient, discuss_answers):
+    patient.walk(discuss_answers)
+
+    for url in ("/static/style.css", "/api/v1/questionnaire", "/healthz"):
+        with patient.client.get(url) as response:
+            assert response.status_code == 200
+            assert response.headers.getlist("Set-Cookie") == [], url
