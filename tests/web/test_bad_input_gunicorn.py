@@ -60,3 +60,26 @@ def test_a_405_from_the_server_has_allow(server):
 
     assert status == 405
     assert "POST" in headers["Allow"]
+
+
+def test_behind_a_tls_proxy_the_cookie_is_host_prefixed_and_secure(server):
+    """gunicorn trusts X-Forwarded-Proto from 127.0.0.1 (FORWARDED_ALLOW_IPS), as from nginx."""
+    status, headers, _ = send(server, b"GET / HTTP/1.1\r\nHost: criteria.example.org\r\n"
+                              b"X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n")
+
+    assert status == 200
+    cookie = headers["Set-Cookie"]
+    assert cookie.startswith("__Host-session=")
+    attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
+    assert {"secure", "httponly", "path=/", "samesite=lax"} <= attributes
+    assert not any(a.startswith("domain") for a in attributes)
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_over_plain_http_the_cookie_has_no_prefix(server):
+    status, headers, _ = send(server, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                              b"Connection: close\r\n\r\n")
+
+    assert status == 200
+    assert headers["Set-Cookie"].startswith("session=")
+    assert "Strict-Transport-Security" not in headers
