@@ -34,7 +34,7 @@ serve: $(RUNTIME_STAMP)
 	$(PY) -m gunicorn -c gunicorn.conf.py wsgi:app
 
 # test: lint, then the whole pytest suite (installs Debian chromium for browser tests)
-test: $(DEV_STAMP) chromium wrk
+test: $(DEV_STAMP) chromium wrk node_modules
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -56,7 +56,7 @@ soak: $(DEV_STAMP) wrk
 
 # clean: remove the venv and tool caches (keeps instance/ and its secret key)
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-artifacts
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis test-artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 # chromium: install Debian's chromium if missing (playwright's own download does not work here)
@@ -74,6 +74,13 @@ wrk:
 		$$SUDO apt-get update && \
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; \
 	fi
+
+# node_modules: the outside references the tests run (Lighthouse, LHC-Forms, FHIRPath, FHIR.js,
+# HL7's FHIR schema, Redocly), pinned in package.json and package-lock.json; reinstalled when the
+# lock changes.
+node_modules: package-lock.json
+	npm ci
+	touch $@
 
 # The virtualenv itself.
 $(PY):

@@ -444,3 +444,18 @@ def test_book_shows_every_finding_and_note(book, parse, rules_data):
     main = text(parse(book).find("main"))
     for note in rules_data["notes"]:
         assert note["title"] in main and note["text"] in main
+
+
+@pytest.mark.parametrize(("answers", "outcome", "fragment"), [
+    pytest.param({"warning_signs": ["arm_weakness"]}, "emergency", "arms or hands",
+                 id="emergency-names-the-sign"),
+    pytest.param({"warning_signs": ["back_shape"]}, "urgent", "changed shape",
+                 id="urgent-names-the-sign"),
+])
+def test_the_preview_card_says_which_sign_decided_it(post_answers, parse, answers, outcome,
+                                                     fragment):
+    page = parse(post_answers(answers).get_data(as_text=True))
+    card = page.find(class_="card")
+    assert card.find(attrs={"data-outcome": True})["data-outcome"] == outcome
+    assert "Because you said:" in card.get_text(" ")
+    assert fragment in card.find(class_="card__because-list").get_text(" ")

@@ -2,11 +2,12 @@
 
 Impossible dates and numbers over 4,300 digits used to escape as Python errors (a traceback
 from `rules check`, exit 1). Each value below replaces the review date of the shipped rules
-(`reviewed: 2026-11-23`, line 10) or the pain scale's `max: 10`.
+(`reviewed: ...`) or the pain scale's `max: 10`.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ from questionnaire.engine.yamlsource import ANSWERS_FILE, YamlProblem, read_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = (ROOT / "rules.yaml").read_text(encoding="utf-8")
-REVIEWED = "reviewed: 2026-11-23"
+REVIEWED = re.search(r"reviewed: \S+", SRC).group(0)  # such as "reviewed: 2026-11-23"
 MAX = "        max: 10\n"
 
 HUGE = "9" * 5000
@@ -84,8 +85,10 @@ def test_rules_check_says_file_line_column_and_exits_2_for_an_impossible_date(tm
                            str(path)], cwd=ROOT, capture_output=True, text=True, timeout=60)
 
     assert done.returncode == 2, done.stderr
-    assert f"{path}:10:13: cannot read this value: '2026-02-30' is not a real date (expected " \
-           in done.stdout + done.stderr
+    line = SRC[: SRC.index(REVIEWED)].count("\n") + 1
+    column = SRC.splitlines()[line - 1].index(":") + 3
+    assert f"{path}:{line}:{column}: cannot read this value: '2026-02-30' is not a real date " \
+           "(expected " in done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
 
 
