@@ -159,15 +159,15 @@ class Nginx:
 class Deployment:
     """`with Deployment(hosts=2) as d:` hosts, nginx in front, one certificate, one secret."""
 
-    def __init__(self, hosts: int = 1, workers: int = 2):
-        self.count, self.workers = hosts, workers
+    def __init__(self, hosts: int = 1, workers: int = 2, cert: Certificate | None = None):
+        self.count, self.workers, self.given_cert = hosts, workers, cert
 
     def __enter__(self) -> Deployment:
         # Not pytest's tmp_path: it is mode 0700 under root, and nginx's workers drop privileges.
         self.dir = Path(tempfile.mkdtemp(prefix="questionnaire-deploy-"))
         self.dir.chmod(0o755)
         try:
-            self.cert = Certificate(self.dir)
+            self.cert = self.given_cert or Certificate(self.dir)
             secret = base64.b64encode(os.urandom(32)).decode()
             self.hosts = [AppHost(self.dir, f"host{i + 1}", secret, self.workers)
                           for i in range(self.count)]
