@@ -85,10 +85,11 @@ class AppHost:
     """One app host: `gunicorn -c gunicorn.conf.py wsgi:app` on a free port, its own process
     group (so `kill()` takes the master and its workers at once, like a host that dies)."""
 
-    def __init__(self, logs: Path, name: str, secret: str, workers: int = 2):
+    def __init__(self, logs: Path, name: str, secret: str, workers: int = 2,
+                 trusted_proxies: int = 1):
         self.port, self.name = free_port(), name
         self.log = logs / f"{name}.log"
-        env = {**os.environ, "SECRET_KEY": secret, "TRUSTED_PROXIES": "1",
+        env = {**os.environ, "SECRET_KEY": secret, "TRUSTED_PROXIES": str(trusted_proxies),
                "WEB_CONCURRENCY": str(workers), "ACCESS_LOG": "-"}
         with self.log.open("w") as out:
             self.proc = subprocess.Popen(
