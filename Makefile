@@ -42,7 +42,7 @@ proxy: $(RUNTIME_STAMP) nginx
 
 # test: lint, then the whole pytest suite (installs Debian chromium, wrk and nginx for the
 # browser, load and deployment tests)
-test: $(DEV_STAMP) chromium wrk nginx
+test: $(DEV_STAMP) chromium wrk nginx node_modules
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -64,7 +64,7 @@ soak: $(DEV_STAMP) wrk
 
 # clean: remove the venv and tool caches (keeps instance/ and its secret key)
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-artifacts
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis test-artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 # chromium: install Debian's chromium if missing (playwright's own download does not work here)
@@ -90,6 +90,12 @@ nginx:
 		$$SUDO apt-get update && \
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y nginx openssl; \
 	fi
+
+# node_modules: the outside references the tests run (Lighthouse, LHC-Forms, FHIRPath, HL7's FHIR
+# schema, Redocly), pinned in package.json and package-lock.json; reinstalled when the lock changes.
+node_modules: package-lock.json
+	npm ci
+	touch $@
 
 # The virtualenv itself.
 $(PY):

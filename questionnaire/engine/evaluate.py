@@ -25,6 +25,7 @@ from .conditions import (
 )
 from .errors import AnswerProblem, AnswersError, QuestionnaireError
 from .loader import RuleSet
+from .reasons import Reason, SaidAnswer, answers_of, deciding
 
 _MISSING = object()
 _MEMO_LIMIT = 1 << 16  # distinct decisions kept; the shipped rules have far fewer
@@ -67,13 +68,17 @@ class Summary:
     stopped_after: str | None = None  # step id where a stopping outcome became certain
     rules_version: str = ""
     fired: tuple[str, ...] = field(default=())  # ids of the rules that matched
+    because: tuple[Reason, ...] = ()  # the rules that decided the headline, with their answers
 
     def to_dict(self, sources: Mapping[str, model.Source] | None = None) -> dict[str, Any]:
         """The JSON shape of the API (design.md section 5), with a few extra fields."""
         result: dict[str, Any] = {
             "outcome": {"id": self.outcome.id, "title": self.outcome.title,
                         "message": self.outcome.message, "urgency": self.outcome.urgency,
-                        "actions": list(self.outcome.actions)},
+                        "actions": list(self.outcome.actions),
+                        "because": [{"rule": r.rule, "answers": [
+                            {"question": a.question, "prompt": a.prompt, "answer": a.answer}
+                            for a in r.answers]} for r in self.because]},
             "findings": [{"rule": f.rule, "criterion": f.criterion, "text": f.text,
                           "source": f.source} for f in self.findings],
             "notes": [{"id": n.id, "title": n.title, "text": n.text, "items": list(n.items),
@@ -88,6 +93,11 @@ class Summary:
             result["sources"] = {k: {"title": sources[k].title, "url": sources[k].url}
                                  for k in self.cited()}
         return result
+
+    @property
+    def said(self) -> tuple[SaidAnswer, ...]:
+        """The answers that decided the headline, once each: "Because you said: ..."."""
+        return answers_of(self.because)
 
     def cited(self, notes: tuple[model.Note, ...] | list[model.Note] | None = None) -> list[str]:
         """Source ids of the findings and of the notes (all, or the ones shown), once each."""
@@ -258,6 +268,9 @@ class Engine:
             FoundFinding(r.id, r.finding.criterion, r.finding.text, r.source) if r.finding else None
             for r in file.rules)
         self._notes = file.notes
+        self._rule_models = {r.id: r for r in file.rules}
+        self._conditions = dict(zip(self._rule_ids, ruleset.when, strict=True))
+        self._question_models = {q.id: q for q in ruleset.questions}
         stop_outcomes = {o.id for o in file.outcomes if o.stop}
         self._stop_rules = tuple(i for i, r in enumerate(file.rules) if r.outcome in stop_outcomes)
         # Leaves known once a step is answered: decides whether a stop is already certain.
@@ -500,9 +513,11 @@ class Engine:
             used = {q.id: q.readable(keys[q.id]) for q in self._questions
                     if keys.get(q.id) is not None}
         verdict = self._verdict(bits, stop)
+        because = deciding(verdict.outcome.id, verdict.fired, self._rule_models,
+                           self._conditions, self._question_models, used)
         return Summary(verdict.outcome, verdict.findings, self._notes,
                        self._trace(keys) if trace else None, used, dropped,
-                       verdict.stopped_after, self.version, verdict.fired)
+                       verdict.stopped_after, self.version, verdict.fired, because)
 
     def _trace(self, keys: dict[str, Any]) -> tuple[TraceEntry, ...]:
         parts = []

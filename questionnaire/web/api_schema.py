@@ -20,12 +20,25 @@ class EvaluateRequest(BaseModel):
         examples=[{"warning_signs": ["bladder_bowel"]}])
 
 
+class SaidAnswerOut(BaseModel):
+    question: str = Field(description="Question id.")
+    prompt: str = Field(description="The question as the patient read it.")
+    answer: str = Field(description="The answer in words, as the patient read it.")
+
+
+class ReasonOut(BaseModel):
+    rule: str = Field(description="A rule that proposed this headline and matched.")
+    answers: list[SaidAnswerOut] = Field(description="The answers that made it match.")
+
+
 class OutcomeOut(BaseModel):
     id: str
     title: str
     message: str
     urgency: str
     actions: list[str]
+    because: list[ReasonOut] = Field(description="The rules that decided the headline and the "
+                                                 "answers behind them.")
 
 
 class FindingOut(BaseModel):

@@ -339,3 +339,22 @@ def test_deeply_nested_json_is_a_400_not_a_crash(client):
     response = client.post("/api/v1/evaluate", data=body, content_type="application/json")
     assert response.status_code == 400
     assert response.is_json and "nested" in response.get_json()["message"]
+
+
+def test_evaluate_names_the_deciding_answers_in_the_outcome(client, discuss_answers, questionnaire):
+    answers = with_changes(discuss_answers, {"health_conditions": ["pregnant",
+                                                                   "blood_thinners_or_bleeding"]})
+    body = assert_json(client.post(EVALUATE, json={"answers": answers}))
+
+    assert body["outcome"]["id"] == "usually_excluded"
+    because = body["outcome"]["because"]
+    assert because, "the headline must say which answers decided it"
+    said = [a for reason in because for a in reason["answers"]]
+    health = next(q for s in questionnaire["steps"] for q in s["questions"]
+                  if q["id"] == "health_conditions")
+    labels = {c["value"]: c["label"] for c in health["choices"]}
+    # Only the answer that rules the treatment out, not the blood thinners next to it.
+    assert [(a["question"], a["answer"]) for a in said] == [("health_conditions",
+                                                             labels["pregnant"])]
+    fired = {t["rule"] for t in body["trace"] if t["matched"]}
+    assert {r["rule"] for r in because} <= fired

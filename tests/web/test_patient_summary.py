@@ -131,6 +131,17 @@ def test_the_summary_headline_shows_the_outcome_wording(patient, discuss_answers
     assert page.title.startswith(f"Your summary: {outcome['title']}")
 
 
+def test_the_card_names_the_answer_that_decided_the_headline(patient, discuss_answers, questions):
+    page = open_summary(patient, {**discuss_answers, "health_conditions": ["pregnant"]})
+
+    card = one(page.main, class_="card")
+    assert one(card, "h1")["data-outcome"] == "usually_excluded"
+    label = next(c["label"] for c in questions["health_conditions"]["choices"]
+                 if c["value"] == "pregnant")
+    assert "Because you said:" in text(card)
+    assert squash(label) in text(one(card, class_="card__because-list"))
+
+
 # --- help and error pages ------------------------------------------------------------------------
 
 def test_help_page_lists_the_warning_signs_from_the_rules(patient, rules):

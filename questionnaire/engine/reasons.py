@@ -1,0 +1,78 @@
+"""Why the headline is what it is: the rules that decided it and the answers behind them, in words.
+
+The patient reads these inside the outcome card ("Because you said: ..."), the API returns them as
+`outcome.because`, and the clinician preview shows them beside the trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import model
+from .conditions import Condition, leaves
+
+_PICKING = ("has", "has_any", "has_all")  # multi-select operators that name the choices they test
+
+
+@dataclass(frozen=True, slots=True)
+class SaidAnswer:
+    """One answer the patient gave, in words."""
+
+    question: str  # question id
+    prompt: str  # the question as the patient read it
+    answer: str  # the answer as the patient read it (choice labels, or the number)
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """A rule that proposed the headline, and the patient's answers that made it match."""
+
+    rule: str
+    answers: tuple[SaidAnswer, ...]
+
+
+def deciding(outcome: str, fired: Iterable[str], rules: Mapping[str, model.Rule],
+             conditions: Mapping[str, Condition], questions: Mapping[str, model.Question],
+             answers: Mapping[str, Any]) -> tuple[Reason, ...]:
+    """The fired rules that propose `outcome`, each with the answers it read."""
+    return tuple(Reason(rule, said(conditions[rule], questions, answers))
+                 for rule in fired if rules[rule].outcome == outcome)
+
+
+def answers_of(reasons: Iterable[Reason]) -> tuple[SaidAnswer, ...]:
+    """Every answer behind the reasons, once each, in the order given."""
+    return tuple(dict.fromkeys(a for r in reasons for a in r.answers))
+
+
+def said(cond: Condition, questions: Mapping[str, model.Question],
+         answers: Mapping[str, Any]) -> tuple[SaidAnswer, ...]:
+    """The answers a condition read, in question order. For a multi-select, only the ticked
+    choices the condition names, when it names any of them."""
+    named: dict[str, set[Any]] = {}
+    for leaf in leaves(cond):
+        chosen = named.setdefault(leaf.question, set())
+        if leaf.op in _PICKING:
+            chosen.update(leaf.value if isinstance(leaf.value, tuple) else (leaf.value,))
+    result = []
+    for qid, chosen in named.items():
+        if qid not in answers:
+            continue  # not asked (skip logic) or after an early stop
+        question = questions[qid]
+        given = answers[qid]
+        if isinstance(given, list):
+            picked = [v for v in given if v in chosen] or list(given)
+            words = ", ".join(_label(question, v) for v in picked)
+        else:
+            words = _label(question, given)
+        result.append(SaidAnswer(qid, question.prompt, words))
+    order = list(questions)
+    return tuple(sorted(result, key=lambda s: order.index(s.question)))
+
+
+def _label(question: model.Question, value: Any) -> str:
+    for choice in question.choices:
+        if choice.value == value:
+            return choice.label
+    return str(value)
