@@ -17,6 +17,8 @@ from questionnaire import create_app
 
 SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
                     "X-Frame-Options", "Strict-Transport-Security")
+ALL_SECURITY_HEADERS = (*SECURITY_HEADERS, "Permissions-Policy", "Cross-Origin-Opener-Policy",
+                        "Cross-Origin-Resource-Policy", "Cache-Control")
 
 
 def fetch(deployment: Deployment, method: str, path: str, body: bytes | None = None,
@@ -105,14 +107,20 @@ def test_pages_api_static_files_and_proxy_errors_carry_the_security_headers(depl
     too_big = fetch(deployment, "POST", "/api/v1/evaluate", b"{" + b" " * 70_000 + b"}",
                     {"Content-Type": "application/json"})
     assert too_big.status == 413
+    huge_header = fetch(deployment, "GET", "/", headers={"X-Big": "a" * 9000})
+    assert huge_header.status == 400 and b"could not be read" in huge_header.body
     for what, response, headers in [
             ("start page", page, SECURITY_HEADERS),
             ("API", fetch(deployment, "GET", "/api/v1/questionnaire"), SECURITY_HEADERS),
             ("nginx's 413", too_big, SECURITY_HEADERS),
+            ("nginx's 400", huge_header, SECURITY_HEADERS),
             ("static file", fetch(deployment, "GET", static),
              ("X-Content-Type-Options", "Strict-Transport-Security"))]:
         missing = [h for h in headers if not response.getheader(h)]
         assert not missing, f"{what}: missing {missing}"
+    app_headers = {h for h in ALL_SECURITY_HEADERS if page.getheader(h)}
+    nginx_headers = {h for h in ALL_SECURITY_HEADERS if too_big.getheader(h)}
+    assert app_headers <= nginx_headers, "nginx's error pages lack some of the app's headers"
     assert page.getheader("Referrer-Policy") == "same-origin"  # Flask-WTF needs the Referer
     assert page.getheader("Cache-Control") == "no-store"
     assert "Too much was sent" in too_big.body.decode()
