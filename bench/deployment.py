@@ -210,8 +210,8 @@ class Nginx:
     def __init__(self, prefix: Path, cert: Certificate, upstreams: Sequence[str]):
         self.https_port, self.http_port = free_port(), free_port()
         site = Site(server_name=SERVER_NAME, cert=cert.cert, key=cert.key, upstreams=upstreams,
-                    https_listen=f"127.0.0.1:{self.https_port}",
-                    http_listen=f"127.0.0.1:{self.http_port}")
+                    https_listen=[f"127.0.0.1:{self.https_port}"],
+                    http_listen=[f"127.0.0.1:{self.http_port}"])
         conf = write_prefix(prefix, site)
         self.log = prefix / "error.log"
         with self.log.open("w") as out:

@@ -38,8 +38,8 @@ def main() -> int:
     http = os.environ.get("PROXY_HTTP", "127.0.0.1:8080")
     upstream = os.environ.get("BIND", "127.0.0.1:8000")
     conf = write_prefix(PREFIX, Site(server_name="localhost", cert=cert, key=key,
-                                     upstreams=(upstream,), https_listen=https,
-                                     http_listen=http))
+                                     upstreams=(upstream,), https_listen=[https],
+                                     http_listen=[http]))
     print(f"nginx on https://localhost:{https.rpartition(':')[2]} -> {upstream} "
           "(run `TRUSTED_PROXIES=1 make serve` next to it); Ctrl-C stops it", flush=True)
     os.execv(NGINX, [NGINX, "-p", str(PREFIX), "-c", str(conf), "-e", "stderr",

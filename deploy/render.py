@@ -29,20 +29,21 @@ class Site:
     cert: Path
     key: Path
     upstreams: Sequence[str] = ("127.0.0.1:8000",)
-    https_listen: str = "443"
-    http_listen: str = "80"
+    # Where nginx listens, each an nginx `listen` address; IPv4 and IPv6 by default.
+    https_listen: Sequence[str] = ("443", "[::]:443")
+    http_listen: Sequence[str] = ("80", "[::]:80")
     static_root: Path = ROOT / "static"
     fail_timeout: str = "10s"
 
-    def values(self) -> dict[str, str]:
-        https_port = self.https_listen.rpartition(":")[2]
+    def values(self) -> dict[str, str | list[str]]:
+        https_port = self.https_listen[0].rpartition(":")[2]
         servers = "\n".join(f"    server {address} max_fails=1 fail_timeout={self.fail_timeout};"
                             for address in self.upstreams)
         return {
             "UPSTREAM_SERVERS": servers,
             "SERVER_NAME": self.server_name,
-            "HTTP_LISTEN": self.http_listen,
-            "HTTPS_LISTEN": self.https_listen,
+            "HTTP_LISTEN": list(self.http_listen),
+            "HTTPS_LISTEN": list(self.https_listen),
             "HTTPS_PORT_SUFFIX": "" if https_port == "443" else f":{https_port}",
             "SSL_CERTIFICATE": str(self.cert),
             "SSL_CERTIFICATE_KEY": str(self.key),
@@ -51,15 +52,25 @@ class Site:
         }
 
 
-def fill(template: str, values: dict[str, str]) -> str:
-    """Replace every @NAME@; a name without a value is an error, not a silent blank."""
-    def one(match: re.Match[str]) -> str:
-        name = match.group(1)
+PLACEHOLDER = re.compile(r"@([A-Z_]+)@")
+
+
+def fill(template: str, values: dict[str, str | list[str]]) -> str:
+    """Replace every @NAME@; a name without a value is an error, not a silent blank. A line
+    whose placeholder has a list of values is repeated, once per value (`listen` lines)."""
+    for name in PLACEHOLDER.findall(template):
         if name not in values:
             raise KeyError(f"no value for @{name}@")
-        return values[name]
-
-    return re.sub(r"@([A-Z_]+)@", one, template)
+    lines = []
+    for line in template.splitlines(keepends=True):
+        lists = [n for n in PLACEHOLDER.findall(line) if isinstance(values[n], list)]
+        choices = values[lists[0]] if lists else [None]
+        for choice in choices:
+            def one(match: re.Match[str], choice: str | None = choice) -> str:
+                value = values[match.group(1)]
+                return choice if isinstance(value, list) else value
+            lines.append(PLACEHOLDER.sub(one, line))
+    return "".join(lines)
 
 
 def site_conf(site: Site) -> str:
@@ -88,12 +99,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--upstream", action="append", default=[],
                         help="an app host's address, host:port (repeat for each host); "
                              "default 127.0.0.1:8000, where `make serve` listens")
-    parser.add_argument("--https-listen", default="443")
-    parser.add_argument("--http-listen", default="80")
+    parser.add_argument("--https-listen", action="append", default=[],
+                        help="an nginx listen address for HTTPS (repeat); default 443 and [::]:443")
+    parser.add_argument("--http-listen", action="append", default=[],
+                        help="the same for plain HTTP; default 80 and [::]:80")
     args = parser.parse_args(argv)
     site = Site(server_name=args.server_name, cert=args.cert, key=args.key,
                 upstreams=args.upstream or ("127.0.0.1:8000",),
-                https_listen=args.https_listen, http_listen=args.http_listen)
+                https_listen=args.https_listen or ("443", "[::]:443"),
+                http_listen=args.http_listen or ("80", "[::]:80"))
     sys.stdout.write(site_conf(site))
     return 0
 

@@ -67,6 +67,7 @@ def test_the_production_rendering_passes_nginx_own_check(certificate, tmp_path):
     assert not re.search(r"@[A-Z_]+@", text)
     assert "return 301 https://$host$request_uri;" in text  # no :443 in the redirect
     assert text.count("max_fails=1") == 2
+    assert text.count("listen [::]:443 ssl http2") == 2 and text.count("listen 80") == 2
     check = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(conf), "-e", "stderr"],
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
