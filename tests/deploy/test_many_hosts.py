@@ -66,6 +66,19 @@ def test_a_journey_alternates_between_hosts_and_survives_losing_one(two_hosts, v
     api.close()
 
 
+def test_with_every_host_gone_the_patient_gets_a_plain_busy_page(two_hosts):
+    for host in two_hosts.hosts:
+        host.kill()
+    conn = two_hosts.connection()
+    conn.request("GET", "/step/pain")
+    response = conn.getresponse()
+    body = response.read().decode()
+    conn.close()
+    assert response.status == 502 and "The service is busy" in body
+    assert response.getheader("Content-Security-Policy")
+    assert response.getheader("Cache-Control") == "no-store"
+
+
 def test_a_post_to_a_dead_host_goes_to_the_other_because_it_never_arrived(two_hosts):
     """nginx passes a POST on to the next host only when the first never received it (here:
     connection refused). One of two POSTs in a row is sent to the dead host first (round robin),
