@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Response, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Response
 from sample_answers import DISCUSS_ANSWERS
 
 from bench.deployment import SERVER_NAME, Certificate, Deployment, missing_tools
@@ -70,15 +70,14 @@ def deployment(certificate: Certificate) -> Iterator[Deployment]:
 
 
 @pytest.fixture(scope="session")
-def chromium(certificate: Certificate) -> Iterator[Browser]:
+def chromium(certificate: Certificate, playwright_driver: Playwright) -> Iterator[Browser]:
     """Debian's Chromium, trusting the certificate as if a real CA had signed it."""
     pin = certificate.spki_pin()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[*CHROMIUM_ARGS, f"--ignore-certificate-errors-spki-list={pin}"])
-        yield browser
-        browser.close()
+    browser = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[*CHROMIUM_ARGS, f"--ignore-certificate-errors-spki-list={pin}"])
+    yield browser
+    browser.close()
 
 
 class Visit:
