@@ -45,6 +45,11 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         QUESTIONNAIRE_RULES=os.environ.get("QUESTIONNAIRE_RULES", str(ROOT / "rules.yaml")),
         CLINICIAN_PREVIEW=os.environ.get("CLINICIAN_PREVIEW", "1") != "0",
         MAX_CONTENT_LENGTH=64 * 1024,  # answers are small; refuse anything bigger
+        # Who runs the service, shown on the start page and the handout.
+        SERVICE_NAME=os.environ.get("SERVICE_NAME", "Stem-cell treatment check"),
+        SERVICE_OPERATOR=os.environ.get(
+            "SERVICE_OPERATOR", "an independent information service that sells no treatment"),
+        SERVICE_CONTACT=os.environ.get("SERVICE_CONTACT", ""),
     )
     from .web.json_provider import OrjsonProvider
 
@@ -97,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
         root = request.script_root
         if root not in links:
             links[root] = {"style": url_for("static", filename="style.css"),
+                           "icon": url_for("static", filename="favicon.svg"),
                            "script": url_for("static", filename="enhance.js"),
                            "start": url_for("patient.start"), "help": url_for("patient.help_now"),
                            "clear": url_for("patient.clear")}
