@@ -9,8 +9,9 @@ DEV_STAMP     = $(VENV)/.dev-installed
 
 CHROMIUM = /usr/bin/chromium
 WRK      = /usr/bin/wrk
+PDFTOPPM = /usr/bin/pdftoppm
 
-.PHONY: run serve check test lint fuzz bench soak clean chromium wrk
+.PHONY: run serve check test lint fuzz bench soak clean chromium wrk poppler audit
 
 # run: check rules.yaml, then start the dev server on http://127.0.0.1:5000
 run: $(RUNTIME_STAMP)
@@ -33,8 +34,9 @@ serve: $(RUNTIME_STAMP)
 	$(PY) -m flask --app wsgi rules check
 	$(PY) -m gunicorn -c gunicorn.conf.py wsgi:app
 
-# test: lint, then the whole pytest suite (installs Debian chromium for browser tests)
-test: $(DEV_STAMP) chromium wrk node_modules
+# test: lint, then the whole pytest suite (installs Debian chromium for browser tests and
+# poppler-utils, whose pdftoppm draws the PDF handout)
+test: $(DEV_STAMP) chromium wrk poppler node_modules
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -65,6 +67,14 @@ chromium:
 		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update && \
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
+
+# poppler: install Debian's poppler-utils (pdftoppm renders the PDF handout in tests) if missing
+poppler:
+	@if [ ! -x $(PDFTOPPM) ]; then \
+		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils; \
 	fi
 
 # wrk: install Debian's wrk (HTTP load generator for bench/load.py and bench/soak.py) if missing
