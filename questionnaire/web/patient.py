@@ -326,7 +326,8 @@ def clear():
 @bp.get("/start-again")
 def start_again():
     """Ask before forgetting every answer: a page, so that it works without JavaScript."""
-    return render_template("patient/start_again.html", back_url=same_site_referrer())
+    fallback = url_for(".summary") if stored_answers() else url_for(".start")
+    return render_template("patient/start_again.html", back_url=same_site_referrer(fallback))
 
 
 @bp.get("/help")
@@ -338,15 +339,16 @@ def help_now():
                            back_url=same_site_referrer())
 
 
-def same_site_referrer() -> str:
-    """The page the patient came from on this site (for a way back), else the start page."""
+def same_site_referrer(fallback: str | None = None) -> str:
+    """The page the patient came from on this site (for a way back), else `fallback` or the
+    start page."""
     came_from = urlsplit(request.referrer or "")
     here = urlsplit(request.host_url)
     if came_from.netloc == here.netloc and came_from.path.startswith(request.script_root + "/"):
         back = came_from.path + (f"?{came_from.query}" if came_from.query else "")
         if not back.startswith("//"):
             return back
-    return url_for(".start")
+    return fallback or url_for(".start")
 
 
 @bp.get("/expired")

@@ -12,8 +12,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from pages import Patient
 from pypdf import PdfReader
+from sample_answers import DISCUSS_ANSWERS
 from test_patient_summary import SUMMARY_CASES, answers_for, open_summary
+
+from questionnaire import create_app
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "handout"
 
@@ -30,16 +34,13 @@ def pdf_text(data: bytes) -> tuple[int, str]:
 
 def labels(question: dict, answer) -> list[str]:
     words = {c["value"]: c["label"] for c in question.get("choices", [])}
-    return [squash(str(words.get(v, v))) for v in (answer if isinstance(answer, list) else [answer])]
+    values = answer if isinstance(answer, list) else [answer]
+    return [squash(str(words.get(v, v))) for v in values]
 
 
 @pytest.fixture(scope="module")
 def handouts(app, rules) -> dict[str, tuple[bytes, object]]:
     """Each outcome's handout, fetched once: (the PDF response, the answers behind it)."""
-    from pages import Patient
-
-    from sample_answers import DISCUSS_ANSWERS
-
     made = {}
     for case in SUMMARY_CASES:
         patient = Patient(app.test_client())
@@ -93,11 +94,6 @@ def test_the_handout_lists_findings_questions_to_ask_and_sources(handouts, engin
 
 
 def test_the_handout_names_who_runs_the_service_from_config(rules):
-    from pages import Patient
-
-    from questionnaire import create_app
-    from sample_answers import DISCUSS_ANSWERS
-
     app = create_app({"TESTING": True, "SECRET_KEY": "test", "SERVICE_NAME": "Back Clinic Info",
                       "SERVICE_OPERATOR": "the Example Health Library",
                       "SERVICE_CONTACT": "info@example.org"})
