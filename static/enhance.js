@@ -38,8 +38,15 @@
   var chosen = document.querySelector("[data-change-focus]");
   if (chosen) {
     var group = chosen.closest(".form-group");
-    if (group) { group.scrollIntoView(); }
+    var heading = group && group.querySelector("legend, label");
     chosen.focus({ preventScroll: true });
+    if (heading) {
+      var top = heading.getBoundingClientRect().top;
+      var bottom = chosen.getBoundingClientRect().bottom;
+      if (top < 0 || bottom > window.innerHeight) {
+        (bottom - top < window.innerHeight ? heading : chosen).scrollIntoView();
+      }
+    }
   }
   // A link that looks like a button works on Space, as a button does (GOV.UK's start button).
   document.querySelectorAll("a[data-space-click]").forEach(function (link) {

@@ -60,9 +60,8 @@ def page_url(page: Page | None, *, change: bool = False, focus: str | None = Non
         args["part"] = page.part
     if change:
         args["change"] = 1
-    if focus:
+    if focus:  # no #fragment: Chromium drops the focus when it scrolls to one
         args["focus"] = focus
-        args["_anchor"] = f"{focus}-group"
     return url_for(".step", **args)
 
 

@@ -36,9 +36,8 @@ def test_a_change_link_lands_on_the_question_with_the_given_answer_focused(
     row = next(r for r in check.main.find_all(class_="summary-list__row")
                if text(r.find("dt")) == " ".join(questions["pain_pattern"]["prompt"].split()))
     href = one(row, "a")["href"]
-    assert href.endswith("#pain_pattern-group")
 
-    page = patient.get(href.split("#")[0])
+    page = patient.get(href)
 
     assert page.html.find(id="pain_pattern-group") is not None
     focused = page.html.find_all(attrs={"autofocus": True})
