@@ -40,6 +40,10 @@ test: $(DEV_STAMP) chromium wrk poppler node_modules
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
+# audit: Lighthouse (mobile) on every patient page, not only the set `make test` runs
+audit: $(DEV_STAMP) chromium node_modules
+	LIGHTHOUSE=all $(PY) -m pytest -q tests/browser/test_lighthouse.py
+
 # lint: ruff check only
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
