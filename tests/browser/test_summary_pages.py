@@ -33,7 +33,9 @@ def test_an_emergency_card_stands_alone_on_a_phone_with_a_tappable_call(wizard, 
     call = main.locator("a[href^='tel:']")
     assert call.count() == 1
     box = call.bounding_box()
-    assert box["height"] >= 44 and box["y"] + box["height"] <= PHONE["height"] * 1.5
+    assert box["height"] >= 44
+    if journey == "emergency":  # the one instruction is on the first screen
+        assert box["y"] + box["height"] <= PHONE["height"], f"Call 911 ends at {box}"
     # nothing else but the line to undo a mistaken answer
     others = main.locator(":scope > :not(.card)")
     assert others.all_inner_texts() == ["Chose a sign by mistake? Change your answers"]
@@ -55,6 +57,7 @@ def test_a_change_link_keeps_the_question_in_view_and_focuses_the_answer(wizard,
     with page.expect_navigation():
         page.locator("a[href*='focus=pain_duration']").click()
 
+    page.wait_for_function("() => document.activeElement.name", timeout=5000)
     focused = page.evaluate("() => [document.activeElement.name, document.activeElement.value,"
                             " document.activeElement.checked]")
     assert focused == ["pain_duration", journeys["discuss"]["pain_duration"], True]
