@@ -194,15 +194,17 @@ def test_check_page_lists_every_answer_with_a_change_link(patient, discuss_answe
         assert question in patient.page.questions, f"Change {question} opened {patient.page}"
 
 
-def test_change_links_jump_to_their_question_on_the_page(patient, discuss_answers):
+def test_change_links_open_their_question_with_the_answer_focused(patient, discuss_answers,
+                                                                   questions):
+    ids = {" ".join(q["prompt"].split()): q["id"] for q in questions.values()}
     page = patient.walk(discuss_answers)
     missing = []
-    for _, change in check_rows(page).values():
-        target = change.partition("#")[2]
-        if patient.get(change).html.find(id=target) is None:
+    for prompt, (_, change) in check_rows(page).items():
+        focused = patient.get(change).html.find_all(attrs={"autofocus": True})
+        if [f.get("name") for f in focused] != [ids[prompt]]:
             missing.append(change)
 
-    assert missing == [], "these Change links name no element on the page they open"
+    assert missing == [], "these Change links do not focus their question's answer"
 
 
 CHANGE_CASES = [
