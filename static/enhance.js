@@ -44,7 +44,9 @@
       var top = heading.getBoundingClientRect().top;
       var bottom = chosen.getBoundingClientRect().bottom;
       if (top < 0 || bottom > window.innerHeight) {
-        (bottom - top < window.innerHeight ? heading : chosen).scrollIntoView();
+        // the heading a little below the top of the window, or else the answer itself
+        if (bottom - top + 32 < window.innerHeight) { window.scrollBy(0, top - 16); }
+        else { chosen.scrollIntoView(); }
       }
     }
   }
