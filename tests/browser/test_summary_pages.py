@@ -112,6 +112,14 @@ def test_every_summary_and_its_printout_are_saved_at_phone_and_desktop_width(wiz
         page.screenshot(path=SCREENSHOTS / f"summary-{journey}-{width}.png", full_page=True)
         page.emulate_media(media="print")
         page.screenshot(path=SCREENSHOTS / f"handout-{journey}-{width}.png", full_page=True)
-    # printed, the page carries the answers given and hides the buttons, as the PDF does
-    assert page.locator("#given").is_visible() == (journey not in ("emergency", "urgent"))
+    # printed, the page carries the answers given, every reveal open, and no buttons: the
+    # same content as the PDF handout (the media stays "print" from the last screenshot)
+    full = journey not in ("emergency", "urgent")
+    assert page.locator("#given").is_visible() == full
+    if full:
+        assert page.locator(".note--questions_to_ask li").first.is_visible()
+        assert page.locator("ul.sources a").first.is_visible()
+        page.emulate_media(media="screen")
+        assert not page.locator(".note--questions_to_ask li").first.is_visible()  # a reveal
+        page.emulate_media(media="print")
     assert page.locator(".take-away").count() == 0 or not page.locator(".take-away").is_visible()
