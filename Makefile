@@ -10,8 +10,10 @@ DEV_STAMP     = $(VENV)/.dev-installed
 CHROMIUM = /usr/bin/chromium
 WRK      = /usr/bin/wrk
 PDFTOPPM = /usr/bin/pdftoppm
+NGINX    = /usr/sbin/nginx
+OPENSSL  = /usr/bin/openssl
 
-.PHONY: run serve check test lint fuzz bench soak clean chromium wrk poppler audit
+.PHONY: run serve proxy check test lint fuzz bench soak clean chromium wrk nginx poppler audit
 
 # run: check rules.yaml, then start the dev server on http://127.0.0.1:5000
 run: $(RUNTIME_STAMP)
@@ -22,7 +24,7 @@ run: $(RUNTIME_STAMP)
 		chmod 600 instance/secret_key; \
 	fi
 	$(PY) -m flask --app wsgi rules check
-	$(PY) -m flask --app wsgi run --host 127.0.0.1 --port 5000
+	CLINICIAN_PREVIEW=$${CLINICIAN_PREVIEW:-1} $(PY) -m flask --app wsgi run --host 127.0.0.1 --port 5000
 
 # check: validate rules.yaml and prove every set of answers gets one headline (for clinicians)
 check: $(RUNTIME_STAMP)
@@ -34,9 +36,14 @@ serve: $(RUNTIME_STAMP)
 	$(PY) -m flask --app wsgi rules check
 	$(PY) -m gunicorn -c gunicorn.conf.py wsgi:app
 
-# test: lint, then the whole pytest suite (installs Debian chromium for browser tests and
-# poppler-utils, whose pdftoppm draws the PDF handout)
-test: $(DEV_STAMP) chromium wrk poppler node_modules
+# proxy: the shipped nginx config (deploy/nginx) with a throwaway certificate in front of
+# `TRUSTED_PROXIES=1 make serve`, on https://localhost:8443 (see docs/deployment.md)
+proxy: $(RUNTIME_STAMP) nginx
+	$(PY) -m deploy.local
+
+# test: lint, then the whole pytest suite (installs Debian chromium, wrk and nginx for the
+# browser, load and deployment tests, and poppler-utils, whose pdftoppm draws the PDF handout)
+test: $(DEV_STAMP) chromium wrk nginx poppler node_modules
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -89,8 +96,17 @@ wrk:
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; \
 	fi
 
-# node_modules: the outside references the tests run (Lighthouse, LHC-Forms, FHIRPath, HL7's FHIR
-# schema, Redocly), pinned in package.json and package-lock.json; reinstalled when the lock changes.
+# nginx: install Debian's nginx and openssl if missing (tests/deploy runs them for real)
+nginx:
+	@if [ ! -x $(NGINX) ] || [ ! -x $(OPENSSL) ]; then \
+		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y nginx openssl; \
+	fi
+
+# node_modules: the outside references the tests run (Lighthouse, LHC-Forms, FHIRPath, FHIR.js,
+# HL7's FHIR schema, Redocly), pinned in package.json and package-lock.json; reinstalled when the
+# lock changes.
 node_modules: package-lock.json
 	npm ci
 	touch $@

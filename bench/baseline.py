@@ -4,7 +4,7 @@ It knows nothing of the engine or of rules.yaml; it is what a programmer would w
 medical content lived in code. It returns the same headline and the same fired rules as
 `Engine.evaluate` (design.md section 4 plus every finding rule), including the early stop: when
 a warning sign needs emergency or urgent care, the questions end there, so only the warning-sign
-rules and the rule that always applies can fire.
+rules can fire. Policy v2 (rules 2.0.0, design.md section 4 of 2026-12-01).
 
 Keep it in step with rules.yaml by hand; the benchmark refuses to time it if the two disagree.
 """
@@ -27,6 +27,9 @@ def policy(answers: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     if "leg_weakness" in signs:
         fired.append("leg_weakness_sign")
         emergency = True
+    if "arm_weakness" in signs:
+        fired.append("arm_weakness_sign")
+        emergency = True
     if "serious_injury" in signs:
         fired.append("serious_injury_sign")
         emergency = True
@@ -42,8 +45,10 @@ def policy(answers: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     if "night_pain" in signs:
         fired.append("night_pain_sign")
         urgent = True
+    if "back_shape" in signs:
+        fired.append("back_shape_sign")
+        urgent = True
     if emergency or urgent:
-        fired.append("general_criteria_may_apply")
         return ("emergency" if emergency else "urgent"), tuple(fired)
     if "none" in signs:
         fired.append("no_warning_signs")
@@ -71,17 +76,32 @@ def policy(answers: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     if "immune_suppressants" in health:
         fired.append("immune_suppressants")
         excluded = True
+    if "osteoporosis" in health:
+        fired.append("weak_bones")
+        excluded = True
     if "fusion_or_replacement" in procedures:
         fired.append("previous_fusion")
         excluded = True
+    if "discectomy_or_laminectomy" in procedures:
+        fired.append("previous_disc_surgery")
+        excluded = True
+    if "disc_injection_or_cells" in procedures:
+        fired.append("previous_cell_injection")
+        excluded = True
     if pain_pattern == "mostly_limb":
         fired.append("leg_or_arm_pain_mostly")
+        excluded = True
+    if pain_area == "neck":
+        fired.append("neck_pain")
         excluded = True
 
     # Other steps usually come first.
     not_yet = False
     if pain_duration == "under_3_months":
         fired.append("pain_under_3_months")
+        not_yet = True
+    if pain_duration == "3_to_6_months":
+        fired.append("pain_3_to_6_months")
         not_yet = True
     if pain_intensity <= 3:
         fired.append("mild_pain")
@@ -110,19 +130,18 @@ def policy(answers: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
         else:
             fired.append("treatment_did_not_help_enough")
 
-    fired.append("general_criteria_may_apply")
+    if not excluded and not not_yet:  # it lists every criterion: the opposite of the above
+        fired.append("general_criteria_may_apply")
 
     # Findings that explain each criterion.
-    if pain_duration == "3_to_6_months":
-        fired.append("pain_3_to_6_months")
-    elif pain_duration in ("6_to_12_months", "1_to_5_years", "over_5_years"):
+    if pain_duration in ("6_to_12_months", "1_to_5_years", "over_5_years"):
         fired.append("pain_6_months_or_more")
         if pain_duration == "over_5_years":
             fired.append("pain_over_5_years")
     if pain_intensity >= 4:
         fired.append("moderate_or_worse_pain")
-    if pain_area == "neck" or pain_area == "both":
-        fired.append("neck_pain")
+    if pain_area == "both":
+        fired.append("neck_and_back_pain")
     if pain_pattern == "back_and_limb":
         fired.append("back_and_limb_pain")
     if diagnosis == "yes_imaging":
@@ -131,16 +150,10 @@ def policy(answers: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
         fired.append("diagnosis_without_scan")
     elif diagnosis == "not_sure":
         fired.append("diagnosis_unsure")
-    if "discectomy_or_laminectomy" in procedures:
-        fired.append("previous_disc_surgery")
-    if "disc_injection_or_cells" in procedures:
-        fired.append("previous_cell_injection")
     if "blood_thinners_or_bleeding" in health:
         fired.append("blood_thinners")
     if "uncontrolled_diabetes_or_bp" in health:
         fired.append("uncontrolled_diabetes_or_blood_pressure")
-    if "osteoporosis" in health:
-        fired.append("weak_bones")
     if "none" in health:
         fired.append("no_health_conditions")
     if answers["overall_health"] == "poor":
@@ -187,9 +200,9 @@ _SINGLE = {
     "travel": {"yes", "maybe", "no"},
 }
 _MULTI = {
-    "warning_signs": {"bladder_bowel", "saddle_numbness", "leg_weakness", "serious_injury",
-                      "chest_pain", "fever", "weight_loss", "cancer_history", "night_pain",
-                      "none"},
+    "warning_signs": {"bladder_bowel", "saddle_numbness", "leg_weakness", "arm_weakness",
+                      "serious_injury", "chest_pain", "fever", "weight_loss", "cancer_history",
+                      "night_pain", "back_shape", "none"},
     "treatments_tried": {"physical_therapy", "home_exercise", "pain_medication", "injections",
                          "manual_therapy", "pain_program", "none"},
     "previous_procedures": {"fusion_or_replacement", "discectomy_or_laminectomy",
@@ -198,8 +211,7 @@ _MULTI = {
                           "blood_thinners_or_bleeding", "uncontrolled_diabetes_or_bp",
                           "osteoporosis", "none"},
 }
-_STOP_SIGNS = {"bladder_bowel", "saddle_numbness", "leg_weakness", "serious_injury", "chest_pain",
-               "fever", "weight_loss", "cancer_history", "night_pain"}
+_STOP_SIGNS = _MULTI["warning_signs"] - {"none"}
 
 
 def _check_multi(answers: dict[str, Any], question: str) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, request, url_for
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .engine import Engine, QuestionnaireError, load_rules
 
@@ -26,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["questionnaire"] = Engine(load_rules(app.config["QUESTIONNAIRE_RULES"]))
     register_blueprints(app)
     register_commands(app)
+    trust_proxies(app)
     return app
 
 
@@ -43,13 +46,18 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config.from_mapping(
         SECRET_KEY=None,
         QUESTIONNAIRE_RULES=os.environ.get("QUESTIONNAIRE_RULES", str(ROOT / "rules.yaml")),
-        CLINICIAN_PREVIEW=os.environ.get("CLINICIAN_PREVIEW", "1") != "0",
+        # Off unless asked for: `make run` turns it on for local use. With a password it is
+        # on, over HTTPS only, behind HTTP Basic authentication (docs/deployment.md).
+        CLINICIAN_PREVIEW=(os.environ.get("CLINICIAN_PREVIEW", "0") == "1"
+                           or bool(os.environ.get("CLINICIAN_PASSWORD"))),
+        CLINICIAN_PASSWORD=os.environ.get("CLINICIAN_PASSWORD") or None,
         MAX_CONTENT_LENGTH=64 * 1024,  # answers are small; refuse anything bigger
         # Who runs the service, shown on the start page and the handout.
         SERVICE_NAME=os.environ.get("SERVICE_NAME", "Stem-cell treatment check"),
         SERVICE_OPERATOR=os.environ.get(
             "SERVICE_OPERATOR", "an independent information service that sells no treatment"),
         SERVICE_CONTACT=os.environ.get("SERVICE_CONTACT", ""),
+        TRUSTED_PROXIES=os.environ.get("TRUSTED_PROXIES", "0"),
     )
     from .web.json_provider import OrjsonProvider
 
@@ -60,6 +68,12 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         secret = key_file.read_text().strip()
     if secret:
         app.config["SECRET_KEY"] = secret
+    # Old keys, still accepted for reading answers while a new SECRET_KEY rolls out (separated
+    # by commas); cookies opened with one are written back under the new key.
+    old_keys = [k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",")
+                if k.strip()]
+    if old_keys:
+        app.config["SECRET_KEY_FALLBACKS"] = old_keys
     if config:
         app.config.update(config)
     if not app.config["SECRET_KEY"]:
@@ -69,6 +83,29 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
                 "string (for example: python3 -c 'import secrets; print(secrets.token_hex(32))'), "
                 "or run 'make run', which creates instance/secret_key for you.")
         app.config["SECRET_KEY"] = "dev-only-not-secret"
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies (nginx: 1), read the client's scheme, host, port and address
+    from their X-Forwarded-* headers, so cookies, CSRF, HSTS and redirects see https. Off (0) by
+    default: a client talking to the app directly could otherwise claim any of them. This is the
+    only place they are trusted (gunicorn.conf.py turns gunicorn's own handling off)."""
+    value = str(app.config["TRUSTED_PROXIES"]).strip()
+    if not value.isdigit():
+        raise ConfigError(
+            f"TRUSTED_PROXIES must be the number of proxies in front of the app (0, 1, 2...), "
+            f"not {value!r}. Behind one nginx, set TRUSTED_PROXIES=1.")
+    hops = int(value)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_port=hops)
+
+
+def static_url(root: Path, filename: str) -> str:
+    """The URL of a static file, fingerprinted with its content (`?v=`), so a proxy may let
+    browsers keep it for a year: a changed file gets a new URL."""
+    digest = hashlib.sha256((root / filename).read_bytes()).hexdigest()[:12]
+    return url_for("static", filename=filename, v=digest)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -88,11 +125,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(patient.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
-    if app.config["CLINICIAN_PREVIEW"]:  # it runs the verifier and reads the scenario files
+    if app.config["CLINICIAN_PREVIEW"] or app.config["CLINICIAN_PASSWORD"]:  # runs the verifier
         app.extensions["preview"] = clinician.Preview.build(engine_of(app).ruleset)
+        app.extensions["try_slots"] = clinician.try_slots()  # before gunicorn forks
     app.register_blueprint(clinician.bp)
     errors.init_app(app)
     headers.init_app(app)
+    errors.limit_streamed_bodies(app)
+    errors.last_resort(app)  # outermost: catches anything the rest lets through
 
     links: dict[str, dict[str, str]] = {}
 
@@ -101,9 +141,10 @@ def register_blueprints(app: Flask) -> None:
         """The rule file, and the links on every page, built once per mount point."""
         root = request.script_root
         if root not in links:
-            links[root] = {"style": url_for("static", filename="style.css"),
-                           "icon": url_for("static", filename="favicon.svg"),
-                           "script": url_for("static", filename="enhance.js"),
+            static = Path(app.static_folder or ROOT / "static")
+            links[root] = {"style": static_url(static, "style.css"),
+                           "icon": static_url(static, "favicon.svg"),
+                           "script": static_url(static, "enhance.js"),
                            "start": url_for("patient.start"), "help": url_for("patient.help_now"),
                            "clear": url_for("patient.clear")}
         return {"rules": engine_of(app).ruleset.file, "links": links[root]}

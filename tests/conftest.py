@@ -29,14 +29,15 @@ def rules() -> dict:
 
 @pytest.fixture(scope="session")
 def shared_app():
-    """One app for a whole folder of tests (CSRF on): answers live in each client's cookie."""
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+    """One app for a whole folder of tests (CSRF on): answers live in each client's cookie.
+    The clinician preview is off unless configured; the tests turn it on."""
+    return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "CLINICIAN_PREVIEW": True,
                        "QUESTIONNAIRE_RULES": str(RULES)})
 
 
 @pytest.fixture()
 def app():
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+    return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "CLINICIAN_PREVIEW": True,
                        "QUESTIONNAIRE_RULES": str(RULES)})
 
 
@@ -53,3 +54,13 @@ def runner(app):
 @pytest.fixture()
 def discuss_answers() -> dict:
     return {k: (list(v) if isinstance(v, list) else v) for k, v in DISCUSS_ANSWERS.items()}
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """One Playwright for the whole run, shared by tests/browser and tests/deploy: its sync API
+    refuses to start while another instance is running in the same process."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver

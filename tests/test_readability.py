@@ -96,9 +96,11 @@ def rules_texts() -> list[PatientText]:
             add(f"{at}.prompt", q.prompt)
             add(f"{at}.short", q.short)  # shown under "Why am I seeing this?"
             add(f"{at}.hint", q.hint)
+            add(f"{at}.said", q.said and q.said.replace("{answer}", "7"))
             for choice in q.choices:
                 add(f"{at}.choices.{choice.value}.label", choice.label)
                 add(f"{at}.choices.{choice.value}.hint", choice.hint)
+                add(f"{at}.choices.{choice.value}.said", choice.said)  # "Because you said: ..."
             for name, message in q.errors.model_dump().items():
                 add(f"{at}.errors.{name}", message, "error")
     for o in f.outcomes:

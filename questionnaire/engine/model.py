@@ -77,6 +77,8 @@ class Criterion(_Frozen):
 class Choice(_Frozen):
     value: Id
     label: Text
+    said: Text | None = Field(None, description="The answer after 'Because you said:', e.g. "
+                              "'you are pregnant or breastfeeding'. The label when not given.")
     hint: Text | None = None
     exclusive: bool = False
 
@@ -94,6 +96,8 @@ class Question(_Frozen):
     type: Literal["single", "multi", "integer"]
     short: Text = Field(description="A short name used in explanations, e.g. 'usual pain score'.")
     prompt: Text
+    said: Text | None = Field(None, description="Integer questions: the answer after 'Because "
+                              "you said:', with {answer} for the number.")
     hint: Text | None = None
     choices: tuple[Choice, ...] = ()
     ordered: bool = Field(False, description="Choices run from least to most (allows at_least).")

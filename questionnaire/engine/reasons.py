@@ -49,7 +49,7 @@ def answers_of(reasons: Iterable[Reason]) -> tuple[SaidAnswer, ...]:
 def said(cond: Condition, questions: Mapping[str, model.Question],
          answers: Mapping[str, Any]) -> tuple[SaidAnswer, ...]:
     """The answers a condition read, in question order. For a multi-select, only the ticked
-    choices the condition names, when it names any of them."""
+    choices the condition names, when it names any of them, one answer each."""
     named: dict[str, set[Any]] = {}
     for leaf in leaves(cond):
         chosen = named.setdefault(leaf.question, set())
@@ -61,18 +61,30 @@ def said(cond: Condition, questions: Mapping[str, model.Question],
             continue  # not asked (skip logic) or after an early stop
         question = questions[qid]
         given = answers[qid]
-        if isinstance(given, list):
-            picked = [v for v in given if v in chosen] or list(given)
-            words = ", ".join(_label(question, v) for v in picked)
-        else:
-            words = _label(question, given)
-        result.append(SaidAnswer(qid, question.prompt, words))
+        # One line per ticked box: each `said` is a sentence of its own.
+        picked = _picked(question, given, chosen) if isinstance(given, list) else [given]
+        result += [SaidAnswer(qid, question.prompt, _label(question, v)) for v in picked]
     order = list(questions)
-    return tuple(sorted(result, key=lambda s: order.index(s.question)))
+    return tuple(sorted(result, key=lambda s: order.index(s.question)))  # stable: box order kept
+
+
+def _picked(question: model.Question, given: list[Any], chosen: set[Any]) -> list[Any]:
+    """The ticked boxes that explain a match: those the condition names; else, when it names
+    boxes the patient left unticked (`not has_any`), only a ticked "none"; else every box."""
+    picked = [v for v in given if v in chosen]
+    if picked:
+        return picked
+    exclusive = {c.value for c in question.choices if c.exclusive}
+    if chosen - exclusive:
+        return [v for v in given if v in exclusive]
+    return list(given)
 
 
 def _label(question: model.Question, value: Any) -> str:
+    """The answer as it reads after "Because you said:": the choice's `said`, else its label."""
     for choice in question.choices:
         if choice.value == value:
-            return choice.label
+            return choice.said or choice.label
+    if question.said:
+        return question.said.replace("{answer}", str(value))
     return str(value)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .conditions import answer_bits, eval3, questions_of
+from .conditions import answer_bits, eval3, leaves, questions_of
 from .loader import RuleSet
 
 
@@ -51,10 +51,21 @@ class Report:
 class _Space:
     """Answer classes per question, and the walk through them."""
 
-    def __init__(self, rs: RuleSet):
+    def __init__(self, rs: RuleSet, read_by: Iterable[Any] | None = None,
+                 like: _Space | None = None):
+        """`read_by`: only these conditions (and skip logic) need telling answers apart; answers
+        that only other conditions (findings) can tell apart share one class. Exact for them.
+        `like`: a space of the same rules whose answer domains can be reused."""
         self.rs = rs
         self.order = [q.id for q in rs.questions]
-        self.classes = {qid: _classes(rs, qid) for qid in self.order}
+        seen = ~0
+        if read_by is not None:
+            seen = 0
+            for cond in (*read_by, *rs.show_if.values()):
+                for leaf in leaves(cond):
+                    seen |= leaf.bit
+        self.domains = like.domains if like else {qid: _domain_bits(rs, qid) for qid in self.order}
+        self.classes = {qid: _classes(self.domains[qid], seen) for qid in self.order}
         rank = rs.outcome_rank()
         stop_ids = {o.id for o in rs.file.outcomes if o.stop}
         self.stop_rules = [(rank[r.outcome], i) for i, r in enumerate(rs.file.rules)
@@ -187,16 +198,22 @@ def _domain(rs: RuleSet, qid: str) -> list[tuple[Any, int]]:
     return domain
 
 
-def _classes(rs: RuleSet, qid: str) -> list[AnswerClass]:
+def _domain_bits(rs: RuleSet, qid: str) -> list[tuple[Any, int, int]]:
+    """(answer key, how many answers it stands for, leaf bits) of a question's domain."""
     info, question_leaves = rs.catalogue[qid], rs.leaves_of(qid)
+    return [(key, count, answer_bits(question_leaves, info, key))
+            for key, count in _domain(rs, qid)]
+
+
+def _classes(domain: list[tuple[Any, int, int]], seen: int = ~0) -> list[AnswerClass]:
+    """A question's answers grouped by the leaves in `seen` they make true."""
     grouped: dict[int, list] = {}
-    for key, count in _domain(rs, qid):
-        bits = answer_bits(question_leaves, info, key)
-        if bits in grouped:
-            grouped[bits][1] += count
+    for key, count, bits in domain:
+        if bits & seen in grouped:
+            grouped[bits & seen][2] += count
         else:
-            grouped[bits] = [key, count]
-    return [AnswerClass(key, bits, count) for bits, (key, count) in grouped.items()]
+            grouped[bits & seen] = [key, bits, count]
+    return [AnswerClass(key, bits, count) for key, bits, count in grouped.values()]
 
 
 def verify(rs: RuleSet, *, max_examples: int = 3) -> Report:
@@ -222,8 +239,11 @@ def verify(rs: RuleSet, *, max_examples: int = 3) -> Report:
                 report.gaps.append(space.answers(answers, stopped))
         return False
 
-    relevant = space.closure(q for i in outcome_rules for q in questions_of(when[i]))
-    space.walk(relevant, gap, covered)
+    # Only outcome rules decide the headline, so this walk needs only the answer classes they
+    # (and skip logic) can tell apart: far fewer than the findings need.
+    coarse = _Space(rs, [when[i] for i in outcome_rules], like=space)
+    relevant = coarse.closure(q for i in outcome_rules for q in questions_of(when[i]))
+    coarse.walk(relevant, gap, covered)
 
     # 2. Every rule: find answers where it fires.
     for i, rule in enumerate(rules):

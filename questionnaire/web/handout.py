@@ -55,8 +55,8 @@ class _Document(FPDF):
     def __init__(self, handout: Handout):
         super().__init__(format="Letter", unit="mm")
         self.handout = handout
-        self.set_margins(16, 13, 16)
-        self.set_auto_page_break(True, margin=14)
+        self.set_margins(14, 11, 14)
+        self.set_auto_page_break(True, margin=13)
         self.set_title(plain(f"{handout.service.name}: your summary"))
         self.set_author(plain(handout.service.name))
         self.set_lang("en")
@@ -81,29 +81,29 @@ class _Document(FPDF):
         self.set_text_color(*INK)
         self.ln(0.8)
 
-    def para(self, text: str, size: float = 9, style: str = "", color=INK) -> None:
+    def para(self, text: str, size: float = 8, style: str = "", color=INK) -> None:
         self.set_font("Helvetica", style, size)
         self.set_text_color(*color)
-        self.multi_cell(0, size * 0.47, plain(text), new_x="LMARGIN", new_y="NEXT", align="L")
+        self.multi_cell(0, size * 0.44, plain(text), new_x="LMARGIN", new_y="NEXT", align="L")
         self.set_text_color(*INK)
-        self.ln(0.8)
+        self.ln(0.6)
 
-    def items(self, texts: Sequence[str], numbered: bool = False, size: float = 9) -> None:
+    def items(self, texts: Sequence[str], numbered: bool = False, size: float = 8) -> None:
         self.set_font("Helvetica", "", size)
         for i, text in enumerate(texts, 1):
             marker = f"{i}." if numbered else "-"
             self.set_x(self.l_margin + 2)
-            self.cell(5, size * 0.47, marker)
-            self.multi_cell(0, size * 0.47, plain(text), new_x="LMARGIN", new_y="NEXT", align="L")
+            self.cell(5, size * 0.44, marker)
+            self.multi_cell(0, size * 0.44, plain(text), new_x="LMARGIN", new_y="NEXT", align="L")
             self.ln(0.2)
         self.ln(0.5)
 
     def answers(self, rows: Sequence[tuple[str, Sequence[str]]]) -> None:
         """Every answer given, as a two-column table: the question, then the answer."""
-        self.set_font("Helvetica", "", 8.5)
+        self.set_font("Helvetica", "", 8)
         self.set_draw_color(*GREY)
-        with self.table(col_widths=(55, 45), text_align="LEFT", line_height=3.9,
-                        padding=(0.8, 1.2), first_row_as_headings=True,
+        with self.table(col_widths=(55, 45), text_align="LEFT", line_height=3.3,
+                        padding=(0.5, 1.2), first_row_as_headings=True,
                         borders_layout="HORIZONTAL_LINES") as table:
             table.row(("Question", "Answer"))
             for question, labels in rows:
@@ -111,10 +111,10 @@ class _Document(FPDF):
         self.ln(1)
 
     def source(self, title: str, url: str) -> None:
-        self.set_font("Helvetica", "", 7.5)
+        self.set_font("Helvetica", "", 7)
         self.set_x(self.l_margin + 2)
-        self.cell(4, 3.4, "-")
-        self.multi_cell(0, 3.4, f"{plain(title)}: {url}", link=url, new_x="LMARGIN",
+        self.cell(4, 3.2, "-")
+        self.multi_cell(0, 3.2, f"{plain(title)}: {url}", link=url, new_x="LMARGIN",
                         new_y="NEXT", align="L")
         self.ln(0.3)
 
@@ -167,8 +167,8 @@ def build(h: Handout) -> bytes:
     if h.groups:
         pdf.heading("What the answers mean", 10.5)
         for criterion, found in h.groups:
-            pdf.para(criterion.title, 9, "B")
-            pdf.items([finding.text for finding, _ in found], size=9)
+            pdf.para(criterion.title, 8, "B")
+            pdf.items([finding.text for finding, _ in found])
     pdf.heading("Every answer given", 10.5)
     pdf.answers(h.answers)
     pdf.notes(h.notes)

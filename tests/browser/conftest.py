@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Error, Page, Response, sync_playwright
+from playwright.sync_api import Browser, Error, Page, Playwright, Response
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from questionnaire import create_app
@@ -43,7 +43,7 @@ class QuietHandler(WSGIRequestHandler):
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
     """The app on 127.0.0.1 at a free port, for the whole session; yields its base URL."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "x"})
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "CLINICIAN_PREVIEW": True})
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -53,7 +53,7 @@ def live_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser(playwright_driver: Playwright) -> Iterator[Browser]:
     """Debian's Chromium, headless, for the whole session."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
@@ -61,13 +61,12 @@ def browser() -> Iterator[Browser]:
             "Install it with 'make chromium' (Debian: 'apt-get install chromium'), or set "
             "CHROMIUM to its path. Do not run 'playwright install': its download does not work "
             "here.", pytrace=False)
-    with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Error as exc:
-            pytest.fail(f"Chromium at {CHROMIUM} did not start: {exc.message}", pytrace=False)
-        yield chromium
-        chromium.close()
+    try:
+        chromium = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except Error as exc:
+        pytest.fail(f"Chromium at {CHROMIUM} did not start: {exc.message}", pytrace=False)
+    yield chromium
+    chromium.close()
 
 
 @dataclass

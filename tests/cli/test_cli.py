@@ -23,8 +23,7 @@ BREAKAGES = [
     ("    source: respine-2024\n", "    source: respine-2042\n"),  # unknown source
 ]
 
-GENERAL_RULE = ("  - id: general_criteria_may_apply\n    when: {always: true}\n"
-                "    outcome: discuss\n")
+GENERAL_RULE = "  - id: general_criteria_may_apply\n"  # the rule that proposes `discuss`
 
 DISCUSS_YAML = """\
 # The answers of someone the general criteria may apply to.

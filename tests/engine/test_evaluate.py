@@ -239,7 +239,9 @@ BECAUSE = [
                  ["include", "weak, thin bones"], id="multi_choice_label_quoted"),
     pytest.param({}, "pregnancy", False, ["do not include", "pregnant"],
                  id="multi_choice_not_included"),
-    pytest.param({}, "general_criteria_may_apply", True, ["always applies"], id="always"),
+    pytest.param({}, "general_criteria_may_apply", True,
+                 ["“No, I do not have any of these”", "6, which is 4 or more", "none of"],
+                 id="every_criterion_met"),
 ]
 
 

@@ -14,9 +14,9 @@ from questionnaire.engine.verify import verify
 ROOT = Path(__file__).resolve().parents[2]
 SRC = (ROOT / "rules.yaml").read_text(encoding="utf-8")
 
-CATCH_ALL = ("  - id: general_criteria_may_apply\n    when: {always: true}\n    outcome: discuss\n"
-             "    source: nct02412735\n")
 ANCHOR = "  - id: general_criteria_may_apply\n"
+# The one rule that proposes `discuss` (v2: every criterion written out), up to the blank line.
+CATCH_ALL = SRC[SRC.index(ANCHOR):SRC.index("\n\n", SRC.index(ANCHOR)) + 1]
 
 # Answers that fill in whatever a verifier example leaves out (they reach `discuss`).
 FILLER = {

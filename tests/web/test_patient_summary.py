@@ -186,10 +186,11 @@ def test_the_card_names_the_answer_that_decided_the_headline(patient, discuss_an
 
     card = one(page.main, class_="card")
     assert one(card, "h1")["data-outcome"] == "usually_excluded"
-    label = next(c["label"] for c in questions["health_conditions"]["choices"]
-                 if c["value"] == "pregnant")
+    said = next(c["said"] for c in questions["health_conditions"]["choices"]
+                if c["value"] == "pregnant")
     assert "Because you said:" in text(card)
-    assert squash(label) in text(one(card, class_="card__because-list"))
+    assert squash(said) in text(one(card, class_="card__because-list"))
+    assert "you are pregnant or breastfeeding" in text(one(card, class_="card__because-list"))
 
 
 # --- help and error pages ------------------------------------------------------------------------

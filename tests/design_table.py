@@ -1,0 +1,111 @@
+"""design.md section 4 (v2, 2026-12-01) read as written, as an outside check on rules.yaml.
+
+Everything here is hand-coded from design.md sections 3 and 4, not read from rules.yaml, so a
+slip in the rule file (a missing choice, a wrong boundary, a rule in the wrong outcome) shows up
+as a disagreement. `headline` is the table; the rest builds valid answer sets to feed it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+# --- design.md section 3: questions and choice values -------------------------------------------
+EMERGENCY_SIGNS = ("bladder_bowel", "saddle_numbness", "leg_weakness", "arm_weakness",
+                   "serious_injury", "chest_pain")
+URGENT_SIGNS = ("fever", "weight_loss", "cancer_history", "night_pain", "back_shape")
+SINGLE = {
+    "pain_area": ("lower_back", "neck", "both"),
+    "pain_duration": ("under_3_months", "3_to_6_months", "6_to_12_months", "1_to_5_years",
+                      "over_5_years"),
+    "pain_pattern": ("mostly_back", "back_and_limb", "mostly_limb"),
+    "diagnosis": ("yes_imaging", "yes_no_imaging", "no", "not_sure"),
+    "treatment_duration": ("under_3_months", "3_to_6_months", "over_6_months"),
+    "treatment_relief": ("lasting", "some", "little_or_none"),
+    "overall_health": ("good", "fair", "poor"),
+    "payment": ("insurance_only", "self_pay_possible", "not_sure"),
+    "clinical_trial": ("yes", "maybe", "no"),
+    "travel": ("yes", "maybe", "no"),
+}
+MULTI = {
+    "warning_signs": EMERGENCY_SIGNS + URGENT_SIGNS,
+    "treatments_tried": ("physical_therapy", "home_exercise", "pain_medication", "injections",
+                         "manual_therapy", "pain_program"),
+    "previous_procedures": ("fusion_or_replacement", "discectomy_or_laminectomy",
+                            "disc_injection_or_cells"),
+    "health_conditions": ("pregnant", "active_infection", "active_cancer", "immune_suppressants",
+                          "blood_thinners_or_bleeding", "uncontrolled_diabetes_or_bp",
+                          "osteoporosis"),
+}
+PAIN_SCORES = range(0, 11)
+SHOWN_UNLESS_NO_TREATMENT = ("treatment_duration", "treatment_relief")
+
+# --- design.md section 4: the outcome table ------------------------------------------------------
+EXCLUDING_CONDITIONS = {"pregnant", "active_infection", "active_cancer", "immune_suppressants",
+                        "osteoporosis"}
+EXCLUDING_PROCEDURES = {"fusion_or_replacement", "discectomy_or_laminectomy",
+                        "disc_injection_or_cells"}
+
+
+def headline(a: dict[str, Any]) -> str:
+    """The outcome design.md section 4 gives these answers: the first row whose `when` holds."""
+    signs = set(a["warning_signs"])
+    if signs & set(EMERGENCY_SIGNS):
+        return "emergency"
+    if signs & set(URGENT_SIGNS):
+        return "urgent"
+    if (set(a["health_conditions"]) & EXCLUDING_CONDITIONS
+            or set(a["previous_procedures"]) & EXCLUDING_PROCEDURES
+            or a["pain_pattern"] == "mostly_limb" or a["pain_area"] == "neck"):
+        return "usually_excluded"
+    if (a["pain_duration"] in ("under_3_months", "3_to_6_months") or a["pain_intensity"] <= 3
+            or a["diagnosis"] == "no" or a["treatments_tried"] == ["none"]
+            or a.get("treatment_duration") == "under_3_months"
+            or a.get("treatment_relief") == "lasting"):
+        return "not_yet"
+    return "discuss"
+
+
+# --- valid answer sets ---------------------------------------------------------------------------
+BASE = {  # meets every criterion: the table gives `discuss`
+    "warning_signs": ["none"], "pain_area": "lower_back", "pain_duration": "1_to_5_years",
+    "pain_pattern": "mostly_back", "pain_intensity": 6, "diagnosis": "yes_imaging",
+    "treatments_tried": ["physical_therapy"], "treatment_duration": "over_6_months",
+    "treatment_relief": "some", "previous_procedures": ["none"], "health_conditions": ["none"],
+    "overall_health": "good", "payment": "not_sure", "clinical_trial": "maybe", "travel": "maybe",
+}
+
+
+def valid(a: dict[str, Any]) -> dict[str, Any]:
+    """Drop the answers to questions the wizard does not show (design.md section 3)."""
+    if a["treatments_tried"] == ["none"]:
+        return {k: v for k, v in a.items() if k not in SHOWN_UNLESS_NO_TREATMENT}
+    return a
+
+
+def one_changes() -> list[tuple[str, Any]]:
+    """Every single answer a question can take (one box ticked for a multi-select)."""
+    changes: list[tuple[str, Any]] = [(q, v) for q, values in SINGLE.items() for v in values]
+    changes += [("pain_intensity", n) for n in PAIN_SCORES]
+    changes += [(q, [v]) for q, values in MULTI.items() for v in (*values, "none")]
+    return changes
+
+
+def changed(*changes: tuple[str, Any]) -> dict[str, Any]:
+    return valid({**BASE, **dict(changes)})
+
+
+def _ticks(values: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
+    some = st.lists(st.sampled_from(values), min_size=1, max_size=3, unique=True)
+    return st.one_of(st.just(["none"]), some)
+
+
+answer_sets = st.fixed_dictionaries({
+    **{q: st.sampled_from(values) for q, values in SINGLE.items()},
+    "pain_intensity": st.integers(0, 10),
+    # Mostly no warning sign, so the later rows of the table get most of the examples.
+    "warning_signs": st.one_of(st.just(["none"]), _ticks(MULTI["warning_signs"])),
+    **{q: _ticks(MULTI[q]) for q in ("treatments_tried", "previous_procedures",
+                                      "health_conditions")},
+}).map(valid)
