@@ -3,7 +3,8 @@
 N questions of all three types in steps of five; about 3N rules over 1 to 4 questions with
 all/any/not; skip logic; five outcomes, the first two (like the warning signs) stopping the walk
 after the first step.
-Variants: `complete` (a catch-all rule), `incomplete` (no catch-all: gaps), `shadowed` (complete,
+Variants: `complete` (a catch-all rule), `incomplete` (no catch-all, and no headline at all when
+q1 is c0 and no warning sign is ticked), `shadowed` (complete,
 plus a rule that can never match and one that a higher outcome always beats).
 """
 
@@ -92,6 +93,8 @@ def generate(n: int, variant: str = "complete", seed: int = 0, per_question: int
                 when = {"all": [when, _leaf(rng, rng.choice(first[1:]))]}
         else:
             when = _condition(rng, questions[1:])
+        if variant == "incomplete" and outcome not in (None, "emergency", "urgent"):
+            when = {"all": [{"not": {"q": "q1", "is": "c0"}}, when]}  # q1 = c0 gets no headline
         rule: dict[str, Any] = {"id": f"r{r}", "when": when, "source": "src"}
         if outcome is not None:
             rule["outcome"] = outcome

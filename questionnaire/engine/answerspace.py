@@ -100,7 +100,13 @@ class Question:
     count_var: str  # variable that says "this question is asked" (for counting)
 
     def pattern(self, index: int) -> dict[str, bool]:
+        if index < len(self.patterns):
+            return self.patterns[index]
         return {v: bool(index >> b & 1) for b, v in enumerate(self.bits)}
+
+    def __post_init__(self) -> None:
+        self.patterns: list[dict[str, bool]] = []
+        self.patterns = [self.pattern(i) for i in range(len(self.reps))]
 
 
 def _mentioned(keys: Iterable[tuple]) -> list[Any]:
@@ -149,6 +155,7 @@ class Space:
 
     def __init__(self, rulesets: Sequence[RuleSet]):
         self.bdd = BDD()
+        self.bdd.configure(reordering=False)  # questions in order suit the walk; sifting costs more
         self.rulesets = list(rulesets)
         first = rulesets[0]
         shared = [q for q in first.questions
@@ -168,7 +175,10 @@ class Space:
         self.classes_of: dict[str, list[tuple]] = {}  # truth vector of each class
         self.position: dict[str, dict[tuple, int]] = {}  # (leaf key, file) -> vector index
         self.none_truth: dict[str, dict[tuple, bool]] = {}  # (leaf key, file) -> truth if skipped
-        self.valid = self.bdd.true  # every variable pattern is some class
+        self.first: dict[str, Any] = {}  # question -> the answer of its first class
+        self.block_of: dict[str, int] = {}  # BDD variable -> index of its question
+        self.cubes: dict[str, list] = {}  # question -> BDD of each class
+        self.bit_of: dict[str, tuple[str, int]] = {}  # class variable -> (question, bit value)
         for q in shared:
             self._add(q, keys[q.id], _span(q, rulesets))
 
@@ -187,18 +197,22 @@ class Space:
         self.questions[q.id] = Question(q.id, [g[0] for g in grouped.values()],
                                         [g[1] for g in grouped.values()], bits, count_var)
         self.classes_of[q.id] = list(grouped)
+        question = self.questions[q.id]
+        # Every bit pattern is a class: one past the last stands for the class without its top
+        # bit, so no pattern needs excluding (counting enumerates the real classes only).
+        cubes = [self.bdd.false] * n
+        for pattern in range(1 << len(bits)):
+            cubes[alias(pattern, n)] |= self.bdd.cube(question.pattern(pattern))
+        self.cubes[q.id] = cubes
+        self.first[q.id] = question.reps[0]
+        self.bit_of.update({v: (q.id, 1 << b) for b, v in enumerate(bits)})
+        for var in (count_var, *bits):
+            self.block_of[var] = len(self.questions) - 1
         self.position[q.id] = {test: i for i, test in enumerate(tests)}
         self.none_truth[q.id] = {test: t(None) for test, t in tests.items()}
-        valid = self.bdd.false
-        for index in range(n):
-            valid |= self.is_class(q.id, index)
-        self.valid &= valid
 
     def is_class(self, qid: str, index: int):
-        bdd, u = self.bdd, self.bdd.true
-        for var, value in self.questions[qid].pattern(index).items():
-            u &= bdd.var(var) if value else ~bdd.var(var)
-        return u
+        return self.cubes[qid][index]
 
     def leaf(self, key: tuple, file: int):
         """BDD of a leaf on a (asked) question, for one rule file."""
@@ -212,49 +226,90 @@ class Space:
 
     def answers(self, assignment: dict[str, bool], asked: Iterable[str]) -> dict[str, Any]:
         """The answers of one BDD assignment, for the questions that are asked."""
+        index: dict[str, int] = {}
+        for var, value in assignment.items():
+            if value:
+                qid, bit = self.bit_of[var]
+                index[qid] = index.get(qid, 0) | bit
         out: dict[str, Any] = {}
         for qid in asked:
-            question = self.questions[qid]
-            index = sum(1 << b for b, v in enumerate(question.bits) if assignment.get(v))
-            rep = question.reps[index]
+            pattern = index.get(qid)
+            if pattern is None:
+                first = self.first[qid]
+                out[qid] = list(first) if isinstance(first, tuple) else first
+                continue
+            reps = self.questions[qid].reps
+            rep = reps[alias(pattern, len(reps))]
             out[qid] = list(rep) if isinstance(rep, tuple) else rep
         return out
 
     def count(self, u, asked: dict[str, Any], only: set[str] | None = None) -> int:
         """Weighted model count of `u`: answers to questions asked (a BDD each) are counted.
 
-        Questions outside `only` (when given) must not matter to `u` and count once.
+        Questions outside `only` (when given) must not matter to `u` and count once. A level by
+        level walk over the diagram (variables stay in question order: no reordering).
         """
         bdd = self.bdd
+        parts = [u]
         for qid, cond in asked.items():
             if only is None or qid in only:
                 var = bdd.var(self.questions[qid].count_var)
-                u &= (var & cond) | (~var & ~cond)
-        frontier = {u: 1}
-        for qid, question in self.questions.items():
-            if only is not None and qid not in only:
-                continue
+                parts.append((var & cond) | (~var & ~cond))
+        frontier = {balanced(parts, "and", bdd): 1}
+        for block, question in enumerate(self.questions.values()):
+            counted = only is None or question.id in only
             step: dict[Any, int] = {}
             for node, times in frontier.items():
-                for is_asked in (True, False):
-                    node_a = bdd.let({question.count_var: is_asked}, node)
-                    if node_a == bdd.false:
-                        continue
-                    for index, weight in enumerate(question.weights):
-                        if not is_asked and index:
-                            break
-                        sub = bdd.let(question.pattern(index), node_a) if question.bits \
-                            else node_a
-                        if sub != bdd.false:
-                            step[sub] = step.get(sub, 0) + times * (weight if is_asked else 1)
-            frontier = step
-        total = 0
-        for node, times in frontier.items():
-            node = bdd.exist([q.count_var for q in self.questions.values()], node)
-            node = bdd.exist([v for q in self.questions.values() for v in q.bits], node)
-            if node == bdd.true:
-                total += times
-        return total
+                if not counted or node.var is None or self.block_of[node.var] > block:
+                    whole = sum(question.weights) + 1 if counted else 1
+                    step[node] = step.get(node, 0) + times * whole
+                    continue
+                asked = descend(node, {question.count_var: True})
+                for child, weight in self._classes(question, asked, block):
+                    step[child] = step.get(child, 0) + times * weight
+                skipped = descend(descend(node, {question.count_var: False}),
+                                  question.pattern(0))
+                step[skipped] = step.get(skipped, 0) + times
+            frontier = {node: times for node, times in step.items() if node != bdd.false}
+        return sum(times for node, times in frontier.items() if node == bdd.true)
+
+    def _classes(self, question: Question, node, block: int):
+        """(node below the question, weight) for each class, when the question is asked."""
+        if node.var is None or self.block_of[node.var] > block:
+            return [(node, sum(question.weights))]
+        return [(descend(node, question.pattern(i)), w) for i, w in enumerate(question.weights)]
+
+
+def balanced(parts: list, op: str, bdd):
+    """The conjunction or disjunction of many diagrams, pairwise (much faster than a chain)."""
+    if not parts:
+        return bdd.true if op == "and" else bdd.false
+    while len(parts) > 1:
+        paired = [(a & b) if op == "and" else (a | b) for a, b in zip(parts[::2], parts[1::2],
+                                                                          strict=False)]
+        parts = paired + ([parts[-1]] if len(parts) % 2 else [])
+    return parts[0]
+
+
+def alias(pattern: int, classes: int) -> int:
+    """The class a bit pattern stands for."""
+    return pattern if pattern < classes else pattern - (1 << (classes - 1).bit_length() - 1)
+
+
+def descend(u, assignment: dict[str, bool]):
+    """Follow a diagram down while its variables are in `assignment` (missing: False)."""
+    while u.var is not None and u.var in assignment:
+        child = u.high if assignment[u.var] else u.low
+        u = ~child if u.negated else child
+    return u
+
+
+def holds(u, assignment: dict[str, bool]) -> bool:
+    """Whether a diagram is true for an assignment (variables left out are False)."""
+    while u.var is not None:
+        child = u.high if assignment.get(u.var) else u.low
+        u = ~child if u.negated else child
+    return u == u.bdd.true
 
 
 def _span(q, rulesets: Sequence[RuleSet]) -> tuple | None:

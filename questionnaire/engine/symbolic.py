@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from .answerspace import Cond, Space, leaf_keys, parse
+from .answerspace import Cond, Space, balanced, holds, leaf_keys, parse
 from .loader import RuleSet
 from .verify import Report
 
@@ -45,6 +45,7 @@ class FileWalk:
         self.order = [q.id for q in rs.questions]
         self.step_of = rs.step_of
         self._leaf: dict[tuple, Any] = {}
+        self.conditional = {q.id for q in rs.questions if q.show_if is not None}
         self.shown: dict[str, Any] = {}  # question -> BDD: its skip logic lets it show
         for q in rs.questions:
             self.shown[q.id] = bdd.true if q.show_if is None else self.value(parse(q.show_if))
@@ -67,10 +68,12 @@ class FileWalk:
             self.fires.append(self.fire(cond))
             clock.tick()
         rank = rs.outcome_rank()
-        self.levels = [bdd.false for _ in rs.file.outcomes]  # some rule of this outcome fires
+        by_level: list[list] = [[] for _ in rs.file.outcomes]
         for fires, rule in zip(self.fires, rs.file.rules, strict=True):
             if rule.outcome is not None:
-                self.levels[rank[rule.outcome]] |= fires
+                by_level[rank[rule.outcome]].append(fires)
+        # levels[r]: some rule of outcome r fires
+        self.levels = [balanced(fires, "or", bdd) for fires in by_level]
         self.higher = [bdd.false]  # higher[r]: an outcome ranked above r fires
         for level in self.levels:
             self.higher.append(self.higher[-1] | level)
@@ -149,34 +152,50 @@ class FileWalk:
             out[qid] = reached & self.shown[qid]
         return out
 
+    def asked_in(self, assignment: dict[str, bool]) -> list[str]:
+        """The questions the walk asks for one assignment, in order."""
+        last = None
+        for b, stop in zip(self.boundaries, self.stops, strict=True):
+            if holds(stop, assignment):
+                last = b
+                break
+        out = []
+        for qid in self.order:
+            if last is not None and self.step_of[qid] > last:
+                break
+            if qid in self.conditional and not holds(self.shown[qid], assignment):
+                continue
+            out.append(qid)
+        return out
+
     def headline(self, rank: int):
         """BDD: outcome number `rank` is the headline."""
         return self.levels[rank] & ~self.higher[rank]
 
     def gap(self):
-        return self.space.valid & ~self.higher[-1]
+        return ~self.higher[-1]
 
 
-def examples(space: Space, u, asked: dict[str, Any], limit: int = 1) -> list[dict[str, Any]]:
-    """Up to `limit` different complete sets of answers in `u` (the questions the walk asks)."""
+def examples(walks: list[FileWalk], u, limit: int = 1) -> list[dict[str, Any]]:
+    """Up to `limit` different complete sets of answers in `u`: every question a walk asks."""
+    space = walks[0].space
     bdd, found = space.bdd, []
-    u &= space.valid
     for _ in range(limit):
         assignment = bdd.pick(u)
         if assignment is None:
             break
-        cube = bdd.true
-        for var, value in assignment.items():
-            cube &= bdd.var(var) if value else ~bdd.var(var)
-        found.append(space.answers(assignment, [q for q, c in asked.items()
-                                                if (cube & c) != bdd.false]))
-        u &= ~cube
+        asked: set[str] = set()
+        for walk in walks:
+            asked.update(walk.asked_in(assignment))
+        found.append(space.answers(assignment, [q for q in space.questions if q in asked]))
+        if limit > 1:
+            u &= ~bdd.cube(assignment)
     return found
 
 
-def pick(space: Space, u, asked: dict[str, Any]) -> dict[str, Any] | None:
+def pick(walk: FileWalk, u) -> dict[str, Any] | None:
     """One complete set of answers in `u`, or None if it is empty."""
-    found = examples(space, u, asked)
+    found = examples([walk], u)
     return found[0] if found else None
 
 
@@ -210,14 +229,14 @@ def verify(rs: RuleSet, *, max_examples: int = 3, budget: float | None = None) -
     report = Report()
     gap = walk.gap()
     if gap != space.bdd.false:
-        report.gaps = examples(space, gap, asked, max_examples)
+        report.gaps = examples([walk], gap, max_examples)
         outcome_reads = {k[0] for i, r in enumerate(rs.file.rules) if r.outcome is not None
                          for k in leaf_keys(walk.rules[i])}
         report.gap_count = space.count(gap, asked, closure(rs, outcome_reads, walk))
     rank = rs.outcome_rank()
     for rule, fires in zip(rs.file.rules, walk.fires, strict=True):
         clock.tick()
-        witness = pick(space, fires, asked)
+        witness = pick(walk, fires)
         if witness is None:
             report.never_match.append(rule.id)
             if rule.outcome is not None:
@@ -226,12 +245,12 @@ def verify(rs: RuleSet, *, max_examples: int = 3, budget: float | None = None) -
         report.witnesses[rule.id] = witness
         if rule.outcome is None:
             continue
-        win = pick(space, fires & ~walk.higher[rank[rule.outcome]], asked)
+        win = pick(walk, fires & ~walk.higher[rank[rule.outcome]])
         if win is None:
             report.never_win[rule.id] = witness
         else:
             report.wins[rule.id] = win
-    report.answer_sets = space.count(space.valid, asked)
+    report.answer_sets = space.count(space.bdd.true, asked)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -245,4 +264,4 @@ def check_complete(rs: RuleSet, budget: float = LOADER_BUDGET_SECONDS) -> list[d
     space = Space([rs])
     walk = FileWalk(space, 0, clock)
     gap = walk.gap()
-    return [] if gap == space.bdd.false else examples(space, gap, walk.asked(), 3)
+    return [] if gap == space.bdd.false else examples([walk], gap, 3)
