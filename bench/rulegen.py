@@ -1,11 +1,12 @@
 """Generated rule files in the style of rules.yaml, for the verifier's scale benchmark and tests.
 
 N questions of all three types in steps of five; about 3N rules over 1 to 4 questions with
-all/any/not; skip logic; five outcomes, the first two (like the warning signs) stopping the walk
-after the first step.
+all/any/not, each combining questions at most two steps apart, as rules.yaml does (far-apart
+conjunctions make any decision diagram grow exponentially); skip logic; five outcomes, the first
+two (like the warning signs) stopping the walk after the first step.
 Variants: `complete` (a catch-all rule), `incomplete` (no catch-all, and no headline at all when
-q1 is c0 and no warning sign is ticked), `shadowed` (complete,
-plus a rule that can never match and one that a higher outcome always beats).
+q1 is c0 and no warning sign is ticked), `shadowed` (complete, plus a rule that can never match
+and one that a higher outcome always beats).
 """
 
 from __future__ import annotations
@@ -91,8 +92,9 @@ def generate(n: int, variant: str = "complete", seed: int = 0, per_question: int
             when = {"q": "q0", "has_any": rng.sample(signs, rng.randint(1, 2))}
             if rng.random() < 0.3:
                 when = {"all": [when, _leaf(rng, rng.choice(first[1:]))]}
-        else:
-            when = _condition(rng, questions[1:])
+        else:  # like rules.yaml, a rule combines questions on one topic: nearby steps
+            at = rng.randrange(1, n)
+            when = _condition(rng, questions[max(1, at - STEP_SIZE):at + STEP_SIZE])
         if variant == "incomplete" and outcome not in (None, "emergency", "urgent"):
             when = {"all": [{"not": {"q": "q1", "is": "c0"}}, when]}  # q1 = c0 gets no headline
         rule: dict[str, Any] = {"id": f"r{r}", "when": when, "source": "src"}
