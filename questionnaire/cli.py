@@ -15,10 +15,11 @@ import yaml
 from flask import current_app
 from flask.cli import AppGroup
 
-from .engine import AnswersError, Engine, RulesError, load_rules
+from .engine import AnswersError, Engine, RulesError, load_rules, loads_rules
+from .engine.diff import Diff, diff_rulesets
 from .engine.model import json_schema
 from .engine.scenarios import answers_in, load_scenarios, run_scenario, scenario_files
-from .engine.verify import verify
+from .engine.symbolic import verify
 from .engine.yamlsource import YamlProblem, read_yaml
 
 
@@ -222,3 +223,56 @@ def schema_command(output: str | None) -> None:
         Path(output).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+
+
+# --- rules diff (verifier branch) ------------------------------------------------------------
+
+
+def _diff_side(path: str):
+    """(rule set, raw data, marks) of a rule file that parses, even if its meaning is wrong."""
+    try:
+        data = Path(path).read_bytes()
+        raw, marks = read_yaml(data)
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc.strerror}") from None
+    except YamlProblem as exc:
+        raise BadInput(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
+    try:
+        ruleset = loads_rules(data, path, verify=False)
+    except RulesError as exc:
+        if exc.ruleset is None:
+            raise BadInput(str(exc)) from None
+        ruleset = exc.ruleset
+    return ruleset, raw, marks
+
+
+def format_diff(diff: Diff) -> str:
+    lines = [f"{c.file}:{c.line}: {c.kind} {c.id}: {c.what}" for c in diff.changes]
+    lines = lines or ["No change in the rule file's items."]
+    if not diff.compared:
+        lines.append(f"Headlines not compared: {diff.note}.")
+    elif not diff.headlines:
+        lines.append("No headline changes: every set of answers gets the same headline.")
+    for shift in diff.headlines:
+        lines.append(f"Headline {shift.from_ or '(none)'} -> {shift.to or '(none)'} for "
+                     f"{shift.answer_sets:,} sets of answers, for example: "
+                     + json.dumps(shift.witness))
+    for shift in diff.rules:
+        lines.append(f"Rule {shift.rule} {shift.fires} firing for {shift.answer_sets:,} sets of "
+                     "answers, for example: " + json.dumps(shift.witness))
+    return "\n".join(lines)
+
+
+@rules_group.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", required=False, type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+def diff_command(old: str, new: str | None, as_json: bool) -> None:
+    """What changed from OLD to NEW (default: the app's rule file), and which headlines change."""
+    diff = diff_rulesets(_diff_side(old), _diff_side(_rules_path(new)))
+    if as_json:
+        click.echo(json.dumps(diff.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_diff(diff))
+    if diff.headline_changes:
+        sys.exit(1)
