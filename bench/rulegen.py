@@ -80,7 +80,8 @@ def generate(n: int, variant: str = "complete", seed: int = 0, per_question: int
     signs = [c["value"] for c in questions[0]["choices"] if not c.get("exclusive")]
     for i, q in enumerate(questions):
         if i >= STEP_SIZE and i % 7 == 0:  # skip logic on an earlier multi-select
-            earlier = [p for p in questions[:i - i % STEP_SIZE] if p["type"] == "multi"]
+            start = i - i % STEP_SIZE  # a multi-select of the step before, as in rules.yaml
+            earlier = [p for p in questions[start - STEP_SIZE:start] if p["type"] == "multi"]
             q["show_if"] = {"not": {"q": rng.choice(earlier)["id"], "has": "none"}}
     steps = [{"id": f"s{k}", "title": f"Step {k}", "questions": questions[k:k + STEP_SIZE]}
              for k in range(0, n, STEP_SIZE)]
