@@ -54,11 +54,17 @@ def one(n: int, variant: str) -> dict:
         found = f"{len(result.headlines)} headline classes"
     else:
         report = verify(old[0])
-        found = (f"{report.gap_count:.3g} gaps, " if report.gap_count else "complete, ") + \
+        found = (f"gaps for {_big(report.gap_count)} answer combinations, " if report.gap_count
+                 else "complete, ") + \
             f"{len(report.never_match)} never match, {len(report.never_win)} never win"
     return {"questions": n, "rules": rules, "variant": variant,
             "seconds": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "found": found}
+
+
+def _big(number: int) -> str:
+    digits = len(str(number))
+    return f"{number:,}" if digits < 10 else f"about 10^{digits - 1}"
 
 
 def measure(sizes, timeout: float) -> list[dict]:
@@ -70,6 +76,8 @@ def measure(sizes, timeout: float) -> list[dict]:
                                       variant], capture_output=True, text=True, check=True,
                                      timeout=timeout, cwd=ROOT)
                 rows.append(json.loads(out.stdout))
+            except subprocess.CalledProcessError as exc:
+                raise SystemExit(f"{n} {variant} failed:\n{exc.stderr}") from None
             except subprocess.TimeoutExpired:
                 rows.append({"questions": n, "rules": 3 * n, "variant": variant,
                              "seconds": None, "cpu": None, "peak_mb": None,

@@ -45,12 +45,14 @@ def leaf_test(rs: RuleSet, raw_leaf: dict[str, Any]) -> Callable[[Any], bool]:
     if info.type != "multi":
         return lambda answer: leaf_true(leaf, info, answer)
 
+    bit = {c: 1 << i for i, c in enumerate(info.choices)}
+
     def test(answer: Any) -> bool:
         if answer is None:
             return leaf_true(leaf, info, None)
         mask = 0
         for value in answer:
-            mask |= info.choice_bit(value)
+            mask |= bit[value]
         return leaf_true(leaf, info, mask)
 
     return test
@@ -135,7 +137,8 @@ def _domain(q, keys: Sequence[tuple], span: tuple | None) -> list[tuple[Any, int
     choices = [c for c in q.choices if span is None or c.value in span]
     alone = [(c.value,) for c in choices if c.exclusive]
     plain = [c.value for c in choices if not c.exclusive]
-    mentioned = [c for c in plain if c in set(_mentioned(keys))]
+    said = set(_mentioned(keys))
+    mentioned = [c for c in plain if c in said]
     others = [c for c in plain if c not in mentioned]
     if 1 << len(mentioned) > MAX_MULTI_SUBSETS:  # pragma: no cover - the loader caps choices
         raise ValueError(f"'{q.id}' has too many choices for the exact analysis")
