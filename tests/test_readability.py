@@ -117,6 +117,10 @@ def _outcome_texts(outcomes):
         yield f"outcomes.{o.id}.message", o.message, "outcome"
         for i, action in enumerate(o.actions, 1):
             yield f"outcomes.{o.id}.actions.{i}", action, "outcome"
+        for i, step in enumerate(o.next_steps, 1):
+            yield f"outcomes.{o.id}.next_steps.{i}", step, "outcome"
+        if o.call:
+            yield f"outcomes.{o.id}.call", o.call.label, "outcome"
 
 
 def _page_texts(pages):
