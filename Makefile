@@ -13,7 +13,7 @@ PDFTOPPM = /usr/bin/pdftoppm
 NGINX    = /usr/sbin/nginx
 OPENSSL  = /usr/bin/openssl
 
-.PHONY: run serve proxy check test lint fuzz bench soak clean chromium wrk nginx poppler audit
+.PHONY: run serve proxy check test lint fuzz bench soak clean chromium wrk nginx poppler audit quick mutants
 
 # run: check rules.yaml, then start the dev server on http://127.0.0.1:5000
 run: $(RUNTIME_STAMP)
@@ -48,6 +48,16 @@ proxy: $(RUNTIME_STAMP) nginx
 test: $(DEV_STAMP) chromium wrk nginx poppler node_modules
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+# quick: the fast loop while editing: engine, scenarios, API and CLI tests (under 20 s)
+quick: $(DEV_STAMP)
+	PROPERTY_EXAMPLES=20 $(PY) -m pytest -q -p no:cacheprovider tests/engine tests/test_scenarios.py tests/api tests/cli
+
+# mutants: mutation testing of the engine's logic with mutmut (docs/testing.md); slow
+mutants: $(DEV_STAMP)
+	rm -rf mutants
+	PROPERTY_EXAMPLES=12 $(PY) -m mutmut run --max-children 2
+	$(PY) -m mutmut results
 
 # audit: Lighthouse (mobile) on every patient page, not only the set `make test` runs
 audit: $(DEV_STAMP) chromium node_modules
