@@ -2,11 +2,11 @@
 
 from .errors import AnswerProblem, AnswersError, QuestionnaireError, RuleProblem, RulesError
 from .evaluate import Engine, FoundFinding, Summary, TraceEntry
-from .loader import RuleSet, load_rules, loads_rules
+from .loader import RuleSet, load_languages, load_rules, loads_rules
 
 __all__ = [
     "AnswerProblem", "AnswersError", "Engine", "FoundFinding", "QuestionnaireError",
     "RuleProblem", "RuleSet", "RulesError", "Summary", "TraceEntry",
-    "load_rules", "loads_rules",
+    "load_languages", "load_rules", "loads_rules",
 ]
 

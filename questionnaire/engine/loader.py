@@ -41,6 +41,8 @@ class RuleSet:
     show_if: dict[str, Condition]  # question id -> parsed show_if
     when: tuple[Condition, ...]  # parsed condition of each rule, in file order
     leaves: tuple[Leaf, ...]  # every distinct leaf; leaf.bit is 1 << its index
+    language: str = "en"  # the language of every text (translations.py makes the others)
+    texts: int = 0  # how many patient-facing texts the file gives in that language
 
     @property
     def questions(self) -> list[model.Question]:
@@ -53,6 +55,22 @@ class RuleSet:
     def outcome_rank(self) -> dict[str, int]:
         """Outcome id -> priority (0 is the highest)."""
         return {o.id: i for i, o in enumerate(self.file.outcomes)}
+
+
+def load_languages(path: str | os.PathLike[str], languages: Iterable[str] = ("es",), *,
+                   verify: bool = True) -> dict[str, RuleSet]:
+    """The rule file in English and in each language of its translation files (rules.es.yaml),
+    each checked; the structure is the same for all, so it is verified once, in English."""
+    from .translations import translated_rules
+
+    english = load_rules(path, verify=verify)
+    return translated_rules(english, tuple(languages), check_data)
+
+
+def check_data(raw: Any, marks: Marks, name: str) -> tuple[RuleSet | None, list[RuleProblem]]:
+    """Check rule-file data already read from YAML (used for translated copies)."""
+    checker = _Checker(name, marks)
+    return checker.check(raw), checker.problems
 
 
 def load_rules(path: str | os.PathLike[str], *, verify: bool = True) -> RuleSet:
