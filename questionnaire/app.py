@@ -9,9 +9,10 @@ from typing import Any
 
 from flask import Flask, request, url_for
 
-from .engine import Engine, QuestionnaireError, load_rules
+from .engine import Engine, QuestionnaireError, load_languages
 
 ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("en", "es")  # the first is the default; each other needs its rules.<lang>.yaml
 
 
 class ConfigError(QuestionnaireError):
@@ -23,7 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(ROOT / "instance"),
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     configure(app, config)
-    app.extensions["questionnaire"] = Engine(load_rules(app.config["QUESTIONNAIRE_RULES"]))
+    load_engines(app)
     register_blueprints(app)
     register_commands(app)
     return app
@@ -109,6 +110,22 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(cli.rules_group)
 
 
+def load_engines(app: Flask) -> None:
+    """One engine per language, from the rule file and its translations (rules.es.yaml): the
+    rules are checked and verified once, in English; a missing translation stops the start-up."""
+    rulesets = load_languages(app.config["QUESTIONNAIRE_RULES"], LANGUAGES[1:])
+    engines = {lang: Engine(ruleset) for lang, ruleset in rulesets.items()}
+    app.extensions["questionnaire"] = engines[LANGUAGES[0]]
+    app.extensions["questionnaire.languages"] = engines
+
+
 def engine_of(app: Flask) -> Engine:
-    """The app's rule engine."""
+    """The app's rule engine, in English."""
     return app.extensions["questionnaire"]
+
+
+def engine_for(app: Flask, lang: str | None) -> Engine:
+    """The app's rule engine whose every text is in `lang` ("en" or "es"); English for any
+    other value. Same rules and answers as engine_of(app): only the words differ."""
+    engines = app.extensions["questionnaire.languages"]
+    return engines.get(lang or "", engines[LANGUAGES[0]])

@@ -15,7 +15,7 @@ import yaml
 from flask import current_app
 from flask.cli import AppGroup
 
-from .engine import AnswersError, Engine, RulesError, load_rules
+from .engine import AnswersError, Engine, RulesError, load_languages, load_rules
 from .engine.model import json_schema
 from .engine.scenarios import answers_in, load_scenarios, run_scenario, scenario_files
 from .engine.verify import verify
@@ -53,12 +53,20 @@ rules_group = AppGroup("rules", help="Check, evaluate, verify and test the rules
 @rules_group.command("check")
 @click.argument("rules", required=False, type=click.Path(dir_okay=False))
 def check_command(rules: str | None) -> None:
-    """Validate a rule file (default: the app's) and list every problem."""
-    ruleset = _load(rules)
+    """Validate a rule file (default: the app's) and its translations, listing every problem."""
+    from .app import LANGUAGES
+
+    try:
+        languages = load_languages(_rules_path(rules), LANGUAGES[1:])
+    except RulesError as exc:
+        raise BadInput(str(exc)) from None
+    ruleset = languages[LANGUAGES[0]]
     meta = ruleset.file.meta
     click.echo(f"OK: {ruleset.path} (version {meta.version}, reviewed {meta.reviewed}): "
                f"{len(ruleset.questions)} questions, {len(ruleset.file.outcomes)} outcomes, "
                f"{len(ruleset.file.rules)} rules; every set of answers gets a headline.")
+    click.echo("Texts: " + ", ".join(f"{lang} {rs.texts}" for lang, rs in languages.items())
+               + " (every text has its translation).")
 
 
 def read_answers(source: str) -> Any:

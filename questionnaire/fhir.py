@@ -7,6 +7,7 @@ and QuestionnaireResponse are the same as R4's.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fhir.resources.R4B.questionnaire import Questionnaire
@@ -18,6 +19,7 @@ from .engine.conditions import All, AnyOf, Condition, Leaf, Not, QuestionInfo
 
 CANONICAL = "urn:stem-cell-criteria:questionnaire"
 EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 # QuestionnaireResponse.status (required binding); fhir.resources does not check the code.
@@ -28,8 +30,12 @@ def _system(question_id: str) -> str:
     return f"{CANONICAL}/{question_id}"
 
 
-def _coding(info: QuestionInfo, value: str) -> dict[str, str]:
-    return {"system": _system(info.id), "code": value, "display": info.labels[value]}
+def _coding(info: QuestionInfo, value: str, translations: dict | None = None) -> dict[str, Any]:
+    coding: dict[str, Any] = {"system": _system(info.id), "code": value,
+                              "display": info.labels[value]}
+    if translations:
+        coding["_display"] = translations
+    return coding
 
 
 def _enable_when(cond: Condition, rs: RuleSet) -> tuple[list[dict], str] | None:
@@ -61,15 +67,41 @@ def _enable_when(cond: Condition, rs: RuleSet) -> tuple[list[dict], str] | None:
     return (single, "all") if single is not None else None
 
 
-def questionnaire(rs: RuleSet) -> dict[str, Any]:
-    """The questionnaire as a FHIR Questionnaire, version = the rules version."""
+def _translations(texts: dict[str, str]) -> dict[str, Any]:
+    """FHIR's translation extension, one per other language, for a string element's `_x`."""
+    return {"extension": [
+        {"url": TRANSLATION, "extension": [{"url": "lang", "valueCode": lang},
+                                           {"url": "content", "valueString": text}]}
+        for lang, text in texts.items()]}
+
+
+def _texts(others: Sequence[RuleSet], pick: Callable[[RuleSet], str]) -> dict[str, Any]:
+    return _translations({o.language: pick(o) for o in others}) if others else {}
+
+
+def _translate(node: dict[str, Any], field: str, others: Sequence[RuleSet],
+               pick: Callable[[RuleSet], str]) -> None:
+    if others:
+        node["_" + field] = _texts(others, pick)
+
+
+def _choice_display(s: int, k: int, c: int) -> Callable[[RuleSet], str]:
+    return lambda o: o.file.steps[s].questions[k].choices[c].label
+
+
+def questionnaire(rs: RuleSet, others: Sequence[RuleSet] = ()) -> dict[str, Any]:
+    """The questionnaire as a FHIR Questionnaire in `rs`'s language, version = the rules
+    version; each text also carries its translations from `others` (same rules, other
+    languages) in FHIR's translation extension."""
     file = rs.file
     groups = []
-    for step in file.steps:
+    for s, step in enumerate(file.steps):
         items = []
-        for q in step.questions:
+        for k, q in enumerate(step.questions):
             info = rs.catalogue[q.id]
             item: dict[str, Any] = {"linkId": q.id, "text": q.prompt, "required": True}
+            _translate(item, "text", others,
+                       lambda o, s=s, k=k: o.file.steps[s].questions[k].prompt)
             if q.type == "integer":
                 item["type"] = "integer"
                 item["extension"] = [{"url": MIN_VALUE, "valueInteger": q.min},
@@ -78,10 +110,11 @@ def questionnaire(rs: RuleSet) -> dict[str, Any]:
                 item["type"] = "choice"
                 item["repeats"] = q.type == "multi"
                 item["answerOption"] = [
-                    {"valueCoding": _coding(info, c.value),
+                    {"valueCoding": _coding(info, c.value, others and
+                                            _texts(others, _choice_display(s, k, i))),
                      **({"extension": [{"url": EXCLUSIVE, "valueBoolean": True}]}
                         if c.exclusive else {})}
-                    for c in q.choices]
+                    for i, c in enumerate(q.choices)]
             if q.id in rs.show_if:
                 converted = _enable_when(rs.show_if[q.id], rs)
                 if converted is not None:
@@ -89,12 +122,16 @@ def questionnaire(rs: RuleSet) -> dict[str, Any]:
                     if len(item["enableWhen"]) > 1:
                         item["enableBehavior"] = behavior
             items.append(item)
-        groups.append({"linkId": step.id, "text": step.title, "type": "group", "item": items})
+        group = {"linkId": step.id, "text": step.title, "type": "group", "item": items}
+        _translate(group, "text", others, lambda o, s=s: o.file.steps[s].title)
+        groups.append(group)
     resource = {
         "resourceType": "Questionnaire", "id": "stem-cell-criteria", "url": CANONICAL,
-        "version": file.meta.version, "name": "StemCellCriteriaCheck", "title": file.meta.title,
-        "status": "active", "date": file.meta.reviewed.isoformat(), "item": groups,
+        "language": rs.language, "version": file.meta.version, "name": "StemCellCriteriaCheck",
+        "title": file.meta.title, "status": "active", "date": file.meta.reviewed.isoformat(),
+        "item": groups,
     }
+    _translate(resource, "title", others, lambda o: o.file.meta.title)
     return json.loads(Questionnaire.model_validate(resource).model_dump_json(exclude_none=True))
 
 

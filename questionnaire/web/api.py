@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from ..app import engine_of
+from ..app import LANGUAGES, engine_for
 from ..engine import AnswerProblem, AnswersError
 from . import api_schema
 
@@ -23,6 +23,26 @@ def invalid(problems: list[AnswerProblem] | tuple[AnswerProblem, ...]) -> Respon
     response = jsonify({"message": "The answers cannot be evaluated.",
                         "errors": [p.as_dict() for p in problems]})
     response.status_code = 422
+    return response
+
+
+def language() -> str:
+    """?lang= when given, else the best of Accept-Language, else English. The API keeps no
+    cookie, so nothing is remembered between calls."""
+    chosen = request.args.get("lang")
+    if chosen is not None:
+        if chosen not in LANGUAGES:
+            abort(400, f"There is no language '{chosen}'. Use lang={' or lang='.join(LANGUAGES)}.")
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES, default=LANGUAGES[0])
+
+
+@bp.after_request
+def say_language(response: Response) -> Response:
+    """Caches keep one copy per language; clients see which language they got."""
+    response.vary.add("Accept-Language")
+    if response.status_code < 400 and request.endpoint != "api.openapi":
+        response.headers["Content-Language"] = language()
     return response
 
 
@@ -51,7 +71,7 @@ def evaluate():
         what = f"unknown field '{extra[0]}'" if extra else "missing field 'answers'"
         return invalid([AnswerProblem(None, "wrong_type", f'The body has {what}; send '
                                       '{"answers": {question id: answer}}.')])
-    engine = engine_of(current_app)
+    engine = engine_for(current_app, language())
     try:
         summary = engine.evaluate(body["answers"])
     except AnswersError as exc:
@@ -72,16 +92,18 @@ def fhir_questionnaire():
 
 
 def document(name: str) -> Response:
-    """One of the three documents that depend only on the rules. Each takes about 10 ms to build,
-    so they are written once per app, on first use."""
+    """One of the three documents that depend only on the rules (and the language). Each takes
+    about 10 ms to build, so they are written once per app and language, on first use."""
     app = current_app._get_current_object()
-    built = app.extensions.get("api_documents")
+    lang = language()
+    built = app.extensions.setdefault("api_documents", {}).get(lang)
     if built is None:
         from .. import fhir
 
-        rs = engine_of(app).ruleset
+        rs = engine_for(app, lang).ruleset
+        others = [engine_for(app, other).ruleset for other in LANGUAGES if other != lang]
         file = rs.file
-        built = app.extensions["api_documents"] = {
+        built = app.extensions["api_documents"][lang] = {
             "questionnaire": (app.json.dumps({
                 "meta": file.meta.model_dump(mode="json"),
                 "criteria": [c.model_dump(mode="json") for c in file.criteria],
@@ -89,7 +111,7 @@ def document(name: str) -> Response:
                 "outcomes": [o.model_dump(mode="json") for o in file.outcomes],
             }), "application/json"),
             "openapi": (app.json.dumps(api_schema.openapi(file.meta.version)), "application/json"),
-            "fhir": (app.json.dumps(fhir.questionnaire(rs)), "application/fhir+json"),
+            "fhir": (app.json.dumps(fhir.questionnaire(rs, others)), "application/fhir+json"),
         }
     body, mimetype = built[name]
     return Response(body, mimetype=mimetype)
