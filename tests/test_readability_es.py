@@ -207,3 +207,34 @@ def test_spanish_uses_the_glossary_term(pair: Pair, english: str, spanish: str):
 def test_the_glossary_is_used_somewhere():
     used = {en for _, en, _ in GLOSSARY_CASES}
     assert used == set(GLOSSARY), f"glossary terms no English text uses: {set(GLOSSARY) - used}"
+
+
+# --- The word-by-word review of the emergency and urgent cards (docs/glossary-es.md) ----------
+
+GLOSSARY_DOC = ROOT / "docs" / "glossary-es.md"
+REVIEW_ROW = re.compile(r"^\| `([^`]+)` \| (.+?) \| (.+?) \| (.+?) \|$", re.M)
+
+
+def _must_be_reviewed() -> set[str]:
+    """Every text of the emergency and urgent cards: headline, message, actions, the findings
+    of the rules that lead there, and the warning signs (the choice and its 'said')."""
+    english = load_languages(RULES, verify=False)["en"].file
+    stop = {o.id for o in english.outcomes if o.urgency in ("emergency", "urgent")}
+    keys = {p.where for p in PAIRS if p.where.split(".")[:2] in (["outcomes", o] for o in stop)}
+    keys |= {f"rules.{r.id}" for r in english.rules if r.outcome in stop}
+    keys |= {p.where for p in PAIRS if p.where.startswith("questions.warning_signs.choices.")}
+    return keys
+
+
+def test_the_reviewed_cards_are_the_texts_shipped():
+    rows = {key: (en, es, note) for key, en, es, note in
+            REVIEW_ROW.findall(GLOSSARY_DOC.read_text(encoding="utf-8"))}
+    by_key = {p.where: p for p in PAIRS}
+    missing = sorted(_must_be_reviewed() - set(rows))
+    assert not missing, f"texts of the emergency and urgent cards not reviewed in " \
+                        f"{GLOSSARY_DOC.name}: {missing}"
+    changed = [key for key, (en, es, _) in rows.items()
+               if key not in by_key or (by_key[key].english, by_key[key].spanish) != (en, es)]
+    assert not changed, f"these texts changed since their review in {GLOSSARY_DOC.name}; " \
+                        f"review them again and update the rows: {changed}"
+    assert all(note.strip() for _, _, note in rows.values())
