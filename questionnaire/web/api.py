@@ -110,7 +110,8 @@ def document(name: str) -> Response:
                 "steps": [s.model_dump(mode="json") for s in file.steps],
                 "outcomes": [o.model_dump(mode="json") for o in file.outcomes],
             }), "application/json"),
-            "openapi": (app.json.dumps(api_schema.openapi(file.meta.version)), "application/json"),
+            "openapi": (app.json.dumps(api_schema.openapi(file.meta.version, LANGUAGES)),
+                        "application/json"),
             "fhir": (app.json.dumps(fhir.questionnaire(rs, others)), "application/fhir+json"),
         }
     body, mimetype = built[name]

@@ -111,7 +111,7 @@ def _error(description: str, ref: str = "Error") -> dict[str, Any]:
     return {"description": description, "content": _json(ref)}
 
 
-def openapi(version: str) -> dict[str, Any]:
+def openapi(version: str, languages: tuple[str, ...] = ("en", "es")) -> dict[str, Any]:
     """The OpenAPI 3.1 description of /api/v1."""
     models = [EvaluateRequest, EvaluateResponse, QuestionnaireResponse, InvalidAnswers, Error]
     _, schemas = models_json_schema([(m, "validation" if m is EvaluateRequest else "serialization")
@@ -119,6 +119,13 @@ def openapi(version: str) -> dict[str, Any]:
                                     ref_template="#/components/schemas/{model}")
     components = schemas.get("$defs", {})
     common = {"404": _error("No such resource"), "405": _error("Method not allowed")}
+    lang = {"parameters": [{
+        "name": "lang", "in": "query", "required": False,
+        "description": "Language of every text: en or es. Without it, the Accept-Language "
+                       "header decides; English is the default. The response's "
+                       "Content-Language says which was used.",
+        "schema": {"type": "string", "enum": list(languages)}}]}
+    bad_lang = {"400": _error("The body is not a JSON object, or there is no such language")}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Stem-cell criteria questionnaire API", "version": version,
@@ -127,16 +134,17 @@ def openapi(version: str) -> dict[str, Any]:
         "paths": {
             "/api/v1/questionnaire": {"get": {
                 "operationId": "getQuestionnaire",
-                "summary": "Steps, questions and choices, as loaded from rules.yaml",
+                "summary": "Steps, questions and choices, as loaded from rules.yaml", **lang,
                 "responses": {"200": {"description": "The questionnaire",
-                                      "content": _json("QuestionnaireResponse")}, **common}}},
+                                      "content": _json("QuestionnaireResponse")},
+                              "400": _error("There is no such language"), **common}}},
             "/api/v1/evaluate": {"post": {
                 "operationId": "evaluate",
-                "summary": "Evaluate a set of answers",
+                "summary": "Evaluate a set of answers", **lang,
                 "requestBody": {"required": True, "content": _json("EvaluateRequest")},
                 "responses": {
                     "200": {"description": "The summary", "content": _json("EvaluateResponse")},
-                    "400": _error("The body is not a JSON object"),
+                    **bad_lang,
                     "413": _error("The body is too large"),
                     "415": _error("The body is not sent as application/json"),
                     "422": _error("The answers cannot be evaluated", "InvalidAnswers"),
