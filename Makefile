@@ -75,8 +75,9 @@ wrk:
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; \
 	fi
 
-# node_modules: the outside references the tests run (Lighthouse, LHC-Forms, FHIRPath, HL7's FHIR
-# schema, Redocly), pinned in package.json and package-lock.json; reinstalled when the lock changes.
+# node_modules: the outside references the tests run (Lighthouse, LHC-Forms, FHIRPath, FHIR.js,
+# HL7's FHIR schema, Redocly), pinned in package.json and package-lock.json; reinstalled when the
+# lock changes.
 node_modules: package-lock.json
 	npm ci
 	touch $@

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from questionnaire.engine import AnswersError, Engine, load_rules
+from questionnaire.web.api_schema import summary_json
 
 from .answers import SEED, generate
 from .baseline import checked_policy, policy
@@ -151,7 +152,7 @@ def contenders(ruleset, sets: list[dict[str, Any]]) -> dict[str, Callable[[], Lo
     warm = Engine(ruleset)
     for answers in sets:  # fill every memo: trace off, trace on, and the API dict
         warm.evaluate(answers, trace=False)
-        warm.evaluate(answers).to_dict(warm.sources)
+        summary_json(warm.evaluate(answers), warm.sources)
 
     def baseline() -> Loop:
         def loop() -> None:
@@ -182,7 +183,7 @@ def contenders(ruleset, sets: list[dict[str, Any]]) -> dict[str, Callable[[], Lo
 
         def loop() -> None:
             for answers in sets:
-                evaluate(answers, trace=True).to_dict(sources)
+                summary_json(evaluate(answers, trace=True), sources)
         return loop
 
     return {
@@ -191,7 +192,7 @@ def contenders(ruleset, sets: list[dict[str, Any]]) -> dict[str, Callable[[], Lo
         "engine, no trace, cold": engine(True, False),
         "engine, no trace, warm": engine(False, False),
         "engine, trace, warm": engine(False, True),
-        "engine, trace + to_dict (API), warm": api,
+        "engine, trace + API JSON (pydantic), warm": api,
     }
 
 

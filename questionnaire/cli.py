@@ -20,6 +20,7 @@ from .engine.model import json_schema
 from .engine.scenarios import answers_in, load_scenarios, run_scenario, scenario_files
 from .engine.verify import verify
 from .engine.yamlsource import YamlProblem, read_yaml
+from .web.api_schema import summary_json
 
 
 class BadInput(click.ClickException):
@@ -112,7 +113,7 @@ def eval_command(answers: str, as_json: bool, rules: str | None) -> None:
         lines = [f"  {p.question or '(answers)'}: {p.message}" for p in exc.problems]
         raise BadInput("the answers cannot be evaluated:\n" + "\n".join(lines)) from None
     if as_json:
-        click.echo(json.dumps(summary.to_dict(engine.sources), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(summary_json(summary, engine.sources), indent=2, ensure_ascii=False))
     else:
         click.echo(format_summary(summary))
 

@@ -1,13 +1,15 @@
-"""FHIR R4 views of the questionnaire and of a patient's answers (no Flask).
+"""FHIR R4 (4.0.1) views of the questionnaire and of a patient's answers (no Flask).
 
-Built as plain dicts and validated with the R4B models of `fhir.resources`, whose Questionnaire
-and QuestionnaireResponse are the same as R4's.
+Built as plain dicts and checked with the R4B models of `fhir.resources` (8.x has no R4 models;
+its 6.x line, which has them, needs pydantic 1). Questionnaire and QuestionnaireResponse did not
+change between R4 and R4B, and the tests run both resources through HL7's R4 JSON schema, FHIR.js
+and every R4 invariant (que-*, qrs-*) with fhirpath.js (docs/integration.md).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fhir.resources.R4B.questionnaire import Questionnaire
@@ -22,116 +24,131 @@ EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusi
 TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
-# QuestionnaireResponse.status (required binding); fhir.resources does not check the code.
-STATUSES = ("in-progress", "completed", "amended", "entered-in-error", "stopped")
+ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+ITEM_CONTROL_CODES = "http://hl7.org/fhir/questionnaire-item-control"
+LOINC = "http://loinc.org"
+# Standard codes for questions, where one exists that means what the question asks. A terminology
+# mapping, not medical content: a question missing from the rules simply gets no code.
+# 72514-3 "Pain severity - 0-10 verbal numeric rating [Score] - Reported" (LOINC, active).
+CODES: dict[str, dict[str, str]] = {
+    "pain_intensity": {"system": LOINC, "code": "72514-3",
+                       "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported"},
+}
+# QuestionnaireResponse.status has a required binding; the codes come from the model's metadata.
+STATUSES: tuple[str, ...] = tuple(
+    QuestionnaireResponse.model_fields["status"].json_schema_extra["enum_values"])
+
+
+def group_link_id(step_id: str) -> str:
+    """The linkId of a step's group: distinct from every question's (R4 invariant que-2)."""
+    return f"step.{step_id}"
 
 
 def _system(question_id: str) -> str:
     return f"{CANONICAL}/{question_id}"
 
 
-def _coding(info: QuestionInfo, value: str, translations: dict | None = None) -> dict[str, Any]:
-    coding: dict[str, Any] = {"system": _system(info.id), "code": value,
-                              "display": info.labels[value]}
-    if translations:
-        coding["_display"] = translations
-    return coding
+def _coding(info: QuestionInfo, value: str) -> dict[str, str]:
+    return {"system": _system(info.id), "code": value, "display": info.labels[value]}
+
+
+def _leaf_when(node: Condition, rs: RuleSet) -> list[dict] | None:
+    """One enableWhen for a leaf (or a negated leaf), where FHIR can say it."""
+    negated = isinstance(node, Not)
+    node = node.child if negated else node
+    if not isinstance(node, Leaf):
+        return None
+    info = rs.catalogue[node.question]
+    if node.op in ("is", "has"):
+        answer = ({"answerInteger": node.value} if info.type == "integer"
+                  else {"answerCoding": _coding(info, node.value)})
+        return [{"question": node.question, "operator": "!=" if negated else "=", **answer}]
+    if node.op == "answered":
+        return [{"question": node.question, "operator": "exists",
+                 "answerBoolean": node.value != negated}]
+    if info.type == "integer" and node.op in ("at_least", "at_most") and not negated:
+        return [{"question": node.question, "operator": ">=" if node.op == "at_least" else "<=",
+                 "answerInteger": node.value}]
+    return None
 
 
 def _enable_when(cond: Condition, rs: RuleSet) -> tuple[list[dict], str] | None:
     """FHIR enableWhen for skip logic, where FHIR can say it; None where it cannot."""
-    def leaf(node: Condition) -> list[dict] | None:
-        negated = isinstance(node, Not)
-        node = node.child if negated else node
-        if not isinstance(node, Leaf):
-            return None
-        info = rs.catalogue[node.question]
-        if node.op in ("is", "has"):
-            answer = ({"answerInteger": node.value} if info.type == "integer"
-                      else {"answerCoding": _coding(info, node.value)})
-            return [{"question": node.question, "operator": "!=" if negated else "=", **answer}]
-        if node.op == "answered":
-            return [{"question": node.question, "operator": "exists",
-                     "answerBoolean": node.value != negated}]
-        if info.type == "integer" and node.op in ("at_least", "at_most") and not negated:
-            return [{"question": node.question, "operator": ">=" if node.op == "at_least" else "<=",
-                     "answerInteger": node.value}]
-        return None
-
     if isinstance(cond, All | AnyOf):
-        parts = [leaf(child) for child in cond.children]
+        parts = [_leaf_when(child, rs) for child in cond.children]
         if any(p is None for p in parts):
             return None
         return [c for p in parts for c in p], "all" if isinstance(cond, All) else "any"
-    single = leaf(cond)
+    single = _leaf_when(cond, rs)
     return (single, "all") if single is not None else None
 
 
-def _translations(texts: dict[str, str]) -> dict[str, Any]:
-    """FHIR's translation extension, one per other language, for a string element's `_x`."""
-    return {"extension": [
-        {"url": TRANSLATION, "extension": [{"url": "lang", "valueCode": lang},
-                                           {"url": "content", "valueString": text}]}
-        for lang, text in texts.items()]}
+def _translate(node: dict[str, Any], field: str, texts: Mapping[str, str]) -> None:
+    """HL7's translation extension on a string element (`_text`, `_title`, `_display`): the
+    same text in each other language."""
+    if texts:
+        node["_" + field] = {"extension": [
+            {"url": TRANSLATION, "extension": [{"url": "lang", "valueCode": lang},
+                                               {"url": "content", "valueString": text}]}
+            for lang, text in texts.items()]}
 
 
-def _texts(others: Sequence[RuleSet], pick: Callable[[RuleSet], str]) -> dict[str, Any]:
-    return _translations({o.language: pick(o) for o in others}) if others else {}
-
-
-def _translate(node: dict[str, Any], field: str, others: Sequence[RuleSet],
-               pick: Callable[[RuleSet], str]) -> None:
-    if others:
-        node["_" + field] = _texts(others, pick)
-
-
-def _choice_display(s: int, k: int, c: int) -> Callable[[RuleSet], str]:
-    return lambda o: o.file.steps[s].questions[k].choices[c].label
+def _question_item(rs: RuleSet, q, others: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """One question; `others` is the same question in other languages (language -> question)."""
+    others = others or {}
+    info = rs.catalogue[q.id]
+    item: dict[str, Any] = {"linkId": q.id, "text": q.prompt, "required": True}
+    _translate(item, "text", {lang: o.prompt for lang, o in others.items()})
+    if q.id in CODES:
+        item["code"] = [CODES[q.id]]
+    if q.type == "integer":
+        item["type"] = "integer"
+        item["extension"] = [{"url": MIN_VALUE, "valueInteger": q.min},
+                             {"url": MAX_VALUE, "valueInteger": q.max}]
+    else:
+        item["type"] = "choice"
+        item["repeats"] = q.type == "multi"
+        # Shown as the app shows them: radio buttons, or check boxes for a multi-select (SDC).
+        control = "check-box" if q.type == "multi" else "radio-button"
+        item["extension"] = [{"url": ITEM_CONTROL, "valueCodeableConcept": {"coding": [
+            {"system": ITEM_CONTROL_CODES, "code": control}]}}]
+        item["answerOption"] = [
+            {"valueCoding": _coding(info, c.value),
+             **({"extension": [{"url": EXCLUSIVE, "valueBoolean": True}]} if c.exclusive else {})}
+            for c in q.choices]
+        for i, option in enumerate(item["answerOption"]):
+            _translate(option["valueCoding"], "display",
+                       {lang: o.choices[i].label for lang, o in others.items()})
+    if q.id in rs.show_if:
+        converted = _enable_when(rs.show_if[q.id], rs)
+        if converted is not None:
+            item["enableWhen"], behavior = converted
+            if len(item["enableWhen"]) > 1:
+                item["enableBehavior"] = behavior
+    return item
 
 
 def questionnaire(rs: RuleSet, others: Sequence[RuleSet] = ()) -> dict[str, Any]:
-    """The questionnaire as a FHIR Questionnaire in `rs`'s language, version = the rules
-    version; each text also carries its translations from `others` (same rules, other
-    languages) in FHIR's translation extension."""
+    """The questionnaire as a FHIR Questionnaire: url + version name this edition of the rules.
+    Its texts are in `rs`'s language; each also carries its translation from `others` (the same
+    rules in other languages, so the same structure) in HL7's translation extension."""
     file = rs.file
     groups = []
     for s, step in enumerate(file.steps):
-        items = []
-        for k, q in enumerate(step.questions):
-            info = rs.catalogue[q.id]
-            item: dict[str, Any] = {"linkId": q.id, "text": q.prompt, "required": True}
-            _translate(item, "text", others,
-                       lambda o, s=s, k=k: o.file.steps[s].questions[k].prompt)
-            if q.type == "integer":
-                item["type"] = "integer"
-                item["extension"] = [{"url": MIN_VALUE, "valueInteger": q.min},
-                                     {"url": MAX_VALUE, "valueInteger": q.max}]
-            else:
-                item["type"] = "choice"
-                item["repeats"] = q.type == "multi"
-                item["answerOption"] = [
-                    {"valueCoding": _coding(info, c.value, others and
-                                            _texts(others, _choice_display(s, k, i))),
-                     **({"extension": [{"url": EXCLUSIVE, "valueBoolean": True}]}
-                        if c.exclusive else {})}
-                    for i, c in enumerate(q.choices)]
-            if q.id in rs.show_if:
-                converted = _enable_when(rs.show_if[q.id], rs)
-                if converted is not None:
-                    item["enableWhen"], behavior = converted
-                    if len(item["enableWhen"]) > 1:
-                        item["enableBehavior"] = behavior
-            items.append(item)
-        group = {"linkId": step.id, "text": step.title, "type": "group", "item": items}
-        _translate(group, "text", others, lambda o, s=s: o.file.steps[s].title)
+        group = {"linkId": group_link_id(step.id), "text": step.title, "type": "group",
+                 "item": [_question_item(rs, q, {o.language: o.file.steps[s].questions[k]
+                                                 for o in others})
+                          for k, q in enumerate(step.questions)]}
+        _translate(group, "text", {o.language: o.file.steps[s].title for o in others})
         groups.append(group)
     resource = {
         "resourceType": "Questionnaire", "id": "stem-cell-criteria", "url": CANONICAL,
         "language": rs.language, "version": file.meta.version, "name": "StemCellCriteriaCheck",
-        "title": file.meta.title, "status": "active", "date": file.meta.reviewed.isoformat(),
+        "title": file.meta.title,
+        "status": "active", "subjectType": ["Patient"], "date": file.meta.reviewed.isoformat(),
         "item": groups,
     }
-    _translate(resource, "title", others, lambda o: o.file.meta.title)
+    _translate(resource, "title", {o.language: o.file.meta.title for o in others})
     return json.loads(Questionnaire.model_validate(resource).model_dump_json(exclude_none=True))
 
 
@@ -149,7 +166,7 @@ def response(rs: RuleSet, answers: dict[str, Any]) -> dict[str, Any]:
                 {"valueInteger": v} if q.type == "integer" else {"valueCoding": _coding(info, v)}
                 for v in values]})
         if items:
-            groups.append({"linkId": step.id, "text": step.title, "item": items})
+            groups.append({"linkId": group_link_id(step.id), "text": step.title, "item": items})
     resource = {
         "resourceType": "QuestionnaireResponse",
         "questionnaire": f"{CANONICAL}|{rs.file.meta.version}",
@@ -159,8 +176,19 @@ def response(rs: RuleSet, answers: dict[str, Any]) -> dict[str, Any]:
                       .model_dump_json(exclude_none=True))
 
 
+def _values(info: QuestionInfo, item) -> list[Any]:
+    """The answer values of one item: codes for choices, whole numbers for integers."""
+    if info.type == "integer":
+        return [a.valueInteger for a in item.answer if a.valueInteger is not None]
+    return [a.valueCoding.code for a in item.answer if a.valueCoding and a.valueCoding.code]
+
+
 def answers_from_response(engine: Engine, data: Any) -> dict[str, Any]:
-    """Answers from a QuestionnaireResponse; ValueError if it is not one we can read."""
+    """Answers from a QuestionnaireResponse; ValueError if it is not one we can read.
+
+    Reads the app's own downloads (of any edition: groups named after the step or `step.<id>`)
+    and those of other SDC renderers such as LHC-Forms: every item whose linkId is a question id.
+    """
     try:
         resource = QuestionnaireResponse.model_validate(data)
     except ValidationError as exc:
@@ -174,14 +202,12 @@ def answers_from_response(engine: Engine, data: Any) -> dict[str, Any]:
     def walk(items) -> None:
         for item in items or ():
             info = catalogue.get(item.linkId)
-            if info is not None and item.answer:
-                values = [a.valueInteger if info.type == "integer"
-                          else (a.valueCoding.code if a.valueCoding else None)
-                          for a in item.answer]
-                values = [v for v in values if v is not None]
-                if values:
-                    answers[item.linkId] = values if info.type == "multi" else values[0]
+            values = _values(info, item) if info is not None and item.answer else []
+            if values:
+                answers[item.linkId] = values if info.type == "multi" else values[0]
             walk(item.item)
+            for answer in item.answer or ():
+                walk(answer.item)  # questions nested under an answer
 
     walk(resource.item)
     if not answers:

@@ -1,16 +1,40 @@
-"""JSON API under /api/v1: no cookies, no CSRF, and errors are always JSON."""
+"""JSON API under /api/v1: no cookies, no CSRF, and errors are always JSON.
+
+Each view declares its OpenAPI operation (api_schema.operation); the document is generated from
+those declarations and the pydantic models that validate requests and serialise responses.
+"""
 
 from __future__ import annotations
 
 import json
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
+from pydantic import ValidationError
+from werkzeug.exceptions import MethodNotAllowed
 
-from ..app import LANGUAGES, engine_for
+from ..app import LANGUAGES, engine_for, engine_of
 from ..engine import AnswerProblem, AnswersError
-from . import api_schema
+from .api_schema import (
+    EvaluateResponse,
+    FhirQuestionnaire,
+    InvalidAnswers,
+    Operation,
+    Problem,
+    QuestionnaireDefinition,
+    operation,
+    request_model,
+    summary_model,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+JSON = "application/json"
+NOT_FOUND = {404: ("No such resource (a path this document does not list)", Problem, JSON)}
+NO_LANGUAGE = {400: ("There is no such language (lang is not en or es)", Problem, JSON)}
+LANG = {"parameters": [{
+    "name": "lang", "in": "query", "required": False,
+    "description": "Language of every text: en or es. Without it, the Accept-Language header "
+                   "decides; English is the default. Content-Language says which was used.",
+    "schema": {"type": "string", "enum": list(LANGUAGES)}}]}
 
 
 def problem(status: int, message: str) -> Response:
@@ -23,6 +47,16 @@ def invalid(problems: list[AnswerProblem] | tuple[AnswerProblem, ...]) -> Respon
     response = jsonify({"message": "The answers cannot be evaluated.",
                         "errors": [p.as_dict() for p in problems]})
     response.status_code = 422
+    return response
+
+
+@bp.after_app_request
+def allow_header(response: Response) -> Response:
+    """A 405 names the methods the path has (RFC 9110), also when the JSON error handler wrote
+    the response in place of werkzeug's."""
+    exc = request.routing_exception
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods and "Allow" not in response.headers:
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
     return response
 
 
@@ -47,14 +81,17 @@ def say_language(response: Response) -> Response:
 
 
 @bp.get("/questionnaire")
+@operation(Operation("getQuestionnaire", "Steps, questions and choices, as loaded from rules.yaml",
+                     "questionnaire",
+                     {200: ("The questionnaire", QuestionnaireDefinition, JSON), **NO_LANGUAGE,
+                      **NOT_FOUND}, extra=LANG))
 def questionnaire():
     """Steps, questions and choices, as loaded."""
     return document("questionnaire")
 
 
-@bp.post("/evaluate")
-def evaluate():
-    """Evaluate `{"answers": {...}}` and return the summary with its trace."""
+def _body_problem() -> Response | dict:
+    """The parsed JSON body, or the 400/415 response that says what is wrong with it."""
     if not request.is_json:
         return problem(415, "Send the body as JSON with the header "
                             "'Content-Type: application/json'.")
@@ -66,29 +103,112 @@ def evaluate():
         return problem(400, "The body is nested too deeply to be answers.")
     if not isinstance(body, dict):
         return problem(400, 'The body must be a JSON object like {"answers": {...}}.')
-    extra = sorted(set(body) - {"answers"})
-    if "answers" not in body or extra:
-        what = f"unknown field '{extra[0]}'" if extra else "missing field 'answers'"
-        return invalid([AnswerProblem(None, "wrong_type", f'The body has {what}; send '
-                                      '{"answers": {question id: answer}}.')])
+    return body
+
+
+_CODES = {"extra_forbidden": "unknown_question", "literal_error": "unknown_choice",
+          "greater_than_equal": "out_of_range", "less_than_equal": "out_of_range",
+          "too_short": "missing", "missing": "missing"}
+
+
+def _shape_problems(exc: ValidationError) -> list[AnswerProblem]:
+    """The request model's errors as answer problems: the body as a whole, or one question."""
+    problems: dict[str | None, AnswerProblem] = {}
+    for error in exc.errors():
+        loc = error["loc"]
+        if len(loc) < 2 or loc[0] != "answers":  # the envelope, not one answer
+            field = ".".join(str(part) for part in loc) or "answers"
+            what = {"missing": f"missing field '{field}'",
+                    "extra_forbidden": f"unknown field '{field}'"
+                    }.get(error["type"], f"field '{field}' that is not an object")
+            problems.setdefault(None, AnswerProblem(
+                None, "wrong_type",
+                f'The body has {what}; send {{"answers": {{question id: answer}}}}.'))
+            continue
+        question = str(loc[1])
+        problems.setdefault(question, AnswerProblem(
+            question, _CODES.get(error["type"], "wrong_type"),
+            f"The answer to '{question}' is not valid: {error['msg']}."))
+    return list(problems.values())
+
+
+def _problems(answers: object, exc: ValidationError) -> list[AnswerProblem]:
+    """Every problem: the engine's words where it has some, the model's for the rest (such as
+    a bad answer to a question the other answers skip)."""
+    shape = _shape_problems(exc)
+    if any(p.question is None for p in shape):
+        return [p for p in shape if p.question is None]
+    try:
+        engine_for(current_app, language()).evaluate(answers, trace=False)
+        told: list[AnswerProblem] = []
+    except AnswersError as found:
+        told = list(found.problems)
+    known = {p.question for p in told}
+    return told + [p for p in shape if p.question not in known]
+
+
+@bp.post("/evaluate")
+@operation(Operation(
+    "evaluate", "Evaluate a set of answers", "questionnaire", body="EvaluateRequest",
+    description="Answers that fit the schema can still be refused with 422: every question "
+                "shown needs an answer (unless a warning sign already decides the headline), "
+                "a multi-select's 'none' cannot be ticked with another choice, and whole "
+                "numbers must be sent as JSON integers.",
+    responses={200: ("The summary", EvaluateResponse, JSON),
+               400: ("The body is not a JSON object, or there is no such language", Problem,
+                     JSON),
+               413: ("The body is too large", Problem, JSON),
+               415: ("The body is not sent as application/json", Problem, JSON),
+               422: ("The answers cannot be evaluated: missing answers, unknown questions or "
+                     "choices, numbers out of range", InvalidAnswers, JSON), **NOT_FOUND},
+    extra=LANG))
+def evaluate():
+    """Evaluate `{"answers": {...}}` and return the summary with its trace."""
+    body = _body_problem()
+    if isinstance(body, Response):
+        return body
     engine = engine_for(current_app, language())
+    try:
+        request_model_of(current_app).model_validate(body)
+    except ValidationError as exc:
+        return invalid(_problems(body.get("answers"), exc))
     try:
         summary = engine.evaluate(body["answers"])
     except AnswersError as exc:
         return invalid(exc.problems)
-    return jsonify(summary.to_dict(engine.sources))
+    # pydantic writes the JSON itself (in Rust): faster than a dict through json.dumps
+    return current_app.response_class(summary_model(summary, engine.sources).model_dump_json(),
+                                      mimetype=JSON)
 
 
 @bp.get("/openapi.json")
+@operation(Operation("getOpenApi", "This document, generated from the routes and their models",
+                     "questionnaire",
+                     {200: ("OpenAPI 3.1 document", None, JSON), **NOT_FOUND}))
 def openapi():
     """OpenAPI 3.1 description of this API."""
     return document("openapi")
 
 
 @bp.get("/fhir/Questionnaire")
+@operation(Operation(
+    "getFhirQuestionnaire", "The questionnaire as a FHIR R4 Questionnaire", "fhir",
+    {200: ("FHIR R4 Questionnaire; url and version name this edition of the rules",
+           FhirQuestionnaire, "application/fhir+json"), **NO_LANGUAGE, **NOT_FOUND},
+    description="Texts are in the chosen language (`language`); each carries the other "
+                "language in HL7's translation extension.",
+    extra={"externalDocs": {"url": "http://hl7.org/fhir/R4/questionnaire.html"}, **LANG}))
 def fhir_questionnaire():
     """The questionnaire as a FHIR R4 Questionnaire."""
     return document("fhir")
+
+
+def request_model_of(app) -> type:
+    """The request model of this app's rules, made once."""
+    made = app.extensions.get("api_request_model")
+    if made is None:
+        made = app.extensions["api_request_model"] = request_model(engine_of(app).ruleset)
+    return made
 
 
 def document(name: str) -> Response:
@@ -99,6 +219,7 @@ def document(name: str) -> Response:
     built = app.extensions.setdefault("api_documents", {}).get(lang)
     if built is None:
         from .. import fhir
+        from .api_schema import openapi as openapi_document
 
         rs = engine_for(app, lang).ruleset
         others = [engine_for(app, other).ruleset for other in LANGUAGES if other != lang]
@@ -109,9 +230,8 @@ def document(name: str) -> Response:
                 "criteria": [c.model_dump(mode="json") for c in file.criteria],
                 "steps": [s.model_dump(mode="json") for s in file.steps],
                 "outcomes": [o.model_dump(mode="json") for o in file.outcomes],
-            }), "application/json"),
-            "openapi": (app.json.dumps(api_schema.openapi(file.meta.version, LANGUAGES)),
-                        "application/json"),
+            }), JSON),
+            "openapi": (app.json.dumps(openapi_document(app, rs, request_model_of(app))), JSON),
             "fhir": (app.json.dumps(fhir.questionnaire(rs, others)), "application/fhir+json"),
         }
     body, mimetype = built[name]

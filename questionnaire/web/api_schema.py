@@ -1,37 +1,88 @@
-"""Shapes of the JSON API, as pydantic models: the OpenAPI document is generated from them."""
+"""The JSON API's shapes as pydantic models, and the OpenAPI document generated from the routes.
+
+One set of models does three jobs: `request_model` (made from the rules) validates the body of
+POST /evaluate, `EvaluateResponse` serialises the engine's Summary (read from its attributes),
+and both, with the error models, are the schemas of the OpenAPI document. Each view declares
+its operation with `@operation(...)`; `openapi()` walks the app's URL map, so a route without
+a declaration is missing from the document, and a test says so. A thin layer of our own rather
+than flask-openapi3, APIFlask or SpecTree: they answer a bad body with their own 422 shape, while
+the API contract (design.md section 5) fixes ours, and this layer is about 120 lines.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from flask import Flask
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, model_validator
 from pydantic.json_schema import models_json_schema
 
-from ..engine import model
+from ..engine import RuleSet, model
+from ..engine.evaluate import Summary
 
-Answer = str | int | list[str]
-
-
-class EvaluateRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    answers: dict[str, Answer] = Field(
-        description="Question id -> answer: a choice value, a whole number, or a list of "
-                    "choice values for a multi-select.",
-        examples=[{"warning_signs": ["bladder_bowel"]}])
+FHIR_R4 = "http://hl7.org/fhir/R4/"
 
 
-class SaidAnswerOut(BaseModel):
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+ANSWERS_DESCRIPTION = (
+    "Question id -> answer. Every question shown needs an answer, unless a stopping headline is "
+    "already certain (a warning sign). An answer set this schema allows can still be refused "
+    "with 422, for example when a shown question has no answer.")
+
+
+def _untitled(schema: dict[str, Any]) -> None:
+    """An answer may be left out, but null is no answer: the schema shows no default (nor the
+    title pydantic makes from the id)."""
+    schema.pop("default", None)
+    schema.pop("title", None)
+
+
+def request_model(rs: RuleSet) -> type[BaseModel]:
+    """The body of POST /api/v1/evaluate, generated from the rules: `{"answers": {...}}` with one
+    strictly typed field per question, required for the questions everyone is asked (the first
+    step's, without skip logic). It checks each answer's shape, also of answers the skip logic
+    drops; the engine checks what depends on other answers."""
+    fields: dict[str, Any] = {}
+    first = rs.file.steps[0]
+    always = {q.id for q in first.questions if q.id not in rs.show_if}  # asked of everyone
+    for q in rs.questions:
+        if q.type == "integer":
+            kind: Any = Annotated[int, Field(ge=q.min, le=q.max)]
+        else:
+            kind = Literal[tuple(c.value for c in q.choices)]
+            if q.type == "multi":
+                kind = Annotated[list[kind], Field(min_length=1)]
+        if q.id in always:
+            fields[q.id] = (kind, Field(description=q.prompt, json_schema_extra=_untitled))
+        else:
+            fields[q.id] = (kind, Field(default=None, description=q.prompt,
+                                        json_schema_extra=_untitled))
+    strict = ConfigDict(extra="forbid", strict=True)
+    answers = create_model("Answers", __config__=strict, **fields)
+    answers.__doc__ = "Answers by question id (GET /api/v1/questionnaire lists them)."
+    model = create_model("EvaluateRequest", __config__=strict,
+                         answers=(answers, Field(description=ANSWERS_DESCRIPTION)))
+    model.__doc__ = '`{"answers": {...}}`: the body of POST /api/v1/evaluate.'
+    return model
+
+
+class SaidAnswerOut(_Out):
     question: str = Field(description="Question id.")
     prompt: str = Field(description="The question as the patient read it.")
     answer: str = Field(description="The answer in words, as the patient read it.")
 
 
-class ReasonOut(BaseModel):
+class ReasonOut(_Out):
     rule: str = Field(description="A rule that proposed this headline and matched.")
     answers: list[SaidAnswerOut] = Field(description="The answers that made it match.")
 
 
-class OutcomeOut(BaseModel):
+class OutcomeOut(_Out):
     id: str
     title: str
     message: str
@@ -41,33 +92,35 @@ class OutcomeOut(BaseModel):
                                                  "answers behind them.")
 
 
-class FindingOut(BaseModel):
+class FindingOut(_Out):
     rule: str
     criterion: str
     text: str
-    source: str
+    source: str = Field(description="Key into `sources`.")
 
 
-class NoteOut(BaseModel):
+class NoteOut(_Out):
     id: str
     title: str
     text: str
     items: list[str]
-    source: str
+    source: str = Field(description="Key into `sources`.")
 
 
-class TraceOut(BaseModel):
+class TraceOut(_Out):
     rule: str
     matched: bool
-    because: str
+    because: str = Field(description="Why it matched or not, in plain English.")
 
 
-class SourceOut(BaseModel):
+class SourceOut(_Out):
     title: str
     url: str
 
 
-class EvaluateResponse(BaseModel):
+class EvaluateResponse(_Out):
+    """The summary of one set of answers: headline, findings, notes and the trace of every rule."""
+
     outcome: OutcomeOut
     findings: list[FindingOut]
     notes: list[NoteOut]
@@ -77,82 +130,148 @@ class EvaluateResponse(BaseModel):
                                                   "certain, or null.")
     dropped: list[str] = Field(description="Answers ignored because their question does not "
                                            "apply to the earlier answers.")
-    sources: dict[str, SourceOut]
+    answers: dict[str, str | int | list[str]] = Field(description="The answers used.")
+    fired: list[str] = Field(description="Ids of the rules that matched.")
+    sources: dict[str, SourceOut] = Field(description="Every source cited above, by key.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_summary(cls, data: Any, info: ValidationInfo) -> Any:
+        """A Summary's attributes, with `because` inside the outcome and the cited sources."""
+        if not isinstance(data, Summary):
+            return data
+        names = set(cls.model_fields) - {"outcome", "sources", "trace"}
+        sources: Mapping[str, model.Source] = (info.context or {}).get("sources", {})
+        return {**{name: getattr(data, name) for name in names},
+                "outcome": {**data.outcome.model_dump(), "because": data.because},
+                "trace": data.trace or (),
+                "sources": {k: sources[k] for k in data.cited() if k in sources}}
 
 
-class QuestionnaireResponse(BaseModel):
+def summary_model(summary: Summary, sources: Mapping[str, model.Source]) -> EvaluateResponse:
+    """The API's response for a Summary, read from its attributes."""
+    return EvaluateResponse.model_validate(summary, context={"sources": sources})
+
+
+def summary_json(summary: Summary, sources: Mapping[str, model.Source]) -> dict[str, Any]:
+    """The API's JSON object for a Summary (also what `flask rules eval --json` prints)."""
+    return summary_model(summary, sources).model_dump(mode="json")
+
+
+class QuestionnaireDefinition(BaseModel):
+    """GET /api/v1/questionnaire: the questionnaire as loaded from rules.yaml."""
+
     meta: model.Meta
     criteria: list[model.Criterion]
     steps: list[model.Step]
     outcomes: list[model.Outcome]
 
 
-class ProblemOut(BaseModel):
-    question: str | None
-    code: str
+class AnswerProblemOut(BaseModel):
+    question: str | None = Field(description="Question id, or null for the body as a whole.")
+    code: str = Field(description="missing, unknown_question, unknown_choice, wrong_type, "
+                                  "out_of_range or exclusive.")
     message: str
 
 
 class InvalidAnswers(BaseModel):
     message: str
-    errors: list[ProblemOut]
+    errors: list[AnswerProblemOut]
 
 
-class Error(BaseModel):
+class Problem(BaseModel):
     status: int
     message: str
 
 
-def _json(ref: str) -> dict[str, Any]:
-    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}
+class Health(BaseModel):
+    status: str
+    rules_version: str
 
 
-def _error(description: str, ref: str = "Error") -> dict[str, Any]:
-    return {"description": description, "content": _json(ref)}
+class FhirQuestionnaire(BaseModel):
+    """A FHIR R4 Questionnaire resource (http://hl7.org/fhir/R4/questionnaire.html)."""
+
+    model_config = ConfigDict(extra="allow", title="FhirQuestionnaire")
+    resourceType: str = Field(json_schema_extra={"const": "Questionnaire"})
+    url: str
+    version: str
+    status: str
+    item: list[dict[str, Any]]
 
 
-def openapi(version: str, languages: tuple[str, ...] = ("en", "es")) -> dict[str, Any]:
-    """The OpenAPI 3.1 description of /api/v1."""
-    models = [EvaluateRequest, EvaluateResponse, QuestionnaireResponse, InvalidAnswers, Error]
-    _, schemas = models_json_schema([(m, "validation" if m is EvaluateRequest else "serialization")
-                                     for m in models],
+MODELS: tuple[type[BaseModel], ...] = (  # and the request model, made from the rules
+    EvaluateResponse, QuestionnaireDefinition, InvalidAnswers, Problem, Health,
+    FhirQuestionnaire)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What the OpenAPI document says about one route."""
+
+    id: str
+    summary: str
+    tag: str
+    responses: Mapping[int, tuple[str, type[BaseModel] | None, str]]  # description, model, type
+    body: str | None = None  # name of the request schema (the request model is made per app)
+    description: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def operation(op: Operation) -> Callable:
+    """Attach an Operation to a view function, for `openapi()`."""
+    def mark(view: Callable) -> Callable:
+        view.openapi = op  # type: ignore[attr-defined]
+        return view
+    return mark
+
+
+def _content(media: str, target: type[BaseModel] | str | None) -> dict[str, Any]:
+    name = target if isinstance(target, str) or target is None else target.__name__
+    schema = {"$ref": f"#/components/schemas/{name}"} if name else {}
+    return {media: {"schema": schema}}
+
+
+def _path_item(op: Operation, methods: set[str]) -> dict[str, Any]:
+    spec: dict[str, Any] = {"operationId": op.id, "summary": op.summary, "tags": [op.tag],
+                            "responses": {}, **op.extra}
+    if op.description:
+        spec["description"] = op.description
+    if op.body is not None:
+        spec["requestBody"] = {"required": True,
+                               "content": _content("application/json", op.body)}
+    for status, (description, target, media) in sorted(op.responses.items()):
+        spec["responses"][str(status)] = {"description": description,
+                                          "content": _content(media, target)}
+    return {method.lower(): spec for method in sorted(methods - {"HEAD", "OPTIONS"})}
+
+
+def openapi(app: Flask, rs: RuleSet, request: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of every route that declares an Operation."""
+    paths: dict[str, Any] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        op = getattr(app.view_functions[rule.endpoint], "openapi", None)
+        if op is not None:
+            paths.setdefault(rule.rule, {}).update(_path_item(op, set(rule.methods or ())))
+    _, schemas = models_json_schema([(request, "validation")]
+                                    + [(m, "serialization") for m in MODELS],
                                     ref_template="#/components/schemas/{model}")
-    components = schemas.get("$defs", {})
-    common = {"404": _error("No such resource"), "405": _error("Method not allowed")}
-    lang = {"parameters": [{
-        "name": "lang", "in": "query", "required": False,
-        "description": "Language of every text: en or es. Without it, the Accept-Language "
-                       "header decides; English is the default. The response's "
-                       "Content-Language says which was used.",
-        "schema": {"type": "string", "enum": list(languages)}}]}
-    bad_lang = {"400": _error("The body is not a JSON object, or there is no such language")}
+    components = schemas["$defs"]
+    meta = rs.file.meta
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Stem-cell criteria questionnaire API", "version": version,
-                 "description": "General information only, not medical advice. Evaluates a "
-                                "set of answers against the rules in rules.yaml."},
-        "paths": {
-            "/api/v1/questionnaire": {"get": {
-                "operationId": "getQuestionnaire",
-                "summary": "Steps, questions and choices, as loaded from rules.yaml", **lang,
-                "responses": {"200": {"description": "The questionnaire",
-                                      "content": _json("QuestionnaireResponse")},
-                              "400": _error("There is no such language"), **common}}},
-            "/api/v1/evaluate": {"post": {
-                "operationId": "evaluate",
-                "summary": "Evaluate a set of answers", **lang,
-                "requestBody": {"required": True, "content": _json("EvaluateRequest")},
-                "responses": {
-                    "200": {"description": "The summary", "content": _json("EvaluateResponse")},
-                    **bad_lang,
-                    "413": _error("The body is too large"),
-                    "415": _error("The body is not sent as application/json"),
-                    "422": _error("The answers cannot be evaluated", "InvalidAnswers"),
-                    **common}}},
-            "/api/v1/openapi.json": {"get": {
-                "operationId": "getOpenApi", "summary": "This document",
-                "responses": {"200": {"description": "OpenAPI 3.1 document",
-                                      "content": {"application/json": {}}}, **common}}},
-        },
+        "info": {"title": "Stem-cell criteria questionnaire API", "version": meta.version,
+                 "description": "General information only, not medical advice. Evaluates a set "
+                                "of answers against the rules in rules.yaml, and serves the "
+                                "questionnaire as JSON and as a FHIR R4 Questionnaire. See "
+                                "docs/integration.md.",
+                 "license": {"name": "Not open source (UNLICENSED, as in package.json)",
+                             "identifier": "LicenseRef-UNLICENSED"}},
+        "servers": [{"url": "/", "description": "The server this document was fetched from"}],
+        "security": [],
+        "tags": [{"name": "questionnaire", "description": "Evaluate answers; read the rules."},
+                 {"name": "fhir", "description": "FHIR R4 resources (" + FHIR_R4 + ")."},
+                 {"name": "operations", "description": "For load balancers and monitoring."}],
+        "paths": paths,
         "components": {"schemas": components},
     }

@@ -5,11 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 
 from ..app import engine_of
+from .api_schema import Health, Operation, operation
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
+@operation(Operation("getHealth", "Whether the app can evaluate answers, for load balancers",
+                     "operations",
+                     {200: ("The rules loaded; their version", Health, "application/json")}))
 def healthz():
     """200 with the rules version while the app can evaluate answers."""
     return jsonify({"status": "ok", "rules_version": engine_of(current_app).version})

@@ -1,4 +1,6 @@
-"""FHIR R4: the questionnaire as a Questionnaire, a patient's answers as a QuestionnaireResponse."""
+"""FHIR R4: the questionnaire as a Questionnaire, a patient's answers as a QuestionnaireResponse.
+
+HL7's schema, FHIR.js and the R4 invariants check the same resources in tests/fhir/."""
 
 from __future__ import annotations
 
@@ -49,12 +51,35 @@ def test_questionnaire_version_is_the_rules_version(resource, rules_data):
     assert resource["version"] == rules_data["meta"]["version"]
     assert resource["date"] == rules_data["meta"]["reviewed"].isoformat()
     assert resource["status"] == "active"
+    assert resource["url"] == fhir.CANONICAL
+
+
+def test_every_link_id_is_unique_even_where_a_step_and_its_question_share_an_id(
+        resource, rules_data):
+    link_ids = []
+
+    def collect(items):
+        for item in items:
+            link_ids.append(item["linkId"])
+            collect(item.get("item", []))
+
+    collect(resource["item"])
+    assert len(link_ids) == len(set(link_ids))
+    shared = {s["id"] for s in rules_data["steps"]} & {q["id"] for q in questions_of(rules_data)}
+    assert shared, "the rules have a step named like its question (warning_signs)"
+
+
+def test_pain_intensity_carries_the_loinc_code_for_a_0_to_10_pain_rating(items):
+    assert items["pain_intensity"]["code"] == [{
+        "system": "http://loinc.org", "code": "72514-3",
+        "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported"}]
+    assert [qid for qid, item in items.items() if "code" in item] == ["pain_intensity"]
 
 
 def test_every_step_is_a_group_holding_its_questions_in_order(resource, rules_data):
     groups = resource["item"]
     assert [(g["linkId"], g["type"], g["text"]) for g in groups] == \
-        [(s["id"], "group", s["title"]) for s in rules_data["steps"]]
+        [(f"step.{s['id']}", "group", s["title"]) for s in rules_data["steps"]]
     for group, step in zip(groups, rules_data["steps"], strict=True):
         assert [item["linkId"] for item in group["item"]] == [q["id"] for q in step["questions"]]
 
@@ -73,14 +98,15 @@ def test_every_question_keeps_its_prompt_type_and_choices(items, rules_data):
                 for o in item["answerOption"]] == [(c["value"], c["label"]) for c in q["choices"]]
 
 
-def test_option_exclusive_marks_exactly_the_four_none_options(items, rules_data):
+def test_option_exclusive_marks_exactly_the_exclusive_choices(items, rules_data):
     marked = {(qid, option["valueCoding"]["code"])
               for qid, item in items.items() for option in item.get("answerOption", [])
               if {"url": EXCLUSIVE, "valueBoolean": True} in option.get("extension", [])}
     exclusive = {(q["id"], c["value"]) for q in questions_of(rules_data)
                  for c in q.get("choices", []) if c.get("exclusive")}
     assert marked == exclusive
-    assert len(marked) == 4 and {code for _, code in marked} == {"none"}
+    multi = {q["id"] for q in questions_of(rules_data) if q["type"] == "multi"}
+    assert {qid for qid, _ in marked} == multi, "every multi-select has an exclusive choice"
 
 
 @pytest.mark.parametrize("question", ["treatment_duration", "treatment_relief"])
@@ -131,6 +157,9 @@ NOT_READABLE = {
         "resourceType": "QuestionnaireResponse", "status": "completed",
         "item": [{"linkId": "favourite_colour", "answer": [{"valueString": "blue"}]}]},
     "a QuestionnaireResponse without status": {"resourceType": "QuestionnaireResponse"},
+    "an unknown status": {"resourceType": "QuestionnaireResponse", "status": "finished",
+                          "item": [{"linkId": "warning_signs", "answer": [
+                              {"valueCoding": {"code": "fever"}}]}]},
 }
 
 
@@ -175,3 +204,23 @@ def test_answers_json_after_an_early_stop_holds_only_what_was_asked(app, engine,
     assert response.status_code == 200
     assert fhir.answers_from_response(engine, json.loads(response.data)) == \
         {"warning_signs": ["bladder_bowel", "fever"]}
+
+
+def test_a_download_from_version_1_with_groups_named_after_their_step_still_imports(engine):
+    """Files patients downloaded before groups got their own linkId (step.<id>)."""
+    resource = fhir.response(engine.ruleset, {"warning_signs": ["fever", "night_pain"]})
+    for group in resource["item"]:
+        group["linkId"] = group["linkId"].removeprefix("step.")
+    assert resource["item"][0]["linkId"] == resource["item"][0]["item"][0]["linkId"]
+    assert fhir.answers_from_response(engine, resource) == \
+        {"warning_signs": ["fever", "night_pain"]}
+
+
+def test_choices_are_shown_as_radio_buttons_or_check_boxes_as_in_the_app(items, rules_data):
+    control = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+    for q in questions_of(rules_data):
+        if q["type"] == "integer":
+            continue
+        [extension] = [e for e in items[q["id"]]["extension"] if e["url"] == control]
+        [coding] = extension["valueCodeableConcept"]["coding"]
+        assert coding["code"] == ("check-box" if q["type"] == "multi" else "radio-button")
