@@ -168,7 +168,7 @@ def response(rs: RuleSet, answers: dict[str, Any]) -> dict[str, Any]:
         if items:
             groups.append({"linkId": group_link_id(step.id), "text": step.title, "item": items})
     resource = {
-        "resourceType": "QuestionnaireResponse",
+        "resourceType": "QuestionnaireResponse", "language": rs.language,
         "questionnaire": f"{CANONICAL}|{rs.file.meta.version}",
         "status": "completed", "item": groups,
     }

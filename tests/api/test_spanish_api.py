@@ -158,3 +158,18 @@ def test_every_fhir_text_carries_its_translation_in_the_other_language(fhir_pair
     for (where, es_text, es_tr), (_, en_text, en_tr) in zip(es_strings, en_strings, strict=True):
         assert es_tr == {"en": en_text}, where
         assert en_tr == {"es": es_text}, where
+
+
+def test_a_spanish_questionnaire_response_reads_back_as_the_same_answers(shared_app):
+    from questionnaire import fhir
+    from questionnaire.app import engine_for
+
+    answers = {"warning_signs": ["fever", "night_pain"]}
+    resource = fhir.response(engine_for(shared_app, "es").ruleset, answers)
+    assert resource["language"] == "es"
+    (group,) = resource["item"]
+    assert group["text"] == "Señales de alarma"
+    assert [a["valueCoding"]["display"] for a in group["item"][0]["answer"]] == [
+        "Fiebre, o siente calor y escalofríos",
+        "El dolor es peor de noche o no se calma cuando descansa"]
+    assert fhir.answers_from_response(engine_for(shared_app, "en"), resource) == answers
