@@ -23,7 +23,7 @@ run: $(RUNTIME_STAMP)
 	$(PY) -m flask --app wsgi rules check
 	$(PY) -m flask --app wsgi run --host 127.0.0.1 --port 5000
 
-# check: validate rules.yaml and prove every set of answers gets one headline (for clinicians)
+# check: validate rules.yaml (and rules.es.yaml) and prove every set of answers gets one headline (for clinicians)
 check: $(RUNTIME_STAMP)
 	$(PY) -m flask --app wsgi rules check
 	$(PY) -m flask --app wsgi rules verify
