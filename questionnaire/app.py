@@ -10,9 +10,9 @@ from typing import Any
 from flask import Flask, request, url_for
 
 from .engine import Engine, QuestionnaireError, load_languages
+from .engine.translations import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = ("en", "es")  # the first is the default; each other needs its rules.<lang>.yaml
 
 
 class ConfigError(QuestionnaireError):

@@ -18,6 +18,7 @@ from flask.cli import AppGroup
 from .engine import AnswersError, Engine, RulesError, load_languages, load_rules
 from .engine.model import json_schema
 from .engine.scenarios import answers_in, load_scenarios, run_scenario, scenario_files
+from .engine.translations import LANGUAGES
 from .engine.verify import verify
 from .engine.yamlsource import YamlProblem, read_yaml
 from .web.api_schema import summary_json
@@ -55,8 +56,6 @@ rules_group = AppGroup("rules", help="Check, evaluate, verify and test the rules
 @click.argument("rules", required=False, type=click.Path(dir_okay=False))
 def check_command(rules: str | None) -> None:
     """Validate a rule file (default: the app's) and its translations, listing every problem."""
-    from .app import LANGUAGES
-
     try:
         languages = load_languages(_rules_path(rules), LANGUAGES[1:])
     except RulesError as exc:

@@ -22,7 +22,10 @@ from .conditions import did_you_mean
 from .errors import RuleProblem, RulesError
 from .yamlsource import Marks, Path, YamlProblem, read_yaml
 
-LANGUAGES = {"en": "English", "es": "Español"}  # the ids the app and the API accept
+# The languages the app and the API speak, the default first; each other one needs its
+# translation file next to the rule file. Each name is written in its own language.
+LANGUAGES = ("en", "es")
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 _QUESTION_TEXTS = ("short", "prompt", "said", "hint")
 _CHOICE_TEXTS = ("label", "said", "hint")
@@ -227,8 +230,12 @@ def translated_rules(english: Any, languages: tuple[str, ...],
         ruleset, found = check(translation.data, marks, name)
         problems += found  # e.g. a translated text longer than any text may be
         if ruleset is not None:
-            result[language] = dataclasses.replace(ruleset, language=language,
-                                                   texts=translation.texts)
+            # The English rule set with the translated words: the conditions (and anything the
+            # verifier left on it) are the English ones, so the structure is the same by
+            # construction. The catalogue holds the words conditions and FHIR codings show.
+            result[language] = dataclasses.replace(
+                result["en"], file=ruleset.file, catalogue=ruleset.catalogue,
+                language=language, texts=translation.texts)
     if problems:
         raise RulesError(sorted(problems, key=lambda p: (p.file, p.line, p.column)))
     return result
