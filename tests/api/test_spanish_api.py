@@ -160,16 +160,17 @@ def test_every_fhir_text_carries_its_translation_in_the_other_language(fhir_pair
         assert en_tr == {"es": es_text}, where
 
 
-def test_a_spanish_questionnaire_response_reads_back_as_the_same_answers(shared_app):
+def test_a_spanish_questionnaire_response_reads_back_as_the_same_answers():
     from questionnaire import fhir
-    from questionnaire.app import engine_for
+    from questionnaire.engine import Engine, load_languages
 
+    languages = load_languages(ROOT / "rules.yaml", verify=False)
     answers = {"warning_signs": ["fever", "night_pain"]}
-    resource = fhir.response(engine_for(shared_app, "es").ruleset, answers)
+    resource = fhir.response(languages["es"], answers)
     assert resource["language"] == "es"
     (group,) = resource["item"]
     assert group["text"] == "Señales de alarma"
     assert [a["valueCoding"]["display"] for a in group["item"][0]["answer"]] == [
         "Fiebre, o siente calor y escalofríos",
         "El dolor es peor de noche o no se calma cuando descansa"]
-    assert fhir.answers_from_response(engine_for(shared_app, "en"), resource) == answers
+    assert fhir.answers_from_response(Engine(languages["en"]), resource) == answers
