@@ -209,6 +209,15 @@ def test_the_glossary_is_used_somewhere():
     assert used == set(GLOSSARY), f"glossary terms no English text uses: {set(GLOSSARY) - used}"
 
 
+NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+
+
+@pytest.mark.parametrize("pair", _params([p for p in PAIRS if NUMBER.search(p.english)]))
+def test_every_number_of_the_english_is_in_the_spanish(pair: Pair):
+    """911, 24 hours, 6 months, $5,000: a translation never changes a number."""
+    assert sorted(NUMBER.findall(pair.spanish)) == sorted(NUMBER.findall(pair.english)), pair
+
+
 # --- The word-by-word review of the emergency and urgent cards (docs/glossary-es.md) ----------
 
 GLOSSARY_DOC = ROOT / "docs" / "glossary-es.md"
