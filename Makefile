@@ -21,7 +21,7 @@ run: $(RUNTIME_STAMP)
 		chmod 600 instance/secret_key; \
 	fi
 	$(PY) -m flask --app wsgi rules check
-	$(PY) -m flask --app wsgi run --host 127.0.0.1 --port 5000
+	CLINICIAN_PREVIEW=$${CLINICIAN_PREVIEW:-1} $(PY) -m flask --app wsgi run --host 127.0.0.1 --port 5000
 
 # check: validate rules.yaml (and rules.es.yaml) and prove every set of answers gets one headline (for clinicians)
 check: $(RUNTIME_STAMP)

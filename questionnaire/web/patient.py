@@ -19,7 +19,7 @@ from flask import (
 
 from .forms import Page, to_answer, to_form_data
 from .journey import Journey
-from .session import IDLE_SECONDS, now
+from .session import IDLE_SECONDS, MAX_SECONDS, now
 
 bp = Blueprint("patient", __name__)
 
@@ -61,7 +61,9 @@ def guard_session():
         session["notice"] = "changed"
         return redirect(url_for(".start"))
     seen = session.get("seen")
-    if not isinstance(seen, int) or now() - seen > IDLE_SECONDS:
+    born = session.get("born", seen)
+    if (not isinstance(seen, int) or not isinstance(born, int) or now() - seen > IDLE_SECONDS
+            or now() - born > MAX_SECONDS):  # the hard limit bounds a copied cookie's life
         session.clear()
         return redirect(url_for(".expired"))
     session["seen"] = now()
@@ -72,6 +74,7 @@ def save(answers: dict[str, Any]) -> None:
     session["answers"] = answers
     session["v"] = journey().engine.version
     session["seen"] = now()
+    session.setdefault("born", now())
 
 
 @bp.get("/")
@@ -82,7 +85,8 @@ def start():
         notice = "cleared"
     first = journey().pages[0]
     return render_template("patient/start.html", notice=notice if notice in NOTICES else None,
-                           start_url=page_url(first), resume=bool(stored_answers()))
+                           start_url=page_url(first), resume=bool(stored_answers()),
+                           minutes=IDLE_SECONDS // 60, hours=MAX_SECONDS // 3600)
 
 
 @bp.route("/step/<step_id>", methods=["GET", "POST"])
@@ -251,9 +255,11 @@ def download_answers():
 @bp.post("/clear")
 def clear():
     """Forget every answer, here and in the browser."""
-    session.clear()
+    session.clear()  # the session cookie is sent back expired: only this app's cookie
     response = redirect(url_for(".start", cleared=1))
-    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    # Not "cookies": that wipes every cookie of the whole registrable domain (other sites on
+    # it too). "cache" is this origin's only, and pages are no-store anyway.
+    response.headers["Clear-Site-Data"] = '"cache"'
     return response
 
 
@@ -266,4 +272,5 @@ def help_now():
 @bp.get("/expired")
 def expired():
     """Answers were cleared after 30 idle minutes."""
-    return render_template("patient/expired.html", minutes=IDLE_SECONDS // 60)
+    return render_template("patient/expired.html", minutes=IDLE_SECONDS // 60,
+                           hours=MAX_SECONDS // 3600)
