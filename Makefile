@@ -9,10 +9,11 @@ DEV_STAMP     = $(VENV)/.dev-installed
 
 CHROMIUM = /usr/bin/chromium
 WRK      = /usr/bin/wrk
+PDFTOPPM = /usr/bin/pdftoppm
 NGINX    = /usr/sbin/nginx
 OPENSSL  = /usr/bin/openssl
 
-.PHONY: run serve proxy check test lint fuzz bench soak clean chromium wrk nginx
+.PHONY: run serve proxy check test lint fuzz bench soak clean chromium wrk nginx poppler audit quick mutants
 
 # run: check rules.yaml, then start the dev server on http://127.0.0.1:5000
 run: $(RUNTIME_STAMP)
@@ -25,10 +26,12 @@ run: $(RUNTIME_STAMP)
 	$(PY) -m flask --app wsgi rules check
 	CLINICIAN_PREVIEW=$${CLINICIAN_PREVIEW:-1} $(PY) -m flask --app wsgi run --host 127.0.0.1 --port 5000
 
-# check: validate rules.yaml (and rules.es.yaml) and prove every set of answers gets one headline (for clinicians)
+# check: validate rules.yaml (and rules.es.yaml), prove every set of answers gets one headline, and (in a git checkout)
+# refuse a headline change without a new meta.version and a docs/rules-changelog.md entry
 check: $(RUNTIME_STAMP)
 	$(PY) -m flask --app wsgi rules check
 	$(PY) -m flask --app wsgi rules verify
+	$(PY) -m flask --app wsgi rules gate
 
 # serve: production server (gunicorn, gunicorn.conf.py); needs SECRET_KEY or instance/secret_key
 serve: $(RUNTIME_STAMP)
@@ -41,10 +44,24 @@ proxy: $(RUNTIME_STAMP) nginx
 	$(PY) -m deploy.local
 
 # test: lint, then the whole pytest suite (installs Debian chromium, wrk and nginx for the
-# browser, load and deployment tests)
-test: $(DEV_STAMP) chromium wrk nginx node_modules
+# browser, load and deployment tests, and poppler-utils, whose pdftoppm draws the PDF handout)
+test: $(DEV_STAMP) chromium wrk nginx poppler node_modules
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+# quick: the fast loop while editing: engine, scenarios, API and CLI tests (under 20 s)
+quick: $(DEV_STAMP)
+	PROPERTY_EXAMPLES=20 $(PY) -m pytest -q -p no:cacheprovider tests/engine tests/test_scenarios.py tests/api tests/cli
+
+# mutants: mutation testing of the engine's logic with mutmut (docs/testing.md); slow
+mutants: $(DEV_STAMP)
+	rm -rf mutants
+	PROPERTY_EXAMPLES=12 $(PY) -m mutmut run --max-children 2
+	$(PY) -m mutmut results
+
+# audit: Lighthouse (mobile) on every patient page, not only the set `make test` runs
+audit: $(DEV_STAMP) chromium node_modules
+	LIGHTHOUSE=all $(PY) -m pytest -q tests/browser/test_lighthouse.py
 
 # lint: ruff check only
 lint: $(DEV_STAMP)
@@ -73,6 +90,14 @@ chromium:
 		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update && \
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
+
+# poppler: install Debian's poppler-utils (pdftoppm renders the PDF handout in tests) if missing
+poppler:
+	@if [ ! -x $(PDFTOPPM) ]; then \
+		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils; \
 	fi
 
 # wrk: install Debian's wrk (HTTP load generator for bench/load.py and bench/soak.py) if missing

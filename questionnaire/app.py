@@ -11,8 +11,9 @@ from typing import Any
 from flask import Flask, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .engine import Engine, QuestionnaireError, load_languages
-from .engine.translations import LANGUAGES
+from . import rules
+from .engine import QuestionnaireError
+from .rules import engine_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(ROOT / "instance"),
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     configure(app, config)
-    load_engines(app)
+    rules.init_app(app)
     register_blueprints(app)
     register_commands(app)
     trust_proxies(app)
@@ -47,12 +48,21 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config.from_mapping(
         SECRET_KEY=None,
         QUESTIONNAIRE_RULES=os.environ.get("QUESTIONNAIRE_RULES", str(ROOT / "rules.yaml")),
+        # Example answers shipped with the rules: the clinician preview offers them, and
+        # `flask rules test` runs them by default.
+        QUESTIONNAIRE_SCENARIOS=os.environ.get("QUESTIONNAIRE_SCENARIOS",
+                                               str(ROOT / "scenarios")),
         # Off unless asked for: `make run` turns it on for local use. With a password it is
         # on, over HTTPS only, behind HTTP Basic authentication (docs/deployment.md).
         CLINICIAN_PREVIEW=(os.environ.get("CLINICIAN_PREVIEW", "0") == "1"
                            or bool(os.environ.get("CLINICIAN_PASSWORD"))),
         CLINICIAN_PASSWORD=os.environ.get("CLINICIAN_PASSWORD") or None,
         MAX_CONTENT_LENGTH=64 * 1024,  # answers are small; refuse anything bigger
+        # Who runs the service, shown on the start page and the handout.
+        SERVICE_NAME=os.environ.get("SERVICE_NAME", "Stem-cell treatment check"),
+        SERVICE_OPERATOR=os.environ.get(
+            "SERVICE_OPERATOR", "an independent information service that sells no treatment"),
+        SERVICE_CONTACT=os.environ.get("SERVICE_CONTACT", ""),
         TRUSTED_PROXIES=os.environ.get("TRUSTED_PROXIES", "0"),
     )
     from .web.json_provider import OrjsonProvider
@@ -122,7 +132,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
     if app.config["CLINICIAN_PREVIEW"] or app.config["CLINICIAN_PASSWORD"]:  # runs the verifier
-        app.extensions["preview"] = clinician.Preview.build(engine_of(app).ruleset)
+        app.extensions["preview"] = clinician.Preview.build(
+            engine_of(app).ruleset, app.config["QUESTIONNAIRE_SCENARIOS"])
         app.extensions["try_slots"] = clinician.try_slots()  # before gunicorn forks
     app.register_blueprint(clinician.bp)
     errors.init_app(app)
@@ -139,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
         if root not in links:
             static = Path(app.static_folder or ROOT / "static")
             links[root] = {"style": static_url(static, "style.css"),
+                           "icon": static_url(static, "favicon.svg"),
                            "script": static_url(static, "enhance.js"),
                            "start": url_for("patient.start"), "help": url_for("patient.help_now"),
                            "clear": url_for("patient.clear")}
@@ -150,23 +162,3 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(cli.rules_group)
 
-
-def load_engines(app: Flask) -> None:
-    """One engine per language, from the rule file and its translations (rules.es.yaml): the
-    rules are checked and verified once, in English; a missing translation stops the start-up."""
-    rulesets = load_languages(app.config["QUESTIONNAIRE_RULES"], LANGUAGES[1:])
-    engines = {lang: Engine(ruleset) for lang, ruleset in rulesets.items()}
-    app.extensions["questionnaire"] = engines[LANGUAGES[0]]
-    app.extensions["questionnaire.languages"] = engines
-
-
-def engine_of(app: Flask) -> Engine:
-    """The app's rule engine, in English."""
-    return app.extensions["questionnaire"]
-
-
-def engine_for(app: Flask, lang: str | None) -> Engine:
-    """The app's rule engine whose every text is in `lang` ("en" or "es"); English for any
-    other value. Same rules and answers as engine_of(app): only the words differ."""
-    engines = app.extensions["questionnaire.languages"]
-    return engines.get(lang or "", engines[LANGUAGES[0]])

@@ -11,23 +11,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
+from .operators import REGISTRY
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)]
 
 # Hand-written schema for conditions: the loader parses them itself for better messages.
-_ONE_CHOICE = {"type": "string"}
-_LEAF_OPERATORS = {
-    "is": {"type": ["string", "integer"]},
-    "in": {"type": "array", "items": {"type": ["string", "integer"]}, "minItems": 1},
-    "has": _ONE_CHOICE,
-    "has_any": {"type": "array", "items": _ONE_CHOICE, "minItems": 1},
-    "has_all": {"type": "array", "items": _ONE_CHOICE, "minItems": 1},
-    "at_least": {"type": ["string", "integer"]},
-    "at_most": {"type": ["string", "integer"]},
-    "between": {"type": "array", "minItems": 2, "maxItems": 2},
-    "answered": {"type": "boolean"},
-}
+# Each operator declares the schema of its value (operators.py).
+_LEAF_OPERATORS = {name: op.schema for name, op in REGISTRY.items()}
 CONDITION_SCHEMA: dict[str, Any] = {
     "$id": "#condition",
     "description": "A condition: all/any/not/always, or a leaf {q: question, <operator>: value}.",
@@ -104,6 +96,7 @@ class Question(_Frozen):
     min: int | None = None
     max: int | None = None
     show_if: RawCondition | None = None
+    new_page: bool = Field(False, description="Start a new page of the step with this question.")
     errors: QuestionErrors
 
 
@@ -114,6 +107,13 @@ class Step(_Frozen):
     questions: tuple[Question, ...] = Field(min_length=1)
 
 
+class Call(_Frozen):
+    """The one action on an emergency or urgent card: a phone number the patient can tap."""
+
+    label: Text = Field(description="The link text, e.g. 'Call 911'.")
+    number: Annotated[str, StringConstraints(pattern=r"^\+?[0-9]{2,15}$")]
+
+
 class Outcome(_Frozen):
     id: Id
     title: Text
@@ -121,6 +121,9 @@ class Outcome(_Frozen):
     urgency: Literal["emergency", "urgent", "routine"]
     stop: bool = False
     actions: tuple[Text, ...] = Field((), max_length=5)
+    call: Call | None = Field(None, description="A tappable phone number: the card's one action.")
+    next_steps: tuple[Text, ...] = Field(
+        (), max_length=4, description="'What to do next', 2 to 4 short steps, inside the card.")
 
 
 class Finding(_Frozen):
@@ -148,6 +151,7 @@ class PageSection(_Frozen):
     heading: Text | None = None
     text: Text | None = None
     items: tuple[Text, ...] = ()
+    card: Id | None = Field(None, description="Show this section as that outcome's care card.")
 
 
 class Page(_Frozen):

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
 
-from .conditions import did_you_mean
 from .errors import RuleProblem, RulesError
+from .questions import did_you_mean
 from .yamlsource import Marks, Path, YamlProblem, read_yaml
 
 # The languages the app and the API speak, the default first; each other one needs its
@@ -81,6 +81,16 @@ def _step_slots(raw: dict) -> Iterator[Slot]:
                 yield from _question_slots(q, path + ("questions", k))
 
 
+def _outcome_slots(raw: dict) -> Iterator[Slot]:
+    for path, ident, item in _by_id(raw, "outcomes"):
+        key: Path = ("outcomes", ident)
+        yield from _texts(item, ("title", "message"), path, key)
+        yield from _listed(item, "actions", path, key)
+        yield from _listed(item, "next_steps", path, key)
+        if isinstance(item.get("call"), dict) and isinstance(item["call"].get("label"), str):
+            yield Slot(path + ("call", "label"), key + ("call",))  # one text: no ".label"
+
+
 def _page_slots(raw: dict) -> Iterator[Slot]:
     pages = raw.get("pages") if isinstance(raw.get("pages"), dict) else {}
     for name, page in pages.items():
@@ -109,9 +119,7 @@ def slots(raw: Any) -> list[Slot]:
         if isinstance(item.get("title"), str):
             found.append(Slot(path + ("title",), ("criteria", ident)))
     found += _step_slots(raw)
-    for path, ident, item in _by_id(raw, "outcomes"):
-        found += _texts(item, ("title", "message"), path, ("outcomes", ident))
-        found += _listed(item, "actions", path, ("outcomes", ident))
+    found += _outcome_slots(raw)
     for path, ident, item in _by_id(raw, "rules"):
         if isinstance(item.get("finding"), dict) and isinstance(item["finding"].get("text"), str):
             found.append(Slot(path + ("finding", "text"), ("rules", ident)))

@@ -12,9 +12,9 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 from pydantic import ValidationError
 from werkzeug.exceptions import MethodNotAllowed
 
-from ..app import engine_for, engine_of
 from ..engine import AnswerProblem, AnswersError
 from ..engine.translations import LANGUAGES
+from ..rules import engine_for, engine_of
 from .api_schema import (
     EvaluateResponse,
     FhirQuestionnaire,
