@@ -18,11 +18,12 @@ import yaml
 from flask import current_app
 from flask.cli import AppGroup
 
-from .engine import AnswersError, Engine, RulesError, load_rules, loads_rules
+from .engine import AnswersError, Engine, RulesError, load_languages, load_rules, loads_rules
 from .engine.diff import Diff, diff_rulesets
 from .engine.model import json_schema
 from .engine.scenarios import answers_in, load_scenarios, run_scenario, scenario_files
 from .engine.symbolic import verify
+from .engine.translations import LANGUAGES
 from .engine.yamlsource import YamlProblem, read_yaml
 from .rules import engine_of, has_engine
 from .web.api_schema import summary_json
@@ -59,12 +60,18 @@ rules_group = AppGroup("rules", help="Check, evaluate, verify and test the rules
 @rules_group.command("check")
 @click.argument("rules", required=False, type=click.Path(dir_okay=False))
 def check_command(rules: str | None) -> None:
-    """Validate a rule file (default: the app's) and list every problem."""
-    ruleset = _load(rules)
+    """Validate a rule file (default: the app's) and its translations, listing every problem."""
+    try:
+        languages = load_languages(_rules_path(rules), LANGUAGES[1:])
+    except RulesError as exc:
+        raise BadInput(str(exc)) from None
+    ruleset = languages[LANGUAGES[0]]
     meta = ruleset.file.meta
     click.echo(f"OK: {ruleset.path} (version {meta.version}, reviewed {meta.reviewed}): "
                f"{len(ruleset.questions)} questions, {len(ruleset.file.outcomes)} outcomes, "
                f"{len(ruleset.file.rules)} rules; every set of answers gets a headline.")
+    click.echo("Texts: " + ", ".join(f"{lang} {rs.texts}" for lang, rs in languages.items())
+               + " (every text has its translation).")
 
 
 def read_answers(source: str) -> Any:

@@ -9,6 +9,7 @@ and every R4 invariant (que-*, qrs-*) with fhirpath.js (docs/integration.md).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fhir.resources.R4B.questionnaire import Questionnaire
@@ -21,6 +22,7 @@ from .engine.questions import QuestionInfo
 
 CANONICAL = "urn:stem-cell-criteria:questionnaire"
 EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
@@ -67,9 +69,22 @@ def _enable_when(cond: Condition, rs: RuleSet) -> tuple[list[dict], str] | None:
     return rendered, getattr(cond, "behavior", "all")
 
 
-def _question_item(rs: RuleSet, q) -> dict[str, Any]:
+def _translate(node: dict[str, Any], field: str, texts: Mapping[str, str]) -> None:
+    """HL7's translation extension on a string element (`_text`, `_title`, `_display`): the
+    same text in each other language."""
+    if texts:
+        node["_" + field] = {"extension": [
+            {"url": TRANSLATION, "extension": [{"url": "lang", "valueCode": lang},
+                                               {"url": "content", "valueString": text}]}
+            for lang, text in texts.items()]}
+
+
+def _question_item(rs: RuleSet, q, others: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """One question; `others` is the same question in other languages (language -> question)."""
+    others = others or {}
     info = rs.catalogue[q.id]
     item: dict[str, Any] = {"linkId": q.id, "text": q.prompt, "required": True}
+    _translate(item, "text", {lang: o.prompt for lang, o in others.items()})
     if q.id in CODES:
         item["code"] = [CODES[q.id]]
     if q.type == "integer":
@@ -87,6 +102,9 @@ def _question_item(rs: RuleSet, q) -> dict[str, Any]:
             {"valueCoding": _coding(info, c.value),
              **({"extension": [{"url": EXCLUSIVE, "valueBoolean": True}]} if c.exclusive else {})}
             for c in q.choices]
+        for i, option in enumerate(item["answerOption"]):
+            _translate(option["valueCoding"], "display",
+                       {lang: o.choices[i].label for lang, o in others.items()})
     if q.id in rs.show_if:
         converted = _enable_when(rs.show_if[q.id], rs)
         if converted is not None:
@@ -96,17 +114,27 @@ def _question_item(rs: RuleSet, q) -> dict[str, Any]:
     return item
 
 
-def questionnaire(rs: RuleSet) -> dict[str, Any]:
-    """The questionnaire as a FHIR Questionnaire: url + version name this edition of the rules."""
+def questionnaire(rs: RuleSet, others: Sequence[RuleSet] = ()) -> dict[str, Any]:
+    """The questionnaire as a FHIR Questionnaire: url + version name this edition of the rules.
+    Its texts are in `rs`'s language; each also carries its translation from `others` (the same
+    rules in other languages, so the same structure) in HL7's translation extension."""
     file = rs.file
-    groups = [{"linkId": group_link_id(step.id), "text": step.title, "type": "group",
-               "item": [_question_item(rs, q) for q in step.questions]} for step in file.steps]
+    groups = []
+    for s, step in enumerate(file.steps):
+        group = {"linkId": group_link_id(step.id), "text": step.title, "type": "group",
+                 "item": [_question_item(rs, q, {o.language: o.file.steps[s].questions[k]
+                                                 for o in others})
+                          for k, q in enumerate(step.questions)]}
+        _translate(group, "text", {o.language: o.file.steps[s].title for o in others})
+        groups.append(group)
     resource = {
         "resourceType": "Questionnaire", "id": "stem-cell-criteria", "url": CANONICAL,
-        "version": file.meta.version, "name": "StemCellCriteriaCheck", "title": file.meta.title,
+        "language": rs.language, "version": file.meta.version, "name": "StemCellCriteriaCheck",
+        "title": file.meta.title,
         "status": "active", "subjectType": ["Patient"], "date": file.meta.reviewed.isoformat(),
         "item": groups,
     }
+    _translate(resource, "title", {o.language: o.file.meta.title for o in others})
     return json.loads(Questionnaire.model_validate(resource).model_dump_json(exclude_none=True))
 
 
@@ -126,7 +154,7 @@ def response(rs: RuleSet, answers: dict[str, Any]) -> dict[str, Any]:
         if items:
             groups.append({"linkId": group_link_id(step.id), "text": step.title, "item": items})
     resource = {
-        "resourceType": "QuestionnaireResponse",
+        "resourceType": "QuestionnaireResponse", "language": rs.language,
         "questionnaire": f"{CANONICAL}|{rs.file.meta.version}",
         "status": "completed", "item": groups,
     }

@@ -9,21 +9,32 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .engine import Engine, load_rules
+from .engine import Engine, load_languages
+from .engine.translations import LANGUAGES
 from .engine.verify import Report
 
 _KEY = "questionnaire"
 
 
 def init_app(app: Flask) -> None:
-    """Load, check and verify the configured rule file; an unusable file stops the start-up."""
-    ruleset = load_rules(app.config["QUESTIONNAIRE_RULES"])
-    app.extensions[_KEY] = Engine(ruleset)
+    """Load, check and verify the configured rule file and its translations (rules.es.yaml),
+    one engine per language; an unusable file or a missing translation stops the start-up."""
+    rulesets = load_languages(app.config["QUESTIONNAIRE_RULES"], LANGUAGES[1:])
+    engines = {lang: Engine(ruleset) for lang, ruleset in rulesets.items()}
+    app.extensions[_KEY] = engines[LANGUAGES[0]]
+    app.extensions[_KEY + ".languages"] = engines
 
 
 def engine_of(app: Flask) -> Engine:
-    """The app's rule engine."""
+    """The app's rule engine, in English."""
     return app.extensions[_KEY]
+
+
+def engine_for(app: Flask, lang: str | None) -> Engine:
+    """The app's rule engine whose every text is in `lang` ("en" or "es"); English for any
+    other value. Same rules and answers as engine_of(app): only the words differ."""
+    engines = app.extensions[_KEY + ".languages"]
+    return engines.get(lang or "", engines[LANGUAGES[0]])
 
 
 def has_engine(app: Flask) -> bool:

@@ -71,6 +71,21 @@ def test_app_factory_refuses_a_broken_rule_file_with_every_problem(tmp_path):
     assert "not_yett" in text and "did you mean 'not_yet'" in text
 
 
+def test_app_factory_refuses_a_rule_file_whose_text_lacks_its_spanish(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES.read_text().replace("title: Cost and travel",
+                                               "title: Cost, travel and studies", 1))
+    spanish = RULES.with_name("rules.es.yaml").read_text()
+    (tmp_path / "rules.es.yaml").write_text(spanish.replace("  cost_access:\n    title: Costo y "
+                                                            "viajes\n", "  cost_access: {}\n", 1))
+    with pytest.raises(RulesError) as caught:
+        create_app({"TESTING": True, "QUESTIONNAIRE_RULES": str(rules)})
+    line = next(n for n, text in enumerate(rules.read_text().splitlines(), 1)
+                if "title: Cost, travel and studies" in text)
+    assert str(caught.value).endswith(f"{rules}:{line}:12: missing es translation (expected "
+                                      f"steps.cost_access.title in {tmp_path / 'rules.es.yaml'})")
+
+
 def test_wsgi_with_a_broken_rule_file_exits_2_without_a_traceback(tmp_path):
     broken = tmp_path / "rules.yaml"
     broken.write_text(RULES.read_text().replace("source: nhs-back-pain", "source: nhs", 1))

@@ -2,12 +2,12 @@
 
 from .errors import AnswerProblem, AnswersError, QuestionnaireError, RuleProblem, RulesError
 from .evaluate import Engine, FoundFinding, Summary, TraceEntry
-from .loader import load_rules, loads_rules
+from .loader import load_languages, load_rules, loads_rules
 from .ruleset import RuleSet
 
 __all__ = [
     "AnswerProblem", "AnswersError", "Engine", "FoundFinding", "QuestionnaireError",
     "RuleProblem", "RuleSet", "RulesError", "Summary", "TraceEntry",
-    "load_rules", "loads_rules",
+    "load_languages", "load_rules", "loads_rules",
 ]
 

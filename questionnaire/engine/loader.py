@@ -23,6 +23,22 @@ MAX_INTEGER_SPAN = 100_000
 REQUIRED_NOTES = ("consult", "regulatory")
 
 
+def load_languages(path: str | os.PathLike[str], languages: Iterable[str] = ("es",), *,
+                   verify: bool = True) -> dict[str, RuleSet]:
+    """The rule file in English and in each language of its translation files (rules.es.yaml),
+    each checked; the structure is the same for all, so it is verified once, in English."""
+    from .translations import translated_rules
+
+    english = load_rules(path, verify=verify)
+    return translated_rules(english, tuple(languages), check_data)
+
+
+def check_data(raw: Any, marks: Marks, name: str) -> tuple[RuleSet | None, list[RuleProblem]]:
+    """Check rule-file data already read from YAML (used for translated copies)."""
+    checker = _Checker(name, marks)
+    return checker.check(raw), checker.problems
+
+
 def load_rules(path: str | os.PathLike[str], *, verify: bool = True) -> RuleSet:
     """Read, check and (by default) verify a rule file; raise RulesError with every problem."""
     name = os.fspath(path)

@@ -26,6 +26,8 @@ class RuleSet:
     when: tuple[Condition, ...]  # parsed condition of each rule, in file order
     leaves: tuple[Leaf, ...]  # every distinct leaf
     report: Any = field(default=None, compare=False)  # verify.Report, once the loader verified
+    language: str = "en"  # the language of every text (translations.py makes the others)
+    texts: int = 0  # how many patient-facing texts the file gives in that language
 
     @property
     def questions(self) -> list[model.Question]:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 from pydantic import ValidationError
 from werkzeug.exceptions import MethodNotAllowed
 
 from ..engine import AnswerProblem, AnswersError
-from ..rules import engine_of
+from ..engine.translations import LANGUAGES
+from ..rules import engine_for, engine_of
 from .api_schema import (
     EvaluateResponse,
     FhirQuestionnaire,
@@ -29,6 +30,12 @@ from .api_schema import (
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 JSON = "application/json"
 NOT_FOUND = {404: ("No such resource (a path this document does not list)", Problem, JSON)}
+NO_LANGUAGE = {400: ("There is no such language (lang is not en or es)", Problem, JSON)}
+LANG = {"parameters": [{
+    "name": "lang", "in": "query", "required": False,
+    "description": "Language of every text: en or es. Without it, the Accept-Language header "
+                   "decides; English is the default. Content-Language says which was used.",
+    "schema": {"type": "string", "enum": list(LANGUAGES)}}]}
 
 
 def problem(status: int, message: str) -> Response:
@@ -88,10 +95,31 @@ def allow_header(response: Response) -> Response:
     return response
 
 
+def language() -> str:
+    """?lang= when given, else the best of Accept-Language, else English. The API keeps no
+    cookie, so nothing is remembered between calls."""
+    chosen = request.args.get("lang")
+    if chosen is not None:
+        if chosen not in LANGUAGES:
+            abort(400, f"There is no language '{chosen}'. Use lang={' or lang='.join(LANGUAGES)}.")
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES, default=LANGUAGES[0])
+
+
+@bp.after_request
+def say_language(response: Response) -> Response:
+    """Caches keep one copy per language; clients see which language they got."""
+    response.vary.add("Accept-Language")
+    if response.status_code < 400 and request.endpoint != "api.openapi":
+        response.headers["Content-Language"] = language()
+    return response
+
+
 @bp.get("/questionnaire")
 @operation(Operation("getQuestionnaire", "Steps, questions and choices, as loaded from rules.yaml",
                      "questionnaire",
-                     {200: ("The questionnaire", QuestionnaireDefinition, JSON), **NOT_FOUND}))
+                     {200: ("The questionnaire", QuestionnaireDefinition, JSON), **NO_LANGUAGE,
+                      **NOT_FOUND}, extra=LANG))
 def questionnaire():
     """Steps, questions and choices, as loaded."""
     return document("questionnaire")
@@ -151,7 +179,7 @@ def _problems(answers: object, exc: ValidationError) -> list[AnswerProblem]:
     if any(p.question is None for p in shape):
         return [p for p in shape if p.question is None]
     try:
-        engine_of(current_app).evaluate(answers, trace=False)
+        engine_for(current_app, language()).evaluate(answers, trace=False)
         told: list[AnswerProblem] = []
     except AnswersError as found:
         told = list(found.problems)
@@ -167,17 +195,19 @@ def _problems(answers: object, exc: ValidationError) -> list[AnswerProblem]:
                 "a multi-select's 'none' cannot be ticked with another choice, and whole "
                 "numbers must be sent as JSON integers.",
     responses={200: ("The summary", EvaluateResponse, JSON),
-               400: ("The body is not a JSON object", Problem, JSON),
+               400: ("The body is not a JSON object, or there is no such language", Problem,
+                     JSON),
                413: ("The body is too large", Problem, JSON),
                415: ("The body is not sent as application/json", Problem, JSON),
                422: ("The answers cannot be evaluated: missing answers, unknown questions or "
-                     "choices, numbers out of range", InvalidAnswers, JSON), **NOT_FOUND}))
+                     "choices, numbers out of range", InvalidAnswers, JSON), **NOT_FOUND},
+    extra=LANG))
 def evaluate():
     """Evaluate `{"answers": {...}}` and return the summary with its trace."""
     body = _body_problem()
     if isinstance(body, Response):
         return body
-    engine = engine_of(current_app)
+    engine = engine_for(current_app, language())
     try:
         request_model_of(current_app).model_validate(body)
     except ValidationError as exc:
@@ -204,8 +234,10 @@ def openapi():
 @operation(Operation(
     "getFhirQuestionnaire", "The questionnaire as a FHIR R4 Questionnaire", "fhir",
     {200: ("FHIR R4 Questionnaire; url and version name this edition of the rules",
-           FhirQuestionnaire, "application/fhir+json"), **NOT_FOUND},
-    extra={"externalDocs": {"url": "http://hl7.org/fhir/R4/questionnaire.html"}}))
+           FhirQuestionnaire, "application/fhir+json"), **NO_LANGUAGE, **NOT_FOUND},
+    description="Texts are in the chosen language (`language`); each carries the other "
+                "language in HL7's translation extension.",
+    extra={"externalDocs": {"url": "http://hl7.org/fhir/R4/questionnaire.html"}, **LANG}))
 def fhir_questionnaire():
     """The questionnaire as a FHIR R4 Questionnaire."""
     return document("fhir")
@@ -220,17 +252,19 @@ def request_model_of(app) -> type:
 
 
 def document(name: str) -> Response:
-    """One of the three documents that depend only on the rules. Each takes about 10 ms to build,
-    so they are written once per app, on first use."""
+    """One of the three documents that depend only on the rules (and the language). Each takes
+    about 10 ms to build, so they are written once per app and language, on first use."""
     app = current_app._get_current_object()
-    built = app.extensions.get("api_documents")
+    lang = language()
+    built = app.extensions.setdefault("api_documents", {}).get(lang)
     if built is None:
         from .. import fhir
         from .api_schema import openapi as openapi_document
 
-        rs = engine_of(app).ruleset
+        rs = engine_for(app, lang).ruleset
+        others = [engine_for(app, other).ruleset for other in LANGUAGES if other != lang]
         file = rs.file
-        built = app.extensions["api_documents"] = {
+        built = app.extensions["api_documents"][lang] = {
             "questionnaire": (app.json.dumps({
                 "meta": file.meta.model_dump(mode="json"),
                 "criteria": [c.model_dump(mode="json") for c in file.criteria],
@@ -238,7 +272,7 @@ def document(name: str) -> Response:
                 "outcomes": [o.model_dump(mode="json") for o in file.outcomes],
             }), JSON),
             "openapi": (app.json.dumps(openapi_document(app, rs, request_model_of(app))), JSON),
-            "fhir": (app.json.dumps(fhir.questionnaire(rs)), "application/fhir+json"),
+            "fhir": (app.json.dumps(fhir.questionnaire(rs, others)), "application/fhir+json"),
         }
     body, mimetype = built[name]
     return Response(body, mimetype=mimetype)

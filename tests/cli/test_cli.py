@@ -98,9 +98,26 @@ def test_check_accepts_the_shipped_rules_by_default(runner):
 def test_check_accepts_an_explicit_rule_file(runner, tmp_path):
     copy = tmp_path / "copy.yaml"
     copy.write_text(RULES.read_text(encoding="utf-8"), encoding="utf-8")
+    spanish = RULES.with_name("rules.es.yaml").read_text(encoding="utf-8")
+    (tmp_path / "copy.es.yaml").write_text(spanish, encoding="utf-8")
     result = invoke(runner, "check", str(copy))
     assert result.exit_code == 0, result.output
     assert f"OK: {copy}" in result.output
+
+
+def test_check_says_how_many_texts_each_language_has(runner):
+    result = invoke(runner, "check")
+    counts = re.search(r"Texts: en (\d+), es (\d+)", result.output)
+    assert counts, result.output
+    assert int(counts[1]) == int(counts[2]) > 300
+
+
+def test_check_refuses_a_rule_file_without_its_spanish(runner, tmp_path):
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(RULES.read_text(encoding="utf-8"), encoding="utf-8")
+    result = invoke(runner, "check", str(copy))
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'copy.es.yaml'}:1:1: cannot read the es translation" in result.output
 
 
 def test_check_lists_every_problem_with_file_line_and_column(runner, broken_rules):

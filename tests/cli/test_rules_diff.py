@@ -32,6 +32,9 @@ def threshold(tmp_path_factory) -> Path:
     assert MILD in SRC, "the shipped mild-pain threshold changed; update the test"
     path = tmp_path_factory.mktemp("rules") / "new.yaml"
     path.write_text(SRC.replace(MILD, "when: {q: pain_intensity, at_most: 4}"), encoding="utf-8")
+    # the app needs the Spanish beside it (the same texts: only a condition changed)
+    path.with_name("new.es.yaml").write_text(
+        (ROOT / "rules.es.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     return path
 
 

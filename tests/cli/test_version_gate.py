@@ -22,6 +22,8 @@ NEXT = f"{CURRENT}.1"  # any new version string will do
 def checkout(tmp_path) -> Path:
     """A git checkout with rules.yaml committed."""
     (tmp_path / "rules.yaml").write_text(SRC, encoding="utf-8")
+    (tmp_path / "rules.es.yaml").write_text((ROOT / "rules.es.yaml").read_text(encoding="utf-8"),
+                                            encoding="utf-8")  # the app loads the Spanish too
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "rules-changelog.md").write_text(
         f"# Changes\n\n## {CURRENT} (2026-11-23)\n")
@@ -76,5 +78,7 @@ def test_a_wording_edit_passes_without_a_new_version(checkout):
 
 def test_outside_a_git_checkout_the_gate_says_it_is_skipped(tmp_path):
     (tmp_path / "rules.yaml").write_text(SRC, encoding="utf-8")
+    (tmp_path / "rules.es.yaml").write_text((ROOT / "rules.es.yaml").read_text(encoding="utf-8"),
+                                            encoding="utf-8")  # the app loads the Spanish too
     result = gate(tmp_path / "rules.yaml")
     assert result.exit_code == 0 and "skipped" in result.output

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from questionnaire import fhir
-from questionnaire.engine import AnswersError
+from questionnaire.engine import AnswersError, load_languages
 from questionnaire.engine.scenarios import load_scenarios, scenario_files
 
 HERE = Path(__file__).resolve().parent
@@ -60,7 +60,12 @@ def reports(engine, questionnaire) -> dict[str, dict]:
     """Every resource checked in one run of the validators (loading HL7's schema takes a while):
     the Questionnaire, each scenario's QuestionnaireResponse, and the broken copies."""
     answer = fhir.response(engine.ruleset, {"warning_signs": ["fever"]})
+    languages = load_languages(engine.ruleset.path, verify=False)
     resources = {"questionnaire": questionnaire,
+                 # In Spanish, each text carrying its English in HL7's translation extension,
+                 # and in English with the Spanish (what /api/v1/fhir/Questionnaire serves).
+                 "questionnaire (es)": fhir.questionnaire(languages["es"], [languages["en"]]),
+                 "questionnaire (en+es)": fhir.questionnaire(languages["en"], [languages["es"]]),
                  **{f"response: {name}": r for name, r in responses(engine).items()},
                  **{f"broken: {name}": _break(questionnaire if kind == "questionnaire" else answer,
                                               how)
@@ -70,6 +75,11 @@ def reports(engine, questionnaire) -> dict[str, dict]:
 
 def test_the_questionnaire_passes_hl7s_schema_fhir_js_and_every_r4_invariant(reports):
     assert reports["questionnaire"] == {"schema": [], "fhirjs": [], "invariants": []}
+
+
+def test_the_questionnaire_with_translations_passes_them_too(reports):
+    for name in ("questionnaire (es)", "questionnaire (en+es)"):
+        assert reports[name] == {"schema": [], "fhirjs": [], "invariants": []}, name
 
 
 def test_every_questionnaire_response_the_app_writes_passes_them_too(reports):
