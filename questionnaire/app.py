@@ -12,6 +12,7 @@ from flask import Flask, request, url_for
 from .engine import Engine, QuestionnaireError, load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ("en", "es")  # the first is the default; each other needs its rules.<lang>.yaml
 
 
 class ConfigError(QuestionnaireError):
@@ -69,13 +70,16 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
 def register_blueprints(app: Flask) -> None:
     from flask_wtf.csrf import CSRFProtect
 
-    from .web import api, clinician, errors, headers, health, patient
+    from .web import api, clinician, errors, headers, health, i18n, patient
     from .web.journey import Journey
     from .web.session import AnswerSessionInterface
 
     app.session_interface = AnswerSessionInterface()
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
-    app.extensions["journey"] = Journey(engine_of(app))  # forms are built here, once
+    # forms are built here, once per language (their labels and messages come from the rules)
+    app.extensions["journeys"] = {lang: Journey(engine_for(app, lang)) for lang in LANGUAGES}
+    app.extensions["journey"] = app.extensions["journeys"][LANGUAGES[0]]
+    i18n.init_app(app)
     errors.refuse_nameless_fields(app)  # before the CSRF check, which trips over them
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # the API takes no cookies, so it needs no CSRF token
@@ -100,7 +104,8 @@ def register_blueprints(app: Flask) -> None:
                            "script": url_for("static", filename="enhance.js"),
                            "start": url_for("patient.start"), "help": url_for("patient.help_now"),
                            "clear": url_for("patient.clear")}
-        return {"rules": engine_of(app).ruleset.file, "links": links[root]}
+        return {"rules": engine_for(app, i18n.current_language()).ruleset.file,
+                "links": links[root]}
 
 
 def register_commands(app: Flask) -> None:
@@ -112,3 +117,10 @@ def register_commands(app: Flask) -> None:
 def engine_of(app: Flask) -> Engine:
     """The app's rule engine."""
     return app.extensions["questionnaire"]
+
+
+# STUB (es-interface, until es-content lands): part A (branch es-content) defines the real
+# engine_for, one engine per language loaded with rules.es.yaml; on merge, keep part A's version.
+def engine_for(app: Flask, lang: str | None) -> Engine:
+    """The app's rule engine whose every text is in `lang`; here always the English one."""
+    return engine_of(app)

@@ -18,6 +18,7 @@ from flask import (
 )
 
 from .forms import Page, to_answer, to_form_data
+from .i18n import current_language, kept_language
 from .journey import Journey
 from .session import IDLE_SECONDS, now
 
@@ -27,7 +28,8 @@ NOTICES = ("unreadable", "changed", "cleared")
 
 
 def journey() -> Journey:
-    return current_app.extensions["journey"]
+    """The wizard in the page's language (its forms carry the questions' words)."""
+    return current_app.extensions["journeys"][current_language()]
 
 
 def stored_answers() -> dict[str, Any]:
@@ -252,7 +254,8 @@ def download_answers():
 def clear():
     """Forget every answer, here and in the browser."""
     session.clear()
-    response = redirect(url_for(".start", cleared=1))
+    # Clear-Site-Data also drops the language cookie: the link keeps a chosen language.
+    response = redirect(url_for(".start", cleared=1, lang=kept_language()))
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     return response
 

@@ -1,0 +1,81 @@
+"""The page's language: Flask-Babel's gettext catalogues for the interface text (templates and
+the handout's labels), and the choice of language for the visit.
+
+The choice, in order: `?lang=` on the request (kept for the visit in a small `lang` cookie that
+holds nothing but the language), that cookie, the browser's Accept-Language, English. The texts
+from rules.yaml come from the engine of the same language (`engine_for`).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, Response, current_app, request
+from flask_babel import Babel
+
+from ..app import LANGUAGES, ROOT, engine_for
+
+COOKIE = "lang"
+NAMES = {"en": "English", "es": "Español"}  # each language in its own words, for the switch
+
+
+def chosen() -> str | None:
+    """The language asked for with ?lang=, if it is one we have."""
+    lang = request.args.get("lang")
+    return lang if lang in LANGUAGES else None
+
+
+def kept_language() -> str | None:
+    """The language the patient chose on this visit, if they chose one."""
+    lang = chosen() or request.cookies.get(COOKIE)
+    return lang if lang in LANGUAGES else None
+
+
+def current_language() -> str:
+    """The language of this request's page."""
+    lang = kept_language()
+    if lang is not None:
+        return lang
+    return request.accept_languages.best_match(LANGUAGES, default=LANGUAGES[0])
+
+
+def engine():
+    """The rule engine whose texts are in the page's language."""
+    return engine_for(current_app, current_language())
+
+
+def switch_link() -> dict[str, str]:
+    """The "Español / English" link: this page again (its query kept), in the other language."""
+    lang = current_language()
+    other = next(code for code in LANGUAGES if code != lang)
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    query = urlencode([*args, ("lang", other)])
+    return {"href": f"{request.script_root}{request.path}?{query}", "lang": other,
+            "name": NAMES[other]}
+
+
+def init_app(app: Flask) -> None:
+    """Flask-Babel with the catalogues in translations/, the language in every template, and
+    the visit's choice kept in its cookie."""
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
+    Babel(app, locale_selector=current_language)
+
+    @app.context_processor
+    def language():
+        return {"lang": current_language(), "switch": switch_link}
+
+    @app.after_request
+    def keep_language(response: Response) -> Response:
+        """Pages differ by language: caches keep one copy per language. The API keeps no cookie
+        (part of its contract), so only the patient's pages remember the choice."""
+        if request.path.startswith("/api/"):
+            return response
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+        lang = chosen()
+        if lang is not None and request.cookies.get(COOKIE) != lang:
+            response.set_cookie(COOKIE, lang, httponly=True, samesite="Lax",
+                                secure=bool(app.config["SESSION_COOKIE_SECURE"])
+                                or request.is_secure,
+                                path=request.script_root or "/")
+        return response
