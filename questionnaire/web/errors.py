@@ -5,10 +5,28 @@ from __future__ import annotations
 import traceback
 
 from flask import Flask, abort, render_template, request
+from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from . import api
+
+# Headings in plain words (werkzeug's are "Method Not Allowed" and the like), in the page's
+# language; 404 and 5xx have their own wording in error.html.
+TITLES = {
+    400: lazy_gettext("We could not read what was sent"),
+    405: lazy_gettext("This page cannot be used that way"),
+    413: lazy_gettext("What was sent is too large"),
+}
+
+
+def error_page(exc: HTTPException, code: int) -> tuple[str, int]:
+    """The friendly page: our own description when the view gave one, else a plain one."""
+    own = exc.description and exc.description != type(exc).description
+    return render_template("error.html", code=code,
+                           title=TITLES.get(code, lazy_gettext("There is a problem")),
+                           description=exc.description if own
+                           else gettext("Go back and try again.")), code
 
 
 def _wants_json() -> bool:
@@ -28,8 +46,7 @@ def init_app(app: Flask) -> None:
         code = exc.code or 500
         if _wants_json():
             return api.problem(code, exc.description or exc.name)
-        return render_template("error.html", code=code, title=exc.name,
-                               description=exc.description), code
+        return error_page(exc, code)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # pragma: no cover - exercised only by real bugs
@@ -38,9 +55,7 @@ def init_app(app: Flask) -> None:
                          "".join(traceback.format_tb(exc.__traceback__)))
         if _wants_json():
             return api.problem(500, "Something went wrong on our side. Try again later.")
-        error = InternalServerError()
-        return render_template("error.html", code=500, title=error.name,
-                               description="Something went wrong on our side."), 500
+        return error_page(InternalServerError(), 500)
 
 
 def refuse_nameless_fields(app: Flask) -> None:
@@ -52,4 +67,4 @@ def refuse_nameless_fields(app: Flask) -> None:
             return
         names = [*request.form.keys(), *request.files.keys()]
         if any(not isinstance(name, str) for name in names):  # werkzeug files them under None
-            abort(400, "The form has a field without a name.")
+            abort(400, gettext("The form has a field without a name."))

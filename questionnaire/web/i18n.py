@@ -11,7 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, request
-from flask_babel import Babel
+from flask_babel import Babel, gettext
 
 from ..app import LANGUAGES, ROOT, engine_for
 
@@ -32,7 +32,9 @@ def kept_language() -> str | None:
 
 
 def current_language() -> str:
-    """The language of this request's page."""
+    """The language of this request's page. The clinician preview is in English only."""
+    if request.blueprint == "clinician":
+        return LANGUAGES[0]
     lang = kept_language()
     if lang is not None:
         return lang
@@ -42,6 +44,13 @@ def current_language() -> str:
 def engine():
     """The rule engine whose texts are in the page's language."""
     return engine_for(current_app, current_language())
+
+
+def date_pattern() -> str:
+    """How a date is written, as a Babel pattern (CLDR)."""
+    # TRANSLATORS: a Babel date pattern, not words: "d MMMM y" is "23 November 2026";
+    # Spanish writes "d 'de' MMMM 'de' y" (23 de noviembre de 2026).
+    return gettext("d MMMM y")
 
 
 def switch_link() -> dict[str, str]:
@@ -62,7 +71,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def language():
-        return {"lang": current_language(), "switch": switch_link}
+        return {"lang": current_language(), "switch": switch_link, "date_pattern": date_pattern}
 
     @app.after_request
     def keep_language(response: Response) -> Response:
