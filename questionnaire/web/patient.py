@@ -243,8 +243,10 @@ def download_answers():
     walk = j.walk(stored_answers())
     if not walk.answers or (walk.stopped_after is None and not walk.complete):
         return redirect(url_for(".summary"))
+    resource = fhir.response(j.engine.ruleset, walk.answers)  # texts in the page's language
+    resource["language"] = current_language()
     response = current_app.response_class(
-        json.dumps(fhir.response(j.engine.ruleset, walk.answers), indent=2, ensure_ascii=False),
+        json.dumps(resource, indent=2, ensure_ascii=False),
         mimetype="application/fhir+json")
     response.headers["Content-Disposition"] = 'attachment; filename="my-answers.json"'
     return response
