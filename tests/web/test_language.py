@@ -72,6 +72,13 @@ def test_lang_es_makes_the_page_spanish_and_the_choice_lasts_for_the_visit(patie
     assert text(one(later.html, "header")).count("¿Necesita ayuda ahora?") == 1
 
 
+@pytest.mark.parametrize(("header", "lang"), [
+    ("es-MX", "es"), ("es-US,es;q=0.9", "es"), ("fr, es;q=0.5", "es"), ("fr", "en"), ("", "en")])
+def test_the_best_language_the_browser_accepts(new_patient, header, lang):
+    assert html_lang(Page(new_patient().client.get("/", headers={"Accept-Language": header}))) \
+        == lang
+
+
 def test_accept_language_decides_when_nothing_was_chosen(new_patient):
     assert html_lang(new_patient().get("/")) == "en"
     spanish = Page(new_patient().client.get("/", headers=SPANISH))
