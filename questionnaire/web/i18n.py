@@ -81,6 +81,8 @@ def init_app(app: Flask) -> None:
             return response
         response.vary.add("Accept-Language")
         response.vary.add("Cookie")
+        if response.mimetype == "text/html":
+            response.headers["Content-Language"] = current_language()
         lang = chosen()
         if lang is not None and request.cookies.get(COOKIE) != lang:
             response.set_cookie(COOKIE, lang, httponly=True, samesite="Lax",

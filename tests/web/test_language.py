@@ -106,10 +106,12 @@ def test_a_language_we_do_not_have_changes_nothing(patient, lang):
     assert "lang=" not in page.response.headers.get("Set-Cookie", "")
 
 
-def test_pages_vary_by_language_for_caches(patient):
-    vary = patient.get("/").response.headers["Vary"]
+def test_pages_vary_by_language_for_caches_and_say_their_language(patient):
+    english = patient.get("/").response.headers
+    spanish = patient.get("/?lang=es").response.headers
 
-    assert "Accept-Language" in vary and "Cookie" in vary
+    assert "Accept-Language" in english["Vary"] and "Cookie" in english["Vary"]
+    assert (english["Content-Language"], spanish["Content-Language"]) == ("en", "es")
 
 
 PAGES = ["/", "/step/warning_signs", "/step/pain", "/check", "/summary", "/help", "/nope",
