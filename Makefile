@@ -24,7 +24,7 @@ run: $(RUNTIME_STAMP) translations
 		chmod 600 instance/secret_key; \
 	fi
 	$(PY) -m flask --app wsgi rules check
-	$(PY) -m flask --app wsgi run --host 127.0.0.1 --port 5000
+	CLINICIAN_PREVIEW=$${CLINICIAN_PREVIEW:-1} $(PY) -m flask --app wsgi run --host 127.0.0.1 --port 5000
 
 # check: validate rules.yaml and prove every set of answers gets one headline (for clinicians)
 check: $(RUNTIME_STAMP)
@@ -68,7 +68,7 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 translations-update: $(RUNTIME_STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -c TRANSLATORS: --no-location \
 		--sort-output -o translations/messages.pot .
-	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-location \
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --previous \
 		--width 100 --ignore-obsolete
 
 # clean: remove the venv and tool caches (keeps instance/ and its secret key)

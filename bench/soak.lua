@@ -5,7 +5,7 @@
 -- connection they serve, but with one connection per thread each thread's Lua state is one
 -- browser: its request() and response() strictly alternate.
 --
--- A journey starts without a cookie; every response's session cookie is sent back; every GET of
+-- A journey starts without a cookie; every cookie a response sets is sent back; every GET of
 -- a step page must be that page (its form posts to it) and gives the CSRF token for the POST,
 -- which must redirect to the next page. Anything else is an error: the journey starts over.
 
@@ -14,7 +14,7 @@ journeys = 0        -- complete journeys
 errors = 0          -- wrong status, wrong page, wrong redirect, missing token, no response
 first_error = ""
 step = 1            -- index into PLAN of the request to send next
-cookie = nil        -- "session=..." as last set by the server
+cookies = {}        -- name -> value, as last set by the server (a cookie per answered step)
 token = nil         -- CSRF token from the last step page
 awaiting = false    -- a request was sent and has had no response yet
 verifying = false   -- see setup()
@@ -33,7 +33,15 @@ local function fail(message)
    if first_error == "" then
       first_error = message
    end
-   step, cookie, token = 1, nil, nil
+   step, cookies, token = 1, {}, nil
+end
+
+local function cookie_header()
+   local parts = {}
+   for name, value in pairs(cookies) do
+      table.insert(parts, name .. "=" .. value)
+   end
+   return #parts > 0 and table.concat(parts, "; ") or nil
 end
 
 function request()
@@ -48,9 +56,7 @@ function request()
    end
    awaiting = true
    local headers = {}
-   if cookie then
-      headers["Cookie"] = cookie
-   end
+   headers["Cookie"] = cookie_header()
    local body = nil
    if r.method == "POST" then
       headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -68,10 +74,12 @@ function response(status, headers, body)
    local r = PLAN[step]
    local what = r.method .. " " .. r.path
    local set = header(headers, "Set-Cookie")
-   if set then  -- a new value, or "session=; Expires=(the past)" when the server deletes it
-      local value = string.match(set, "^session=([^;]*)")
-      if value then
-         cookie = value ~= "" and ("session=" .. value) or nil
+   -- wrk keeps only the last Set-Cookie of a response; the app sets one per response on
+   -- this journey (the main cookie on a GET, the step's cookie on a POST).
+   if set then  -- a new value, or "name=; Expires=(the past)" when the server deletes it
+      local name, value = string.match(set, "^([^=;]+)=([^;]*)")
+      if name then
+         cookies[name] = value ~= "" and value or nil
       end
    end
    if status ~= r.status then
@@ -97,7 +105,7 @@ function response(status, headers, body)
    step = step + 1
    if step > #PLAN then
       journeys = journeys + 1
-      step, cookie, token = 1, nil, nil
+      step, cookies, token = 1, {}, nil
    end
 end
 

@@ -44,7 +44,11 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config.from_mapping(
         SECRET_KEY=None,
         QUESTIONNAIRE_RULES=os.environ.get("QUESTIONNAIRE_RULES", str(ROOT / "rules.yaml")),
-        CLINICIAN_PREVIEW=os.environ.get("CLINICIAN_PREVIEW", "1") != "0",
+        # Off unless asked for: `make run` turns it on for local use. With a password it is
+        # on, over HTTPS only, behind HTTP Basic authentication (docs/deployment.md).
+        CLINICIAN_PREVIEW=(os.environ.get("CLINICIAN_PREVIEW", "0") == "1"
+                           or bool(os.environ.get("CLINICIAN_PASSWORD"))),
+        CLINICIAN_PASSWORD=os.environ.get("CLINICIAN_PASSWORD") or None,
         MAX_CONTENT_LENGTH=64 * 1024,  # answers are small; refuse anything bigger
     )
     from .web.json_provider import OrjsonProvider
@@ -56,6 +60,12 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         secret = key_file.read_text().strip()
     if secret:
         app.config["SECRET_KEY"] = secret
+    # Old keys, still accepted for reading answers while a new SECRET_KEY rolls out (separated
+    # by commas); cookies opened with one are written back under the new key.
+    old_keys = [k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",")
+                if k.strip()]
+    if old_keys:
+        app.config["SECRET_KEY_FALLBACKS"] = old_keys
     if config:
         app.config.update(config)
     if not app.config["SECRET_KEY"]:
@@ -87,11 +97,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(patient.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
-    if app.config["CLINICIAN_PREVIEW"]:  # it runs the verifier and reads the scenario files
+    if app.config["CLINICIAN_PREVIEW"] or app.config["CLINICIAN_PASSWORD"]:  # runs the verifier
         app.extensions["preview"] = clinician.Preview.build(engine_of(app).ruleset)
+        app.extensions["try_slots"] = clinician.try_slots()  # before gunicorn forks
     app.register_blueprint(clinician.bp)
     errors.init_app(app)
     headers.init_app(app)
+    errors.limit_streamed_bodies(app)
+    errors.last_resort(app)  # outermost: catches anything the rest lets through
 
     links: dict[str, dict[str, str]] = {}
 

@@ -225,5 +225,6 @@ class Patient:
         raise AssertionError("the wizard did not end")
 
     def cookie(self) -> str | None:
-        cookie = self.client.get_cookie("session", domain=urlsplit(self.base_url).hostname)
+        name = "__Host-session" if self.base_url.startswith("https:") else "session"
+        cookie = self.client.get_cookie(name, domain=urlsplit(self.base_url).hostname)
         return cookie.value if cookie else None

@@ -71,7 +71,8 @@ def loads_rules(data: bytes | str, name: str = "rules.yaml", *, verify: bool = T
     try:
         raw, marks = read_yaml(data)
     except YamlProblem as exc:
-        raise RulesError([RuleProblem(name, exc.line, exc.column, exc.message)]) from None
+        raise RulesError([RuleProblem(name, exc.line, exc.column, exc.message,
+                                      exc.expected)]) from None
     checker = _Checker(name, marks)
     ruleset = checker.check(raw)
     problems = checker.problems + checker.soft

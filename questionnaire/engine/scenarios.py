@@ -60,7 +60,8 @@ def load_scenarios(path: str | os.PathLike[str]) -> list[Scenario]:
     except OSError as exc:
         raise RulesError([RuleProblem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
     except YamlProblem as exc:
-        raise RulesError([RuleProblem(name, exc.line, exc.column, exc.message)]) from None
+        raise RulesError([RuleProblem(name, exc.line, exc.column, exc.message,
+                                      exc.expected)]) from None
     if not isinstance(raw, list):
         raise RulesError([RuleProblem(name, 1, 1, "a scenario file is a list of scenarios",
                                       "items starting with '- name:'")])

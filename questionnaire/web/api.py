@@ -44,6 +44,40 @@ def invalid(problems: list[AnswerProblem] | tuple[AnswerProblem, ...]) -> Respon
     return response
 
 
+class _NotJson(ValueError):
+    """Something Python's json module reads but JSON does not allow, or we will not take."""
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:  # over 4,300 digits: Python's own message names one of its settings
+        raise _NotJson(f"a number with {len(text.lstrip('-'))} digits is far too big to be an "
+                       "answer") from None
+
+
+def _not_json(name: str):
+    raise _NotJson(f"{name} is not a number JSON allows")
+
+
+def _has_lone_surrogate(value: object) -> bool:
+    """Whether any key or text anywhere in a parsed JSON body holds a lone surrogate."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 @bp.after_app_request
 def allow_header(response: Response) -> Response:
     """A 405 names the methods the path has (RFC 9110), also when the JSON error handler wrote
@@ -69,11 +103,16 @@ def _body_problem() -> Response | dict:
         return problem(415, "Send the body as JSON with the header "
                             "'Content-Type: application/json'.")
     try:
-        body = json.loads(request.get_data(cache=False) or b"null")
+        body = json.loads(request.get_data(cache=False) or b"null", parse_int=_whole_number,
+                          parse_constant=_not_json)
     except (ValueError, UnicodeDecodeError) as exc:
         return problem(400, f"The body is not valid JSON: {exc}.")
     except RecursionError:
         return problem(400, "The body is nested too deeply to be answers.")
+    if _has_lone_surrogate(body):
+        # "\ud800" is valid JSON but not text: it cannot be quoted back in any message.
+        return problem(400, "The body has text with a lone surrogate escape (such as \\ud800), "
+                            "which is not a character; send real text.")
     if not isinstance(body, dict):
         return problem(400, 'The body must be a JSON object like {"answers": {...}}.')
     return body

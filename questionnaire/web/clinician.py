@@ -1,21 +1,25 @@
 """Clinician preview: every question and rule in plain words, try any answers, the outcome book.
 
-Read-only and holds no patient data. On by default; CLINICIAN_PREVIEW=0 turns it off.
+Read-only and holds no patient data. Off unless CLINICIAN_PREVIEW=1 (`make run` sets it) or
+CLINICIAN_PASSWORD is set (then over HTTPS only, behind HTTP Basic authentication).
 """
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import ServiceUnavailable, Unauthorized
 
 from ..app import ROOT, engine_of
 from ..engine import AnswersError, Engine, RulesError, RuleSet
 from ..engine.conditions import explain
 from ..engine.scenarios import answers_in, load_scenarios, scenario_files
 from ..engine.verify import Report, verify
-from ..engine.yamlsource import YamlProblem, read_yaml
+from ..engine.yamlsource import ANSWERS_FILE, YamlProblem, read_yaml
 from .forms import build_all_questions_form, to_answer, to_form_data
 from .patient import summary_context
 
@@ -51,8 +55,21 @@ def preview() -> Preview:
 
 @bp.before_request
 def only_when_enabled():
-    if not current_app.config["CLINICIAN_PREVIEW"]:
+    """Not found unless turned on; with a password, only over HTTPS and only with it."""
+    config = current_app.config
+    password = config.get("CLINICIAN_PASSWORD")
+    if not (config["CLINICIAN_PREVIEW"] or password):
         abort(404)
+    if not password:
+        return
+    if not request.is_secure:  # a password sent over plain http can be read on the way
+        abort(403, "The clinician preview has a password, so it opens only over HTTPS.")
+    given = request.authorization
+    if (given is None or given.type != "basic" or not given.password
+            or not hmac.compare_digest(given.password.encode(), str(password).encode())):
+        raise Unauthorized("Enter the clinician preview's password (any user name).",
+                           www_authenticate=WWWAuthenticate("basic", {"realm": "Clinician "
+                                                                      "preview"}))
 
 
 @bp.get("/")
@@ -83,36 +100,69 @@ def load_scenario_answers() -> dict[str, tuple[str, dict[str, Any]]]:
 def uploaded_answers(engine: Engine, data: bytes) -> tuple[dict[str, Any] | None, str | None]:
     """Answers from an uploaded JSON/YAML answers file or FHIR QuestionnaireResponse."""
     try:
-        parsed, _ = read_yaml(data)  # YAML is a superset of JSON
+        parsed, _ = read_yaml(data, ANSWERS_FILE)  # YAML is a superset of JSON
     except YamlProblem as exc:
-        return None, f"The file could not be read: line {exc.line}: {exc.message}."
+        expected = f" (expected {exc.expected})" if exc.expected else ""
+        return None, f"The file could not be read: line {exc.line}: {exc.message}{expected}."
     kind = parsed.get("resourceType") if isinstance(parsed, dict) else None
     if kind is not None and kind != "QuestionnaireResponse":
-        return None, (f"This file is a FHIR {kind}, not a QuestionnaireResponse. Upload the "
-                      "answers a patient downloaded from their summary.")
+        return None, (f"This file is a FHIR {str(kind)[:40]}, not a QuestionnaireResponse. "
+                      "Upload the answers a patient downloaded from their summary.")
     if kind == "QuestionnaireResponse":
         from ..fhir import answers_from_response
 
         try:
             return answers_from_response(engine, parsed), None
         except ValueError as exc:
-            return None, f"The QuestionnaireResponse could not be read: {exc}"
+            # Cut short: the reason can quote a value from the file back.
+            return None, f"The QuestionnaireResponse could not be read: {str(exc)[:200]}"
     parsed = answers_in(parsed)
     if not isinstance(parsed, dict):
         return None, "The file must hold answers: question ids mapped to answers."
     return parsed, None
 
 
+def try_slots() -> Any:
+    """How many tries (uploads or the form) the whole server runs at once: one.
+
+    A try evaluates with the full trace and draws the longest page; with gunicorn's sync
+    workers, a few clients trying at once could hold every worker and patients would wait. A
+    semaphore made before gunicorn forks is shared by its workers; a try that finds it taken is
+    told to try again in a moment, cheaply. Threads (`make run`) share it too.
+    """
+    import multiprocessing
+    import threading
+
+    try:
+        return multiprocessing.BoundedSemaphore(1)
+    except OSError:  # pragma: no cover - no shared memory (/dev/shm): one process at least
+        return threading.BoundedSemaphore(1)
+
+
 @bp.route("/try", methods=["GET", "POST"])
 def try_answers():
     """All questions on one page; the patient's summary beside the full trace."""
+    if request.method != "POST":
+        return _try_page()
+    slots = current_app.extensions["try_slots"]
+    if not slots.acquire(block=False):
+        raise ServiceUnavailable("Another try is running on this server. Send it again in a "
+                                 "moment.", retry_after=1)
+    try:
+        return _try_page()
+    finally:
+        slots.release()
+
+
+def _try_page():
     engine = engine_of(current_app)
     questions = engine.ruleset.questions
     answers: dict[str, Any] | None = None
     message = None
     uploading = request.method == "POST" and "answers_file" in request.files
     if uploading:
-        answers, message = uploaded_answers(engine, request.files["answers_file"].read(64 * 1024))
+        answers, message = uploaded_answers(engine, request.files["answers_file"].read(
+            ANSWERS_FILE.max_bytes + 1))
     elif request.args.get("scenario"):
         found = preview().scenarios.get(request.args["scenario"])
         answers = found[1] if found else None

@@ -1,15 +1,34 @@
-"""Error responses: JSON under /api, a friendly page elsewhere; never a bare 500."""
+"""Error responses: JSON under /api, a friendly page elsewhere; never a bare 500.
+
+Each page keeps the headers werkzeug gives its error (`Allow` on a 405) and gets the security
+headers of every response (headers.py); nothing here depends on the request's Host being valid.
+"""
 
 from __future__ import annotations
 
+import io
 import traceback
 
-from flask import Flask, abort, render_template, request
+from flask import Flask, Response, abort, current_app, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 from . import api
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _usable_urls(app: Flask) -> None:
+    """A bad Host header (a 64-character label, a stray space) leaves Flask with no URL adapter,
+    so url_for would crash while the error page is drawn: give it one that ignores the Host."""
+    ctx = request_ctx._get_current_object()
+    if ctx.url_adapter is None:
+        ctx.url_adapter = app.url_map.bind("localhost", script_name=request.script_root or None)
+
 
 # Headings in plain words (werkzeug's are "Method Not Allowed" and the like), in the page's
 # language; 404 and 5xx have their own wording in error.html.
@@ -20,17 +39,25 @@ TITLES = {
 }
 
 
-def error_page(exc: HTTPException, code: int) -> tuple[str, int]:
-    """The friendly page: our own description when the view gave one, else a plain one."""
-    own = exc.description and exc.description != type(exc).description
-    return render_template("error.html", code=code,
-                           title=TITLES.get(code, lazy_gettext("There is a problem")),
-                           description=exc.description if own
-                           else gettext("Go back and try again.")), code
+def _page(code: int, title: str, description: str | None) -> str:
+    return render_template("error.html", code=code, title=title, description=description)
 
 
-def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+def _friendly_page(exc: HTTPException, code: int) -> str:
+    """The page in the patient's language: our own words for werkzeug's stock ones."""
+    if code == 413:
+        limit = current_limit_kb()
+        description = gettext("What was sent is larger than %(kb)s KB, the most this service "
+                              "takes.", kb=limit)
+    elif exc.description and exc.description != type(exc).description:
+        description = exc.description  # the view's own words (already through gettext)
+    else:
+        description = gettext("Go back and try again.")
+    return _page(code, str(TITLES.get(code, lazy_gettext("There is a problem"))), description)
+
+
+def current_limit_kb() -> int:
+    return (current_app.config["MAX_CONTENT_LENGTH"] or 0) // 1024
 
 
 def init_app(app: Flask) -> None:
@@ -38,15 +65,32 @@ def init_app(app: Flask) -> None:
     def csrf_error(exc: CSRFError):
         # The form was sent without a valid token (an old tab, or a session that ended).
         # Keep ?part= and ?change= of the page; one leading slash keeps the link on this site.
+        _usable_urls(app)
         again = request.script_root + "/" + request.full_path.rstrip("?").lstrip("/")
         return render_template("csrf_error.html", again=again), 400
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        if exc.response is not None:  # abort(response): already what should be sent
+            return exc.response
+        _usable_urls(app)
         code = exc.code or 500
+        description = exc.description
+        if code == 413:
+            limit = app.config["MAX_CONTENT_LENGTH"] or 0
+            description = (f"What was sent is larger than {limit // 1024} KB, the most this "
+                           "service takes.")
+        # werkzeug's own response carries the headers that belong to the error (Allow on a
+        # 405, Retry-After, WWW-Authenticate); only its body is replaced.
+        response = exc.get_response()
         if _wants_json():
-            return api.problem(code, exc.description or exc.name)
-        return error_page(exc, code)
+            body = api.problem(code, description or exc.name)
+            response.set_data(body.get_data())
+            response.mimetype = "application/json"
+        else:
+            response.set_data(_friendly_page(exc, code))
+            response.mimetype = "text/html"
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # pragma: no cover - exercised only by real bugs
@@ -55,7 +99,55 @@ def init_app(app: Flask) -> None:
                          "".join(traceback.format_tb(exc.__traceback__)))
         if _wants_json():
             return api.problem(500, "Something went wrong on our side. Try again later.")
-        return error_page(InternalServerError(), 500)
+        _usable_urls(app)
+        return _page(500, gettext("Sorry, there is a problem with the service"), None), 500
+
+
+FALLBACK_500 = (b"<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">"
+                b"<title>Sorry, there is a problem with the service</title>"
+                b"<h1>Sorry, there is a problem with the service</h1><p>Try again later.</p>")
+
+
+def last_resort(app: Flask) -> None:
+    """Wrap the WSGI app: whatever escapes Flask (an error page that itself failed) becomes a
+    plain 500 that still has the security headers, instead of the server's bare one."""
+    from .headers import security_headers
+
+    inner = app.wsgi_app
+
+    def wsgi_app(environ, start_response):
+        try:
+            return inner(environ, start_response)
+        except Exception:  # noqa: BLE001 - the last line of defence; Flask has logged it
+            response = Response(FALLBACK_500, status=500, mimetype="text/html")
+            security_headers(response.headers, secure=environ.get("wsgi.url_scheme") == "https")
+            response.headers["Cache-Control"] = "no-store"
+            return response(environ, start_response)
+
+    app.wsgi_app = wsgi_app
+
+
+def limit_streamed_bodies(app: Flask) -> None:
+    """A body sent without Content-Length (chunked) over MAX_CONTENT_LENGTH is a 413.
+
+    werkzeug only stops reading such a body at the limit, so the view would see it cut short
+    (a JSON syntax error, a form with missing fields). Read one byte past the limit here: a
+    body that fits is handed on with its length; a longer one is marked too long, and werkzeug
+    answers 413 as for any body whose Content-Length is too big.
+    """
+    inner = app.wsgi_app
+
+    def wsgi_app(environ, start_response):
+        limit = app.config["MAX_CONTENT_LENGTH"]
+        if (limit is not None and not environ.get("CONTENT_LENGTH")
+                and "wsgi.input_terminated" in environ):
+            body = environ["wsgi.input"].read(limit + 1)
+            environ["wsgi.input"] = io.BytesIO(body if len(body) <= limit else b"")
+            environ["CONTENT_LENGTH"] = str(len(body))
+            environ.pop("HTTP_TRANSFER_ENCODING", None)  # else werkzeug ignores the length
+        return inner(environ, start_response)
+
+    app.wsgi_app = wsgi_app
 
 
 def refuse_nameless_fields(app: Flask) -> None:

@@ -20,7 +20,7 @@ from flask import (
 from .forms import Page, to_answer, to_form_data
 from .i18n import current_language, kept_language
 from .journey import Journey
-from .session import IDLE_SECONDS, now
+from .session import IDLE_SECONDS, MAX_SECONDS, now
 
 bp = Blueprint("patient", __name__)
 
@@ -63,7 +63,9 @@ def guard_session():
         session["notice"] = "changed"
         return redirect(url_for(".start"))
     seen = session.get("seen")
-    if not isinstance(seen, int) or now() - seen > IDLE_SECONDS:
+    born = session.get("born", seen)
+    if (not isinstance(seen, int) or not isinstance(born, int) or now() - seen > IDLE_SECONDS
+            or now() - born > MAX_SECONDS):  # the hard limit bounds a copied cookie's life
         session.clear()
         return redirect(url_for(".expired"))
     session["seen"] = now()
@@ -74,6 +76,7 @@ def save(answers: dict[str, Any]) -> None:
     session["answers"] = answers
     session["v"] = journey().engine.version
     session["seen"] = now()
+    session.setdefault("born", now())
 
 
 @bp.get("/")
@@ -84,7 +87,8 @@ def start():
         notice = "cleared"
     first = journey().pages[0]
     return render_template("patient/start.html", notice=notice if notice in NOTICES else None,
-                           start_url=page_url(first), resume=bool(stored_answers()))
+                           start_url=page_url(first), resume=bool(stored_answers()),
+                           minutes=IDLE_SECONDS // 60, hours=MAX_SECONDS // 3600)
 
 
 @bp.route("/step/<step_id>", methods=["GET", "POST"])
@@ -255,10 +259,12 @@ def download_answers():
 @bp.post("/clear")
 def clear():
     """Forget every answer, here and in the browser."""
-    session.clear()
-    # Clear-Site-Data also drops the language cookie: the link keeps a chosen language.
+    session.clear()  # the session cookie is sent back expired: only this app's cookie
+    # The language cookie stays (it holds no answer); the link keeps a chosen language too.
     response = redirect(url_for(".start", cleared=1, lang=kept_language()))
-    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    # Not "cookies": that wipes every cookie of the whole registrable domain (other sites on
+    # it too). "cache" is this origin's only, and pages are no-store anyway.
+    response.headers["Clear-Site-Data"] = '"cache"'
     return response
 
 
@@ -271,4 +277,5 @@ def help_now():
 @bp.get("/expired")
 def expired():
     """Answers were cleared after 30 idle minutes."""
-    return render_template("patient/expired.html", minutes=IDLE_SECONDS // 60)
+    return render_template("patient/expired.html", minutes=IDLE_SECONDS // 60,
+                           hours=MAX_SECONDS // 3600)

@@ -43,7 +43,7 @@ class QuietHandler(WSGIRequestHandler):
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
     """The app on 127.0.0.1 at a free port, for the whole session; yields its base URL."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "x"})
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "CLINICIAN_PREVIEW": True})
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()

@@ -175,13 +175,14 @@ def test_clinician_pages_are_not_found_when_turned_off_in_config(url):
     assert app.test_client().get(url).status_code == 404
 
 
-@pytest.mark.parametrize(("value", "status"), [("0", 404), ("1", 200), (None, 200)],
+@pytest.mark.parametrize(("value", "status"), [("0", 404), ("1", 200), (None, 404)],
                          ids=["CLINICIAN_PREVIEW=0 turns it off", "CLINICIAN_PREVIEW=1",
-                              "on by default"])
+                              "off unless configured"])
 @pytest.mark.parametrize("url", PAGES)
 def test_clinician_preview_follows_the_environment(monkeypatch, url, value, status):
     if value is None:
         monkeypatch.delenv("CLINICIAN_PREVIEW", raising=False)
+        monkeypatch.delenv("CLINICIAN_PASSWORD", raising=False)
     else:
         monkeypatch.setenv("CLINICIAN_PREVIEW", value)
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret"})
@@ -368,8 +369,8 @@ def test_an_upload_needs_the_csrf_token(client, discuss_answers):
 # --- no patient data -----------------------------------------------------------------------------
 
 def session_keys(app, response) -> set[str]:
-    """Keys of every session cookie the response sets (decoded with the app's serializer)."""
-    serializer = app.session_interface.get_signing_serializer(app)
+    """Keys of every session cookie the response sets (decrypted with the app's key)."""
+    serializer = app.session_interface.cipher(app)  # decrypts the answers cookie
     keys: set[str] = set()
     for header in response.headers.getlist("Set-Cookie"):
         if header.startswith(app.config["SESSION_COOKIE_NAME"] + "="):
@@ -389,9 +390,11 @@ def test_trying_answers_never_puts_them_in_the_session(app, client, post_answers
     else:
         response = client.get("/clinician/try", query_string={"scenario": WITH_OUTCOME[0][0]})
     assert response.status_code == 200
-    assert session_keys(app, response) <= {"csrf_token"}
+    # sid: the random id that ties a session's cookies together; no answers, no step cookies
+    assert session_keys(app, response) <= {"csrf_token", "sid"}
+    assert not [h for h in response.headers.getlist("Set-Cookie") if h.startswith("session-")]
     with client.session_transaction() as session:
-        assert set(session) <= {"csrf_token"}
+        assert set(session) <= {"csrf_token", "sid"}
 
 
 def test_trying_answers_leaves_a_patients_own_answers_alone(app, parse, token, as_form,

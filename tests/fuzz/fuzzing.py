@@ -20,7 +20,7 @@ from questionnaire.engine import Engine, model
 
 ROOT = Path(__file__).resolve().parents[2]
 # One app for the fuzz modules that send requests: answers live in each client's cookie.
-APP = create_app({"TESTING": True, "SECRET_KEY": "fuzz-secret",
+APP = create_app({"TESTING": True, "SECRET_KEY": "fuzz-secret", "CLINICIAN_PREVIEW": True,
                   "QUESTIONNAIRE_RULES": str(ROOT / "rules.yaml")})
 
 

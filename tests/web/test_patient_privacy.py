@@ -23,7 +23,8 @@ STEP = "/step/warning_signs"
 
 def session_cookie_header(page) -> str:
     """The Set-Cookie header that stores the session."""
-    found = [h for h in page.response.headers.getlist("Set-Cookie") if h.startswith("session=")]
+    found = [h for h in page.response.headers.getlist("Set-Cookie")
+             if h.startswith(("session=", "__Host-session="))]
     assert len(found) == 1, page.response.headers
     return found[0]
 
@@ -160,8 +161,10 @@ def test_clear_forgets_every_answer_here_and_in_the_browser(patient, discuss_ans
     response = patient.post("/clear", follow=False).response
 
     assert response.status_code in (302, 303)
-    assert '"cookies"' in response.headers["Clear-Site-Data"]
-    assert '"storage"' in response.headers["Clear-Site-Data"]
+    # Only this app's cookie is expired: "cookies" would wipe every site of the domain.
+    assert '"cookies"' not in response.headers.get("Clear-Site-Data", "")
+    expired = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("session=;")]
+    assert len(expired) == 1 and "Max-Age=0" in expired[0], response.headers
     page = patient.get(response.headers["Location"])
     assert page.path == "/"
     assert "Your answers have been cleared" in text(one(page.main, class_="notice"))
@@ -210,6 +213,10 @@ def test_the_session_cookie_is_http_only_same_site_and_secure_over_https(
     assert {"httponly", "samesite"} <= cookie_attributes(header)
     assert "samesite=lax" in header.lower().replace(" ", "")
     assert cookie_attributes(header) & {"secure"} == expected
+    # Over HTTPS the __Host- prefix: browsers then insist on Secure, Path=/ and no Domain.
+    # Over plain http (make run) a __Host- cookie would be dropped, so the name is plain.
+    assert header.startswith("__Host-session=" if secure else "session=")
+    assert "path=/" in header.lower().replace(" ", "") and "domain" not in cookie_attributes(header)
 
 
 # --- logs ----------------------------------------------------------------------------------------
