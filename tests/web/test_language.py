@@ -291,3 +291,15 @@ def test_the_spanish_interface_text_is_plain():
     assert ease >= 70, f"Fernández-Huerta {ease:.1f}"
     familiar = [s for s in sentences if re.search(r"\b(tú|tu|tus|ti|contigo)\b", s, re.I)]
     assert not familiar
+
+
+def test_a_form_too_large_is_refused_in_spanish(patient, app):
+    in_spanish(patient)
+    token = patient.get("/step/warning_signs").csrf_token
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    page = Page(patient.client.post("/step/warning_signs",
+                                    data={"csrf_token": token, "x": "a" * limit}))
+
+    assert page.status == 413 and html_lang(page) == "es"
+    assert page.h1 == "Lo que se envió es demasiado grande"
+    assert f"más de {limit // 1024} KB" in text(page.main)
