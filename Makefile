@@ -9,8 +9,11 @@ DEV_STAMP     = $(VENV)/.dev-installed
 
 CHROMIUM = /usr/bin/chromium
 WRK      = /usr/bin/wrk
+NGINX    = /usr/sbin/nginx
+OPENSSL  = /usr/bin/openssl
 
-.PHONY: run serve check test lint fuzz bench soak clean chromium wrk translations translations-update
+.PHONY: run serve proxy check test lint fuzz bench soak clean chromium wrk nginx translations \
+	translations-update
 
 # The interface text's compiled catalogues (gettext .mo files are built here, never committed).
 MO_FILES = $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
@@ -36,8 +39,14 @@ serve: $(RUNTIME_STAMP) translations
 	$(PY) -m flask --app wsgi rules check
 	$(PY) -m gunicorn -c gunicorn.conf.py wsgi:app
 
-# test: lint, then the whole pytest suite (installs Debian chromium for browser tests)
-test: $(DEV_STAMP) chromium wrk node_modules translations
+# proxy: the shipped nginx config (deploy/nginx) with a throwaway certificate in front of
+# `TRUSTED_PROXIES=1 make serve`, on https://localhost:8443 (see docs/deployment.md)
+proxy: $(RUNTIME_STAMP) nginx translations
+	$(PY) -m deploy.local
+
+# test: lint, then the whole pytest suite (installs Debian chromium, wrk and nginx for the
+# browser, load and deployment tests)
+test: $(DEV_STAMP) chromium wrk nginx node_modules translations
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -90,6 +99,14 @@ wrk:
 		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update && \
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; \
+	fi
+
+# nginx: install Debian's nginx and openssl if missing (tests/deploy runs them for real)
+nginx:
+	@if [ ! -x $(NGINX) ] || [ ! -x $(OPENSSL) ]; then \
+		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y nginx openssl; \
 	fi
 
 # node_modules: the outside references the tests run (Lighthouse, LHC-Forms, FHIRPath, FHIR.js,

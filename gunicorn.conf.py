@@ -19,4 +19,7 @@ accesslog = os.environ.get("ACCESS_LOG", "-")
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# X-Forwarded-* headers are read in one place only: the app, when TRUSTED_PROXIES is set (see
+# docs/deployment.md). Gunicorn itself trusts none, from any address: never applied twice.
+forwarded_allow_ips = ""
+secure_scheme_headers: dict[str, str] = {}

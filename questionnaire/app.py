@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, request, url_for
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .engine import Engine, QuestionnaireError, load_rules
 
@@ -27,6 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["questionnaire"] = Engine(load_rules(app.config["QUESTIONNAIRE_RULES"]))
     register_blueprints(app)
     register_commands(app)
+    trust_proxies(app)
     return app
 
 
@@ -50,6 +53,7 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
                            or bool(os.environ.get("CLINICIAN_PASSWORD"))),
         CLINICIAN_PASSWORD=os.environ.get("CLINICIAN_PASSWORD") or None,
         MAX_CONTENT_LENGTH=64 * 1024,  # answers are small; refuse anything bigger
+        TRUSTED_PROXIES=os.environ.get("TRUSTED_PROXIES", "0"),
     )
     from .web.json_provider import OrjsonProvider
 
@@ -75,6 +79,29 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
                 "string (for example: python3 -c 'import secrets; print(secrets.token_hex(32))'), "
                 "or run 'make run', which creates instance/secret_key for you.")
         app.config["SECRET_KEY"] = "dev-only-not-secret"
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies (nginx: 1), read the client's scheme, host, port and address
+    from their X-Forwarded-* headers, so cookies, CSRF, HSTS and redirects see https. Off (0) by
+    default: a client talking to the app directly could otherwise claim any of them. This is the
+    only place they are trusted (gunicorn.conf.py turns gunicorn's own handling off)."""
+    value = str(app.config["TRUSTED_PROXIES"]).strip()
+    if not value.isdigit():
+        raise ConfigError(
+            f"TRUSTED_PROXIES must be the number of proxies in front of the app (0, 1, 2...), "
+            f"not {value!r}. Behind one nginx, set TRUSTED_PROXIES=1.")
+    hops = int(value)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_port=hops)
+
+
+def static_url(root: Path, filename: str) -> str:
+    """The URL of a static file, fingerprinted with its content (`?v=`), so a proxy may let
+    browsers keep it for a year: a changed file gets a new URL."""
+    digest = hashlib.sha256((root / filename).read_bytes()).hexdigest()[:12]
+    return url_for("static", filename=filename, v=digest)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -113,8 +140,9 @@ def register_blueprints(app: Flask) -> None:
         """The rule file, and the links on every page, built once per mount point."""
         root = request.script_root
         if root not in links:
-            links[root] = {"style": url_for("static", filename="style.css"),
-                           "script": url_for("static", filename="enhance.js"),
+            static = Path(app.static_folder or ROOT / "static")
+            links[root] = {"style": static_url(static, "style.css"),
+                           "script": static_url(static, "enhance.js"),
                            "start": url_for("patient.start"), "help": url_for("patient.help_now"),
                            "clear": url_for("patient.clear")}
         return {"rules": engine_for(app, i18n.current_language()).ruleset.file,

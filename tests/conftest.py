@@ -54,3 +54,13 @@ def runner(app):
 @pytest.fixture()
 def discuss_answers() -> dict:
     return {k: (list(v) if isinstance(v, list) else v) for k, v in DISCUSS_ANSWERS.items()}
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """One Playwright for the whole run, shared by tests/browser and tests/deploy: its sync API
+    refuses to start while another instance is running in the same process."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver

@@ -16,6 +16,7 @@ from flask_babel import Babel, gettext
 from ..app import LANGUAGES, ROOT, engine_for
 
 COOKIE = "lang"
+HOST_COOKIE = "__Host-lang"  # over HTTPS at the root, as the answers' cookie (session.py)
 NAMES = {"en": "English", "es": "Español"}  # each language in its own words, for the switch
 
 
@@ -27,8 +28,14 @@ def chosen() -> str | None:
 
 def kept_language() -> str | None:
     """The language the patient chose on this visit, if they chose one."""
-    lang = chosen() or request.cookies.get(COOKIE)
+    lang = chosen() or request.cookies.get(cookie_name())
     return lang if lang in LANGUAGES else None
+
+
+def cookie_name() -> str:
+    """The language cookie's name: with the __Host- prefix over HTTPS when the app is at the
+    root, so no other host of the domain can set it."""
+    return HOST_COOKIE if request.is_secure and not request.script_root else COOKIE
 
 
 def current_language() -> str:
@@ -84,8 +91,8 @@ def init_app(app: Flask) -> None:
         if response.mimetype == "text/html":
             response.headers["Content-Language"] = current_language()
         lang = chosen()
-        if lang is not None and request.cookies.get(COOKIE) != lang:
-            response.set_cookie(COOKIE, lang, httponly=True, samesite="Lax",
+        if lang is not None and request.cookies.get(cookie_name()) != lang:
+            response.set_cookie(cookie_name(), lang, httponly=True, samesite="Lax",
                                 secure=bool(app.config["SESSION_COOKIE_SECURE"])
                                 or request.is_secure,
                                 path=request.script_root or "/")

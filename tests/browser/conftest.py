@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Error, Page, Response, sync_playwright
+from playwright.sync_api import Browser, Error, Page, Playwright, Response
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from questionnaire import create_app
@@ -53,7 +53,7 @@ def live_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser(playwright_driver: Playwright) -> Iterator[Browser]:
     """Debian's Chromium, headless, for the whole session."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
@@ -61,13 +61,12 @@ def browser() -> Iterator[Browser]:
             "Install it with 'make chromium' (Debian: 'apt-get install chromium'), or set "
             "CHROMIUM to its path. Do not run 'playwright install': its download does not work "
             "here.", pytrace=False)
-    with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Error as exc:
-            pytest.fail(f"Chromium at {CHROMIUM} did not start: {exc.message}", pytrace=False)
-        yield chromium
-        chromium.close()
+    try:
+        chromium = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except Error as exc:
+        pytest.fail(f"Chromium at {CHROMIUM} did not start: {exc.message}", pytrace=False)
+    yield chromium
+    chromium.close()
 
 
 @dataclass

@@ -85,7 +85,7 @@ class SpanishWalk:
 
     def compare(self, allowed: set[str]) -> list[str]:
         """This page's English leftovers: the English page has the same answers (cookie)."""
-        cookies = [c for c in self.spanish.context.cookies() if c["name"] != "lang"]
+        cookies = [c for c in self.spanish.context.cookies() if not c["name"].endswith("lang")]
         context = self.browser.new_context(base_url=self.base_url)
         try:
             context.add_cookies(cookies)

@@ -12,8 +12,11 @@ from bench.server import Server
 
 @pytest.fixture(scope="module")
 def server():
-    with Server("wsgi:app", workers=1) as running:
-        yield running
+    # As behind one nginx: the app believes one proxy's X-Forwarded-* headers (TRUSTED_PROXIES).
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("TRUSTED_PROXIES", "1")
+        with Server("wsgi:app", workers=1) as running:
+            yield running
 
 
 def send(server, request: bytes) -> tuple[int, dict[str, str], bytes]:
@@ -63,7 +66,7 @@ def test_a_405_from_the_server_has_allow(server):
 
 
 def test_behind_a_tls_proxy_the_cookie_is_host_prefixed_and_secure(server):
-    """gunicorn trusts X-Forwarded-Proto from 127.0.0.1 (FORWARDED_ALLOW_IPS), as from nginx."""
+    """With TRUSTED_PROXIES=1 the app believes the proxy's X-Forwarded-Proto, as from nginx."""
     status, headers, _ = send(server, b"GET / HTTP/1.1\r\nHost: criteria.example.org\r\n"
                               b"X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n")
 

@@ -90,6 +90,15 @@ def test_accept_language_decides_when_nothing_was_chosen(new_patient):
     assert html_lang(english_first) == "en"
 
 
+def test_over_https_the_language_cookie_is_secure_and_host_only(https_patient):
+    page = https_patient.get("/?lang=es")
+    cookie = [h for h in page.response.headers.getlist("Set-Cookie") if "lang=" in h]
+
+    assert len(cookie) == 1 and cookie[0].startswith("__Host-lang=es;")
+    assert "Secure" in cookie[0] and "Path=/" in cookie[0] and "Domain" not in cookie[0]
+    assert html_lang(https_patient.get("/help")) == "es"
+
+
 def test_a_choice_beats_the_browser_language(new_patient):
     patient = new_patient()
     page = Page(patient.client.get("/?lang=en", headers=SPANISH))

@@ -1,0 +1,1 @@
+"""Deployment files: the nginx configuration in front of gunicorn, and its renderer."""
