@@ -9,11 +9,12 @@ DEV_STAMP     = $(VENV)/.dev-installed
 
 CHROMIUM = /usr/bin/chromium
 WRK      = /usr/bin/wrk
+PDFTOPPM = /usr/bin/pdftoppm
 NGINX    = /usr/sbin/nginx
 OPENSSL  = /usr/bin/openssl
 
-.PHONY: run serve proxy check test lint fuzz bench soak clean chromium wrk nginx translations \
-	translations-update
+.PHONY: run serve proxy check test lint fuzz bench soak clean chromium wrk nginx poppler audit \
+	translations translations-update
 
 # The interface text's compiled catalogues (gettext .mo files are built here, never committed).
 MO_FILES = $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
@@ -45,10 +46,14 @@ proxy: $(RUNTIME_STAMP) nginx translations
 	$(PY) -m deploy.local
 
 # test: lint, then the whole pytest suite (installs Debian chromium, wrk and nginx for the
-# browser, load and deployment tests)
-test: $(DEV_STAMP) chromium wrk nginx node_modules translations
+# browser, load and deployment tests, and poppler-utils, whose pdftoppm draws the PDF handout)
+test: $(DEV_STAMP) chromium wrk nginx poppler node_modules translations
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+# audit: Lighthouse (mobile) on every patient page, not only the set `make test` runs
+audit: $(DEV_STAMP) chromium node_modules translations
+	LIGHTHOUSE=all $(PY) -m pytest -q tests/browser/test_lighthouse.py
 
 # lint: ruff check only
 lint: $(DEV_STAMP)
@@ -91,6 +96,14 @@ chromium:
 		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update && \
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
+
+# poppler: install Debian's poppler-utils (pdftoppm renders the PDF handout in tests) if missing
+poppler:
+	@if [ ! -x $(PDFTOPPM) ]; then \
+		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils; \
 	fi
 
 # wrk: install Debian's wrk (HTTP load generator for bench/load.py and bench/soak.py) if missing

@@ -35,7 +35,8 @@ LUA = Path(__file__).resolve().parent / "soak.lua"
 # The wizard's pages in order, with the questions each one asks (rules.yaml, bench.load.ANSWERS).
 STEP_PAGES = (
     ("/step/warning_signs", ("warning_signs",)),
-    ("/step/pain", ("pain_area", "pain_duration", "pain_pattern", "pain_intensity", "diagnosis")),
+    ("/step/pain", ("pain_area", "pain_duration", "pain_pattern")),
+    ("/step/pain?part=1", ("pain_intensity", "diagnosis")),
     ("/step/treatments", ("treatments_tried",)),
     ("/step/treatments?part=1", ("treatment_duration", "treatment_relief", "previous_procedures")),
     ("/step/health", ("health_conditions", "overall_health")),

@@ -53,6 +53,11 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
                            or bool(os.environ.get("CLINICIAN_PASSWORD"))),
         CLINICIAN_PASSWORD=os.environ.get("CLINICIAN_PASSWORD") or None,
         MAX_CONTENT_LENGTH=64 * 1024,  # answers are small; refuse anything bigger
+        # Who runs the service, shown on the start page and the handout.
+        SERVICE_NAME=os.environ.get("SERVICE_NAME", "Stem-cell treatment check"),
+        SERVICE_OPERATOR=os.environ.get(
+            "SERVICE_OPERATOR", "an independent information service that sells no treatment"),
+        SERVICE_CONTACT=os.environ.get("SERVICE_CONTACT", ""),
         TRUSTED_PROXIES=os.environ.get("TRUSTED_PROXIES", "0"),
     )
     from .web.json_provider import OrjsonProvider
@@ -142,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
         if root not in links:
             static = Path(app.static_folder or ROOT / "static")
             links[root] = {"style": static_url(static, "style.css"),
+                           "icon": static_url(static, "favicon.svg"),
                            "script": static_url(static, "enhance.js"),
                            "start": url_for("patient.start"), "help": url_for("patient.help_now"),
                            "clear": url_for("patient.clear")}

@@ -33,6 +33,38 @@
       field.focus({ preventScroll: true });
     });
   });
+  // After a Change link: the question stays in view above the answer that has the focus
+  // (the browser alone may scroll the question's heading off the top of the window).
+  var chosen = document.querySelector("[data-change-focus]");
+  if (chosen) {
+    var group = chosen.closest(".form-group");
+    var heading = group && group.querySelector("legend, label");
+    chosen.focus({ preventScroll: true });
+    if (heading) {
+      var top = heading.getBoundingClientRect().top;
+      var bottom = chosen.getBoundingClientRect().bottom;
+      if (top < 0 || bottom > window.innerHeight) {
+        // the heading a little below the top of the window, or else the answer itself
+        if (bottom - top + 32 < window.innerHeight) { window.scrollBy(0, top - 16); }
+        else { chosen.scrollIntoView(); }
+      }
+    }
+  }
+  // A link that looks like a button works on Space, as a button does (GOV.UK's start button).
+  document.querySelectorAll("a[data-space-click]").forEach(function (link) {
+    link.addEventListener("keydown", function (event) {
+      if (event.key === " ") { event.preventDefault(); link.click(); }
+    });
+  });
+  // A printout shows every reveal open, as the handout does.
+  var closed = [];
+  window.addEventListener("beforeprint", function () {
+    closed = Array.prototype.filter.call(document.querySelectorAll("details"), function (d) { return !d.open; });
+    closed.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    closed.forEach(function (d) { d.open = false; });
+  });
   // A print button only makes sense with JavaScript.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;

@@ -108,6 +108,10 @@ def rules_texts() -> list[PatientText]:
         add(f"outcomes.{o.id}.message", o.message, "outcome")
         for i, action in enumerate(o.actions, 1):
             add(f"outcomes.{o.id}.actions.{i}", action, "outcome")
+        for i, step in enumerate(o.next_steps, 1):
+            add(f"outcomes.{o.id}.next_steps.{i}", step, "outcome")
+        if o.call:
+            add(f"outcomes.{o.id}.call", o.call.label, "outcome")
     for r in f.rules:
         if r.finding:
             add(f"rules.{r.id}.finding", r.finding.text, "finding")

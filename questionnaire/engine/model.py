@@ -104,6 +104,7 @@ class Question(_Frozen):
     min: int | None = None
     max: int | None = None
     show_if: RawCondition | None = None
+    new_page: bool = Field(False, description="Start a new page of the step with this question.")
     errors: QuestionErrors
 
 
@@ -114,6 +115,13 @@ class Step(_Frozen):
     questions: tuple[Question, ...] = Field(min_length=1)
 
 
+class Call(_Frozen):
+    """The one action on an emergency or urgent card: a phone number the patient can tap."""
+
+    label: Text = Field(description="The link text, e.g. 'Call 911'.")
+    number: Annotated[str, StringConstraints(pattern=r"^\+?[0-9]{2,15}$")]
+
+
 class Outcome(_Frozen):
     id: Id
     title: Text
@@ -121,6 +129,9 @@ class Outcome(_Frozen):
     urgency: Literal["emergency", "urgent", "routine"]
     stop: bool = False
     actions: tuple[Text, ...] = Field((), max_length=5)
+    call: Call | None = Field(None, description="A tappable phone number: the card's one action.")
+    next_steps: tuple[Text, ...] = Field(
+        (), max_length=4, description="'What to do next', 2 to 4 short steps, inside the card.")
 
 
 class Finding(_Frozen):
@@ -148,6 +159,7 @@ class PageSection(_Frozen):
     heading: Text | None = None
     text: Text | None = None
     items: tuple[Text, ...] = ()
+    card: Id | None = Field(None, description="Show this section as that outcome's care card.")
 
 
 class Page(_Frozen):

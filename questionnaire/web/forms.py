@@ -2,7 +2,8 @@
 
 A step of rules.yaml is one page, except that a question whose skip logic reads a question on
 the same page starts a new page part: without JavaScript, a page cannot hide a question until
-the answer it depends on has been sent.
+the answer it depends on has been sent. A question with `new_page: true` starts one too, so that
+no page asks too much at once.
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ def build_pages(rs: RuleSet) -> tuple[Page, ...]:
         parts: list[list[model.Question]] = [[]]
         for q in step.questions:
             deps = set(questions_of(rs.show_if[q.id])) if q.id in rs.show_if else set()
-            if deps & {p.id for p in parts[-1]}:
+            if parts[-1] and (q.new_page or deps & {p.id for p in parts[-1]}):
                 parts.append([])
             parts[-1].append(q)
         for part, questions in enumerate(parts):

@@ -11,13 +11,17 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, request
-from flask_babel import Babel, gettext
+from flask_babel import Babel, gettext, lazy_gettext
 
 from ..app import LANGUAGES, ROOT, engine_for
 
 COOKIE = "lang"
 HOST_COOKIE = "__Host-lang"  # over HTTPS at the root, as the answers' cookie (session.py)
 NAMES = {"en": "English", "es": "Español"}  # each language in its own words, for the switch
+# The service's name and operator come from the configuration (SERVICE_NAME, SERVICE_OPERATOR);
+# their defaults are marked here so that pybabel puts them in the catalogue.
+DEFAULT_SERVICE = (lazy_gettext("Stem-cell treatment check"),
+                   lazy_gettext("an independent information service that sells no treatment"))
 
 
 def chosen() -> str | None:

@@ -58,3 +58,12 @@ class Journey:
             return steps.index(page.step.id) <= steps.index(walk.stopped_after)
         first = self.first_open(walk)
         return first is None or self.index(page) <= self.index(first)
+
+    def parts_of(self, page: Page, walk: Walk) -> tuple[int, int] | None:
+        """(this page's number, how many) among its step's pages that ask something of this
+        patient, for "Step 2 of 5, page 1 of 2"; None when the step is one page."""
+        asked = [p for p in self.pages if p.step.id == page.step.id
+                 and (p is page or set(p.ids) & set(walk.shown))]
+        if len(asked) < 2:
+            return None
+        return asked.index(page) + 1, len(asked)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -16,7 +18,9 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 
+from . import handout as handouts
 from .forms import Page, to_answer, to_form_data
 from .i18n import current_language, kept_language
 from .journey import Journey
@@ -25,6 +29,22 @@ from .session import IDLE_SECONDS, MAX_SECONDS, now
 bp = Blueprint("patient", __name__)
 
 NOTICES = ("unreadable", "changed", "cleared")
+FIRST_NOTES = ("regulatory",)  # read before the findings: what the FDA says comes first
+
+
+@bp.app_context_processor
+def service_context() -> dict[str, Any]:
+    """Who runs the service (config SERVICE_NAME, SERVICE_OPERATOR, SERVICE_CONTACT)."""
+    return {"service": service()}
+
+
+def service() -> handouts.Service:
+    """In the page's language: the defaults are in the interface catalogue; a name or
+    operator configured otherwise is shown as configured (gettext returns it unchanged)."""
+    config = current_app.config
+    name, operator = (gettext(text) if text else text  # gettext("") is the catalogue's header
+                      for text in (config["SERVICE_NAME"], config["SERVICE_OPERATOR"]))
+    return handouts.Service(name, operator, config.get("SERVICE_CONTACT") or None)
 
 
 def journey() -> Journey:
@@ -37,7 +57,8 @@ def stored_answers() -> dict[str, Any]:
     return answers if isinstance(answers, dict) else {}
 
 
-def page_url(page: Page | None, *, change: bool = False) -> str:
+def page_url(page: Page | None, *, change: bool = False, focus: str | None = None) -> str:
+    """A page's URL; `focus` names the question to land on, with its answer focused."""
     if page is None:
         return url_for(".check")
     args: dict[str, Any] = {"step_id": page.step.id}
@@ -45,6 +66,8 @@ def page_url(page: Page | None, *, change: bool = False) -> str:
         args["part"] = page.part
     if change:
         args["change"] = 1
+    if focus:  # no #fragment: Chromium drops the focus when it scrolls to one
+        args["focus"] = focus
     return url_for(".step", **args)
 
 
@@ -121,9 +144,10 @@ def step(step_id: str):
         # A GET needs no WTForms form: the template reads only each field's data and errors
         # (the CSRF token comes from csrf_token()). This is a fifth of the page's cost.
         fields = {q.id: Prefill(to_form_data(q, answers.get(q.id))) for q in shown}
+    focus = request.args.get("focus") if request.method == "GET" else None
     return render_template(
         "patient/step.html", page=page, fields=fields, shown=shown, change=change,
-        action=page_url(page, change=change),
+        action=page_url(page, change=change), focus=focus, parts=j.parts_of(page, walk),
         step_count=j.step_count, back_url=back_url(page, walk, change),
         errors=[(q, fields[q.id].errors[0]) for q in shown if fields[q.id].errors])
 
@@ -184,8 +208,8 @@ def check():
         return redirect(page_url(open_page))
     sections = []
     for page in j.pages:
-        change = page_url(page, change=True)  # the template adds the question's own anchor
-        rows = [(q, answer_text(q, walk.answers[q.id]), change) for q in j.shown_on(page, walk)]
+        rows = [(q, answer_text(q, walk.answers[q.id]), page_url(page, change=True, focus=q.id))
+                for q in j.shown_on(page, walk)]
         if rows:
             if sections and sections[-1][0] is page.step:
                 sections[-1][1].extend(rows)
@@ -197,21 +221,61 @@ def check():
                            back_url=page_url(last))
 
 
-@bp.get("/summary")
-def summary():
-    """The informational summary: headline, findings, notes, sources."""
+def finished_walk():
+    """The patient's walk if it reached a summary, else where to send them instead."""
     j = journey()
     answers = stored_answers()
     if not answers:
-        return redirect(url_for(".start"))
+        return None, redirect(url_for(".start"))
     walk = j.walk(answers)
     if walk.stopped_after is None:
         open_page = j.first_open(walk)
         if open_page is not None:
-            return redirect(page_url(open_page))
+            return None, redirect(page_url(open_page))
+    return walk, None
+
+
+@bp.get("/summary")
+def summary():
+    """The informational summary: headline, findings, notes, sources."""
+    j = journey()
+    walk, elsewhere = finished_walk()
+    if walk is None:
+        return elsewhere
     result = j.engine.evaluate(walk.answers)
+    first = j.pages[0]
+    change_url = page_url(first, change=True, focus=first.questions[0].id)
     return render_template("patient/summary.html", **summary_context(j.engine, result),
-                           change_url=page_url(j.pages[0], change=True))
+                           change_url=change_url, today=dt.date.today(),
+                           given=given_answers(walk))
+
+
+def given_answers(walk) -> list[tuple[str, list[str]]]:
+    """Every answer the patient gave, in the order asked: (question, answer in words)."""
+    questions = journey().questions
+    return [(questions[q].prompt, answer_text(questions[q], a))
+            for q, a in walk.answers.items() if q in questions]
+
+
+@bp.get("/summary.pdf")
+def handout():
+    """The take-away handout as a PDF, made now from the answers in the cookie."""
+    j = journey()
+    walk, elsewhere = finished_walk()
+    if walk is None:
+        return elsewhere
+    result = j.engine.evaluate(walk.answers)
+    ctx = summary_context(j.engine, result)
+    meta = j.engine.ruleset.file.meta
+    given = given_answers(walk)
+    pdf = handouts.build(handouts.Handout(
+        service=service(), made=dt.date.today(), version=result.rules_version,
+        reviewed=meta.reviewed, summary=result, groups=ctx["groups"], answers=given,
+        notes_first=ctx["notes_first"], notes=ctx["notes_after"],
+        sources=[(ctx["sources"][k].title, ctx["sources"][k].url) for k in ctx["cited"]]))
+    response = current_app.response_class(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = 'inline; filename="my-summary.pdf"'
+    return response
 
 
 def summary_context(engine, result) -> dict[str, Any]:
@@ -233,9 +297,14 @@ def summary_context(engine, result) -> dict[str, Any]:
         found = [(f, answered(f.rule)) for f in result.findings if f.criterion == criterion.id]
         if found:
             groups.append((criterion, found))
-    notes = [n for n in result.notes if result.stopped_after is None or n.id == "consult"]
-    return {"summary": result, "groups": groups, "notes": notes, "cited": result.cited(notes),
-            "sources": file.meta.sources}
+    stopped = result.stopped_after is not None
+    notes = [n for n in result.notes if not stopped or n.id == "consult"]
+    cited = result.cited(notes)
+    if stopped:  # an emergency card stands alone: no findings, no sources
+        groups, cited = [], []
+    return {"summary": result, "groups": groups, "cited": cited, "sources": file.meta.sources,
+            "notes_first": [n for n in notes if n.id in FIRST_NOTES],
+            "notes_after": [n for n in notes if n.id not in FIRST_NOTES]}
 
 
 @bp.get("/summary/answers.json")
@@ -268,10 +337,32 @@ def clear():
     return response
 
 
+@bp.get("/start-again")
+def start_again():
+    """Ask before forgetting every answer: a page, so that it works without JavaScript."""
+    fallback = url_for(".summary") if stored_answers() else url_for(".start")
+    return render_template("patient/start_again.html", back_url=same_site_referrer(fallback))
+
+
 @bp.get("/help")
 def help_now():
-    """Where to get urgent help: the same link on every page."""
-    return render_template("patient/page.html", page=journey().engine.ruleset.file.pages.help)
+    """Where to get urgent help: the same link on every page, with the same care cards."""
+    file = journey().engine.ruleset.file
+    return render_template("patient/page.html", page=file.pages.help,
+                           outcomes={o.id: o for o in file.outcomes},
+                           back_url=same_site_referrer())
+
+
+def same_site_referrer(fallback: str | None = None) -> str:
+    """The page the patient came from on this site (for a way back), else `fallback` or the
+    start page."""
+    came_from = urlsplit(request.referrer or "")
+    here = urlsplit(request.host_url)
+    if came_from.netloc == here.netloc and came_from.path.startswith(request.script_root + "/"):
+        back = came_from.path + (f"?{came_from.query}" if came_from.query else "")
+        if not back.startswith("//"):
+            return back
+    return fallback or url_for(".start")
 
 
 @bp.get("/expired")

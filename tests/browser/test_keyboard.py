@@ -112,7 +112,7 @@ def test_whole_journey_by_keyboard_alone_reaches_the_summary(page, discuss_answe
         pages.append(page.url.split("/", 3)[-1])
         user.answer_page(discuss_answers)
         user.follow("main form button[type=submit]")
-    assert pages == ["step/warning_signs", "step/pain", "step/treatments",
+    assert pages == ["step/warning_signs", "step/pain", "step/pain?part=1", "step/treatments",
                      "step/treatments?part=1", "step/health", "step/cost_access"]
     assert page.url.endswith("/check")
     user.follow("main a[href='/summary']")

@@ -171,11 +171,11 @@ CASES = [
     Case("missing_consult_note",
          "  - id: consult\n", "  - id: consulting\n",
          "- id: consulting", "missing the 'consult' note"),
-    Case("more_than_five_actions",
+    Case("more_than_four_next_steps",
          "      - Do not drive yourself.\n",
          "      - Do not drive yourself.\n      - One.\n      - Two.\n      - Three.\n",
-         "- Call 911 or go to the emergency room now.",
-         "'actions' has 6 items (expected at most 5)"),
+         "- Do not drive yourself.",
+         "'next_steps' has 5 items (expected at most 4)"),
 ]
 
 

@@ -8,11 +8,13 @@ tests compare with that engine rather than hard-coding its Spanish.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -123,8 +125,8 @@ def test_pages_vary_by_language_for_caches_and_say_their_language(patient):
     assert (english["Content-Language"], spanish["Content-Language"]) == ("en", "es")
 
 
-PAGES = ["/", "/step/warning_signs", "/step/pain", "/check", "/summary", "/help", "/nope",
-         "/expired"]
+PAGES = ["/", "/step/warning_signs", "/step/pain", "/check", "/summary", "/start-again",
+         "/help", "/nope", "/expired"]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -312,3 +314,22 @@ def test_a_form_too_large_is_refused_in_spanish(patient, app):
     assert page.status == 413 and html_lang(page) == "es"
     assert page.h1 == "Lo que se envió es demasiado grande"
     assert f"más de {limit // 1024} KB" in text(page.main)
+
+
+def test_the_handout_pdf_is_in_the_chosen_language(patient, app, discuss_answers):
+    from test_patient_handout import pdf_text, squash
+
+    walk_in_spanish(patient, discuss_answers)
+    response = patient.client.get("/summary.pdf")
+    pages, words = pdf_text(response.data)
+
+    assert response.status_code == 200 and 1 <= pages <= 2
+    es = engine_for(app, "es")
+    today = format_date(dt.date.today(), "d 'de' MMMM 'de' y", locale="es")
+    for label in ("Su resumen para mostrar a un médico", "Todas las respuestas dadas",
+                  "Pregunta", "Respuesta", "Fuentes", f"Hecho el {today}."):
+        assert label in words, label
+    assert squash(es.evaluate(discuss_answers).outcome.title) in words
+    for english in ("Your summary to show a doctor", "Every answer given", "Made on"):
+        assert english not in words
+    assert b"/Lang (es)" in response.data

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import pytest
-from pages import one, text
+from pages import Page, one, text
 
 SUMMARY_CASES = {
     "discuss": {},
     "usually_excluded": {"health_conditions": ["pregnant", "osteoporosis"],
                          "pain_pattern": "back_and_limb", "payment": "insurance_only"},
     "not_yet": {"pain_duration": "under_3_months", "treatment_relief": "lasting"},
-    "emergency": "stop",
+    "emergency": {"warning_signs": ["bladder_bowel", "chest_pain"]},
+    "urgent": {"warning_signs": ["fever"]},
 }
+STOPS = {"emergency", "urgent"}
+FIRST_NOTES = ["regulatory"]  # what the FDA says comes straight after the card
 
 
 def answers_for(case: str, discuss_answers: dict) -> dict:
-    changes = SUMMARY_CASES[case]
-    if changes == "stop":
-        return {"warning_signs": ["bladder_bowel", "chest_pain"]}
-    return {**discuss_answers, **changes}
+    if case in STOPS:
+        return dict(SUMMARY_CASES[case])
+    return {**discuss_answers, **SUMMARY_CASES[case]}
 
 
 def open_summary(patient, answers: dict):
@@ -54,7 +56,7 @@ def test_findings_are_grouped_by_criterion_and_explain_why(patient, discuss_answ
     titles = {c["id"]: c["title"] for c in rules["criteria"]}
     expected = [(titles[c["id"]], [f for f in result.findings if f.criterion == c["id"]])
                 for c in rules["criteria"]]
-    expected = [(title, found) for title, found in expected if found]
+    expected = [(title, found) for title, found in expected if found and case not in STOPS]
     prompts = {q["id"]: q for step in rules["steps"] for q in step["questions"]}
 
     groups = finding_groups(page)
@@ -79,31 +81,55 @@ def test_findings_are_grouped_by_criterion_and_explain_why(patient, discuss_answ
 
 
 @pytest.mark.parametrize("case", ["discuss", "usually_excluded", "not_yet"])
-def test_every_note_is_shown_when_the_questions_did_not_stop_early(patient, discuss_answers,
-                                                                    rules, case):
+def test_every_note_is_shown_with_what_the_fda_says_first(patient, discuss_answers, rules, case):
     page = open_summary(patient, answers_for(case, discuss_answers))
 
     sections = page.main.find_all("section", class_="note")
 
-    assert [" ".join(s["class"]) for s in sections] == [f"note note--{n['id']}"
-                                                         for n in rules["notes"]]
+    notes = ([n for n in rules["notes"] if n["id"] in FIRST_NOTES]
+             + [n for n in rules["notes"] if n["id"] not in FIRST_NOTES])
+    assert [" ".join(s["class"]) for s in sections] == [f"note note--{n['id']}" for n in notes]
     assert {"consult", "regulatory", "questions_to_ask", "clinic_warning_signs"} <= {
         n["id"] for n in rules["notes"]}
-    for section, note in zip(sections, rules["notes"], strict=True):
-        assert text(one(section, "h2")) == note["title"]
+    for section, note in zip(sections, notes, strict=True):
+        assert text(one(section, id=f"note-{note['id']}")) == note["title"]
         assert squash(note["text"]) in text(section)
         assert [text(li) for li in section.find_all("li")] == [squash(i)
                                                               for i in note.get("items", [])]
+    # the FDA note is read as soon as the card ends: nothing stands between them
+    card = one(page.main, class_="card")
+    assert card.find_next_sibling() is sections[0]
 
 
-def test_an_emergency_summary_keeps_only_the_advice_to_see_a_doctor(patient, rules):
-    page = open_summary(patient, {"warning_signs": ["serious_injury"]})
+def test_the_long_notes_and_the_sources_are_reveals_that_name_what_they_hold(
+        patient, discuss_answers, rules):
+    page = open_summary(patient, discuss_answers)
 
-    sections = page.main.find_all("section", class_="note")
+    reveals = [text(one(d, "summary")) for d in page.main.find_all("details")
+               if "findings" not in " ".join(p.get("class", [""])[0] for p in d.parents
+                                             if p.name == "ul")]
 
-    consult = next(n for n in rules["notes"] if n["id"] == "consult")
-    assert [text(one(s, "h2")) for s in sections] == [consult["title"]]
-    assert page.links("Check or change your answers") == []
+    titles = [n["title"] for n in rules["notes"] if n["id"] not in {*FIRST_NOTES, "consult"}]
+    assert titles and all(t in reveals for t in titles)
+    assert any(r.startswith("Sources (") for r in reveals)
+
+
+@pytest.mark.parametrize("case", sorted(STOPS))
+def test_an_emergency_or_urgent_card_stands_alone_with_one_tappable_call(patient, rules, case):
+    page = open_summary(patient, dict(SUMMARY_CASES[case]))
+
+    outcome = next(o for o in rules["outcomes"] if o["id"] == case)
+    card = one(page.main, class_="card")
+    assert one(card, class_="card__heading")["data-outcome"] == case
+    calls = [a for a in page.main.find_all("a") if a["href"].startswith("tel:")]
+    assert [(a["href"], text(a)) for a in calls] == [
+        (f"tel:{outcome['call']['number']}", outcome["call"]["label"])]
+    assert calls[0] in card.find_all("a")
+    # nothing competes with the card: one line to undo a mistake, no notes, sources or buttons
+    others = [node for node in page.main.find_all(recursive=False) if node is not card]
+    assert [text(node) for node in others] == ["Chose a sign by mistake? Change your answers"]
+    assert page.main.find_all("section") == page.main.find_all("details") == []
+    assert page.main.find_all(class_="button") == []
 
 
 @pytest.mark.parametrize("case", SUMMARY_CASES)
@@ -113,8 +139,13 @@ def test_the_summary_names_the_rules_version_and_lists_its_sources(patient, disc
     page = open_summary(patient, answers)
     result = engine.evaluate(answers)
 
-    version = text(one(page.main, class_="version"))
-    assert f"Guidance version {rules['meta']['version']}" in version
+    if case in STOPS:  # the version is in the footer, and the card stands alone
+        assert page.main.find("ul", class_="sources") is None
+        assert f"Guidance version {rules['meta']['version']}" in text(page.html.footer)
+        return
+    printed = text(one(page.main, "p", class_="print-only"))
+    assert f"Guidance version {rules['meta']['version']}" in printed
+    assert printed.startswith(f"{text(page.html.find(class_='header__name'))}. Printed on ")
     listed = [a["href"] for a in one(page.main, "ul", class_="sources").find_all("a")]
     cited = {f.source for f in result.findings}
     assert {rules["meta"]["sources"][s]["url"] for s in cited} <= set(listed)
@@ -129,6 +160,25 @@ def test_the_summary_headline_shows_the_outcome_wording(patient, discuss_answers
     assert text(one(card, "h1")) == outcome["title"]
     assert squash(outcome["message"]) in text(card)
     assert page.title.startswith(f"Your summary: {outcome['title']}")
+
+
+@pytest.mark.parametrize("case", SUMMARY_CASES)
+def test_each_card_names_its_deciding_answers_and_what_to_do_next(patient, discuss_answers,
+                                                                  engine, rules, case):
+    answers = answers_for(case, discuss_answers)
+    page = open_summary(patient, answers)
+    result = engine.evaluate(answers)
+
+    card = one(page.main, class_="card")
+    # v1's discuss rule is `always: true` and names no answer; guidance v2 spells it out
+    assert result.said or case == "discuss"
+    said = [text(li) for li in card.select(".card__because-list li")]
+    assert said == [squash(a.answer) for a in result.said]
+    outcome = next(o for o in rules["outcomes"] if o["id"] == case)
+    assert 2 <= len(outcome["next_steps"]) <= 4
+    assert text(card.find(string="What to do next").parent) == "What to do next"
+    assert [text(li) for li in one(card, "ol", class_="card__steps").find_all("li")] == [
+        squash(s) for s in outcome["next_steps"]]
 
 
 def test_the_card_names_the_answer_that_decided_the_headline(patient, discuss_answers, questions):
@@ -156,8 +206,29 @@ def test_help_page_lists_the_warning_signs_from_the_rules(patient, rules):
     expected = [squash(item) for section in help_page["sections"]
                 for item in section.get("items", [])]
     assert expected and shown == expected
-    headings = [text(h) for h in page.main.find_all("h2")]
+    headings = [text(h).split(": ", 1)[-1] for h in page.main.find_all("h2")]
     assert headings == [squash(s["heading"]) for s in help_page["sections"] if s.get("heading")]
+
+
+def test_help_page_shows_the_same_care_cards_with_a_call_and_a_way_back(patient, rules):
+    help_page = rules["pages"]["help"]
+    outcomes = {o["id"]: o for o in rules["outcomes"]}
+
+    came_from = patient.get("/step/warning_signs")
+    page = Page(patient.client.get(came_from.link("Need help now?"),
+                                   headers={"Referer": f"http://localhost{came_from.url}"}))
+
+    cards = page.main.find_all(class_="card")
+    carded = [s for s in help_page["sections"] if s.get("card")]
+    assert carded and len(cards) == len(carded)
+    for card, section in zip(cards, carded, strict=True):
+        outcome = outcomes[section["card"]]
+        assert f"card--{outcome['urgency']}" in card["class"]
+        assert squash(section["heading"]) in text(one(card, class_="card__heading"))
+        if outcome.get("call"):
+            assert one(card, class_="action-link")["href"] == f"tel:{outcome['call']['number']}"
+    assert page.back_url == "/step/warning_signs"
+    assert patient.get("/help").back_url == "/"  # no page to go back to: the start page
 
 
 @pytest.mark.parametrize("url", ["/", "/step/warning_signs", "/check", "/summary", "/help"])
@@ -171,6 +242,7 @@ ERROR_PAGES = [
     pytest.param("get", "/nope", 404, "Page not found", id="unknown-page"),
     pytest.param("get", "/step/nope", 404, "Page not found", id="unknown-step"),
     pytest.param("get", "/clear", 405, "This page cannot be used that way", id="clear-by-link"),
+    pytest.param("get", "/summary.pdf/x", 404, "Page not found", id="under-the-handout"),
 ]
 
 

@@ -1,0 +1,133 @@
+"""The take-away handout, GET /summary.pdf: read back with pypdf, drawn with poppler's pdftoppm.
+
+Every expected text comes from rules.yaml and the engine, never from this file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pages import Patient
+from pypdf import PdfReader
+from sample_answers import DISCUSS_ANSWERS
+from test_patient_summary import SUMMARY_CASES, answers_for, open_summary
+
+from questionnaire import create_app
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "handout"
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def pdf_text(data: bytes) -> tuple[int, str]:
+    """(page count, the text of every page as one line of words)."""
+    reader = PdfReader(io.BytesIO(data))
+    return len(reader.pages), squash(" ".join(page.extract_text() for page in reader.pages))
+
+
+def labels(question: dict, answer) -> list[str]:
+    words = {c["value"]: c["label"] for c in question.get("choices", [])}
+    values = answer if isinstance(answer, list) else [answer]
+    return [squash(str(words.get(v, v))) for v in values]
+
+
+@pytest.fixture(scope="module")
+def handouts(app, rules) -> dict[str, tuple[bytes, object]]:
+    """Each outcome's handout, fetched once: (the PDF response, the answers behind it)."""
+    made = {}
+    for case in SUMMARY_CASES:
+        patient = Patient(app.test_client())
+        answers = answers_for(case, {k: v for k, v in DISCUSS_ANSWERS.items()})
+        open_summary(patient, answers)
+        made[case] = (patient.client.get("/summary.pdf"), answers)
+    return made
+
+
+@pytest.mark.parametrize("case", SUMMARY_CASES)
+def test_the_handout_carries_the_headline_the_reason_and_every_answer_given(
+        app, handouts, engine, rules, questions, case):
+    response, answers = handouts[case]
+    result = engine.evaluate(answers)
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
+    pages, words = pdf_text(response.data)
+
+    assert 1 <= pages <= 2
+    assert words.startswith(app.config["SERVICE_NAME"])
+    assert f"Guidance version {rules['meta']['version']}" in words
+    assert dt.date.today().strftime("%-d %B %Y") in words  # as on the pages
+    assert squash(result.outcome.title) in words
+    for said in result.said:
+        assert squash(said.answer) in words
+    for step in result.outcome.next_steps:
+        assert squash(step) in words
+    for question, answer in result.answers.items():  # every answer, question and answer in words
+        assert squash(questions[question]["prompt"]) in words, question
+        for label in labels(questions[question], answer):
+            assert label in words, (question, label)
+
+
+@pytest.mark.parametrize("case", ["discuss", "usually_excluded", "not_yet"])
+def test_the_handout_lists_findings_questions_to_ask_and_sources(handouts, engine, rules, case):
+    response, answers = handouts[case]
+    result = engine.evaluate(answers)
+    _, words = pdf_text(response.data)
+
+    for finding in result.findings:
+        assert squash(finding.text) in words, finding.rule
+    asks = next(n for n in rules["notes"] if n["id"] == "questions_to_ask")
+    for item in asks["items"]:
+        assert squash(item) in words
+    regulatory = next(n for n in rules["notes"] if n["id"] == "regulatory")
+    assert squash(regulatory["text"]) in words
+    for source in {f.source for f in result.findings}:
+        assert rules["meta"]["sources"][source]["url"] in words.replace(" ", "")
+
+
+def test_the_handout_names_who_runs_the_service_from_config(rules):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SERVICE_NAME": "Back Clinic Info",
+                      "SERVICE_OPERATOR": "the Example Health Library",
+                      "SERVICE_CONTACT": "info@example.org"})
+    patient = Patient(app.test_client())
+    start = patient.get("/")
+    assert "Back Clinic Info" in start.title
+    assert "the Example Health Library" in start.main.get_text()
+    open_summary(patient, dict(DISCUSS_ANSWERS))
+
+    _, words = pdf_text(patient.client.get("/summary.pdf").data)
+
+    assert words.startswith("Back Clinic Info")
+    assert "Run by the Example Health Library. Contact: info@example.org." in words
+
+
+def test_the_handout_needs_finished_answers(patient, discuss_answers):
+    assert patient.get("/summary.pdf").path == "/"
+    patient.walk(discuss_answers, until="diagnosis")
+
+    assert patient.get("/summary.pdf").path == "/step/pain"
+
+
+@pytest.mark.parametrize("case", SUMMARY_CASES)
+def test_the_handout_renders_in_poppler(handouts, case):
+    assert shutil.which("pdftoppm"), "pdftoppm is missing: run 'make poppler' (poppler-utils)"
+    response, _ = handouts[case]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pdf = ARTIFACTS / f"{case}.pdf"
+    pdf.write_bytes(response.data)
+
+    done = subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(ARTIFACTS / case)],
+                          capture_output=True, text=True, timeout=60, check=False)
+
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    images = sorted(ARTIFACTS.glob(f"{case}-*.png"))
+    assert 1 <= len(images) <= 2
+    assert all(image.stat().st_size > 2000 for image in images)  # a page with ink on it

@@ -1,0 +1,92 @@
+"""Question pages and the start page, as a patient meets them: short pages with an honest step
+indicator, Change links that land on the answer given, who runs the service, a warning first,
+and "Start again" that asks before it forgets."""
+
+from __future__ import annotations
+
+import pytest
+from pages import one, text
+
+
+def test_no_page_asks_more_than_three_questions(app):
+    pages = app.extensions["journey"].pages
+
+    assert max(len(page.questions) for page in pages) <= 3
+
+
+def test_the_step_indicator_counts_the_pages_of_a_split_step(patient, discuss_answers, rules):
+    steps = len(rules["steps"])
+    number = next(i for i, s in enumerate(rules["steps"], 1) if s["id"] == "pain")
+
+    first = patient.walk(discuss_answers, until="pain_area")
+    second = patient.walk(discuss_answers, until="pain_intensity")
+
+    assert text(one(first.main, class_="caption")).startswith(
+        f"Step {number} of {steps}, page 1 of 2")
+    assert text(one(second.main, class_="caption")).startswith(
+        f"Step {number} of {steps}, page 2 of 2")
+    warning = patient.get("/step/warning_signs")
+    assert text(one(warning.main, class_="caption")).startswith(f"Step 1 of {steps}:")
+
+
+def test_a_change_link_lands_on_the_question_with_the_given_answer_focused(
+        patient, discuss_answers, questions):
+    check = patient.walk(discuss_answers)
+    assert check.path == "/check"
+    row = next(r for r in check.main.find_all(class_="summary-list__row")
+               if text(r.find("dt")) == " ".join(questions["pain_pattern"]["prompt"].split()))
+    href = one(row, "a")["href"]
+
+    page = patient.get(href)
+
+    assert page.html.find(id="pain_pattern-group") is not None
+    focused = page.html.find_all(attrs={"autofocus": True})
+    assert len(focused) == 1
+    assert (focused[0]["name"], focused[0]["value"]) == ("pain_pattern",
+                                                         discuss_answers["pain_pattern"])
+    assert focused[0].has_attr("checked")
+
+
+def test_the_back_link_is_inside_a_landmark(patient):
+    page = patient.get(patient.get("/").link("Start now"))
+
+    back = one(page.html, "a", class_="back-link")
+    assert back.find_parent("nav") is not None
+
+
+def test_the_start_page_warns_about_emergencies_before_anything_else(patient, rules):
+    page = patient.get("/")
+
+    warning = one(page.main, class_="warning-text")
+    emergency = next(o for o in rules["outcomes"] if o["id"] == "emergency")
+    assert one(warning, "a")["href"] == f"tel:{emergency['call']['number']}"
+    section = next(s for s in rules["pages"]["start"]["sections"] if s.get("card"))
+    assert " ".join(section["text"].split()) in text(warning)
+    # straight after the page heading: nothing else comes first
+    assert page.main.find("h1").find_next_sibling() is warning
+    assert "This service is run by " in text(page.main)
+
+
+def test_start_again_asks_first_and_keeps_the_answers_until_confirmed(patient, discuss_answers):
+    summary = patient.get(patient.walk(discuss_answers).link("See your summary"))
+
+    confirm = patient.get(summary.link("Start again"))
+
+    assert confirm.path == "/start-again"
+    form = one(confirm.main, "form")
+    assert (form["method"], form["action"]) == ("post", "/clear")
+    assert patient.get(confirm.link("No, go back")).path == "/summary"  # nothing was forgotten
+    cleared = patient.post("/clear")
+    assert cleared.path == "/"
+    assert patient.get("/summary").path == "/"
+
+
+@pytest.mark.parametrize("url", ["/", "/step/warning_signs", "/help"])
+def test_every_page_has_a_description_and_an_icon(patient, url):
+    page = patient.get(url)
+
+    assert one(page.html, "meta", attrs={"name": "description"})["content"].strip()
+    icon = one(page.html, "link", rel="icon")
+    with patient.client.get(icon["href"]) as response:
+        assert response.status_code == 200
+        assert response.mimetype == "image/svg+xml"
