@@ -30,10 +30,12 @@ run: $(RUNTIME_STAMP) translations
 	$(PY) -m flask --app wsgi rules check
 	CLINICIAN_PREVIEW=$${CLINICIAN_PREVIEW:-1} $(PY) -m flask --app wsgi run --host 127.0.0.1 --port 5000
 
-# check: validate rules.yaml and prove every set of answers gets one headline (for clinicians)
+# check: validate rules.yaml, prove every set of answers gets one headline, and (in a git checkout)
+# refuse a headline change without a new meta.version and a docs/rules-changelog.md entry
 check: $(RUNTIME_STAMP)
 	$(PY) -m flask --app wsgi rules check
 	$(PY) -m flask --app wsgi rules verify
+	$(PY) -m flask --app wsgi rules gate
 
 # serve: production server (gunicorn, gunicorn.conf.py); needs SECRET_KEY or instance/secret_key
 serve: $(RUNTIME_STAMP) translations

@@ -6,8 +6,11 @@ Exit codes: 0 all good, 1 a check failed, 2 bad input (a broken rule, answers or
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 import sys
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
 import click
@@ -15,10 +18,11 @@ import yaml
 from flask import current_app
 from flask.cli import AppGroup
 
-from .engine import AnswersError, Engine, RulesError, load_rules
+from .engine import AnswersError, Engine, RulesError, load_rules, loads_rules
+from .engine.diff import Diff, diff_rulesets
 from .engine.model import json_schema
 from .engine.scenarios import answers_in, load_scenarios, run_scenario, scenario_files
-from .engine.verify import verify
+from .engine.symbolic import verify
 from .engine.yamlsource import YamlProblem, read_yaml
 from .web.api_schema import summary_json
 
@@ -223,3 +227,98 @@ def schema_command(output: str | None) -> None:
         Path(output).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+
+
+# --- rules diff (verifier branch) ------------------------------------------------------------
+
+
+def _diff_side(path: str):
+    """(rule set, raw data, marks) of a rule file that parses, even if its meaning is wrong."""
+    try:
+        data = Path(path).read_bytes()
+        raw, marks = read_yaml(data)
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc.strerror}") from None
+    except YamlProblem as exc:
+        raise BadInput(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
+    try:
+        ruleset = loads_rules(data, path, verify=False)
+    except RulesError as exc:
+        if exc.ruleset is None:
+            raise BadInput(str(exc)) from None
+        ruleset = exc.ruleset
+    return ruleset, raw, marks
+
+
+def format_diff(diff: Diff) -> str:
+    lines = [f"{c.file}:{c.line}: {c.kind} {c.id}: {c.what}" for c in diff.changes]
+    lines = lines or ["No change in the rule file's items."]
+    if not diff.compared:
+        lines.append(f"Headlines not compared: {diff.note}.")
+    elif not diff.headlines:
+        lines.append("No headline changes: every set of answers gets the same headline.")
+    for shift in diff.headlines:
+        lines.append(f"Headline {shift.from_ or '(none)'} -> {shift.to or '(none)'} for "
+                     f"{shift.answer_sets:,} sets of answers, for example: "
+                     + json.dumps(shift.witness))
+    for shift in diff.rules:
+        lines.append(f"Rule {shift.rule} {shift.fires} firing for {shift.answer_sets:,} sets of "
+                     "answers, for example: " + json.dumps(shift.witness))
+    return "\n".join(lines)
+
+
+@rules_group.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", required=False, type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+def diff_command(old: str, new: str | None, as_json: bool) -> None:
+    """What changed from OLD to NEW (default: the app's rule file), and which headlines change."""
+    diff = diff_rulesets(_diff_side(old), _diff_side(_rules_path(new)))
+    if as_json:
+        click.echo(json.dumps(diff.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_diff(diff))
+    if diff.headline_changes:
+        sys.exit(1)
+
+
+# --- rules gate (verifier branch): a headline change needs a new version and a changelog entry
+
+
+def gate_problems(path: Path, committed: bytes, changelog: Path) -> list[str]:
+    """Why the working rule file may not replace the committed one (empty: it may)."""
+    with TemporaryDirectory() as tmp:
+        old_path = Path(tmp) / f"HEAD-{path.name}"
+        old_path.write_bytes(committed)
+        old, new = _diff_side(str(old_path)), _diff_side(str(path))
+    diff = diff_rulesets(old, new)
+    old_version, new_version = old[0].file.meta.version, new[0].file.meta.version
+    problems = []
+    if diff.headline_changes and old_version == new_version:
+        problems.append(f"some headlines change but meta.version is still {new_version}; raise "
+                        "it and add an entry to docs/rules-changelog.md "
+                        "(see `flask --app wsgi rules diff`)")
+    if old_version != new_version:
+        text = changelog.read_text(encoding="utf-8") if changelog.exists() else ""
+        if not re.search(rf"^## {re.escape(new_version)}\b", text, re.MULTILINE):
+            problems.append(f"meta.version changed to {new_version} but {changelog} has no "
+                            f"'## {new_version}' entry")
+    return problems
+
+
+@rules_group.command("gate")
+@click.argument("rules", required=False, type=click.Path(dir_okay=False))
+def gate_command(rules: str | None) -> None:
+    """Compare the rule file with its last commit: a headline change needs a version and entry."""
+    path = Path(_rules_path(rules)).resolve()
+    shown = subprocess.run(["git", "show", f"HEAD:./{path.name}"], cwd=path.parent,
+                           capture_output=True, check=False)
+    if shown.returncode != 0:
+        click.echo(f"Version gate skipped: {path.name} is not committed in a git checkout.")
+        return
+    problems = gate_problems(path, shown.stdout, path.parent / "docs" / "rules-changelog.md")
+    for problem in problems:
+        click.echo(f"Version gate: {problem}")
+    if problems:
+        sys.exit(1)
+    click.echo("Version gate: OK.")

@@ -77,17 +77,33 @@ def loads_rules(data: bytes | str, name: str = "rules.yaml", *, verify: bool = T
     ruleset = checker.check(raw)
     problems = checker.problems + checker.soft
     if ruleset is not None and verify:
-        from .verify import verify as run_verifier
-
-        report = run_verifier(ruleset)
-        if report.gaps:
-            problems.append(RuleProblem(name, *marks.at(("rules",)), report.gap_message(),
-                                        "rules that give a headline for every set of answers"))
+        problems += _completeness(ruleset, name, marks)
     if problems:
         # `ruleset` is kept when only the meaning is wrong, so `rules verify` can still explain.
         raise RulesError(sorted(problems, key=lambda p: (p.line, p.column)), ruleset)
     assert ruleset is not None
     return ruleset
+
+
+# HOOK (verifier branch): the symbolic verifier proves completeness within a time budget, so a
+# large or broken rule file never hangs start-up; past the budget the message names the command.
+def _completeness(ruleset: RuleSet, name: str, marks: Marks) -> list[RuleProblem]:
+    from .symbolic import LOADER_BUDGET_SECONDS, VerifyTimeout, check_complete
+
+    where = marks.at(("rules",))
+    try:
+        gaps = check_complete(ruleset, LOADER_BUDGET_SECONDS)
+    except VerifyTimeout:
+        return [RuleProblem(name, *where, f"could not prove within {LOADER_BUDGET_SECONDS:g} s "
+                            "that every set of answers gets a headline; run `flask --app wsgi "
+                            "rules verify` to see the full analysis",
+                            "a rule file the verifier can check quickly")]
+    if not gaps:
+        return []
+    example = ", ".join(f"{q}={v}" for q, v in gaps[0].items())
+    return [RuleProblem(name, *where, "the rules give no headline for some answers, for "
+                        f"example: {example}", "rules that give a headline for every set of "
+                        "answers")]
 
 
 # --- Shape errors from pydantic, in words a clinician can act on ----------------------------

@@ -15,7 +15,7 @@ import yaml
 
 from questionnaire import create_app
 from questionnaire.engine import Engine, RulesError, load_rules, loads_rules
-from questionnaire.engine.verify import verify
+from questionnaire.engine.symbolic import verify  # what `rules verify` and the loader run
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules.yaml"

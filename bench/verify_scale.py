@@ -1,0 +1,134 @@
+"""How the symbolic verifier and `rules diff` scale on generated rule files (bench/rulegen.py).
+
+    .venv/bin/python -m bench.verify_scale            # prints the table, writes docs/benchmarks.md
+    .venv/bin/python -m bench.verify_scale --sizes 10 200 --no-write
+
+Each measurement runs in its own process, so "peak memory" is that process's peak resident set
+(Python, the parsed file and CUDD's tables), and one run cannot warm up the next.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from bench.rulegen import VARIANTS, generate_text
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "benchmarks.md"
+BEGIN, END = "<!-- verify_scale:begin -->", "<!-- verify_scale:end -->"
+SIZES = (10, 15, 30, 60, 100, 200, 1000)
+
+
+def one(n: int, variant: str) -> dict:
+    """Verify one generated file (or diff it against an edited copy): seconds and peak memory."""
+    from questionnaire.engine import RulesError, loads_rules
+    from questionnaire.engine.diff import diff_rulesets
+    from questionnaire.engine.symbolic import verify
+    from questionnaire.engine.yamlsource import read_yaml
+
+    text = generate_text(n, "complete" if variant == "diff" else variant, 0)
+
+    def load(source: str):
+        try:
+            ruleset = loads_rules(source, verify=False)
+        except RulesError as exc:
+            ruleset = exc.ruleset
+        raw, marks = read_yaml(source)
+        return ruleset, raw, marks
+
+    old = load(text)
+    rules = len(old[0].file.rules)
+    wall, cpu = time.perf_counter(), time.process_time()
+    if variant == "diff":  # one rule gives another outcome
+        new = load(text.replace("outcome: excluded", "outcome: not_yet", 1))
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = diff_rulesets(old, new)
+        found = f"{len(result.headlines)} headline classes"
+    else:
+        report = verify(old[0])
+        found = (f"gaps for {_big(report.gap_count)} answer combinations, " if report.gap_count
+                 else "complete, ") + \
+            f"{len(report.never_match)} never match, {len(report.never_win)} never win"
+    return {"questions": n, "rules": rules, "variant": variant,
+            "seconds": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "found": found}
+
+
+def _big(number: int) -> str:
+    digits = len(str(number))
+    return f"{number:,}" if digits < 10 else f"about 10^{digits - 1}"
+
+
+def measure(sizes, timeout: float) -> list[dict]:
+    rows = []
+    for n in sizes:
+        for variant in (*VARIANTS, "diff"):
+            try:
+                out = subprocess.run([sys.executable, "-m", "bench.verify_scale", "--one", str(n),
+                                      variant], capture_output=True, text=True, check=True,
+                                     timeout=timeout, cwd=ROOT)
+                rows.append(json.loads(out.stdout))
+            except subprocess.CalledProcessError as exc:
+                raise SystemExit(f"{n} {variant} failed:\n{exc.stderr}") from None
+            except subprocess.TimeoutExpired:
+                rows.append({"questions": n, "rules": 3 * n, "variant": variant,
+                             "seconds": None, "cpu": None, "peak_mb": None,
+                             "found": f"over {timeout:g} s (stopped)"})
+            print(rows[-1], file=sys.stderr)
+    return rows
+
+
+def table(rows: list[dict]) -> str:
+    def cell(value, fmt):
+        return "-" if value is None else format(value, fmt)
+
+    lines = ["| questions | rules | variant | seconds (wall) | seconds (CPU) | peak memory MB "
+             "| found |", "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['questions']} | {r['rules']} | {r['variant']} | "
+                     f"{cell(r['seconds'], '.3f')} | {cell(r['cpu'], '.3f')} | "
+                     f"{cell(r['peak_mb'], '.0f')} | {r['found']} |")
+    return "\n".join(lines)
+
+
+def write(rows: list[dict]) -> None:
+    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
+    block = (f"{BEGIN}\nMeasured {date.today()} with `python -m bench.verify_scale` on "
+             f"{platform.machine()}, Python {platform.python_version()}, load average {load} "
+             "(a shared machine: wall time is CPU time plus waiting for a core).\n\n"
+             + table(rows) + f"\n{END}")
+    text = DOC.read_text(encoding="utf-8")
+    if BEGIN in text:
+        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+    else:
+        text += "\n" + block + "\n"
+    DOC.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--one", nargs=2, metavar=("N", "VARIANT"), help=argparse.SUPPRESS)
+    parser.add_argument("--sizes", nargs="+", type=int, default=list(SIZES))
+    parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--no-write", action="store_true", help="Do not touch docs/.")
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(one(int(args.one[0]), args.one[1])))
+        return 0
+    rows = measure(args.sizes, args.timeout)
+    print(table(rows))
+    if not args.no_write:
+        write(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,212 @@
+"""What changed between two rule files: by id with file:line, and exactly, by headline.
+
+The structural diff compares the two files' items by id (questions, choices, steps, outcomes,
+rules, notes, criteria, sources, pages). The semantic diff puts both walk-throughs on one answer
+space (see `answerspace` and `symbolic`) and lists every pair (headline with OLD, headline with
+NEW) that differs, with how many answer sets it covers and one complete witness, and every rule
+whose firing changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .answerspace import Space
+from .loader import RuleSet
+from .symbolic import FileWalk, examples
+from .yamlsource import Marks
+
+WORDING = {"title", "message", "text", "label", "prompt", "hint", "short", "intro", "items",
+           "actions", "errors", "sections"}
+SECTIONS = ("criteria", "outcomes", "rules", "notes")
+
+
+@dataclass
+class Change:
+    kind: str  # question, choice, step, outcome, rule, note, criterion, source, meta, page
+    id: str
+    what: str  # added | removed | changed: fields... | wording changed: fields...
+    file: str
+    line: int
+
+
+@dataclass
+class Shift:
+    """A class of answer sets whose result changes."""
+
+    answer_sets: int
+    witness: dict[str, Any]
+    from_: str | None = None  # headline with OLD (None: no headline)
+    to: str | None = None
+    rule: str | None = None  # for a rule whose firing changes
+    fires: str | None = None  # "starts" or "stops"
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"answer_sets": self.answer_sets, "witness": self.witness}
+        if self.rule is None:
+            return {"from": self.from_, "to": self.to, **out}
+        return {"rule": self.rule, "fires": self.fires, **out}
+
+
+@dataclass
+class Diff:
+    changes: list[Change] = field(default_factory=list)
+    headlines: list[Shift] = field(default_factory=list)
+    rules: list[Shift] = field(default_factory=list)
+    compared: bool = True  # False when the files do not ask the same questions
+    note: str | None = None
+
+    @property
+    def headline_changes(self) -> bool:
+        return bool(self.headlines) or not self.compared
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"changes": [asdict(c) for c in self.changes],
+                "headlines": [h.to_dict() for h in self.headlines],
+                "rules": [r.to_dict() for r in self.rules],
+                "compared": self.compared, "note": self.note}
+
+
+# --- Structural ----------------------------------------------------------------------------
+
+
+def _items(raw: Any, section: str) -> dict[str, tuple[tuple, dict]]:
+    """id -> (path, item) for a list section of a raw rule file."""
+    out: dict[str, tuple[tuple, dict]] = {}
+    for i, item in enumerate(raw.get(section) or ()):
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            out[item["id"]] = ((section, i), item)
+    return out
+
+
+def _questions(raw: Any) -> dict[str, tuple[tuple, dict]]:
+    out: dict[str, tuple[tuple, dict]] = {}
+    for s, step in enumerate(raw.get("steps") or ()):
+        for k, q in enumerate(step.get("questions") or () if isinstance(step, dict) else ()):
+            if isinstance(q, dict) and isinstance(q.get("id"), str):
+                out[q["id"]] = (("steps", s, "questions", k), q)
+    return out
+
+
+def _fields(old: dict, new: dict, skip: tuple[str, ...] = ()) -> str | None:
+    changed = [k for k in dict.fromkeys([*old, *new]) if k not in skip and old.get(k) != new.get(k)]
+    if not changed:
+        return None
+    meaning = [k for k in changed if k not in WORDING]
+    if meaning:
+        return "changed: " + ", ".join(changed)
+    return "wording changed: " + ", ".join(changed)
+
+
+class _Structure:
+    def __init__(self, old: tuple[Any, Marks, str], new: tuple[Any, Marks, str]):
+        self.old, self.new = old, new
+        self.changes: list[Change] = []
+
+    def add(self, kind: str, ident: str, what: str, path: tuple, side: str = "new") -> None:
+        raw, marks, name = self.new if side == "new" else self.old
+        self.changes.append(Change(kind, ident, what, name, marks.at(path)[0]))
+
+    def compare(self, kind: str, old: dict, new: dict, skip: tuple[str, ...] = ()) -> None:
+        for ident, (path, item) in new.items():
+            if ident not in old:
+                self.add(kind, ident, "added", path)
+            else:
+                what = _fields(old[ident][1], item, skip)
+                if what:
+                    self.add(kind, ident, what, path)
+        for ident, (path, _) in old.items():
+            if ident not in new:
+                self.add(kind, ident, "removed", path, "old")
+
+    def choices(self, old_q: dict, new_q: dict, path: tuple, qid: str) -> None:
+        def by_value(q: dict, base: tuple) -> dict[str, tuple[tuple, dict]]:
+            return {c["value"]: (base + ("choices", i), c)
+                    for i, c in enumerate(q.get("choices") or ()) if isinstance(c, dict)}
+        old = by_value(old_q, ())
+        new = by_value(new_q, path)
+        before = len(self.changes)
+        self.compare("choice", old, new)
+        for change in self.changes[before:]:
+            change.id = f"{qid}.{change.id}"
+            if change.what == "removed":
+                change.file, change.line = self.new[2], self.new[1].at(path)[0]
+
+    def run(self) -> list[Change]:
+        old_raw, new_raw = self.old[0], self.new[0]
+        old_meta, new_meta = old_raw.get("meta") or {}, new_raw.get("meta") or {}
+        what = _fields(old_meta, new_meta, ("sources",))
+        if what:
+            self.add("meta", "meta", what, ("meta",))
+        src = {k: (("meta", "sources", k), v) for k, v in (new_meta.get("sources") or {}).items()}
+        old_src = {k: (("meta", "sources", k), v)
+                   for k, v in (old_meta.get("sources") or {}).items()}
+        self.compare("source", old_src, src)
+        old_steps, new_steps = _items(old_raw, "steps"), _items(new_raw, "steps")
+        self.compare("step", old_steps, new_steps, ("questions",))
+        old_q, new_q = _questions(old_raw), _questions(new_raw)
+        self.compare("question", old_q, new_q, ("choices",))
+        for qid, (path, q) in new_q.items():
+            if qid in old_q:
+                self.choices(old_q[qid][1], q, path, qid)
+        for section in SECTIONS:
+            self.compare(section.rstrip("s").replace("criteria", "criterion"),
+                         _items(old_raw, section), _items(new_raw, section))
+        old_pages, new_pages = old_raw.get("pages") or {}, new_raw.get("pages") or {}
+        self.compare("page", {k: (("pages", k), v) for k, v in old_pages.items()},
+                     {k: (("pages", k), v) for k, v in new_pages.items()})
+        return self.changes
+
+
+# --- Semantic ------------------------------------------------------------------------------
+
+
+def _same_questions(old: RuleSet, new: RuleSet) -> bool:
+    def shape(rs: RuleSet) -> dict[str, str]:
+        return {q.id: q.type for q in rs.questions}
+    return shape(old) == shape(new)
+
+
+def semantic(old: RuleSet, new: RuleSet, diff: Diff) -> None:
+    """Every class of answer sets whose headline changes, and every rule whose firing does."""
+    if not _same_questions(old, new):
+        diff.compared = False
+        diff.note = ("the files do not ask the same questions (ids or types differ), so no set "
+                     "of answers is valid for both; compare the changes above")
+        return
+    space = Space([old, new])
+    walks = [FileWalk(space, 0), FileWalk(space, 1)]
+    asked_old, asked_new = walks[0].asked(), walks[1].asked()
+    asked = {q: asked_old[q] | asked_new[q] for q in asked_old}
+
+    def heads(walk: FileWalk) -> list[tuple[str | None, Any]]:
+        out = [(o.id, walk.headline(i)) for i, o in enumerate(walk.rs.file.outcomes)]
+        return out + [(None, walk.gap())]
+
+    bdd = space.bdd
+    for a, before in heads(walks[0]):
+        for b, after in heads(walks[1]):
+            region = before & after
+            if a != b and region != bdd.false:
+                diff.headlines.append(Shift(space.count(region, asked),
+                                            examples(walks, region)[0], a, b))
+    new_rules = {r.id: i for i, r in enumerate(new.file.rules)}
+    for i, rule in enumerate(old.file.rules):
+        j = new_rules.get(rule.id)
+        if j is None:
+            continue
+        was, now = walks[0].fires[i], walks[1].fires[j]
+        for fires, region in (("starts", now & ~was), ("stops", was & ~now)):
+            if region != bdd.false:
+                diff.rules.append(Shift(space.count(region, asked), examples(walks, region)[0],
+                                        rule=rule.id, fires=fires))
+
+
+def diff_rulesets(old: tuple[RuleSet, Any, Marks], new: tuple[RuleSet, Any, Marks]) -> Diff:
+    """Both parts of the diff; each side is (rule set, raw data, YAML marks)."""
+    result = Diff()
+    result.changes = _Structure((old[1], old[2], old[0].path),
+                                (new[1], new[2], new[0].path)).run()
+    semantic(old[0], new[0], result)
+    return result

@@ -1,0 +1,124 @@
+"""`flask rules diff OLD [NEW]`: what changed, by id and line, and which headlines change."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.rulegen import generate_text
+from questionnaire import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+SRC = (ROOT / "rules.yaml").read_text(encoding="utf-8")
+MILD = "when: {q: pain_intensity, at_most: 3}"
+
+
+def app_for(path: Path):
+    return create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                       "QUESTIONNAIRE_RULES": str(path)})
+
+
+def diff(old: Path, new: Path, *extra: str):
+    result = app_for(ROOT / "rules.yaml").test_cli_runner().invoke(
+        args=["rules", "diff", str(old), str(new), *extra])
+    return result
+
+
+@pytest.fixture(scope="module")
+def threshold(tmp_path_factory) -> Path:
+    assert MILD in SRC, "the shipped mild-pain threshold changed; update the test"
+    path = tmp_path_factory.mktemp("rules") / "new.yaml"
+    path.write_text(SRC.replace(MILD, "when: {q: pain_intensity, at_most: 4}"), encoding="utf-8")
+    return path
+
+
+def test_a_threshold_edit_lists_exactly_the_answers_whose_headline_changes(threshold):
+    result = diff(ROOT / "rules.yaml", threshold, "--json")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)
+    assert [(c["kind"], c["id"], c["what"]) for c in report["changes"]] == [
+        ("rule", "mild_pain", "changed: when")]
+    assert report["changes"][0]["line"] == SRC.splitlines().index("  - id: mild_pain") + 1
+    assert [(h["from"], h["to"]) for h in report["headlines"]] == [("discuss", "not_yet")]
+    shift = report["headlines"][0]
+    assert shift["answer_sets"] > 0 and shift["witness"]["pain_intensity"] == 4
+    # The witness really changes headline through the API, old rules to new.
+    for path, expected in ((ROOT / "rules.yaml", "discuss"), (threshold, "not_yet")):
+        response = app_for(path).test_client().post("/api/v1/evaluate",
+                                                    json={"answers": shift["witness"]})
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json()["outcome"]["id"] == expected
+    assert {(r["rule"], r["fires"]) for r in report["rules"]} == {("mild_pain", "starts")}
+
+
+def test_the_count_is_exact_on_a_small_file_checked_by_brute_force(tmp_path):
+    from itertools import product
+
+    from questionnaire.engine import Engine, loads_rules
+
+    old_text = generate_text(3, "complete", 3)
+    rules_old = loads_rules(old_text, verify=False)
+    # NEW: the first not_yet rule gives `excluded` instead
+    new_text = old_text.replace("outcome: not_yet", "outcome: excluded", 1)
+    rules_new = loads_rules(new_text, verify=False)
+    (tmp_path / "old.yaml").write_text(old_text)
+    (tmp_path / "new.yaml").write_text(new_text)
+    report = json.loads(diff(tmp_path / "old.yaml", tmp_path / "new.yaml", "--json").output)
+    engines = Engine(rules_old), Engine(rules_new)
+    questions = rules_old.questions
+    domains = []
+    for q in questions:
+        if q.type == "single":
+            domains.append([c.value for c in q.choices])
+        elif q.type == "integer":
+            domains.append(list(range(q.min, q.max + 1)))
+        else:
+            plain = [c.value for c in q.choices if not c.exclusive]
+            subsets = [[c for k, c in enumerate(plain) if m >> k & 1]
+                       for m in range(1, 1 << len(plain))]
+            domains.append([["none"]] + subsets)
+    counts: dict[tuple, int] = {}
+    for combo in product(*domains):  # every question is in the first step: no early stop
+        answers = {q.id: v for q, v in zip(questions, combo, strict=True)}
+        pair = tuple(e.evaluate(answers, trace=False).outcome.id for e in engines)
+        if pair[0] != pair[1]:
+            counts[pair] = counts.get(pair, 0) + 1
+    assert counts, "the edit should change some headlines"
+    assert {(h["from"], h["to"]): h["answer_sets"] for h in report["headlines"]} == counts
+
+
+def test_a_wording_edit_is_a_change_with_no_headline_change(tmp_path):
+    path = tmp_path / "new.yaml"
+    path.write_text(SRC.replace("title: Get emergency care now", "title: Get emergency care "
+                                "right now", 1), encoding="utf-8")
+    result = diff(ROOT / "rules.yaml", path, "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert [(c["kind"], c["id"], c["what"]) for c in report["changes"]] == [
+        ("outcome", "emergency", "wording changed: title")]
+    assert report["headlines"] == [] and report["rules"] == []
+
+
+@pytest.mark.parametrize("content", [None, "meta: [unclosed\n", "meta: {}\n"],
+                         ids=["missing file", "broken YAML", "not a rule file"])
+def test_bad_input_exits_with_code_2_and_a_message(tmp_path, content):
+    path = tmp_path / "bad.yaml"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = diff(path, ROOT / "rules.yaml")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output and result.output.strip()
+
+
+def test_diff_is_fast_on_200_question_files(tmp_path):
+    old = generate_text(200, "complete", 0)
+    (tmp_path / "old.yaml").write_text(old)
+    (tmp_path / "new.yaml").write_text(old.replace("outcome: excluded", "outcome: not_yet", 1))
+    started = time.process_time()
+    result = diff(tmp_path / "old.yaml", tmp_path / "new.yaml", "--json")
+    assert time.process_time() - started < 5, "CPU seconds"
+    assert result.exit_code in (0, 1), result.output
+    assert json.loads(result.output)["changes"][0]["kind"] == "rule"
