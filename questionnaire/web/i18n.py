@@ -1,19 +1,20 @@
 """The page's language: Flask-Babel's gettext catalogues for the interface text (templates and
 the handout's labels), and the choice of language for the visit.
 
-The choice, in order: `?lang=` on the request (kept for the visit in a small `lang` cookie that
-holds nothing but the language), that cookie, the browser's Accept-Language, English. The texts
-from rules.yaml come from the engine of the same language (`engine_for`).
+The choice, in order: `?lang=` on the request (kept for the visit in a small cookie, `lang`
+or `__Host-lang` over HTTPS, that holds nothing but the language), that cookie, the browser's
+Accept-Language, English. The texts from rules.yaml come from the engine of the same language
+(`engine_for`).
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 from flask_babel import Babel, gettext, lazy_gettext
 
-from ..app import LANGUAGES, ROOT, engine_for
+from ..app import LANGUAGES, ROOT
 
 COOKIE = "lang"
 HOST_COOKIE = "__Host-lang"  # over HTTPS at the root, as the answers' cookie (session.py)
@@ -50,11 +51,6 @@ def current_language() -> str:
     if lang is not None:
         return lang
     return request.accept_languages.best_match(LANGUAGES, default=LANGUAGES[0])
-
-
-def engine():
-    """The rule engine whose texts are in the page's language."""
-    return engine_for(current_app, current_language())
 
 
 def date_pattern() -> str:
