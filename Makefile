@@ -13,8 +13,8 @@ PDFTOPPM = /usr/bin/pdftoppm
 NGINX    = /usr/sbin/nginx
 OPENSSL  = /usr/bin/openssl
 
-.PHONY: run serve proxy check test lint fuzz bench soak clean chromium wrk nginx poppler audit \
-	translations translations-update
+.PHONY: run serve proxy check test lint fuzz bench soak clean chromium wrk nginx poppler audit quick \
+	mutants translations translations-update
 
 # The interface text's compiled catalogues (gettext .mo files are built here, never committed).
 MO_FILES = $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
@@ -52,6 +52,16 @@ proxy: $(RUNTIME_STAMP) nginx translations
 test: $(DEV_STAMP) chromium wrk nginx poppler node_modules translations
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+# quick: the fast loop while editing: engine, scenarios, API and CLI tests (under 20 s)
+quick: $(DEV_STAMP)
+	PROPERTY_EXAMPLES=20 $(PY) -m pytest -q -p no:cacheprovider tests/engine tests/test_scenarios.py tests/api tests/cli
+
+# mutants: mutation testing of the engine's logic with mutmut (docs/testing.md); slow
+mutants: $(DEV_STAMP)
+	rm -rf mutants
+	PROPERTY_EXAMPLES=12 $(PY) -m mutmut run --max-children 2
+	$(PY) -m mutmut results
 
 # audit: Lighthouse (mobile) on every patient page, not only the set `make test` runs
 audit: $(DEV_STAMP) chromium node_modules translations

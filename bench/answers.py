@@ -11,7 +11,6 @@ import random
 from typing import Any
 
 from questionnaire.engine import RuleSet
-from questionnaire.engine.conditions import because
 
 SEED = 42
 NONE_SHARE = 0.6  # multi-selects: how often the exclusive "none" choice is picked
@@ -26,11 +25,11 @@ def generate(ruleset: RuleSet, count: int, seed: int = SEED) -> list[dict[str, A
 
 def _one(ruleset: RuleSet, rng: random.Random) -> dict[str, Any]:
     answers: dict[str, Any] = {}
-    keys: dict[str, Any] = {}  # the engine's answer keys (multi-selects as bit masks)
+    keys: dict[str, Any] = {}  # the engine's answer keys (multi-selects as frozensets)
     for question in ruleset.questions:
         info = ruleset.catalogue[question.id]
         show_if = ruleset.show_if.get(question.id)
-        if show_if is not None and because(show_if, keys, ruleset.catalogue)[0] is not True:
+        if show_if is not None and show_if.truth(keys) is not True:
             keys[question.id] = None  # not asked
             continue
         if question.type == "single":
@@ -47,9 +46,7 @@ def _one(ruleset: RuleSet, rng: random.Random) -> dict[str, Any]:
             else:
                 picked = set(rng.sample(others, rng.randint(1, len(others))))
                 value = [c for c in others if c in picked]  # in the order of the form
-            key = 0
-            for choice in value:
-                key |= info.choice_bit(choice)
+            key = frozenset(value)
         answers[question.id] = value
         keys[question.id] = key
     return answers

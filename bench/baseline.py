@@ -17,132 +17,125 @@ from typing import Any
 def policy(answers: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     """(outcome id, ids of the rules that fired) for one complete, valid set of answers."""
     fired: list[str] = []
+    stop = _warning_signs(answers["warning_signs"], fired)
+    if stop:  # either one ends the questions
+        return stop, tuple(fired)
+    excluded = _exclusions(answers, fired)
+    not_yet = _not_yet(answers, fired)
+    if not excluded and not not_yet:  # it lists every criterion: the opposite of the above
+        fired.append("general_criteria_may_apply")
+    _pain_findings(answers, fired)
+    _other_findings(answers, fired)
+    if excluded:
+        return "usually_excluded", tuple(fired)
+    if not_yet:
+        return "not_yet", tuple(fired)
+    return "discuss", tuple(fired)
 
-    # Warning signs: emergency, then urgent. Either one ends the questions.
-    signs = answers["warning_signs"]
-    emergency = urgent = False
-    if "bladder_bowel" in signs or "saddle_numbness" in signs:
-        fired.append("cauda_equina_signs")
-        emergency = True
-    if "leg_weakness" in signs:
-        fired.append("leg_weakness_sign")
-        emergency = True
-    if "arm_weakness" in signs:
-        fired.append("arm_weakness_sign")
-        emergency = True
-    if "serious_injury" in signs:
-        fired.append("serious_injury_sign")
-        emergency = True
-    if "chest_pain" in signs:
-        fired.append("chest_pain_sign")
-        emergency = True
-    if "fever" in signs:
-        fired.append("infection_sign")
-        urgent = True
-    if "weight_loss" in signs or "cancer_history" in signs:
-        fired.append("cancer_signs")
-        urgent = True
-    if "night_pain" in signs:
-        fired.append("night_pain_sign")
-        urgent = True
-    if "back_shape" in signs:
-        fired.append("back_shape_sign")
-        urgent = True
+
+# (choice, rule) pairs: a ticked choice fires its rule. Written out as a programmer would.
+_EMERGENCY_SIGNS = (("bladder_bowel", "cauda_equina_signs"), ("saddle_numbness",
+                    "cauda_equina_signs"), ("leg_weakness", "leg_weakness_sign"),
+                    ("arm_weakness", "arm_weakness_sign"), ("serious_injury",
+                    "serious_injury_sign"), ("chest_pain", "chest_pain_sign"))
+_URGENT_SIGNS = (("fever", "infection_sign"), ("weight_loss", "cancer_signs"),
+                 ("cancer_history", "cancer_signs"), ("night_pain", "night_pain_sign"),
+                 ("back_shape", "back_shape_sign"))
+_EXCLUDING_HEALTH = (("pregnant", "pregnancy"), ("active_infection", "active_infection"),
+                     ("active_cancer", "active_cancer"),
+                     ("immune_suppressants", "immune_suppressants"),
+                     ("osteoporosis", "weak_bones"))
+_EXCLUDING_PROCEDURES = (("fusion_or_replacement", "previous_fusion"),
+                         ("discectomy_or_laminectomy", "previous_disc_surgery"),
+                         ("disc_injection_or_cells", "previous_cell_injection"))
+
+
+def _ticked(given: list[str], pairs: tuple[tuple[str, str], ...], fired: list[str]) -> bool:
+    """Fire the rule of every ticked choice in `pairs` (each rule once); whether any fired."""
+    hits = list(dict.fromkeys(rule for choice, rule in pairs if choice in given))
+    fired.extend(hits)
+    return bool(hits)
+
+
+def _warning_signs(signs: list[str], fired: list[str]) -> str | None:
+    """Warning signs: "emergency", then "urgent", or None."""
+    emergency = _ticked(signs, _EMERGENCY_SIGNS, fired)
+    urgent = _ticked(signs, _URGENT_SIGNS, fired)
     if emergency or urgent:
-        return ("emergency" if emergency else "urgent"), tuple(fired)
+        return "emergency" if emergency else "urgent"
     if "none" in signs:
         fired.append("no_warning_signs")
+    return None
 
-    pain_area = answers["pain_area"]
-    pain_duration = answers["pain_duration"]
-    pain_pattern = answers["pain_pattern"]
-    pain_intensity = answers["pain_intensity"]
-    diagnosis = answers["diagnosis"]
-    treatments = answers["treatments_tried"]
-    procedures = answers["previous_procedures"]
-    health = answers["health_conditions"]
 
-    # Answers that usually rule the treatment out.
-    excluded = False
-    if "pregnant" in health:
-        fired.append("pregnancy")
-        excluded = True
-    if "active_infection" in health:
-        fired.append("active_infection")
-        excluded = True
-    if "active_cancer" in health:
-        fired.append("active_cancer")
-        excluded = True
-    if "immune_suppressants" in health:
-        fired.append("immune_suppressants")
-        excluded = True
-    if "osteoporosis" in health:
-        fired.append("weak_bones")
-        excluded = True
-    if "fusion_or_replacement" in procedures:
-        fired.append("previous_fusion")
-        excluded = True
-    if "discectomy_or_laminectomy" in procedures:
-        fired.append("previous_disc_surgery")
-        excluded = True
-    if "disc_injection_or_cells" in procedures:
-        fired.append("previous_cell_injection")
-        excluded = True
-    if pain_pattern == "mostly_limb":
+def _exclusions(answers: dict[str, Any], fired: list[str]) -> bool:
+    """Answers that usually rule the treatment out."""
+    excluded = _ticked(answers["health_conditions"], _EXCLUDING_HEALTH, fired)
+    excluded = _ticked(answers["previous_procedures"], _EXCLUDING_PROCEDURES, fired) or excluded
+    if answers["pain_pattern"] == "mostly_limb":
         fired.append("leg_or_arm_pain_mostly")
         excluded = True
-    if pain_area == "neck":
+    if answers["pain_area"] == "neck":
         fired.append("neck_pain")
         excluded = True
+    return excluded
 
-    # Other steps usually come first.
+
+def _not_yet(answers: dict[str, Any], fired: list[str]) -> bool:
+    """Other steps usually come first."""
     not_yet = False
+    pain_duration = answers["pain_duration"]
     if pain_duration == "under_3_months":
         fired.append("pain_under_3_months")
         not_yet = True
     if pain_duration == "3_to_6_months":
         fired.append("pain_3_to_6_months")
         not_yet = True
-    if pain_intensity <= 3:
+    if answers["pain_intensity"] <= 3:
         fired.append("mild_pain")
         not_yet = True
-    if diagnosis == "no":
+    if answers["diagnosis"] == "no":
         fired.append("no_disc_diagnosis")
         not_yet = True
-    if "none" in treatments:
+    if "none" in answers["treatments_tried"]:
         # The two follow-up questions are not asked; any answers to them are ignored.
         fired.append("no_treatment_tried")
+        return True
+    return _treatment_follow_ups(answers, fired) or not_yet
+
+
+def _treatment_follow_ups(answers: dict[str, Any], fired: list[str]) -> bool:
+    not_yet = False
+    if "physical_therapy" not in answers["treatments_tried"]:
+        fired.append("no_physical_therapy")
+    treatment_duration = answers["treatment_duration"]
+    if treatment_duration == "under_3_months":
+        fired.append("short_treatment")
+        not_yet = True
+    elif treatment_duration == "3_to_6_months":
+        fired.append("treatment_3_to_6_months")
+    else:
+        fired.append("treatment_over_6_months")
+    if answers["treatment_relief"] == "lasting":
+        fired.append("lasting_relief")
         not_yet = True
     else:
-        if "physical_therapy" not in treatments:
-            fired.append("no_physical_therapy")
-        treatment_duration = answers["treatment_duration"]
-        if treatment_duration == "under_3_months":
-            fired.append("short_treatment")
-            not_yet = True
-        elif treatment_duration == "3_to_6_months":
-            fired.append("treatment_3_to_6_months")
-        else:
-            fired.append("treatment_over_6_months")
-        if answers["treatment_relief"] == "lasting":
-            fired.append("lasting_relief")
-            not_yet = True
-        else:
-            fired.append("treatment_did_not_help_enough")
+        fired.append("treatment_did_not_help_enough")
+    return not_yet
 
-    if not excluded and not not_yet:  # it lists every criterion: the opposite of the above
-        fired.append("general_criteria_may_apply")
 
-    # Findings that explain each criterion.
+def _pain_findings(answers: dict[str, Any], fired: list[str]) -> None:
+    """Findings that explain the pain and diagnosis criteria."""
+    pain_duration, diagnosis = answers["pain_duration"], answers["diagnosis"]
     if pain_duration in ("6_to_12_months", "1_to_5_years", "over_5_years"):
         fired.append("pain_6_months_or_more")
         if pain_duration == "over_5_years":
             fired.append("pain_over_5_years")
-    if pain_intensity >= 4:
+    if answers["pain_intensity"] >= 4:
         fired.append("moderate_or_worse_pain")
-    if pain_area == "both":
+    if answers["pain_area"] == "both":
         fired.append("neck_and_back_pain")
-    if pain_pattern == "back_and_limb":
+    if answers["pain_pattern"] == "back_and_limb":
         fired.append("back_and_limb_pain")
     if diagnosis == "yes_imaging":
         fired.append("diagnosis_with_scan")
@@ -150,6 +143,11 @@ def policy(answers: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
         fired.append("diagnosis_without_scan")
     elif diagnosis == "not_sure":
         fired.append("diagnosis_unsure")
+
+
+def _other_findings(answers: dict[str, Any], fired: list[str]) -> None:
+    """Findings that explain health, cost and access."""
+    health = answers["health_conditions"]
     if "blood_thinners_or_bleeding" in health:
         fired.append("blood_thinners")
     if "uncontrolled_diabetes_or_bp" in health:
@@ -165,20 +163,8 @@ def policy(answers: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
         fired.append("self_pay")
     else:
         fired.append("payment_unsure")
-    if answers["clinical_trial"] == "no":
-        fired.append("not_open_to_trial")
-    else:
-        fired.append("open_to_trial")
-    if answers["travel"] == "no":
-        fired.append("cannot_travel")
-    else:
-        fired.append("can_travel")
-
-    if excluded:
-        return "usually_excluded", tuple(fired)
-    if not_yet:
-        return "not_yet", tuple(fired)
-    return "discuss", tuple(fired)
+    fired.append("not_open_to_trial" if answers["clinical_trial"] == "no" else "open_to_trial")
+    fired.append("cannot_travel" if answers["travel"] == "no" else "can_travel")
 
 
 # --- The same policy with the answers checked first, as the engine checks them -------------------

@@ -58,7 +58,7 @@ ANSWERS = {
 EVALUATE_BODY = json.dumps({"answers": ANSWERS})
 
 # At least this many times the hello-world app's requests/s (issue "Production readiness").
-TARGETS = {"step page": 0.35, "evaluate API": 0.5}
+TARGETS = {"step page": 0.4, "evaluate API": 0.6}  # x hello world, at least (issue #10)
 
 
 @dataclass(frozen=True)
@@ -129,8 +129,8 @@ def parse_wrk(output: str) -> Run:
     return Run(
         requests_per_s=float(find(r"^Requests/sec:\s+([\d.]+)").group(1)),
         requests=int(find(r"^\s*(\d+) requests in ").group(1)),
-        p50_ms=_ms(find(r"^\s+50%\s+(\S+)$").group(1)),
-        p99_ms=_ms(find(r"^\s+99%\s+(\S+)$").group(1)),
+        p50_ms=_ms(find(r"^\s+50%\s+(\S+)\s*$").group(1)),  # wrk pads "1.17s "
+        p99_ms=_ms(find(r"^\s+99%\s+(\S+)\s*$").group(1)),
         bad_status=int(bad.group(1)) if bad else 0,
         socket_errors=dict(zip(("connect", "read", "write", "timeout"),
                                map(int, socket.groups()), strict=True)) if socket else {},

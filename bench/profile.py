@@ -41,29 +41,31 @@ PARTS = (
 )
 
 
+def app_call(import_app: Callable, path: str, method: str = "GET", body: str | None = None):
+    """A builder of one WSGI call to `path` on the app that `import_app` returns."""
+    def build() -> Callable[[], None]:
+        from werkzeug.test import EnvironBuilder
+
+        app = import_app()
+        environ = EnvironBuilder(path=path, method=method, data=body,
+                                 content_type="application/json" if body else None
+                                 ).get_environ()
+
+        def start_response(status, headers, exc_info=None):
+            if not status.startswith("200"):
+                raise SystemExit(f"{method} {path} answered {status}")
+
+        def one() -> None:
+            request = dict(environ)
+            if body:
+                request["wsgi.input"] = io.BytesIO(body.encode())
+            for _ in app.wsgi_app(request, start_response):
+                pass
+        return one
+    return build
+
+
 def targets() -> dict[str, Callable[[], Callable[[], None]]]:
-    def app_call(import_app: Callable, path: str, method: str = "GET", body: str | None = None):
-        def build() -> Callable[[], None]:
-            from werkzeug.test import EnvironBuilder
-
-            app = import_app()
-            environ = EnvironBuilder(path=path, method=method, data=body,
-                                     content_type="application/json" if body else None
-                                     ).get_environ()
-
-            def start_response(status, headers, exc_info=None):
-                if not status.startswith("200"):
-                    raise SystemExit(f"{method} {path} answered {status}")
-
-            def one() -> None:
-                request = dict(environ)
-                if body:
-                    request["wsgi.input"] = io.BytesIO(body.encode())
-                for _ in app.wsgi_app(request, start_response):
-                    pass
-            return one
-        return build
-
     def questionnaire():
         from questionnaire import create_app
 

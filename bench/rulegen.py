@@ -71,6 +71,14 @@ def _condition(rng: random.Random, pool: list[dict[str, Any]]) -> dict[str, Any]
     return {rng.choice(("all", "any")): parts}
 
 
+def _skip_logic(rng: random.Random, questions: list[dict[str, Any]]) -> None:
+    for i, q in enumerate(questions):
+        if i >= STEP_SIZE and i % 7 == 0:  # skip logic on an earlier multi-select
+            start = i - i % STEP_SIZE  # a multi-select of the step before, as in rules.yaml
+            earlier = [p for p in questions[start - STEP_SIZE:start] if p["type"] == "multi"]
+            q["show_if"] = {"not": {"q": rng.choice(earlier)["id"], "has": "none"}}
+
+
 def generate(n: int, variant: str = "complete", seed: int = 0, per_question: int = 3
              ) -> dict[str, Any]:
     """A rule file as data (dump it with yaml.safe_dump)."""
@@ -78,11 +86,7 @@ def generate(n: int, variant: str = "complete", seed: int = 0, per_question: int
     questions = [_question(rng, i) for i in range(n)]
     first = questions[:STEP_SIZE]
     signs = [c["value"] for c in questions[0]["choices"] if not c.get("exclusive")]
-    for i, q in enumerate(questions):
-        if i >= STEP_SIZE and i % 7 == 0:  # skip logic on an earlier multi-select
-            start = i - i % STEP_SIZE  # a multi-select of the step before, as in rules.yaml
-            earlier = [p for p in questions[start - STEP_SIZE:start] if p["type"] == "multi"]
-            q["show_if"] = {"not": {"q": rng.choice(earlier)["id"], "has": "none"}}
+    _skip_logic(rng, questions)
     steps = [{"id": f"s{k}", "title": f"Step {k}", "questions": questions[k:k + STEP_SIZE]}
              for k in range(0, n, STEP_SIZE)]
     rules = []

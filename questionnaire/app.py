@@ -11,10 +11,11 @@ from typing import Any
 from flask import Flask, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .engine import Engine, QuestionnaireError, load_rules
+from . import rules
+from .engine import QuestionnaireError
+from .rules import LANGUAGES, engine_for, engine_of
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = ("en", "es")  # the first is the default; each other needs its rules.<lang>.yaml
 
 
 class ConfigError(QuestionnaireError):
@@ -26,7 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(ROOT / "instance"),
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     configure(app, config)
-    app.extensions["questionnaire"] = Engine(load_rules(app.config["QUESTIONNAIRE_RULES"]))
+    rules.init_app(app)
     register_blueprints(app)
     register_commands(app)
     trust_proxies(app)
@@ -47,6 +48,10 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config.from_mapping(
         SECRET_KEY=None,
         QUESTIONNAIRE_RULES=os.environ.get("QUESTIONNAIRE_RULES", str(ROOT / "rules.yaml")),
+        # Example answers shipped with the rules: the clinician preview offers them, and
+        # `flask rules test` runs them by default.
+        QUESTIONNAIRE_SCENARIOS=os.environ.get("QUESTIONNAIRE_SCENARIOS",
+                                               str(ROOT / "scenarios")),
         # Off unless asked for: `make run` turns it on for local use. With a password it is
         # on, over HTTPS only, behind HTTP Basic authentication (docs/deployment.md).
         CLINICIAN_PREVIEW=(os.environ.get("CLINICIAN_PREVIEW", "0") == "1"
@@ -130,7 +135,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
     if app.config["CLINICIAN_PREVIEW"] or app.config["CLINICIAN_PASSWORD"]:  # runs the verifier
-        app.extensions["preview"] = clinician.Preview.build(engine_of(app).ruleset)
+        app.extensions["preview"] = clinician.Preview.build(
+            engine_of(app).ruleset, app.config["QUESTIONNAIRE_SCENARIOS"])
         app.extensions["try_slots"] = clinician.try_slots()  # before gunicorn forks
     app.register_blueprint(clinician.bp)
     errors.init_app(app)
@@ -159,15 +165,3 @@ def register_commands(app: Flask) -> None:
     from . import cli
 
     app.cli.add_command(cli.rules_group)
-
-
-def engine_of(app: Flask) -> Engine:
-    """The app's rule engine."""
-    return app.extensions["questionnaire"]
-
-
-# STUB (es-interface, until es-content lands): part A (branch es-content) defines the real
-# engine_for, one engine per language loaded with rules.es.yaml; on merge, keep part A's version.
-def engine_for(app: Flask, lang: str | None) -> Engine:
-    """The app's rule engine whose every text is in `lang`; here always the English one."""
-    return engine_of(app)

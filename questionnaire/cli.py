@@ -24,6 +24,7 @@ from .engine.model import json_schema
 from .engine.scenarios import answers_in, load_scenarios, run_scenario, scenario_files
 from .engine.symbolic import verify
 from .engine.yamlsource import YamlProblem, read_yaml
+from .rules import engine_of, has_engine
 from .web.api_schema import summary_json
 
 
@@ -46,8 +47,8 @@ def _load(path: str | None):
 
 def _engine(path: str | None) -> Engine:
     """The app's engine, or one for another rule file (or when the app could not load its own)."""
-    if path is None and "questionnaire" in current_app.extensions:
-        return current_app.extensions["questionnaire"]
+    if path is None and has_engine(current_app):
+        return engine_of(current_app)
     return Engine(_load(path))
 
 
@@ -149,38 +150,42 @@ def verify_command(rules: str | None) -> None:
 @click.option("--coverage", is_flag=True, help="List which rules the scenarios fire; fail if a "
                                                 "rule never fires.")
 def test_command(paths: tuple[str, ...], rules: str | None, coverage: bool) -> None:
-    """Run scenario files (default: tests/scenarios)."""
+    """Run scenario files (default: the app's scenarios folder, QUESTIONNAIRE_SCENARIOS)."""
     engine = _engine(rules)
-    files = scenario_files(paths or [Path(current_app.root_path).parent / "tests" / "scenarios"])
+    files = scenario_files(paths or [current_app.config["QUESTIONNAIRE_SCENARIOS"]])
     if not files:
         raise BadInput("no scenario files found")
-    passed = failed = 0
     fired: dict[str, int] = {r.id: 0 for r in engine.ruleset.file.rules}
-    for path in files:
-        try:
-            scenarios = load_scenarios(path)
-        except RulesError as exc:
-            raise BadInput(str(exc)) from None
-        for scenario in scenarios:
-            result = run_scenario(engine, scenario)
-            for rule in result.fired:
-                fired[rule] += 1
-            if result.passed:
-                passed += 1
-                continue
-            failed += 1
-            click.echo(f"FAIL {path}:{scenario.line}: {scenario.name}")
-            for failure in result.failures:
-                click.echo(f"     {failure}")
+    results = [result for path in files for result in _run_file(engine, path, fired)]
+    failed = sum(not result.passed for result in results)
     never = [rule for rule, count in fired.items() if not count]
     if coverage:
         click.echo("Rule coverage (scenarios that fire each rule):")
         for rule, count in fired.items():
             click.echo(f"  {count:4d}  {rule}{'   <- never fired' if not count else ''}")
         click.echo(f"{len(fired) - len(never)} of {len(fired)} rules fired by the scenarios.")
-    click.echo(f"{passed} scenarios passed, {failed} failed")
+    click.echo(f"{len(results) - failed} scenarios passed, {failed} failed")
     if failed or (coverage and never):
         sys.exit(1)
+
+
+def _run_file(engine: Engine, path: Path, fired: dict[str, int]) -> list:
+    """Run one scenario file, print its failures and count the rules each scenario fires."""
+    try:
+        scenarios = load_scenarios(path)
+    except RulesError as exc:
+        raise BadInput(str(exc)) from None
+    results = []
+    for scenario in scenarios:
+        result = run_scenario(engine, scenario)
+        results.append(result)
+        for rule in result.fired:
+            fired[rule] += 1
+        if not result.passed:
+            click.echo(f"FAIL {path}:{scenario.line}: {scenario.name}")
+            for failure in result.failures:
+                click.echo(f"     {failure}")
+    return results
 
 
 @rules_group.command("witnesses")

@@ -16,7 +16,8 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pydantic import ValidationError
 
 from .engine import Engine, RuleSet
-from .engine.conditions import All, AnyOf, Condition, Leaf, Not, QuestionInfo
+from .engine.conditions import Condition
+from .engine.questions import QuestionInfo
 
 CANONICAL = "urn:stem-cell-criteria:questionnaire"
 EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
@@ -50,35 +51,20 @@ def _coding(info: QuestionInfo, value: str) -> dict[str, str]:
     return {"system": _system(info.id), "code": value, "display": info.labels[value]}
 
 
-def _leaf_when(node: Condition, rs: RuleSet) -> list[dict] | None:
-    """One enableWhen for a leaf (or a negated leaf), where FHIR can say it."""
-    negated = isinstance(node, Not)
-    node = node.child if negated else node
-    if not isinstance(node, Leaf):
-        return None
-    info = rs.catalogue[node.question]
-    if node.op in ("is", "has"):
-        answer = ({"answerInteger": node.value} if info.type == "integer"
-                  else {"answerCoding": _coding(info, node.value)})
-        return [{"question": node.question, "operator": "!=" if negated else "=", **answer}]
-    if node.op == "answered":
-        return [{"question": node.question, "operator": "exists",
-                 "answerBoolean": node.value != negated}]
-    if info.type == "integer" and node.op in ("at_least", "at_most") and not negated:
-        return [{"question": node.question, "operator": ">=" if node.op == "at_least" else "<=",
-                 "answerInteger": node.value}]
-    return None
-
-
 def _enable_when(cond: Condition, rs: RuleSet) -> tuple[list[dict], str] | None:
-    """FHIR enableWhen for skip logic, where FHIR can say it; None where it cannot."""
-    if isinstance(cond, All | AnyOf):
-        parts = [_leaf_when(child, rs) for child in cond.children]
-        if any(p is None for p in parts):
-            return None
-        return [c for p in parts for c in p], "all" if isinstance(cond, All) else "any"
-    single = _leaf_when(cond, rs)
-    return (single, "all") if single is not None else None
+    """FHIR enableWhen for skip logic, where FHIR can say it; None where it cannot.
+
+    Each operator renders itself (`Operator.fhir`); here its answer becomes a FHIR answer[x].
+    """
+    parts = cond.fhir()
+    if parts is None:
+        return None
+    rendered = []
+    for question, operator, kind, value in parts:
+        answer = ({"answerCoding": _coding(rs.catalogue[question], value)} if kind == "coding"
+                  else {"answerInteger": value} if kind == "integer" else {"answerBoolean": value})
+        rendered.append({"question": question, "operator": operator, **answer})
+    return rendered, getattr(cond, "behavior", "all")
 
 
 def _question_item(rs: RuleSet, q) -> dict[str, Any]:

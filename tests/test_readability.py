@@ -80,55 +80,58 @@ def rules_texts() -> list[PatientText]:
     if RULESET is None:
         return []
     f = RULESET.file
-    out: list[PatientText] = []
+    found = [*_step_texts(f.steps), *_outcome_texts(f.outcomes), *_page_texts(f.pages)]
+    found += [(f"criteria.{c.id}.title", c.title, "other") for c in f.criteria]
+    found += [(f"rules.{r.id}.finding", r.finding.text, "finding")
+              for r in f.rules if r.finding]
+    for n in f.notes:
+        found += [(f"notes.{n.id}.title", n.title, "other"),
+                  (f"notes.{n.id}.text", n.text, "other")]
+        found += [(f"notes.{n.id}.items.{i}", item, "other")
+                  for i, item in enumerate(n.items, 1)]
+    return [PatientText(where, " ".join(text.split()), kind) for where, text, kind in found if text]
 
-    def add(where: str, text: str | None, kind: str = "other") -> None:
-        if text:
-            out.append(PatientText(where, " ".join(text.split()), kind))
 
-    for c in f.criteria:
-        add(f"criteria.{c.id}.title", c.title)
-    for step in f.steps:
-        add(f"steps.{step.id}.title", step.title)
-        add(f"steps.{step.id}.intro", step.intro)
+def _step_texts(steps):
+    for step in steps:
+        yield f"steps.{step.id}.title", step.title, "other"
+        yield f"steps.{step.id}.intro", step.intro, "other"
         for q in step.questions:
             at = f"questions.{q.id}"
-            add(f"{at}.prompt", q.prompt)
-            add(f"{at}.short", q.short)  # shown under "Why am I seeing this?"
-            add(f"{at}.hint", q.hint)
-            add(f"{at}.said", q.said and q.said.replace("{answer}", "7"))
+            yield f"{at}.prompt", q.prompt, "other"
+            yield f"{at}.short", q.short, "other"  # shown under "Why am I seeing this?"
+            yield f"{at}.hint", q.hint, "other"
+            yield f"{at}.said", q.said and q.said.replace("{answer}", "7"), "other"
             for choice in q.choices:
-                add(f"{at}.choices.{choice.value}.label", choice.label)
-                add(f"{at}.choices.{choice.value}.hint", choice.hint)
-                add(f"{at}.choices.{choice.value}.said", choice.said)  # "Because you said: ..."
+                yield f"{at}.choices.{choice.value}.label", choice.label, "other"
+                yield f"{at}.choices.{choice.value}.hint", choice.hint, "other"
+                # "Because you said: ..."
+                yield f"{at}.choices.{choice.value}.said", choice.said, "other"
             for name, message in q.errors.model_dump().items():
-                add(f"{at}.errors.{name}", message, "error")
-    for o in f.outcomes:
-        add(f"outcomes.{o.id}.title", o.title, "outcome")
-        add(f"outcomes.{o.id}.message", o.message, "outcome")
+                yield f"{at}.errors.{name}", message, "error"
+
+
+def _outcome_texts(outcomes):
+    for o in outcomes:
+        yield f"outcomes.{o.id}.title", o.title, "outcome"
+        yield f"outcomes.{o.id}.message", o.message, "outcome"
         for i, action in enumerate(o.actions, 1):
-            add(f"outcomes.{o.id}.actions.{i}", action, "outcome")
+            yield f"outcomes.{o.id}.actions.{i}", action, "outcome"
         for i, step in enumerate(o.next_steps, 1):
-            add(f"outcomes.{o.id}.next_steps.{i}", step, "outcome")
+            yield f"outcomes.{o.id}.next_steps.{i}", step, "outcome"
         if o.call:
-            add(f"outcomes.{o.id}.call", o.call.label, "outcome")
-    for r in f.rules:
-        if r.finding:
-            add(f"rules.{r.id}.finding", r.finding.text, "finding")
-    for n in f.notes:
-        add(f"notes.{n.id}.title", n.title)
-        add(f"notes.{n.id}.text", n.text)
-        for i, item in enumerate(n.items, 1):
-            add(f"notes.{n.id}.items.{i}", item)
+            yield f"outcomes.{o.id}.call", o.call.label, "outcome"
+
+
+def _page_texts(pages):
     for name in ("start", "help"):
-        page = getattr(f.pages, name)
-        add(f"pages.{name}.title", page.title)
+        page = getattr(pages, name)
+        yield f"pages.{name}.title", page.title, "other"
         for i, section in enumerate(page.sections, 1):
-            add(f"pages.{name}.sections.{i}.heading", section.heading)
-            add(f"pages.{name}.sections.{i}.text", section.text)
+            yield f"pages.{name}.sections.{i}.heading", section.heading, "other"
+            yield f"pages.{name}.sections.{i}.text", section.text, "other"
             for j, item in enumerate(section.items, 1):
-                add(f"pages.{name}.sections.{i}.items.{j}", item)
-    return out
+                yield f"pages.{name}.sections.{i}.items.{j}", item, "other"
 
 
 # --- Texts from the templates ------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Clinician-readable scenarios (tests/scenarios/*.yaml) and how much of rules.yaml they cover."""
+"""Clinician-readable scenarios (scenarios/*.yaml, shipped with the rules) and their coverage."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from questionnaire.engine import AnswersError
 from questionnaire.engine.scenarios import load_scenarios, run_scenario, scenario_files
 
-SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 SCENARIOS = [s for path in scenario_files([SCENARIO_DIR]) for s in load_scenarios(path)]
 MIN_SCENARIOS_PER_OUTCOME = 3
 

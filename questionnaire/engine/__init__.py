@@ -2,7 +2,8 @@
 
 from .errors import AnswerProblem, AnswersError, QuestionnaireError, RuleProblem, RulesError
 from .evaluate import Engine, FoundFinding, Summary, TraceEntry
-from .loader import RuleSet, load_rules, loads_rules
+from .loader import load_rules, loads_rules
+from .ruleset import RuleSet
 
 __all__ = [
     "AnswerProblem", "AnswersError", "Engine", "FoundFinding", "QuestionnaireError",

@@ -21,8 +21,8 @@ try:  # CUDD, in C, from the PyPI wheel; the pure-Python twin has the same inter
 except ImportError:  # pragma: no cover - only where the wheel does not install
     from dd.autoref import BDD
 
-from .conditions import Parser, leaf_true
-from .loader import RuleSet
+from .conditions import Parser
+from .ruleset import RuleSet
 
 # A condition as plain tuples: ("leaf", key) | ("all", kids) | ("any", kids) | ("not", kid)
 # | ("always", bool). A leaf key is (question id, operator, value as JSON).
@@ -43,17 +43,10 @@ def leaf_test(rs: RuleSet, raw_leaf: dict[str, Any]) -> Callable[[Any], bool]:
     assert leaf is not None, raw_leaf  # the loader has already checked every condition
     info = rs.catalogue[leaf.question]
     if info.type != "multi":
-        return lambda answer: leaf_true(leaf, info, answer)
+        return lambda answer: leaf.op.holds(info, leaf.value, answer)
 
-    bit = {c: 1 << i for i, c in enumerate(info.choices)}
-
-    def test(answer: Any) -> bool:
-        if answer is None:
-            return leaf_true(leaf, info, None)
-        mask = 0
-        for value in answer:
-            mask |= bit[value]
-        return leaf_true(leaf, info, mask)
+    def test(answer: Any) -> bool:  # the engine's key for a multi-select: a frozenset
+        return leaf.op.holds(info, leaf.value, None if answer is None else frozenset(answer))
 
     return test
 

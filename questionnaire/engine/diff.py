@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .answerspace import Space
-from .loader import RuleSet
+from .ruleset import RuleSet
 from .symbolic import FileWalk, examples
 from .yamlsource import Marks
 

@@ -3,56 +3,24 @@
 from __future__ import annotations
 
 import os
-import typing
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from . import model
-from .conditions import (
-    Condition,
-    ConditionProblem,
-    Leaf,
-    Parser,
-    QuestionInfo,
-    did_you_mean,
-    listing,
-)
+from .conditions import Condition, ConditionProblem, Parser
 from .errors import RuleProblem, RulesError
+from .questions import QuestionInfo, did_you_mean, listing
+from .ruleset import RuleSet
+from .shape import shape_problem
 from .yamlsource import Marks, Path, YamlProblem, read_yaml
 
 # A questionnaire is small; these bounds keep the exact verifier exact and quick.
 MAX_MULTI_CHOICES = 16
 MAX_INTEGER_SPAN = 100_000
 REQUIRED_NOTES = ("consult", "regulatory")
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    """A rule file that passed every check, with its conditions parsed."""
-
-    file: model.RuleFile
-    path: str
-    catalogue: dict[str, QuestionInfo]  # question id -> what conditions need to know
-    step_of: dict[str, int]  # question id -> index of its step
-    show_if: dict[str, Condition]  # question id -> parsed show_if
-    when: tuple[Condition, ...]  # parsed condition of each rule, in file order
-    leaves: tuple[Leaf, ...]  # every distinct leaf; leaf.bit is 1 << its index
-
-    @property
-    def questions(self) -> list[model.Question]:
-        return [q for step in self.file.steps for q in step.questions]
-
-    def leaves_of(self, question: str) -> tuple[Leaf, ...]:
-        """Every leaf that tests one question."""
-        return tuple(leaf for leaf in self.leaves if leaf.question == question)
-
-    def outcome_rank(self) -> dict[str, int]:
-        """Outcome id -> priority (0 is the highest)."""
-        return {o.id: i for i, o in enumerate(self.file.outcomes)}
 
 
 def load_rules(path: str | os.PathLike[str], *, verify: bool = True) -> RuleSet:
@@ -104,77 +72,6 @@ def _completeness(ruleset: RuleSet, name: str, marks: Marks) -> list[RuleProblem
     return [RuleProblem(name, *where, "the rules give no headline for some answers, for "
                         f"example: {example}", "rules that give a headline for every set of "
                         "answers")]
-
-
-# --- Shape errors from pydantic, in words a clinician can act on ----------------------------
-
-
-def _field_type(annotation: Any) -> Any:
-    """Unwrap Optional/Annotated/tuple/dict to the model inside, if any."""
-    for arg in typing.get_args(annotation) or ():
-        found = _field_type(arg)
-        if isinstance(found, type) and issubclass(found, BaseModel):
-            return found
-    return annotation
-
-
-def _model_at(root: type[BaseModel], loc: Iterable[Any]) -> type[BaseModel] | None:
-    current: Any = root
-    for part in loc:
-        if isinstance(part, str) and isinstance(current, type) and issubclass(current, BaseModel):
-            field = current.model_fields.get(part)
-            if field is None:
-                return None
-            current = _field_type(field.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-_TYPE_WORDS = {
-    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
-    "int_from_float": "a whole number", "bool_type": "true or false",
-    "bool_parsing": "true or false", "list_type": "a list", "tuple_type": "a list",
-    "dict_type": "a mapping of names to values", "model_type": "a mapping of names to values",
-    "model_attributes_type": "a mapping of names to values",
-    "date_type": "a date like 2026-11-23", "date_parsing": "a date like 2026-11-23",
-    "date_from_datetime_parsing": "a date like 2026-11-23",
-    "date_from_datetime_inexact": "a date like 2026-11-23",
-}
-
-
-def _shape_problem(err: dict[str, Any], root: type[BaseModel]) -> tuple[str, str | None, bool]:
-    """(problem, expected, points at the key) for one pydantic error."""
-    loc, kind, ctx = err["loc"], err["type"], err.get("ctx") or {}
-    name = str(loc[-1]) if loc else "file"
-    if name == "[key]":  # pydantic's marker for a mapping key
-        name = f"key {str(loc[-2])!r}" if len(loc) > 1 else "key"
-    if kind == "missing":
-        return f"missing '{name}'", f"a value for '{name}'", False
-    if kind == "extra_forbidden":
-        parent = _model_at(root, loc[:-1])
-        fields = list(parent.model_fields) if parent else []
-        return (f"unknown field '{name}'" + did_you_mean(name, fields),
-                "one of: " + ", ".join(fields) if fields else None, True)
-    got = err.get("input")
-    shown = "" if isinstance(got, dict | list) else f" {got!r}"
-    if kind in _TYPE_WORDS:
-        return f"'{name}' has the wrong type{shown}", _TYPE_WORDS[kind], False
-    if kind == "literal_error":
-        return f"'{name}' cannot be{shown}", ctx.get("expected"), False
-    if kind == "string_pattern_mismatch":
-        if str(ctx.get("pattern", "")).startswith("^https?"):
-            return f"'{name}' is not a web address:{shown}", "a URL starting with https://", False
-        return (f"'{name}' is not a usable id:{shown}",
-                "lowercase letters, digits, _ and -, like pain_duration", False)
-    if kind == "string_too_short":
-        return f"'{name}' is empty", "some text", False
-    if kind == "string_too_long":
-        return f"'{name}' is too long", f"at most {ctx.get('max_length')} characters", False
-    if kind == "too_short":
-        return f"'{name}' is empty", f"at least {ctx.get('min_length')} item(s)", False
-    if kind == "too_long":
-        return (f"'{name}' has {ctx.get('actual_length')} items",
-                f"at most {ctx.get('max_length')}", False)
-    return f"'{name}': {err['msg']}", None, False
 
 
 # --- The checker ---------------------------------------------------------------------------
@@ -254,7 +151,7 @@ class _Checker:
             return cls.model_validate(value)
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
-                problem, expected, on_key = _shape_problem(err, cls)
+                problem, expected, on_key = shape_problem(err, cls)
                 self.fail(path + tuple(err["loc"]), problem, expected, key=on_key)
             return None
 
@@ -284,53 +181,13 @@ class _Checker:
 
         catalogue, step_of = self.questions(parts.get("steps", []))
         parser = Parser(catalogue, ignore=self.broken_questions)
-        show_if: dict[str, Condition] = {}
-        for s, step, _ in parts.get("steps", []):
-            for k, question in enumerate(step.questions if step else ()):
-                if question.show_if is not None:
-                    cond = parser.parse(question.show_if, ("steps", s, "questions", k, "show_if"),
-                                        before=catalogue[question.id].index)
-                    if cond is not None:
-                        show_if[question.id] = cond
-        when: list[Condition] = []
-        named: set[str] = set()
-        outcome_order = outcome_ids  # raw ids: a broken outcome is reported once, not per rule
-        for r, rule, _ in parts.get("rules", []):
-            if rule is None:
-                continue
-            cond = parser.parse(rule.when, ("rules", r, "when"))
-            if cond is not None:
-                when.append(cond)
-            self.reference(("rules", r, "source"), rule.source, sources, "source", "meta.sources")
-            if rule.outcome is not None:
-                named.add(rule.outcome)
-                self.reference(("rules", r, "outcome"), rule.outcome, outcome_order, "outcome",
-                               "the outcomes")
-            if rule.finding is not None:
-                self.reference(("rules", r, "finding", "criterion"), rule.finding.criterion,
-                               criteria, "criterion", "the criteria")
-            if rule.outcome is None and rule.finding is None:
-                self.fail(("rules", r), f"rule '{rule.id}' has neither an outcome nor a finding",
-                          "'outcome:', 'finding:', or both")
+        show_if = self.skip_logic(parts.get("steps", []), parser, catalogue)
+        when, named = self.rules(parts.get("rules", []), parser, sources, criteria, outcome_ids)
         for problem in parser.problems:
             self.condition_problem(problem)
-        for n, note, _ in parts.get("notes", []):
-            if note:
-                self.reference(("notes", n, "source"), note.source, sources, "source",
-                               "meta.sources")
-        for required in REQUIRED_NOTES if isinstance(raw, dict) else ():
-            if required not in notes:
-                self.fail(("notes",) if "notes" in raw else (),
-                          f"missing the '{required}' note, which every summary shows",
-                          f"a note with id '{required}'")
+        self.notes_and_pages(raw, parts, notes, sources)
         all_rules_read = all(rule is not None for _, rule, _ in parts.get("rules", []))
         self.outcomes(parts.get("outcomes", []), named if all_rules_read else None)
-        pages: model.Pages | None = parts.get("pages")
-        for key in ("start", "help"):
-            page = getattr(pages, key, None) if pages else None
-            if page is not None and page.source is not None:
-                self.reference(("pages", key, "source"), page.source, sources, "source",
-                               "meta.sources")
         if self.problems or meta is None or parts.get("pages") is None:
             return None
         return RuleSet(
@@ -342,6 +199,61 @@ class _Checker:
                                 pages=parts["pages"]),
             path=self.name, catalogue=catalogue, step_of=step_of, show_if=show_if,
             when=tuple(when), leaves=tuple(parser.leaf_list))
+
+    def skip_logic(self, steps: list, parser: Parser, catalogue: dict[str, QuestionInfo]
+                   ) -> dict[str, Condition]:
+        show_if: dict[str, Condition] = {}
+        for s, step, _ in steps:
+            for k, question in enumerate(step.questions if step else ()):
+                if question.show_if is not None:
+                    cond = parser.parse(question.show_if, ("steps", s, "questions", k, "show_if"),
+                                        before=catalogue[question.id].index)
+                    if cond is not None:
+                        show_if[question.id] = cond
+        return show_if
+
+    def rules(self, rules: list, parser: Parser, sources: list[str], criteria: list[str],
+              outcome_ids: list[str]) -> tuple[list[Condition], set[str]]:
+        """Each rule's condition and references; the outcomes some rule names."""
+        when: list[Condition] = []
+        named: set[str] = set()
+        for r, rule, _ in rules:
+            if rule is None:
+                continue
+            cond = parser.parse(rule.when, ("rules", r, "when"))
+            if cond is not None:
+                when.append(cond)
+            self.reference(("rules", r, "source"), rule.source, sources, "source", "meta.sources")
+            if rule.outcome is not None:
+                named.add(rule.outcome)
+                # raw ids: a broken outcome is reported once, not per rule
+                self.reference(("rules", r, "outcome"), rule.outcome, outcome_ids, "outcome",
+                               "the outcomes")
+            if rule.finding is not None:
+                self.reference(("rules", r, "finding", "criterion"), rule.finding.criterion,
+                               criteria, "criterion", "the criteria")
+            if rule.outcome is None and rule.finding is None:
+                self.fail(("rules", r), f"rule '{rule.id}' has neither an outcome nor a finding",
+                          "'outcome:', 'finding:', or both")
+        return when, named
+
+    def notes_and_pages(self, raw: Any, parts: dict[str, Any], notes: list[str],
+                        sources: list[str]) -> None:
+        for n, note, _ in parts.get("notes", []):
+            if note:
+                self.reference(("notes", n, "source"), note.source, sources, "source",
+                               "meta.sources")
+        for required in REQUIRED_NOTES if isinstance(raw, dict) else ():
+            if required not in notes:
+                self.fail(("notes",) if "notes" in raw else (),
+                          f"missing the '{required}' note, which every summary shows",
+                          f"a note with id '{required}'")
+        pages: model.Pages | None = parts.get("pages")
+        for key in ("start", "help"):
+            page = getattr(pages, key, None) if pages else None
+            if page is not None and page.source is not None:
+                self.reference(("pages", key, "source"), page.source, sources, "source",
+                               "meta.sources")
 
     def reference(self, path: Path, value: str, known: Iterable[str], what: str, where: str):
         known = list(known)
@@ -387,47 +299,57 @@ class _Checker:
                 self.fail(path + ("choices", i, "value"), f"duplicate choice '{value}' in "
                           f"'{q.id}'", "each choice value used once")
         if q.type == "integer":
-            if q.choices:
-                self.fail(path + ("choices",), f"integer question '{q.id}' cannot have choices",
-                          "min and max instead", key=True)
-            if q.min is None or q.max is None:
-                self.fail(path, f"integer question '{q.id}' needs 'min' and 'max'",
-                          "min: and max: whole numbers")
-            elif q.min > q.max:
-                self.fail(path + ("max",), f"max ({q.max}) is below min ({q.min})",
-                          "max at least min")
-            elif q.max - q.min > MAX_INTEGER_SPAN:
-                self.fail(path + ("max",), f"the range {q.min} to {q.max} is too wide",
-                          f"at most {MAX_INTEGER_SPAN} values")
-            if q.errors.range is None:
-                self.fail(path + ("errors",), f"integer question '{q.id}' needs errors.range",
-                          "a message for a number outside min to max")
+            self.integer_question(q, path)
         else:
-            for field in ("min", "max"):
-                if getattr(q, field) is not None:
-                    self.fail(path + (field,), f"'{field}' only fits integer questions",
-                              "no min or max on a choice question", key=True)
-            if len(q.choices) < 2:
-                self.fail(path + ("choices",), f"question '{q.id}' needs at least 2 choices",
-                          "a list of choices with value and label")
+            self.choice_question(q, path)
+        if q.ordered and q.type != "single":
+            self.fail(path + ("ordered",), "'ordered' only fits single-choice questions",
+                      "no 'ordered' here", key=True)
+
+    def integer_question(self, q: model.Question, path: Path) -> None:
+        if q.choices:
+            self.fail(path + ("choices",), f"integer question '{q.id}' cannot have choices",
+                      "min and max instead", key=True)
+        if q.min is None or q.max is None:
+            self.fail(path, f"integer question '{q.id}' needs 'min' and 'max'",
+                      "min: and max: whole numbers")
+        elif q.min > q.max:
+            self.fail(path + ("max",), f"max ({q.max}) is below min ({q.min})",
+                      "max at least min")
+        elif q.max - q.min > MAX_INTEGER_SPAN:
+            self.fail(path + ("max",), f"the range {q.min} to {q.max} is too wide",
+                      f"at most {MAX_INTEGER_SPAN} values")
+        if q.errors.range is None:
+            self.fail(path + ("errors",), f"integer question '{q.id}' needs errors.range",
+                      "a message for a number outside min to max")
+
+    def choice_question(self, q: model.Question, path: Path) -> None:
+        for field in ("min", "max"):
+            if getattr(q, field) is not None:
+                self.fail(path + (field,), f"'{field}' only fits integer questions",
+                          "no min or max on a choice question", key=True)
+        if len(q.choices) < 2:
+            self.fail(path + ("choices",), f"question '{q.id}' needs at least 2 choices",
+                      "a list of choices with value and label")
         exclusive = [i for i, c in enumerate(q.choices) if c.exclusive]
         if q.type == "multi":
-            if values and (values.count("none") != 1 or exclusive != [values.index("none")]):
-                self.fail(path + ("choices",), f"multi-select '{q.id}' needs one exclusive "
-                          "'none' choice", "a choice {value: none, label: ..., exclusive: true}")
-            if len(values) > MAX_MULTI_CHOICES:
-                self.fail(path + ("choices",), f"'{q.id}' has {len(values)} choices",
-                          f"at most {MAX_MULTI_CHOICES} in a multi-select")
-            if q.errors.exclusive is None:
-                self.fail(path + ("errors",), f"multi-select '{q.id}' needs errors.exclusive",
-                          "a message for 'none' ticked with other boxes")
+            self.multi_question(q, path, exclusive)
         else:
             for i in exclusive:
                 self.fail(path + ("choices", i, "exclusive"), "only multi-select choices can be "
                           "exclusive", "no 'exclusive' here", key=True)
-        if q.ordered and q.type != "single":
-            self.fail(path + ("ordered",), "'ordered' only fits single-choice questions",
-                      "no 'ordered' here", key=True)
+
+    def multi_question(self, q: model.Question, path: Path, exclusive: list[int]) -> None:
+        values = [c.value for c in q.choices]
+        if values and (values.count("none") != 1 or exclusive != [values.index("none")]):
+            self.fail(path + ("choices",), f"multi-select '{q.id}' needs one exclusive "
+                      "'none' choice", "a choice {value: none, label: ..., exclusive: true}")
+        if len(values) > MAX_MULTI_CHOICES:
+            self.fail(path + ("choices",), f"'{q.id}' has {len(values)} choices",
+                      f"at most {MAX_MULTI_CHOICES} in a multi-select")
+        if q.errors.exclusive is None:
+            self.fail(path + ("errors",), f"multi-select '{q.id}' needs errors.exclusive",
+                      "a message for 'none' ticked with other boxes")
 
     def outcomes(self, outcomes: list, named: set[str] | None) -> None:
         seen_non_stop = None

@@ -11,23 +11,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
+from .operators import REGISTRY
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)]
 
 # Hand-written schema for conditions: the loader parses them itself for better messages.
-_ONE_CHOICE = {"type": "string"}
-_LEAF_OPERATORS = {
-    "is": {"type": ["string", "integer"]},
-    "in": {"type": "array", "items": {"type": ["string", "integer"]}, "minItems": 1},
-    "has": _ONE_CHOICE,
-    "has_any": {"type": "array", "items": _ONE_CHOICE, "minItems": 1},
-    "has_all": {"type": "array", "items": _ONE_CHOICE, "minItems": 1},
-    "at_least": {"type": ["string", "integer"]},
-    "at_most": {"type": ["string", "integer"]},
-    "between": {"type": "array", "minItems": 2, "maxItems": 2},
-    "answered": {"type": "boolean"},
-}
+# Each operator declares the schema of its value (operators.py).
+_LEAF_OPERATORS = {name: op.schema for name, op in REGISTRY.items()}
 CONDITION_SCHEMA: dict[str, Any] = {
     "$id": "#condition",
     "description": "A condition: all/any/not/always, or a leaf {q: question, <operator>: value}.",

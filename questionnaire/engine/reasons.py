@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import model
-from .conditions import Condition, leaves
+from .conditions import Condition
 
 _PICKING = ("has", "has_any", "has_all")  # multi-select operators that name the choices they test
 
@@ -33,12 +33,10 @@ class Reason:
     answers: tuple[SaidAnswer, ...]
 
 
-def deciding(outcome: str, fired: Iterable[str], rules: Mapping[str, model.Rule],
-             conditions: Mapping[str, Condition], questions: Mapping[str, model.Question],
+def deciding(rules: Iterable[Any], questions: Mapping[str, model.Question],
              answers: Mapping[str, Any]) -> tuple[Reason, ...]:
-    """The fired rules that propose `outcome`, each with the answers it read."""
-    return tuple(Reason(rule, said(conditions[rule], questions, answers))
-                 for rule in fired if rules[rule].outcome == outcome)
+    """The deciding rules (records with `id` and `when`), each with the answers it read."""
+    return tuple(Reason(rule.id, said(rule.when, questions, answers)) for rule in rules)
 
 
 def answers_of(reasons: Iterable[Reason]) -> tuple[SaidAnswer, ...]:
@@ -51,9 +49,9 @@ def said(cond: Condition, questions: Mapping[str, model.Question],
     """The answers a condition read, in question order. For a multi-select, only the ticked
     choices the condition names, when it names any of them, one answer each."""
     named: dict[str, set[Any]] = {}
-    for leaf in leaves(cond):
+    for leaf in cond.leaves():
         chosen = named.setdefault(leaf.question, set())
-        if leaf.op in _PICKING:
+        if leaf.name in _PICKING:
             chosen.update(leaf.value if isinstance(leaf.value, tuple) else (leaf.value,))
     result = []
     for qid, chosen in named.items():

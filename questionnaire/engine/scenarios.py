@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import AnswersError, RuleProblem, RulesError
-from .evaluate import Engine
+from .evaluate import Engine, Summary
 from .yamlsource import YamlProblem, read_yaml
 
 
@@ -91,37 +91,45 @@ def scenario_files(paths: Iterable[str | os.PathLike[str]]) -> list[FilePath]:
 
 def run_scenario(engine: Engine, scenario: Scenario) -> Result:
     """Evaluate one scenario and list how the result differs from what it expects."""
-    expect, failures = scenario.expect, []
+    expect = scenario.expect
     known_rules = {r.id for r in engine.ruleset.file.rules}
-    for rule in (*expect.fired, *expect.not_fired, *(expect.findings or ())):
-        if rule not in known_rules:
-            failures.append(f"the scenario names unknown rule '{rule}'")
+    failures = [f"the scenario names unknown rule '{rule}'"
+                for rule in (*expect.fired, *expect.not_fired, *(expect.findings or ()))
+                if rule not in known_rules]
     try:
         summary = engine.evaluate(scenario.answers, trace=False)
     except AnswersError as exc:
-        got = [p.question for p in exc.problems]
-        if expect.problems is None:
-            failures.append("the answers were refused: " + str(exc))
-        elif set(got) != set(expect.problems):
-            failures.append(f"expected problems with {sorted(expect.problems)}, got {sorted(got)}")
-        return Result(scenario, tuple(failures))
+        return Result(scenario, tuple(failures + _refused(expect, exc)))
+    failures += _accepted(expect, summary, known_rules)
+    return Result(scenario, tuple(failures), summary.fired)
+
+
+def _refused(expect: Expect, exc: AnswersError) -> list[str]:
+    got = [p.question for p in exc.problems]
+    if expect.problems is None:
+        return ["the answers were refused: " + str(exc)]
+    if set(got) != set(expect.problems):
+        return [f"expected problems with {sorted(expect.problems)}, got {sorted(got)}"]
+    return []
+
+
+def _accepted(expect: Expect, summary: Summary, known_rules: set[str]) -> list[str]:
+    failures = []
     if expect.problems is not None:
         failures.append(f"expected problems with {sorted(expect.problems)}, but the answers "
                         f"were accepted (outcome {summary.outcome.id})")
     if expect.outcome is not None and summary.outcome.id != expect.outcome:
         failures.append(f"expected outcome '{expect.outcome}', got '{summary.outcome.id}'")
     fired = set(summary.fired)
-    for rule in expect.fired:
-        if rule in known_rules and rule not in fired:
-            failures.append(f"expected rule '{rule}' to fire, it did not")
-    for rule in expect.not_fired:
-        if rule in fired:
-            failures.append(f"expected rule '{rule}' not to fire, it did")
+    failures += [f"expected rule '{rule}' to fire, it did not" for rule in expect.fired
+                 if rule in known_rules and rule not in fired]
+    failures += [f"expected rule '{rule}' not to fire, it did" for rule in expect.not_fired
+                 if rule in fired]
     if expect.findings is not None:
         got = [f.rule for f in summary.findings]
         if set(got) != set(expect.findings):
             failures.append(f"expected findings {sorted(expect.findings)}, got {sorted(got)}")
-    return Result(scenario, tuple(failures), summary.fired)
+    return failures
 
 
 def answers_in(data: Any) -> Any:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .answerspace import Cond, Space, balanced, holds, leaf_keys, parse
-from .loader import RuleSet
+from .ruleset import RuleSet
 from .verify import Report
 
 LOADER_BUDGET_SECONDS = 5.0

@@ -12,8 +12,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import ValidationError
 from werkzeug.exceptions import MethodNotAllowed
 
-from ..app import engine_of
 from ..engine import AnswerProblem, AnswersError
+from ..rules import engine_of
 from .api_schema import (
     EvaluateResponse,
     FhirQuestionnaire,

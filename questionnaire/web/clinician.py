@@ -7,24 +7,24 @@ CLINICIAN_PASSWORD is set (then over HTTPS only, behind HTTP Basic authenticatio
 from __future__ import annotations
 
 import hmac
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import ServiceUnavailable, Unauthorized
 
-from ..app import ROOT, engine_of
 from ..engine import AnswersError, Engine, RulesError, RuleSet
-from ..engine.conditions import explain
 from ..engine.scenarios import answers_in, load_scenarios, scenario_files
 from ..engine.verify import Report, verify
 from ..engine.yamlsource import ANSWERS_FILE, YamlProblem, read_yaml
+from ..rules import engine_of
 from .forms import build_all_questions_form, to_answer, to_form_data
 from .patient import summary_context
 
 bp = Blueprint("clinician", __name__, url_prefix="/clinician")
-SCENARIOS = ROOT / "tests" / "scenarios"
 
 
 @dataclass(frozen=True)
@@ -38,14 +38,14 @@ class Preview:
     scenarios: dict[str, tuple[str, dict[str, Any]]]  # key -> (label, answers)
 
     @classmethod
-    def build(cls, rs: RuleSet) -> Preview:
+    def build(cls, rs: RuleSet, scenarios: str | os.PathLike[str]) -> Preview:
         return cls(
-            report=verify(rs),
-            skip_logic={q: explain(c, rs.catalogue) for q, c in rs.show_if.items()},
-            conditions={r.id: explain(c, rs.catalogue) for r, c in zip(rs.file.rules, rs.when,
+            report=rs.report or verify(rs),
+            skip_logic={q: c.explain() for q, c in rs.show_if.items()},
+            conditions={r.id: c.explain() for r, c in zip(rs.file.rules, rs.when,
                                                                          strict=True)},
             form=build_all_questions_form(rs),
-            scenarios=load_scenario_answers(),
+            scenarios=load_scenario_answers(Path(scenarios)),
         )
 
 
@@ -84,10 +84,10 @@ def overview():
                            rules_by_outcome=rules_by_outcome, findings_only=findings_only)
 
 
-def load_scenario_answers() -> dict[str, tuple[str, dict[str, Any]]]:
-    """key -> (label, answers) of every scenario in tests/scenarios, read once at start-up."""
+def load_scenario_answers(folder: Path) -> dict[str, tuple[str, dict[str, Any]]]:
+    """key -> (label, answers) of every scenario in the scenarios folder, read at start-up."""
     found: dict[str, tuple[str, dict[str, Any]]] = {}
-    for path in scenario_files([SCENARIOS]) if SCENARIOS.is_dir() else []:
+    for path in scenario_files([folder]) if folder.is_dir() else []:
         try:
             scenarios = load_scenarios(path)
         except RulesError:  # a broken scenario file is reported by `rules test`, not here

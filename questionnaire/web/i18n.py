@@ -9,13 +9,15 @@ Accept-Language, English. The texts from rules.yaml come from the engine of the 
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask, Response, request
 from flask_babel import Babel, gettext, lazy_gettext
 
-from ..app import LANGUAGES, ROOT
+from ..rules import LANGUAGES
 
+ROOT = Path(__file__).resolve().parents[2]
 COOKIE = "lang"
 HOST_COOKIE = "__Host-lang"  # over HTTPS at the root, as the answers' cookie (session.py)
 NAMES = {"en": "English", "es": "Español"}  # each language in its own words, for the switch

@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules.yaml"
-SCENARIOS = ROOT / "tests" / "scenarios"
+SCENARIOS = ROOT / "scenarios"
 
 # Three independent mistakes in a copy of rules.yaml: (text in the file, replacement).
 BREAKAGES = [

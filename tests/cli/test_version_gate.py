@@ -6,13 +6,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from questionnaire import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = (ROOT / "rules.yaml").read_text(encoding="utf-8")
 MILD = "when: {q: pain_intensity, at_most: 3}"
-VERSION = 'version: "1.0.0"'
+CURRENT = str(yaml.safe_load(SRC)["meta"]["version"])  # whatever rules.yaml is at now
+VERSION = f'version: "{CURRENT}"'
+NEXT = f"{CURRENT}.1"  # any new version string will do
 
 
 @pytest.fixture()
@@ -20,7 +23,8 @@ def checkout(tmp_path) -> Path:
     """A git checkout with rules.yaml committed."""
     (tmp_path / "rules.yaml").write_text(SRC, encoding="utf-8")
     (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "rules-changelog.md").write_text("# Changes\n\n## 1.0.0 (2026-11-23)\n")
+    (tmp_path / "docs" / "rules-changelog.md").write_text(
+        f"# Changes\n\n## {CURRENT} (2026-11-23)\n")
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     subprocess.run([*git, "add", "."], cwd=tmp_path, check=True)
@@ -48,19 +52,19 @@ def edit(checkout: Path, *pairs: tuple[str, str], entry: str | None = None) -> P
 def test_a_headline_change_without_a_new_version_fails(checkout):
     result = gate(edit(checkout, (MILD, "when: {q: pain_intensity, at_most: 4}")))
     assert result.exit_code == 1
-    assert "some headlines change but meta.version is still 1.0.0" in result.output
+    assert f"some headlines change but meta.version is still {CURRENT}" in result.output
 
 
 def test_a_new_version_without_a_changelog_entry_fails(checkout):
     result = gate(edit(checkout, (MILD, "when: {q: pain_intensity, at_most: 4}"),
-                       (VERSION, 'version: "1.1.0"')))
+                       (VERSION, f'version: "{NEXT}"')))
     assert result.exit_code == 1
-    assert "has no '## 1.1.0' entry" in result.output
+    assert f"has no '## {NEXT}' entry" in result.output
 
 
 def test_a_new_version_with_its_entry_passes(checkout):
     result = gate(edit(checkout, (MILD, "when: {q: pain_intensity, at_most: 4}"),
-                       (VERSION, 'version: "1.1.0"'), entry="\n## 1.1.0 (2026-12-01)\n- x\n"))
+                       (VERSION, f'version: "{NEXT}"'), entry=f"\n## {NEXT} (2026-12-01)\n- x\n"))
     assert result.exit_code == 0, result.output
 
 

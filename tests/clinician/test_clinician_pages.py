@@ -20,7 +20,7 @@ from questionnaire.engine.verify import verify
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["/clinician/", "/clinician/try", "/clinician/book"]
-SCENARIOS = [(f"{path.name}:{i}", s) for path in scenario_files([ROOT / "tests" / "scenarios"])
+SCENARIOS = [(f"{path.name}:{i}", s) for path in scenario_files([ROOT / "scenarios"])
              for i, s in enumerate(load_scenarios(path))]
 WITH_OUTCOME = [(key, s) for key, s in SCENARIOS if s.expect.outcome]
 

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
-COMPLETE = [s for path in scenario_files([ROOT / "tests" / "scenarios"])
+COMPLETE = [s for path in scenario_files([ROOT / "scenarios"])
             for s in load_scenarios(path) if s.expect.outcome and not s.expect.problems]
 
 

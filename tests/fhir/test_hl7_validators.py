@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 SCRIPT = HERE / "validate.js"
 INVARIANTS = json.loads((HERE / "r4-invariants.json").read_text())["invariants"]
-SCENARIOS = [s for path in scenario_files([ROOT / "tests" / "scenarios"])
+SCENARIOS = [s for path in scenario_files([ROOT / "scenarios"])
              for s in load_scenarios(path)]
 
 

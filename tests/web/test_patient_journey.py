@@ -277,6 +277,18 @@ def test_answers_that_no_longer_apply_are_removed_and_the_check_page_says_so(
     assert patient.get("/summary").outcome == "not_yet"
 
 
+def test_removed_answers_do_not_come_back_when_the_questions_apply_again(patient,
+                                                                         discuss_answers):
+    """After "We removed 2 answers", bringing the questions back shows them unanswered."""
+    patient.walk(discuss_answers)
+    patient.answer("treatments", {"treatments_tried": ["none"]}, change=True)
+
+    page = patient.answer("treatments", {"treatments_tried": ["physical_therapy"]}, change=True)
+
+    assert page.questions == ["treatment_duration", "treatment_relief", "previous_procedures"]
+    assert (page.value("treatment_duration"), page.value("treatment_relief")) == ("", "")
+
+
 def test_a_question_hidden_by_an_earlier_answer_is_not_asked(patient, discuss_answers):
     answers = with_changes(discuss_answers, {"treatments_tried": ["none"],
                                              "treatment_duration": None,

@@ -1,0 +1,175 @@
+"""The one walk through the questionnaire: steps, skip logic and early stops, written once.
+
+`Flow.advance` moves one question forward from a `Point` given what was offered for that question
+(an answer key, a problem, nothing, or `ANY` answer), and says the question's `State`. `Flow.follow`
+repeats it over a whole answer set. `check`, `evaluate`, the wizard's `walk` and the verifier's
+search (which branches over answer classes from any Point) all go through `advance`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, NamedTuple
+
+from . import model
+from .conditions import Condition, questions_of
+from .errors import AnswerProblem
+from .questions import QuestionInfo, is_empty, read_answer
+from .ruleset import RuleSet
+
+
+class State(Enum):
+    ANSWERED = "answered"  # asked, with a valid answer
+    MISSING = "missing"  # asked, no answer yet
+    INVALID = "invalid"  # asked, the answer is not valid
+    HIDDEN = "hidden"  # not asked (skip logic), no answer given
+    DROPPED = "dropped"  # not asked (skip logic), but an answer was given: it is not used
+    AFTER_STOP = "after_stop"  # after an early stop: not asked; an answer given is only checked
+
+
+ASKED = (State.ANSWERED, State.MISSING, State.INVALID)
+
+
+class _Offer(Enum):
+    NOTHING = "nothing"  # no answer given for the question
+    ANY = "any"  # the verifier: stands for every answer, none of them known
+
+
+NOTHING, ANY = _Offer.NOTHING, _Offer.ANY
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question as the walk needs it."""
+
+    id: str
+    info: QuestionInfo
+    errors: model.QuestionErrors
+    show_if: Condition | None
+    step: str  # id of its step
+    stop_checks: tuple[Condition, ...]  # stopping rules to check once it is answered
+
+
+class QuestionState(NamedTuple):
+    """What the walk made of one question (a named tuple: immutable and cheap to make)."""
+
+    question: Question
+    state: State
+    key: Any = None  # the answer key, when answered
+    problem: AnswerProblem | None = None  # when the answer given is not valid
+
+
+class Point(NamedTuple):
+    """Where a walk stands: before question `index`, with the answer keys known so far."""
+
+    index: int
+    keys: dict[str, Any]  # question id -> answer key; None: not asked
+    complete: bool = True  # every question asked so far has a valid answer
+    stopped_after: str | None = None  # step after which a stopping outcome became certain
+
+
+class Flow:
+    """The questionnaire's order, skip logic and stopping rules, from a checked RuleSet."""
+
+    def __init__(self, rs: RuleSet):
+        stopping = {o.id for o in rs.file.outcomes if o.stop}
+        self.stop_rules = tuple(cond for cond, rule in zip(rs.when, rs.file.rules, strict=True)
+                                if rule.outcome in stopping)
+        # A rule's truth changes only when a question it reads becomes known, so after each step
+        # only the stopping rules that read that step's questions are checked again (all of them
+        # after the first step, which also catches rules that read no question at all).
+        first = rs.file.steps[0].id
+        checks = {step.id: tuple(c for c in self.stop_rules if step.id == first or (
+            {q.id for q in step.questions} & set(questions_of(c)))) for step in rs.file.steps}
+        self.questions = tuple(
+            Question(q.id, rs.catalogue[q.id], q.errors, rs.show_if.get(q.id), step.id,
+                     checks[step.id] if k == len(step.questions) - 1 else ())
+            for step in rs.file.steps for k, q in enumerate(step.questions))
+
+    def asks(self, question: Question, keys: Mapping[str, Any]) -> bool:
+        """Whether the question is asked: skip logic not certainly false on what is known.
+
+        (`advance` inlines this test: it is the walk's most frequent step.)"""
+        return question.show_if is None or question.show_if.truth(keys) is not False
+
+    @staticmethod
+    def stops(question: Question, keys: Mapping[str, Any]) -> bool:
+        """Whether, once `question` (the last of its step) is answered, a stopping rule is
+        certain to match whatever the unknown answers are."""
+        return any(cond.truth(keys) is True for cond in question.stop_checks)
+
+    def advance(self, at: Point, offer: Any) -> tuple[QuestionState, Point]:
+        """One question forward. `offer`: an answer key, an AnswerProblem, NOTHING or ANY.
+
+        The new Point extends `at.keys` in place (a walk is mostly one straight line); to branch
+        from a Point, as the verifier does, advance a copy: `at._replace(keys=dict(at.keys))`.
+        """
+        index, keys, complete, stopped = at
+        q = self.questions[index]
+        problem = offer if isinstance(offer, AnswerProblem) else None
+        if stopped is not None:
+            return QuestionState(q, State.AFTER_STOP, None, problem), Point(
+                index + 1, keys, complete, stopped)
+        if q.show_if is not None and q.show_if.truth(keys) is False:
+            state = QuestionState(q, State.HIDDEN if offer is NOTHING else State.DROPPED,
+                                  None, problem)
+            keys[q.id] = None
+        elif offer is NOTHING or problem is not None:
+            state = QuestionState(q, State.MISSING if problem is None else State.INVALID,
+                                  None, problem)
+            complete = False
+        elif offer is ANY:
+            state = QuestionState(q, State.ANSWERED)
+        else:
+            state = QuestionState(q, State.ANSWERED, offer)
+            keys[q.id] = offer
+        if q.stop_checks and complete and self.stops(q, keys):
+            stopped = q.step
+        return state, Point(index + 1, keys, complete, stopped)
+
+    def follow(self, offer: Callable[[Question], Any]) -> tuple[list[QuestionState], Point]:
+        """Walk the whole questionnaire, asking `offer` for each question's answer."""
+        at, states, advance = Point(0, {}), [], self.advance
+        for q in self.questions:
+            state, at = advance(at, offer(q))
+            states.append(state)
+        return states, at
+
+    def read(self, answers: Mapping[str, Any]) -> tuple[list[QuestionState], Point]:
+        """Walk raw answers (as the API or the session holds them)."""
+        get = answers.get
+
+        def offer(q: Question) -> Any:
+            raw = get(q.id)
+            return NOTHING if not raw and is_empty(raw) else read_answer(q.info, q.errors, raw)
+        return self.follow(offer)
+
+
+@dataclass(frozen=True)
+class Walk:
+    """How far a (possibly partial) set of answers goes, for the wizard's pages."""
+
+    shown: tuple[str, ...]  # questions asked, in order, up to the end or an early stop
+    answers: dict[str, Any]  # the valid answers to shown questions, multi-selects as lists
+    missing: tuple[str, ...]  # shown questions with no answer yet
+    problems: tuple[AnswerProblem, ...]  # answers to shown questions that are not valid
+    dropped: tuple[str, ...]  # answered questions that no longer apply
+    stopped_after: str | None  # step after which a stopping outcome is certain
+
+    @property
+    def complete(self) -> bool:
+        """Whether the answers can be evaluated as they are."""
+        return not self.missing and not self.problems
+
+    @classmethod
+    def of(cls, states: list[QuestionState], end: Point) -> Walk:
+        def ids(*wanted: State) -> tuple[str, ...]:
+            return tuple(s.question.id for s in states if s.state in wanted)
+        return cls(ids(*ASKED),
+                   {s.question.id: s.question.info.readable(s.key)
+                    for s in states if s.state is State.ANSWERED},
+                   ids(State.MISSING),
+                   tuple(s.problem for s in states if s.state is State.INVALID),
+                   ids(State.DROPPED), end.stopped_after)
