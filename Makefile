@@ -13,10 +13,14 @@ PDFTOPPM = /usr/bin/pdftoppm
 NGINX    = /usr/sbin/nginx
 OPENSSL  = /usr/bin/openssl
 
-.PHONY: run serve proxy check test lint fuzz bench soak clean chromium wrk nginx poppler audit quick mutants
+.PHONY: run serve proxy check test lint fuzz bench soak clean chromium wrk nginx poppler audit quick \
+	mutants translations translations-update
+
+# The interface text's compiled catalogues (gettext .mo files are built here, never committed).
+MO_FILES = $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
 # run: check rules.yaml, then start the dev server on http://127.0.0.1:5000
-run: $(RUNTIME_STAMP)
+run: $(RUNTIME_STAMP) translations
 	@if [ -z "$${SECRET_KEY:-}" ] && [ ! -f instance/secret_key ]; then \
 		echo "Creating instance/secret_key"; \
 		mkdir -p instance; \
@@ -34,18 +38,18 @@ check: $(RUNTIME_STAMP)
 	$(PY) -m flask --app wsgi rules gate
 
 # serve: production server (gunicorn, gunicorn.conf.py); needs SECRET_KEY or instance/secret_key
-serve: $(RUNTIME_STAMP)
+serve: $(RUNTIME_STAMP) translations
 	$(PY) -m flask --app wsgi rules check
 	$(PY) -m gunicorn -c gunicorn.conf.py wsgi:app
 
 # proxy: the shipped nginx config (deploy/nginx) with a throwaway certificate in front of
 # `TRUSTED_PROXIES=1 make serve`, on https://localhost:8443 (see docs/deployment.md)
-proxy: $(RUNTIME_STAMP) nginx
+proxy: $(RUNTIME_STAMP) nginx translations
 	$(PY) -m deploy.local
 
 # test: lint, then the whole pytest suite (installs Debian chromium, wrk and nginx for the
 # browser, load and deployment tests, and poppler-utils, whose pdftoppm draws the PDF handout)
-test: $(DEV_STAMP) chromium wrk nginx poppler node_modules
+test: $(DEV_STAMP) chromium wrk nginx poppler node_modules translations
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -60,7 +64,7 @@ mutants: $(DEV_STAMP)
 	$(PY) -m mutmut results
 
 # audit: Lighthouse (mobile) on every patient page, not only the set `make test` runs
-audit: $(DEV_STAMP) chromium node_modules
+audit: $(DEV_STAMP) chromium node_modules translations
 	LIGHTHOUSE=all $(PY) -m pytest -q tests/browser/test_lighthouse.py
 
 # lint: ruff check only
@@ -79,9 +83,23 @@ bench: $(DEV_STAMP) wrk
 soak: $(DEV_STAMP) wrk
 	$(PY) -m bench.soak --seconds 60 --connections 100
 
+# translations: compile the interface text's catalogues (translations/<lang>/LC_MESSAGES/*.po)
+translations: $(MO_FILES)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(RUNTIME_STAMP)
+	$(VENV)/bin/pybabel compile --statistics -l $* -i $< -o $@
+
+# translations-update: after changing a template's text, add the new strings to every catalogue
+# (then translate them: tests/web/test_language.py fails while one is missing)
+translations-update: $(RUNTIME_STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -c TRANSLATORS: --no-location \
+		--sort-output -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --previous \
+		--width 100 --ignore-obsolete
+
 # clean: remove the venv and tool caches (keeps instance/ and its secret key)
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis test-artifacts
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis test-artifacts $(MO_FILES)
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 # chromium: install Debian's chromium if missing (playwright's own download does not work here)

@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import rules
 from .engine import QuestionnaireError
-from .rules import engine_of
+from .rules import LANGUAGES, engine_for, engine_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,13 +117,16 @@ def static_url(root: Path, filename: str) -> str:
 def register_blueprints(app: Flask) -> None:
     from flask_wtf.csrf import CSRFProtect
 
-    from .web import api, clinician, errors, headers, health, patient
+    from .web import api, clinician, errors, headers, health, i18n, patient
     from .web.journey import Journey
     from .web.session import AnswerSessionInterface
 
     app.session_interface = AnswerSessionInterface()
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
-    app.extensions["journey"] = Journey(engine_of(app))  # forms are built here, once
+    # forms are built here, once per language (their labels and messages come from the rules)
+    app.extensions["journeys"] = {lang: Journey(engine_for(app, lang)) for lang in LANGUAGES}
+    app.extensions["journey"] = app.extensions["journeys"][LANGUAGES[0]]
+    i18n.init_app(app)
     errors.refuse_nameless_fields(app)  # before the CSRF check, which trips over them
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # the API takes no cookies, so it needs no CSRF token
@@ -154,11 +157,11 @@ def register_blueprints(app: Flask) -> None:
                            "script": static_url(static, "enhance.js"),
                            "start": url_for("patient.start"), "help": url_for("patient.help_now"),
                            "clear": url_for("patient.clear")}
-        return {"rules": engine_of(app).ruleset.file, "links": links[root]}
+        return {"rules": engine_for(app, i18n.current_language()).ruleset.file,
+                "links": links[root]}
 
 
 def register_commands(app: Flask) -> None:
     from . import cli
 
     app.cli.add_command(cli.rules_group)
-

@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import Flask
 
 from .engine import Engine, load_languages
-from .engine.translations import LANGUAGES
-from .engine.verify import Report
+from .engine.translations import LANGUAGES  # the first is the default; each other needs its
+from .engine.verify import Report             # rules.<lang>.yaml beside rules.yaml
 
 _KEY = "questionnaire"
 

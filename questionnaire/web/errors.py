@@ -9,8 +9,9 @@ from __future__ import annotations
 import io
 import traceback
 
-from flask import Flask, Response, abort, render_template, request
+from flask import Flask, Response, abort, current_app, render_template, request
 from flask.globals import request_ctx
+from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -29,8 +30,34 @@ def _usable_urls(app: Flask) -> None:
         ctx.url_adapter = app.url_map.bind("localhost", script_name=request.script_root or None)
 
 
+# Headings in plain words (werkzeug's are "Method Not Allowed" and the like), in the page's
+# language; 404 and 5xx have their own wording in error.html.
+TITLES = {
+    400: lazy_gettext("We could not read what was sent"),
+    405: lazy_gettext("This page cannot be used that way"),
+    413: lazy_gettext("What was sent is too large"),
+}
+
+
 def _page(code: int, title: str, description: str | None) -> str:
     return render_template("error.html", code=code, title=title, description=description)
+
+
+def _friendly_page(exc: HTTPException, code: int) -> str:
+    """The page in the patient's language: our own words for werkzeug's stock ones."""
+    if code == 413:
+        limit = current_limit_kb()
+        description = gettext("What was sent is larger than %(kb)s KB, the most this service "
+                              "takes.", kb=limit)
+    elif exc.description and exc.description != type(exc).description:
+        description = exc.description  # the view's own words (already through gettext)
+    else:
+        description = gettext("Go back and try again.")
+    return _page(code, str(TITLES.get(code, lazy_gettext("There is a problem"))), description)
+
+
+def current_limit_kb() -> int:
+    return (current_app.config["MAX_CONTENT_LENGTH"] or 0) // 1024
 
 
 def init_app(app: Flask) -> None:
@@ -61,7 +88,7 @@ def init_app(app: Flask) -> None:
             response.set_data(body.get_data())
             response.mimetype = "application/json"
         else:
-            response.set_data(_page(code, exc.name, description))
+            response.set_data(_friendly_page(exc, code))
             response.mimetype = "text/html"
         return response
 
@@ -73,7 +100,7 @@ def init_app(app: Flask) -> None:
         if _wants_json():
             return api.problem(500, "Something went wrong on our side. Try again later.")
         _usable_urls(app)
-        return _page(500, "Internal Server Error", "Something went wrong on our side."), 500
+        return _page(500, gettext("Sorry, there is a problem with the service"), None), 500
 
 
 FALLBACK_500 = (b"<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">"
@@ -132,4 +159,4 @@ def refuse_nameless_fields(app: Flask) -> None:
             return
         names = [*request.form.keys(), *request.files.keys()]
         if any(not isinstance(name, str) for name in names):  # werkzeug files them under None
-            abort(400, "The form has a field without a name.")
+            abort(400, gettext("The form has a field without a name."))

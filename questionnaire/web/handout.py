@@ -1,7 +1,8 @@
 """The take-away handout: the patient's summary as a 1-2 page PDF, made on the fly (fpdf2).
 
-Nothing is stored: the PDF is built in memory from the answers in the patient's cookie. All the
-words come from rules.yaml and the engine's Summary; this module only lays them out.
+Nothing is stored: the PDF is built in memory from the answers in the patient's cookie. The words
+come from the rules of the patient's language and the engine's Summary; the few labels of the
+layout are in the interface catalogue (translations/, Flask-Babel), in the same language.
 """
 
 from __future__ import annotations
@@ -10,7 +11,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
 from fpdf import FPDF
+
+from .i18n import date_pattern
 
 # The PDF core fonts cover Latin-1 only (English and Spanish). Typographic characters outside it
 # are written as their plain equivalents rather than as "?".
@@ -57,18 +62,19 @@ class _Document(FPDF):
         self.handout = handout
         self.set_margins(14, 11, 14)
         self.set_auto_page_break(True, margin=13)
-        self.set_title(plain(f"{handout.service.name}: your summary"))
+        self.set_title(plain(_("%(service)s: your summary", service=handout.service.name)))
         self.set_author(plain(handout.service.name))
-        self.set_lang("en")
+        self.set_lang(get_locale().language)
 
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font("Helvetica", size=8)
         self.set_text_color(*GREY)
         h = self.handout
-        self.cell(0, 4, plain(f"{h.service.name} - general information, not medical advice. "
-                              f"Guidance version {h.version}. Page {self.page_no()} of "
-                              "{nb}"), align="C")
+        self.cell(0, 4, plain(_("%(service)s - general information, not medical advice. "
+                                "Guidance version %(version)s. Page %(page)s of %(pages)s",
+                                service=h.service.name, version=h.version,
+                                page=self.page_no(), pages="{nb}")), align="C")
 
     # --- building blocks ------------------------------------------------------------------------
     def heading(self, text: str, size: float = 12.5, color=INK) -> None:
@@ -105,7 +111,7 @@ class _Document(FPDF):
         with self.table(col_widths=(55, 45), text_align="LEFT", line_height=3.3,
                         padding=(0.5, 1.2), first_row_as_headings=True,
                         borders_layout="HORIZONTAL_LINES") as table:
-            table.row(("Question", "Answer"))
+            table.row((_("Question"), _("Answer")))
             for question, labels in rows:
                 table.row((plain(question), plain("; ".join(labels))))
         self.ln(1)
@@ -129,11 +135,13 @@ class _Document(FPDF):
 def _top(pdf: _Document, h: Handout) -> None:
     pdf.set_font("Helvetica", "B", 15)
     pdf.multi_cell(0, 7, plain(h.service.name), new_x="LMARGIN", new_y="NEXT", align="L")
-    pdf.para("Your summary to show a doctor", 11, "B", GREY)
-    run_by = f"Run by {h.service.operator}." + (f" Contact: {h.service.contact}."
-                                               if h.service.contact else "")
-    pdf.para(f"Made on {h.made.strftime('%d %B %Y')}. Guidance version {h.version}, reviewed "
-             f"{h.reviewed.strftime('%d %B %Y')}. {run_by}", 8.5, color=GREY)
+    pdf.para(_("Your summary to show a doctor"), 11, "B", GREY)
+    run_by = _("Run by %(operator)s.", operator=h.service.operator) + (
+        " " + _("Contact: %(contact)s.", contact=h.service.contact) if h.service.contact else "")
+    made = _("Made on %(date)s.", date=format_date(h.made, date_pattern()))
+    version = _("Guidance version %(version)s, reviewed %(date)s",
+                version=h.version, date=format_date(h.reviewed, date_pattern()))
+    pdf.para(f"{made} {version}. {run_by}", 8.5, color=GREY)
     pdf.set_draw_color(*INK)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
     pdf.ln(2)
@@ -143,12 +151,12 @@ def _headline(pdf: _Document, h: Handout) -> None:
     outcome = h.summary.outcome
     pdf.heading(outcome.title, 14, RED if outcome.urgency != "routine" else BLUE)
     if h.summary.said:
-        pdf.para("Because you said:", 9.5, "B")
+        pdf.para(_("Because you said:"), 9.5, "B")
         pdf.items([a.answer for a in h.summary.said])
     pdf.para(outcome.message)
     steps = outcome.next_steps or outcome.actions
     if steps:
-        pdf.para("What to do next", 10.5, "B")
+        pdf.para(_("What to do next"), 10.5, "B")
         pdf.items(steps, numbered=True)
     if outcome.call:
         call = outcome.call
@@ -165,15 +173,15 @@ def build(h: Handout) -> bytes:
     _headline(pdf, h)
     pdf.notes(h.notes_first)
     if h.groups:
-        pdf.heading("What the answers mean", 10.5)
+        pdf.heading(_("What the answers mean"), 10.5)
         for criterion, found in h.groups:
             pdf.para(criterion.title, 8, "B")
             pdf.items([finding.text for finding, _ in found])
-    pdf.heading("Every answer given", 10.5)
+    pdf.heading(_("Every answer given"), 10.5)
     pdf.answers(h.answers)
     pdf.notes(h.notes)
     if h.sources:
-        pdf.heading("Sources", 10.5)
+        pdf.heading(_("Sources"), 10.5)
         for title, url in h.sources:
             pdf.source(title, url)
     return bytes(pdf.output())

@@ -18,9 +18,11 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 
 from . import handout as handouts
 from .forms import Page, to_answer, to_form_data
+from .i18n import current_language, kept_language
 from .journey import Journey
 from .session import IDLE_SECONDS, MAX_SECONDS, now
 
@@ -37,13 +39,17 @@ def service_context() -> dict[str, Any]:
 
 
 def service() -> handouts.Service:
+    """In the page's language: the defaults are in the interface catalogue; a name or
+    operator configured otherwise is shown as configured (gettext returns it unchanged)."""
     config = current_app.config
-    return handouts.Service(config["SERVICE_NAME"], config["SERVICE_OPERATOR"],
-                            config.get("SERVICE_CONTACT") or None)
+    name, operator = (gettext(text) if text else text  # gettext("") is the catalogue's header
+                      for text in (config["SERVICE_NAME"], config["SERVICE_OPERATOR"]))
+    return handouts.Service(name, operator, config.get("SERVICE_CONTACT") or None)
 
 
 def journey() -> Journey:
-    return current_app.extensions["journey"]
+    """The wizard in the page's language (its forms carry the questions' words)."""
+    return current_app.extensions["journeys"][current_language()]
 
 
 def stored_answers() -> dict[str, Any]:
@@ -310,8 +316,10 @@ def download_answers():
     walk = j.walk(stored_answers())
     if not walk.answers or (walk.stopped_after is None and not walk.complete):
         return redirect(url_for(".summary"))
+    resource = fhir.response(j.engine.ruleset, walk.answers)  # texts in the page's language
+    resource["language"] = current_language()
     response = current_app.response_class(
-        json.dumps(fhir.response(j.engine.ruleset, walk.answers), indent=2, ensure_ascii=False),
+        json.dumps(resource, indent=2, ensure_ascii=False),
         mimetype="application/fhir+json")
     response.headers["Content-Disposition"] = 'attachment; filename="my-answers.json"'
     return response
@@ -321,7 +329,8 @@ def download_answers():
 def clear():
     """Forget every answer, here and in the browser."""
     session.clear()  # the session cookie is sent back expired: only this app's cookie
-    response = redirect(url_for(".start", cleared=1))
+    # The language cookie stays (it holds no answer); the link keeps a chosen language too.
+    response = redirect(url_for(".start", cleared=1, lang=kept_language()))
     # Not "cookies": that wipes every cookie of the whole registrable domain (other sites on
     # it too). "cache" is this origin's only, and pages are no-store anyway.
     response.headers["Clear-Site-Data"] = '"cache"'

@@ -241,7 +241,7 @@ def test_every_page_links_to_help(patient, discuss_answers, url):
 ERROR_PAGES = [
     pytest.param("get", "/nope", 404, "Page not found", id="unknown-page"),
     pytest.param("get", "/step/nope", 404, "Page not found", id="unknown-step"),
-    pytest.param("get", "/clear", 405, "Method Not Allowed", id="clear-by-link"),
+    pytest.param("get", "/clear", 405, "This page cannot be used that way", id="clear-by-link"),
     pytest.param("get", "/summary.pdf/x", 404, "Page not found", id="under-the-handout"),
 ]
 

@@ -1,0 +1,101 @@
+"""The page's language: Flask-Babel's gettext catalogues for the interface text (templates and
+the handout's labels), and the choice of language for the visit.
+
+The choice, in order: `?lang=` on the request (kept for the visit in a small cookie, `lang`
+or `__Host-lang` over HTTPS, that holds nothing but the language), that cookie, the browser's
+Accept-Language, English. The texts from rules.yaml come from the engine of the same language
+(`engine_for`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import Flask, Response, request
+from flask_babel import Babel, gettext, lazy_gettext
+
+from ..rules import LANGUAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+COOKIE = "lang"
+HOST_COOKIE = "__Host-lang"  # over HTTPS at the root, as the answers' cookie (session.py)
+NAMES = {"en": "English", "es": "Español"}  # each language in its own words, for the switch
+# The service's name and operator come from the configuration (SERVICE_NAME, SERVICE_OPERATOR);
+# their defaults are marked here so that pybabel puts them in the catalogue.
+DEFAULT_SERVICE = (lazy_gettext("Stem-cell treatment check"),
+                   lazy_gettext("an independent information service that sells no treatment"))
+
+
+def chosen() -> str | None:
+    """The language asked for with ?lang=, if it is one we have."""
+    lang = request.args.get("lang")
+    return lang if lang in LANGUAGES else None
+
+
+def kept_language() -> str | None:
+    """The language the patient chose on this visit, if they chose one."""
+    lang = chosen() or request.cookies.get(cookie_name())
+    return lang if lang in LANGUAGES else None
+
+
+def cookie_name() -> str:
+    """The language cookie's name: with the __Host- prefix over HTTPS when the app is at the
+    root, so no other host of the domain can set it."""
+    return HOST_COOKIE if request.is_secure and not request.script_root else COOKIE
+
+
+def current_language() -> str:
+    """The language of this request's page. The clinician preview is in English only."""
+    if request.blueprint == "clinician":
+        return LANGUAGES[0]
+    lang = kept_language()
+    if lang is not None:
+        return lang
+    return request.accept_languages.best_match(LANGUAGES, default=LANGUAGES[0])
+
+
+def date_pattern() -> str:
+    """How a date is written, as a Babel pattern (CLDR)."""
+    # TRANSLATORS: a Babel date pattern, not words: "d MMMM y" is "23 November 2026";
+    # Spanish writes "d 'de' MMMM 'de' y" (23 de noviembre de 2026).
+    return gettext("d MMMM y")
+
+
+def switch_link() -> dict[str, str]:
+    """The "Español / English" link: this page again (its query kept), in the other language."""
+    lang = current_language()
+    other = next(code for code in LANGUAGES if code != lang)
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    query = urlencode([*args, ("lang", other)])
+    return {"href": f"{request.script_root}{request.path}?{query}", "lang": other,
+            "name": NAMES[other]}
+
+
+def init_app(app: Flask) -> None:
+    """Flask-Babel with the catalogues in translations/, the language in every template, and
+    the visit's choice kept in its cookie."""
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
+    Babel(app, locale_selector=current_language)
+
+    @app.context_processor
+    def language():
+        return {"lang": current_language(), "switch": switch_link, "date_pattern": date_pattern}
+
+    @app.after_request
+    def keep_language(response: Response) -> Response:
+        """Pages differ by language: caches keep one copy per language. The API keeps no cookie
+        (part of its contract), so only the patient's pages remember the choice."""
+        if request.path.startswith("/api/"):
+            return response
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+        if response.mimetype == "text/html":
+            response.headers["Content-Language"] = current_language()
+        lang = chosen()
+        if lang is not None and request.cookies.get(cookie_name()) != lang:
+            response.set_cookie(cookie_name(), lang, httponly=True, samesite="Lax",
+                                secure=bool(app.config["SESSION_COOKIE_SECURE"])
+                                or request.is_secure,
+                                path=request.script_root or "/")
+        return response
