@@ -10,10 +10,11 @@ from __future__ import annotations
 from flask import Flask
 
 from .engine import Engine, load_languages
-from .engine.translations import LANGUAGES  # the first is the default; each other needs its
-from .engine.verify import Report             # rules.<lang>.yaml beside rules.yaml
+from .engine.translations import LANGUAGES
+from .engine.verify import Report
 
 _KEY = "questionnaire"
+# LANGUAGES: the first is the default; each other needs its rules.<lang>.yaml beside rules.yaml.
 
 
 def init_app(app: Flask) -> None:
