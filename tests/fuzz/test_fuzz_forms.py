@@ -209,7 +209,10 @@ def test_random_posts_to_clear_never_get_a_server_error(
     sent = {"from the page": page_token, "none": None, "wrong": wrong}[token]
     response = post(client, "/clear", fields, sent, multipart)
     assert_no_server_error(response, "/clear")
-    if token == "from the page" and response.status_code != 413:  # 413: over 64 kB in all
+    # A multipart part whose name is only line breaks or spaces has no usable name once its
+    # header is read: the app refuses such a form with 400 ("a field without a name").
+    nameless = multipart and any(isinstance(k, str) and not k.strip() for k in fields)
+    if token == "from the page" and response.status_code != 413 and not nameless:
         assert response.status_code == 302, "a post with the page's token clears the answers"
 
 
