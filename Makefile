@@ -54,8 +54,9 @@ test: $(DEV_STAMP) chromium wrk nginx poppler node_modules translations
 	$(PY) -m pytest
 
 # quick: the fast loop while editing: engine, scenarios, API and CLI tests (under 20 s)
-quick: $(DEV_STAMP)
-	PROPERTY_EXAMPLES=20 $(PY) -m pytest -q -p no:cacheprovider tests/engine tests/test_scenarios.py tests/api tests/cli
+quick: $(DEV_STAMP) translations
+	PROPERTY_EXAMPLES=20 $(PY) -m pytest -q -p no:cacheprovider -m "not slow" \
+		tests/engine tests/test_scenarios.py tests/api tests/cli
 
 # mutants: mutation testing of the engine's logic with mutmut (docs/testing.md); slow
 mutants: $(DEV_STAMP)

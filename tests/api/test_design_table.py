@@ -13,6 +13,8 @@ import pytest
 from design_table import BASE, answer_sets, changed, headline, one_changes
 from hypothesis import HealthCheck, given, settings
 
+pytestmark = pytest.mark.slow  # left out of `make quick`; `make test` runs it
+
 EVALUATE = "/api/v1/evaluate"
 OUTCOMES = ("emergency", "urgent", "usually_excluded", "not_yet", "discuss")
 

@@ -297,6 +297,7 @@ def run_flask(*args: str, **env: str) -> subprocess.CompletedProcess:
                           env=environ, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow  # left out of `make quick`
 def test_flask_rules_check_runs_from_the_command_line():
     done = run_flask("rules", "check", SECRET_KEY="cli-test-secret")
     assert done.returncode == 0, done.stderr

@@ -116,6 +116,7 @@ def test_bad_input_exits_with_code_2_and_a_message(tmp_path, content):
     assert "Traceback" not in result.output and result.output.strip()
 
 
+@pytest.mark.slow  # left out of `make quick`
 def test_diff_is_fast_on_200_question_files(tmp_path):
     old = generate_text(200, "complete", 0)
     (tmp_path / "old.yaml").write_text(old)

@@ -10,6 +10,8 @@ import yaml
 
 from questionnaire import create_app
 
+pytestmark = pytest.mark.slow  # left out of `make quick`; `make test` runs it
+
 ROOT = Path(__file__).resolve().parents[2]
 SRC = (ROOT / "rules.yaml").read_text(encoding="utf-8")
 MILD = "when: {q: pain_intensity, at_most: 3}"

@@ -13,6 +13,8 @@ import pytest
 
 from questionnaire.engine import RulesError, load_rules
 
+pytestmark = pytest.mark.slow  # left out of `make quick`; `make test` runs it
+
 MAX_SECONDS = 2.0
 MAX_PEAK_MB = 64
 

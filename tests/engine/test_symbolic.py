@@ -17,6 +17,8 @@ from questionnaire.engine import (
 )
 from questionnaire.engine.verify import verify as reference
 
+pytestmark = pytest.mark.slow  # left out of `make quick`; `make test` runs it
+
 ROOT = Path(__file__).resolve().parents[2]
 # Small enough for the reference search to finish in well under a second each.
 # (The search explores every combination when there is a gap, so incomplete files stay smaller.)
