@@ -170,8 +170,7 @@ def test_each_card_names_its_deciding_answers_and_what_to_do_next(patient, discu
     result = engine.evaluate(answers)
 
     card = one(page.main, class_="card")
-    # v1's discuss rule is `always: true` and names no answer; guidance v2 spells it out
-    assert result.said or case == "discuss"
+    assert result.said, "every headline, discuss included, names the answers that decided it"
     said = [text(li) for li in card.select(".card__because-list li")]
     assert said == [squash(a.answer) for a in result.said]
     outcome = next(o for o in rules["outcomes"] if o["id"] == case)
