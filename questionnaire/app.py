@@ -57,6 +57,9 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         CLINICIAN_PREVIEW=(os.environ.get("CLINICIAN_PREVIEW", "0") == "1"
                            or bool(os.environ.get("CLINICIAN_PASSWORD"))),
         CLINICIAN_PASSWORD=os.environ.get("CLINICIAN_PASSWORD") or None,
+        # The rule file "What changed" compares with; unset: the last committed rules.yaml when
+        # in a git checkout; empty: none (docs/clinician-preview.md, "Review a change").
+        CLINICIAN_PREVIOUS_RULES=os.environ.get("CLINICIAN_PREVIOUS_RULES"),
         MAX_CONTENT_LENGTH=64 * 1024,  # answers are small; refuse anything bigger
         # Who runs the service, shown on the start page and the handout.
         SERVICE_NAME=os.environ.get("SERVICE_NAME", "Stem-cell treatment check"),
@@ -117,7 +120,7 @@ def static_url(root: Path, filename: str) -> str:
 def register_blueprints(app: Flask) -> None:
     from flask_wtf.csrf import CSRFProtect
 
-    from .web import api, clinician, errors, headers, health, i18n, patient
+    from .web import api, clinician, clinician_changes, errors, headers, health, i18n, patient
     from .web.journey import Journey
     from .web.session import AnswerSessionInterface
 
@@ -138,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
         app.extensions["preview"] = clinician.Preview.build(
             engine_of(app).ruleset, app.config["QUESTIONNAIRE_SCENARIOS"])
         app.extensions["try_slots"] = clinician.try_slots()  # before gunicorn forks
+        clinician_changes.init_app(app)
     app.register_blueprint(clinician.bp)
     errors.init_app(app)
     headers.init_app(app)

@@ -1,0 +1,286 @@
+"""Clinician preview: "What changed since version X", the `rules diff` report in plain words.
+
+The previous rule file is CLINICIAN_PREVIOUS_RULES (a path), or, when that is not set and the
+app's rule file is in a git checkout, its last committed version (read once, with `git show`, as
+`make check`'s version gate does). That comparison is made once, on its first view, and is also
+printed in the outcome book. A clinician can upload another previous file instead: it is read
+with the preview's upload limits and compared in a child process that is stopped after
+UPLOAD_SECONDS, so a hostile file cannot hold a worker.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, render_template, request
+from werkzeug.exceptions import ServiceUnavailable
+
+from ..engine import RulesError, RuleSet, loads_rules
+from ..engine.diff import Change, Diff, diff_rulesets
+from ..engine.yamlsource import RULE_FILE, Limits, Marks, YamlProblem, read_yaml
+from ..rules import engine_of
+from .clinician import bp
+from .patient import answer_text
+
+# An uploaded previous rule file: the preview's 64 KB upload limit (rules.yaml is about 45 KB),
+# and far fewer values than a rule file on disk may have (rules.yaml has about 1,200).
+UPLOADED_RULE_FILE = Limits("an uploaded rule file", max_bytes=64 * 1024, max_nodes=20_000,
+                            max_depth=RULE_FILE.max_depth, max_aliases=100, max_seconds=1.0)
+# The comparison of the shipped file with a previous one takes about 0.1 to 0.3 s here.
+UPLOAD_SECONDS = 5.0
+_KEY = "clinician_changes"
+
+Side = tuple[RuleSet, Any, Marks]
+
+
+class PreviousFileProblem(Exception):
+    """The previous rule file cannot be compared; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Example:
+    """One complete set of answers: in words, and as the fields of the Try answers form."""
+
+    rows: list[tuple[str, list[str]]]  # (question, answers in words)
+    fields: list[tuple[str, str]]  # (question id, value), one per ticked box
+
+
+@dataclass(frozen=True)
+class HeadlineChange:
+    before: str  # the headline's title with the previous file ("" : no headline)
+    after: str
+    answer_sets: int
+    example: Example
+
+
+@dataclass(frozen=True)
+class RuleChange:
+    rule: str
+    starts: bool  # True: now matches answers it did not; False: no longer matches some
+    answer_sets: int
+    example: Example
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The report a page shows: the diff of a previous file with the app's, in words."""
+
+    source: str  # how the previous file was chosen, in words
+    old_version: str
+    old_reviewed: str
+    new_version: str
+    headlines: list[HeadlineChange] = field(default_factory=list)
+    rules: list[RuleChange] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)  # meaning: added, removed, changed
+    wording: list[Change] = field(default_factory=list)
+    compared: bool = True
+    note: str | None = None
+
+
+# --- reading the two sides ----------------------------------------------------------------------
+
+
+def read_side(data: bytes, name: str, limits: Limits = RULE_FILE) -> Side:
+    """(rule set, raw data, marks) of a rule file that parses, even if its meaning is wrong."""
+    try:
+        raw, marks = read_yaml(data, limits)
+    except YamlProblem as exc:
+        expected = f" (expected {exc.expected})" if exc.expected else ""
+        raise PreviousFileProblem(f"{name}:{exc.line}:{exc.column}: {exc.message}{expected}"
+                                  ) from None
+    try:
+        ruleset = loads_rules(data, name, verify=False)
+    except RulesError as exc:
+        if not isinstance(exc.ruleset, RuleSet):
+            raise PreviousFileProblem("\n".join(str(p) for p in exc.problems[:10])) from None
+        ruleset = exc.ruleset  # it parses: compare what it says even if it has a gap
+    return ruleset, raw, marks
+
+
+def app_side(app: Flask) -> Side:
+    """The app's own rule file: the rules it serves, with the marks of its text."""
+    ruleset = engine_of(app).ruleset
+    raw, marks = read_yaml(Path(app.config["QUESTIONNAIRE_RULES"]).read_bytes())
+    return ruleset, raw, marks
+
+
+def last_committed(path: Path) -> bytes | None:
+    """The rule file as last committed, when it is in a git checkout (else None)."""
+    try:
+        shown = subprocess.run(["git", "show", f"HEAD:./{path.name}"], cwd=path.parent,
+                               capture_output=True, check=False, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return shown.stdout if shown.returncode == 0 else None
+
+
+# --- the report in words ------------------------------------------------------------------------
+
+
+def example(rs: RuleSet, witness: dict[str, Any]) -> Example:
+    """A witness answer set as a patient would read it, in the order the questions are asked."""
+    rows, fields = [], []
+    for q in rs.questions:
+        if q.id not in witness:
+            continue
+        answer = witness[q.id]
+        rows.append((q.prompt, answer_text(q, answer)))
+        fields += [(q.id, str(v)) for v in (answer if isinstance(answer, list) else [answer])]
+    return Example(rows, fields)
+
+
+def compare(old: Side, new: Side, source: str) -> Comparison:
+    """The diff of OLD and NEW (the app's), ready to show."""
+    diff: Diff = diff_rulesets(old, new)
+    old_rs, new_rs = old[0], new[0]
+    before = {o.id: o.title for o in old_rs.file.outcomes}
+    after = {o.id: o.title for o in new_rs.file.outcomes}
+    meta = old_rs.file.meta
+    return Comparison(
+        source=source, old_version=meta.version,
+        old_reviewed=meta.reviewed.strftime("%-d %B %Y"), new_version=new_rs.file.meta.version,
+        headlines=[HeadlineChange(before.get(s.from_ or "", ""), after.get(s.to or "", ""),
+                                  s.answer_sets, example(new_rs, s.witness))
+                   for s in diff.headlines],
+        rules=[RuleChange(s.rule or "", s.fires == "starts", s.answer_sets,
+                          example(new_rs, s.witness)) for s in diff.rules],
+        changes=[c for c in diff.changes if not c.what.startswith("wording")],
+        wording=[c for c in diff.changes if c.what.startswith("wording")],
+        compared=diff.compared, note=diff.note)
+
+
+# --- the configured comparison, made once -------------------------------------------------------
+
+
+class Configured:
+    """The comparison with the configured previous file, made on its first view."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.lock = threading.Lock()
+        self.done = False
+        self.result: Comparison | None = None
+        self.problem: str | None = None
+        setting = app.config.get("CLINICIAN_PREVIOUS_RULES")
+        self.path = str(setting) if setting else None
+        self.use_git = setting is None  # "" turns the comparison off
+
+    def get(self) -> tuple[Comparison | None, str | None]:
+        with self.lock:
+            if not self.done:
+                try:
+                    self.result = self._compare()
+                except PreviousFileProblem as exc:
+                    self.problem = str(exc)
+                self.done = True
+        return self.result, self.problem
+
+    def _compare(self) -> Comparison | None:
+        if self.path:
+            try:
+                data = Path(self.path).read_bytes()
+            except OSError as exc:
+                raise PreviousFileProblem(f"{self.path}: cannot read the file set in "
+                                          f"CLINICIAN_PREVIOUS_RULES: {exc.strerror}") from None
+            return compare(read_side(data, self.path), app_side(self.app),
+                           f"the file set in CLINICIAN_PREVIOUS_RULES ({self.path})")
+        rules = Path(self.app.config["QUESTIONNAIRE_RULES"]).resolve()
+        data = last_committed(rules) if self.use_git else None
+        if data is None:
+            return None
+        return compare(read_side(data, f"HEAD:{rules.name}"), app_side(self.app),
+                       f"the last committed {rules.name}")
+
+    def for_book(self) -> Comparison | None:
+        """Printed in the outcome book when a file is set, or the last commit differs."""
+        result, _ = self.get()
+        if result is None or self.path:
+            return result
+        return result if (result.headlines or result.changes or result.wording) else None
+
+
+def init_app(app: Flask) -> None:
+    """Keep the configured comparison, and give the book's include a way to it."""
+    configured = app.extensions[_KEY] = Configured(app)
+    app.add_template_global(configured.for_book, "configured_changes")
+
+
+# --- uploads, compared in a child process with a time limit -------------------------------------
+
+
+def _compare_upload(conn, data: bytes, name: str, new: Side) -> None:
+    """Runs in the child: send back ("ok", Comparison) or ("bad", message)."""
+    try:
+        conn.send(("ok", compare(read_side(data, name, UPLOADED_RULE_FILE), new,
+                                 f"the uploaded file {name}")))
+    except PreviousFileProblem as exc:
+        conn.send(("bad", str(exc)))
+    except Exception as exc:  # noqa: BLE001 - a message for the page, never a hang or a 500
+        conn.send(("bad", f"{name}: the file could not be compared ({type(exc).__name__})"))
+    finally:
+        conn.close()
+
+
+def compare_upload(data: bytes, name: str, new: Side, seconds: float) -> Comparison:
+    """Compare an uploaded previous file with the app's, in a child stopped after `seconds`."""
+    context = multiprocessing.get_context("fork")  # the child shares the app's loaded rules
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_compare_upload, args=(writer, data, name, new), daemon=True)
+    child.start()
+    writer.close()
+    try:
+        if not reader.poll(seconds):
+            raise PreviousFileProblem(
+                f"{name}: comparing this file took longer than {seconds:g} seconds, so it was "
+                "stopped. Compare it on the command line instead: flask --app wsgi rules diff "
+                f"{name}")
+        try:
+            status, value = reader.recv()
+        except EOFError:
+            raise PreviousFileProblem(f"{name}: the file could not be compared") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        reader.close()
+    if status != "ok":
+        raise PreviousFileProblem(value)
+    return value
+
+
+def _uploaded() -> tuple[Comparison | None, str | None]:
+    upload = request.files.get("rules_file")
+    if upload is None or not upload.filename:
+        return None, "Choose a previous rule file (rules.yaml) to compare with."
+    name = Path(upload.filename).name[:80] or "uploaded.yaml"
+    data = upload.read(UPLOADED_RULE_FILE.max_bytes + 1)
+    slots = current_app.extensions["try_slots"]
+    if not slots.acquire(block=False):
+        raise ServiceUnavailable("Another comparison or try is running on this server. Send it "
+                                 "again in a moment.", retry_after=1)
+    try:
+        return compare_upload(data, name, app_side(current_app), UPLOAD_SECONDS), None
+    except PreviousFileProblem as exc:
+        return None, str(exc)
+    finally:
+        slots.release()
+
+
+@bp.route("/changes", methods=["GET", "POST"])
+def changes():
+    """What changed since the previous rule file: headlines first, then items and wording."""
+    configured: Configured = current_app.extensions[_KEY]
+    comparison, problem = configured.get()
+    uploaded = False
+    if request.method == "POST":
+        uploaded = True
+        comparison, problem = _uploaded()
+    status = 422 if uploaded and problem else 200
+    return render_template("clinician/changes.html", changes_report=comparison, problem=problem,
+                           uploaded=uploaded, configured=configured,
+                           max_kb=UPLOADED_RULE_FILE.max_bytes // 1024), status
