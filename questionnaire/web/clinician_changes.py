@@ -54,6 +54,8 @@ class Example:
 class HeadlineChange:
     before: str  # the headline's title with the previous file ("" : no headline)
     after: str
+    before_id: str  # outcome ids, as `rules diff --json` gives them ("": no headline)
+    after_id: str
     answer_sets: int
     example: Example
 
@@ -145,7 +147,8 @@ def compare(old: Side, new: Side, source: str) -> Comparison:
         source=source, old_version=meta.version,
         old_reviewed=meta.reviewed.strftime("%-d %B %Y"), new_version=new_rs.file.meta.version,
         headlines=[HeadlineChange(before.get(s.from_ or "", ""), after.get(s.to or "", ""),
-                                  s.answer_sets, example(new_rs, s.witness))
+                                  s.from_ or "", s.to or "", s.answer_sets,
+                                  example(new_rs, s.witness))
                    for s in diff.headlines],
         rules=[RuleChange(s.rule or "", s.fires == "starts", s.answer_sets,
                           example(new_rs, s.witness)) for s in diff.rules],
