@@ -20,7 +20,7 @@ from typing import Any
 from flask import Flask, current_app, render_template, request
 from werkzeug.exceptions import ServiceUnavailable
 
-from ..engine import RulesError, RuleSet, loads_rules
+from ..engine import Engine, QuestionnaireError, RulesError, RuleSet, loads_rules
 from ..engine.diff import Change, Diff, diff_rulesets
 from ..engine.yamlsource import RULE_FILE, Limits, Marks, YamlProblem, read_yaml
 from ..rules import engine_of
@@ -58,6 +58,8 @@ class HeadlineChange:
     after_id: str
     answer_sets: int
     example: Example
+    before_because: list[tuple[str, str]]  # the example's deciding answers, with each file
+    after_because: list[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,14 @@ def example(rs: RuleSet, witness: dict[str, Any]) -> Example:
     return Example(rows, fields)
 
 
+def because(engine: Engine, witness: dict[str, Any]) -> list[tuple[str, str]]:
+    """The answers that decide the headline ("Because you said"), as (question, answer)."""
+    try:
+        return [(a.prompt, a.answer) for a in engine.evaluate(witness).said]
+    except QuestionnaireError:  # no headline: the old file has a gap there
+        return []
+
+
 def compare(old: Side, new: Side, source: str) -> Comparison:
     """The diff of OLD and NEW (the app's), ready to show."""
     diff: Diff = diff_rulesets(old, new)
@@ -143,12 +153,14 @@ def compare(old: Side, new: Side, source: str) -> Comparison:
     before = {o.id: o.title for o in old_rs.file.outcomes}
     after = {o.id: o.title for o in new_rs.file.outcomes}
     meta = old_rs.file.meta
+    engines = Engine(old_rs), Engine(new_rs)
     return Comparison(
         source=source, old_version=meta.version,
         old_reviewed=meta.reviewed.strftime("%-d %B %Y"), new_version=new_rs.file.meta.version,
         headlines=[HeadlineChange(before.get(s.from_ or "", ""), after.get(s.to or "", ""),
                                   s.from_ or "", s.to or "", s.answer_sets,
-                                  example(new_rs, s.witness))
+                                  example(new_rs, s.witness), because(engines[0], s.witness),
+                                  because(engines[1], s.witness))
                    for s in diff.headlines],
         rules=[RuleChange(s.rule or "", s.fires == "starts", s.answer_sets,
                           example(new_rs, s.witness)) for s in diff.rules],

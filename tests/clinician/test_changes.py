@@ -86,6 +86,11 @@ def test_the_page_lists_exactly_the_headline_changes_rules_diff_finds(client, cl
     rows = {text(r.dt): text(r.dd) for r in change.find_all(class_="summary-list__row")}
     assert rows["How bad has your pain usually been over the past week?"] == "4"
     assert rows["Where is your pain?"] == "Lower back"
+    # ...and the answers that decide the new headline, as the patient's card names them
+    now = change.find("p", string=lambda s: s and s.startswith("Now, the answers that decide"))
+    deciding = [text(li) for li in now.find_next("ul").find_all("li")]
+    assert any(d.startswith("How bad has your pain usually been over the past week?")
+               and " 4 " in f"{d} " for d in deciding), deciding
     # The rule whose firing changes, and the item with its file and line
     assert "Rule mild_pain now also matches" in text(page)
     line = SRC.splitlines().index("  - id: mild_pain") + 1
