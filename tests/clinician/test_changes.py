@@ -233,3 +233,20 @@ def test_in_a_git_checkout_it_compares_with_the_last_committed_rules(shared_app)
     page = parse(shared_app.test_client().get("/clinician/changes").get_data(as_text=True))
 
     assert "Compared with the last committed rules.yaml" in text(page)
+
+
+def test_a_previous_file_that_cannot_be_read_is_said_on_the_page_not_a_500(tmp_path):
+    missing = tmp_path / "rules-0.9.yaml"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "CLINICIAN_PREVIEW": True,
+                      "QUESTIONNAIRE_RULES": str(RULES), "CLINICIAN_PREVIOUS_RULES": str(missing)})
+    response = app.test_client().get("/clinician/changes")
+
+    assert response.status_code == 200
+    problem = text(one(parse(response.get_data(as_text=True)), class_="error-summary"))
+    assert f"{missing}: cannot read the file set in CLINICIAN_PREVIOUS_RULES" in problem
+
+
+def test_an_upload_over_64_kb_is_refused_as_too_large(client):
+    response = upload(client, SRC.encode() + b"#" * (64 * 1024))
+
+    assert response.status_code == 413
