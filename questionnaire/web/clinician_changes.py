@@ -181,9 +181,16 @@ class Configured:
         self.done = False
         self.result: Comparison | None = None
         self.problem: str | None = None
+        self._side: Side | None = None
         setting = app.config.get("CLINICIAN_PREVIOUS_RULES")
         self.path = str(setting) if setting else None
         self.use_git = setting is None  # "" turns the comparison off
+
+    def side(self) -> Side:
+        """The app's side of every comparison, read once (uploads compare with it too)."""
+        if self._side is None:
+            self._side = app_side(self.app)
+        return self._side
 
     def get(self) -> tuple[Comparison | None, str | None]:
         with self.lock:
@@ -202,13 +209,13 @@ class Configured:
             except OSError as exc:
                 raise PreviousFileProblem(f"{self.path}: cannot read the file set in "
                                           f"CLINICIAN_PREVIOUS_RULES: {exc.strerror}") from None
-            return compare(read_side(data, self.path), app_side(self.app),
+            return compare(read_side(data, self.path), self.side(),
                            f"the file set in CLINICIAN_PREVIOUS_RULES ({self.path})")
         rules = Path(self.app.config["QUESTIONNAIRE_RULES"]).resolve()
         data = last_committed(rules) if self.use_git else None
         if data is None:
             return None
-        return compare(read_side(data, f"HEAD:{rules.name}"), app_side(self.app),
+        return compare(read_side(data, f"HEAD:{rules.name}"), self.side(),
                        f"the last committed {rules.name}")
 
     def for_book(self) -> Comparison | None:
@@ -235,7 +242,7 @@ def _compare_upload(conn, data: bytes, name: str, new: Side) -> None:
                                  f"the uploaded file {name}")))
     except PreviousFileProblem as exc:
         conn.send(("bad", str(exc)))
-    except Exception as exc:  # noqa: BLE001 - a message for the page, never a hang or a 500
+    except Exception as exc:  # a message for the page, never a hang or a 500
         conn.send(("bad", f"{name}: the file could not be compared ({type(exc).__name__})"))
     finally:
         conn.close()
@@ -268,7 +275,7 @@ def compare_upload(data: bytes, name: str, new: Side, seconds: float) -> Compari
     return value
 
 
-def _uploaded() -> tuple[Comparison | None, str | None]:
+def _uploaded(configured: Configured) -> tuple[Comparison | None, str | None]:
     upload = request.files.get("rules_file")
     if upload is None or not upload.filename:
         return None, "Choose a previous rule file (rules.yaml) to compare with."
@@ -279,7 +286,7 @@ def _uploaded() -> tuple[Comparison | None, str | None]:
         raise ServiceUnavailable("Another comparison or try is running on this server. Send it "
                                  "again in a moment.", retry_after=1)
     try:
-        return compare_upload(data, name, app_side(current_app), UPLOAD_SECONDS), None
+        return compare_upload(data, name, configured.side(), UPLOAD_SECONDS), None
     except PreviousFileProblem as exc:
         return None, str(exc)
     finally:
@@ -290,12 +297,9 @@ def _uploaded() -> tuple[Comparison | None, str | None]:
 def changes():
     """What changed since the previous rule file: headlines first, then items and wording."""
     configured: Configured = current_app.extensions[_KEY]
-    comparison, problem = configured.get()
-    uploaded = False
-    if request.method == "POST":
-        uploaded = True
-        comparison, problem = _uploaded()
+    uploaded = request.method == "POST"
+    comparison, problem = _uploaded(configured) if uploaded else configured.get()
     status = 422 if uploaded and problem else 200
     return render_template("clinician/changes.html", changes_report=comparison, problem=problem,
-                           uploaded=uploaded, configured=configured,
+                           uploaded=uploaded,
                            max_kb=UPLOADED_RULE_FILE.max_bytes // 1024), status
