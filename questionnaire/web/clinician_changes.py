@@ -10,6 +10,7 @@ UPLOAD_SECONDS, so a hostile file cannot hold a worker.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import subprocess
 import threading
@@ -237,6 +238,9 @@ def init_app(app: Flask) -> None:
 
 def _compare_upload(conn, data: bytes, name: str, new: Side) -> None:
     """Runs in the child: send back ("ok", Comparison) or ("bad", message)."""
+    # The collector would walk every object the app inherited, and writing their headers
+    # copies each page of memory the child shares with the server: 3 to 5 times slower.
+    gc.freeze()
     try:
         conn.send(("ok", compare(read_side(data, name, UPLOADED_RULE_FILE), new,
                                  f"the uploaded file {name}")))
