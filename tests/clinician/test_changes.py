@@ -78,6 +78,8 @@ def test_the_page_lists_exactly_the_headline_changes_rules_diff_finds(client, cl
     assert headline_changes(page) == [(h["from"], h["to"], h["answer_sets"])
                                       for h in cli_report["headlines"]] != []
     assert "What changed since version 2.0.0" in text(page.find("h2", id="changes-title"))
+    # the threshold moved but meta.version did not: the page says what the version gate will
+    assert "the version is still 2.0.0" in text(one(page, attrs={"data-version-unchanged": True}))
     # In words: the outcome titles from the rule files, and the count as a person reads it
     change = page.find(class_="change")
     assert text(change.find("h4")) == f"From “{TITLES['discuss']}” to “{TITLES['not_yet']}”"
@@ -142,6 +144,7 @@ def test_a_wording_only_edit_shows_as_wording_with_no_headline_changes(client, t
     assert [text(tr) for tr in wording.tbody.find_all("tr")] == [
         f"outcome discuss wording changed: title new.yaml:{line}"]
     assert "Items added, removed or changed None." in text(page)
+    assert page.find(attrs={"data-version-unchanged": True}) is None
 
 
 @pytest.mark.parametrize(("content", "message"), [
