@@ -45,7 +45,7 @@ def test_an_upload_is_compared_and_its_example_opens_in_try_answers_without_java
         "not_yet", "discuss")
     with page.expect_navigation():
         change.get_by_role("button", name="Open this example in Try answers").click()
-    assert page.url.endswith("/clinician/try")
+    assert page.url.endswith("/clinician/try#result")
     assert page.locator("[data-outcome]").get_attribute("data-outcome") == "discuss"
     assert events.take() == []
 

@@ -105,7 +105,7 @@ def test_the_page_lists_exactly_the_headline_changes_rules_diff_finds(client, cl
 def test_each_example_opens_in_try_answers_and_really_gets_the_new_headline(client, cli_report):
     page = parse(client.get("/clinician/changes").get_data(as_text=True))
     form = page.find(class_="change").find("form")
-    assert form["action"] == "/clinician/try" and "no-print" in form["class"]
+    assert form["action"] == "/clinician/try#result" and "no-print" in form["class"]
     fields: dict[str, list[str]] = {}
     for field in form.find_all("input", type="hidden"):
         fields.setdefault(field["name"], []).append(field["value"])
