@@ -253,3 +253,13 @@ def test_an_upload_over_64_kb_is_refused_as_too_large(client):
     response = upload(client, SRC.encode() + b"#" * (64 * 1024))
 
     assert response.status_code == 413
+
+
+def test_compare_with_no_file_chosen_asks_for_one(client):
+    token = csrf_token(client.get("/clinician/changes").get_data(as_text=True))
+    response = client.post("/clinician/changes", data={"csrf_token": token},
+                           content_type="multipart/form-data")
+
+    assert response.status_code == 422
+    assert "Choose a previous rule file" in text(one(parse(response.get_data(as_text=True)),
+                                                     class_="error-summary"))
