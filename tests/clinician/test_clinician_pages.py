@@ -138,19 +138,17 @@ def test_overview_groups_outcome_rules_under_their_outcome_and_others_under_thei
         overview, parse, rules_data):
     outcomes = {o["id"]: o["title"] for o in rules_data["outcomes"]}
     criteria = {c["id"]: c["title"] for c in rules_data["criteria"]}
-    heading, under = "", {}
-    for node in parse(overview).find("main").find_all(True):
-        if node.name == "h3":
-            heading = text(node)
-        elif node.name == "li" and node.get("id", "").startswith("rule-"):
-            under[node["id"].removeprefix("rule-")] = heading
+    main = parse(overview).find("main")
     for rule in rules_data["rules"]:
-        if rule.get("outcome"):
-            assert outcomes[rule["outcome"]] in under[rule["id"]], rule["id"]
-            assert f"the headline is \"{outcomes[rule['outcome']]}\"" in \
-                text(parse(overview).find("li", id=f"rule-{rule['id']}"))
+        item = main.find("li", id=f"rule-{rule['id']}")
+        if rule.get("outcome"):  # folded in its outcome's section, whose title names it
+            section = item.find_parent("details")
+            assert section["id"] == f"outcome-{rule['outcome']}", rule["id"]
+            assert outcomes[rule["outcome"]] in text(section.find("summary")), rule["id"]
+            assert f"the headline is \"{outcomes[rule['outcome']]}\"" in text(item)
         else:
-            assert under[rule["id"]] == criteria[rule["finding"]["criterion"]], rule["id"]
+            assert text(item.find_previous("h3")) == criteria[rule["finding"]["criterion"]], \
+                rule["id"]
 
 
 def test_overview_links_every_source(overview, parse, rules_data):
@@ -222,8 +220,10 @@ def test_submitting_answers_shows_the_patient_summary_beside_the_full_trace(
     trace = [(text(row.find("code")), text(row.find_all("td")[1]), text(row.find_all("td")[2]))
              for row in rows]
     assert [rule for rule, _, _ in trace] == [r.id for r in engine.ruleset.file.rules]
-    assert {rule for rule, matched, _ in trace if matched == "Yes"} == set(expected.fired)
-    assert {matched for _, matched, _ in trace} == {"Yes", "No"}
+    assert {rule for rule, matched, _ in trace if matched == "Matched"} == set(expected.fired)
+    assert {matched for _, matched, _ in trace} == {"Matched", "Not matched"}
+    assert {text(row.find("code")) for row in page.find_all("tr", class_="table__row--matched")} \
+        == set(expected.fired), "a matched row is marked so in its style too"
     assert all(why for _, _, why in trace), "every rule says why it matched or not"
 
 
