@@ -103,6 +103,18 @@ def test_a_link_to_a_rule_opens_the_folded_section_it_is_in(page, rule):
     assert in_view(page, f"#rule-{rule}")
 
 
+def test_the_question_list_uses_the_full_width(page, rules):
+    # A row's id takes a quarter; the wording the rest, up to the row's right edge (a layout
+    # class the stylesheet did not define once left a fifth of every row empty).
+    page.goto("/clinician/?open=all")
+    rows = page.evaluate("""() => [...document.querySelectorAll('.summary-list__row')]
+        .map(row => { const r = row.getBoundingClientRect();
+                      const v = row.querySelector('dd').getBoundingClientRect();
+                      return [r.right - v.right, v.width / r.width]; })""")
+    assert len(rows) == sum(len(step["questions"]) for step in rules["steps"])
+    assert all(gap < 2 and share > 0.7 for gap, share in rows), rows
+
+
 def test_a_section_opens_from_the_keyboard(page):
     page.goto("/clinician/")
     summary = page.locator("#outcome-not_yet > summary")
