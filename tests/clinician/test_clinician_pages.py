@@ -507,13 +507,18 @@ def test_overview_folds_every_section_and_opens_them_all_on_request(app, overvie
     assert all(d.has_attr("open") for d in opened.find("main").find_all("details"))
 
 
-def test_overview_index_lists_every_outcome_with_its_rule_count(overview, parse, rules_data):
+def test_overview_index_lists_every_outcome_with_its_rules_and_their_count(overview, parse,
+                                                                           rules_data):
     entries = parse(overview).find("nav", class_="index").find("ol").find_all("li")
     assert len(entries) == len(rules_data["outcomes"])
     for entry, outcome in zip(entries, rules_data["outcomes"], strict=True):
         count = sum(r.get("outcome") == outcome["id"] for r in rules_data["rules"])
-        assert entry.find("a")["href"] == f"#outcome-{outcome['id']}"
-        assert text(entry) == f"{outcome['title']} {count} rule{'s' if count != 1 else ''}"
+        links = [a["href"] for a in entry.find_all("a")]
+        assert links[0] == f"#outcome-{outcome['id']}"
+        assert text(entry).startswith(
+            f"{outcome['title']} {count} rule{'s' if count != 1 else ''}")
+        assert links[1:] == [f"#rule-{r['id']}" for r in rules_data["rules"]
+                             if r.get("outcome") == outcome["id"]], "and each of its rules"
 
 
 def test_every_try_form_sends_the_browser_to_the_result(try_page, post_answers, parse,
