@@ -6,6 +6,7 @@ CLINICIAN_PASSWORD is set (then over HTTPS only, behind HTTP Basic authenticatio
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import os
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request
+from jinja2 import ChoiceLoader, DictLoader
+from markupsafe import Markup
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import ServiceUnavailable, Unauthorized
 
@@ -22,7 +25,7 @@ from ..engine.verify import Report, verify
 from ..engine.yamlsource import ANSWERS_FILE, YamlProblem, read_yaml
 from ..rules import engine_of
 from .forms import build_all_questions_form, to_answer, to_form_data
-from .patient import summary_context
+from .patient import given_answers, summary_context
 
 bp = Blueprint("clinician", __name__, url_prefix="/clinician")
 
@@ -74,14 +77,23 @@ def only_when_enabled():
 
 @bp.get("/")
 def overview():
-    """Every step, question and rule in plain English, with the verifier's report on top."""
-    rs = engine_of(current_app).ruleset
-    rules_by_outcome = [(o, [r for r in rs.file.rules if r.outcome == o.id])
-                        for o in rs.file.outcomes]
-    findings_only = [(c, [r for r in rs.file.rules if r.outcome is None and r.finding
-                          and r.finding.criterion == c.id]) for c in rs.file.criteria]
-    return render_template("clinician/overview.html", file=rs.file, preview=preview(),
-                           rules_by_outcome=rules_by_outcome, findings_only=findings_only)
+    """Every step, question and rule in plain English, folded, with an index by outcome."""
+    file = engine_of(current_app).ruleset.file
+    rules_by_outcome, findings_only = rule_groups(file)
+    return render_template("clinician/overview.html", file=file, preview=preview(),
+                           rules_by_outcome=rules_by_outcome, findings_only=findings_only,
+                           outcome_rule_count=sum(len(rules) for _, rules in rules_by_outcome),
+                           finding_rule_count=sum(len(rules) for _, rules in findings_only),
+                           question_count=sum(len(step.questions) for step in file.steps),
+                           expanded=request.args.get("open") == "all")
+
+
+def rule_groups(file) -> tuple[list, list]:
+    """(outcome, its rules) in priority order; (criterion, rules that only add a finding)."""
+    by_outcome = [(o, [r for r in file.rules if r.outcome == o.id]) for o in file.outcomes]
+    findings_only = [(c, [r for r in file.rules if r.outcome is None and r.finding
+                          and r.finding.criterion == c.id]) for c in file.criteria]
+    return by_outcome, findings_only
 
 
 def load_scenario_answers(folder: Path) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -186,12 +198,36 @@ def _try_page():
                            summary=summary, problems=problems, message=message,
                            field_errors=field_errors,
                            scenarios=[(k, label) for k, (label, _) in preview().scenarios.items()],
-                           sources=engine.sources,
-                           summary_context=lambda result: summary_context(engine, result))
+                           patient_view=patient_view(engine, summary) if summary else None)
+
+
+# The patient's summary page, laid out in nothing but its `main` block: for the try page.
+MAIN_ONLY = {"base.html": "{% block main %}{% endblock %}"}
+
+
+def patient_view(engine: Engine, result) -> Markup:
+    """The patient's summary as their own page shows it (notes included), so it never drifts.
+
+    The summary page is rendered with the same context as the patient's, in a Jinja
+    environment whose base layout is only the `main` block: every top-level `set` and import of
+    the page still runs, which rendering the block on its own would skip.
+    """
+    env = current_app.extensions.get("main_only_templates")
+    if env is None:
+        jinja = current_app.jinja_env
+        env = jinja.overlay(loader=ChoiceLoader([DictLoader(MAIN_ONLY), jinja.loader]))
+        current_app.extensions["main_only_templates"] = env
+    first = engine.ruleset.file.steps[0]
+    context = {**summary_context(engine, result), "today": dt.date.today(),
+               "change_url": f"#step-{first.id}",  # the try form's first step, on this page
+               "given": given_answers(result)}
+    current_app.update_template_context(context)
+    return Markup(env.get_template("patient/summary.html").render(context))
 
 
 @bp.get("/book")
 def outcome_book():
-    """Every outcome and every finding as a patient would see them, on one printable page."""
+    """Every outcome and finding as a patient would see it, with its rules in plain words."""
     file = engine_of(current_app).ruleset.file
-    return render_template("clinician/book.html", file=file)
+    return render_template("clinician/book.html", file=file, preview=preview(),
+                           rules_by_outcome=rule_groups(file)[0])

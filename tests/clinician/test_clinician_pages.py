@@ -138,19 +138,17 @@ def test_overview_groups_outcome_rules_under_their_outcome_and_others_under_thei
         overview, parse, rules_data):
     outcomes = {o["id"]: o["title"] for o in rules_data["outcomes"]}
     criteria = {c["id"]: c["title"] for c in rules_data["criteria"]}
-    heading, under = "", {}
-    for node in parse(overview).find("main").find_all(True):
-        if node.name == "h3":
-            heading = text(node)
-        elif node.name == "li" and node.get("id", "").startswith("rule-"):
-            under[node["id"].removeprefix("rule-")] = heading
+    main = parse(overview).find("main")
     for rule in rules_data["rules"]:
-        if rule.get("outcome"):
-            assert outcomes[rule["outcome"]] in under[rule["id"]], rule["id"]
-            assert f"the headline is \"{outcomes[rule['outcome']]}\"" in \
-                text(parse(overview).find("li", id=f"rule-{rule['id']}"))
+        item = main.find("li", id=f"rule-{rule['id']}")
+        if rule.get("outcome"):  # folded in its outcome's section, whose title names it
+            section = item.find_parent("details")
+            assert section["id"] == f"outcome-{rule['outcome']}", rule["id"]
+            assert outcomes[rule["outcome"]] in text(section.find("summary")), rule["id"]
+            assert f"the headline is \"{outcomes[rule['outcome']]}\"" in text(item)
         else:
-            assert under[rule["id"]] == criteria[rule["finding"]["criterion"]], rule["id"]
+            assert text(item.find_previous("h3")) == criteria[rule["finding"]["criterion"]], \
+                rule["id"]
 
 
 def test_overview_links_every_source(overview, parse, rules_data):
@@ -222,8 +220,10 @@ def test_submitting_answers_shows_the_patient_summary_beside_the_full_trace(
     trace = [(text(row.find("code")), text(row.find_all("td")[1]), text(row.find_all("td")[2]))
              for row in rows]
     assert [rule for rule, _, _ in trace] == [r.id for r in engine.ruleset.file.rules]
-    assert {rule for rule, matched, _ in trace if matched == "Yes"} == set(expected.fired)
-    assert {matched for _, matched, _ in trace} == {"Yes", "No"}
+    assert {rule for rule, matched, _ in trace if matched == "Matched"} == set(expected.fired)
+    assert {matched for _, matched, _ in trace} == {"Matched", "Not matched"}
+    assert {text(row.find("code")) for row in page.find_all("tr", class_="table__row--matched")} \
+        == set(expected.fired), "a matched row is marked so in its style too"
     assert all(why for _, _, why in trace), "every rule says why it matched or not"
 
 
@@ -462,3 +462,94 @@ def test_the_preview_card_says_which_sign_decided_it(post_answers, parse, answer
     assert card.find(attrs={"data-outcome": True})["data-outcome"] == outcome
     assert "Because you said:" in card.get_text(" ")
     assert fragment in card.find(class_="card__because-list").get_text(" ")
+
+
+def test_book_gives_each_outcomes_rules_as_conditions_in_plain_words_with_sources(
+        app, book, parse, rules_data):
+    conditions = app.extensions["preview"].conditions
+    sources = rules_data["meta"]["sources"]
+    page = parse(book)
+    for outcome in rules_data["outcomes"]:
+        section = page.find("section", id=f"book-{outcome['id']}")
+        assert section.find(attrs={"data-outcome": outcome["id"]}) is not None
+        items = section.find("ul", class_="book__rules").find_all("li")
+        rules = [r for r in rules_data["rules"] if r.get("outcome") == outcome["id"]]
+        assert len(items) == len(rules) > 0
+        for item, rule in zip(items, rules, strict=True):
+            assert text(item).startswith(f"If {conditions[rule['id']]}"), text(item)
+            assert [a["href"] for a in item.find_all("a")] == [sources[rule["source"]]["url"]]
+
+
+def test_book_says_when_each_finding_is_shown(app, book, parse, rules_data):
+    conditions = app.extensions["preview"].conditions
+    findings = {text(li.find("p")): text(li) for li in parse(book).find_all("li", class_="finding")}
+    for rule in rules_data["rules"]:
+        if "finding" in rule:
+            assert f"Shown when {conditions[rule['id']]}" in findings[rule["finding"]["text"]]
+
+
+def test_book_has_contents_and_a_print_button_only_with_javascript(book, parse):
+    page = parse(book)
+    assert page.find("nav", class_="book__index") is not None
+    button = page.find("button", attrs={"data-print": True})
+    assert button is not None and button.has_attr("hidden"), "shown by JavaScript only"
+    # what printing hides is checked in Chromium: tests/browser/test_clinician_preview.py
+
+
+# --- navigable: the overview folds, try answers lands on its result ------------------------------
+
+def test_overview_folds_every_section_and_opens_them_all_on_request(app, overview, parse):
+    page = parse(overview)
+    folds = page.find("main").find_all("details", class_="fold")
+    assert len(folds) >= 8 and not any(d.has_attr("open") for d in folds)
+    link = page.find("nav", class_="index").find("a", string="open every section")
+    opened = parse(app.test_client().get(link["href"]).get_data(as_text=True))
+    assert all(d.has_attr("open") for d in opened.find("main").find_all("details"))
+
+
+def test_overview_index_lists_every_outcome_with_its_rules_and_their_count(overview, parse,
+                                                                           rules_data):
+    entries = parse(overview).find("nav", class_="index").find("ol").find_all("li")
+    assert len(entries) == len(rules_data["outcomes"])
+    for entry, outcome in zip(entries, rules_data["outcomes"], strict=True):
+        count = sum(r.get("outcome") == outcome["id"] for r in rules_data["rules"])
+        links = [a["href"] for a in entry.find_all("a")]
+        assert links[0] == f"#outcome-{outcome['id']}"
+        assert text(entry).startswith(
+            f"{outcome['title']} {count} rule{'s' if count != 1 else ''}")
+        assert links[1:] == [f"#rule-{r['id']}" for r in rules_data["rules"]
+                             if r.get("outcome") == outcome["id"]], "and each of its rules"
+
+
+def test_every_try_form_sends_the_browser_to_the_result(try_page, post_answers, parse,
+                                                        discuss_answers):
+    assert parse(try_page()).find(id="result") is None, "no result yet, nothing to land on"
+    page = parse(post_answers(discuss_answers).get_data(as_text=True))
+    forms = page.find("main").find_all("form")
+    assert len(forms) == 3 and all(f["action"] == "/clinician/try#result" for f in forms)
+    result = page.find(id="result")
+    assert result["tabindex"] == "-1", "focusable, so landing on it moves the focus there"
+    assert result.find(attrs={"data-outcome": "discuss"}) is not None
+    assert result.find_next("form") is not None, "the result comes before the form"
+
+
+PATIENT_VIEWS = {
+    "discuss": {},
+    "usually excluded": {"health_conditions": ["pregnant"]},
+    "urgent stops at once": {"warning_signs": ["fever"]},
+}
+
+
+@pytest.mark.parametrize("change", PATIENT_VIEWS.values(), ids=PATIENT_VIEWS.keys())
+def test_the_patient_view_is_the_patients_whole_summary_notes_included(
+        app, post_answers, parse, walk_wizard, discuss_answers, change):
+    stops = change.get("warning_signs", ["none"]) != ["none"]
+    answers = change if stops else {**discuss_answers, **change}
+    patient = app.test_client()
+    walk_wizard(patient, answers)
+    summary = parse(patient.get("/summary").get_data(as_text=True)).find("main")
+    view = parse(post_answers(answers).get_data(as_text=True)).find(class_="patient-view")
+    notes = summary.find_all("section", class_="note")
+    assert stops or len(notes) >= 4, "the patient's summary has notes"
+    assert [text(n) for n in view.find_all("section", class_="note")] == [text(n) for n in notes]
+    assert text(view) == text(summary), "word for word what the patient's page shows"
