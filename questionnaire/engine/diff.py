@@ -18,7 +18,7 @@ from .symbolic import FileWalk, examples
 from .yamlsource import Marks
 
 WORDING = {"title", "message", "text", "label", "prompt", "hint", "short", "intro", "items",
-           "actions", "errors", "sections"}
+           "actions", "errors", "sections", "said", "next_steps"}
 SECTIONS = ("criteria", "outcomes", "rules", "notes")
 
 
@@ -89,14 +89,27 @@ def _questions(raw: Any) -> dict[str, tuple[tuple, dict]]:
     return out
 
 
+def _changed(old: dict, new: dict, skip: tuple[str, ...] = (), prefix: str = ""):
+    """(dotted name, last key) of each field that differs; a mapping is looked into, so a
+    finding whose text alone changed is `finding.text`, wording, not the whole finding."""
+    for k in dict.fromkeys([*old, *new]):
+        a, b = old.get(k), new.get(k)
+        if k in skip or a == b:
+            continue
+        if isinstance(a, dict) and isinstance(b, dict):
+            yield from _changed(a, b, (), f"{prefix}{k}.")
+        else:
+            yield f"{prefix}{k}", k
+
+
 def _fields(old: dict, new: dict, skip: tuple[str, ...] = ()) -> str | None:
-    changed = [k for k in dict.fromkeys([*old, *new]) if k not in skip and old.get(k) != new.get(k)]
+    changed = list(_changed(old, new, skip))
     if not changed:
         return None
-    meaning = [k for k in changed if k not in WORDING]
-    if meaning:
-        return "changed: " + ", ".join(changed)
-    return "wording changed: " + ", ".join(changed)
+    names = ", ".join(name for name, _ in changed)
+    if any(key not in WORDING for _, key in changed):
+        return "changed: " + names
+    return "wording changed: " + names
 
 
 class _Structure:

@@ -43,7 +43,7 @@ def test_a_threshold_edit_lists_exactly_the_answers_whose_headline_changes(thres
     assert result.exit_code == 1, result.output
     report = json.loads(result.output)
     assert [(c["kind"], c["id"], c["what"]) for c in report["changes"]] == [
-        ("rule", "mild_pain", "changed: when")]
+        ("rule", "mild_pain", "changed: when.at_most")]
     assert report["changes"][0]["line"] == SRC.splitlines().index("  - id: mild_pain") + 1
     assert [(h["from"], h["to"]) for h in report["headlines"]] == [("discuss", "not_yet")]
     shift = report["headlines"][0]
@@ -103,6 +103,33 @@ def test_a_wording_edit_is_a_change_with_no_headline_change(tmp_path):
     assert [(c["kind"], c["id"], c["what"]) for c in report["changes"]] == [
         ("outcome", "emergency", "wording changed: title")]
     assert report["headlines"] == [] and report["rules"] == []
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("can mean the nerves\n        at the base", "can mean the nerves\n        low in",
+     ("rule", "cauda_equina_signs", "wording changed: finding.text")),
+    ("said: you have new trouble peeing,", "said: you have trouble peeing,",
+     ("choice", "warning_signs.bladder_bowel", "wording changed: said")),
+], ids=["a finding's text", "a choice's 'Because you said' words"])
+def test_an_edit_inside_a_finding_or_a_choice_is_named_and_is_wording(tmp_path, old, new,
+                                                                        expected):
+    """A clinician reviewing a wording edit sees which words changed, not 'the rule changed'."""
+    assert SRC.count(old) == 1
+    path = tmp_path / "new.yaml"
+    path.write_text(SRC.replace(old, new), encoding="utf-8")
+    result = diff(ROOT / "rules.yaml", path, "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert [(c["kind"], c["id"], c["what"]) for c in report["changes"]] == [expected]
+
+
+def test_moving_a_finding_to_another_criterion_is_a_change_of_meaning(tmp_path):
+    path = tmp_path / "new.yaml"
+    head = "outcome: emergency\n    finding:\n      criterion: "
+    path.write_text(SRC.replace(head + "safety", head + "general_health", 1), encoding="utf-8")
+    report = json.loads(diff(ROOT / "rules.yaml", path, "--json").output)
+    assert ("rule", "cauda_equina_signs", "changed: finding.criterion") in [
+        (c["kind"], c["id"], c["what"]) for c in report["changes"]]
 
 
 @pytest.mark.parametrize("content", [None, "meta: [unclosed\n", "meta: {}\n"],

@@ -97,7 +97,7 @@ def test_the_page_lists_exactly_the_headline_changes_rules_diff_finds(client, cl
     assert "Rule mild_pain now also matches" in text(page)
     line = SRC.splitlines().index("  - id: mild_pain") + 1
     assert [text(tr) for tr in page.find("h3", string="Items added, removed or changed")
-            .find_next("table").tbody.find_all("tr")] == [f"rule mild_pain changed: when "
+            .find_next("table").tbody.find_all("tr")] == [f"rule mild_pain changed: when.at_most "
                                                           f"new.yaml:{line}"]
     assert response.headers["Cache-Control"] == "no-store"
 
