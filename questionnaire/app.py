@@ -134,10 +134,13 @@ def register_blueprints(app: Flask) -> None:
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # the API takes no cookies, so it needs no CSRF token
     csrf.exempt(health.bp)
+    preview_on = bool(app.config["CLINICIAN_PREVIEW"] or app.config["CLINICIAN_PASSWORD"])
+    if not preview_on:  # its pages do not exist then: a POST there is 404, not a CSRF error
+        csrf.exempt(clinician.bp)
     app.register_blueprint(patient.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
-    if app.config["CLINICIAN_PREVIEW"] or app.config["CLINICIAN_PASSWORD"]:  # runs the verifier
+    if preview_on:  # runs the verifier
         app.extensions["preview"] = clinician.Preview.build(
             engine_of(app).ruleset, app.config["QUESTIONNAIRE_SCENARIOS"])
         app.extensions["try_slots"] = clinician.try_slots()  # before gunicorn forks

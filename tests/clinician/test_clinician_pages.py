@@ -173,6 +173,14 @@ def test_clinician_pages_are_not_found_when_turned_off_in_config(url):
     assert app.test_client().get(url).status_code == 404
 
 
+@pytest.mark.parametrize("url", ["/clinician/try", "/clinician/changes"])
+def test_a_post_to_the_preview_is_not_found_when_it_is_off(url):
+    """Off means the pages do not exist: not a 'form expired' page for a form nobody was shown."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "CLINICIAN_PREVIEW": False})
+    response = app.test_client().post(url, data={"pain_intensity": "5"})
+    assert response.status_code == 404
+
+
 @pytest.mark.parametrize(("value", "status"), [("0", 404), ("1", 200), (None, 404)],
                          ids=["CLINICIAN_PREVIEW=0 turns it off", "CLINICIAN_PREVIEW=1",
                               "off unless configured"])
