@@ -196,6 +196,8 @@ def test_the_outcome_book_prints_the_changes_with_a_sign_off(client, cli_report)
     assert "Change sign-off" in text(section)
     assert "Reviewed by:" in text(section) and "Signature:" in text(section)
     assert all("no-print" in f["class"] for f in section.find_all("form"))
+    contents = one(page, "nav", class_="book__index")
+    assert contents.find("a", href="#changes-title") is not None, "the contents list the section"
 
 
 # --- which previous file, and who may see it -----------------------------------------------------
