@@ -27,14 +27,6 @@ MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 ITEM_CONTROL_CODES = "http://hl7.org/fhir/questionnaire-item-control"
-LOINC = "http://loinc.org"
-# Standard codes for questions, where one exists that means what the question asks. A terminology
-# mapping, not medical content: a question missing from the rules simply gets no code.
-# 72514-3 "Pain severity - 0-10 verbal numeric rating [Score] - Reported" (LOINC, active).
-CODES: dict[str, dict[str, str]] = {
-    "pain_intensity": {"system": LOINC, "code": "72514-3",
-                       "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported"},
-}
 # QuestionnaireResponse.status has a required binding; the codes come from the model's metadata.
 STATUSES: tuple[str, ...] = tuple(
     QuestionnaireResponse.model_fields["status"].json_schema_extra["enum_values"])
@@ -85,8 +77,8 @@ def _question_item(rs: RuleSet, q, others: Mapping[str, Any] | None = None) -> d
     info = rs.catalogue[q.id]
     item: dict[str, Any] = {"linkId": q.id, "text": q.prompt, "required": True}
     _translate(item, "text", {lang: o.prompt for lang, o in others.items()})
-    if q.id in CODES:
-        item["code"] = [CODES[q.id]]
+    if q.codes:  # standard codes come from the rule file (a question's `codes`)
+        item["code"] = [c.model_dump() for c in q.codes]
     if q.type == "integer":
         item["type"] = "integer"
         item["extension"] = [{"url": MIN_VALUE, "valueInteger": q.min},

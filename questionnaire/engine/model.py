@@ -75,6 +75,14 @@ class Choice(_Frozen):
     exclusive: bool = False
 
 
+class Coding(_Frozen):
+    """A standard code that means what a question asks (e.g. LOINC), for FHIR apps."""
+
+    system: Url
+    code: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    display: Text
+
+
 class QuestionErrors(_Frozen):
     """Patient-facing error messages, GOV.UK style: say what to do, not what went wrong."""
 
@@ -97,6 +105,8 @@ class Question(_Frozen):
     max: int | None = None
     show_if: RawCondition | None = None
     new_page: bool = Field(False, description="Start a new page of the step with this question.")
+    codes: tuple[Coding, ...] = Field((), description="Standard codes that mean what the question "
+                                      "asks: the FHIR Questionnaire's item.code.")
     errors: QuestionErrors
 
 

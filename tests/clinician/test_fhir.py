@@ -76,6 +76,26 @@ def test_pain_intensity_carries_the_loinc_code_for_a_0_to_10_pain_rating(items):
     assert [qid for qid, item in items.items() if "code" in item] == ["pain_intensity"]
 
 
+def test_the_codes_come_from_the_rule_file(tmp_path):
+    """A clinician adds or removes a standard code in rules.yaml; no Python carries one."""
+    from questionnaire.engine import load_rules
+
+    text = (ROOT / "rules.yaml").read_text(encoding="utf-8")
+    head = "      - id: pain_intensity\n"
+    start = text.index(head)
+    codes = text.index("        codes:", start)
+    end = text.index("        prompt:", codes)
+    moved = text[:codes] + text[end:]  # pain_intensity loses its code ...
+    at = moved.index("        type: multi", moved.index("      - id: warning_signs"))
+    moved = moved[:at] + text[codes:end] + moved[at:]  # ... and warning_signs gains it
+    path = tmp_path / "rules.yaml"
+    path.write_text(moved, encoding="utf-8")
+    items = {i["linkId"]: i for group in fhir.questionnaire(load_rules(path))["item"]
+             for i in group["item"]}
+    assert [qid for qid, item in items.items() if "code" in item] == ["warning_signs"]
+    assert items["warning_signs"]["code"][0]["code"] == "72514-3"
+
+
 def test_every_step_is_a_group_holding_its_questions_in_order(resource, rules_data):
     groups = resource["item"]
     assert [(g["linkId"], g["type"], g["text"]) for g in groups] == \
