@@ -82,12 +82,21 @@ class ReasonOut(_Out):
     answers: list[SaidAnswerOut] = Field(description="The answers that made it match.")
 
 
+class CallOut(_Out):
+    label: str = Field(description="The link text, e.g. 'Call 911'.")
+    number: str = Field(description="The number to dial; a client links it as tel:<number>.")
+
+
 class OutcomeOut(_Out):
     id: str
     title: str
     message: str
     urgency: str
     actions: list[str]
+    call: CallOut | None = Field(description="A phone number to call at once (the emergency "
+                                             "and urgent headlines), or null.")
+    next_steps: list[str] = Field(description="What to do next: 2 to 4 short steps, in the "
+                                              "order the patient should take them.")
     because: list[ReasonOut] = Field(description="The rules that decided the headline and the "
                                                  "answers behind them.")
 
