@@ -152,7 +152,7 @@ def summary_data(summary: Summary, sources: Mapping[str, model.Source]) -> dict[
 
     Built here rather than by validating the engine's records into EvaluateResponse: that
     validation cost about 85 µs of a 480 µs request and checked nothing the engine had not
-    already made (docs/benchmarks.md, issue 10). tests/api checks that this object and the
+    already made (docs/benchmarks.md, issue 10). An API test checks that this object and the
     model agree, key for key."""
     outcome = summary.outcome
     return {
