@@ -75,7 +75,7 @@ def translations():
     return found
 
 
-def gettext(text: str, **variables) -> str:
+def gettext(text: str, **variables: Any) -> str:
     """Flask-Babel's gettext, from this request's catalogue."""
     translated = translations().ugettext(text)
     return translated % variables if variables else translated
