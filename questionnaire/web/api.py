@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 from pydantic import ValidationError
 from werkzeug.exceptions import MethodNotAllowed
 
@@ -24,7 +24,7 @@ from .api_schema import (
     QuestionnaireDefinition,
     operation,
     request_model,
-    summary_model,
+    summary_bytes,
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -97,7 +97,15 @@ def allow_header(response: Response) -> Response:
 
 def language() -> str:
     """?lang= when given, else the best of Accept-Language, else English. The API keeps no
-    cookie, so nothing is remembered between calls."""
+    cookie, so nothing is remembered between calls; within a call it is worked out once (the
+    view and the Content-Language header both ask)."""
+    lang = g.get("api_language")
+    if lang is None:
+        lang = g.api_language = _asked_language()
+    return lang
+
+
+def _asked_language() -> str:
     chosen = request.args.get("lang")
     if chosen is not None:
         if chosen not in LANGUAGES:
@@ -216,9 +224,7 @@ def evaluate():
         summary = engine.evaluate(body["answers"])
     except AnswersError as exc:
         return invalid(exc.problems)
-    # pydantic writes the JSON itself (in Rust): faster than a dict through json.dumps
-    return current_app.response_class(summary_model(summary, engine.sources).model_dump_json(),
-                                      mimetype=JSON)
+    return current_app.response_class(summary_bytes(summary, engine.sources), mimetype=JSON)
 
 
 @bp.get("/openapi.json")

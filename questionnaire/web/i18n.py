@@ -10,10 +10,12 @@ Accept-Language, English. The texts from rules.yaml come from the engine of the 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, Response, request
-from flask_babel import Babel, gettext, lazy_gettext
+from flask import Flask, Response, g, request
+from flask_babel import Babel, get_translations, lazy_gettext
+from markupsafe import Markup
 
 from ..rules import LANGUAGES
 
@@ -46,13 +48,44 @@ def cookie_name() -> str:
 
 
 def current_language() -> str:
-    """The language of this request's page. The clinician preview is in English only."""
+    """The language of this request's page, worked out once per request (a page asks about
+    seven times: Flask-Babel, the journey, the links, the headers)."""
+    lang = g.get("lang")
+    if lang is None:
+        lang = g.lang = _page_language()
+    return lang
+
+
+def _page_language() -> str:
+    """The clinician preview is in English only; else the visit's choice, else the browser's."""
     if request.blueprint == "clinician":
         return LANGUAGES[0]
     lang = kept_language()
     if lang is not None:
         return lang
     return request.accept_languages.best_match(LANGUAGES, default=LANGUAGES[0])
+
+
+def translations():
+    """This request's catalogue, found once per request. Flask-Babel finds it again for every
+    string (about 7 µs each, fifteen strings a page; docs/benchmarks.md, issue 10)."""
+    found = g.get("translations")
+    if found is None:
+        found = g.translations = get_translations()
+    return found
+
+
+def gettext(text: str, **variables: Any) -> str:
+    """Flask-Babel's gettext, from this request's catalogue."""
+    translated = translations().ugettext(text)
+    return translated % variables if variables else translated
+
+
+def template_gettext(text: str, **variables: Any) -> Markup:
+    """The templates' `_()`: what Jinja's newstyle gettext gives in an autoescaped template
+    (every template is .html), without its three layers of context calls for each string
+    (about 40 µs of a step page: docs/benchmarks.md, issue 10)."""
+    return Markup(translations().ugettext(text)) % variables
 
 
 def date_pattern() -> str:
@@ -77,6 +110,15 @@ def init_app(app: Flask) -> None:
     the visit's choice kept in its cookie."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
     Babel(app, locale_selector=current_language)
+    # The templates' gettext as Flask-Babel installs it (newstyle: escaped, %-formatted), but
+    # from the catalogue found once per request.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: translations().ugettext(text),
+        ngettext=lambda one, many, n: translations().ungettext(one, many, n),
+        pgettext=lambda context, text: translations().upgettext(context, text),
+        npgettext=lambda context, one, many, n: translations().unpgettext(context, one, many, n),
+        newstyle=True)
+    app.jinja_env.globals["_"] = template_gettext
 
     @app.context_processor
     def language():
@@ -88,8 +130,7 @@ def init_app(app: Flask) -> None:
         (part of its contract), so only the patient's pages remember the choice."""
         if request.path.startswith("/api/"):
             return response
-        response.vary.add("Accept-Language")
-        response.vary.add("Cookie")
+        response.vary.update(("Accept-Language", "Cookie"))
         if response.mimetype == "text/html":
             response.headers["Content-Language"] = current_language()
         lang = chosen()

@@ -18,11 +18,10 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext
 
 from . import handout as handouts
 from .forms import Page, to_answer, to_form_data
-from .i18n import current_language, kept_language
+from .i18n import current_language, gettext, kept_language
 from .journey import Journey
 from .session import IDLE_SECONDS, MAX_SECONDS, now
 

@@ -160,9 +160,10 @@ class AnswerSessionInterface(SessionInterface):
         if cipher is None:
             return None
         base = self.get_cookie_name(app)
-        tokens = {name: request.cookies[name]
+        cookies = request.cookies  # `in` first: for a missing name, .get() builds an exception
+        tokens = {name: cookies[name]
                   for name in (base, *(f"{base}-{s}" for s in self.steps(app)[0]))
-                  if request.cookies.get(name)}
+                  if name in cookies and cookies[name]}
         if not tokens:  # most API calls: no cookie, nothing to open
             return self.session_class()
         try:

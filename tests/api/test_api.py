@@ -312,3 +312,23 @@ def test_evaluate_names_the_deciding_answers_in_the_outcome(client, discuss_answ
     assert said[0]["answer"].startswith("you are pregnant or breastfeeding")
     fired = {t["rule"] for t in body["trace"] if t["matched"]}
     assert {r["rule"] for r in because} <= fired
+
+
+def test_an_emergency_carries_its_call_action_and_next_steps(client, rules):
+    answers = {"warning_signs": ["bladder_bowel"]}
+    outcome = assert_json(client.post(EVALUATE, json={"answers": answers}))["outcome"]
+    written = next(o for o in rules["outcomes"] if o["id"] == "emergency")
+    assert outcome["id"] == "emergency"
+    # The number the summary card links as tel:911, so a client can offer the same tap to call.
+    assert outcome["call"] == {"label": "Call 911", "number": "911"} == written["call"]
+    assert outcome["next_steps"] == written["next_steps"]
+    assert outcome["next_steps"][0] == "Do not drive yourself."
+
+
+def test_discuss_carries_its_two_to_four_next_steps_and_no_call(client, discuss_answers, rules):
+    outcome = assert_json(client.post(EVALUATE, json={"answers": discuss_answers}))["outcome"]
+    assert outcome["id"] == "discuss"
+    assert outcome["call"] is None
+    assert 2 <= len(outcome["next_steps"]) <= 4
+    written = next(o for o in rules["outcomes"] if o["id"] == "discuss")
+    assert outcome["next_steps"] == written["next_steps"]

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from questionnaire.engine import AnswersError
+from questionnaire.engine import AnswersError, Engine
+from questionnaire.engine.scenarios import load_scenarios, scenario_files
+from questionnaire.web.api_schema import EvaluateResponse, summary_json
 
 ROOT = Path(__file__).resolve().parents[2]
 EVALUATE = "/api/v1/evaluate"
@@ -109,6 +111,25 @@ def test_a_summary_matches_the_schema_and_carries_the_summary_attributes(
     assert [r["rule"] for r in body["outcome"]["because"]] == [r.rule for r in summary.because]
     assert [t["rule"] for t in body["trace"]] == [t.rule for t in summary.trace]
     assert set(body["sources"]) == set(summary.cited())
+
+
+def _evaluable(engine: Engine) -> list[dict]:
+    """The answers of every shipped scenario that the engine evaluates (not the refused ones)."""
+    found = []
+    for scenario in (s for f in scenario_files([ROOT / "scenarios"]) for s in load_scenarios(f)):
+        if not engine.check(scenario.answers):
+            found.append(scenario.answers)
+    return found
+
+
+def test_the_summary_json_is_exactly_what_the_response_model_declares(engine):
+    # The API writes the summary without validating it into EvaluateResponse (for speed): every
+    # key the model declares must be there with its declared type, and no other key.
+    sets = _evaluable(engine)
+    assert len(sets) >= 20
+    for answers in sets:
+        written = summary_json(engine.evaluate(answers), engine.sources)
+        assert EvaluateResponse.model_validate(written).model_dump(mode="json") == written
 
 
 def test_redocly_recommended_ruleset_finds_nothing_wrong(document, tmp_path):
