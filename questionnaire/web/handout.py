@@ -129,7 +129,7 @@ class _Document(FPDF):
             self.heading(note.title, 10.5)
             self.para(note.text)
             if note.items:
-                self.items(note.items, numbered=note.id == "questions_to_ask")
+                self.items(note.items, numbered=note.numbered)
 
 
 def _top(pdf: _Document, h: Handout) -> None:

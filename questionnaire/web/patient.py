@@ -29,7 +29,6 @@ from .session import IDLE_SECONDS, MAX_SECONDS, now
 bp = Blueprint("patient", __name__)
 
 NOTICES = ("unreadable", "changed", "cleared")
-FIRST_NOTES = ("regulatory",)  # read before the findings: what the FDA says comes first
 
 
 @bp.app_context_processor
@@ -282,7 +281,8 @@ def summary_context(engine, result) -> dict[str, Any]:
     """What the summary templates need: findings by criterion with the answers behind each,
     notes and sources.
 
-    After an early stop only the `consult` note is shown: an emergency card stands alone.
+    Notes come in rules.yaml's order, split where their `show:` puts them. After an early stop
+    only the notes marked `after_stop` are kept (for the handout): an emergency card stands alone.
     """
     file = engine.ruleset.file
     questions = {q.id: q for q in engine.ruleset.questions}
@@ -298,13 +298,13 @@ def summary_context(engine, result) -> dict[str, Any]:
         if found:
             groups.append((criterion, found))
     stopped = result.stopped_after is not None
-    notes = [n for n in result.notes if not stopped or n.id == "consult"]
+    notes = [n for n in result.notes if not stopped or n.after_stop]
     cited = result.cited(notes)
     if stopped:  # an emergency card stands alone: no findings, no sources
         groups, cited = [], []
     return {"summary": result, "groups": groups, "cited": cited, "sources": file.meta.sources,
-            "notes_first": [n for n in notes if n.id in FIRST_NOTES],
-            "notes_after": [n for n in notes if n.id not in FIRST_NOTES]}
+            "notes_first": [n for n in notes if n.show == "first"],
+            "notes_after": [n for n in notes if n.show != "first"]}
 
 
 @bp.get("/summary/answers.json")

@@ -14,7 +14,6 @@ SUMMARY_CASES = {
     "urgent": {"warning_signs": ["fever"]},
 }
 STOPS = {"emergency", "urgent"}
-FIRST_NOTES = ["regulatory"]  # what the FDA says comes straight after the card
 
 
 def answers_for(case: str, discuss_answers: dict) -> dict:
@@ -86,11 +85,11 @@ def test_every_note_is_shown_with_what_the_fda_says_first(patient, discuss_answe
 
     sections = page.main.find_all("section", class_="note")
 
-    notes = ([n for n in rules["notes"] if n["id"] in FIRST_NOTES]
-             + [n for n in rules["notes"] if n["id"] not in FIRST_NOTES])
+    notes = rules["notes"]  # in the file's order, which is the page's
     assert [" ".join(s["class"]) for s in sections] == [f"note note--{n['id']}" for n in notes]
     assert {"consult", "regulatory", "questions_to_ask", "clinic_warning_signs"} <= {
         n["id"] for n in rules["notes"]}
+    assert notes[0]["id"] == "regulatory" and notes[0]["show"] == "first"
     for section, note in zip(sections, notes, strict=True):
         assert text(one(section, id=f"note-{note['id']}")) == note["title"]
         assert squash(note["text"]) in text(section)
@@ -109,8 +108,15 @@ def test_the_long_notes_and_the_sources_are_reveals_that_name_what_they_hold(
                if "findings" not in " ".join(p.get("class", [""])[0] for p in d.parents
                                              if p.name == "ul")]
 
-    titles = [n["title"] for n in rules["notes"] if n["id"] not in {*FIRST_NOTES, "consult"}]
+    titles = [n["title"] for n in rules["notes"] if n.get("show", "reveal") == "reveal"]
     assert titles and all(t in reveals for t in titles)
+    kept_open = [n["title"] for n in rules["notes"] if n.get("show", "reveal") != "reveal"]
+    assert kept_open and not set(kept_open) & set(reveals)
+    numbered = [n for n in rules["notes"] if n.get("numbered")]
+    assert [n["id"] for n in numbered] == ["questions_to_ask"]
+    for note in rules["notes"]:
+        listed = one(page.main, "section", class_=f"note--{note['id']}")
+        assert bool(listed.find("ol")) == bool(note.get("numbered") and note.get("items"))
     assert any(r.startswith("Sources (") for r in reveals)
 
 
