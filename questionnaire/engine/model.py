@@ -129,6 +129,8 @@ class Outcome(_Frozen):
 class Finding(_Frozen):
     criterion: Id
     text: Text
+    fits: bool = Field(False, description="The answer fits what studies ask for. The summary "
+                       "gathers these in one reveal, after the findings to talk about.")
 
 
 class Rule(_Frozen):
