@@ -176,7 +176,10 @@ def _headline(pdf: _Document, h: Handout) -> None:
     if h.summary.said:
         pdf.para(_("Because you said:"), 9.5, "B")
         said = [a.answer for a in h.summary.said]
-        pdf.pairs(said) if len(said) > 3 else pdf.items(said)
+        if len(said) > 3:
+            pdf.pairs(said)
+        else:
+            pdf.items(said)
     pdf.para(outcome.message)
     steps = outcome.next_steps or outcome.actions
     if steps:
