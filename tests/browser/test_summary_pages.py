@@ -43,8 +43,12 @@ def test_an_emergency_card_stands_alone_on_a_phone_with_a_tappable_call(wizard, 
     assert main.locator("button, .button, details, section").count() == 0
 
 
-def test_the_fda_note_is_on_the_first_two_phone_screens(wizard):
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_fda_note_is_on_the_first_two_phone_screens(wizard, language):
     page = on_phone(wizard, "/summary")
+    if language != "en":  # Spanish runs about a fifth longer
+        page.goto(f"/summary?lang={language}")
+        assert page.locator("html").get_attribute("lang") == language
 
     top = page.locator("#note-regulatory").evaluate(
         "e => e.getBoundingClientRect().top + window.scrollY")
