@@ -140,6 +140,7 @@ def test_every_summary_and_its_printout_are_saved_at_phone_and_desktop_width(wiz
     assert page.locator("#given").is_visible() == full
     if full:
         assert page.locator(".note--questions_to_ask li").first.is_visible()
+        assert page.locator(".details--fits .finding").first.is_visible()  # what fits, too
         assert page.locator("ul.sources a").first.is_visible()
         page.emulate_media(media="screen")
         assert not page.locator(".note--questions_to_ask li").first.is_visible()  # a reveal
