@@ -302,7 +302,7 @@ def summary_context(engine, result) -> dict[str, Any]:
     notes = [n for n in result.notes if not stopped or n.after_stop]
     cited = result.cited(notes)
     if stopped:  # an emergency card stands alone: no findings, no sources
-        groups, cited = [], []
+        groups, fitting, cited = [], [], []
     return {"summary": result, "groups": groups, "fitting": fitting, "cited": cited,
             "sources": file.meta.sources,
             "notes_first": [n for n in notes if n.show == "first"],
