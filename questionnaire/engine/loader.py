@@ -259,6 +259,7 @@ class _Checker:
             if note:
                 self.reference(("notes", n, "source"), note.source, sources, "source",
                                "meta.sources")
+        self.notes_order(parts.get("notes", []))
         for required in REQUIRED_NOTES if isinstance(raw, dict) else ():
             if required not in notes:
                 self.fail(("notes",) if "notes" in raw else (),
@@ -270,6 +271,18 @@ class _Checker:
             if page is not None and page.source is not None:
                 self.reference(("pages", key, "source"), page.source, sources, "source",
                                "meta.sources")
+
+    def notes_order(self, notes: list) -> None:
+        """The file lists notes in the order the summary shows them: 'show: first' ones first."""
+        later = None  # the first note shown after the findings
+        for n, note, _ in notes:
+            if note is None or note.show != "first":
+                later = later or note
+            elif later is not None:
+                self.fail(("notes", n, "show"), f"note '{note.id}' is shown first, before the "
+                          f"findings, but comes after note '{later.id}', which is not",
+                          "the notes in the order the summary shows them: every "
+                          "'show: first' note before the others")
 
     def reference(self, path: Path, value: str, known: Iterable[str], what: str, where: str):
         known = list(known)

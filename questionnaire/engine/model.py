@@ -139,6 +139,8 @@ class Outcome(_Frozen):
 class Finding(_Frozen):
     criterion: Id
     text: Text
+    fits: bool = Field(False, description="The answer fits what studies ask for. The summary "
+                       "gathers these in one reveal, after the findings to talk about.")
 
 
 class Rule(_Frozen):
@@ -150,10 +152,19 @@ class Rule(_Frozen):
 
 
 class Note(_Frozen):
+    """A note shown on every summary; the file lists notes in the order the summary shows them."""
+
     id: Id
     title: Text
     text: Text
     items: tuple[Text, ...] = ()
+    numbered: bool = Field(False, description="Number the items (1, 2, 3), e.g. questions to ask.")
+    show: Literal["first", "open", "reveal"] = Field(
+        "reveal", description="Where the summary shows it: 'first' straight after the headline "
+        "card (before the findings; these notes come first in the file), else after the "
+        "findings, 'open' or as a 'reveal' that its title opens.")
+    after_stop: bool = Field(False, description="Also printed on the handout after an "
+                             "emergency or urgent stop (whose page shows the card alone).")
     source: Id
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from fpdf import FPDF
+from fpdf import FPDF, FontFace
 
 from .i18n import date_pattern
 
@@ -78,7 +78,7 @@ class _Document(FPDF):
 
     # --- building blocks ------------------------------------------------------------------------
     def heading(self, text: str, size: float = 12.5, color=INK) -> None:
-        if self.get_y() > self.h - 40:  # keep a heading with the lines that follow it
+        if self.get_y() > self.h - 32:  # keep a heading with the lines that follow it
             self.add_page()
         self.ln(1.5)
         self.set_font("Helvetica", "B", size)
@@ -103,6 +103,29 @@ class _Document(FPDF):
             self.multi_cell(0, size * 0.44, plain(text), new_x="LMARGIN", new_y="NEXT", align="L")
             self.ln(0.2)
         self.ln(0.5)
+
+    def findings(self, groups: Sequence) -> None:
+        """The findings by criterion: the criterion on the left, its findings beside it."""
+        self.set_font("Helvetica", "", 8)
+        with self.table(col_widths=(24, 76), text_align="LEFT", line_height=3.52, v_align="TOP",
+                        padding=(0.4, 1, 0.4, 0), first_row_as_headings=False,
+                        borders_layout="NONE") as table:
+            for criterion, found in groups:
+                row = table.row()
+                row.cell(plain(criterion.title), style=FontFace(emphasis="BOLD"))
+                row.cell("\n".join(f"- {plain(finding.text)}" for finding, _ in found))
+        self.ln(0.8)
+
+    def pairs(self, texts: Sequence[str], size: float = 8) -> None:
+        """A longer list of short items in two columns, read across: it takes half the lines."""
+        self.set_font("Helvetica", "", size)
+        rows = [texts[i:i + 2] for i in range(0, len(texts), 2)]
+        with self.table(col_widths=(1, 1), text_align="LEFT", line_height=size * 0.44,
+                        padding=(0.3, 1, 0.3, 2), first_row_as_headings=False,
+                        borders_layout="NONE") as table:
+            for pair in rows:
+                table.row([f"- {plain(text)}" for text in pair] + [""] * (2 - len(pair)))
+        self.ln(0.8)
 
     def answers(self, rows: Sequence[tuple[str, Sequence[str]]]) -> None:
         """Every answer given, as a two-column table: the question, then the answer."""
@@ -129,7 +152,7 @@ class _Document(FPDF):
             self.heading(note.title, 10.5)
             self.para(note.text)
             if note.items:
-                self.items(note.items, numbered=note.id == "questions_to_ask")
+                self.items(note.items, numbered=note.numbered)
 
 
 def _top(pdf: _Document, h: Handout) -> None:
@@ -152,7 +175,11 @@ def _headline(pdf: _Document, h: Handout) -> None:
     pdf.heading(outcome.title, 14, RED if outcome.urgency != "routine" else BLUE)
     if h.summary.said:
         pdf.para(_("Because you said:"), 9.5, "B")
-        pdf.items([a.answer for a in h.summary.said])
+        said = [a.answer for a in h.summary.said]
+        if len(said) > 3:
+            pdf.pairs(said)
+        else:
+            pdf.items(said)
     pdf.para(outcome.message)
     steps = outcome.next_steps or outcome.actions
     if steps:
@@ -174,9 +201,7 @@ def build(h: Handout) -> bytes:
     pdf.notes(h.notes_first)
     if h.groups:
         pdf.heading(_("What the answers mean"), 10.5)
-        for criterion, found in h.groups:
-            pdf.para(criterion.title, 8, "B")
-            pdf.items([finding.text for finding, _ in found])
+        pdf.findings(h.groups)
     pdf.heading(_("Every answer given"), 10.5)
     pdf.answers(h.answers)
     pdf.notes(h.notes)

@@ -28,7 +28,6 @@ from .session import IDLE_SECONDS, MAX_SECONDS, now
 bp = Blueprint("patient", __name__)
 
 NOTICES = ("unreadable", "changed", "cleared")
-FIRST_NOTES = ("regulatory",)  # read before the findings: what the FDA says comes first
 
 
 @bp.app_context_processor
@@ -279,9 +278,10 @@ def handout():
 
 def summary_context(engine, result) -> dict[str, Any]:
     """What the summary templates need: findings by criterion with the answers behind each,
-    notes and sources.
+    the rules whose finding fits what studies ask for (`fits:`), notes and sources.
 
-    After an early stop only the `consult` note is shown: an emergency card stands alone.
+    Notes come in rules.yaml's order, split where their `show:` puts them. After an early stop
+    only the notes marked `after_stop` are kept (for the handout): an emergency card stands alone.
     """
     file = engine.ruleset.file
     questions = {q.id: q for q in engine.ruleset.questions}
@@ -296,14 +296,16 @@ def summary_context(engine, result) -> dict[str, Any]:
         found = [(f, answered(f.rule)) for f in result.findings if f.criterion == criterion.id]
         if found:
             groups.append((criterion, found))
+    fitting = [r.id for r in file.rules if r.finding and r.finding.fits and r.id in result.fired]
     stopped = result.stopped_after is not None
-    notes = [n for n in result.notes if not stopped or n.id == "consult"]
+    notes = [n for n in result.notes if not stopped or n.after_stop]
     cited = result.cited(notes)
     if stopped:  # an emergency card stands alone: no findings, no sources
-        groups, cited = [], []
-    return {"summary": result, "groups": groups, "cited": cited, "sources": file.meta.sources,
-            "notes_first": [n for n in notes if n.id in FIRST_NOTES],
-            "notes_after": [n for n in notes if n.id not in FIRST_NOTES]}
+        groups, fitting, cited = [], [], []
+    return {"summary": result, "groups": groups, "fitting": fitting, "cited": cited,
+            "sources": file.meta.sources,
+            "notes_first": [n for n in notes if n.show == "first"],
+            "notes_after": [n for n in notes if n.show != "first"]}
 
 
 @bp.get("/summary/answers.json")

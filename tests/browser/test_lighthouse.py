@@ -57,10 +57,12 @@ def test_lighthouse_scores_100_in_every_category_on_mobile(live_server, progress
 
     results = run_lighthouse(node, pages)
     # Performance is timed on a machine shared with other test runs: a page that lost points
-    # only there gets up to two more runs, in case another process took the CPU at that moment.
+    # only there, or whose trace Chromium failed to record under that load (NO_NAVSTART), gets up
+    # to two more runs, in case another process took the CPU at that moment.
     for _ in range(2):
-        slow = [p for p in pages if results[p["name"]]["failing"] and all(
-            f.startswith("performance:") for f in results[p["name"]]["failing"])]
+        slow = [p for p in pages if results[p["name"]]["runtimeError"] or (
+            results[p["name"]]["failing"] and all(
+                f.startswith("performance:") for f in results[p["name"]]["failing"]))]
         if slow:
             results.update(run_lighthouse(node, slow))
     REPORT.parent.mkdir(parents=True, exist_ok=True)

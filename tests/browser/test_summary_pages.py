@@ -16,6 +16,7 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PHONE = {"width": 375, "height": 667}
 OUTCOMES = ("emergency", "urgent", "usually_excluded", "not_yet", "discuss")
+WORDS_BEFORE_REVEALS = 420  # issue #12: "about 400 words before the reveals"
 
 
 def on_phone(wizard, path: str, journey: str = "discuss"):
@@ -42,13 +43,34 @@ def test_an_emergency_card_stands_alone_on_a_phone_with_a_tappable_call(wizard, 
     assert main.locator("button, .button, details, section").count() == 0
 
 
-def test_the_fda_note_is_on_the_first_two_phone_screens(wizard):
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_fda_note_is_on_the_first_two_phone_screens(wizard, language):
     page = on_phone(wizard, "/summary")
+    if language != "en":  # Spanish runs about a fifth longer
+        page.goto(f"/summary?lang={language}")
+        assert page.locator("html").get_attribute("lang") == language
 
     top = page.locator("#note-regulatory").evaluate(
         "e => e.getBoundingClientRect().top + window.scrollY")
 
     assert top < 2 * PHONE["height"], f"the FDA note starts {top:.0f}px down"
+
+
+def visible_words(page) -> int:
+    """Words a reader sees in <main> with every reveal closed (print-only text is hidden)."""
+    return page.locator("main").evaluate(
+        "m => { m.querySelectorAll('details').forEach(d => d.open = false);"
+        " return m.innerText.split(/\\s+/).filter(Boolean).length; }")
+
+
+@pytest.mark.parametrize("journey", OUTCOMES)
+def test_each_summary_is_short_before_its_reveals_are_opened(wizard, journey):
+    page = on_phone(wizard, "/summary", journey)
+
+    words = visible_words(page)
+
+    # the issue asks about 400 words for discuss; the others have fewer findings
+    assert words <= WORDS_BEFORE_REVEALS, f"{journey}: {words} words before any reveal"
 
 
 def test_a_change_link_keeps_the_question_in_view_and_focuses_the_answer(wizard, journeys):
@@ -118,6 +140,7 @@ def test_every_summary_and_its_printout_are_saved_at_phone_and_desktop_width(wiz
     assert page.locator("#given").is_visible() == full
     if full:
         assert page.locator(".note--questions_to_ask li").first.is_visible()
+        assert page.locator(".details--fits .finding").first.is_visible()  # what fits, too
         assert page.locator("ul.sources a").first.is_visible()
         page.emulate_media(media="screen")
         assert not page.locator(".note--questions_to_ask li").first.is_visible()  # a reveal

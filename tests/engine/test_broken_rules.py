@@ -170,7 +170,12 @@ CASES = [
          "rule 'general_criteria_may_apply' has neither an outcome nor a finding"),
     Case("missing_consult_note",
          "  - id: consult\n", "  - id: consulting\n",
-         "- id: consulting", "missing the 'consult' note"),
+         "- id: regulatory", "missing the 'consult' note"),  # at the list's first note
+    Case("note_shown_first_after_one_that_is_not",  # the page order is the file's order
+         "    title: What studies have found so far\n",
+         "    title: What studies have found so far\n    show: first # before the findings\n",
+         "show: first # before the findings",
+         "note 'evidence' is shown first, before the findings, but comes after note 'consult'"),
     Case("more_than_four_next_steps",
          "      - Do not drive yourself.\n",
          "      - Do not drive yourself.\n      - One.\n      - Two.\n      - Three.\n",

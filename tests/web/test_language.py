@@ -323,8 +323,8 @@ def test_the_handout_pdf_is_in_the_chosen_language(patient, app, discuss_answers
     response = patient.client.get("/summary.pdf")
     pages, words = pdf_text(response.data)
 
-    # Spanish runs about a fifth longer than English: 3 pages where English fits in 2.
-    assert response.status_code == 200 and 1 <= pages <= 3
+    # Spanish runs about a fifth longer than English, and still fits the 1-2 pages
+    assert response.status_code == 200 and 1 <= pages <= 2
     es = engine_for(app, "es")
     today = format_date(dt.date.today(), "d 'de' MMMM 'de' y", locale="es")
     for label in ("Su resumen para mostrar a un médico", "Todas las respuestas dadas",

@@ -14,7 +14,6 @@ SUMMARY_CASES = {
     "urgent": {"warning_signs": ["fever"]},
 }
 STOPS = {"emergency", "urgent"}
-FIRST_NOTES = ["regulatory"]  # what the FDA says comes straight after the card
 
 
 def answers_for(case: str, discuss_answers: dict) -> dict:
@@ -46,6 +45,11 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def fits(rules) -> set[str]:
+    """Rules whose finding says the answer fits what studies ask for (`fits: true`)."""
+    return {r["id"] for r in rules["rules"] if r.get("finding", {}).get("fits")}
+
+
 @pytest.mark.parametrize("case", SUMMARY_CASES)
 def test_findings_are_grouped_by_criterion_and_explain_why(patient, discuss_answers, engine,
                                                            rules, case):
@@ -54,30 +58,46 @@ def test_findings_are_grouped_by_criterion_and_explain_why(patient, discuss_answ
     result = engine.evaluate(answers)
     assert page.outcome == result.outcome.id == case
     titles = {c["id"]: c["title"] for c in rules["criteria"]}
-    expected = [(titles[c["id"]], [f for f in result.findings if f.criterion == c["id"]])
+    in_order = [f for c in rules["criteria"] for f in result.findings if f.criterion == c["id"]]
+    fitting = [f for f in in_order if f.rule in fits(rules)]
+    expected = [(titles[c["id"]], [f for f in in_order
+                                   if f.criterion == c["id"] and f not in fitting])
                 for c in rules["criteria"]]
     expected = [(title, found) for title, found in expected if found and case not in STOPS]
     prompts = {q["id"]: q for step in rules["steps"] for q in step["questions"]}
 
     groups = finding_groups(page)
+    reveal = page.main.find("details", class_="details--fits")
 
+    # what to talk about comes by criterion; what already fits waits in one reveal after it
     assert [title for title, _ in groups] == [title for title, _ in expected]
-    for (_, items), (_title, found) in zip(groups, expected, strict=True):
-        assert [squash(text(li.find("p"))) for li in items] == [squash(f.text) for f in found]
-        for li, finding in zip(items, found, strict=True):
-            details = one(li, "details")
-            assert text(one(details, "summary")) == "Why am I seeing this?"
-            # the patient's own answers behind the finding: each question read, and its answer
-            for question in engine.rule_questions[finding.rule]:
-                if question in result.answers:
-                    q = prompts[question]
-                    assert squash(q["prompt"]) in squash(text(details)), (finding.rule, question)
-                    labels = {c["value"]: c["label"] for c in q.get("choices", [])}
-                    given = result.answers[question]
-                    for value in given if isinstance(given, list) else [given]:
-                        assert squash(str(labels.get(value, value))) in squash(text(details))
-            source = rules["meta"]["sources"][finding.source]
-            assert [a["href"] for a in details.find_all("a")] == [source["url"]]
+    shown = [(li, f) for (_, items), (_t, found) in zip(groups, expected, strict=True)
+             for li, f in zip(items, found, strict=True)]
+    assert [len(items) for _, items in groups] == [len(found) for _, found in expected]
+    if case in STOPS:
+        assert reveal is None
+    else:
+        assert fitting, "the test answers should have findings that fit"
+        assert text(reveal.find("summary")) == f"What fits what studies ask for ({len(fitting)})"
+        tucked = reveal.find_all("li", class_="finding")
+        assert len(tucked) == len(fitting)
+        shown += list(zip(tucked, fitting, strict=True))
+        assert reveal.find_previous_sibling("ul", class_="findings") is groups[-1][1][-1].parent
+    for li, finding in shown:
+        assert squash(text(li.find("p"))) == squash(finding.text)
+        details = one(li, "details")
+        assert text(one(details, "summary")) == "Why am I seeing this?"
+        # the patient's own answers behind the finding: each question read, and its answer
+        for question in engine.rule_questions[finding.rule]:
+            if question in result.answers:
+                q = prompts[question]
+                assert squash(q["prompt"]) in squash(text(details)), (finding.rule, question)
+                labels = {c["value"]: c["label"] for c in q.get("choices", [])}
+                given = result.answers[question]
+                for value in given if isinstance(given, list) else [given]:
+                    assert squash(str(labels.get(value, value))) in squash(text(details))
+        source = rules["meta"]["sources"][finding.source]
+        assert [a["href"] for a in details.find_all("a")] == [source["url"]]
 
 
 @pytest.mark.parametrize("case", ["discuss", "usually_excluded", "not_yet"])
@@ -86,11 +106,11 @@ def test_every_note_is_shown_with_what_the_fda_says_first(patient, discuss_answe
 
     sections = page.main.find_all("section", class_="note")
 
-    notes = ([n for n in rules["notes"] if n["id"] in FIRST_NOTES]
-             + [n for n in rules["notes"] if n["id"] not in FIRST_NOTES])
+    notes = rules["notes"]  # in the file's order, which is the page's
     assert [" ".join(s["class"]) for s in sections] == [f"note note--{n['id']}" for n in notes]
     assert {"consult", "regulatory", "questions_to_ask", "clinic_warning_signs"} <= {
         n["id"] for n in rules["notes"]}
+    assert notes[0]["id"] == "regulatory" and notes[0]["show"] == "first"
     for section, note in zip(sections, notes, strict=True):
         assert text(one(section, id=f"note-{note['id']}")) == note["title"]
         assert squash(note["text"]) in text(section)
@@ -105,12 +125,19 @@ def test_the_long_notes_and_the_sources_are_reveals_that_name_what_they_hold(
         patient, discuss_answers, rules):
     page = open_summary(patient, discuss_answers)
 
-    reveals = [text(one(d, "summary")) for d in page.main.find_all("details")
+    reveals = [text(d.find("summary")) for d in page.main.find_all("details")
                if "findings" not in " ".join(p.get("class", [""])[0] for p in d.parents
                                              if p.name == "ul")]
 
-    titles = [n["title"] for n in rules["notes"] if n["id"] not in {*FIRST_NOTES, "consult"}]
+    titles = [n["title"] for n in rules["notes"] if n.get("show", "reveal") == "reveal"]
     assert titles and all(t in reveals for t in titles)
+    kept_open = [n["title"] for n in rules["notes"] if n.get("show", "reveal") != "reveal"]
+    assert kept_open and not set(kept_open) & set(reveals)
+    numbered = [n for n in rules["notes"] if n.get("numbered")]
+    assert [n["id"] for n in numbered] == ["questions_to_ask"]
+    for note in rules["notes"]:
+        listed = one(page.main, "section", class_=f"note--{note['id']}")
+        assert bool(listed.find("ol")) == bool(note.get("numbered") and note.get("items"))
     assert any(r.startswith("Sources (") for r in reveals)
 
 
