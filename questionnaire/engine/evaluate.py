@@ -57,30 +57,6 @@ class Summary:
     fired: tuple[str, ...] = ()  # ids of the rules that matched
     because: tuple[Reason, ...] = ()  # the rules that decided the headline, with their answers
 
-    def to_dict(self, sources: Mapping[str, model.Source] | None = None) -> dict[str, Any]:
-        """The JSON shape of the API (design.md section 5), with a few extra fields."""
-        result: dict[str, Any] = {
-            "outcome": {"id": self.outcome.id, "title": self.outcome.title,
-                        "message": self.outcome.message, "urgency": self.outcome.urgency,
-                        "actions": list(self.outcome.actions),
-                        "because": [{"rule": r.rule, "answers": [
-                            {"question": a.question, "prompt": a.prompt, "answer": a.answer}
-                            for a in r.answers]} for r in self.because]},
-            "findings": [{"rule": f.rule, "criterion": f.criterion, "text": f.text,
-                          "source": f.source} for f in self.findings],
-            "notes": [{"id": n.id, "title": n.title, "text": n.text, "items": list(n.items),
-                       "source": n.source} for n in self.notes],
-            "trace": [{"rule": t.rule, "matched": t.matched, "because": t.because}
-                      for t in self.trace or ()],
-            "rules_version": self.rules_version,
-            "stopped_after": self.stopped_after,
-            "dropped": list(self.dropped),
-        }
-        if sources is not None:
-            result["sources"] = {k: {"title": sources[k].title, "url": sources[k].url}
-                                 for k in self.cited()}
-        return result
-
     @property
     def said(self) -> tuple[SaidAnswer, ...]:
         """The answers that decided the headline, once each: "Because you said: ..."."""

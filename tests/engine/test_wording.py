@@ -209,19 +209,20 @@ def test_a_wrong_answer_is_refused_in_words(answers, message):
     assert [p.message for p in refused.value.problems] == [message]
 
 
-def test_a_summary_as_the_api_shows_it():
+def test_a_summary_holds_what_the_api_shows():
+    """The pure core returns objects; the web layer writes them as JSON (tests/api)."""
     summary = Engine(RULES).evaluate({"level": "high", "score": 5, "signs": ["none"],
                                       "detail": "no"})
-    shown = summary.to_dict(RULES.file.meta.sources)
-    assert shown["outcome"] == {"id": "low", "title": "Low", "message": "Talk to someone.",
-                                "urgency": "routine", "actions": [],
-                                "because": [{"rule": "catch_all", "answers": []}]}
-    assert shown["trace"] == [{"rule": "catch_all", "matched": True,
-                               "because": "this rule always applies"}]
-    assert shown["notes"][0] == {"id": "consult", "title": "Consult", "text": "See a doctor.",
-                                 "items": [], "source": "src"}
-    assert (shown["findings"], shown["rules_version"], shown["dropped"]) == ([], "0.1", [])
-    assert shown["sources"] == {"src": {"title": "A source", "url": "https://example.org/source"}}
+    outcome = summary.outcome
+    assert (outcome.id, outcome.title, outcome.message, outcome.urgency) == (
+        "low", "Low", "Talk to someone.", "routine")
+    assert [(r.rule, r.answers) for r in summary.because] == [("catch_all", ())]
+    assert [(t.rule, t.matched, t.because) for t in summary.trace] == [
+        ("catch_all", True, "this rule always applies")]
+    note = summary.notes[0]
+    assert (note.id, note.title, note.text, note.items, note.source) == (
+        "consult", "Consult", "See a doctor.", (), "src")
+    assert (summary.findings, summary.rules_version, summary.dropped) == ((), "0.1", ())
     assert summary.cited() == ["src"] and summary.cited([]) == []
 
 
