@@ -127,10 +127,10 @@ def _treatment_follow_ups(answers: dict[str, Any], fired: list[str]) -> bool:
 def _pain_findings(answers: dict[str, Any], fired: list[str]) -> None:
     """Findings that explain the pain and diagnosis criteria."""
     pain_duration, diagnosis = answers["pain_duration"], answers["diagnosis"]
-    if pain_duration in ("6_to_12_months", "1_to_5_years", "over_5_years"):
+    if pain_duration in ("6_to_12_months", "1_to_5_years"):
         fired.append("pain_6_months_or_more")
-        if pain_duration == "over_5_years":
-            fired.append("pain_over_5_years")
+    elif pain_duration == "over_5_years":
+        fired.append("pain_over_5_years")
     if answers["pain_intensity"] >= 4:
         fired.append("moderate_or_worse_pain")
     if answers["pain_area"] == "both":

@@ -14,7 +14,7 @@ from . import model
 from .conditions import UNKNOWN, Condition, questions_of
 from .errors import AnswerProblem, AnswersError, QuestionnaireError
 from .questions import did_you_mean
-from .reasons import Reason, SaidAnswer, answers_of, deciding
+from .reasons import Reads, Reason, SaidAnswer, answers_of, deciding, reads
 from .ruleset import RuleSet
 from .walk import Flow, Point, QuestionState, State, Walk
 
@@ -78,6 +78,7 @@ class CompiledRule:
     rank: int | None  # the outcome's priority, 0 the highest
     finding: FoundFinding | None
     questions: tuple[str, ...]  # the questions its condition reads
+    reads: Reads  # the same in question order, with the choices it names ("Because you said")
 
 
 class Engine:
@@ -90,11 +91,12 @@ class Engine:
         self.sources = file.meta.sources
         self.flow = Flow(ruleset)
         outcomes = {o.id: (i, o) for i, o in enumerate(file.outcomes)}
+        order = [q.id for q in ruleset.questions]
         self.rules = tuple(
             CompiledRule(r.id, cond, outcomes[r.outcome][1] if r.outcome else None,
                          outcomes[r.outcome][0] if r.outcome else None,
                          FoundFinding(r.id, r.finding.criterion, r.finding.text, r.source)
-                         if r.finding else None, questions_of(cond))
+                         if r.finding else None, questions_of(cond), reads(cond, order))
             for r, cond in zip(file.rules, ruleset.when, strict=True))
         # rule id -> the questions its condition reads, for "Why am I seeing this?"
         self.rule_questions = {r.id: r.questions for r in self.rules}

@@ -6,7 +6,7 @@ The patient reads these inside the outcome card ("Because you said: ..."), the A
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,10 +33,24 @@ class Reason:
     answers: tuple[SaidAnswer, ...]
 
 
+Reads = tuple[tuple[str, frozenset[Any]], ...]  # (question id, the choices named), in order
+
+
+def reads(cond: Condition, order: Sequence[str]) -> Reads:
+    """The questions a condition reads, in question order, each with the choices it names
+    (for a multi-select tested by `has`, `has_any` or `has_all`). Worked out once per rule."""
+    named: dict[str, set[Any]] = {}
+    for leaf in cond.leaves():
+        chosen = named.setdefault(leaf.question, set())
+        if leaf.name in _PICKING:
+            chosen.update(leaf.value if isinstance(leaf.value, tuple) else (leaf.value,))
+    return tuple((qid, frozenset(named[qid])) for qid in order if qid in named)
+
+
 def deciding(rules: Iterable[Any], questions: Mapping[str, model.Question],
              answers: Mapping[str, Any]) -> tuple[Reason, ...]:
-    """The deciding rules (records with `id` and `when`), each with the answers it read."""
-    return tuple(Reason(rule.id, said(rule.when, questions, answers)) for rule in rules)
+    """The deciding rules (records with `id` and `reads`), each with the answers it read."""
+    return tuple(Reason(rule.id, said(rule.reads, questions, answers)) for rule in rules)
 
 
 def answers_of(reasons: Iterable[Reason]) -> tuple[SaidAnswer, ...]:
@@ -44,26 +58,20 @@ def answers_of(reasons: Iterable[Reason]) -> tuple[SaidAnswer, ...]:
     return tuple(dict.fromkeys(a for r in reasons for a in r.answers))
 
 
-def said(cond: Condition, questions: Mapping[str, model.Question],
+def said(read: Reads, questions: Mapping[str, model.Question],
          answers: Mapping[str, Any]) -> tuple[SaidAnswer, ...]:
-    """The answers a condition read, in question order. For a multi-select, only the ticked
+    """The answers a rule read, in question order. For a multi-select, only the ticked
     choices the condition names, when it names any of them, one answer each."""
-    named: dict[str, set[Any]] = {}
-    for leaf in cond.leaves():
-        chosen = named.setdefault(leaf.question, set())
-        if leaf.name in _PICKING:
-            chosen.update(leaf.value if isinstance(leaf.value, tuple) else (leaf.value,))
-    result = []
-    for qid, chosen in named.items():
+    result: list[SaidAnswer] = []
+    for qid, chosen in read:
         if qid not in answers:
             continue  # not asked (skip logic) or after an early stop
         question = questions[qid]
         given = answers[qid]
-        # One line per ticked box: each `said` is a sentence of its own.
+        # One line per ticked box, in box order: each `said` is a sentence of its own.
         picked = _picked(question, given, chosen) if isinstance(given, list) else [given]
         result += [SaidAnswer(qid, question.prompt, _label(question, v)) for v in picked]
-    order = list(questions)
-    return tuple(sorted(result, key=lambda s: order.index(s.question)))  # stable: box order kept
+    return tuple(result)
 
 
 def _picked(question: model.Question, given: list[Any], chosen: set[Any]) -> list[Any]:
