@@ -1,8 +1,9 @@
 """The app's rule engine: built once at start-up, reached from every blueprint through here.
 
 Like flaskr's `db.py`: `init_app` wires it in, `engine_of` hands it out, and blueprints import
-this module, never the app factory, so nothing imports in a circle. The verifier runs once, while
-the rules load; its report is kept for the clinician preview.
+this module, never the app factory, so nothing imports in a circle. The loader proves once, while
+the rules load, that every set of answers gets a headline; the clinician preview, when it is on,
+builds its fuller report with the same symbolic verifier (web/clinician.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from flask import Flask
 
 from .engine import Engine, load_languages
 from .engine.translations import LANGUAGES
-from .engine.verify import Report
 
 _KEY = "questionnaire"
 # LANGUAGES: the first is the default; each other needs its rules.<lang>.yaml beside rules.yaml.
@@ -41,8 +41,3 @@ def engine_for(app: Flask, lang: str | None) -> Engine:
 def has_engine(app: Flask) -> bool:
     """Whether the app loaded its rules (the CLI-only app does not)."""
     return _KEY in app.extensions
-
-
-def report_of(app: Flask) -> Report:
-    """The verifier's report on the app's rules, from the start-up check."""
-    return engine_of(app).ruleset.report

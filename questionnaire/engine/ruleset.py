@@ -6,8 +6,7 @@ importing the loader (which runs the verifier).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from . import model
 from .conditions import Condition, Leaf
@@ -25,7 +24,6 @@ class RuleSet:
     show_if: dict[str, Condition]  # question id -> parsed show_if
     when: tuple[Condition, ...]  # parsed condition of each rule, in file order
     leaves: tuple[Leaf, ...]  # every distinct leaf
-    report: Any = field(default=None, compare=False)  # verify.Report, once the loader verified
     language: str = "en"  # the language of every text (translations.py makes the others)
     texts: int = 0  # how many patient-facing texts the file gives in that language
 

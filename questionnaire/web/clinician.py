@@ -21,7 +21,8 @@ from werkzeug.exceptions import ServiceUnavailable, Unauthorized
 
 from ..engine import AnswersError, Engine, RulesError, RuleSet
 from ..engine.scenarios import answers_in, load_scenarios, scenario_files
-from ..engine.verify import Report, verify
+from ..engine.symbolic import verify
+from ..engine.verify import Report
 from ..engine.yamlsource import ANSWERS_FILE, YamlProblem, read_yaml
 from ..rules import engine_of
 from .forms import build_all_questions_form, to_answer, to_form_data
@@ -43,7 +44,7 @@ class Preview:
     @classmethod
     def build(cls, rs: RuleSet, scenarios: str | os.PathLike[str]) -> Preview:
         return cls(
-            report=rs.report or verify(rs),
+            report=verify(rs),  # the symbolic verifier, as `rules verify` runs it
             skip_logic={q: c.explain() for q, c in rs.show_if.items()},
             conditions={r.id: c.explain() for r, c in zip(rs.file.rules, rs.when,
                                                                          strict=True)},

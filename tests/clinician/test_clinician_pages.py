@@ -92,6 +92,19 @@ def test_overview_opens_with_the_verifier_saying_complete_with_the_answer_set_co
     assert "can never" not in shown
 
 
+def test_the_preview_builds_its_report_with_the_symbolic_verifier(monkeypatch):
+    """The old depth-first search is only the tests' reference: on an incomplete file it runs
+    for minutes, so starting the preview must not call it."""
+    import questionnaire.engine.verify as search
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the preview ran the reference search")
+
+    monkeypatch.setattr(search, "verify", refuse)
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "CLINICIAN_PREVIEW": True})
+    assert app.extensions["preview"].report.ok
+
+
 def test_overview_lists_every_step_question_and_choice(overview, parse, rules_data):
     main = parse(overview).find("main")
     headings = [text(h) for h in main.find_all("h3")]
