@@ -4,7 +4,8 @@ The walk-through of one rule file over the answer space (see `answerspace`) beco
 questions are asked (skip logic, early stops), which rules fire (Kleene logic on the leaves known
 when the walk stops, as the engine does), and which outcome is the headline. Gaps, dead and
 shadowed rules are then empty-or-not tests, each with a complete witness, and counts are exact.
-It fills the same `Report` as the search in `verify.py`, which stays as the reference.
+It fills the same `Report` as the depth-first search that the tests keep as the reference
+(reference_verifier.py).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from .answerspace import Cond, Space, balanced, holds, leaf_keys, parse
+from .report import Report
 from .ruleset import RuleSet
-from .verify import Report
 
 LOADER_BUDGET_SECONDS = 5.0
 

@@ -20,9 +20,9 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import ServiceUnavailable, Unauthorized
 
 from ..engine import AnswersError, Engine, RulesError, RuleSet
+from ..engine.report import Report
 from ..engine.scenarios import answers_in, load_scenarios, scenario_files
 from ..engine.symbolic import verify
-from ..engine.verify import Report
 from ..engine.yamlsource import ANSWERS_FILE, YamlProblem, read_yaml
 from ..rules import engine_of
 from .forms import build_all_questions_form, to_answer, to_form_data

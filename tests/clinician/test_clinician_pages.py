@@ -16,7 +16,7 @@ from pages import text
 from questionnaire import create_app
 from questionnaire.engine import load_rules
 from questionnaire.engine.scenarios import load_scenarios, scenario_files
-from questionnaire.engine.verify import verify
+from questionnaire.engine.symbolic import verify
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["/clinician/", "/clinician/try", "/clinician/book"]
@@ -90,19 +90,6 @@ def test_overview_opens_with_the_verifier_saying_complete_with_the_answer_set_co
     assert line in shown
     assert shown.index(line) < shown.index("Questions"), "the verifier's report comes first"
     assert "can never" not in shown
-
-
-def test_the_preview_builds_its_report_with_the_symbolic_verifier(monkeypatch):
-    """The old depth-first search is only the tests' reference: on an incomplete file it runs
-    for minutes, so starting the preview must not call it."""
-    import questionnaire.engine.verify as search
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("the preview ran the reference search")
-
-    monkeypatch.setattr(search, "verify", refuse)
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "CLINICIAN_PREVIEW": True})
-    assert app.extensions["preview"].report.ok
 
 
 def test_overview_lists_every_step_question_and_choice(overview, parse, rules_data):

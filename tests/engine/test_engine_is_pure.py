@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """
 import sys
 from questionnaire.engine import Engine, load_rules
-from questionnaire.engine.verify import verify
+from questionnaire.engine.symbolic import verify
 
 ruleset = load_rules(sys.argv[1])
 assert verify(ruleset).ok

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from questionnaire.engine import AnswersError, Engine, QuestionnaireError, RulesError, loads_rules
-from questionnaire.engine.verify import verify
+from questionnaire.engine.symbolic import verify
 
 # Shrinking these nested files can take minutes; PROPERTY_SHRINK=1 turns it on when debugging.
 PHASES = [Phase.explicit, Phase.reuse, Phase.generate] + (

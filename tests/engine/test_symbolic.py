@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from reference_verifier import verify as reference
 
 from bench.rulegen import VARIANTS, generate_text
 from questionnaire.engine import (
@@ -15,7 +16,6 @@ from questionnaire.engine import (
     loads_rules,
     symbolic,
 )
-from questionnaire.engine.verify import verify as reference
 
 pytestmark = pytest.mark.slow  # left out of `make quick`; `make test` runs it
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from questionnaire.engine import Engine, QuestionnaireError, RulesError, load_rules, loads_rules
-from questionnaire.engine.verify import verify
+from questionnaire.engine.symbolic import verify
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = (ROOT / "rules.yaml").read_text(encoding="utf-8")

@@ -1,4 +1,7 @@
-"""Exact analysis of a rule set over every valid set of answers.
+"""The reference verifier: an exact depth-first search over every valid set of answers.
+
+The app runs the symbolic verifier (questionnaire/engine/symbolic.py); this search, the first
+verifier, stays here as the reference the tests compare it with (tests/engine/test_symbolic.py).
 
 Each question's answers are split into classes that no condition can tell apart (every leaf on
 that question agrees), so searching the classes is searching every answer, exactly. The search
@@ -11,13 +14,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from .conditions import Condition, Leaf, questions_of
-from .questions import QuestionInfo
-from .ruleset import RuleSet
-from .walk import ANY, NOTHING, Flow, Point, State
+from questionnaire.engine.conditions import Condition, Leaf, questions_of
+from questionnaire.engine.questions import QuestionInfo
+from questionnaire.engine.report import Report
+from questionnaire.engine.ruleset import RuleSet
+from questionnaire.engine.walk import ANY, NOTHING, Flow, Point, State
 
 Visit = Callable[[Point, dict[str, Any], int], bool]
 
@@ -26,30 +30,6 @@ Visit = Callable[[Point, dict[str, Any], int], bool]
 class AnswerClass:
     key: Any  # a representative answer key (see questions.py)
     count: int  # how many concrete answers the class stands for
-
-
-@dataclass
-class Report:
-    """What the verifier found."""
-
-    answer_sets: int = 0  # valid answer sets the engine accepts (early stops counted once)
-    gaps: list[dict[str, Any]] = field(default_factory=list)  # counterexamples: no headline
-    gap_count: int = 0  # combinations of the deciding answers that have no headline
-    never_match: list[str] = field(default_factory=list)  # rule ids
-    never_win: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule id -> answers where
-    #  it matches but a higher outcome wins (empty dict if it never even matches)
-    witnesses: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule id -> answers
-    wins: dict[str, dict[str, Any]] = field(default_factory=dict)  # outcome rule id -> answers
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not (self.gaps or self.never_match or self.never_win)
-
-    def gap_message(self) -> str:
-        example = ", ".join(f"{q}={v}" for q, v in self.gaps[0].items())
-        return (f"the rules give no headline for some answers ({self.gap_count} combinations of "
-                f"the answers that decide the headline), for example: {example}")
 
 
 # --- Answer classes --------------------------------------------------------------------------
