@@ -1,6 +1,9 @@
 """What a verifier found about a rule set: how many answer sets, gaps, rules that never match or
-never win, with an example answer set for each. The symbolic verifier fills it (`rules verify`,
-the clinician preview); the reference search the tests keep (reference_verifier.py) fills the same."""
+never win, with an example answer set for each.
+
+The symbolic verifier fills it (`rules verify`, the clinician preview); the reference search the
+tests keep (reference_verifier.py) fills the same.
+"""
 
 from __future__ import annotations
 
