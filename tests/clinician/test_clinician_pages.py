@@ -442,8 +442,14 @@ def test_book_shows_every_outcome_as_the_patient_sees_it(book, parse, rules_data
     for outcome in rules_data["outcomes"]:
         card = cards[outcome["id"]]
         assert outcome["title"] in text(card) and outcome["message"] in text(card)
-        for action in outcome.get("actions", []):
-            assert action in text(card)
+        # what the card tells the patient to do: the shipped outcomes have next steps (and the
+        # emergency ones a call), no `actions` any more, so checking actions alone checked nothing
+        steps = [*outcome.get("actions", []), *outcome.get("next_steps", [])]
+        assert steps, outcome["id"]
+        for step in steps:
+            assert step in text(card)
+        if outcome.get("call"):
+            assert outcome["call"]["label"] in text(card)
 
 
 def test_book_shows_every_finding_and_note(book, parse, rules_data):
