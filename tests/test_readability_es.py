@@ -39,7 +39,9 @@ NOT_USTED = ("tú", "tu", "tus", "ti", "contigo", "vosotros", "os")
 NOT_US_SPANISH = {"urgencias": "sala de emergencias", "112": "911", "coche": "carro",
                   "conducir": "manejar", "ordenador": "computadora", "móvil": "celular"}
 BANNED = ("por favor", "válido", "válida", "inválido", "inválida", "ups")
-VERDICT_WORDS = ("elegible", "candidato", "candidata", "califica", "aprobado para usted")
+# "Usted podría participar" reads as "you could take part", a verdict on the patient.
+VERDICT_WORDS = ("elegible", "candidato", "candidata", "califica", "aprobado para usted",
+                 "usted podría participar", "usted puede participar")
 ERROR_FIRST_WORDS = ("Marque", "Escriba", "Su")  # Select, Enter, Your
 OUTCOME_MUST_MENTION = ("médico", "911")
 

@@ -26,6 +26,7 @@ from .api_schema import (
     request_model,
     summary_bytes,
 )
+from .i18n import browser_language
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 JSON = "application/json"
@@ -111,7 +112,7 @@ def _asked_language() -> str:
         if chosen not in LANGUAGES:
             abort(400, f"There is no language '{chosen}'. Use lang={' or lang='.join(LANGUAGES)}.")
         return chosen
-    return request.accept_languages.best_match(LANGUAGES, default=LANGUAGES[0])
+    return browser_language()
 
 
 @bp.after_request

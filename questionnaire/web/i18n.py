@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from flask import Flask, Response, g, request
 from flask_babel import Babel, get_translations, lazy_gettext
 from markupsafe import Markup
+from werkzeug.datastructures import Accept
 
 from ..rules import LANGUAGES
 
@@ -63,7 +64,15 @@ def _page_language() -> str:
     lang = kept_language()
     if lang is not None:
         return lang
-    return request.accept_languages.best_match(LANGUAGES, default=LANGUAGES[0])
+    return browser_language()
+
+
+def browser_language() -> str:
+    """The language of ours the browser ranks highest, by primary tag: "es-MX,en;q=0.1" is
+    Spanish. werkzeug's best_match tries exact tags first, so there "en" would win over the
+    regional "es-MX" the browser prefers ten times more."""
+    primary = Accept([(tag.split("-")[0].split("_")[0], q) for tag, q in request.accept_languages])
+    return primary.best_match(LANGUAGES, default=LANGUAGES[0])
 
 
 def translations():

@@ -82,6 +82,7 @@ def test_error_messages_for_missing_answers_are_in_spanish(api):
     pytest.param("", None, "en", id="English by default"),
     pytest.param("", "es-US,es;q=0.9,en;q=0.5", "es", id="Accept-Language picks Spanish"),
     pytest.param("", "fr-FR,fr;q=0.9", "en", id="a language we do not have gives English"),
+    pytest.param("", "es-MX,en;q=0.1", "es", id="a preferred regional Spanish beats English"),
     pytest.param("?lang=en", "es", "en", id="?lang beats Accept-Language"),
     pytest.param("?lang=es", "en", "es", id="?lang=es beats an English browser"),
 ])

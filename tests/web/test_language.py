@@ -75,7 +75,9 @@ def test_lang_es_makes_the_page_spanish_and_the_choice_lasts_for_the_visit(patie
 
 
 @pytest.mark.parametrize(("header", "lang"), [
-    ("es-MX", "es"), ("es-US,es;q=0.9", "es"), ("fr, es;q=0.5", "es"), ("fr", "en"), ("", "en")])
+    ("es-MX", "es"), ("es-US,es;q=0.9", "es"), ("fr, es;q=0.5", "es"), ("fr", "en"), ("", "en"),
+    # a regional Spanish the browser prefers beats an English it barely accepts
+    ("es-MX,en;q=0.1", "es"), ("en-GB,es;q=0.5", "en"), ("es-419,en-US;q=0.9", "es")])
 def test_the_best_language_the_browser_accepts(new_patient, header, lang):
     assert html_lang(Page(new_patient().client.get("/", headers={"Accept-Language": header}))) \
         == lang
