@@ -97,7 +97,7 @@ class OutcomeOut(_Out):
     actions: list[str]
     call: CallOut | None = Field(description="A phone number to call at once (the emergency "
                                              "and urgent headlines), or null.")
-    next_steps: list[str] = Field(description="What to do next: 2 to 4 short steps, in the "
+    next_steps: list[str] = Field(description="What to do next: up to 4 short steps, in the "
                                               "order the patient should take them.")
     because: list[ReasonOut] = Field(description="The rules that decided the headline and the "
                                                  "answers behind them.")
