@@ -45,3 +45,25 @@ def test_a_list_of_exactly_twelve_choices_is_shown_whole():
                             "when: {q: warning_signs, has: fevr}")))
     assert "'fevr' is not a choice of 'warning_signs'; did you mean 'fever'?" in text
     assert "back_shape, none)" in text and "none, ...)" not in text
+
+
+MILD = "when: {q: pain_intensity, at_most: 3}"
+
+
+@pytest.mark.parametrize(("when", "bad"), [
+    ("{q: warning_signs, has_any: [fever, fevr]}", "fevr"),
+    ("{q: pain_area, in: [neck, nek]}", "nek"),
+    ("{q: pain_intensity, between: [0, 11]}", "11"),
+    ("{q: pain_intensity, between: [0, ten]}", "ten"),
+], ids=["has_any", "in", "between-out-of-range", "between-not-a-number"])
+def test_a_bad_value_in_a_list_is_pointed_at_not_its_operator(when, bad):
+    """The clinician is sent to the exact value that is wrong, not to the start of the list."""
+    text = edited((MILD, f"when: {when}"))
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if when in row)
+    column = text.splitlines()[line - 1].index(f" {bad}]") + 2
+    assert f"rules.yaml:{line}:{column}: " in problems(text)
+
+
+def test_in_without_a_list_names_the_operator_and_shows_a_list():
+    text = problems(edited((MILD, "when: {q: pain_area, in: neck}")))
+    assert "'in' needs a list (expected a list like [a, b])" in text
