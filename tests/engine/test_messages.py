@@ -64,6 +64,28 @@ def test_a_bad_value_in_a_list_is_pointed_at_not_its_operator(when, bad):
     assert f"rules.yaml:{line}:{column}: " in problems(text)
 
 
-def test_in_without_a_list_names_the_operator_and_shows_a_list():
-    text = problems(edited((MILD, "when: {q: pain_area, in: neck}")))
-    assert "'in' needs a list (expected a list like [a, b])" in text
+def at(text: str, row_text: str, token: str) -> str:
+    """"rules.yaml:line:column: " of `token` on the line that holds `row_text`."""
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row_text in row)
+    return f"rules.yaml:{line}:{text.splitlines()[line - 1].index(token) + 1}: "
+
+
+def test_in_without_a_list_names_the_operator_and_points_at_the_value():
+    text = edited((MILD, "when: {q: pain_area, in: neck}"))
+    assert (at(text, "in: neck", "neck") + "'in' needs a list (expected a list like [a, b])"
+            in problems(text))
+
+
+def test_a_second_operator_is_pointed_at_by_its_name():
+    """Where the problem is a key (one operator too many), the clinician is sent to the key."""
+    text = edited((MILD, "when: {q: pain_area, is: neck, in: [neck]}"))
+    assert (at(text, "is: neck, in:", "in:") + "a leaf needs exactly one operator, found 2"
+            in problems(text))
+
+
+def test_skip_logic_under_not_may_not_read_a_later_question():
+    """`not` must keep the rule that skip logic reads only earlier answers: a question whose
+    showing depends on a later answer could never be asked in order."""
+    text = SHIPPED.replace("show_if: {not: {q: treatments_tried, has: none}}",
+                           "show_if: {not: {q: travel, is: yes}}", 1)
+    assert "show_if uses 'travel', which is not asked before this question" in problems(text)
