@@ -83,9 +83,20 @@ def test_a_second_operator_is_pointed_at_by_its_name():
             in problems(text))
 
 
-def test_skip_logic_under_not_may_not_read_a_later_question():
-    """`not` must keep the rule that skip logic reads only earlier answers: a question whose
-    showing depends on a later answer could never be asked in order."""
-    text = SHIPPED.replace("show_if: {not: {q: treatments_tried, has: none}}",
-                           "show_if: {not: {q: travel, is: yes}}", 1)
+@pytest.mark.parametrize("show_if", ["{not: {q: travel, is: yes}}",
+                                     "{all: [{q: pain_area, is: neck}, {q: travel, is: yes}]}"],
+                         ids=["under-not", "under-all"])
+def test_skip_logic_may_not_read_a_later_question_at_any_depth(show_if):
+    """`not` and `all` keep the rule that skip logic reads only earlier answers: a question
+    whose showing depends on a later answer could never be asked in order."""
+    shipped = "show_if: {not: {q: treatments_tried, has: none}}"
+    text = edited((f"tried these treatments?\n        {shipped}",
+                   f"tried these treatments?\n        show_if: {show_if}"))
     assert "show_if uses 'travel', which is not asked before this question" in problems(text)
+
+
+@pytest.mark.parametrize("q", ["[pain_area]", "{pain_area: 1}"], ids=["list", "mapping"])
+def test_a_question_written_as_a_list_is_a_message_not_a_crash(q):
+    """Found by the mutation run: `q: [pain_area]` crashed the loader with a TypeError."""
+    text = problems(edited((MILD, f"when: {{q: {q}, is: neck}}")))
+    assert "unknown question" in text and "(expected one of the question ids: " in text
