@@ -60,7 +60,7 @@ quick: $(DEV_STAMP) translations
 
 # mutants: mutation testing of the engine's logic with mutmut (docs/testing.md), one module at a
 # time (each run's results stay in mutants/ if a later one is stopped); about an hour on 2 cores
-MUTATED = ruleset questions operators conditions answerspace symbolic diff walk reasons evaluate
+MUTATED = ruleset questions operators conditions walk reasons evaluate answerspace symbolic diff
 mutants: $(DEV_STAMP) translations
 	rm -rf mutants
 	for m in $(MUTATED); do \

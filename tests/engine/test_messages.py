@@ -27,10 +27,17 @@ def problems(text: str) -> str:
     return "\n".join(str(p) for p in caught.value.problems)
 
 
+def at(text: str, row_text: str, token: str) -> str:
+    """"rules.yaml:line:column: " of `token` on the line that holds `row_text`."""
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row_text in row)
+    return f"rules.yaml:{line}:{text.splitlines()[line - 1].index(token) + 1}: "
+
+
 def test_a_long_list_of_expected_ids_is_cut_after_twelve_and_says_so():
     """15 questions: the 'expected' part of the message names the first 12, then '...'."""
-    text = problems(edited(("when: {q: pain_intensity, at_most: 3}",
-                            "when: {q: pain_intensty, at_most: 3}")))
+    edit = edited(("when: {q: pain_intensity, at_most: 3}", "when: {q: pain_intensty, at_most: 3}"))
+    text = problems(edit)
+    assert at(edit, "q: pain_intensty", "pain_intensty") + "unknown question" in text
     ids = ", ".join(q for q in ["warning_signs", "pain_area", "pain_duration", "pain_pattern",
                                 "pain_intensity", "diagnosis", "treatments_tried",
                                 "treatment_duration", "treatment_relief",
@@ -64,12 +71,6 @@ def test_a_bad_value_in_a_list_is_pointed_at_not_its_operator(when, bad):
     assert f"rules.yaml:{line}:{column}: " in problems(text)
 
 
-def at(text: str, row_text: str, token: str) -> str:
-    """"rules.yaml:line:column: " of `token` on the line that holds `row_text`."""
-    line = next(n for n, row in enumerate(text.splitlines(), 1) if row_text in row)
-    return f"rules.yaml:{line}:{text.splitlines()[line - 1].index(token) + 1}: "
-
-
 def test_in_without_a_list_names_the_operator_and_points_at_the_value():
     text = edited((MILD, "when: {q: pain_area, in: neck}"))
     assert (at(text, "in: neck", "neck") + "'in' needs a list (expected a list like [a, b])"
@@ -92,7 +93,18 @@ def test_skip_logic_may_not_read_a_later_question_at_any_depth(show_if):
     shipped = "show_if: {not: {q: treatments_tried, has: none}}"
     text = edited((f"tried these treatments?\n        {shipped}",
                    f"tried these treatments?\n        show_if: {show_if}"))
-    assert "show_if uses 'travel', which is not asked before this question" in problems(text)
+    assert (at(text, f"show_if: {show_if}", "travel") + "show_if uses 'travel', which is not "
+            "asked before this question (expected a question that comes earlier in the "
+            "questionnaire)") in problems(text)
+
+
+def test_a_rule_on_a_broken_question_adds_no_second_problem():
+    """A question that is itself wrong is reported once; the rules that read it add nothing
+    (not an empty message, not "unknown question")."""
+    text = edited(("      - id: overall_health\n        type: single",
+                   "      - id: overall_health\n        type: singel"))
+    shown = problems(text)
+    assert len(shown.splitlines()) == 1 and "singel" in shown, shown
 
 
 @pytest.mark.parametrize("q", ["[pain_area]", "{pain_area: 1}"], ids=["list", "mapping"])
