@@ -80,8 +80,13 @@ def test_in_without_a_list_names_the_operator_and_points_at_the_value():
 def test_a_second_operator_is_pointed_at_by_its_name():
     """Where the problem is a key (one operator too many), the clinician is sent to the key."""
     text = edited((MILD, "when: {q: pain_area, is: neck, in: [neck]}"))
-    assert (at(text, "is: neck, in:", "in:") + "a leaf needs exactly one operator, found 2"
-            in problems(text))
+    assert (at(text, "is: neck, in:", "in:") + "a leaf needs exactly one operator, found 2 "
+            "(expected one of: is, in, not_in, ") in problems(text)
+
+
+def test_a_leaf_with_no_operator_says_so():
+    text = problems(edited((MILD, "when: {q: pain_area}")))
+    assert "a leaf needs exactly one operator, found 0 (expected one of: is, in, " in text
 
 
 @pytest.mark.parametrize("show_if", ["{not: {q: travel, is: yes}}",
