@@ -117,3 +117,9 @@ def test_a_question_written_as_a_list_is_a_message_not_a_crash(q):
     """Found by the mutation run: `q: [pain_area]` crashed the loader with a TypeError."""
     text = problems(edited((MILD, f"when: {{q: {q}, is: neck}}")))
     assert "unknown question" in text and "(expected one of the question ids: " in text
+
+
+def test_an_unknown_operator_is_pointed_at_by_its_name_with_a_suggestion():
+    text = edited((MILD, "when: {q: pain_area, iz: neck}"))
+    assert (at(text, "iz: neck", "iz:") + "unknown operator 'iz'; did you mean 'is'? (expected "
+            "for a single question: is, in, ") in problems(text)
