@@ -120,6 +120,6 @@ def test_a_question_written_as_a_list_is_a_message_not_a_crash(q):
 
 
 def test_an_unknown_operator_is_pointed_at_by_its_name_with_a_suggestion():
-    text = edited((MILD, "when: {q: pain_area, iz: neck}"))
-    assert (at(text, "iz: neck", "iz:") + "unknown operator 'iz'; did you mean 'is'? (expected "
-            "for a single question: is, in, ") in problems(text)
+    text = edited((MILD, "when: {q: pain_intensity, betwen: [1, 2]}"))
+    assert (at(text, "betwen:", "betwen:") + "unknown operator 'betwen'; did you mean 'between'? ("
+            "expected for a integer question: is, in, ") in problems(text)
