@@ -123,3 +123,9 @@ def test_an_unknown_operator_is_pointed_at_by_its_name_with_a_suggestion():
     text = edited((MILD, "when: {q: pain_intensity, betwen: [1, 2]}"))
     assert (at(text, "betwen:", "betwen:") + "unknown operator 'betwen'; did you mean 'between'? ("
             "expected for a integer question: is, in, ") in problems(text)
+
+
+def test_an_operator_that_does_not_fit_is_pointed_at_by_its_name_and_says_why():
+    text = edited((MILD, "when: {q: pain_area, at_least: neck}"))
+    assert (at(text, "at_least: neck", "at_least:") + "'at_least' does not fit the single "
+            "question 'pain_area' (its choices are not marked `ordered: true`)") in problems(text)
