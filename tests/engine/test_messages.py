@@ -129,3 +129,19 @@ def test_an_operator_that_does_not_fit_is_pointed_at_by_its_name_and_says_why():
     text = edited((MILD, "when: {q: pain_area, at_least: neck}"))
     assert (at(text, "at_least: neck", "at_least:") + "'at_least' does not fit the single "
             "question 'pain_area' (its choices are not marked `ordered: true`)") in problems(text)
+
+
+@pytest.mark.parametrize(("when", "token", "message"), [
+    ("{}", "{}", "a condition must be a mapping (expected all/any/not/always, or {q: question, "
+     "operator: value})"),
+    ("{any: [5]}", "5", "a condition must be a mapping"),
+    ("{all: [{q: pain_area, is: neck}], q: pain_area}", "q: pain_area}",
+     "'q' cannot sit beside 'all' (expected 'all' alone; nest the other part inside it)"),
+    ("{fo: 1}", "fo:", "unknown condition 'fo' (expected all, any, not, always, or a leaf "
+     "{q: question, operator: value})"),
+    ("{qq: pain_area}", "qq:", "unknown condition 'qq'; did you mean 'q'?"),
+], ids=["empty", "not-a-mapping", "beside", "unknown", "unknown-near-q"])
+def test_a_malformed_condition_is_pointed_at_and_says_what_fits(when, token, message):
+    text = edited((MILD, f"when: {when}"))
+    assert at(text, f"when: {when}", token) + message in problems(text)
+
