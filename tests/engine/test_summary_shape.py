@@ -1,0 +1,26 @@
+"""The API's JSON (design.md section 5) as the engine writes it: what a client reads, field by
+field. Written for mutants of `Summary.to_dict` that survived the mutation run, since the
+engine's tests never read these fields (the API tests do, outside the mutation run's tests)."""
+
+from __future__ import annotations
+
+from sample_answers import DISCUSS_ANSWERS
+
+
+def test_because_and_findings_carry_the_fields_a_client_reads(engine):
+    summary = engine.evaluate({**DISCUSS_ANSWERS, "pain_intensity": 7})
+    shown = summary.to_dict()
+    reason = shown["outcome"]["because"][0]
+    assert reason["rule"] == summary.because[0].rule
+    said = summary.because[0].answers[0]
+    assert reason["answers"][0] == {"question": said.question, "prompt": said.prompt,
+                                    "answer": said.answer}
+    finding = summary.findings[0]
+    assert shown["findings"][0] == {"rule": finding.rule, "criterion": finding.criterion,
+                                    "text": finding.text, "source": finding.source}
+    assert shown["stopped_after"] is None
+
+
+def test_an_early_stop_is_named_in_the_json(engine):
+    shown = engine.evaluate({"warning_signs": ["chest_pain"]}).to_dict()
+    assert (shown["outcome"]["id"], shown["stopped_after"]) == ("emergency", "warning_signs")
