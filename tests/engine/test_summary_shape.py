@@ -4,7 +4,14 @@ engine's tests never read these fields (the API tests do, outside the mutation r
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from sample_answers import DISCUSS_ANSWERS
+
+from questionnaire.engine import Engine, QuestionnaireError, loads_rules
+
+SHIPPED = (Path(__file__).resolve().parents[2] / "rules.yaml").read_text(encoding="utf-8")
 
 
 def test_because_and_findings_carry_the_fields_a_client_reads(engine):
@@ -24,3 +31,14 @@ def test_because_and_findings_carry_the_fields_a_client_reads(engine):
 def test_an_early_stop_is_named_in_the_json(engine):
     shown = engine.evaluate({"warning_signs": ["chest_pain"]}).to_dict()
     assert (shown["outcome"]["id"], shown["stopped_after"]) == ("emergency", "warning_signs")
+
+
+def test_answers_with_no_headline_name_the_command_that_finds_the_gap():
+    """A rule file loaded without its check (as `rules verify` does) and a gap in it: the
+    message says what happened and what to run, not a traceback."""
+    text = SHIPPED.replace("when: {q: warning_signs, has: chest_pain}", "when: {always: false}")
+    engine = Engine(loads_rules(text, verify=False))
+    with pytest.raises(QuestionnaireError) as caught:
+        engine.evaluate({**DISCUSS_ANSWERS, "warning_signs": ["chest_pain"]})
+    assert str(caught.value) == ("the rules give no headline for these answers; run 'flask "
+                                 "rules verify' to find the gap")
