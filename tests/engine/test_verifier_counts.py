@@ -14,8 +14,8 @@ MILD = "when: {q: pain_intensity, at_most: 3}"
 
 def test_a_gap_is_counted_over_the_deciding_answers_only():
     """A score of 3 gets no headline once the mild-pain rule stops at 2. The count is over the
-    answers that decide the headline: payment, trials and travel (read only by findings) are
-    left out of it, and the two verifiers agree on it and on every answer set."""
+    answers that decide the headline: general health, payment, trials and travel (read only by
+    findings) are left out of it, and the two verifiers agree on it and on every answer set."""
     assert SHIPPED.count(MILD) == 1
     ruleset = loads_rules(SHIPPED.replace(MILD, "when: {q: pain_intensity, at_most: 2}"),
                           verify=False)
