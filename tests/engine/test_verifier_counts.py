@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from questionnaire.engine import loads_rules, symbolic
+import pytest
+
+from questionnaire.engine import Engine, loads_rules, symbolic
 from questionnaire.engine.verify import verify as reference
 
 SHIPPED = (Path(__file__).resolve().parents[2] / "rules.yaml").read_text(encoding="utf-8")
@@ -24,3 +26,23 @@ def test_a_gap_is_counted_over_the_deciding_answers_only():
     assert (found.gap_count, found.answer_sets) == (expected.gap_count, expected.answer_sets)
     assert 0 < found.gap_count < found.answer_sets
     assert f"({found.gap_count} combinations of the answers that decide" in found.gap_message()
+
+
+SKIP_LOGIC = "show_if: {not: {q: treatments_tried, has: none}}"
+
+
+@pytest.mark.parametrize("show_if", [
+    SKIP_LOGIC, "show_if: {not: {q: treatments_tried, has_any: [physical_therapy, home_exercise]}}",
+], ids=["shipped", "skipped-for-two-treatments"])
+def test_every_example_names_exactly_the_questions_the_patient_would_be_asked(show_if):
+    """The verifier's examples (a witness per rule, a win per outcome rule, a gap) are what a
+    clinician reads as "answers that make this rule fire": each one answers every question the
+    wizard would ask for it, and none it would skip or never reach."""
+    ruleset = loads_rules(SHIPPED.replace(SKIP_LOGIC, show_if), verify=False)
+    report, engine = symbolic.verify(ruleset), Engine(ruleset)
+    examples = [*report.witnesses.values(), *report.wins.values(), *report.gaps]
+    assert len(examples) > 40
+    for answers in examples:
+        walk = engine.walk(answers)
+        assert walk.complete and walk.dropped == (), answers
+        assert list(walk.shown) == list(answers), answers
