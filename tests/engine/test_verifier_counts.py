@@ -14,13 +14,22 @@ SHIPPED = (Path(__file__).resolve().parents[2] / "rules.yaml").read_text(encodin
 MILD = "when: {q: pain_intensity, at_most: 3}"
 
 
-def test_a_gap_is_counted_over_the_deciding_answers_only():
+SHORT = "when: {q: treatment_duration, is: under_3_months}"
+
+
+@pytest.mark.parametrize("travel_decides", [False, True], ids=["shipped", "travel-decides"])
+def test_a_gap_is_counted_over_the_deciding_answers_only(travel_decides):
     """A score of 3 gets no headline once the mild-pain rule stops at 2. The count is over the
     answers that decide the headline: general health, payment, trials and travel (read only by
-    findings) are left out of it, and the two verifiers agree on it and on every answer set."""
-    assert SHIPPED.count(MILD) == 1
-    ruleset = loads_rules(SHIPPED.replace(MILD, "when: {q: pain_intensity, at_most: 2}"),
-                          verify=False)
+    findings) are left out of it, and the two verifiers agree on it and on every answer set.
+    With travel read by an outcome rule, three questions are left out, one between two that
+    count."""
+    assert SHIPPED.count(MILD) == 1 and SHIPPED.count(SHORT) == 1
+    text = SHIPPED.replace(MILD, "when: {q: pain_intensity, at_most: 2}")
+    if travel_decides:
+        text = text.replace(SHORT, "when: {all: [{q: treatment_duration, is: under_3_months}, "
+                            "{q: travel, is: 'yes'}]}")
+    ruleset = loads_rules(text, verify=False)
     found, expected = symbolic.verify(ruleset), reference(ruleset)
     assert found.gaps and found.gaps[0]["pain_intensity"] == 3
     assert (found.gap_count, found.answer_sets) == (expected.gap_count, expected.answer_sets)
