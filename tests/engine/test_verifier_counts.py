@@ -31,7 +31,7 @@ def test_a_gap_is_counted_over_the_deciding_answers_only(travel_decides):
                             "{q: travel, is: 'yes'}]}")
     ruleset = loads_rules(text, verify=False)
     found, expected = symbolic.verify(ruleset), reference(ruleset)
-    assert found.gaps and found.gaps[0]["pain_intensity"] == 3
+    assert found.gaps and (travel_decides or found.gaps[0]["pain_intensity"] == 3)
     assert (found.gap_count, found.answer_sets) == (expected.gap_count, expected.answer_sets)
     assert 0 < found.gap_count < found.answer_sets
     assert f"({expected.gap_count} combinations of the answers that decide" in found.gap_message()
