@@ -17,21 +17,29 @@ MILD = "when: {q: pain_intensity, at_most: 3}"
 SHORT = "when: {q: treatment_duration, is: under_3_months}"
 
 
-@pytest.mark.parametrize("travel_decides", [False, True], ids=["shipped", "travel-decides"])
-def test_a_gap_is_counted_over_the_deciding_answers_only(travel_decides):
+NO_TREATMENT = "when: {q: treatments_tried, has: none}\n    outcome: not_yet"
+
+
+@pytest.mark.parametrize("edit", ["shipped", "travel-decides", "read-through-skip-logic"])
+def test_a_gap_is_counted_over_the_deciding_answers_only(edit):
     """A score of 3 gets no headline once the mild-pain rule stops at 2. The count is over the
     answers that decide the headline: general health, payment, trials and travel (read only by
     findings) are left out of it, and the two verifiers agree on it and on every answer set.
     With travel read by an outcome rule, three questions are left out, one between two that
-    count."""
+    count. With "no treatment tried" read as "not asked how long", the treatments question
+    decides only through skip logic, and still counts."""
     assert SHIPPED.count(MILD) == 1 and SHIPPED.count(SHORT) == 1
+    assert SHIPPED.count(NO_TREATMENT) == 1
     text = SHIPPED.replace(MILD, "when: {q: pain_intensity, at_most: 2}")
-    if travel_decides:
+    if edit == "travel-decides":
         text = text.replace(SHORT, "when: {all: [{q: treatment_duration, is: under_3_months}, "
                             "{q: travel, is: 'yes'}]}")
+    if edit == "read-through-skip-logic":
+        text = text.replace(NO_TREATMENT, "when: {q: treatment_duration, answered: false}\n"
+                            "    outcome: not_yet")
     ruleset = loads_rules(text, verify=False)
     found, expected = symbolic.verify(ruleset), reference(ruleset)
-    assert found.gaps and (travel_decides or found.gaps[0]["pain_intensity"] == 3)
+    assert found.gaps and (edit != "shipped" or found.gaps[0]["pain_intensity"] == 3)
     assert (found.gap_count, found.answer_sets) == (expected.gap_count, expected.answer_sets)
     assert 0 < found.gap_count < found.answer_sets
     assert f"({expected.gap_count} combinations of the answers that decide" in found.gap_message()
