@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from questionnaire.engine import Engine, loads_rules, symbolic
+from questionnaire.engine import Engine, RulesError, loads_rules, symbolic
 from questionnaire.engine.verify import verify as reference
 
 SHIPPED = (Path(__file__).resolve().parents[2] / "rules.yaml").read_text(encoding="utf-8")
@@ -66,3 +66,30 @@ def test_every_example_names_exactly_the_questions_the_patient_would_be_asked(sh
         walk = engine.walk(answers)
         assert walk.complete and walk.dropped == (), answers
         assert list(walk.shown) == list(answers), answers
+
+
+def test_the_report_gives_three_examples_its_time_and_the_answers_where_a_rule_loses():
+    """What `rules verify` prints: up to three examples of a gap, the time it took, and for a
+    rule that matches but always loses, answers that show it losing."""
+    from bench.rulegen import generate_text
+
+    gap = symbolic.verify(loads_rules(SHIPPED.replace(MILD, "when: {q: pain_intensity, "
+                                                            "at_most: 2}"), verify=False))
+    assert len(gap.gaps) == 3
+    assert 0 < gap.seconds < 60
+    ruleset = load_shadowed(generate_text(6, "shadowed", 0))
+    report, engine = symbolic.verify(ruleset), Engine(ruleset)
+    losing = {rule: answers for rule, answers in report.never_win.items()
+              if rule not in report.never_match}
+    assert losing, report.never_win
+    for rule, answers in losing.items():
+        result = engine.evaluate(answers)
+        assert rule in result.fired and result.outcome.id != "out_" + rule, (rule, answers)
+
+
+def load_shadowed(text: str):
+    try:
+        return loads_rules(text, verify=False)
+    except RulesError as exc:  # only the meaning is wrong (an outcome no rule can reach)
+        assert exc.ruleset is not None, str(exc)
+        return exc.ruleset
