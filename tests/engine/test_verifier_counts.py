@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from questionnaire.engine import Engine, RulesError, loads_rules, symbolic
+from questionnaire.engine import Engine, QuestionnaireError, RulesError, loads_rules, symbolic
 from questionnaire.engine.verify import verify as reference
 
 SHIPPED = (Path(__file__).resolve().parents[2] / "rules.yaml").read_text(encoding="utf-8")
@@ -76,6 +76,11 @@ def test_the_report_gives_three_examples_its_time_and_the_answers_where_a_rule_l
     gap = symbolic.verify(loads_rules(SHIPPED.replace(MILD, "when: {q: pain_intensity, "
                                                             "at_most: 2}"), verify=False))
     assert len(gap.gaps) == 3
+    gap_engine = Engine(loads_rules(SHIPPED.replace(MILD, "when: {q: pain_intensity, "
+                                                          "at_most: 2}"), verify=False))
+    for answers in gap.gaps:  # each example really is a gap
+        with pytest.raises(QuestionnaireError, match="no headline"):
+            gap_engine.evaluate(answers)
     assert 0 < gap.seconds < 60
     ruleset = load_shadowed(generate_text(6, "shadowed", 0))
     report, engine = symbolic.verify(ruleset), Engine(ruleset)
