@@ -59,7 +59,7 @@ quick: $(DEV_STAMP) translations
 		tests/engine tests/test_scenarios.py tests/api tests/cli
 
 # mutants: mutation testing of the engine's logic with mutmut (docs/testing.md), one module at a
-# time (each run's results stay in mutants/ if a later one is stopped); about an hour on 2 cores
+# time (each run's results stay in mutants/ if a later one is stopped); 1.5 to 2 hours on 2 cores
 MUTATED = ruleset questions operators conditions walk reasons evaluate answerspace symbolic diff
 mutants: $(DEV_STAMP) translations
 	rm -rf mutants
