@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from fixture_scope import shared
 from sample_answers import DISCUSS_ANSWERS
 
 from questionnaire import create_app
@@ -15,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules.yaml"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared("session"))
 def engine() -> Engine:
     """The engine on the shipped rules.yaml, with no Flask app."""
     return Engine(load_rules(RULES))

@@ -251,8 +251,9 @@ class Parser:
 
     def _question(self, raw: dict, path: Path, before) -> QuestionInfo | None:
         qid = raw["q"]
-        info = self.catalogue.get(qid) if isinstance(qid, str) else None
-        if info is None and qid in self.ignore:
+        named = isinstance(qid, str)  # a list or a mapping here is a mistake, and unhashable
+        info = self.catalogue.get(qid) if named else None
+        if info is None and named and qid in self.ignore:
             self.problems.append(ConditionProblem(path + ("q",), "", None, silent=True))
         elif info is None:
             self._fail(path + ("q",), f"unknown question '{qid}'"

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from fixture_scope import shared
 
 from questionnaire.engine import Engine, RulesError, load_languages
 from questionnaire.engine.translations import slots
@@ -17,7 +18,7 @@ RULES = ROOT / "rules.yaml"
 SPANISH = ROOT / "rules.es.yaml"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def languages():
     return load_languages(RULES)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixture_scope import shared
 
 from questionnaire.engine import Engine, QuestionnaireError, RulesError, load_rules, loads_rules
 from questionnaire.engine.symbolic import verify
@@ -40,12 +41,12 @@ def with_rule(rule: str) -> str:
     return SRC.replace(ANCHOR, rule + "\n" + ANCHOR, 1)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def shipped():
     return load_rules(ROOT / "rules.yaml", verify=False)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def report(shipped):
     return verify(shipped)
 
@@ -82,7 +83,7 @@ def test_every_shipped_outcome_rule_has_answers_where_it_gives_the_headline(ship
 # --- A gap: no headline for some answers --------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def gap_error() -> RulesError:
     assert CATCH_ALL in SRC, "the shipped catch-all rule changed; update the test"
     with pytest.raises(RulesError) as caught:
