@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from reference_verifier import verify as reference
 
 from questionnaire.engine import Engine, QuestionnaireError, RulesError, loads_rules, symbolic
-from reference_verifier import verify as reference
 
 SHIPPED = (Path(__file__).resolve().parents[2] / "rules.yaml").read_text(encoding="utf-8")
 MILD = "when: {q: pain_intensity, at_most: 3}"
