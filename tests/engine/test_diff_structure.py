@@ -1,0 +1,135 @@
+"""`rules diff`'s structural part: every kind of edit a clinician makes to rules.yaml is named by
+kind, id and what changed, at the line where it is (the new file's; the old file's for a removal;
+an item under a key, such as a source or a page, at its first field).
+
+Each case is one small edit of the shipped file. The mutation run found these untested
+(docs/testing.md, diff.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from questionnaire.engine import loads_rules
+from questionnaire.engine.diff import diff_rulesets
+from questionnaire.engine.yamlsource import read_yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SRC = (ROOT / "rules.yaml").read_text(encoding="utf-8")
+TRAVEL = '''          - {value: maybe, label: Maybe}
+          - {value: "no", label: "No"}
+'''
+EXTRA_CHOICE = TRAVEL + '''          - {value: not_sure, label: Not sure}
+'''
+EXTRA_RULE = '''  - id: travel_unsure
+    when: {q: travel, is: maybe}
+    finding:
+      criterion: access
+      text: You are not sure you could travel.
+    source: clinicaltrials-gov
+
+'''
+NEW_SOURCE = '''  sources:
+    extra-source:
+      title: An extra source
+      url: https://example.org/extra
+'''
+
+
+def side(text: str, name: str):
+    data = text.encode("utf-8")
+    raw, marks = read_yaml(data)
+    return loads_rules(data, name, verify=False), raw, marks
+
+
+def changes(old: str, new: str) -> list[tuple[str, str, str, str, int]]:
+    diff = diff_rulesets(side(old, "old.yaml"), side(new, "new.yaml"))
+    return [(c.kind, c.id, c.what, c.file, c.line) for c in diff.changes]
+
+
+def line_of(text: str, needle: str, after: str = "") -> int:
+    """The 1-based line where `needle` starts (searching after `after`)."""
+    return text[:text.index(needle, text.index(after) if after else 0)].count("\n") + 1
+
+
+def edit(old: str, new: str, count: int = 1) -> str:
+    assert SRC.count(old) >= 1, f"the shipped file no longer has {old!r}"
+    return SRC.replace(old, new, count)
+
+
+def edit_after(anchor: str, old: str, new: str) -> str:
+    """`edit`, at the first `old` after `anchor` (several questions share choices)."""
+    at = SRC.index(anchor)
+    return SRC[:at] + SRC[at:].replace(old, new, 1)
+
+
+def with_rule(text: str) -> str:
+    return text.replace("\n# Shown on every summary", "\n" + EXTRA_RULE.rstrip("\n")
+                        + "\n\n# Shown on every summary", 1)
+
+
+@pytest.mark.parametrize(("new", "expected", "at"), [
+    (edit("  title: Stem-cell treatment for worn spinal discs",
+          "  title: Stem-cell treatment for worn discs"),
+     ("meta", "meta", "wording changed: title"), "  title: Stem-cell"),
+    (edit('  version: "2.0.0"', '  version: "2.0.1"'),
+     ("meta", "meta", "changed: version"), "  title: Stem-cell"),
+    (edit("  sources:\n", NEW_SOURCE), ("source", "extra-source", "added"),
+     "      title: An extra source"),
+    (edit("      url: https://www.fda.gov/vaccines-blood-biologics/consumers-biologics/",
+          "      url: https://www.fda.gov/new/"),
+     ("source", "fda-2021", "changed: url"), '      title: "FDA: Important'),
+    (edit("    title: Warning signs\n    intro:", "    title: Signs to watch for\n    intro:"),
+     ("step", "warning_signs", "wording changed: title"), "  - id: warning_signs"),
+    (edit("prompt: Could you travel to another city for treatment or for study visits?",
+          "prompt: Could you travel to another city for care or for study visits?"),
+     ("question", "travel", "wording changed: prompt"), "      - id: travel"),
+    (edit_after("      - id: travel", TRAVEL, EXTRA_CHOICE), ("choice", "travel.not_sure", "added"),
+     "{value: not_sure, label: Not sure}"),
+    (edit("  - id: emergency\n    urgency: emergency", "  - id: emergency\n    urgency: urgent"),
+     ("outcome", "emergency", "changed: urgency"), "  - id: emergency"),
+    (edit("  - id: safety\n    title: Warning signs", "  - id: safety\n    title: Danger signs"),
+     ("criterion", "safety", "wording changed: title"), "  - id: safety"),
+    (edit("    title: Talk to a doctor\n", "    title: See a doctor\n"),
+     ("note", "consult", "wording changed: title"), "  - id: consult"),
+    (edit("    title: Could stem-cell treatment for back or neck pain apply to you?",
+          "    title: Could stem-cell treatment apply to you?"),
+     ("page", "start", "wording changed: title"), "    title: Could stem-cell"),
+    (with_rule(SRC), ("rule", "travel_unsure", "added"), "  - id: travel_unsure"),
+], ids=["meta wording", "meta version", "source added", "source url", "step title",
+        "question prompt", "choice added", "outcome urgency", "criterion title", "note title",
+        "page title", "rule added"])
+def test_each_kind_of_edit_is_named_at_its_line_in_the_new_file(new, expected, at):
+    found = changes(SRC, new)
+    assert [c[:3] for c in found] == [expected]
+    assert found[0][3:] == ("new.yaml", line_of(new, at))
+
+
+@pytest.mark.parametrize(("old", "expected", "at", "where"), [
+    (with_rule(SRC), ("rule", "travel_unsure", "removed"), "  - id: travel_unsure", "old.yaml"),
+    (edit("  sources:\n", NEW_SOURCE), ("source", "extra-source", "removed"),
+     "      title: An extra source", "old.yaml"),
+])
+def test_a_removal_points_at_the_old_file(old, expected, at, where):
+    found = changes(old, SRC)
+    assert [c[:3] for c in found] == [expected]
+    assert found[0][3:] == (where, line_of(old, at))
+
+
+def test_a_removed_choice_points_at_its_question_in_the_new_file():
+    """The choice is gone from the new file, so the line is its question's there."""
+    found = changes(edit_after("      - id: travel", TRAVEL, EXTRA_CHOICE), SRC)
+    assert found == [("choice", "travel.not_sure", "removed", "new.yaml",
+                      line_of(SRC, "      - id: travel"))]
+
+
+def test_an_unchanged_file_has_no_changes():
+    assert changes(SRC, SRC) == []
+
+
+def test_several_edits_are_each_listed_once_in_file_order_by_section():
+    new = edit("    title: Talk to a doctor\n", "    title: See a doctor\n")
+    new = new.replace('  version: "2.0.0"', '  version: "2.1.0"', 1)
+    assert [c[:2] for c in changes(SRC, new)] == [("meta", "meta"), ("note", "consult")]
