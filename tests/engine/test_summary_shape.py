@@ -1,6 +1,6 @@
-"""The API's JSON (design.md section 5) as the engine writes it: what a client reads, field by
-field. Written for mutants of `Summary.to_dict` that survived the mutation run, since the
-engine's tests never read these fields (the API tests do, outside the mutation run's tests)."""
+"""What the engine's Summary holds for a client, field by field (the web layer writes it as
+the API's JSON, design.md section 5, tested in tests/api). Written for mutants that survived the
+mutation run, since the engine's tests never read these fields."""
 
 from __future__ import annotations
 
@@ -16,21 +16,21 @@ SHIPPED = (Path(__file__).resolve().parents[2] / "rules.yaml").read_text(encodin
 
 def test_because_and_findings_carry_the_fields_a_client_reads(engine):
     summary = engine.evaluate({**DISCUSS_ANSWERS, "pain_intensity": 7})
-    shown = summary.to_dict()
-    reason = shown["outcome"]["because"][0]
-    assert reason["rule"] == summary.because[0].rule
-    said = summary.because[0].answers[0]
-    assert reason["answers"][0] == {"question": said.question, "prompt": said.prompt,
-                                    "answer": said.answer}
+    reason = summary.because[0]
+    assert reason.rule in summary.fired
+    said = reason.answers[0]
+    first = engine.ruleset.file.steps[0].questions[0]
+    assert (said.question, said.prompt) == (first.id, first.prompt)
+    assert said.answer and said.answer != said.question
     finding = summary.findings[0]
-    assert shown["findings"][0] == {"rule": finding.rule, "criterion": finding.criterion,
-                                    "text": finding.text, "source": finding.source}
-    assert shown["stopped_after"] is None
+    assert (finding.rule, finding.criterion) == (summary.fired[0], "safety")
+    assert finding.text and finding.source in engine.sources
+    assert summary.stopped_after is None
 
 
-def test_an_early_stop_is_named_in_the_json(engine):
-    shown = engine.evaluate({"warning_signs": ["chest_pain"]}).to_dict()
-    assert (shown["outcome"]["id"], shown["stopped_after"]) == ("emergency", "warning_signs")
+def test_an_early_stop_is_named(engine):
+    summary = engine.evaluate({"warning_signs": ["chest_pain"]})
+    assert (summary.outcome.id, summary.stopped_after) == ("emergency", "warning_signs")
 
 
 def test_answers_with_no_headline_name_the_command_that_finds_the_gap():
