@@ -31,6 +31,16 @@ EXTRA_RULE = '''  - id: travel_unsure
     source: clinicaltrials-gov
 
 '''
+EXTRA_QUESTION = '''      - id: extra_question
+        type: single
+        short: extra question
+        prompt: Is this an extra question?
+        choices:
+          - {value: "yes", label: "Yes"}
+          - {value: "no", label: "No"}
+        errors:
+          required: Answer the extra question
+'''
 NEW_SOURCE = '''  sources:
     extra-source:
       title: An extra source
@@ -133,3 +143,39 @@ def test_several_edits_are_each_listed_once_in_file_order_by_section():
     new = edit("    title: Talk to a doctor\n", "    title: See a doctor\n")
     new = new.replace('  version: "2.0.0"', '  version: "2.1.0"', 1)
     assert [c[:2] for c in changes(SRC, new)] == [("meta", "meta"), ("note", "consult")]
+
+
+# --- the semantic part, for what a clinician reads beside the headline changes ---------------
+
+def semantic(old: str, new: str):
+    return diff_rulesets(side(old, "old.yaml"), side(new, "new.yaml"))
+
+
+def test_a_rule_that_matches_fewer_answers_is_said_to_stop_with_an_example():
+    new = edit("when: {q: pain_intensity, at_most: 3}", "when: {q: pain_intensity, at_most: 2}")
+    found = semantic(SRC, new)
+    shift, = [r for r in found.rules if r.rule == "mild_pain"]
+    assert shift.fires == "stops" and shift.witness["pain_intensity"] == 3
+    assert shift.answer_sets >= sum(h.answer_sets for h in found.headlines) > 0
+    assert found.to_dict()["rules"][0]["fires"] == "stops"
+
+
+def test_a_removed_rule_does_not_hide_the_changes_of_the_rules_after_it():
+    removed = SRC.replace(EXTRA_RULE, "")  # the shipped file, as "new": travel_unsure is gone
+    old = with_rule(SRC)
+    new = removed.replace("when: {q: pain_intensity, at_most: 3}",
+                          "when: {q: pain_intensity, at_most: 4}", 1)
+    found = semantic(old, new)
+    assert [(c.kind, c.id, c.what) for c in found.changes][-1] == (
+        "rule", "travel_unsure", "removed")
+    assert "mild_pain" in [r.rule for r in found.rules], "a rule after the removed one"
+
+
+def test_files_that_ask_different_questions_are_not_compared_and_say_why():
+    anchor = "          required: Select if you could travel to another city\n"
+    new = edit(anchor, anchor + EXTRA_QUESTION)
+    found = semantic(SRC, new)
+    shown = found.to_dict()
+    assert (shown["compared"], found.headline_changes) == (False, True)
+    assert shown["note"].startswith("the files do not ask the same questions")
+    assert shown["headlines"] == [] and shown["rules"] == []
