@@ -44,10 +44,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", type=int, default=10_000, help="answer sets (default 10000)")
     parser.add_argument("--rounds", type=int, default=7, help="timed rounds (default 7)")
     parser.add_argument("--seed", type=int, default=SEED, help="answer seed (default 42)")
-    parser.add_argument("--strict", action="store_true",
-                        help="exit with status 3 if a speed target is not met")
-    parser.add_argument("--no-load", action="store_true",
-                        help="skip the load benchmark (python -m bench.load runs it alone)")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit with status 3 if a speed target is not met"
+    )
+    parser.add_argument(
+        "--no-load",
+        action="store_true",
+        help="skip the load benchmark (python -m bench.load runs it alone)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
@@ -57,8 +61,10 @@ def main(argv: list[str] | None = None) -> int:
 
     ruleset = load_rules(RULES)
     sets = generate(ruleset, args.sets, args.seed)
-    print(f"\n{len(sets)} answer sets (seed {args.seed}), {len(ruleset.file.rules)} rules, "
-          f"{len(ruleset.questions)} questions")
+    print(
+        f"\n{len(sets)} answer sets (seed {args.seed}), {len(ruleset.file.rules)} rules, "
+        f"{len(ruleset.questions)} questions"
+    )
 
     check_agreement(ruleset, sets)
 
@@ -111,34 +117,50 @@ def check_agreement(ruleset, sets: list[dict[str, Any]]) -> None:
             summary = engine.evaluate(answers, trace=False)
             traced = engine.evaluate(answers, trace=True)
         except AnswersError as exc:
-            fail(index, answers, "the engine rejected a generated answer set:\n  "
-                 + "\n  ".join(f"{p.question}: {p.code}: {p.message}" for p in exc.problems))
+            fail(
+                index,
+                answers,
+                "the engine rejected a generated answer set:\n  "
+                + "\n  ".join(f"{p.question}: {p.code}: {p.message}" for p in exc.problems),
+            )
         want_outcome, want_fired = policy(answers)
         got_outcome, got_fired = summary.outcome.id, summary.fired
         if (want_outcome, set(want_fired)) != (got_outcome, set(got_fired)):
-            fail(index, answers,
-                 f"  outcome:  baseline {want_outcome}, engine {got_outcome}\n"
-                 f"  fired only by the baseline: {sorted(set(want_fired) - set(got_fired))}\n"
-                 f"  fired only by the engine:   {sorted(set(got_fired) - set(want_fired))}")
+            fail(
+                index,
+                answers,
+                f"  outcome:  baseline {want_outcome}, engine {got_outcome}\n"
+                f"  fired only by the baseline: {sorted(set(want_fired) - set(got_fired))}\n"
+                f"  fired only by the engine:   {sorted(set(got_fired) - set(want_fired))}",
+            )
         matched = tuple(t.rule for t in traced.trace if t.matched)
         if (traced.outcome.id, traced.fired, matched) != (got_outcome, got_fired, got_fired):
-            fail(index, answers, "the engine with trace=True disagrees with trace=False:\n"
-                 f"  outcome {traced.outcome.id} vs {got_outcome}\n"
-                 f"  fired {traced.fired} vs {got_fired}\n  matched in trace {matched}")
+            fail(
+                index,
+                answers,
+                "the engine with trace=True disagrees with trace=False:\n"
+                f"  outcome {traced.outcome.id} vs {got_outcome}\n"
+                f"  fired {traced.fired} vs {got_fired}\n  matched in trace {matched}",
+            )
         outcomes[got_outcome] += 1
         fired_total += len(got_fired)
         findings_total += len(summary.findings)
         stopped += summary.stopped_after is not None
     n = len(sets)
     share = ", ".join(f"{o} {c / n:.0%}" for o, c in outcomes.most_common())
-    print(f"Agreement: engine and baseline give the same outcome and fired rules on all {n} "
-          f"sets\n  outcomes: {share}\n  stopped after the warning signs: {stopped / n:.0%}; "
-          f"mean {fired_total / n:.1f} rules fired, {findings_total / n:.1f} findings")
+    print(
+        f"Agreement: engine and baseline give the same outcome and fired rules on all {n} "
+        f"sets\n  outcomes: {share}\n  stopped after the warning signs: {stopped / n:.0%}; "
+        f"mean {fired_total / n:.1f} rules fired, {findings_total / n:.1f} findings"
+    )
 
 
 def fail(index: int, answers: dict[str, Any], detail: str) -> None:
-    print(f"\nMISMATCH on answer set #{index}; nothing was timed.\n  answers: "
-          f"{json.dumps(answers)}\n{detail}", file=sys.stderr)
+    print(
+        f"\nMISMATCH on answer set #{index}; nothing was timed.\n  answers: "
+        f"{json.dumps(answers)}\n{detail}",
+        file=sys.stderr,
+    )
     raise SystemExit(1)
 
 
@@ -149,9 +171,11 @@ Loop = Callable[[], None]
 
 def _over(run: Callable[[dict[str, Any]], Any], sets: list[dict[str, Any]]) -> Loop:
     """The timed loop: `run` on every answer set."""
+
     def loop() -> None:
         for answers in sets:
             run(answers)
+
     return loop
 
 
@@ -166,6 +190,7 @@ def contenders(ruleset, sets: list[dict[str, Any]]) -> dict[str, Callable[[], Lo
         def setup() -> Loop:
             evaluate = (Engine(ruleset) if make_fresh else warm).evaluate
             return _over(lambda answers: evaluate(answers, trace=trace), sets)
+
         return setup
 
     return {
@@ -175,7 +200,8 @@ def contenders(ruleset, sets: list[dict[str, Any]]) -> dict[str, Callable[[], Lo
         "engine, no trace, warm": engine(False, False),
         "engine, trace, warm": engine(False, True),
         "engine, trace + API JSON, warm": lambda: _over(
-            lambda answers: summary_bytes(warm.evaluate(answers, trace=True), warm.sources), sets),
+            lambda answers: summary_bytes(warm.evaluate(answers, trace=True), warm.sources), sets
+        ),
     }
 
 
@@ -203,25 +229,34 @@ def time_all(ruleset, sets: list[dict[str, Any]], rounds: int) -> dict[str, list
 
 def report(results: dict[str, list[float]], rounds: int, n: int) -> dict[str, bool]:
     base = statistics.median(results["baseline (hand-written)"])
-    print(f"\nMicroseconds per evaluation, {rounds} rounds of {n} sets "
-          "(median, with the fastest and slowest round)")
-    print(f"| {'contender':<38} | {'median µs':>9} | {'min':>6} | {'max':>6} "
-          f"| {'× baseline':>10} |")
+    print(
+        f"\nMicroseconds per evaluation, {rounds} rounds of {n} sets "
+        "(median, with the fastest and slowest round)"
+    )
+    print(
+        f"| {'contender':<38} | {'median µs':>9} | {'min':>6} | {'max':>6} | {'× baseline':>10} |"
+    )
     print(f"|{'-' * 40}|{'-' * 10}:|{'-' * 7}:|{'-' * 7}:|{'-' * 11}:|")
     for name, times in results.items():
         median = statistics.median(times)
-        print(f"| {name:<38} | {median:>9.2f} | {min(times):>6.2f} | {max(times):>6.2f} | "
-              f"{median / base:>10.2f} |")
+        print(
+            f"| {name:<38} | {median:>9.2f} | {min(times):>6.2f} | {max(times):>6.2f} | "
+            f"{median / base:>10.2f} |"
+        )
     met = {}
     print("\nTargets (median, warm engine vs the baseline of this run)")
     for name, limit in TARGETS.items():
         ratio = statistics.median(results[name]) / base
         met[name] = ratio <= limit
-        print(f"  {name}: {ratio:.2f}× baseline, target at most {limit:g}×: "
-              f"{'met' if met[name] else 'NOT met'}")
+        print(
+            f"  {name}: {ratio:.2f}× baseline, target at most {limit:g}×: "
+            f"{'met' if met[name] else 'NOT met'}"
+        )
     checked = statistics.median(results["baseline + hand-written answer checks"])
-    print("\nLike for like (the engine checks every answer too): warm engine vs the hand-written "
-          "policy with hand-written answer checks")
+    print(
+        "\nLike for like (the engine checks every answer too): warm engine vs the hand-written "
+        "policy with hand-written answer checks"
+    )
     for name in TARGETS:
         print(f"  {name}: {statistics.median(results[name]) / checked:.2f}×")
     return met

@@ -34,20 +34,33 @@ def policy(answers: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
 
 
 # (choice, rule) pairs: a ticked choice fires its rule. Written out as a programmer would.
-_EMERGENCY_SIGNS = (("bladder_bowel", "cauda_equina_signs"), ("saddle_numbness",
-                    "cauda_equina_signs"), ("leg_weakness", "leg_weakness_sign"),
-                    ("arm_weakness", "arm_weakness_sign"), ("serious_injury",
-                    "serious_injury_sign"), ("chest_pain", "chest_pain_sign"))
-_URGENT_SIGNS = (("fever", "infection_sign"), ("weight_loss", "cancer_signs"),
-                 ("cancer_history", "cancer_signs"), ("night_pain", "night_pain_sign"),
-                 ("back_shape", "back_shape_sign"))
-_EXCLUDING_HEALTH = (("pregnant", "pregnancy"), ("active_infection", "active_infection"),
-                     ("active_cancer", "active_cancer"),
-                     ("immune_suppressants", "immune_suppressants"),
-                     ("osteoporosis", "weak_bones"))
-_EXCLUDING_PROCEDURES = (("fusion_or_replacement", "previous_fusion"),
-                         ("discectomy_or_laminectomy", "previous_disc_surgery"),
-                         ("disc_injection_or_cells", "previous_cell_injection"))
+_EMERGENCY_SIGNS = (
+    ("bladder_bowel", "cauda_equina_signs"),
+    ("saddle_numbness", "cauda_equina_signs"),
+    ("leg_weakness", "leg_weakness_sign"),
+    ("arm_weakness", "arm_weakness_sign"),
+    ("serious_injury", "serious_injury_sign"),
+    ("chest_pain", "chest_pain_sign"),
+)
+_URGENT_SIGNS = (
+    ("fever", "infection_sign"),
+    ("weight_loss", "cancer_signs"),
+    ("cancer_history", "cancer_signs"),
+    ("night_pain", "night_pain_sign"),
+    ("back_shape", "back_shape_sign"),
+)
+_EXCLUDING_HEALTH = (
+    ("pregnant", "pregnancy"),
+    ("active_infection", "active_infection"),
+    ("active_cancer", "active_cancer"),
+    ("immune_suppressants", "immune_suppressants"),
+    ("osteoporosis", "weak_bones"),
+)
+_EXCLUDING_PROCEDURES = (
+    ("fusion_or_replacement", "previous_fusion"),
+    ("discectomy_or_laminectomy", "previous_disc_surgery"),
+    ("disc_injection_or_cells", "previous_cell_injection"),
+)
 
 
 def _ticked(given: list[str], pairs: tuple[tuple[str, str], ...], fired: list[str]) -> bool:
@@ -174,8 +187,13 @@ def _other_findings(answers: dict[str, Any], fired: list[str]) -> None:
 
 _SINGLE = {
     "pain_area": {"lower_back", "neck", "both"},
-    "pain_duration": {"under_3_months", "3_to_6_months", "6_to_12_months", "1_to_5_years",
-                      "over_5_years"},
+    "pain_duration": {
+        "under_3_months",
+        "3_to_6_months",
+        "6_to_12_months",
+        "1_to_5_years",
+        "over_5_years",
+    },
     "pain_pattern": {"mostly_back", "back_and_limb", "mostly_limb"},
     "diagnosis": {"yes_imaging", "yes_no_imaging", "no", "not_sure"},
     "treatment_duration": {"under_3_months", "3_to_6_months", "over_6_months"},
@@ -186,16 +204,45 @@ _SINGLE = {
     "travel": {"yes", "maybe", "no"},
 }
 _MULTI = {
-    "warning_signs": {"bladder_bowel", "saddle_numbness", "leg_weakness", "arm_weakness",
-                      "serious_injury", "chest_pain", "fever", "weight_loss", "cancer_history",
-                      "night_pain", "back_shape", "none"},
-    "treatments_tried": {"physical_therapy", "home_exercise", "pain_medication", "injections",
-                         "manual_therapy", "pain_program", "none"},
-    "previous_procedures": {"fusion_or_replacement", "discectomy_or_laminectomy",
-                            "disc_injection_or_cells", "none"},
-    "health_conditions": {"pregnant", "active_infection", "active_cancer", "immune_suppressants",
-                          "blood_thinners_or_bleeding", "uncontrolled_diabetes_or_bp",
-                          "osteoporosis", "none"},
+    "warning_signs": {
+        "bladder_bowel",
+        "saddle_numbness",
+        "leg_weakness",
+        "arm_weakness",
+        "serious_injury",
+        "chest_pain",
+        "fever",
+        "weight_loss",
+        "cancer_history",
+        "night_pain",
+        "back_shape",
+        "none",
+    },
+    "treatments_tried": {
+        "physical_therapy",
+        "home_exercise",
+        "pain_medication",
+        "injections",
+        "manual_therapy",
+        "pain_program",
+        "none",
+    },
+    "previous_procedures": {
+        "fusion_or_replacement",
+        "discectomy_or_laminectomy",
+        "disc_injection_or_cells",
+        "none",
+    },
+    "health_conditions": {
+        "pregnant",
+        "active_infection",
+        "active_cancer",
+        "immune_suppressants",
+        "blood_thinners_or_bleeding",
+        "uncontrolled_diabetes_or_bp",
+        "osteoporosis",
+        "none",
+    },
 }
 _STOP_SIGNS = _MULTI["warning_signs"] - {"none"}
 
@@ -237,6 +284,7 @@ def checked_policy(answers: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
         if type(intensity) is not int or not 0 <= intensity <= 10:
             raise ValueError("pain_intensity")
     if len(answers) > len(_SINGLE) + len(_MULTI) + 1 or not all(
-            q in _SINGLE or q in _MULTI or q == "pain_intensity" for q in answers):
+        q in _SINGLE or q in _MULTI or q == "pain_intensity" for q in answers
+    ):
         raise ValueError("unknown question")
     return policy(answers)

@@ -39,8 +39,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_port(port: int, proc: subprocess.Popen, what: str, timeout: float = 30.0,
-                  host: str = "127.0.0.1") -> None:
+def wait_for_port(
+    port: int, proc: subprocess.Popen, what: str, timeout: float = 30.0, host: str = "127.0.0.1"
+) -> None:
     deadline = time.monotonic() + timeout
     while True:
         if proc.poll() is not None:
@@ -63,20 +64,45 @@ class Certificate:
 
     def __init__(self, where: Path):
         self.cert, self.key = where / "cert.pem", where / "key.pem"
-        subprocess.run([OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-                        "-subj", f"/CN={SERVER_NAME}",
-                        "-addext", f"subjectAltName=DNS:{SERVER_NAME}",
-                        "-keyout", str(self.key), "-out", str(self.cert)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [
+                OPENSSL,
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                f"/CN={SERVER_NAME}",
+                "-addext",
+                f"subjectAltName=DNS:{SERVER_NAME}",
+                "-keyout",
+                str(self.key),
+                "-out",
+                str(self.cert),
+            ],
+            check=True,
+            capture_output=True,
+        )
 
     def spki_pin(self) -> str:
         """base64(sha256(SubjectPublicKeyInfo)): what --ignore-certificate-errors-spki-list
         takes, so Chromium trusts this certificate as valid (and so keeps HSTS)."""
-        spki = subprocess.run([OPENSSL, "x509", "-in", str(self.cert), "-pubkey", "-noout"],
-                              check=True, capture_output=True).stdout
-        der = subprocess.run([OPENSSL, "pkey", "-pubin", "-outform", "der"], input=spki,
-                             check=True, capture_output=True).stdout
+        spki = subprocess.run(
+            [OPENSSL, "x509", "-in", str(self.cert), "-pubkey", "-noout"],
+            check=True,
+            capture_output=True,
+        ).stdout
+        der = subprocess.run(
+            [OPENSSL, "pkey", "-pubin", "-outform", "der"],
+            input=spki,
+            check=True,
+            capture_output=True,
+        ).stdout
         return base64.b64encode(hashlib.sha256(der).digest()).decode()
 
     def context(self) -> ssl.SSLContext:
@@ -121,8 +147,11 @@ class Netns:
             ip("link", "set", self.inner, "netns", self.name)
             ip("addr", "add", f"{self.gateway}/30", "dev", self.outer)
             ip("link", "set", self.outer, "up")
-            for command in (("addr", "add", f"{self.address}/30", "dev", self.inner),
-                            ("link", "set", self.inner, "up"), ("link", "set", "lo", "up")):
+            for command in (
+                ("addr", "add", f"{self.address}/30", "dev", self.inner),
+                ("link", "set", self.inner, "up"),
+                ("link", "set", "lo", "up"),
+            ):
                 ip("netns", "exec", self.name, IP, *command)
         except BaseException:
             self.remove()
@@ -145,19 +174,44 @@ class AppHost:
     `kill()` takes the master and its workers at once, like a host that dies), either on a free
     port of 127.0.0.1 or, given a Netns, on port 8000 of that namespace's own address."""
 
-    def __init__(self, logs: Path, name: str, secret: str, workers: int = 2,
-                 trusted_proxies: int = 1, netns: Netns | None = None):
+    def __init__(
+        self,
+        logs: Path,
+        name: str,
+        secret: str,
+        workers: int = 2,
+        trusted_proxies: int = 1,
+        netns: Netns | None = None,
+    ):
         self.name, self.netns = name, netns
         self.host, self.port = (netns.address, 8000) if netns else ("127.0.0.1", free_port())
         self.log = logs / f"{name}.log"
-        env = {**os.environ, "SECRET_KEY": secret, "TRUSTED_PROXIES": str(trusted_proxies),
-               "WEB_CONCURRENCY": str(workers), "ACCESS_LOG": "-"}
-        argv = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
-                "-b", self.address, "wsgi:app"]
+        env = {
+            **os.environ,
+            "SECRET_KEY": secret,
+            "TRUSTED_PROXIES": str(trusted_proxies),
+            "WEB_CONCURRENCY": str(workers),
+            "ACCESS_LOG": "-",
+        }
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "gunicorn.conf.py",
+            "-b",
+            self.address,
+            "wsgi:app",
+        ]
         with self.log.open("w") as out:
             self.proc = subprocess.Popen(
                 netns.command(argv) if netns else argv,
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     @property
     def address(self) -> str:
@@ -209,15 +263,23 @@ class Nginx:
 
     def __init__(self, prefix: Path, cert: Certificate, upstreams: Sequence[str]):
         self.https_port, self.http_port = free_port(), free_port()
-        site = Site(server_name=SERVER_NAME, cert=cert.cert, key=cert.key, upstreams=upstreams,
-                    https_listen=[f"127.0.0.1:{self.https_port}"],
-                    http_listen=[f"127.0.0.1:{self.http_port}"])
+        site = Site(
+            server_name=SERVER_NAME,
+            cert=cert.cert,
+            key=cert.key,
+            upstreams=upstreams,
+            https_listen=[f"127.0.0.1:{self.https_port}"],
+            http_listen=[f"127.0.0.1:{self.http_port}"],
+        )
         conf = write_prefix(prefix, site)
         self.log = prefix / "error.log"
         with self.log.open("w") as out:
             self.proc = subprocess.Popen(
                 [NGINX, "-p", str(prefix), "-c", str(conf), "-e", "stderr", "-g", "daemon off;"],
-                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         wait_for_port(self.https_port, self.proc, "nginx")
 
     @property
@@ -245,8 +307,13 @@ class Deployment:
     tests use ports: creating network interfaces makes every running Chromium abort what it is
     loading (net::ERR_NETWORK_CHANGED), other test runs' browsers included."""
 
-    def __init__(self, hosts: int = 1, workers: int = 2, cert: Certificate | None = None,
-                 isolation: str | None = None):
+    def __init__(
+        self,
+        hosts: int = 1,
+        workers: int = 2,
+        cert: Certificate | None = None,
+        isolation: str | None = None,
+    ):
         self.count, self.workers, self.given_cert = hosts, workers, cert
         self.isolation = isolation or os.environ.get("DEPLOY_ISOLATION", "ports")
         if self.isolation == "netns" and not netns_works():
@@ -262,9 +329,16 @@ class Deployment:
             secret = base64.b64encode(os.urandom(32)).decode()
             if self.isolation == "netns":
                 self.namespaces = [Netns(i) for i in range(self.count)]
-            self.hosts = [AppHost(self.dir, f"host{i + 1}", secret, self.workers,
-                                  netns=self.namespaces[i] if self.namespaces else None)
-                          for i in range(self.count)]
+            self.hosts = [
+                AppHost(
+                    self.dir,
+                    f"host{i + 1}",
+                    secret,
+                    self.workers,
+                    netns=self.namespaces[i] if self.namespaces else None,
+                )
+                for i in range(self.count)
+            ]
             for host in self.hosts:
                 host.wait()
             self.nginx = Nginx(self.dir / "nginx", self.cert, [h.address for h in self.hosts])

@@ -17,9 +17,14 @@ CSRFProtect(app)
 
 
 class QuestionForm(FlaskForm):
-    answer = RadioField("Do you have any of these right now?",
-                        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No"),
-                                 SelectChoice("not_sure", "Not sure")])
+    answer = RadioField(
+        "Do you have any of these right now?",
+        choices=[
+            SelectChoice("yes", "Yes"),
+            SelectChoice("no", "No"),
+            SelectChoice("not_sure", "Not sure"),
+        ],
+    )
 
 
 PAGE = """<!doctype html>

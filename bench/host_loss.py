@@ -51,10 +51,14 @@ def run(journeys: int, isolation: str, loss: str) -> dict[str, object]:
             failed += sum(status >= 500 for status in patient.statuses)
             (before if number < kill_at else after).append(time.perf_counter() - started)
         errors = deployment.nginx.errors()
-    return {"failed": failed, "before": percentiles(before), "after": percentiles(after),
-            "slowest step after the loss (GET + POST), ms": round(slowest * 1000, 1),
-            "connections refused": errors.count("Connection refused"),
-            "connections timed out": errors.count("upstream timed out")}
+    return {
+        "failed": failed,
+        "before": percentiles(before),
+        "after": percentiles(after),
+        "slowest step after the loss (GET + POST), ms": round(slowest * 1000, 1),
+        "connections refused": errors.count("Connection refused"),
+        "connections timed out": errors.count("upstream timed out"),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,8 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.loss == "unplug" and args.isolation != "netns":
         parser.error("--loss unplug needs --isolation netns")
-    print(f"{platform.node()} {platform.machine()}, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} "
-          f"UTC, Python {platform.python_version()}")
+    print(
+        f"{platform.node()} {platform.machine()}, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} "
+        f"UTC, Python {platform.python_version()}"
+    )
     print(f"hosts on {args.isolation}, loss by {args.loss}")
     for name, value in run(args.journeys, args.isolation, args.loss).items():
         print(f"{name}: {value}")

@@ -75,9 +75,11 @@ class Target:
         if self.method == "GET":
             return None
         assert self.body is not None and "]==]" not in self.body
-        return (f'wrk.method = "{self.method}"\n'
-                f"wrk.body = [==[{self.body}]==]\n"
-                'wrk.headers["Content-Type"] = "application/json"\n')
+        return (
+            f'wrk.method = "{self.method}"\n'
+            f"wrk.body = [==[{self.body}]==]\n"
+            'wrk.headers["Content-Type"] = "application/json"\n'
+        )
 
 
 HELLO = Target("hello world", "hello", "/", expect="Hello, World!")
@@ -85,8 +87,14 @@ LOAD_TARGETS = (
     HELLO,
     Target("WTForms page", "form page", "/", expect='name="csrf_token"'),
     Target("step page", "questionnaire", "/step/warning_signs", expect='name="csrf_token"'),
-    Target("evaluate API", "questionnaire", "/api/v1/evaluate", "POST", EVALUATE_BODY,
-           expect='"id":"discuss"'),
+    Target(
+        "evaluate API",
+        "questionnaire",
+        "/api/v1/evaluate",
+        "POST",
+        EVALUATE_BODY,
+        expect='"id":"discuss"',
+    ),
 )
 
 
@@ -117,14 +125,16 @@ def _ms(text: str) -> float:
 
 def parse_wrk(output: str) -> Run:
     """The figures of wrk's text output (run with --latency)."""
+
     def find(pattern: str) -> re.Match:
         match = re.search(pattern, output, re.MULTILINE)
         if match is None:
             raise ValueError(f"wrk's output has no match for {pattern!r}:\n{output}")
         return match
 
-    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
-                       output)
+    socket = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return Run(
         requests_per_s=float(find(r"^Requests/sec:\s+([\d.]+)").group(1)),
@@ -132,19 +142,34 @@ def parse_wrk(output: str) -> Run:
         p50_ms=_ms(find(r"^\s+50%\s+(\S+)\s*$").group(1)),  # wrk pads "1.17s "
         p99_ms=_ms(find(r"^\s+99%\s+(\S+)\s*$").group(1)),
         bad_status=int(bad.group(1)) if bad else 0,
-        socket_errors=dict(zip(("connect", "read", "write", "timeout"),
-                               map(int, socket.groups()), strict=True)) if socket else {},
+        socket_errors=dict(
+            zip(("connect", "read", "write", "timeout"), map(int, socket.groups()), strict=True)
+        )
+        if socket
+        else {},
     )
 
 
-def wrk(url: str, *, seconds: int, threads: int, connections: int, script: Path | None,
-        timeout_s: int = 5) -> str:
-    command = [need_wrk(), f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s",
-               f"--timeout={timeout_s}s", "--latency"]
+def wrk(
+    url: str,
+    *,
+    seconds: int,
+    threads: int,
+    connections: int,
+    script: Path | None,
+    timeout_s: int = 5,
+) -> str:
+    command = [
+        need_wrk(),
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds:g}s",
+        f"--timeout={timeout_s}s",
+        "--latency",
+    ]
     if script is not None:
         command += ["-s", str(script)]
-    result = subprocess.run(command + [url], capture_output=True, text=True,
-                            timeout=seconds + 60)
+    result = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 60)
     if result.returncode != 0:
         raise RuntimeError(f"wrk failed ({result.returncode}): {result.stderr or result.stdout}")
     return result.stdout
@@ -153,29 +178,40 @@ def wrk(url: str, *, seconds: int, threads: int, connections: int, script: Path 
 def check_once(url: str, target: Target) -> None:
     """One plain request: exit with status 1 unless it answers 200 with the expected text."""
     data = target.body.encode() if target.body else None
-    request = urllib.request.Request(url, data=data, method=target.method,
-                                     headers={"Content-Type": "application/json"} if data else {})
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method=target.method,
+        headers={"Content-Type": "application/json"} if data else {},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             status, text = response.status, response.read().decode()
     except urllib.error.HTTPError as exc:
         status, text = exc.code, exc.read().decode(errors="replace")
     if status != 200 or target.expect not in text:
-        print(f"{target.name}: {target.method} {url} answered {status} without "
-              f"{target.expect!r}; nothing was measured.\n{text[:500]}", file=sys.stderr)
+        print(
+            f"{target.name}: {target.method} {url} answered {status} without "
+            f"{target.expect!r}; nothing was measured.\n{text[:500]}",
+            file=sys.stderr,
+        )
         raise SystemExit(1)
 
 
 def measure(args: argparse.Namespace) -> dict[str, list[Run]]:
     """Target name -> one Run per round."""
     log = Path(tempfile.gettempdir()) / "bench-load-gunicorn.log"
-    with tempfile.TemporaryDirectory() as tmp, \
-            Server("bench.hello:app", log=log) as hello, \
-            Server("bench.form_page:app", log=log) as form_page, \
-            Server("wsgi:app", log=log) as questionnaire:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        Server("bench.hello:app", log=log) as hello,
+        Server("bench.form_page:app", log=log) as form_page,
+        Server("wsgi:app", log=log) as questionnaire,
+    ):
         servers = {"hello": hello, "form page": form_page, "questionnaire": questionnaire}
-        print(f"\nServers: gunicorn, {hello.settings.split(', bind')[0]}; "
-              "all up for the whole run, one measured at a time")
+        print(
+            f"\nServers: gunicorn, {hello.settings.split(', bind')[0]}; "
+            "all up for the whole run, one measured at a time"
+        )
         scripts: dict[str, Path | None] = {}
         for target in LOAD_TARGETS:
             lua = target.lua()
@@ -185,23 +221,31 @@ def measure(args: argparse.Namespace) -> dict[str, list[Run]]:
                 scripts[target.name].write_text(lua)
             url = servers[target.app].url + target.path
             check_once(url, target)
-        print(f"wrk: {args.threads} threads, {args.connections} connections, {args.seconds:g} s "
-              f"per run after a {args.warmup:g} s warm-up per target; {args.rounds} rounds, "
-              "targets in a new order each round (seeded)")
+        print(
+            f"wrk: {args.threads} threads, {args.connections} connections, {args.seconds:g} s "
+            f"per run after a {args.warmup:g} s warm-up per target; {args.rounds} rounds, "
+            "targets in a new order each round (seeded)"
+        )
 
         def run(target: Target, seconds: int) -> Run:
             server = servers[target.app]
             cpu = server.cpu_seconds()
-            output = wrk(server.url + target.path, seconds=seconds,
-                         threads=args.threads, connections=args.connections,
-                         script=scripts[target.name])
+            output = wrk(
+                server.url + target.path,
+                seconds=seconds,
+                threads=args.threads,
+                connections=args.connections,
+                script=scripts[target.name],
+            )
             result = parse_wrk(output)
             cpu = server.cpu_seconds() - cpu
             result = dataclasses.replace(result, server_cpu_us=cpu / result.requests * 1e6)
             if result.errors:
-                print(f"\n{target.name}: {result.bad_status} non-2xx/3xx responses, socket "
-                      f"errors {result.socket_errors}; the figures would be wrong.\n{output}",
-                      file=sys.stderr)
+                print(
+                    f"\n{target.name}: {result.bad_status} non-2xx/3xx responses, socket "
+                    f"errors {result.socket_errors}; the figures would be wrong.\n{output}",
+                    file=sys.stderr,
+                )
                 raise SystemExit(1)
             return result
 
@@ -215,23 +259,31 @@ def measure(args: argparse.Namespace) -> dict[str, list[Run]]:
             for target in order:
                 result = run(target, args.seconds)
                 results[target.name].append(result)
-                print(f"  round {number}: {target.name:<13} {result.requests_per_s:>8.1f} "
-                      f"req/s  p50 {result.p50_ms:7.1f} ms  p99 {result.p99_ms:7.1f} ms  "
-                      f"server CPU {result.server_cpu_us:6.0f} µs/request")
+                print(
+                    f"  round {number}: {target.name:<13} {result.requests_per_s:>8.1f} "
+                    f"req/s  p50 {result.p50_ms:7.1f} ms  p99 {result.p99_ms:7.1f} ms  "
+                    f"server CPU {result.server_cpu_us:6.0f} µs/request"
+                )
     return results
 
 
 def report(results: dict[str, list[Run]], rounds: int) -> dict[str, bool]:
     hello = results[HELLO.name]
     hello_cpu = statistics.median(r.server_cpu_us for r in hello)
-    print(f"\nMedian of {rounds} rounds. × hello: requests/s over the hello-world app's requests/s "
-          "in the same round (median of the rounds, and their range). Server CPU: user + system "
-          "time of the gunicorn processes per request; CPU × hello: the hello-world app's server "
-          "CPU per request over this one's.")
-    print(f"| {'target':<38} | {'req/s':>8} | {'× hello':>7} | {'range':>9} | {'p50 ms':>7} "
-          f"| {'p99 ms':>7} | {'server CPU µs':>13} | {'CPU × hello':>11} |")
-    print(f"|{'-' * 40}|{'-' * 9}:|{'-' * 8}:|{'-' * 10}:|{'-' * 8}:|{'-' * 8}:|{'-' * 14}:"
-          f"|{'-' * 12}:|")
+    print(
+        f"\nMedian of {rounds} rounds. × hello: requests/s over the hello-world app's requests/s "
+        "in the same round (median of the rounds, and their range). Server CPU: user + system "
+        "time of the gunicorn processes per request; CPU × hello: the hello-world app's server "
+        "CPU per request over this one's."
+    )
+    print(
+        f"| {'target':<38} | {'req/s':>8} | {'× hello':>7} | {'range':>9} | {'p50 ms':>7} "
+        f"| {'p99 ms':>7} | {'server CPU µs':>13} | {'CPU × hello':>11} |"
+    )
+    print(
+        f"|{'-' * 40}|{'-' * 9}:|{'-' * 8}:|{'-' * 10}:|{'-' * 8}:|{'-' * 8}:|{'-' * 14}:"
+        f"|{'-' * 12}:|"
+    )
     ratios: dict[str, float] = {}
     for target in LOAD_TARGETS:
         runs = results[target.name]
@@ -243,29 +295,33 @@ def report(results: dict[str, list[Run]], rounds: int) -> dict[str, bool]:
         p50 = statistics.median(r.p50_ms for r in runs)
         p99 = statistics.median(r.p99_ms for r in runs)
         cpu = statistics.median(r.server_cpu_us for r in runs)
-        print(f"| {label:<38} | {rate:>8.1f} | {ratios[target.name]:>7.2f} | {spread:>9} "
-              f"| {p50:>7.1f} | {p99:>7.1f} | {cpu:>13.0f} | {hello_cpu / cpu:>11.2f} |")
+        print(
+            f"| {label:<38} | {rate:>8.1f} | {ratios[target.name]:>7.2f} | {spread:>9} "
+            f"| {p50:>7.1f} | {p99:>7.1f} | {cpu:>13.0f} | {hello_cpu / cpu:>11.2f} |"
+        )
     met = {}
     print("\nTargets (throughput, × the hello-world app in the same run)")
     for name, floor in TARGETS.items():
         met[name] = ratios[name] >= floor
-        print(f"  {name}: {ratios[name]:.3f}×, target at least {floor:g}×: "
-              f"{'met' if met[name] else 'NOT met'}")
+        print(
+            f"  {name}: {ratios[name]:.3f}×, target at least {floor:g}×: "
+            f"{'met' if met[name] else 'NOT met'}"
+        )
     return met
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.load",
-                                     description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.load", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--seconds", type=int, default=10, help="per wrk run (default 10)")
-    parser.add_argument("--warmup", type=int, default=3,
-                        help="warm-up per target (default 3)")
+    parser.add_argument("--warmup", type=int, default=3, help="warm-up per target (default 3)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds (default 3)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
-    parser.add_argument("--connections", type=int, default=50,
-                        help="wrk connections (default 50)")
-    parser.add_argument("--strict", action="store_true",
-                        help="exit with status 3 if a throughput target is not met")
+    parser.add_argument("--connections", type=int, default=50, help="wrk connections (default 50)")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit with status 3 if a throughput target is not met"
+    )
     args = parser.parse_args(argv)
     need_wrk()
     from .__main__ import machine
@@ -274,14 +330,18 @@ def main(argv: list[str] | None = None) -> int:
     print("Load benchmark (gunicorn + wrk, 127.0.0.1 only)")
     for name, value in machine().items():
         print(f"  {name + ':':<9} {value}")
-    wrk_version = subprocess.run([need_wrk(), "--version"], capture_output=True,
-                                 text=True).stdout.split("\n")[0].split(" [")[0]
+    wrk_version = (
+        subprocess.run([need_wrk(), "--version"], capture_output=True, text=True)
+        .stdout.split("\n")[0]
+        .split(" [")[0]
+    )
     print(f"  {'wrk:':<9} {wrk_version}")
     print(f"  {'load:':<9} {_load()} (1, 5, 15 min load average before the run)")
     results = measure(args)
     met = report(results, args.rounds)
-    print(f"\nLoad average after the run: {_load()}; total time "
-          f"{time.perf_counter() - started:.0f} s")
+    print(
+        f"\nLoad average after the run: {_load()}; total time {time.perf_counter() - started:.0f} s"
+    )
     if args.strict and not all(met.values()):
         return 3
     return 0

@@ -43,13 +43,14 @@ PARTS = (
 
 def app_call(import_app: Callable, path: str, method: str = "GET", body: str | None = None):
     """A builder of one WSGI call to `path` on the app that `import_app` returns."""
+
     def build() -> Callable[[], None]:
         from werkzeug.test import EnvironBuilder
 
         app = import_app()
-        environ = EnvironBuilder(path=path, method=method, data=body,
-                                 content_type="application/json" if body else None
-                                 ).get_environ()
+        environ = EnvironBuilder(
+            path=path, method=method, data=body, content_type="application/json" if body else None
+        ).get_environ()
 
         def start_response(status, headers, exc_info=None):
             if not status.startswith("200"):
@@ -61,7 +62,9 @@ def app_call(import_app: Callable, path: str, method: str = "GET", body: str | N
                 request["wsgi.input"] = io.BytesIO(body.encode())
             for _ in app.wsgi_app(request, start_response):
                 pass
+
         return one
+
     return build
 
 
@@ -73,10 +76,12 @@ def targets() -> dict[str, Callable[[], Callable[[], None]]]:
 
     def hello():
         from .hello import app
+
         return app
 
     def wtforms():
         from .form_page import app
+
         return app
 
     return {
@@ -104,8 +109,11 @@ def shares(root) -> dict[str, float]:
     def walk(frame, inside: frozenset[str]) -> None:
         here = set(inside)
         for label, function, path in PARTS:
-            if (label not in inside and function in ("", frame.function)
-                    and path in (frame.file_path_short or "")):
+            if (
+                label not in inside
+                and function in ("", frame.function)
+                and path in (frame.file_path_short or "")
+            ):
                 found[label] += frame.time
                 here.add(label)
         for child in frame.children:
@@ -116,8 +124,9 @@ def shares(root) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.profile",
-                                     description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.profile", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("target", nargs="?", default="step", choices=list(targets()))
     parser.add_argument("--requests", type=int, default=3000, help="profiled (default 3000)")
     parser.add_argument("--tree", action="store_true", help="print pyinstrument's call tree")
@@ -127,8 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     one = targets()[args.target]()
     for _ in range(200):
         one()
-    print(f"{args.target}: {cpu_per_request(one):.0f} µs CPU per request "
-          "(fastest of 20 batches of 50, in process, no server)")
+    print(
+        f"{args.target}: {cpu_per_request(one):.0f} µs CPU per request "
+        "(fastest of 20 batches of 50, in process, no server)"
+    )
     profiler = Profiler(interval=0.0001)
     profiler.start()
     for _ in range(args.requests):

@@ -23,18 +23,25 @@ STEP_SIZE = 5
 
 def _question(rng: random.Random, i: int) -> dict[str, Any]:
     kind = ("multi", "single", "integer")[i % 3] if i else "multi"
-    q: dict[str, Any] = {"id": f"q{i}", "type": kind, "short": f"question {i}",
-                         "prompt": f"Question {i}?", "errors": {"required": "Answer this."}}
+    q: dict[str, Any] = {
+        "id": f"q{i}",
+        "type": kind,
+        "short": f"question {i}",
+        "prompt": f"Question {i}?",
+        "errors": {"required": "Answer this."},
+    }
     if kind == "integer":
         q.update(min=0, max=rng.choice((10, 100)))
         q["errors"]["range"] = "Enter a number in range."
     elif kind == "single":
-        q["choices"] = [{"value": f"c{k}", "label": f"Choice {k}"}
-                        for k in range(rng.randint(2, 5))]
+        q["choices"] = [
+            {"value": f"c{k}", "label": f"Choice {k}"} for k in range(rng.randint(2, 5))
+        ]
         q["ordered"] = True
     else:
-        q["choices"] = [{"value": f"c{k}", "label": f"Choice {k}"}
-                        for k in range(rng.randint(3, 6))]
+        q["choices"] = [
+            {"value": f"c{k}", "label": f"Choice {k}"} for k in range(rng.randint(3, 6))
+        ]
         q["choices"].append({"value": "none", "label": "None of these", "exclusive": True})
         q["errors"]["exclusive"] = "Choose none alone."
     return q
@@ -75,31 +82,37 @@ def _skip_logic(rng: random.Random, questions: list[dict[str, Any]]) -> None:
     for i, q in enumerate(questions):
         if i >= STEP_SIZE and i % 7 == 0:  # skip logic on an earlier multi-select
             start = i - i % STEP_SIZE  # a multi-select of the step before, as in rules.yaml
-            earlier = [p for p in questions[start - STEP_SIZE:start] if p["type"] == "multi"]
+            earlier = [p for p in questions[start - STEP_SIZE : start] if p["type"] == "multi"]
             q["show_if"] = {"not": {"q": rng.choice(earlier)["id"], "has": "none"}}
 
 
-def generate(n: int, variant: str = "complete", seed: int = 0, per_question: int = 3
-             ) -> dict[str, Any]:
+def generate(
+    n: int, variant: str = "complete", seed: int = 0, per_question: int = 3
+) -> dict[str, Any]:
     """A rule file as data (dump it with yaml.safe_dump)."""
     rng = random.Random(f"{seed}-{n}")
     questions = [_question(rng, i) for i in range(n)]
     first = questions[:STEP_SIZE]
     signs = [c["value"] for c in questions[0]["choices"] if not c.get("exclusive")]
     _skip_logic(rng, questions)
-    steps = [{"id": f"s{k}", "title": f"Step {k}", "questions": questions[k:k + STEP_SIZE]}
-             for k in range(0, n, STEP_SIZE)]
+    steps = [
+        {"id": f"s{k}", "title": f"Step {k}", "questions": questions[k : k + STEP_SIZE]}
+        for k in range(0, n, STEP_SIZE)
+    ]
     rules = []
     for r in range(per_question * n):
-        outcome = OUTCOMES[r] if r < len(OUTCOMES) else rng.choices(
-            OUTCOMES + (None,), weights=(1, 1, 6, 6, 6, 10))[0]
+        outcome = (
+            OUTCOMES[r]
+            if r < len(OUTCOMES)
+            else rng.choices(OUTCOMES + (None,), weights=(1, 1, 6, 6, 6, 10))[0]
+        )
         if outcome in ("emergency", "urgent"):  # like warning signs: a sign, or two together
             when = {"q": "q0", "has_any": rng.sample(signs, rng.randint(1, 2))}
             if rng.random() < 0.3:
                 when = {"all": [when, _leaf(rng, rng.choice(first[1:]))]}
         else:  # like rules.yaml, a rule combines questions on one topic: nearby steps
             at = rng.randrange(1, n)
-            when = _condition(rng, questions[max(1, at - STEP_SIZE):at + STEP_SIZE])
+            when = _condition(rng, questions[max(1, at - STEP_SIZE) : at + STEP_SIZE])
         if variant == "incomplete" and outcome not in (None, "emergency", "urgent"):
             when = {"all": [{"not": {"q": "q1", "is": "c0"}}, when]}  # q1 = c0 gets no headline
         rule: dict[str, Any] = {"id": f"r{r}", "when": when, "source": "src"}
@@ -110,27 +123,54 @@ def generate(n: int, variant: str = "complete", seed: int = 0, per_question: int
         rules.append(rule)
     if variant == "shadowed":
         beaten = next(r["when"] for r in rules if r.get("outcome") == "excluded")
-        rules.append({"id": "beaten", "outcome": "not_yet", "source": "src",
-                      "when": {"all": [beaten, _leaf(rng, questions[-1])]}})
+        rules.append(
+            {
+                "id": "beaten",
+                "outcome": "not_yet",
+                "source": "src",
+                "when": {"all": [beaten, _leaf(rng, questions[-1])]},
+            }
+        )
         leaf = _leaf(rng, questions[-1])
-        rules.append({"id": "dead", "outcome": "discuss", "source": "src",
-                      "when": {"all": [leaf, {"not": leaf}]}})
+        rules.append(
+            {
+                "id": "dead",
+                "outcome": "discuss",
+                "source": "src",
+                "when": {"all": [leaf, {"not": leaf}]},
+            }
+        )
     if variant != "incomplete":
-        rules.append({"id": "catch_all", "when": {"always": True}, "outcome": "discuss",
-                      "source": "src"})
+        rules.append(
+            {"id": "catch_all", "when": {"always": True}, "outcome": "discuss", "source": "src"}
+        )
     return {
-        "meta": {"title": f"Generated {n}", "version": "1.0.0", "reviewed": "2026-11-23",
-                 "sources": {"src": {"title": "A source", "url": "https://example.org/"}}},
+        "meta": {
+            "title": f"Generated {n}",
+            "version": "1.0.0",
+            "reviewed": "2026-11-23",
+            "sources": {"src": {"title": "A source", "url": "https://example.org/"}},
+        },
         "criteria": [{"id": "crit", "title": "A criterion"}],
         "steps": steps,
-        "outcomes": [{"id": o, "title": o, "message": f"Outcome {o}.", "stop": k < 2,
-                      "urgency": ("emergency", "urgent")[k] if k < 2 else "routine"}
-                     for k, o in enumerate(OUTCOMES)],
+        "outcomes": [
+            {
+                "id": o,
+                "title": o,
+                "message": f"Outcome {o}.",
+                "stop": k < 2,
+                "urgency": ("emergency", "urgent")[k] if k < 2 else "routine",
+            }
+            for k, o in enumerate(OUTCOMES)
+        ],
         "rules": rules,
-        "notes": [{"id": n_id, "title": n_id, "text": "A note.", "source": "src"}
-                  for n_id in ("consult", "regulatory")],
-        "pages": {key: {"title": key, "sections": [{"text": "Text."}]}
-                  for key in ("start", "help")},
+        "notes": [
+            {"id": n_id, "title": n_id, "text": "A note.", "source": "src"}
+            for n_id in ("consult", "regulatory")
+        ],
+        "pages": {
+            key: {"title": key, "sections": [{"text": "Text."}]} for key in ("start", "help")
+        },
     }
 
 

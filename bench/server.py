@@ -47,17 +47,28 @@ class Server:
 
     @property
     def settings(self) -> str:
-        return (f"{self.workers} sync workers, settings {SETTINGS.relative_to(ROOT)} "
-                f"(gunicorn.conf.py, access log off), bind 127.0.0.1:{self.port}")
+        return (
+            f"{self.workers} sync workers, settings {SETTINGS.relative_to(ROOT)} "
+            f"(gunicorn.conf.py, access log off), bind 127.0.0.1:{self.port}"
+        )
 
     def __enter__(self) -> Server:
-        env = {**os.environ, "BIND": f"127.0.0.1:{self.port}",
-               "WEB_CONCURRENCY": str(self.workers), "LOG_LEVEL": "warning",
-               "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32)}
+        env = {
+            **os.environ,
+            "BIND": f"127.0.0.1:{self.port}",
+            "WEB_CONCURRENCY": str(self.workers),
+            "LOG_LEVEL": "warning",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
+        }
         out = open(self.log, "ab") if self.log else subprocess.DEVNULL
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(SETTINGS), self.app],
-            cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True)
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
+        )
         if self.log:
             out.close()
         try:
@@ -74,9 +85,10 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn for {self.app} exited with status "
-                                   f"{self.process.returncode}" +
-                                   (f"; see {self.log}" if self.log else ""))
+                raise RuntimeError(
+                    f"gunicorn for {self.app} exited with status "
+                    f"{self.process.returncode}" + (f"; see {self.log}" if self.log else "")
+                )
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
                     if response.status == 200:

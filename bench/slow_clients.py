@@ -51,8 +51,7 @@ class Patient:
         self.cookies: dict[str, str] = {}
         self.statuses: list[int] = []
 
-    def request(self, method: str, path: str, body: str | None = None
-                ) -> http.client.HTTPResponse:
+    def request(self, method: str, path: str, body: str | None = None) -> http.client.HTTPResponse:
         headers = {"Host": SERVER_NAME}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -119,8 +118,13 @@ class SlowClients:
     """`with SlowClients(open_socket, 50, seconds=8):` connections that send their requests one
     byte every `interval` seconds until `seconds` have passed (or the server gives up on them)."""
 
-    def __init__(self, open_socket: Callable[[], socket.socket], count: int = 50,
-                 seconds: float = 8.0, interval: float = 0.25):
+    def __init__(
+        self,
+        open_socket: Callable[[], socket.socket],
+        count: int = 50,
+        seconds: float = 8.0,
+        interval: float = 0.25,
+    ):
         self.open_socket, self.count = open_socket, count
         self.seconds, self.interval = seconds, interval
         self.stop = threading.Event()
@@ -129,12 +133,16 @@ class SlowClients:
     @staticmethod
     def request(number: int) -> bytes:
         if number % 2:  # headers arrive slowly, and never end within the time
-            return (f"GET /step/pain HTTP/1.1\r\nHost: {SERVER_NAME}\r\n"
-                    + "".join(f"X-Slow-{i}: {'a' * 40}\r\n" for i in range(200))).encode()
+            return (
+                f"GET /step/pain HTTP/1.1\r\nHost: {SERVER_NAME}\r\n"
+                + "".join(f"X-Slow-{i}: {'a' * 40}\r\n" for i in range(200))
+            ).encode()
         body = "warning_signs=none&" + "a" * 60000
-        return (f"POST /step/warning_signs HTTP/1.1\r\nHost: {SERVER_NAME}\r\n"
-                "Content-Type: application/x-www-form-urlencoded\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n{body}").encode()
+        return (
+            f"POST /step/warning_signs HTTP/1.1\r\nHost: {SERVER_NAME}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n{body}"
+        ).encode()
 
     def _trickle(self, sockets: list[tuple[socket.socket, bytes]]) -> None:
         deadline, sent = time.monotonic() + self.seconds, 0
@@ -142,7 +150,7 @@ class SlowClients:
             alive = []
             for sock, data in sockets:
                 try:
-                    sock.sendall(data[sent:sent + 1])
+                    sock.sendall(data[sent : sent + 1])
                     alive.append((sock, data))
                 except OSError:
                     self.dropped += 1
@@ -169,6 +177,7 @@ def tls_socket(port: int, context: ssl.SSLContext) -> Callable[[], socket.socket
     def open_socket() -> socket.socket:
         sock = socket.create_connection(("127.0.0.1", port), timeout=5)
         return context.wrap_socket(sock, server_hostname=SERVER_NAME)
+
     return open_socket
 
 
@@ -180,8 +189,7 @@ def percentiles(times: list[float]) -> dict[str, float]:
     """p50 and p95 in milliseconds (p95 by the 'inclusive' method of statistics.quantiles)."""
     ms = sorted(t * 1000 for t in times)
     p95 = statistics.quantiles(ms, n=20, method="inclusive")[18] if len(ms) > 1 else ms[0]
-    return {"p50": round(statistics.median(ms), 1), "p95": round(p95, 1),
-            "max": round(ms[-1], 1)}
+    return {"p50": round(statistics.median(ms), 1), "p95": round(p95, 1), "max": round(ms[-1], 1)}
 
 
 def behind_nginx(journeys: int, slow: int, seconds: float) -> dict[str, dict[str, float]]:
@@ -203,8 +211,10 @@ def gunicorn_alone(journeys: int, slow: int, seconds: float) -> dict[str, dict[s
     with tempfile.TemporaryDirectory() as logs:
         host = AppHost(Path(logs), "alone", "bench-secret").wait()
         try:
+
             def connect() -> http.client.HTTPConnection:
                 return http.client.HTTPConnection("127.0.0.1", host.port, timeout=seconds + 20)
+
             time_journeys(connect, 2)
             alone = percentiles(time_journeys(connect, journeys))
             with SlowClients(plain_socket(host.port), slow, seconds):
@@ -221,8 +231,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow", type=int, default=50)
     parser.add_argument("--slow-seconds", type=float, default=10.0)
     args = parser.parse_args(argv)
-    print(f"{platform.node()} {platform.machine()} {platform.processor() or ''}, "
-          f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}")
+    print(
+        f"{platform.node()} {platform.machine()} {platform.processor() or ''}, "
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}"
+    )
     results = behind_nginx(args.journeys, args.slow, args.slow_seconds)
     results |= gunicorn_alone(args.journeys, args.slow, args.slow_seconds)
     print(f"{'case':44} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}")

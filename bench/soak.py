@@ -78,8 +78,7 @@ def journey_plan(answers: dict[str, Any] = ANSWERS, outcome: str = "discuss") ->
     for index, (path, questions) in enumerate(STEP_PAGES):
         after = STEP_PAGES[index + 1][0] if index + 1 < len(STEP_PAGES) else "/check"
         plan.append(Request("GET", path, 200, contains=f'action="{path}"', token=True))
-        plan.append(Request("POST", path, 302, body=form_body(answers, questions),
-                            location=after))
+        plan.append(Request("POST", path, 302, body=form_body(answers, questions), location=after))
     plan.append(Request("GET", "/check", 200, contains="<h1>Check your answers</h1>"))
     plan.append(Request("GET", "/summary", 200, contains=f'data-outcome="{outcome}"'))
     return plan
@@ -118,29 +117,56 @@ def parse(output: str, connections: int) -> SoakResult:
         socket = [int(x) for x in values["socket_errors"].split()]
         latency = [int(x) / 1000 for x in values["latency_us"].split()]
         return SoakResult(
-            seconds=int(values["duration_us"]) / 1e6, connections=connections,
-            journeys=int(values["journeys"]), journeys_min=int(values["journeys_min"]),
-            journeys_max=int(values["journeys_max"]), requests=int(values["requests"]),
+            seconds=int(values["duration_us"]) / 1e6,
+            connections=connections,
+            journeys=int(values["journeys"]),
+            journeys_min=int(values["journeys_min"]),
+            journeys_max=int(values["journeys_max"]),
+            requests=int(values["requests"]),
             page_errors=int(values["page_errors"]),
             socket_errors=dict(zip(("connect", "read", "write", "timeout"), socket, strict=True)),
             status_errors=int(values["status_errors"]),
-            p50_ms=latency[0], p90_ms=latency[1], p99_ms=latency[2], max_ms=latency[3],
-            first_error=values.get("first_error", "").strip(), output=output)
+            p50_ms=latency[0],
+            p90_ms=latency[1],
+            p99_ms=latency[2],
+            max_ms=latency[3],
+            first_error=values.get("first_error", "").strip(),
+            output=output,
+        )
     except (KeyError, ValueError) as exc:
         raise RuntimeError(f"wrk's output lacks the soak's figures ({exc}):\n{output}") from exc
 
 
-def run(server: Server, *, seconds: int, connections: int, plan: list[Request] | None = None,
-        timeout_s: int = 5) -> SoakResult:
+def run(
+    server: Server,
+    *,
+    seconds: int,
+    connections: int,
+    plan: list[Request] | None = None,
+    timeout_s: int = 5,
+) -> SoakResult:
     """Soak a running server: `connections` browsers (one wrk thread each) for `seconds`."""
     plan = journey_plan() if plan is None else plan
-    script = ("-- written by bench/soak.py\nPLAN = {\n"
-              + "".join(f"  {r.lua()},\n" for r in plan) + "}\n\n" + LUA.read_text())
+    script = (
+        "-- written by bench/soak.py\nPLAN = {\n"
+        + "".join(f"  {r.lua()},\n" for r in plan)
+        + "}\n\n"
+        + LUA.read_text()
+    )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="soak-") as lua:
         lua.write(script)
         lua.flush()
-        command = [need_wrk(), f"-t{connections}", f"-c{connections}", f"-d{seconds:g}s",
-                   f"--timeout={timeout_s}s", "--latency", "-s", lua.name, server.url + "/"]
+        command = [
+            need_wrk(),
+            f"-t{connections}",
+            f"-c{connections}",
+            f"-d{seconds:g}s",
+            f"--timeout={timeout_s}s",
+            "--latency",
+            "-s",
+            lua.name,
+            server.url + "/",
+        ]
         result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     if result.returncode != 0:
         raise RuntimeError(f"wrk failed ({result.returncode}): {result.stderr or result.stdout}")
@@ -149,28 +175,43 @@ def run(server: Server, *, seconds: int, connections: int, plan: list[Request] |
 
 def report(result: SoakResult) -> None:
     per_journey = len(journey_plan())
-    print(f"\n{result.journeys} complete journeys ({per_journey} requests each) in "
-          f"{result.seconds:.1f} s by {result.connections} connections "
-          f"(per connection: {result.journeys_min} to {result.journeys_max}); "
-          f"{result.requests} requests, {result.requests / result.seconds:.1f} requests/s")
-    print(f"Latency of all requests (GET and POST): p50 {result.p50_ms:.1f} ms, "
-          f"p90 {result.p90_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, max {result.max_ms:.1f} ms")
+    print(
+        f"\n{result.journeys} complete journeys ({per_journey} requests each) in "
+        f"{result.seconds:.1f} s by {result.connections} connections "
+        f"(per connection: {result.journeys_min} to {result.journeys_max}); "
+        f"{result.requests} requests, {result.requests / result.seconds:.1f} requests/s"
+    )
+    print(
+        f"Latency of all requests (GET and POST): p50 {result.p50_ms:.1f} ms, "
+        f"p90 {result.p90_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, max {result.max_ms:.1f} ms"
+    )
     socket = ", ".join(f"{k} {v}" for k, v in result.socket_errors.items())
-    print(f"Errors: {result.errors} (wrong status, page, redirect or token, or no response: "
-          f"{result.page_errors}, of which HTTP 4xx/5xx {result.status_errors}; "
-          f"socket errors: {socket})")
+    print(
+        f"Errors: {result.errors} (wrong status, page, redirect or token, or no response: "
+        f"{result.page_errors}, of which HTTP 4xx/5xx {result.status_errors}; "
+        f"socket errors: {socket})"
+    )
     if result.first_error:
         print(f"First error: {result.first_error}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.soak",
-                                     description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.soak", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--seconds", type=int, default=60, help="duration (default 60)")
-    parser.add_argument("--connections", type=int, default=100,
-                        help="concurrent journeys, one wrk thread each (default 100)")
-    parser.add_argument("--timeout", type=int, default=5,
-                        help="seconds before wrk counts a request as timed out (default 5)")
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=100,
+        help="concurrent journeys, one wrk thread each (default 100)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=5,
+        help="seconds before wrk counts a request as timed out (default 5)",
+    )
     args = parser.parse_args(argv)
     need_wrk()
     from .__main__ import machine
@@ -178,23 +219,34 @@ def main(argv: list[str] | None = None) -> int:
     print("Soak (gunicorn + wrk, 127.0.0.1 only)")
     for name, value in machine().items():
         print(f"  {name + ':':<9} {value}")
-    print(f"  {'load:':<9} " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
-          + " (1, 5, 15 min load average before the run)")
+    print(
+        f"  {'load:':<9} "
+        + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        + " (1, 5, 15 min load average before the run)"
+    )
     log = Path(tempfile.gettempdir()) / "bench-soak-gunicorn.log"
     started = time.perf_counter()
     with Server("wsgi:app", log=log) as server:
         print(f"Server: gunicorn, {server.settings}")
-        print(f"wrk: {args.connections} threads, {args.connections} connections (one journey "
-              f"each at a time), {args.seconds:g} s, timeout {args.timeout} s")
-        result = run(server, seconds=args.seconds, connections=args.connections,
-                     timeout_s=args.timeout)
+        print(
+            f"wrk: {args.connections} threads, {args.connections} connections (one journey "
+            f"each at a time), {args.seconds:g} s, timeout {args.timeout} s"
+        )
+        result = run(
+            server, seconds=args.seconds, connections=args.connections, timeout_s=args.timeout
+        )
     report(result)
-    print("Load average after the run: "
-          + ", ".join(f"{x:.2f}" for x in os.getloadavg())
-          + f"; total time {time.perf_counter() - started:.0f} s")
+    print(
+        "Load average after the run: "
+        + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        + f"; total time {time.perf_counter() - started:.0f} s"
+    )
     if result.errors or not result.journeys:
-        print(f"\nSOAK FAILED: {result.errors} errors, {result.journeys} journeys completed. "
-              f"Server log: {log}", file=sys.stderr)
+        print(
+            f"\nSOAK FAILED: {result.errors} errors, {result.journeys} journeys completed. "
+            f"Server log: {log}",
+            file=sys.stderr,
+        )
         return 1
     print("\nSoak passed: no errors.")
     return 0

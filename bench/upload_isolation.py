@@ -28,9 +28,13 @@ import uuid
 
 from .server import Server
 
-BOMB = ('a: &a ["x","x","x","x","x","x","x","x","x"]\n'
-        + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9)
-                  + "]\n" for i in range(8))).encode()
+BOMB = (
+    'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
+    + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n"
+        for i in range(8)
+    )
+).encode()
 PAGE = "/step/warning_signs"
 
 
@@ -41,8 +45,13 @@ class Browser:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, body: bytes | None = None,
-                headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, bytes]:
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -68,24 +77,33 @@ def patient_latencies(port: int, seconds: float) -> list[float]:
     return found
 
 
-def uploader(port: int, stop: threading.Event, statuses: list[int], rate: float,
-             control: bool = False) -> None:
+def uploader(
+    port: int, stop: threading.Event, statuses: list[int], rate: float, control: bool = False
+) -> None:
     """Post the bomb `rate` times a second (0: flat out); with `control`, ask for the patient
     page instead, to tell what any busy client costs from what an upload costs."""
     browser = Browser(port)
     _, page = browser.request("GET", "/clinician/try")
     token = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
     boundary = uuid.uuid4().hex
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n"
-            f"{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"answers_file\"; "
-            f"filename=\"bomb.yaml\"\r\nContent-Type: application/x-yaml\r\n\r\n").encode() \
-        + BOMB + f"\r\n--{boundary}--\r\n".encode()
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
+            f'{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name="answers_file"; '
+            f'filename="bomb.yaml"\r\nContent-Type: application/x-yaml\r\n\r\n'
+        ).encode()
+        + BOMB
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
     pause = 1 / rate if rate else 0
     while not stop.is_set():
         started = time.monotonic()
-        status, _ = (browser.request("GET", PAGE) if control
-                     else browser.request("POST", "/clinician/try", body, headers))
+        status, _ = (
+            browser.request("GET", PAGE)
+            if control
+            else browser.request("POST", "/clinician/try", body, headers)
+        )
         statuses.append(status)
         stop.wait(max(0.0, pause - (time.monotonic() - started)))
 
@@ -93,31 +111,46 @@ def uploader(port: int, stop: threading.Event, statuses: list[int], rate: float,
 def figures(latencies: list[float]) -> str:
     ordered = sorted(latencies)
     p95 = ordered[max(0, math.ceil(len(ordered) * 0.95) - 1)]  # nearest rank
-    return (f"{len(ordered):>6} requests  p50 {statistics.median(ordered):6.1f} ms  "
-            f"p95 {p95:6.1f} ms  max {ordered[-1]:6.1f} ms")
+    return (
+        f"{len(ordered):>6} requests  p50 {statistics.median(ordered):6.1f} ms  "
+        f"p95 {p95:6.1f} ms  max {ordered[-1]:6.1f} ms"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.upload_isolation",
-                                     description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.upload_isolation", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--uploaders", type=int, default=4)
-    parser.add_argument("--rate", type=float, default=2.0,
-                        help="uploads per second per uploader; 0: as fast as answers come back")
-    parser.add_argument("--control", action="store_true",
-                        help="the busy clients ask for the patient page instead of uploading")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=2.0,
+        help="uploads per second per uploader; 0: as fast as answers come back",
+    )
+    parser.add_argument(
+        "--control",
+        action="store_true",
+        help="the busy clients ask for the patient page instead of uploading",
+    )
     args = parser.parse_args(argv)
-    print(f"Upload isolation, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
-          f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}")
+    print(
+        f"Upload isolation, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
     os.environ["CLINICIAN_PREVIEW"] = "1"
     with Server("wsgi:app") as server:
         print(f"  server: {server.settings}")
         alone = patient_latencies(server.port, args.seconds)
         stop, statuses = threading.Event(), []
-        threads = [threading.Thread(target=uploader, args=(server.port, stop, statuses, args.rate,
-                                                       args.control))
-                   for _ in range(args.uploaders)]
+        threads = [
+            threading.Thread(
+                target=uploader, args=(server.port, stop, statuses, args.rate, args.control)
+            )
+            for _ in range(args.uploaders)
+        ]
         for thread in threads:
             thread.start()
         time.sleep(0.5)  # let the uploads get going
@@ -131,8 +164,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  with {args.uploaders} clients {what} ({rate}): {figures(busy)}")
     counts = {s: statuses.count(s) for s in sorted(set(statuses))}
     shown = ", ".join(f"{n} x {s}" for s, n in counts.items())
-    print(f"  busy clients' requests answered: {len(statuses)} ({shown}), "
-          f"{len(statuses) / (args.seconds + 0.5):.0f} per second")
+    print(
+        f"  busy clients' requests answered: {len(statuses)} ({shown}), "
+        f"{len(statuses) / (args.seconds + 0.5):.0f} per second"
+    )
     return 0
 
 

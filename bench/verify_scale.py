@@ -30,9 +30,9 @@ SIZES = (10, 15, 30, 60, 100, 200, 1000)
 def one(n: int, variant: str) -> dict:
     """Verify one generated file (or diff it against an edited copy): seconds and peak memory."""
     from questionnaire.engine import RulesError, loads_rules
-    from questionnaire.engine.diff import diff_rulesets
-    from questionnaire.engine.symbolic import verify
-    from questionnaire.engine.yamlsource import read_yaml
+    from questionnaire.engine.load.yamlsource import read_yaml
+    from questionnaire.engine.verify.diff import diff_rulesets
+    from questionnaire.engine.verify.symbolic import verify
 
     text = generate_text(n, "complete" if variant == "diff" else variant, 0)
 
@@ -54,12 +54,20 @@ def one(n: int, variant: str) -> dict:
         found = f"{len(result.headlines)} headline classes"
     else:
         report = verify(old[0])
-        found = (f"gaps for {_big(report.gap_count)} answer combinations, " if report.gap_count
-                 else "complete, ") + \
-            f"{len(report.never_match)} never match, {len(report.never_win)} never win"
-    return {"questions": n, "rules": rules, "variant": variant,
-            "seconds": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "found": found}
+        found = (
+            f"gaps for {_big(report.gap_count)} answer combinations, "
+            if report.gap_count
+            else "complete, "
+        ) + f"{len(report.never_match)} never match, {len(report.never_win)} never win"
+    return {
+        "questions": n,
+        "rules": rules,
+        "variant": variant,
+        "seconds": time.perf_counter() - wall,
+        "cpu": time.process_time() - cpu,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "found": found,
+    }
 
 
 def _big(number: int) -> str:
@@ -72,16 +80,29 @@ def measure(sizes, timeout: float) -> list[dict]:
     for n in sizes:
         for variant in (*VARIANTS, "diff"):
             try:
-                out = subprocess.run([sys.executable, "-m", "bench.verify_scale", "--one", str(n),
-                                      variant], capture_output=True, text=True, check=True,
-                                     timeout=timeout, cwd=ROOT)
+                out = subprocess.run(
+                    [sys.executable, "-m", "bench.verify_scale", "--one", str(n), variant],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    timeout=timeout,
+                    cwd=ROOT,
+                )
                 rows.append(json.loads(out.stdout))
             except subprocess.CalledProcessError as exc:
                 raise SystemExit(f"{n} {variant} failed:\n{exc.stderr}") from None
             except subprocess.TimeoutExpired:
-                rows.append({"questions": n, "rules": 3 * n, "variant": variant,
-                             "seconds": None, "cpu": None, "peak_mb": None,
-                             "found": f"over {timeout:g} s (stopped)"})
+                rows.append(
+                    {
+                        "questions": n,
+                        "rules": 3 * n,
+                        "variant": variant,
+                        "seconds": None,
+                        "cpu": None,
+                        "peak_mb": None,
+                        "found": f"over {timeout:g} s (stopped)",
+                    }
+                )
             print(rows[-1], file=sys.stderr)
     return rows
 
@@ -90,24 +111,31 @@ def table(rows: list[dict]) -> str:
     def cell(value, fmt):
         return "-" if value is None else format(value, fmt)
 
-    lines = ["| questions | rules | variant | seconds (wall) | seconds (CPU) | peak memory MB "
-             "| found |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| questions | rules | variant | seconds (wall) | seconds (CPU) | peak memory MB | found |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        lines.append(f"| {r['questions']} | {r['rules']} | {r['variant']} | "
-                     f"{cell(r['seconds'], '.3f')} | {cell(r['cpu'], '.3f')} | "
-                     f"{cell(r['peak_mb'], '.0f')} | {r['found']} |")
+        lines.append(
+            f"| {r['questions']} | {r['rules']} | {r['variant']} | "
+            f"{cell(r['seconds'], '.3f')} | {cell(r['cpu'], '.3f')} | "
+            f"{cell(r['peak_mb'], '.0f')} | {r['found']} |"
+        )
     return "\n".join(lines)
 
 
 def write(rows: list[dict]) -> None:
     load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
-    block = (f"{BEGIN}\nMeasured {date.today()} with `python -m bench.verify_scale` on "
-             f"{platform.machine()}, Python {platform.python_version()}, load average {load} "
-             "(a shared machine: wall time is CPU time plus waiting for a core).\n\n"
-             + table(rows) + f"\n{END}")
+    block = (
+        f"{BEGIN}\nMeasured {date.today()} with `python -m bench.verify_scale` on "
+        f"{platform.machine()}, Python {platform.python_version()}, load average {load} "
+        "(a shared machine: wall time is CPU time plus waiting for a core).\n\n"
+        + table(rows)
+        + f"\n{END}"
+    )
     text = DOC.read_text(encoding="utf-8")
     if BEGIN in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
     else:
         text += "\n" + block + "\n"
     DOC.write_text(text, encoding="utf-8")

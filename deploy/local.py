@@ -23,10 +23,30 @@ PREFIX = ROOT / "instance" / "nginx"
 def certificate(where: Path) -> tuple[Path, Path]:
     cert, key = where / "localhost.pem", where / "localhost-key.pem"
     if not cert.is_file():
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "30",
-                        "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
-                        "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-days",
+                "30",
+                "-subj",
+                "/CN=localhost",
+                "-addext",
+                "subjectAltName=DNS:localhost",
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
+            ],
+            check=True,
+            capture_output=True,
+        )
         key.chmod(0o600)
     return cert, key
 
@@ -37,13 +57,25 @@ def main() -> int:
     https = os.environ.get("PROXY_HTTPS", "127.0.0.1:8443")
     http = os.environ.get("PROXY_HTTP", "127.0.0.1:8080")
     upstream = os.environ.get("BIND", "127.0.0.1:8000")
-    conf = write_prefix(PREFIX, Site(server_name="localhost", cert=cert, key=key,
-                                     upstreams=(upstream,), https_listen=[https],
-                                     http_listen=[http]))
-    print(f"nginx on https://localhost:{https.rpartition(':')[2]} -> {upstream} "
-          "(run `TRUSTED_PROXIES=1 make serve` next to it); Ctrl-C stops it", flush=True)
-    os.execv(NGINX, [NGINX, "-p", str(PREFIX), "-c", str(conf), "-e", "stderr",
-                     "-g", "daemon off;"])
+    conf = write_prefix(
+        PREFIX,
+        Site(
+            server_name="localhost",
+            cert=cert,
+            key=key,
+            upstreams=(upstream,),
+            https_listen=[https],
+            http_listen=[http],
+        ),
+    )
+    print(
+        f"nginx on https://localhost:{https.rpartition(':')[2]} -> {upstream} "
+        "(run `TRUSTED_PROXIES=1 make serve` next to it); Ctrl-C stops it",
+        flush=True,
+    )
+    os.execv(
+        NGINX, [NGINX, "-p", str(PREFIX), "-c", str(conf), "-e", "stderr", "-g", "daemon off;"]
+    )
     return 0
 
 

@@ -37,8 +37,10 @@ class Site:
 
     def values(self) -> dict[str, str | list[str]]:
         https_port = self.https_listen[0].rpartition(":")[2]
-        servers = "\n".join(f"    server {address} max_fails=1 fail_timeout={self.fail_timeout};"
-                            for address in self.upstreams)
+        servers = "\n".join(
+            f"    server {address} max_fails=1 fail_timeout={self.fail_timeout};"
+            for address in self.upstreams
+        )
         return {
             "UPSTREAM_SERVERS": servers,
             "SERVER_NAME": self.server_name,
@@ -66,9 +68,11 @@ def fill(template: str, values: dict[str, str | list[str]]) -> str:
         lists = [n for n in PLACEHOLDER.findall(line) if isinstance(values[n], list)]
         choices = values[lists[0]] if lists else [None]
         for choice in choices:
+
             def one(match: re.Match[str], choice: str | None = choice) -> str:
                 value = values[match.group(1)]
                 return choice if isinstance(value, list) else value
+
             lines.append(PLACEHOLDER.sub(one, line))
     return "".join(lines)
 
@@ -96,18 +100,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--server-name", required=True, help="host name(s), space separated")
     parser.add_argument("--cert", required=True, type=Path, help="certificate chain (PEM)")
     parser.add_argument("--key", required=True, type=Path, help="private key (PEM)")
-    parser.add_argument("--upstream", action="append", default=[],
-                        help="an app host's address, host:port (repeat for each host); "
-                             "default 127.0.0.1:8000, where `make serve` listens")
-    parser.add_argument("--https-listen", action="append", default=[],
-                        help="an nginx listen address for HTTPS (repeat); default 443 and [::]:443")
-    parser.add_argument("--http-listen", action="append", default=[],
-                        help="the same for plain HTTP; default 80 and [::]:80")
+    parser.add_argument(
+        "--upstream",
+        action="append",
+        default=[],
+        help="an app host's address, host:port (repeat for each host); "
+        "default 127.0.0.1:8000, where `make serve` listens",
+    )
+    parser.add_argument(
+        "--https-listen",
+        action="append",
+        default=[],
+        help="an nginx listen address for HTTPS (repeat); default 443 and [::]:443",
+    )
+    parser.add_argument(
+        "--http-listen",
+        action="append",
+        default=[],
+        help="the same for plain HTTP; default 80 and [::]:80",
+    )
     args = parser.parse_args(argv)
-    site = Site(server_name=args.server_name, cert=args.cert, key=args.key,
-                upstreams=args.upstream or ("127.0.0.1:8000",),
-                https_listen=args.https_listen or ("443", "[::]:443"),
-                http_listen=args.http_listen or ("80", "[::]:80"))
+    site = Site(
+        server_name=args.server_name,
+        cert=args.cert,
+        key=args.key,
+        upstreams=args.upstream or ("127.0.0.1:8000",),
+        https_listen=args.https_listen or ("443", "[::]:443"),
+        http_listen=args.http_listen or ("80", "[::]:80"),
+    )
     sys.stdout.write(site_conf(site))
     return 0
 

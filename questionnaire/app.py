@@ -24,8 +24,12 @@ class ConfigError(QuestionnaireError):
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: configuration, the rule engine, then the web, API and CLI layers."""
-    app = Flask(__name__, instance_path=str(ROOT / "instance"),
-                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
     configure(app, config)
     rules.init_app(app)
     register_blueprints(app)
@@ -50,12 +54,13 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         QUESTIONNAIRE_RULES=os.environ.get("QUESTIONNAIRE_RULES", str(ROOT / "rules.yaml")),
         # Example answers shipped with the rules: the clinician preview offers them, and
         # `flask rules test` runs them by default.
-        QUESTIONNAIRE_SCENARIOS=os.environ.get("QUESTIONNAIRE_SCENARIOS",
-                                               str(ROOT / "scenarios")),
+        QUESTIONNAIRE_SCENARIOS=os.environ.get("QUESTIONNAIRE_SCENARIOS", str(ROOT / "scenarios")),
         # Off unless asked for: `make run` turns it on for local use. With a password it is
         # on, over HTTPS only, behind HTTP Basic authentication (docs/deployment.md).
-        CLINICIAN_PREVIEW=(os.environ.get("CLINICIAN_PREVIEW", "0") == "1"
-                           or bool(os.environ.get("CLINICIAN_PASSWORD"))),
+        CLINICIAN_PREVIEW=(
+            os.environ.get("CLINICIAN_PREVIEW", "0") == "1"
+            or bool(os.environ.get("CLINICIAN_PASSWORD"))
+        ),
         CLINICIAN_PASSWORD=os.environ.get("CLINICIAN_PASSWORD") or None,
         # The rule file "What changed" compares with; unset: the last committed rules.yaml when
         # in a git checkout; empty: none (docs/clinician-preview.md, "Review a change").
@@ -64,7 +69,8 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         # Who runs the service, shown on the start page and the handout.
         SERVICE_NAME=os.environ.get("SERVICE_NAME", "Stem-cell treatment check"),
         SERVICE_OPERATOR=os.environ.get(
-            "SERVICE_OPERATOR", "an independent information service that sells no treatment"),
+            "SERVICE_OPERATOR", "an independent information service that sells no treatment"
+        ),
         SERVICE_CONTACT=os.environ.get("SERVICE_CONTACT", ""),
         TRUSTED_PROXIES=os.environ.get("TRUSTED_PROXIES", "0"),
     )
@@ -79,8 +85,9 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         app.config["SECRET_KEY"] = secret
     # Old keys, still accepted for reading answers while a new SECRET_KEY rolls out (separated
     # by commas); cookies opened with one are written back under the new key.
-    old_keys = [k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",")
-                if k.strip()]
+    old_keys = [
+        k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
+    ]
     if old_keys:
         app.config["SECRET_KEY_FALLBACKS"] = old_keys
     if config:
@@ -90,7 +97,8 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
             raise ConfigError(
                 "The environment variable 'SECRET_KEY' is not set. Set it to a long random "
                 "string (for example: python3 -c 'import secrets; print(secrets.token_hex(32))'), "
-                "or run 'make run', which creates instance/secret_key for you.")
+                "or run 'make run', which creates instance/secret_key for you."
+            )
         app.config["SECRET_KEY"] = "dev-only-not-secret"
 
 
@@ -103,11 +111,11 @@ def trust_proxies(app: Flask) -> None:
     if not value.isdigit():
         raise ConfigError(
             f"TRUSTED_PROXIES must be the number of proxies in front of the app (0, 1, 2...), "
-            f"not {value!r}. Behind one nginx, set TRUSTED_PROXIES=1.")
+            f"not {value!r}. Behind one nginx, set TRUSTED_PROXIES=1."
+        )
     hops = int(value)
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
-                                x_port=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def static_url(root: Path, filename: str) -> str:
@@ -142,7 +150,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     if preview_on:  # runs the verifier
         app.extensions["preview"] = clinician.Preview.build(
-            engine_of(app).ruleset, app.config["QUESTIONNAIRE_SCENARIOS"])
+            engine_of(app).ruleset, app.config["QUESTIONNAIRE_SCENARIOS"]
+        )
         app.extensions["try_slots"] = clinician.try_slots()  # before gunicorn forks
         clinician_changes.init_app(app)
     app.register_blueprint(clinician.bp)
@@ -159,13 +168,18 @@ def register_blueprints(app: Flask) -> None:
         root = request.script_root
         if root not in links:
             static = Path(app.static_folder or ROOT / "static")
-            links[root] = {"style": static_url(static, "style.css"),
-                           "icon": static_url(static, "favicon.svg"),
-                           "script": static_url(static, "enhance.js"),
-                           "start": url_for("patient.start"), "help": url_for("patient.help_now"),
-                           "clear": url_for("patient.clear")}
-        return {"rules": engine_for(app, i18n.current_language()).ruleset.file,
-                "links": links[root]}
+            links[root] = {
+                "style": static_url(static, "style.css"),
+                "icon": static_url(static, "favicon.svg"),
+                "script": static_url(static, "enhance.js"),
+                "start": url_for("patient.start"),
+                "help": url_for("patient.help_now"),
+                "clear": url_for("patient.clear"),
+            }
+        return {
+            "rules": engine_for(app, i18n.current_language()).ruleset.file,
+            "links": links[root],
+        }
 
 
 def register_commands(app: Flask) -> None:

@@ -19,12 +19,12 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .engine import AnswersError, Engine, RulesError, load_languages, load_rules, loads_rules
-from .engine.diff import Diff, diff_rulesets
+from .engine.load.translations import LANGUAGES
+from .engine.load.yamlsource import YamlProblem, read_yaml
 from .engine.model import json_schema
 from .engine.scenarios import answers_in, load_scenarios, run_scenario, scenario_files
-from .engine.symbolic import verify
-from .engine.translations import LANGUAGES
-from .engine.yamlsource import YamlProblem, read_yaml
+from .engine.verify.diff import Diff, diff_rulesets
+from .engine.verify.symbolic import verify
 from .rules import engine_of, has_engine
 from .web.api_schema import summary_json
 
@@ -67,11 +67,16 @@ def check_command(rules: str | None) -> None:
         raise BadInput(str(exc)) from None
     ruleset = languages[LANGUAGES[0]]
     meta = ruleset.file.meta
-    click.echo(f"OK: {ruleset.path} (version {meta.version}, reviewed {meta.reviewed}): "
-               f"{len(ruleset.questions)} questions, {len(ruleset.file.outcomes)} outcomes, "
-               f"{len(ruleset.file.rules)} rules; every set of answers gets a headline.")
-    click.echo("Texts: " + ", ".join(f"{lang} {rs.texts}" for lang, rs in languages.items())
-               + " (every text has its translation).")
+    click.echo(
+        f"OK: {ruleset.path} (version {meta.version}, reviewed {meta.reviewed}): "
+        f"{len(ruleset.questions)} questions, {len(ruleset.file.outcomes)} outcomes, "
+        f"{len(ruleset.file.rules)} rules; every set of answers gets a headline."
+    )
+    click.echo(
+        "Texts: "
+        + ", ".join(f"{lang} {rs.texts}" for lang, rs in languages.items())
+        + " (every text has its translation)."
+    )
 
 
 def read_answers(source: str) -> Any:
@@ -94,11 +99,13 @@ def format_summary(summary) -> str:
     if summary.dropped:
         lines.append("Dropped answers (question does not apply): " + ", ".join(summary.dropped))
     lines.append("Findings:")
-    lines += [f"  [{f.criterion}] {f.text} ({f.rule}; source: {f.source})"
-              for f in summary.findings] or ["  (none)"]
+    lines += [
+        f"  [{f.criterion}] {f.text} ({f.rule}; source: {f.source})" for f in summary.findings
+    ] or ["  (none)"]
     lines.append("Trace:")
-    lines += [f"  {'MATCH' if t.matched else '  -  '} {t.rule}: {t.because}"
-              for t in summary.trace or ()]
+    lines += [
+        f"  {'MATCH' if t.matched else '  -  '} {t.rule}: {t.because}" for t in summary.trace or ()
+    ]
     lines.append(f"Rules version {summary.rules_version}")
     return "\n".join(lines)
 
@@ -133,8 +140,10 @@ def verify_command(rules: str | None) -> None:
             raise BadInput(str(exc)) from None
         ruleset = exc.ruleset  # the file parses; the verifier explains what is wrong
     report = verify(ruleset)
-    click.echo(f"Checked {report.answer_sets:,} possible sets of answers in "
-               f"{report.seconds * 1000:.1f} ms.")
+    click.echo(
+        f"Checked {report.answer_sets:,} possible sets of answers in "
+        f"{report.seconds * 1000:.1f} ms."
+    )
     if not report.gaps:
         click.echo("Complete: every set of answers gets exactly one headline.")
     else:
@@ -145,8 +154,10 @@ def verify_command(rules: str | None) -> None:
         click.echo(f"Rule '{rule}' can never match.")
     for rule, example in report.never_win.items():
         if rule not in report.never_match:
-            click.echo(f"Rule '{rule}' can never give the headline; for example it matches "
-                       f"{json.dumps(example)} but a higher outcome wins.")
+            click.echo(
+                f"Rule '{rule}' can never give the headline; for example it matches "
+                f"{json.dumps(example)} but a higher outcome wins."
+            )
     if not report.ok:
         sys.exit(1)
 
@@ -154,8 +165,11 @@ def verify_command(rules: str | None) -> None:
 @rules_group.command("test")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--rules", type=click.Path(dir_okay=False), help="Rule file (default: the app's).")
-@click.option("--coverage", is_flag=True, help="List which rules the scenarios fire; fail if a "
-                                                "rule never fires.")
+@click.option(
+    "--coverage",
+    is_flag=True,
+    help="List which rules the scenarios fire; fail if a rule never fires.",
+)
 def test_command(paths: tuple[str, ...], rules: str | None, coverage: bool) -> None:
     """Run scenario files (default: the app's scenarios folder, QUESTIONNAIRE_SCENARIOS)."""
     engine = _engine(rules)
@@ -197,8 +211,12 @@ def _run_file(engine: Engine, path: Path, fired: dict[str, int]) -> list:
 
 @rules_group.command("witnesses")
 @click.argument("rules", required=False, type=click.Path(dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write the scenario file here instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the scenario file here instead of standard output.",
+)
 def witnesses_command(rules: str | None, output: str | None) -> None:
     """Write a scenario file with one witness per rule and per outcome rule."""
     ruleset = _load(rules)
@@ -219,19 +237,31 @@ def witness_scenarios(ruleset, report) -> str:
     outcome_of = {r.id: r.outcome for r in ruleset.file.rules}
     items = []
     for rule, answers in report.witnesses.items():
-        items.append({"name": f"rule {rule} matches", "answers": answers,
-                      "expect": {"fired": [rule]}})
+        items.append(
+            {"name": f"rule {rule} matches", "answers": answers, "expect": {"fired": [rule]}}
+        )
     for rule, answers in report.wins.items():
-        items.append({"name": f"rule {rule} gives the headline {outcome_of[rule]}",
-                      "answers": answers, "expect": {"outcome": outcome_of[rule], "fired": [rule]}})
-    header = (f"# Generated by `flask rules witnesses` from {ruleset.path} "
-              f"(version {ruleset.file.meta.version}): one witness per rule and outcome rule.\n")
+        items.append(
+            {
+                "name": f"rule {rule} gives the headline {outcome_of[rule]}",
+                "answers": answers,
+                "expect": {"outcome": outcome_of[rule], "fired": [rule]},
+            }
+        )
+    header = (
+        f"# Generated by `flask rules witnesses` from {ruleset.path} "
+        f"(version {ruleset.file.meta.version}): one witness per rule and outcome rule.\n"
+    )
     return header + yaml.safe_dump(items, sort_keys=False, allow_unicode=True, width=100)
 
 
 @rules_group.command("schema")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write to this file instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write to this file instead of standard output.",
+)
 def schema_command(output: str | None) -> None:
     """Print the JSON Schema of rules.yaml (published as docs/rules.schema.json)."""
     text = json.dumps(json_schema(), indent=2) + "\n"
@@ -270,12 +300,15 @@ def format_diff(diff: Diff) -> str:
     elif not diff.headlines:
         lines.append("No headline changes: every set of answers gets the same headline.")
     for shift in diff.headlines:
-        lines.append(f"Headline {shift.from_ or '(none)'} -> {shift.to or '(none)'} for "
-                     f"{shift.answer_sets:,} sets of answers, for example: "
-                     + json.dumps(shift.witness))
+        lines.append(
+            f"Headline {shift.from_ or '(none)'} -> {shift.to or '(none)'} for "
+            f"{shift.answer_sets:,} sets of answers, for example: " + json.dumps(shift.witness)
+        )
     for shift in diff.rules:
-        lines.append(f"Rule {shift.rule} {shift.fires} firing for {shift.answer_sets:,} sets of "
-                     "answers, for example: " + json.dumps(shift.witness))
+        lines.append(
+            f"Rule {shift.rule} {shift.fires} firing for {shift.answer_sets:,} sets of "
+            "answers, for example: " + json.dumps(shift.witness)
+        )
     return "\n".join(lines)
 
 
@@ -307,14 +340,18 @@ def gate_problems(path: Path, committed: bytes, changelog: Path) -> list[str]:
     old_version, new_version = old[0].file.meta.version, new[0].file.meta.version
     problems = []
     if diff.headline_changes and old_version == new_version:
-        problems.append(f"some headlines change but meta.version is still {new_version}; raise "
-                        "it and add an entry to docs/rules-changelog.md "
-                        "(see `flask --app wsgi rules diff`)")
+        problems.append(
+            f"some headlines change but meta.version is still {new_version}; raise "
+            "it and add an entry to docs/rules-changelog.md "
+            "(see `flask --app wsgi rules diff`)"
+        )
     if old_version != new_version:
         text = changelog.read_text(encoding="utf-8") if changelog.exists() else ""
         if not re.search(rf"^## {re.escape(new_version)}\b", text, re.MULTILINE):
-            problems.append(f"meta.version changed to {new_version} but {changelog} has no "
-                            f"'## {new_version}' entry")
+            problems.append(
+                f"meta.version changed to {new_version} but {changelog} has no "
+                f"'## {new_version}' entry"
+            )
     return problems
 
 
@@ -323,8 +360,9 @@ def gate_problems(path: Path, committed: bytes, changelog: Path) -> list[str]:
 def gate_command(rules: str | None) -> None:
     """Compare the rule file with its last commit: a headline change needs a version and entry."""
     path = Path(_rules_path(rules)).resolve()
-    shown = subprocess.run(["git", "show", f"HEAD:./{path.name}"], cwd=path.parent,
-                           capture_output=True, check=False)
+    shown = subprocess.run(
+        ["git", "show", f"HEAD:./{path.name}"], cwd=path.parent, capture_output=True, check=False
+    )
     if shown.returncode != 0:
         click.echo(f"Version gate skipped: {path.name} is not committed in a git checkout.")
         return

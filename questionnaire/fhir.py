@@ -17,8 +17,8 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pydantic import ValidationError
 
 from .engine import Engine, RuleSet
-from .engine.conditions import Condition
-from .engine.questions import QuestionInfo
+from .engine.evaluation.conditions import Condition
+from .engine.evaluation.questions import QuestionInfo
 
 CANONICAL = "urn:stem-cell-criteria:questionnaire"
 EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
@@ -29,7 +29,8 @@ ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemContro
 ITEM_CONTROL_CODES = "http://hl7.org/fhir/questionnaire-item-control"
 # QuestionnaireResponse.status has a required binding; the codes come from the model's metadata.
 STATUSES: tuple[str, ...] = tuple(
-    QuestionnaireResponse.model_fields["status"].json_schema_extra["enum_values"])
+    QuestionnaireResponse.model_fields["status"].json_schema_extra["enum_values"]
+)
 
 
 def group_link_id(step_id: str) -> str:
@@ -55,8 +56,13 @@ def _enable_when(cond: Condition, rs: RuleSet) -> tuple[list[dict], str] | None:
         return None
     rendered = []
     for question, operator, kind, value in parts:
-        answer = ({"answerCoding": _coding(rs.catalogue[question], value)} if kind == "coding"
-                  else {"answerInteger": value} if kind == "integer" else {"answerBoolean": value})
+        answer = (
+            {"answerCoding": _coding(rs.catalogue[question], value)}
+            if kind == "coding"
+            else {"answerInteger": value}
+            if kind == "integer"
+            else {"answerBoolean": value}
+        )
         rendered.append({"question": question, "operator": operator, **answer})
     return rendered, getattr(cond, "behavior", "all")
 
@@ -65,10 +71,18 @@ def _translate(node: dict[str, Any], field: str, texts: Mapping[str, str]) -> No
     """HL7's translation extension on a string element (`_text`, `_title`, `_display`): the
     same text in each other language."""
     if texts:
-        node["_" + field] = {"extension": [
-            {"url": TRANSLATION, "extension": [{"url": "lang", "valueCode": lang},
-                                               {"url": "content", "valueString": text}]}
-            for lang, text in texts.items()]}
+        node["_" + field] = {
+            "extension": [
+                {
+                    "url": TRANSLATION,
+                    "extension": [
+                        {"url": "lang", "valueCode": lang},
+                        {"url": "content", "valueString": text},
+                    ],
+                }
+                for lang, text in texts.items()
+            ]
+        }
 
 
 def _question_item(rs: RuleSet, q, others: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -81,22 +95,38 @@ def _question_item(rs: RuleSet, q, others: Mapping[str, Any] | None = None) -> d
         item["code"] = [c.model_dump() for c in q.codes]
     if q.type == "integer":
         item["type"] = "integer"
-        item["extension"] = [{"url": MIN_VALUE, "valueInteger": q.min},
-                             {"url": MAX_VALUE, "valueInteger": q.max}]
+        item["extension"] = [
+            {"url": MIN_VALUE, "valueInteger": q.min},
+            {"url": MAX_VALUE, "valueInteger": q.max},
+        ]
     else:
         item["type"] = "choice"
         item["repeats"] = q.type == "multi"
         # Shown as the app shows them: radio buttons, or check boxes for a multi-select (SDC).
         control = "check-box" if q.type == "multi" else "radio-button"
-        item["extension"] = [{"url": ITEM_CONTROL, "valueCodeableConcept": {"coding": [
-            {"system": ITEM_CONTROL_CODES, "code": control}]}}]
+        item["extension"] = [
+            {
+                "url": ITEM_CONTROL,
+                "valueCodeableConcept": {
+                    "coding": [{"system": ITEM_CONTROL_CODES, "code": control}]
+                },
+            }
+        ]
         item["answerOption"] = [
-            {"valueCoding": _coding(info, c.value),
-             **({"extension": [{"url": EXCLUSIVE, "valueBoolean": True}]} if c.exclusive else {})}
-            for c in q.choices]
+            {
+                "valueCoding": _coding(info, c.value),
+                **(
+                    {"extension": [{"url": EXCLUSIVE, "valueBoolean": True}]} if c.exclusive else {}
+                ),
+            }
+            for c in q.choices
+        ]
         for i, option in enumerate(item["answerOption"]):
-            _translate(option["valueCoding"], "display",
-                       {lang: o.choices[i].label for lang, o in others.items()})
+            _translate(
+                option["valueCoding"],
+                "display",
+                {lang: o.choices[i].label for lang, o in others.items()},
+            )
     if q.id in rs.show_if:
         converted = _enable_when(rs.show_if[q.id], rs)
         if converted is not None:
@@ -113,17 +143,28 @@ def questionnaire(rs: RuleSet, others: Sequence[RuleSet] = ()) -> dict[str, Any]
     file = rs.file
     groups = []
     for s, step in enumerate(file.steps):
-        group = {"linkId": group_link_id(step.id), "text": step.title, "type": "group",
-                 "item": [_question_item(rs, q, {o.language: o.file.steps[s].questions[k]
-                                                 for o in others})
-                          for k, q in enumerate(step.questions)]}
+        group = {
+            "linkId": group_link_id(step.id),
+            "text": step.title,
+            "type": "group",
+            "item": [
+                _question_item(rs, q, {o.language: o.file.steps[s].questions[k] for o in others})
+                for k, q in enumerate(step.questions)
+            ],
+        }
         _translate(group, "text", {o.language: o.file.steps[s].title for o in others})
         groups.append(group)
     resource = {
-        "resourceType": "Questionnaire", "id": "stem-cell-criteria", "url": CANONICAL,
-        "language": rs.language, "version": file.meta.version, "name": "StemCellCriteriaCheck",
+        "resourceType": "Questionnaire",
+        "id": "stem-cell-criteria",
+        "url": CANONICAL,
+        "language": rs.language,
+        "version": file.meta.version,
+        "name": "StemCellCriteriaCheck",
         "title": file.meta.title,
-        "status": "active", "subjectType": ["Patient"], "date": file.meta.reviewed.isoformat(),
+        "status": "active",
+        "subjectType": ["Patient"],
+        "date": file.meta.reviewed.isoformat(),
         "item": groups,
     }
     _translate(resource, "title", {o.language: o.file.meta.title for o in others})
@@ -140,18 +181,30 @@ def response(rs: RuleSet, answers: dict[str, Any]) -> dict[str, Any]:
                 continue
             info = rs.catalogue[q.id]
             values = answers[q.id] if isinstance(answers[q.id], list) else [answers[q.id]]
-            items.append({"linkId": q.id, "text": q.prompt, "answer": [
-                {"valueInteger": v} if q.type == "integer" else {"valueCoding": _coding(info, v)}
-                for v in values]})
+            items.append(
+                {
+                    "linkId": q.id,
+                    "text": q.prompt,
+                    "answer": [
+                        {"valueInteger": v}
+                        if q.type == "integer"
+                        else {"valueCoding": _coding(info, v)}
+                        for v in values
+                    ],
+                }
+            )
         if items:
             groups.append({"linkId": group_link_id(step.id), "text": step.title, "item": items})
     resource = {
-        "resourceType": "QuestionnaireResponse", "language": rs.language,
+        "resourceType": "QuestionnaireResponse",
+        "language": rs.language,
         "questionnaire": f"{CANONICAL}|{rs.file.meta.version}",
-        "status": "completed", "item": groups,
+        "status": "completed",
+        "item": groups,
     }
-    return json.loads(QuestionnaireResponse.model_validate(resource)
-                      .model_dump_json(exclude_none=True))
+    return json.loads(
+        QuestionnaireResponse.model_validate(resource).model_dump_json(exclude_none=True)
+    )
 
 
 def _values(info: QuestionInfo, item) -> list[Any]:
@@ -170,8 +223,9 @@ def answers_from_response(engine: Engine, data: Any) -> dict[str, Any]:
     try:
         resource = QuestionnaireResponse.model_validate(data)
     except ValidationError as exc:
-        raise ValueError(f"it is not a valid FHIR QuestionnaireResponse ({exc.error_count()} "
-                         "problem(s))") from None
+        raise ValueError(
+            f"it is not a valid FHIR QuestionnaireResponse ({exc.error_count()} problem(s))"
+        ) from None
     if resource.status not in STATUSES:
         raise ValueError(f"its status '{resource.status}' is not one of: {', '.join(STATUSES)}")
     catalogue = engine.ruleset.catalogue

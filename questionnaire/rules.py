@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Flask
 
 from .engine import Engine, load_languages
-from .engine.translations import LANGUAGES
+from .engine.load.translations import LANGUAGES
 
 _KEY = "questionnaire"
 # LANGUAGES: the first is the default; each other needs its rules.<lang>.yaml beside rules.yaml.

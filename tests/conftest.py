@@ -32,14 +32,26 @@ def rules() -> dict:
 def shared_app():
     """One app for a whole folder of tests (CSRF on): answers live in each client's cookie.
     The clinician preview is off unless configured; the tests turn it on."""
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "CLINICIAN_PREVIEW": True,
-                       "QUESTIONNAIRE_RULES": str(RULES)})
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "CLINICIAN_PREVIEW": True,
+            "QUESTIONNAIRE_RULES": str(RULES),
+        }
+    )
 
 
 @pytest.fixture()
 def app():
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret", "CLINICIAN_PREVIEW": True,
-                       "QUESTIONNAIRE_RULES": str(RULES)})
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "CLINICIAN_PREVIEW": True,
+            "QUESTIONNAIRE_RULES": str(RULES),
+        }
+    )
 
 
 @pytest.fixture()

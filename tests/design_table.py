@@ -12,13 +12,24 @@ from typing import Any
 from hypothesis import strategies as st
 
 # --- design.md section 3: questions and choice values -------------------------------------------
-EMERGENCY_SIGNS = ("bladder_bowel", "saddle_numbness", "leg_weakness", "arm_weakness",
-                   "serious_injury", "chest_pain")
+EMERGENCY_SIGNS = (
+    "bladder_bowel",
+    "saddle_numbness",
+    "leg_weakness",
+    "arm_weakness",
+    "serious_injury",
+    "chest_pain",
+)
 URGENT_SIGNS = ("fever", "weight_loss", "cancer_history", "night_pain", "back_shape")
 SINGLE = {
     "pain_area": ("lower_back", "neck", "both"),
-    "pain_duration": ("under_3_months", "3_to_6_months", "6_to_12_months", "1_to_5_years",
-                      "over_5_years"),
+    "pain_duration": (
+        "under_3_months",
+        "3_to_6_months",
+        "6_to_12_months",
+        "1_to_5_years",
+        "over_5_years",
+    ),
     "pain_pattern": ("mostly_back", "back_and_limb", "mostly_limb"),
     "diagnosis": ("yes_imaging", "yes_no_imaging", "no", "not_sure"),
     "treatment_duration": ("under_3_months", "3_to_6_months", "over_6_months"),
@@ -30,22 +41,45 @@ SINGLE = {
 }
 MULTI = {
     "warning_signs": EMERGENCY_SIGNS + URGENT_SIGNS,
-    "treatments_tried": ("physical_therapy", "home_exercise", "pain_medication", "injections",
-                         "manual_therapy", "pain_program"),
-    "previous_procedures": ("fusion_or_replacement", "discectomy_or_laminectomy",
-                            "disc_injection_or_cells"),
-    "health_conditions": ("pregnant", "active_infection", "active_cancer", "immune_suppressants",
-                          "blood_thinners_or_bleeding", "uncontrolled_diabetes_or_bp",
-                          "osteoporosis"),
+    "treatments_tried": (
+        "physical_therapy",
+        "home_exercise",
+        "pain_medication",
+        "injections",
+        "manual_therapy",
+        "pain_program",
+    ),
+    "previous_procedures": (
+        "fusion_or_replacement",
+        "discectomy_or_laminectomy",
+        "disc_injection_or_cells",
+    ),
+    "health_conditions": (
+        "pregnant",
+        "active_infection",
+        "active_cancer",
+        "immune_suppressants",
+        "blood_thinners_or_bleeding",
+        "uncontrolled_diabetes_or_bp",
+        "osteoporosis",
+    ),
 }
 PAIN_SCORES = range(0, 11)
 SHOWN_UNLESS_NO_TREATMENT = ("treatment_duration", "treatment_relief")
 
 # --- design.md section 4: the outcome table ------------------------------------------------------
-EXCLUDING_CONDITIONS = {"pregnant", "active_infection", "active_cancer", "immune_suppressants",
-                        "osteoporosis"}
-EXCLUDING_PROCEDURES = {"fusion_or_replacement", "discectomy_or_laminectomy",
-                        "disc_injection_or_cells"}
+EXCLUDING_CONDITIONS = {
+    "pregnant",
+    "active_infection",
+    "active_cancer",
+    "immune_suppressants",
+    "osteoporosis",
+}
+EXCLUDING_PROCEDURES = {
+    "fusion_or_replacement",
+    "discectomy_or_laminectomy",
+    "disc_injection_or_cells",
+}
 
 
 def headline(a: dict[str, Any]) -> str:
@@ -55,25 +89,42 @@ def headline(a: dict[str, Any]) -> str:
         return "emergency"
     if signs & set(URGENT_SIGNS):
         return "urgent"
-    if (set(a["health_conditions"]) & EXCLUDING_CONDITIONS
-            or set(a["previous_procedures"]) & EXCLUDING_PROCEDURES
-            or a["pain_pattern"] == "mostly_limb" or a["pain_area"] == "neck"):
+    if (
+        set(a["health_conditions"]) & EXCLUDING_CONDITIONS
+        or set(a["previous_procedures"]) & EXCLUDING_PROCEDURES
+        or a["pain_pattern"] == "mostly_limb"
+        or a["pain_area"] == "neck"
+    ):
         return "usually_excluded"
-    if (a["pain_duration"] in ("under_3_months", "3_to_6_months") or a["pain_intensity"] <= 3
-            or a["diagnosis"] == "no" or a["treatments_tried"] == ["none"]
-            or a.get("treatment_duration") == "under_3_months"
-            or a.get("treatment_relief") == "lasting"):
+    if (
+        a["pain_duration"] in ("under_3_months", "3_to_6_months")
+        or a["pain_intensity"] <= 3
+        or a["diagnosis"] == "no"
+        or a["treatments_tried"] == ["none"]
+        or a.get("treatment_duration") == "under_3_months"
+        or a.get("treatment_relief") == "lasting"
+    ):
         return "not_yet"
     return "discuss"
 
 
 # --- valid answer sets ---------------------------------------------------------------------------
 BASE = {  # meets every criterion: the table gives `discuss`
-    "warning_signs": ["none"], "pain_area": "lower_back", "pain_duration": "1_to_5_years",
-    "pain_pattern": "mostly_back", "pain_intensity": 6, "diagnosis": "yes_imaging",
-    "treatments_tried": ["physical_therapy"], "treatment_duration": "over_6_months",
-    "treatment_relief": "some", "previous_procedures": ["none"], "health_conditions": ["none"],
-    "overall_health": "good", "payment": "not_sure", "clinical_trial": "maybe", "travel": "maybe",
+    "warning_signs": ["none"],
+    "pain_area": "lower_back",
+    "pain_duration": "1_to_5_years",
+    "pain_pattern": "mostly_back",
+    "pain_intensity": 6,
+    "diagnosis": "yes_imaging",
+    "treatments_tried": ["physical_therapy"],
+    "treatment_duration": "over_6_months",
+    "treatment_relief": "some",
+    "previous_procedures": ["none"],
+    "health_conditions": ["none"],
+    "overall_health": "good",
+    "payment": "not_sure",
+    "clinical_trial": "maybe",
+    "travel": "maybe",
 }
 
 
@@ -101,11 +152,15 @@ def _ticks(values: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
     return st.one_of(st.just(["none"]), some)
 
 
-answer_sets = st.fixed_dictionaries({
-    **{q: st.sampled_from(values) for q, values in SINGLE.items()},
-    "pain_intensity": st.integers(0, 10),
-    # Mostly no warning sign, so the later rows of the table get most of the examples.
-    "warning_signs": st.one_of(st.just(["none"]), _ticks(MULTI["warning_signs"])),
-    **{q: _ticks(MULTI[q]) for q in ("treatments_tried", "previous_procedures",
-                                      "health_conditions")},
-}).map(valid)
+answer_sets = st.fixed_dictionaries(
+    {
+        **{q: st.sampled_from(values) for q, values in SINGLE.items()},
+        "pain_intensity": st.integers(0, 10),
+        # Mostly no warning sign, so the later rows of the table get most of the examples.
+        "warning_signs": st.one_of(st.just(["none"]), _ticks(MULTI["warning_signs"])),
+        **{
+            q: _ticks(MULTI[q])
+            for q in ("treatments_tried", "previous_procedures", "health_conditions")
+        },
+    }
+).map(valid)

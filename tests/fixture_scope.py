@@ -15,6 +15,8 @@ import pytest
 
 def shared(scope: str):
     """`scope`, except in mutmut's stats phase: then each test builds its own."""
+
     def pick(fixture_name: str, config: pytest.Config) -> str:
         return "function" if os.environ.get("MUTANT_UNDER_TEST") == "stats" else scope
+
     return pick

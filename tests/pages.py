@@ -24,10 +24,47 @@ from urllib.parse import parse_qs, urlsplit
 from bs4 import BeautifulSoup, CData, NavigableString, Tag
 
 # Elements that start on a new line, so their text never runs into the text before them.
-BLOCK = {"address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div",
-         "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
-         "h4", "h5", "h6", "header", "hr", "legend", "li", "main", "nav", "ol", "option", "p",
-         "pre", "section", "summary", "table", "td", "th", "tr", "ul"}
+BLOCK = {
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "caption",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "legend",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "option",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "td",
+    "th",
+    "tr",
+    "ul",
+}
 
 
 def parse(html: str) -> BeautifulSoup:
@@ -70,6 +107,7 @@ def form_data(answers: Mapping[str, Any]) -> dict[str, str | list[str]]:
 
 
 # --- one page as the patient sees it -------------------------------------------------------------
+
 
 class Page:
     """A response after redirects: where the patient ended up and what the page shows."""
@@ -166,6 +204,7 @@ class Page:
 
 # --- the patient ---------------------------------------------------------------------------------
 
+
 class Patient:
     """Uses the wizard through the test client the way a browser does, CSRF token included."""
 
@@ -178,16 +217,23 @@ class Patient:
         self.page = Page(self.client.get(url, base_url=self.base_url, follow_redirects=follow))
         return self.page
 
-    def post(self, url: str, data: Mapping[str, Any] | None = None, *,
-             token: str | None | bool = True, follow: bool = True) -> Page:
+    def post(
+        self,
+        url: str,
+        data: Mapping[str, Any] | None = None,
+        *,
+        token: str | None | bool = True,
+        follow: bool = True,
+    ) -> Page:
         """Post form data; token=True reads it from the current page, None sends none."""
         fields: dict[str, Any] = form_data(data or {})
         if token is True:
             token = (self.page or self.get("/")).csrf_token
         if token is not None:
             fields["csrf_token"] = token
-        self.page = Page(self.client.post(url, data=fields, base_url=self.base_url,
-                                          follow_redirects=follow))
+        self.page = Page(
+            self.client.post(url, data=fields, base_url=self.base_url, follow_redirects=follow)
+        )
         return self.page
 
     def submit(self, answers: Mapping[str, Any], **kwargs) -> Page:
@@ -195,8 +241,9 @@ class Patient:
         assert self.page is not None
         return self.post(self.page.form["action"], answers, **kwargs)
 
-    def answer(self, step_id: str, answers: Mapping[str, Any], *, part: int = 0,
-               change: bool = False) -> Page:
+    def answer(
+        self, step_id: str, answers: Mapping[str, Any], *, part: int = 0, change: bool = False
+    ) -> Page:
         """Open one page of a step (it must be reachable) and send its answers."""
         url = f"/step/{step_id}" + (f"?part={part}" if part else "")
         if change:

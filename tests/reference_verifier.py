@@ -1,6 +1,6 @@
 """The reference verifier: an exact depth-first search over every valid set of answers.
 
-The app runs the symbolic verifier (questionnaire/engine/symbolic.py); this search, the first
+The app runs the symbolic verifier (questionnaire/engine/verify/symbolic.py); this search, the first
 verifier, stays here as the reference the tests compare it with (tests/engine/test_symbolic.py).
 
 Each question's answers are split into classes that no condition can tell apart (every leaf on
@@ -17,11 +17,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from questionnaire.engine.conditions import Condition, Leaf, questions_of
-from questionnaire.engine.questions import QuestionInfo
-from questionnaire.engine.report import Report
-from questionnaire.engine.ruleset import RuleSet
-from questionnaire.engine.walk import ANY, NOTHING, Flow, Point, State
+from questionnaire.engine.evaluation.conditions import Condition, Leaf, questions_of
+from questionnaire.engine.evaluation.questions import QuestionInfo
+from questionnaire.engine.evaluation.ruleset import RuleSet
+from questionnaire.engine.evaluation.walk import ANY, NOTHING, Flow, Point, State
+from questionnaire.engine.verify.report import Report
 
 Visit = Callable[[Point, dict[str, Any], int], bool]
 
@@ -39,8 +39,7 @@ def _integer_domain(info: QuestionInfo, points: set[int]) -> Iterator[tuple[int,
     """Every number the rules name (and its neighbours) alone; the gaps between as one class."""
     ordered = sorted({info.min, info.max} | {p for p in points if info.min <= p <= info.max})
     yield from ((p, 1) for p in ordered)
-    yield from ((a + 1, b - a - 1) for a, b in zip(ordered, ordered[1:], strict=False)
-                if b - a > 1)
+    yield from ((a + 1, b - a - 1) for a, b in zip(ordered, ordered[1:], strict=False) if b - a > 1)
 
 
 def _multi_domain(info: QuestionInfo, mentioned: set[str]) -> Iterator[tuple[frozenset, int]]:
@@ -55,8 +54,9 @@ def _multi_domain(info: QuestionInfo, mentioned: set[str]) -> Iterator[tuple[fro
         yield frozenset(others[:1]), free - 1
 
 
-def _classes(rs: RuleSet, qid: str, telling: set[Leaf] | None = None,
-             finer: list[AnswerClass] | None = None) -> list[AnswerClass]:
+def _classes(
+    rs: RuleSet, qid: str, telling: set[Leaf] | None = None, finer: list[AnswerClass] | None = None
+) -> list[AnswerClass]:
     """A question's answers grouped by the leaves they make true (of `telling`, if given);
     regrouped from `finer` classes of every leaf, when given, instead of every answer."""
     info, leaves = rs.catalogue[qid], rs.leaves_of(qid)
@@ -75,8 +75,9 @@ def _classes(rs: RuleSet, qid: str, telling: set[Leaf] | None = None,
     return _grouped(info, leaves, domain)
 
 
-def _grouped(info: QuestionInfo, leaves: tuple[Leaf, ...],
-             domain: Iterable[tuple[Any, int]]) -> list[AnswerClass]:
+def _grouped(
+    info: QuestionInfo, leaves: tuple[Leaf, ...], domain: Iterable[tuple[Any, int]]
+) -> list[AnswerClass]:
     grouped: dict[tuple[bool, ...], list] = {}
     for key, count in domain:
         truths = tuple(leaf.op.holds(info, leaf.value, key) for leaf in leaves)
@@ -93,16 +94,22 @@ def _grouped(info: QuestionInfo, leaves: tuple[Leaf, ...],
 class _Search:
     """Depth-first over answer classes, through the engine's walk."""
 
-    def __init__(self, rs: RuleSet, read_by: Iterable[Condition] | None = None,
-                 like: _Search | None = None):
+    def __init__(
+        self, rs: RuleSet, read_by: Iterable[Condition] | None = None, like: _Search | None = None
+    ):
         """`read_by`: only these conditions (and skip logic) need answers told apart; answers
         that only other conditions (findings) tell apart share a class. Exact for them.
         `like`: a search of the same rules whose (finer) classes are regrouped."""
         self.rs, self.flow = rs, Flow(rs)
-        telling = None if read_by is None else {
-            leaf for cond in (*read_by, *rs.show_if.values()) for leaf in cond.leaves()}
-        self.classes = {q.id: _classes(rs, q.id, telling, like.classes[q.id] if like else None)
-                        for q in self.flow.questions}
+        telling = (
+            None
+            if read_by is None
+            else {leaf for cond in (*read_by, *rs.show_if.values()) for leaf in cond.leaves()}
+        )
+        self.classes = {
+            q.id: _classes(rs, q.id, telling, like.classes[q.id] if like else None)
+            for q in self.flow.questions
+        }
         self.sizes = {q: sum(c.count for c in classes) for q, classes in self.classes.items()}
         self.stop_questions = {q for c in self.flow.stop_rules for q in questions_of(c)}
 
@@ -117,8 +124,14 @@ class _Search:
                 todo.extend(questions_of(cond) if cond else ())
         return needed
 
-    def run(self, relevant: set[str], visit: Visit,
-            prune: Callable[[Any], bool] | None = None, *, every_answer: bool = False) -> None:
+    def run(
+        self,
+        relevant: set[str],
+        visit: Visit,
+        prune: Callable[[Any], bool] | None = None,
+        *,
+        every_answer: bool = False,
+    ) -> None:
         """Call `visit(end, answers, count)` at each end of a walk until it returns True.
 
         `count` is how many answer sets the walk stands for: over the relevant questions, or
@@ -153,16 +166,25 @@ class _Search:
         Questions the search did not need get a plain default (the first choice, the lowest
         number, or "none"); no condition that decided the result reads them.
         """
+
         def offer(q):
             info = q.info
             if q.id in keys:
                 return keys[q.id]
-            return (frozenset({"none"}) if info.type == "multi" else
-                    info.min if info.type == "integer" else info.choices[0])
+            return (
+                frozenset({"none"})
+                if info.type == "multi"
+                else info.min
+                if info.type == "integer"
+                else info.choices[0]
+            )
 
         states, _ = self.flow.follow(offer)
-        return {s.question.id: s.question.info.readable(s.key)
-                for s in states if s.state is State.ANSWERED}
+        return {
+            s.question.id: s.question.info.readable(s.key)
+            for s in states
+            if s.state is State.ANSWERED
+        }
 
 
 # --- The three questions the verifier answers ------------------------------------------------
@@ -188,8 +210,12 @@ def _check_complete(finer: _Search, report: Report, rules: list, max_examples: i
     search.run(search.closure(q for c in outcome_conds for q in questions_of(c)), gap, covered)
 
 
-def _first(search: _Search, needed: Iterable[str], found: Callable[[Any], bool],
-           lost: Callable[[Any], bool]) -> dict[str, Any] | None:
+def _first(
+    search: _Search,
+    needed: Iterable[str],
+    found: Callable[[Any], bool],
+    lost: Callable[[Any], bool],
+) -> dict[str, Any] | None:
     """Complete answers for the first walk whose end keys satisfy `found`, or None."""
     hits: list[dict[str, Any]] = []
 
@@ -206,8 +232,12 @@ def _first(search: _Search, needed: Iterable[str], found: Callable[[Any], bool],
 def _find_witnesses(search: _Search, report: Report, rules: list) -> None:
     """Every rule: answers where it fires."""
     for rule, cond in rules:
-        found = _first(search, questions_of(cond), lambda keys, c=cond: c.truth(keys) is True,
-                       lambda keys, c=cond: c.truth(keys) is False)
+        found = _first(
+            search,
+            questions_of(cond),
+            lambda keys, c=cond: c.truth(keys) is True,
+            lambda keys, c=cond: c.truth(keys) is False,
+        )
         if found is None:
             report.never_match.append(rule.id)
         else:
@@ -223,8 +253,9 @@ def _find_wins(search: _Search, report: Report, rules: list) -> None:
         if rule.id in report.never_match:
             report.never_win[rule.id] = {}
             continue
-        higher: list[Condition] = [c for r, c in rules if r.outcome is not None
-                                   and rank[r.outcome] < rank[rule.outcome]]
+        higher: list[Condition] = [
+            c for r, c in rules if r.outcome is not None and rank[r.outcome] < rank[rule.outcome]
+        ]
 
         def wins(keys, cond=cond, higher=higher) -> bool:
             return cond.truth(keys) is True and not any(h.truth(keys) is True for h in higher)

@@ -12,8 +12,8 @@ import pytest
 
 from questionnaire import create_app
 from questionnaire.engine import RulesError
+from questionnaire.engine.load.yamlsource import read_yaml
 from questionnaire.engine.model import json_schema
-from questionnaire.engine.yamlsource import read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules.yaml"
@@ -62,8 +62,11 @@ def test_app_refuses_to_start_without_a_secret_key_outside_debug(monkeypatch, tm
 
 def test_app_factory_refuses_a_broken_rule_file_with_every_problem(tmp_path):
     broken = tmp_path / "rules.yaml"
-    broken.write_text(RULES.read_text().replace("type: multi", "type: multiple", 1)
-                      .replace("outcome: not_yet", "outcome: not_yett", 1))
+    broken.write_text(
+        RULES.read_text()
+        .replace("type: multi", "type: multiple", 1)
+        .replace("outcome: not_yet", "outcome: not_yett", 1)
+    )
     with pytest.raises(RulesError) as caught:
         create_app({"TESTING": True, "QUESTIONNAIRE_RULES": str(broken)})
     text = str(caught.value)
@@ -73,25 +76,37 @@ def test_app_factory_refuses_a_broken_rule_file_with_every_problem(tmp_path):
 
 def test_app_factory_refuses_a_rule_file_whose_text_lacks_its_spanish(tmp_path):
     rules = tmp_path / "rules.yaml"
-    rules.write_text(RULES.read_text().replace("title: Cost and travel",
-                                               "title: Cost, travel and studies", 1))
+    rules.write_text(
+        RULES.read_text().replace("title: Cost and travel", "title: Cost, travel and studies", 1)
+    )
     spanish = RULES.with_name("rules.es.yaml").read_text()
-    (tmp_path / "rules.es.yaml").write_text(spanish.replace("  cost_access:\n    title: Costo y "
-                                                            "viajes\n", "  cost_access: {}\n", 1))
+    (tmp_path / "rules.es.yaml").write_text(
+        spanish.replace("  cost_access:\n    title: Costo y viajes\n", "  cost_access: {}\n", 1)
+    )
     with pytest.raises(RulesError) as caught:
         create_app({"TESTING": True, "QUESTIONNAIRE_RULES": str(rules)})
-    line = next(n for n, text in enumerate(rules.read_text().splitlines(), 1)
-                if "title: Cost, travel and studies" in text)
-    assert str(caught.value).endswith(f"{rules}:{line}:12: missing es translation (expected "
-                                      f"steps.cost_access.title in {tmp_path / 'rules.es.yaml'})")
+    line = next(
+        n
+        for n, text in enumerate(rules.read_text().splitlines(), 1)
+        if "title: Cost, travel and studies" in text
+    )
+    assert str(caught.value).endswith(
+        f"{rules}:{line}:12: missing es translation (expected "
+        f"steps.cost_access.title in {tmp_path / 'rules.es.yaml'})"
+    )
 
 
 def test_wsgi_with_a_broken_rule_file_exits_2_without_a_traceback(tmp_path):
     broken = tmp_path / "rules.yaml"
     broken.write_text(RULES.read_text().replace("source: nhs-back-pain", "source: nhs", 1))
-    result = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, capture_output=True,
-                            text=True, env={"SECRET_KEY": "x", "QUESTIONNAIRE_RULES": str(broken),
-                                            "PATH": "/usr/bin:/bin"}, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"SECRET_KEY": "x", "QUESTIONNAIRE_RULES": str(broken), "PATH": "/usr/bin:/bin"},
+        timeout=60,
+    )
     assert result.returncode == 2
     assert f"{broken}:" in result.stderr and "unknown source 'nhs'" in result.stderr
     assert "Traceback" not in result.stderr

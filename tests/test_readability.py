@@ -21,7 +21,11 @@ ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules.yaml"
 TEMPLATES = ROOT / "templates"
 PATIENT_TEMPLATES = (
-    "base.html", "macros.html", "summary_macros.html", "error.html", "csrf_error.html",
+    "base.html",
+    "macros.html",
+    "summary_macros.html",
+    "error.html",
+    "csrf_error.html",
     *sorted(f"patient/{p.name}" for p in (TEMPLATES / "patient").glob("*.html")),
 )
 
@@ -82,13 +86,13 @@ def rules_texts() -> list[PatientText]:
     f = RULESET.file
     found = [*_step_texts(f.steps), *_outcome_texts(f.outcomes), *_page_texts(f.pages)]
     found += [(f"criteria.{c.id}.title", c.title, "other") for c in f.criteria]
-    found += [(f"rules.{r.id}.finding", r.finding.text, "finding")
-              for r in f.rules if r.finding]
+    found += [(f"rules.{r.id}.finding", r.finding.text, "finding") for r in f.rules if r.finding]
     for n in f.notes:
-        found += [(f"notes.{n.id}.title", n.title, "other"),
-                  (f"notes.{n.id}.text", n.text, "other")]
-        found += [(f"notes.{n.id}.items.{i}", item, "other")
-                  for i, item in enumerate(n.items, 1)]
+        found += [
+            (f"notes.{n.id}.title", n.title, "other"),
+            (f"notes.{n.id}.text", n.text, "other"),
+        ]
+        found += [(f"notes.{n.id}.items.{i}", item, "other") for i, item in enumerate(n.items, 1)]
     return [PatientText(where, " ".join(text.split()), kind) for where, text, kind in found if text]
 
 
@@ -190,50 +194,85 @@ def _params(texts: list[PatientText]) -> list:
 
 # --- The collectors themselves -----------------------------------------------------------------
 
+
 def test_rules_file_loads():
-    assert RULES_PROBLEM is None, f"rules.yaml does not load, so its texts were not checked:\n" \
-                                  f"{RULES_PROBLEM}"
+    assert RULES_PROBLEM is None, (
+        f"rules.yaml does not load, so its texts were not checked:\n{RULES_PROBLEM}"
+    )
 
 
 def test_every_kind_of_rules_text_is_collected():
     wheres = {re.sub(r"\.[^.]+\.", ".*.", t.where, count=1) for t in RULES_TEXTS}
-    for expected in ("criteria.*.title", "steps.*.title", "steps.*.intro", "questions.*.prompt",
-                     "questions.*.hint", "outcomes.*.title", "outcomes.*.message",
-                     "rules.*.finding", "notes.*.text", "pages.*.title"):
+    for expected in (
+        "criteria.*.title",
+        "steps.*.title",
+        "steps.*.intro",
+        "questions.*.prompt",
+        "questions.*.hint",
+        "outcomes.*.title",
+        "outcomes.*.message",
+        "rules.*.finding",
+        "notes.*.text",
+        "pages.*.title",
+    ):
         assert expected in wheres, f"no {expected} text was collected from rules.yaml"
     assert any(".choices." in w and w.endswith(".label") for w in wheres)
     assert any(".errors." in w for w in wheres)
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    pytest.param("<p>Go <a href=\"{{ url }}\">back</a> now.</p>", [(1, "Go back now.")],
-                 id="inline link stays in its sentence"),
-    pytest.param("{% block title %}Start{% endblock %}\n<h1>{{ page.title }}</h1>", [(1, "Start")],
-                 id="jinja tags end a node, a node with no letters is dropped"),
-    pytest.param("{# a comment #}<p>One</p>\n<p>Two &amp; three</p>",
-                 [(1, "One"), (2, "Two & three")],
-                 id="comments dropped, entities decoded, lines counted"),
-    pytest.param("<title>{% block t %}{% endblock %} - Site name</title>", [(1, "Site name")],
-                 id="leading punctuation left by a removed block is stripped"),
-    pytest.param("<div>\n  <a href=\"/\">Home</a>\n  <a href=\"/help\">Help</a>\n</div>",
-                 [(2, "Home"), (3, "Help")], id="links on separate lines are separate nodes"),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(
+            '<p>Go <a href="{{ url }}">back</a> now.</p>',
+            [(1, "Go back now.")],
+            id="inline link stays in its sentence",
+        ),
+        pytest.param(
+            "{% block title %}Start{% endblock %}\n<h1>{{ page.title }}</h1>",
+            [(1, "Start")],
+            id="jinja tags end a node, a node with no letters is dropped",
+        ),
+        pytest.param(
+            "{# a comment #}<p>One</p>\n<p>Two &amp; three</p>",
+            [(1, "One"), (2, "Two & three")],
+            id="comments dropped, entities decoded, lines counted",
+        ),
+        pytest.param(
+            "<title>{% block t %}{% endblock %} - Site name</title>",
+            [(1, "Site name")],
+            id="leading punctuation left by a removed block is stripped",
+        ),
+        pytest.param(
+            '<div>\n  <a href="/">Home</a>\n  <a href="/help">Help</a>\n</div>',
+            [(2, "Home"), (3, "Help")],
+            id="links on separate lines are separate nodes",
+        ),
+    ],
+)
 def test_template_text_nodes_are_split_as_a_reader_sees_them(source, expected):
     assert template_text_nodes(source) == expected
 
 
 # --- Reading level -----------------------------------------------------------------------------
 
+
 def reading_problem(text: str) -> str | None:
     """Why a text is too hard to read, or None."""
     words = [w.strip(STRIP_FROM_WORDS) for w in text.split()]
     words = [w for w in words if re.search(r"[A-Za-z0-9]", w)]  # as textstat.lexicon_count does
     if len(words) < SHORT_TEXT_WORDS:
-        long = [w for w in words if w.lower() not in SHORT_TEXT_ALLOWED
-                and textstat.syllable_count(w) > MAX_SHORT_SYLLABLES]
+        long = [
+            w
+            for w in words
+            if w.lower() not in SHORT_TEXT_ALLOWED
+            and textstat.syllable_count(w) > MAX_SHORT_SYLLABLES
+        ]
         if long:
-            return (f"short text with words of more than {MAX_SHORT_SYLLABLES} syllables: "
-                    f"{', '.join(long)}")
+            return (
+                f"short text with words of more than {MAX_SHORT_SYLLABLES} syllables: "
+                f"{', '.join(long)}"
+            )
         return None
     grade = textstat.flesch_kincaid_grade(text)
     if grade > MAX_GRADE:
@@ -241,15 +280,25 @@ def reading_problem(text: str) -> str | None:
     return None
 
 
-@pytest.mark.parametrize(("text", "ok"), [
-    pytest.param("Maybe", True, id="a short text is not scored by Flesch-Kincaid"),
-    pytest.param("Unconstitutional", False, id="a short text with a long word fails"),
-    pytest.param("Emergency", True, id="an allowed long word passes"),
-    pytest.param("Patients with degenerative intervertebral disc pathology frequently "
-                 "demonstrate radiographic abnormalities.", False, id="hard prose fails"),
-    pytest.param("Your pain started less than 3 months ago. It often gets better on its own.",
-                 True, id="plain prose passes"),
-])
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        pytest.param("Maybe", True, id="a short text is not scored by Flesch-Kincaid"),
+        pytest.param("Unconstitutional", False, id="a short text with a long word fails"),
+        pytest.param("Emergency", True, id="an allowed long word passes"),
+        pytest.param(
+            "Patients with degenerative intervertebral disc pathology frequently "
+            "demonstrate radiographic abnormalities.",
+            False,
+            id="hard prose fails",
+        ),
+        pytest.param(
+            "Your pain started less than 3 months ago. It often gets better on its own.",
+            True,
+            id="plain prose passes",
+        ),
+    ],
+)
 def test_reading_check_tells_hard_texts_from_plain_ones(text, ok):
     assert (reading_problem(text) is None) is ok
 
@@ -269,6 +318,7 @@ def test_patient_text_reads_at_grade_8_or_lower(item: PatientText):
 
 # --- Content lint ------------------------------------------------------------------------------
 
+
 def _contains(text: str, phrase: str) -> bool:
     return re.search(rf"\b{re.escape(phrase)}\b", text, re.I) is not None
 
@@ -279,8 +329,9 @@ def test_patient_text_avoids_please_valid_invalid_and_oops(item: PatientText):
     assert not found, f"{item.where} uses {found}: {item.text!r}"
 
 
-@pytest.mark.parametrize("item", _params([t for t in RULES_TEXTS
-                                          if t.kind in ("outcome", "finding")]))
+@pytest.mark.parametrize(
+    "item", _params([t for t in RULES_TEXTS if t.kind in ("outcome", "finding")])
+)
 def test_summary_text_never_gives_a_verdict(item: PatientText):
     found = [w for w in VERDICT_WORDS if w in item.text.lower()]
     assert not found, f"{item.where} says {found}: {item.text!r}"
@@ -303,20 +354,28 @@ def test_every_outcome_has_at_most_5_actions(outcome):
 @pytest.mark.parametrize("item", _params([t for t in RULES_TEXTS if t.kind == "error"]))
 def test_error_message_says_what_to_do(item: PatientText):
     first = item.text.split()[0]
-    assert first in ERROR_FIRST_WORDS, \
+    assert first in ERROR_FIRST_WORDS, (
         f"{item.where} starts with {first!r}, not one of {ERROR_FIRST_WORDS}: {item.text!r}"
+    )
 
 
-CITING = ([(f"rules.{r.id}", r.source) for r in RULESET.file.rules]
-          + [(f"notes.{n.id}", n.source) for n in RULESET.file.notes]
-          + [(f"pages.{name}", getattr(RULESET.file.pages, name).source)
-             for name in ("start", "help") if getattr(RULESET.file.pages, name).source]
-          if RULESET else [])
+CITING = (
+    [(f"rules.{r.id}", r.source) for r in RULESET.file.rules]
+    + [(f"notes.{n.id}", n.source) for n in RULESET.file.notes]
+    + [
+        (f"pages.{name}", getattr(RULESET.file.pages, name).source)
+        for name in ("start", "help")
+        if getattr(RULESET.file.pages, name).source
+    ]
+    if RULESET
+    else []
+)
 
 
 @pytest.mark.parametrize(("where", "source"), CITING, ids=[w for w, _ in CITING])
 def test_every_rule_and_note_cites_a_known_https_source(where, source):
     sources = RULESET.file.meta.sources
     assert source in sources, f"{where} cites {source!r}, which is not in meta.sources"
-    assert sources[source].url.startswith("https://"), \
+    assert sources[source].url.startswith("https://"), (
         f"{where} cites {source!r}, whose url is not https: {sources[source].url}"
+    )

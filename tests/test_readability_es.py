@@ -16,8 +16,8 @@ import pytest
 import textstat
 
 from questionnaire.engine import load_languages
-from questionnaire.engine.translations import _dotted, slots
-from questionnaire.engine.yamlsource import read_yaml
+from questionnaire.engine.load.translations import _dotted, slots
+from questionnaire.engine.load.yamlsource import read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules.yaml"
@@ -36,12 +36,25 @@ STRIP_FROM_WORDS = "\"'“”‘’.,:;!?¡¿()[]"
 
 # Informal "tú" forms and words of Spain or of other countries where US Spanish says otherwise.
 NOT_USTED = ("tú", "tu", "tus", "ti", "contigo", "vosotros", "os")
-NOT_US_SPANISH = {"urgencias": "sala de emergencias", "112": "911", "coche": "carro",
-                  "conducir": "manejar", "ordenador": "computadora", "móvil": "celular"}
+NOT_US_SPANISH = {
+    "urgencias": "sala de emergencias",
+    "112": "911",
+    "coche": "carro",
+    "conducir": "manejar",
+    "ordenador": "computadora",
+    "móvil": "celular",
+}
 BANNED = ("por favor", "válido", "válida", "inválido", "inválida", "ups")
 # "Usted podría participar" reads as "you could take part", a verdict on the patient.
-VERDICT_WORDS = ("elegible", "candidato", "candidata", "califica", "aprobado para usted",
-                 "usted podría participar", "usted puede participar")
+VERDICT_WORDS = (
+    "elegible",
+    "candidato",
+    "candidata",
+    "califica",
+    "aprobado para usted",
+    "usted podría participar",
+    "usted puede participar",
+)
 ERROR_FIRST_WORDS = ("Marque", "Escriba", "Su")  # Select, Enter, Your
 OUTCOME_MUST_MENTION = ("médico", "911")
 
@@ -87,8 +100,13 @@ def _pairs() -> list[Pair]:
         en, es = raw, spanish
         for part in slot.english:
             en, es = en[part], es[part]
-        out.append(Pair(_dotted(slot.key), " ".join(en.split()).replace("{answer}", "7"),
-                        " ".join(es.split()).replace("{answer}", "7")))
+        out.append(
+            Pair(
+                _dotted(slot.key),
+                " ".join(en.split()).replace("{answer}", "7"),
+                " ".join(es.split()).replace("{answer}", "7"),
+            )
+        )
     return out
 
 
@@ -124,22 +142,35 @@ def _reading_problem(text: str) -> str | None:
     words = _words(text)
     if len(words) < SHORT_TEXT_WORDS:
         long = [w for w in words if textstat.syllable_count(w) > MAX_SHORT_SYLLABLES]
-        return f"short text with words of more than {MAX_SHORT_SYLLABLES} syllables: " \
-               f"{', '.join(long)}" if long else None
+        return (
+            f"short text with words of more than {MAX_SHORT_SYLLABLES} syllables: {', '.join(long)}"
+            if long
+            else None
+        )
     ease = textstat.fernandez_huerta(text)
     if ease < MIN_EASE_EACH:
         return f"Fernández-Huerta {ease:.1f} (at least {MIN_EASE_EACH:g})"
     return None
 
 
-@pytest.mark.parametrize(("text", "ok"), [
-    pytest.param("Tal vez", True, id="a short text is checked word by word"),
-    pytest.param("Inconstitucionalmente", False, id="a short text with a long word fails"),
-    pytest.param("Los pacientes con patología degenerativa intervertebral demuestran "
-                 "frecuentemente anormalidades radiográficas.", False, id="hard prose fails"),
-    pytest.param("Su dolor empezó hace menos de 3 meses. Suele mejorar solo.", True,
-                 id="plain prose passes"),
-])
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        pytest.param("Tal vez", True, id="a short text is checked word by word"),
+        pytest.param("Inconstitucionalmente", False, id="a short text with a long word fails"),
+        pytest.param(
+            "Los pacientes con patología degenerativa intervertebral demuestran "
+            "frecuentemente anormalidades radiográficas.",
+            False,
+            id="hard prose fails",
+        ),
+        pytest.param(
+            "Su dolor empezó hace menos de 3 meses. Suele mejorar solo.",
+            True,
+            id="plain prose passes",
+        ),
+    ],
+)
 def test_reading_check_tells_hard_spanish_from_plain(text, ok):
     assert (reading_problem(text) is None) is ok
 
@@ -156,8 +187,9 @@ def test_spanish_text_reads_at_grade_8_or_lower(pair: Pair):
 
 
 def test_all_the_spanish_read_together_is_about_6th_grade():
-    text = " ".join(p.spanish if p.spanish.endswith((".", "?", "!")) else p.spanish + "."
-                    for p in PAIRS)
+    text = " ".join(
+        p.spanish if p.spanish.endswith((".", "?", "!")) else p.spanish + "." for p in PAIRS
+    )
     with spanish():
         ease = textstat.fernandez_huerta(text)
     assert ease >= MIN_EASE_ALL, f"Fernández-Huerta of all the Spanish: {ease:.1f}"
@@ -188,22 +220,29 @@ def test_spanish_error_message_says_what_to_do(pair: Pair):
     assert pair.spanish.split()[0] in ERROR_FIRST_WORDS, pair
 
 
-@pytest.mark.parametrize("pair", _params([p for p in PAIRS if p.where.startswith("outcomes.")
-                                           and p.where.endswith(".message")]))
+@pytest.mark.parametrize(
+    "pair",
+    _params([p for p in PAIRS if p.where.startswith("outcomes.") and p.where.endswith(".message")]),
+)
 def test_every_spanish_outcome_sends_the_patient_to_a_doctor(pair: Pair):
     assert any(_has(pair.spanish, w) for w in OUTCOME_MUST_MENTION), pair
 
 
-GLOSSARY_CASES = [(p, en, es) for p in PAIRS for en, es in GLOSSARY.items()
-                  if re.search(en, p.english, re.I)]
+GLOSSARY_CASES = [
+    (p, en, es) for p in PAIRS for en, es in GLOSSARY.items() if re.search(en, p.english, re.I)
+]
 
 
-@pytest.mark.parametrize(("pair", "english", "spanish"), GLOSSARY_CASES,
-                         ids=[f"{p.where}: {en}" for p, en, _ in GLOSSARY_CASES])
+@pytest.mark.parametrize(
+    ("pair", "english", "spanish"),
+    GLOSSARY_CASES,
+    ids=[f"{p.where}: {en}" for p, en, _ in GLOSSARY_CASES],
+)
 def test_spanish_uses_the_glossary_term(pair: Pair, english: str, spanish: str):
-    assert re.search(spanish, pair.spanish, re.I), \
-        f"{pair.where}: the English says {english!r}, so the Spanish says {spanish!r}:\n" \
+    assert re.search(spanish, pair.spanish, re.I), (
+        f"{pair.where}: the English says {english!r}, so the Spanish says {spanish!r}:\n"
         f"  {pair.english!r}\n  {pair.spanish!r}"
+    )
 
 
 def test_the_glossary_is_used_somewhere():
@@ -238,14 +277,22 @@ def _must_be_reviewed() -> set[str]:
 
 
 def test_the_reviewed_cards_are_the_texts_shipped():
-    rows = {key: (en, es, note) for key, en, es, note in
-            REVIEW_ROW.findall(GLOSSARY_DOC.read_text(encoding="utf-8"))}
+    rows = {
+        key: (en, es, note)
+        for key, en, es, note in REVIEW_ROW.findall(GLOSSARY_DOC.read_text(encoding="utf-8"))
+    }
     by_key = {p.where: p for p in PAIRS}
     missing = sorted(_must_be_reviewed() - set(rows))
-    assert not missing, f"texts of the emergency and urgent cards not reviewed in " \
-                        f"{GLOSSARY_DOC.name}: {missing}"
-    changed = [key for key, (en, es, _) in rows.items()
-               if key not in by_key or (by_key[key].english, by_key[key].spanish) != (en, es)]
-    assert not changed, f"these texts changed since their review in {GLOSSARY_DOC.name}; " \
-                        f"review them again and update the rows: {changed}"
+    assert not missing, (
+        f"texts of the emergency and urgent cards not reviewed in {GLOSSARY_DOC.name}: {missing}"
+    )
+    changed = [
+        key
+        for key, (en, es, _) in rows.items()
+        if key not in by_key or (by_key[key].english, by_key[key].spanish) != (en, es)
+    ]
+    assert not changed, (
+        f"these texts changed since their review in {GLOSSARY_DOC.name}; "
+        f"review them again and update the rows: {changed}"
+    )
     assert all(note.strip() for _, _, note in rows.values())

@@ -36,14 +36,34 @@ def logs(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def two_servers(logs):
-    env = {**os.environ, "SECRET_KEY": "shared-secret-for-this-test", "WEB_CONCURRENCY": "1",
-           "ACCESS_LOG": "-", "LOG_LEVEL": "debug"}
+    env = {
+        **os.environ,
+        "SECRET_KEY": "shared-secret-for-this-test",
+        "WEB_CONCURRENCY": "1",
+        "ACCESS_LOG": "-",
+        "LOG_LEVEL": "debug",
+    }
     ports = [free_port(), free_port()]
     files = [(logs / f"{port}.{kind}").open("w") for port in ports for kind in ("out", "err")]
-    procs = [subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
-                               "-b", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
-                              stdout=files[2 * i], stderr=files[2 * i + 1])
-             for i, port in enumerate(ports)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "gunicorn.conf.py",
+                "-b",
+                f"127.0.0.1:{port}",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=files[2 * i],
+            stderr=files[2 * i + 1],
+        )
+        for i, port in enumerate(ports)
+    ]
     try:
         for port in ports:
             deadline = time.monotonic() + 30
@@ -71,8 +91,9 @@ class Browser:
     def __init__(self, servers: list[str]):
         self.servers, self.turn = servers, 0
         jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar),
-                                                  _NoRedirect())
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(jar), _NoRedirect()
+        )
         self.seen: list[str] = []
 
     def request(self, path: str, data: list[tuple[str, str]] | None = None):
@@ -109,17 +130,32 @@ def test_a_whole_journey_alternating_between_two_processes(two_servers):
     patient = Browser(two_servers)
     steps = [
         ("/step/warning_signs", [("warning_signs", "none")]),
-        ("/step/pain", [("pain_area", "lower_back"), ("pain_duration", "1_to_5_years"),
-                        ("pain_pattern", "mostly_back")]),
+        (
+            "/step/pain",
+            [
+                ("pain_area", "lower_back"),
+                ("pain_duration", "1_to_5_years"),
+                ("pain_pattern", "mostly_back"),
+            ],
+        ),
         ("/step/pain?part=1", [("pain_intensity", "6"), ("diagnosis", "yes_imaging")]),
-        ("/step/treatments", [("treatments_tried", "physical_therapy"),
-                              ("treatments_tried", "pain_medication")]),
-        ("/step/treatments?part=1", [("treatment_duration", "over_6_months"),
-                                     ("treatment_relief", "little_or_none"),
-                                     ("previous_procedures", "none")]),
+        (
+            "/step/treatments",
+            [("treatments_tried", "physical_therapy"), ("treatments_tried", "pain_medication")],
+        ),
+        (
+            "/step/treatments?part=1",
+            [
+                ("treatment_duration", "over_6_months"),
+                ("treatment_relief", "little_or_none"),
+                ("previous_procedures", "none"),
+            ],
+        ),
         ("/step/health", [("health_conditions", "none"), ("overall_health", "good")]),
-        ("/step/cost_access", [("payment", "self_pay_possible"), ("clinical_trial", "yes"),
-                               ("travel", "yes")]),
+        (
+            "/step/cost_access",
+            [("payment", "self_pay_possible"), ("clinical_trial", "yes"), ("travel", "yes")],
+        ),
     ]
     expected_next = [path for path, _ in steps[1:]] + ["/check"]
     for (path, fields), following in zip(steps, expected_next, strict=True):
@@ -138,9 +174,18 @@ def test_server_logs_hold_no_answers(two_servers, logs):
     time.sleep(0.5)  # let gunicorn flush
     text = "\n".join(p.read_text() for p in logs.iterdir())
     assert "GET /check" in text and "POST /step/pain" in text, "the access log was not captured"
-    for value in ("lower_back", "1_to_5_years", "mostly_back", "yes_imaging", "physical_therapy",
-                  "pain_medication", "over_6_months", "little_or_none", "self_pay_possible",
-                  "pain_intensity=6"):
+    for value in (
+        "lower_back",
+        "1_to_5_years",
+        "mostly_back",
+        "yes_imaging",
+        "physical_therapy",
+        "pain_medication",
+        "over_6_months",
+        "little_or_none",
+        "self_pay_possible",
+        "pain_intensity=6",
+    ):
         assert value not in text, f"an answer ({value}) appears in the server logs"
 
 
@@ -151,8 +196,11 @@ def test_a_cookie_from_a_server_with_another_key_is_not_trusted(two_servers):
     from questionnaire import create_app
 
     other = create_app({"TESTING": True, "SECRET_KEY": "another-key"}).test_client()
-    jar = next(h.cookiejar for h in patient.opener.handlers
-               if isinstance(h, urllib.request.HTTPCookieProcessor))
+    jar = next(
+        h.cookiejar
+        for h in patient.opener.handlers
+        if isinstance(h, urllib.request.HTTPCookieProcessor)
+    )
     for cookie in jar:
         other.set_cookie(cookie.name, cookie.value)
     response = other.get("/step/pain")

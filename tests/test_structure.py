@@ -39,8 +39,10 @@ def imports_of(path: Path, modules: set[str]) -> set[str]:
 
 def graph() -> dict[str, set[str]]:
     files = {module_name(p): p for p in PACKAGE.rglob("*.py")}
-    return {name: {i for i in imports_of(path, set(files)) if i in files and i != name}
-            for name, path in files.items()}
+    return {
+        name: {i for i in imports_of(path, set(files)) if i in files and i != name}
+        for name, path in files.items()
+    }
 
 
 def test_no_module_imports_itself_in_a_circle():
@@ -50,7 +52,7 @@ def test_no_module_imports_itself_in_a_circle():
     def visit(node: str, path: list[str]) -> None:
         for nxt in sorted(edges[node]):
             if nxt in path:
-                cycles.append(path[path.index(nxt):] + [nxt])
+                cycles.append(path[path.index(nxt) :] + [nxt])
             elif len(path) < 12:
                 visit(nxt, path + [nxt])
 
@@ -67,16 +69,20 @@ def test_blueprints_reach_the_engine_through_its_accessor_not_the_factory():
 
 
 def test_no_python_module_is_longer_than_400_lines():
-    long = {str(p.relative_to(ROOT)): n for p in [*PACKAGE.rglob("*.py"),
-                                                  *(ROOT / "bench").glob("*.py")]
-            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in [*PACKAGE.rglob("*.py"), *(ROOT / "bench").glob("*.py")]
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
     assert long == {}
 
 
 def test_production_code_reads_nothing_from_the_tests_folder():
-    readers = [str(p.relative_to(ROOT)) for p in [*PACKAGE.rglob("*.py"), ROOT / "wsgi.py"]
-               if '"tests"' in p.read_text(encoding="utf-8")
-               or "tests/" in p.read_text(encoding="utf-8")]
+    readers = [
+        str(p.relative_to(ROOT))
+        for p in [*PACKAGE.rglob("*.py"), ROOT / "wsgi.py"]
+        if '"tests"' in p.read_text(encoding="utf-8") or "tests/" in p.read_text(encoding="utf-8")
+    ]
     assert readers == []
 
 
@@ -84,8 +90,8 @@ def test_the_engine_imports_no_flask():
     engine = {n: deps for n, deps in graph().items() if n.startswith("questionnaire.engine")}
     for path in (PACKAGE / "engine").glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        names = {a.name for node in ast.walk(tree) if isinstance(node, ast.Import)
-                 for a in node.names} | {node.module or "" for node in ast.walk(tree)
-                                         if isinstance(node, ast.ImportFrom)}
+        names = {
+            a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names
+        } | {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
         assert not {n for n in names if n.split(".")[0] in ("flask", "werkzeug")}, path.name
     assert all(d.startswith("questionnaire.engine") for deps in engine.values() for d in deps)

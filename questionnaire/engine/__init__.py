@@ -1,13 +1,22 @@
 """The rule engine: a pure library (no Flask) that loads rules.yaml and evaluates answers."""
 
 from .errors import AnswerProblem, AnswersError, QuestionnaireError, RuleProblem, RulesError
-from .evaluate import Engine, FoundFinding, Summary, TraceEntry
-from .loader import load_languages, load_rules, loads_rules
-from .ruleset import RuleSet
+from .evaluation.evaluate import Engine, FoundFinding, Summary, TraceEntry
+from .evaluation.ruleset import RuleSet
+from .load.loader import load_languages, load_rules, loads_rules
 
 __all__ = [
-    "AnswerProblem", "AnswersError", "Engine", "FoundFinding", "QuestionnaireError",
-    "RuleProblem", "RuleSet", "RulesError", "Summary", "TraceEntry",
-    "load_languages", "load_rules", "loads_rules",
+    "AnswerProblem",
+    "AnswersError",
+    "Engine",
+    "FoundFinding",
+    "QuestionnaireError",
+    "RuleProblem",
+    "RuleSet",
+    "RulesError",
+    "Summary",
+    "TraceEntry",
+    "load_languages",
+    "load_rules",
+    "loads_rules",
 ]
-

@@ -52,6 +52,8 @@ class AnswersError(QuestionnaireError, ValueError):
 
     def __init__(self, problems: list[AnswerProblem]):
         self.problems = tuple(problems)
-        super().__init__("; ".join(
-            f"{p.question}: {p.message}" if p.question else p.message for p in self.problems
-        ))
+        super().__init__(
+            "; ".join(
+                f"{p.question}: {p.message}" if p.question else p.message for p in self.problems
+            )
+        )

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
-from .operators import REGISTRY
+from .evaluation.operators import REGISTRY
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -24,19 +24,41 @@ CONDITION_SCHEMA: dict[str, Any] = {
     "$id": "#condition",
     "description": "A condition: all/any/not/always, or a leaf {q: question, <operator>: value}.",
     "oneOf": [
-        {"type": "object", "properties": {"all": {"type": "array", "minItems": 1,
-                                                  "items": {"$ref": "#/$defs/Condition"}}},
-         "required": ["all"], "additionalProperties": False},
-        {"type": "object", "properties": {"any": {"type": "array", "minItems": 1,
-                                                  "items": {"$ref": "#/$defs/Condition"}}},
-         "required": ["any"], "additionalProperties": False},
-        {"type": "object", "properties": {"not": {"$ref": "#/$defs/Condition"}},
-         "required": ["not"], "additionalProperties": False},
-        {"type": "object", "properties": {"always": {"type": "boolean"}},
-         "required": ["always"], "additionalProperties": False},
+        {
+            "type": "object",
+            "properties": {
+                "all": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/Condition"}}
+            },
+            "required": ["all"],
+            "additionalProperties": False,
+        },
+        {
+            "type": "object",
+            "properties": {
+                "any": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/Condition"}}
+            },
+            "required": ["any"],
+            "additionalProperties": False,
+        },
+        {
+            "type": "object",
+            "properties": {"not": {"$ref": "#/$defs/Condition"}},
+            "required": ["not"],
+            "additionalProperties": False,
+        },
+        {
+            "type": "object",
+            "properties": {"always": {"type": "boolean"}},
+            "required": ["always"],
+            "additionalProperties": False,
+        },
         *(
-            {"type": "object", "properties": {"q": {"type": "string"}, op: schema},
-             "required": ["q", op], "additionalProperties": False}
+            {
+                "type": "object",
+                "properties": {"q": {"type": "string"}, op: schema},
+                "required": ["q", op],
+                "additionalProperties": False,
+            }
             for op, schema in _LEAF_OPERATORS.items()
         ),
     ],
@@ -69,8 +91,11 @@ class Criterion(_Frozen):
 class Choice(_Frozen):
     value: Id
     label: Text
-    said: Text | None = Field(None, description="The answer after 'Because you said:', e.g. "
-                              "'you are pregnant or breastfeeding'. The label when not given.")
+    said: Text | None = Field(
+        None,
+        description="The answer after 'Because you said:', e.g. "
+        "'you are pregnant or breastfeeding'. The label when not given.",
+    )
     hint: Text | None = None
     exclusive: bool = False
 
@@ -96,8 +121,11 @@ class Question(_Frozen):
     type: Literal["single", "multi", "integer"]
     short: Text = Field(description="A short name used in explanations, e.g. 'usual pain score'.")
     prompt: Text
-    said: Text | None = Field(None, description="Integer questions: the answer after 'Because "
-                              "you said:', with {answer} for the number.")
+    said: Text | None = Field(
+        None,
+        description="Integer questions: the answer after 'Because "
+        "you said:', with {answer} for the number.",
+    )
     hint: Text | None = None
     choices: tuple[Choice, ...] = ()
     ordered: bool = Field(False, description="Choices run from least to most (allows at_least).")
@@ -105,8 +133,11 @@ class Question(_Frozen):
     max: int | None = None
     show_if: RawCondition | None = None
     new_page: bool = Field(False, description="Start a new page of the step with this question.")
-    codes: tuple[Coding, ...] = Field((), description="Standard codes that mean what the question "
-                                      "asks: the FHIR Questionnaire's item.code.")
+    codes: tuple[Coding, ...] = Field(
+        (),
+        description="Standard codes that mean what the question "
+        "asks: the FHIR Questionnaire's item.code.",
+    )
     errors: QuestionErrors
 
 
@@ -133,14 +164,18 @@ class Outcome(_Frozen):
     actions: tuple[Text, ...] = Field((), max_length=5)
     call: Call | None = Field(None, description="A tappable phone number: the card's one action.")
     next_steps: tuple[Text, ...] = Field(
-        (), max_length=4, description="'What to do next', 2 to 4 short steps, inside the card.")
+        (), max_length=4, description="'What to do next', 2 to 4 short steps, inside the card."
+    )
 
 
 class Finding(_Frozen):
     criterion: Id
     text: Text
-    fits: bool = Field(False, description="The answer fits what studies ask for. The summary "
-                       "gathers these in one reveal, after the findings to talk about.")
+    fits: bool = Field(
+        False,
+        description="The answer fits what studies ask for. The summary "
+        "gathers these in one reveal, after the findings to talk about.",
+    )
 
 
 class Rule(_Frozen):
@@ -160,11 +195,16 @@ class Note(_Frozen):
     items: tuple[Text, ...] = ()
     numbered: bool = Field(False, description="Number the items (1, 2, 3), e.g. questions to ask.")
     show: Literal["first", "open", "reveal"] = Field(
-        "reveal", description="Where the summary shows it: 'first' straight after the headline "
+        "reveal",
+        description="Where the summary shows it: 'first' straight after the headline "
         "card (before the findings; these notes come first in the file), else after the "
-        "findings, 'open' or as a 'reveal' that its title opens.")
-    after_stop: bool = Field(False, description="Also printed on the handout after an "
-                             "emergency or urgent stop (whose page shows the card alone).")
+        "findings, 'open' or as a 'reveal' that its title opens.",
+    )
+    after_stop: bool = Field(
+        False,
+        description="Also printed on the handout after an "
+        "emergency or urgent stop (whose page shows the card alone).",
+    )
     source: Id
 
 
@@ -202,6 +242,7 @@ class RuleFile(_Frozen):
 
 def json_schema() -> dict[str, Any]:
     """JSON Schema of rules.yaml, for editors that check the file while it is typed."""
+
     def link(node: Any) -> Any:
         if isinstance(node, dict):
             if node.get(_PLACEHOLDER):
@@ -216,4 +257,3 @@ def json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Questionnaire rule file (rules.yaml)"
     return schema
-

@@ -19,8 +19,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import AnswersError, RuleProblem, RulesError
-from .evaluate import Engine, Summary
-from .yamlsource import YamlProblem, read_yaml
+from .evaluation.evaluate import Engine, Summary
+from .load.yamlsource import YamlProblem, read_yaml
 
 
 class Expect(BaseModel):
@@ -60,22 +60,41 @@ def load_scenarios(path: str | os.PathLike[str]) -> list[Scenario]:
     except OSError as exc:
         raise RulesError([RuleProblem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
     except YamlProblem as exc:
-        raise RulesError([RuleProblem(name, exc.line, exc.column, exc.message,
-                                      exc.expected)]) from None
+        raise RulesError(
+            [RuleProblem(name, exc.line, exc.column, exc.message, exc.expected)]
+        ) from None
     if not isinstance(raw, list):
-        raise RulesError([RuleProblem(name, 1, 1, "a scenario file is a list of scenarios",
-                                      "items starting with '- name:'")])
+        raise RulesError(
+            [
+                RuleProblem(
+                    name,
+                    1,
+                    1,
+                    "a scenario file is a list of scenarios",
+                    "items starting with '- name:'",
+                )
+            ]
+        )
     scenarios, problems = [], []
     for i, item in enumerate(raw):
         line = marks.at((i,))[0]
         try:
-            scenarios.append(Scenario.model_validate({**item, "file": name, "line": line}
-                                                     if isinstance(item, dict) else item))
+            scenarios.append(
+                Scenario.model_validate(
+                    {**item, "file": name, "line": line} if isinstance(item, dict) else item
+                )
+            )
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
                 where = marks.at((i, *err["loc"]))
-                problems.append(RuleProblem(name, *where, f"{'.'.join(map(str, err['loc']))}: "
-                                            f"{err['msg']}", "name, answers and expect"))
+                problems.append(
+                    RuleProblem(
+                        name,
+                        *where,
+                        f"{'.'.join(map(str, err['loc']))}: {err['msg']}",
+                        "name, answers and expect",
+                    )
+                )
     if problems:
         raise RulesError(problems)
     return scenarios
@@ -93,9 +112,11 @@ def run_scenario(engine: Engine, scenario: Scenario) -> Result:
     """Evaluate one scenario and list how the result differs from what it expects."""
     expect = scenario.expect
     known_rules = {r.id for r in engine.ruleset.file.rules}
-    failures = [f"the scenario names unknown rule '{rule}'"
-                for rule in (*expect.fired, *expect.not_fired, *(expect.findings or ()))
-                if rule not in known_rules]
+    failures = [
+        f"the scenario names unknown rule '{rule}'"
+        for rule in (*expect.fired, *expect.not_fired, *(expect.findings or ()))
+        if rule not in known_rules
+    ]
     try:
         summary = engine.evaluate(scenario.answers, trace=False)
     except AnswersError as exc:
@@ -116,15 +137,21 @@ def _refused(expect: Expect, exc: AnswersError) -> list[str]:
 def _accepted(expect: Expect, summary: Summary, known_rules: set[str]) -> list[str]:
     failures = []
     if expect.problems is not None:
-        failures.append(f"expected problems with {sorted(expect.problems)}, but the answers "
-                        f"were accepted (outcome {summary.outcome.id})")
+        failures.append(
+            f"expected problems with {sorted(expect.problems)}, but the answers "
+            f"were accepted (outcome {summary.outcome.id})"
+        )
     if expect.outcome is not None and summary.outcome.id != expect.outcome:
         failures.append(f"expected outcome '{expect.outcome}', got '{summary.outcome.id}'")
     fired = set(summary.fired)
-    failures += [f"expected rule '{rule}' to fire, it did not" for rule in expect.fired
-                 if rule in known_rules and rule not in fired]
-    failures += [f"expected rule '{rule}' not to fire, it did" for rule in expect.not_fired
-                 if rule in fired]
+    failures += [
+        f"expected rule '{rule}' to fire, it did not"
+        for rule in expect.fired
+        if rule in known_rules and rule not in fired
+    ]
+    failures += [
+        f"expected rule '{rule}' not to fire, it did" for rule in expect.not_fired if rule in fired
+    ]
     if expect.findings is not None:
         got = [f.rule for f in summary.findings]
         if set(got) != set(expect.findings):

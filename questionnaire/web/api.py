@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from werkzeug.exceptions import MethodNotAllowed
 
 from ..engine import AnswerProblem, AnswersError
-from ..engine.translations import LANGUAGES
+from ..engine.load.translations import LANGUAGES
 from ..rules import engine_for, engine_of
 from .api_schema import (
     EvaluateResponse,
@@ -32,11 +32,18 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 JSON = "application/json"
 NOT_FOUND = {404: ("No such resource (a path this document does not list)", Problem, JSON)}
 NO_LANGUAGE = {400: ("There is no such language (lang is not en or es)", Problem, JSON)}
-LANG = {"parameters": [{
-    "name": "lang", "in": "query", "required": False,
-    "description": "Language of every text: en or es. Without it, the Accept-Language header "
-                   "decides; English is the default. Content-Language says which was used.",
-    "schema": {"type": "string", "enum": list(LANGUAGES)}}]}
+LANG = {
+    "parameters": [
+        {
+            "name": "lang",
+            "in": "query",
+            "required": False,
+            "description": "Language of every text: en or es. Without it, the Accept-Language "
+            "header decides; English is the default. Content-Language says which was used.",
+            "schema": {"type": "string", "enum": list(LANGUAGES)},
+        }
+    ]
+}
 
 
 def problem(status: int, message: str) -> Response:
@@ -46,8 +53,9 @@ def problem(status: int, message: str) -> Response:
 
 
 def invalid(problems: list[AnswerProblem] | tuple[AnswerProblem, ...]) -> Response:
-    response = jsonify({"message": "The answers cannot be evaluated.",
-                        "errors": [p.as_dict() for p in problems]})
+    response = jsonify(
+        {"message": "The answers cannot be evaluated.", "errors": [p.as_dict() for p in problems]}
+    )
     response.status_code = 422
     return response
 
@@ -60,8 +68,9 @@ def _whole_number(text: str) -> int:
     try:
         return int(text)
     except ValueError:  # over 4,300 digits: Python's own message names one of its settings
-        raise _NotJson(f"a number with {len(text.lstrip('-'))} digits is far too big to be an "
-                       "answer") from None
+        raise _NotJson(
+            f"a number with {len(text.lstrip('-'))} digits is far too big to be an answer"
+        ) from None
 
 
 def _not_json(name: str):
@@ -125,10 +134,15 @@ def say_language(response: Response) -> Response:
 
 
 @bp.get("/questionnaire")
-@operation(Operation("getQuestionnaire", "Steps, questions and choices, as loaded from rules.yaml",
-                     "questionnaire",
-                     {200: ("The questionnaire", QuestionnaireDefinition, JSON), **NO_LANGUAGE,
-                      **NOT_FOUND}, extra=LANG))
+@operation(
+    Operation(
+        "getQuestionnaire",
+        "Steps, questions and choices, as loaded from rules.yaml",
+        "questionnaire",
+        {200: ("The questionnaire", QuestionnaireDefinition, JSON), **NO_LANGUAGE, **NOT_FOUND},
+        extra=LANG,
+    )
+)
 def questionnaire():
     """Steps, questions and choices, as loaded."""
     return document("questionnaire")
@@ -137,27 +151,39 @@ def questionnaire():
 def _body_problem() -> Response | dict:
     """The parsed JSON body, or the 400/415 response that says what is wrong with it."""
     if not request.is_json:
-        return problem(415, "Send the body as JSON with the header "
-                            "'Content-Type: application/json'.")
+        return problem(
+            415, "Send the body as JSON with the header 'Content-Type: application/json'."
+        )
     try:
-        body = json.loads(request.get_data(cache=False) or b"null", parse_int=_whole_number,
-                          parse_constant=_not_json)
+        body = json.loads(
+            request.get_data(cache=False) or b"null",
+            parse_int=_whole_number,
+            parse_constant=_not_json,
+        )
     except (ValueError, UnicodeDecodeError) as exc:
         return problem(400, f"The body is not valid JSON: {exc}.")
     except RecursionError:
         return problem(400, "The body is nested too deeply to be answers.")
     if _has_lone_surrogate(body):
         # "\ud800" is valid JSON but not text: it cannot be quoted back in any message.
-        return problem(400, "The body has text with a lone surrogate escape (such as \\ud800), "
-                            "which is not a character; send real text.")
+        return problem(
+            400,
+            "The body has text with a lone surrogate escape (such as \\ud800), "
+            "which is not a character; send real text.",
+        )
     if not isinstance(body, dict):
         return problem(400, 'The body must be a JSON object like {"answers": {...}}.')
     return body
 
 
-_CODES = {"extra_forbidden": "unknown_question", "literal_error": "unknown_choice",
-          "greater_than_equal": "out_of_range", "less_than_equal": "out_of_range",
-          "too_short": "missing", "missing": "missing"}
+_CODES = {
+    "extra_forbidden": "unknown_question",
+    "literal_error": "unknown_choice",
+    "greater_than_equal": "out_of_range",
+    "less_than_equal": "out_of_range",
+    "too_short": "missing",
+    "missing": "missing",
+}
 
 
 def _shape_problems(exc: ValidationError) -> list[AnswerProblem]:
@@ -167,17 +193,28 @@ def _shape_problems(exc: ValidationError) -> list[AnswerProblem]:
         loc = error["loc"]
         if len(loc) < 2 or loc[0] != "answers":  # the envelope, not one answer
             field = ".".join(str(part) for part in loc) or "answers"
-            what = {"missing": f"missing field '{field}'",
-                    "extra_forbidden": f"unknown field '{field}'"
-                    }.get(error["type"], f"field '{field}' that is not an object")
-            problems.setdefault(None, AnswerProblem(
-                None, "wrong_type",
-                f'The body has {what}; send {{"answers": {{question id: answer}}}}.'))
+            what = {
+                "missing": f"missing field '{field}'",
+                "extra_forbidden": f"unknown field '{field}'",
+            }.get(error["type"], f"field '{field}' that is not an object")
+            problems.setdefault(
+                None,
+                AnswerProblem(
+                    None,
+                    "wrong_type",
+                    f'The body has {what}; send {{"answers": {{question id: answer}}}}.',
+                ),
+            )
             continue
         question = str(loc[1])
-        problems.setdefault(question, AnswerProblem(
-            question, _CODES.get(error["type"], "wrong_type"),
-            f"The answer to '{question}' is not valid: {error['msg']}."))
+        problems.setdefault(
+            question,
+            AnswerProblem(
+                question,
+                _CODES.get(error["type"], "wrong_type"),
+                f"The answer to '{question}' is not valid: {error['msg']}.",
+            ),
+        )
     return list(problems.values())
 
 
@@ -197,20 +234,32 @@ def _problems(answers: object, exc: ValidationError) -> list[AnswerProblem]:
 
 
 @bp.post("/evaluate")
-@operation(Operation(
-    "evaluate", "Evaluate a set of answers", "questionnaire", body="EvaluateRequest",
-    description="Answers that fit the schema can still be refused with 422: every question "
-                "shown needs an answer (unless a warning sign already decides the headline), "
-                "a multi-select's 'none' cannot be ticked with another choice, and whole "
-                "numbers must be sent as JSON integers.",
-    responses={200: ("The summary", EvaluateResponse, JSON),
-               400: ("The body is not a JSON object, or there is no such language", Problem,
-                     JSON),
-               413: ("The body is too large", Problem, JSON),
-               415: ("The body is not sent as application/json", Problem, JSON),
-               422: ("The answers cannot be evaluated: missing answers, unknown questions or "
-                     "choices, numbers out of range", InvalidAnswers, JSON), **NOT_FOUND},
-    extra=LANG))
+@operation(
+    Operation(
+        "evaluate",
+        "Evaluate a set of answers",
+        "questionnaire",
+        body="EvaluateRequest",
+        description="Answers that fit the schema can still be refused with 422: every question "
+        "shown needs an answer (unless a warning sign already decides the headline), "
+        "a multi-select's 'none' cannot be ticked with another choice, and whole "
+        "numbers must be sent as JSON integers.",
+        responses={
+            200: ("The summary", EvaluateResponse, JSON),
+            400: ("The body is not a JSON object, or there is no such language", Problem, JSON),
+            413: ("The body is too large", Problem, JSON),
+            415: ("The body is not sent as application/json", Problem, JSON),
+            422: (
+                "The answers cannot be evaluated: missing answers, unknown questions or "
+                "choices, numbers out of range",
+                InvalidAnswers,
+                JSON,
+            ),
+            **NOT_FOUND,
+        },
+        extra=LANG,
+    )
+)
 def evaluate():
     """Evaluate `{"answers": {...}}` and return the summary with its trace."""
     body = _body_problem()
@@ -229,22 +278,39 @@ def evaluate():
 
 
 @bp.get("/openapi.json")
-@operation(Operation("getOpenApi", "This document, generated from the routes and their models",
-                     "questionnaire",
-                     {200: ("OpenAPI 3.1 document", None, JSON), **NOT_FOUND}))
+@operation(
+    Operation(
+        "getOpenApi",
+        "This document, generated from the routes and their models",
+        "questionnaire",
+        {200: ("OpenAPI 3.1 document", None, JSON), **NOT_FOUND},
+    )
+)
 def openapi():
     """OpenAPI 3.1 description of this API."""
     return document("openapi")
 
 
 @bp.get("/fhir/Questionnaire")
-@operation(Operation(
-    "getFhirQuestionnaire", "The questionnaire as a FHIR R4 Questionnaire", "fhir",
-    {200: ("FHIR R4 Questionnaire; url and version name this edition of the rules",
-           FhirQuestionnaire, "application/fhir+json"), **NO_LANGUAGE, **NOT_FOUND},
-    description="Texts are in the chosen language (`language`); each carries the other "
-                "language in HL7's translation extension.",
-    extra={"externalDocs": {"url": "http://hl7.org/fhir/R4/questionnaire.html"}, **LANG}))
+@operation(
+    Operation(
+        "getFhirQuestionnaire",
+        "The questionnaire as a FHIR R4 Questionnaire",
+        "fhir",
+        {
+            200: (
+                "FHIR R4 Questionnaire; url and version name this edition of the rules",
+                FhirQuestionnaire,
+                "application/fhir+json",
+            ),
+            **NO_LANGUAGE,
+            **NOT_FOUND,
+        },
+        description="Texts are in the chosen language (`language`); each carries the other "
+        "language in HL7's translation extension.",
+        extra={"externalDocs": {"url": "http://hl7.org/fhir/R4/questionnaire.html"}, **LANG},
+    )
+)
 def fhir_questionnaire():
     """The questionnaire as a FHIR R4 Questionnaire."""
     return document("fhir")
@@ -272,12 +338,17 @@ def document(name: str) -> Response:
         others = [engine_for(app, other).ruleset for other in LANGUAGES if other != lang]
         file = rs.file
         built = app.extensions["api_documents"][lang] = {
-            "questionnaire": (app.json.dumps({
-                "meta": file.meta.model_dump(mode="json"),
-                "criteria": [c.model_dump(mode="json") for c in file.criteria],
-                "steps": [s.model_dump(mode="json") for s in file.steps],
-                "outcomes": [o.model_dump(mode="json") for o in file.outcomes],
-            }), JSON),
+            "questionnaire": (
+                app.json.dumps(
+                    {
+                        "meta": file.meta.model_dump(mode="json"),
+                        "criteria": [c.model_dump(mode="json") for c in file.criteria],
+                        "steps": [s.model_dump(mode="json") for s in file.steps],
+                        "outcomes": [o.model_dump(mode="json") for o in file.outcomes],
+                    }
+                ),
+                JSON,
+            ),
             "openapi": (app.json.dumps(openapi_document(app, rs, request_model_of(app))), JSON),
             "fhir": (app.json.dumps(fhir.questionnaire(rs, others)), "application/fhir+json"),
         }

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 from pydantic.json_schema import models_json_schema
 
 from ..engine import RuleSet, model
-from ..engine.evaluate import Summary
+from ..engine.evaluation.evaluate import Summary
 
 FHIR_R4 = "http://hl7.org/fhir/R4/"
 
@@ -34,7 +34,8 @@ class _Out(BaseModel):
 ANSWERS_DESCRIPTION = (
     "Question id -> answer. Every question shown needs an answer, unless a stopping headline is "
     "already certain (a warning sign). An answer set this schema allows can still be refused "
-    "with 422, for example when a shown question has no answer.")
+    "with 422, for example when a shown question has no answer."
+)
 
 
 def _untitled(schema: dict[str, Any]) -> None:
@@ -62,13 +63,18 @@ def request_model(rs: RuleSet) -> type[BaseModel]:
         if q.id in always:
             fields[q.id] = (kind, Field(description=q.prompt, json_schema_extra=_untitled))
         else:
-            fields[q.id] = (kind, Field(default=None, description=q.prompt,
-                                        json_schema_extra=_untitled))
+            fields[q.id] = (
+                kind,
+                Field(default=None, description=q.prompt, json_schema_extra=_untitled),
+            )
     strict = ConfigDict(extra="forbid", strict=True)
     answers = create_model("Answers", __config__=strict, **fields)
     answers.__doc__ = "Answers by question id (GET /api/v1/questionnaire lists them)."
-    model = create_model("EvaluateRequest", __config__=strict,
-                         answers=(answers, Field(description=ANSWERS_DESCRIPTION)))
+    model = create_model(
+        "EvaluateRequest",
+        __config__=strict,
+        answers=(answers, Field(description=ANSWERS_DESCRIPTION)),
+    )
     model.__doc__ = '`{"answers": {...}}`: the body of POST /api/v1/evaluate.'
     return model
 
@@ -95,12 +101,16 @@ class OutcomeOut(_Out):
     message: str
     urgency: str
     actions: list[str]
-    call: CallOut | None = Field(description="A phone number to call at once (the emergency "
-                                             "and urgent headlines), or null.")
-    next_steps: list[str] = Field(description="What to do next: up to 4 short steps, in the "
-                                              "order the patient should take them.")
-    because: list[ReasonOut] = Field(description="The rules that decided the headline and the "
-                                                 "answers behind them.")
+    call: CallOut | None = Field(
+        description="A phone number to call at once (the emergency and urgent headlines), or null."
+    )
+    next_steps: list[str] = Field(
+        description="What to do next: up to 4 short steps, in the "
+        "order the patient should take them."
+    )
+    because: list[ReasonOut] = Field(
+        description="The rules that decided the headline and the answers behind them."
+    )
 
 
 class FindingOut(_Out):
@@ -137,10 +147,12 @@ class EvaluateResponse(_Out):
     notes: list[NoteOut]
     trace: list[TraceOut]
     rules_version: str
-    stopped_after: str | None = Field(description="Step after which a stopping outcome was "
-                                                  "certain, or null.")
-    dropped: list[str] = Field(description="Answers ignored because their question does not "
-                                           "apply to the earlier answers.")
+    stopped_after: str | None = Field(
+        description="Step after which a stopping outcome was certain, or null."
+    )
+    dropped: list[str] = Field(
+        description="Answers ignored because their question does not apply to the earlier answers."
+    )
     answers: dict[str, str | int | list[str]] = Field(description="The answers used.")
     fired: list[str] = Field(description="Ids of the rules that matched.")
     sources: dict[str, SourceOut] = Field(description="Every source cited above, by key.")
@@ -156,26 +168,46 @@ def summary_data(summary: Summary, sources: Mapping[str, model.Source]) -> dict[
     outcome = summary.outcome
     return {
         "outcome": {
-            "id": outcome.id, "title": outcome.title, "message": outcome.message,
-            "urgency": outcome.urgency, "actions": outcome.actions,
+            "id": outcome.id,
+            "title": outcome.title,
+            "message": outcome.message,
+            "urgency": outcome.urgency,
+            "actions": outcome.actions,
             "call": outcome.call and {"label": outcome.call.label, "number": outcome.call.number},
             "next_steps": outcome.next_steps,
-            "because": [{"rule": r.rule, "answers": [
-                {"question": a.question, "prompt": a.prompt, "answer": a.answer}
-                for a in r.answers]} for r in summary.because]},
-        "findings": [{"rule": f.rule, "criterion": f.criterion, "text": f.text,
-                      "source": f.source} for f in summary.findings],
-        "notes": [{"id": n.id, "title": n.title, "text": n.text, "items": n.items,
-                   "source": n.source} for n in summary.notes],
-        "trace": [{"rule": t.rule, "matched": t.matched, "because": t.because}
-                  for t in summary.trace or ()],
+            "because": [
+                {
+                    "rule": r.rule,
+                    "answers": [
+                        {"question": a.question, "prompt": a.prompt, "answer": a.answer}
+                        for a in r.answers
+                    ],
+                }
+                for r in summary.because
+            ],
+        },
+        "findings": [
+            {"rule": f.rule, "criterion": f.criterion, "text": f.text, "source": f.source}
+            for f in summary.findings
+        ],
+        "notes": [
+            {"id": n.id, "title": n.title, "text": n.text, "items": n.items, "source": n.source}
+            for n in summary.notes
+        ],
+        "trace": [
+            {"rule": t.rule, "matched": t.matched, "because": t.because}
+            for t in summary.trace or ()
+        ],
         "rules_version": summary.rules_version,
         "stopped_after": summary.stopped_after,
         "dropped": summary.dropped,
         "answers": summary.answers,
         "fired": summary.fired,
-        "sources": {k: {"title": sources[k].title, "url": sources[k].url}
-                    for k in summary.cited() if k in sources},
+        "sources": {
+            k: {"title": sources[k].title, "url": sources[k].url}
+            for k in summary.cited()
+            if k in sources
+        },
     }
 
 
@@ -203,8 +235,10 @@ class QuestionnaireDefinition(BaseModel):
 
 class AnswerProblemOut(BaseModel):
     question: str | None = Field(description="Question id, or null for the body as a whole.")
-    code: str = Field(description="missing, unknown_question, unknown_choice, wrong_type, "
-                                  "out_of_range or exclusive.")
+    code: str = Field(
+        description="missing, unknown_question, unknown_choice, wrong_type, "
+        "out_of_range or exclusive."
+    )
     message: str
 
 
@@ -235,8 +269,13 @@ class FhirQuestionnaire(BaseModel):
 
 
 MODELS: tuple[type[BaseModel], ...] = (  # and the request model, made from the rules
-    EvaluateResponse, QuestionnaireDefinition, InvalidAnswers, Problem, Health,
-    FhirQuestionnaire)
+    EvaluateResponse,
+    QuestionnaireDefinition,
+    InvalidAnswers,
+    Problem,
+    Health,
+    FhirQuestionnaire,
+)
 
 
 @dataclass(frozen=True)
@@ -254,9 +293,11 @@ class Operation:
 
 def operation(op: Operation) -> Callable:
     """Attach an Operation to a view function, for `openapi()`."""
+
     def mark(view: Callable) -> Callable:
         view.openapi = op  # type: ignore[attr-defined]
         return view
+
     return mark
 
 
@@ -267,16 +308,22 @@ def _content(media: str, target: type[BaseModel] | str | None) -> dict[str, Any]
 
 
 def _path_item(op: Operation, methods: set[str]) -> dict[str, Any]:
-    spec: dict[str, Any] = {"operationId": op.id, "summary": op.summary, "tags": [op.tag],
-                            "responses": {}, **op.extra}
+    spec: dict[str, Any] = {
+        "operationId": op.id,
+        "summary": op.summary,
+        "tags": [op.tag],
+        "responses": {},
+        **op.extra,
+    }
     if op.description:
         spec["description"] = op.description
     if op.body is not None:
-        spec["requestBody"] = {"required": True,
-                               "content": _content("application/json", op.body)}
+        spec["requestBody"] = {"required": True, "content": _content("application/json", op.body)}
     for status, (description, target, media) in sorted(op.responses.items()):
-        spec["responses"][str(status)] = {"description": description,
-                                          "content": _content(media, target)}
+        spec["responses"][str(status)] = {
+            "description": description,
+            "content": _content(media, target),
+        }
     return {method.lower(): spec for method in sorted(methods - {"HEAD", "OPTIONS"})}
 
 
@@ -287,25 +334,33 @@ def openapi(app: Flask, rs: RuleSet, request: type[BaseModel]) -> dict[str, Any]
         op = getattr(app.view_functions[rule.endpoint], "openapi", None)
         if op is not None:
             paths.setdefault(rule.rule, {}).update(_path_item(op, set(rule.methods or ())))
-    _, schemas = models_json_schema([(request, "validation")]
-                                    + [(m, "serialization") for m in MODELS],
-                                    ref_template="#/components/schemas/{model}")
+    _, schemas = models_json_schema(
+        [(request, "validation")] + [(m, "serialization") for m in MODELS],
+        ref_template="#/components/schemas/{model}",
+    )
     components = schemas["$defs"]
     meta = rs.file.meta
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Stem-cell criteria questionnaire API", "version": meta.version,
-                 "description": "General information only, not medical advice. Evaluates a set "
-                                "of answers against the rules in rules.yaml, and serves the "
-                                "questionnaire as JSON and as a FHIR R4 Questionnaire. See "
-                                "docs/integration.md.",
-                 "license": {"name": "Not open source (UNLICENSED, as in package.json)",
-                             "identifier": "LicenseRef-UNLICENSED"}},
+        "info": {
+            "title": "Stem-cell criteria questionnaire API",
+            "version": meta.version,
+            "description": "General information only, not medical advice. Evaluates a set "
+            "of answers against the rules in rules.yaml, and serves the "
+            "questionnaire as JSON and as a FHIR R4 Questionnaire. See "
+            "docs/integration.md.",
+            "license": {
+                "name": "Not open source (UNLICENSED, as in package.json)",
+                "identifier": "LicenseRef-UNLICENSED",
+            },
+        },
         "servers": [{"url": "/", "description": "The server this document was fetched from"}],
         "security": [],
-        "tags": [{"name": "questionnaire", "description": "Evaluate answers; read the rules."},
-                 {"name": "fhir", "description": "FHIR R4 resources (" + FHIR_R4 + ")."},
-                 {"name": "operations", "description": "For load balancers and monitoring."}],
+        "tags": [
+            {"name": "questionnaire", "description": "Evaluate answers; read the rules."},
+            {"name": "fhir", "description": "FHIR R4 resources (" + FHIR_R4 + ")."},
+            {"name": "operations", "description": "For load balancers and monitoring."},
+        ],
         "paths": paths,
         "components": {"schemas": components},
     }

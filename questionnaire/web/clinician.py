@@ -20,13 +20,13 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import ServiceUnavailable, Unauthorized
 
 from ..engine import AnswersError, Engine, RulesError, RuleSet
-from ..engine.report import Report
+from ..engine.load.yamlsource import ANSWERS_FILE, YamlProblem, read_yaml
 from ..engine.scenarios import answers_in, load_scenarios, scenario_files
-from ..engine.symbolic import verify
-from ..engine.yamlsource import ANSWERS_FILE, YamlProblem, read_yaml
+from ..engine.verify.report import Report
+from ..engine.verify.symbolic import verify
 from ..rules import engine_of
 from .forms import build_all_questions_form, to_answer, to_form_data
-from .patient import given_answers, summary_context
+from .summary_view import given_answers, summary_context
 
 bp = Blueprint("clinician", __name__, url_prefix="/clinician")
 
@@ -46,8 +46,7 @@ class Preview:
         return cls(
             report=verify(rs),  # the symbolic verifier, as `rules verify` runs it
             skip_logic={q: c.explain() for q, c in rs.show_if.items()},
-            conditions={r.id: c.explain() for r, c in zip(rs.file.rules, rs.when,
-                                                                         strict=True)},
+            conditions={r.id: c.explain() for r, c in zip(rs.file.rules, rs.when, strict=True)},
             form=build_all_questions_form(rs),
             scenarios=load_scenario_answers(Path(scenarios)),
         )
@@ -69,11 +68,16 @@ def only_when_enabled():
     if not request.is_secure:  # a password sent over plain http can be read on the way
         abort(403, "The clinician preview has a password, so it opens only over HTTPS.")
     given = request.authorization
-    if (given is None or given.type != "basic" or not given.password
-            or not hmac.compare_digest(given.password.encode(), str(password).encode())):
-        raise Unauthorized("Enter the clinician preview's password (any user name).",
-                           www_authenticate=WWWAuthenticate("basic", {"realm": "Clinician "
-                                                                      "preview"}))
+    if (
+        given is None
+        or given.type != "basic"
+        or not given.password
+        or not hmac.compare_digest(given.password.encode(), str(password).encode())
+    ):
+        raise Unauthorized(
+            "Enter the clinician preview's password (any user name).",
+            www_authenticate=WWWAuthenticate("basic", {"realm": "Clinician preview"}),
+        )
 
 
 @bp.get("/")
@@ -81,19 +85,33 @@ def overview():
     """Every step, question and rule in plain English, folded, with an index by outcome."""
     file = engine_of(current_app).ruleset.file
     rules_by_outcome, findings_only = rule_groups(file)
-    return render_template("clinician/overview.html", file=file, preview=preview(),
-                           rules_by_outcome=rules_by_outcome, findings_only=findings_only,
-                           outcome_rule_count=sum(len(rules) for _, rules in rules_by_outcome),
-                           finding_rule_count=sum(len(rules) for _, rules in findings_only),
-                           question_count=sum(len(step.questions) for step in file.steps),
-                           expanded=request.args.get("open") == "all")
+    return render_template(
+        "clinician/overview.html",
+        file=file,
+        preview=preview(),
+        rules_by_outcome=rules_by_outcome,
+        findings_only=findings_only,
+        outcome_rule_count=sum(len(rules) for _, rules in rules_by_outcome),
+        finding_rule_count=sum(len(rules) for _, rules in findings_only),
+        question_count=sum(len(step.questions) for step in file.steps),
+        expanded=request.args.get("open") == "all",
+    )
 
 
 def rule_groups(file) -> tuple[list, list]:
     """(outcome, its rules) in priority order; (criterion, rules that only add a finding)."""
     by_outcome = [(o, [r for r in file.rules if r.outcome == o.id]) for o in file.outcomes]
-    findings_only = [(c, [r for r in file.rules if r.outcome is None and r.finding
-                          and r.finding.criterion == c.id]) for c in file.criteria]
+    findings_only = [
+        (
+            c,
+            [
+                r
+                for r in file.rules
+                if r.outcome is None and r.finding and r.finding.criterion == c.id
+            ],
+        )
+        for c in file.criteria
+    ]
     return by_outcome, findings_only
 
 
@@ -119,8 +137,10 @@ def uploaded_answers(engine: Engine, data: bytes) -> tuple[dict[str, Any] | None
         return None, f"The file could not be read: line {exc.line}: {exc.message}{expected}."
     kind = parsed.get("resourceType") if isinstance(parsed, dict) else None
     if kind is not None and kind != "QuestionnaireResponse":
-        return None, (f"This file is a FHIR {str(kind)[:40]}, not a QuestionnaireResponse. "
-                      "Upload the answers a patient downloaded from their summary.")
+        return None, (
+            f"This file is a FHIR {str(kind)[:40]}, not a QuestionnaireResponse. "
+            "Upload the answers a patient downloaded from their summary."
+        )
     if kind == "QuestionnaireResponse":
         from ..fhir import answers_from_response
 
@@ -159,8 +179,9 @@ def try_answers():
         return _try_page()
     slots = current_app.extensions["try_slots"]
     if not slots.acquire(block=False):
-        raise ServiceUnavailable("Another try is running on this server. Send it again in a "
-                                 "moment.", retry_after=1)
+        raise ServiceUnavailable(
+            "Another try is running on this server. Send it again in a moment.", retry_after=1
+        )
     try:
         return _try_page()
     finally:
@@ -174,8 +195,9 @@ def _try_page():
     message = None
     uploading = request.method == "POST" and "answers_file" in request.files
     if uploading:
-        answers, message = uploaded_answers(engine, request.files["answers_file"].read(
-            ANSWERS_FILE.max_bytes + 1))
+        answers, message = uploaded_answers(
+            engine, request.files["answers_file"].read(ANSWERS_FILE.max_bytes + 1)
+        )
     elif request.args.get("scenario"):
         found = preview().scenarios.get(request.args["scenario"])
         answers = found[1] if found else None
@@ -183,11 +205,16 @@ def _try_page():
     if request.method == "POST" and not uploading:
         form = preview().form()
         if form.validate():
-            answers = {q.id: to_answer(q, form[q.id].data) for q in questions
-                       if form[q.id].data not in (None, "", [])}
+            answers = {
+                q.id: to_answer(q, form[q.id].data)
+                for q in questions
+                if form[q.id].data not in (None, "", [])
+            }
     else:  # show the answers from a scenario or upload in the same fields the patient sees
-        form = preview().form(formdata=None, data={q.id: to_form_data(q, (answers or {}).get(q.id))
-                                                   for q in questions})
+        form = preview().form(
+            formdata=None,
+            data={q.id: to_form_data(q, (answers or {}).get(q.id)) for q in questions},
+        )
     summary = problems = None
     if answers is not None:
         try:
@@ -195,11 +222,17 @@ def _try_page():
         except AnswersError as exc:
             problems = exc.problems
     field_errors = [(q, form[q.id].errors[0]) for q in questions if form[q.id].errors]
-    return render_template("clinician/try.html", form=form, file=engine.ruleset.file,
-                           summary=summary, problems=problems, message=message,
-                           field_errors=field_errors,
-                           scenarios=[(k, label) for k, (label, _) in preview().scenarios.items()],
-                           patient_view=patient_view(engine, summary) if summary else None)
+    return render_template(
+        "clinician/try.html",
+        form=form,
+        file=engine.ruleset.file,
+        summary=summary,
+        problems=problems,
+        message=message,
+        field_errors=field_errors,
+        scenarios=[(k, label) for k, (label, _) in preview().scenarios.items()],
+        patient_view=patient_view(engine, summary) if summary else None,
+    )
 
 
 # The patient's summary page, laid out in nothing but its `main` block: for the try page.
@@ -219,9 +252,12 @@ def patient_view(engine: Engine, result) -> Markup:
         env = jinja.overlay(loader=ChoiceLoader([DictLoader(MAIN_ONLY), jinja.loader]))
         current_app.extensions["main_only_templates"] = env
     first = engine.ruleset.file.steps[0]
-    context = {**summary_context(engine, result), "today": dt.date.today(),
-               "change_url": f"#step-{first.id}",  # the try form's first step, on this page
-               "given": given_answers(result)}
+    context = {
+        **summary_context(engine, result),
+        "today": dt.date.today(),
+        "change_url": f"#step-{first.id}",  # the try form's first step, on this page
+        "given": given_answers(engine, result),
+    }
     current_app.update_template_context(context)
     return Markup(env.get_template("patient/summary.html").render(context))
 
@@ -230,5 +266,6 @@ def patient_view(engine: Engine, result) -> Markup:
 def outcome_book():
     """Every outcome and finding as a patient would see it, with its rules in plain words."""
     file = engine_of(current_app).ruleset.file
-    return render_template("clinician/book.html", file=file, preview=preview(),
-                           rules_by_outcome=rule_groups(file)[0])
+    return render_template(
+        "clinician/book.html", file=file, preview=preview(), rules_by_outcome=rule_groups(file)[0]
+    )

@@ -22,16 +22,22 @@ from flask import Flask, current_app, render_template, request
 from werkzeug.exceptions import ServiceUnavailable
 
 from ..engine import Engine, QuestionnaireError, RulesError, RuleSet, loads_rules
-from ..engine.diff import Change, Diff, diff_rulesets
-from ..engine.yamlsource import RULE_FILE, Limits, Marks, YamlProblem, read_yaml
+from ..engine.load.yamlsource import RULE_FILE, Limits, Marks, YamlProblem, read_yaml
+from ..engine.verify.diff import Change, Diff, diff_rulesets
 from ..rules import engine_of
 from .clinician import bp
-from .patient import answer_text
+from .summary_view import answer_text
 
 # An uploaded previous rule file: the preview's 64 KB upload limit (rules.yaml is about 45 KB),
 # and far fewer values than a rule file on disk may have (rules.yaml has about 1,200).
-UPLOADED_RULE_FILE = Limits("an uploaded rule file", max_bytes=64 * 1024, max_nodes=20_000,
-                            max_depth=RULE_FILE.max_depth, max_aliases=100, max_seconds=1.0)
+UPLOADED_RULE_FILE = Limits(
+    "an uploaded rule file",
+    max_bytes=64 * 1024,
+    max_nodes=20_000,
+    max_depth=RULE_FILE.max_depth,
+    max_aliases=100,
+    max_seconds=1.0,
+)
 # The comparison of the shipped file with a previous one takes about 0.1 to 0.3 s here.
 UPLOAD_SECONDS = 5.0
 _KEY = "clinician_changes"
@@ -96,8 +102,9 @@ def read_side(data: bytes, name: str, limits: Limits = RULE_FILE) -> Side:
         raw, marks = read_yaml(data, limits)
     except YamlProblem as exc:
         expected = f" (expected {exc.expected})" if exc.expected else ""
-        raise PreviousFileProblem(f"{name}:{exc.line}:{exc.column}: {exc.message}{expected}"
-                                  ) from None
+        raise PreviousFileProblem(
+            f"{name}:{exc.line}:{exc.column}: {exc.message}{expected}"
+        ) from None
     try:
         ruleset = loads_rules(data, name, verify=False)
     except RulesError as exc:
@@ -117,8 +124,13 @@ def app_side(app: Flask) -> Side:
 def last_committed(path: Path) -> bytes | None:
     """The rule file as last committed, when it is in a git checkout (else None)."""
     try:
-        shown = subprocess.run(["git", "show", f"HEAD:./{path.name}"], cwd=path.parent,
-                               capture_output=True, check=False, timeout=10)
+        shown = subprocess.run(
+            ["git", "show", f"HEAD:./{path.name}"],
+            cwd=path.parent,
+            capture_output=True,
+            check=False,
+            timeout=10,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return shown.stdout if shown.returncode == 0 else None
@@ -156,18 +168,32 @@ def compare(old: Side, new: Side, source: str) -> Comparison:
     meta = old_rs.file.meta
     engines = Engine(old_rs), Engine(new_rs)
     return Comparison(
-        source=source, old_version=meta.version,
-        old_reviewed=meta.reviewed.strftime("%-d %B %Y"), new_version=new_rs.file.meta.version,
-        headlines=[HeadlineChange(before.get(s.from_ or "", ""), after.get(s.to or "", ""),
-                                  s.from_ or "", s.to or "", s.answer_sets,
-                                  example(new_rs, s.witness), because(engines[0], s.witness),
-                                  because(engines[1], s.witness))
-                   for s in diff.headlines],
-        rules=[RuleChange(s.rule or "", s.fires == "starts", s.answer_sets,
-                          example(new_rs, s.witness)) for s in diff.rules],
+        source=source,
+        old_version=meta.version,
+        old_reviewed=meta.reviewed.strftime("%-d %B %Y"),
+        new_version=new_rs.file.meta.version,
+        headlines=[
+            HeadlineChange(
+                before.get(s.from_ or "", ""),
+                after.get(s.to or "", ""),
+                s.from_ or "",
+                s.to or "",
+                s.answer_sets,
+                example(new_rs, s.witness),
+                because(engines[0], s.witness),
+                because(engines[1], s.witness),
+            )
+            for s in diff.headlines
+        ],
+        rules=[
+            RuleChange(s.rule or "", s.fires == "starts", s.answer_sets, example(new_rs, s.witness))
+            for s in diff.rules
+        ],
         changes=[c for c in diff.changes if not c.what.startswith("wording")],
         wording=[c for c in diff.changes if c.what.startswith("wording")],
-        compared=diff.compared, note=diff.note)
+        compared=diff.compared,
+        note=diff.note,
+    )
 
 
 # --- the configured comparison, made once -------------------------------------------------------
@@ -208,16 +234,22 @@ class Configured:
             try:
                 data = Path(self.path).read_bytes()
             except OSError as exc:
-                raise PreviousFileProblem(f"{self.path}: cannot read the file set in "
-                                          f"CLINICIAN_PREVIOUS_RULES: {exc.strerror}") from None
-            return compare(read_side(data, self.path), self.side(),
-                           f"the file set in CLINICIAN_PREVIOUS_RULES ({self.path})")
+                raise PreviousFileProblem(
+                    f"{self.path}: cannot read the file set in "
+                    f"CLINICIAN_PREVIOUS_RULES: {exc.strerror}"
+                ) from None
+            return compare(
+                read_side(data, self.path),
+                self.side(),
+                f"the file set in CLINICIAN_PREVIOUS_RULES ({self.path})",
+            )
         rules = Path(self.app.config["QUESTIONNAIRE_RULES"]).resolve()
         data = last_committed(rules) if self.use_git else None
         if data is None:
             return None
-        return compare(read_side(data, f"HEAD:{rules.name}"), self.side(),
-                       f"the last committed {rules.name}")
+        return compare(
+            read_side(data, f"HEAD:{rules.name}"), self.side(), f"the last committed {rules.name}"
+        )
 
     def for_book(self) -> Comparison | None:
         """Printed in the outcome book when a file is set, or the last commit differs."""
@@ -242,8 +274,14 @@ def _compare_upload(conn, data: bytes, name: str, new: Side) -> None:
     # copies each page of memory the child shares with the server: 3 to 5 times slower.
     gc.freeze()
     try:
-        conn.send(("ok", compare(read_side(data, name, UPLOADED_RULE_FILE), new,
-                                 f"the uploaded file {name}")))
+        conn.send(
+            (
+                "ok",
+                compare(
+                    read_side(data, name, UPLOADED_RULE_FILE), new, f"the uploaded file {name}"
+                ),
+            )
+        )
     except PreviousFileProblem as exc:
         conn.send(("bad", str(exc)))
     except Exception as exc:  # a message for the page, never a hang or a 500
@@ -264,7 +302,8 @@ def compare_upload(data: bytes, name: str, new: Side, seconds: float) -> Compari
             raise PreviousFileProblem(
                 f"{name}: comparing this file took longer than {seconds:g} seconds, so it was "
                 "stopped. Compare it on the command line instead: flask --app wsgi rules diff "
-                f"{name}")
+                f"{name}"
+            )
         try:
             status, value = reader.recv()
         except EOFError:
@@ -287,8 +326,10 @@ def _uploaded(configured: Configured) -> tuple[Comparison | None, str | None]:
     data = upload.read(UPLOADED_RULE_FILE.max_bytes + 1)
     slots = current_app.extensions["try_slots"]
     if not slots.acquire(block=False):
-        raise ServiceUnavailable("Another comparison or try is running on this server. Send it "
-                                 "again in a moment.", retry_after=1)
+        raise ServiceUnavailable(
+            "Another comparison or try is running on this server. Send it again in a moment.",
+            retry_after=1,
+        )
     try:
         return compare_upload(data, name, configured.side(), UPLOAD_SECONDS), None
     except PreviousFileProblem as exc:
@@ -304,6 +345,10 @@ def changes():
     uploaded = request.method == "POST"
     comparison, problem = _uploaded(configured) if uploaded else configured.get()
     status = 422 if uploaded and problem else 200
-    return render_template("clinician/changes.html", changes_report=comparison, problem=problem,
-                           uploaded=uploaded,
-                           max_kb=UPLOADED_RULE_FILE.max_bytes // 1024), status
+    return render_template(
+        "clinician/changes.html",
+        changes_report=comparison,
+        problem=problem,
+        uploaded=uploaded,
+        max_kb=UPLOADED_RULE_FILE.max_bytes // 1024,
+    ), status

@@ -47,8 +47,9 @@ def _friendly_page(exc: HTTPException, code: int) -> str:
     """The page in the patient's language: our own words for werkzeug's stock ones."""
     if code == 413:
         limit = current_limit_kb()
-        description = gettext("What was sent is larger than %(kb)s KB, the most this service "
-                              "takes.", kb=limit)
+        description = gettext(
+            "What was sent is larger than %(kb)s KB, the most this service takes.", kb=limit
+        )
     elif exc.description and exc.description != type(exc).description:
         description = exc.description  # the view's own words (already through gettext)
     else:
@@ -78,8 +79,9 @@ def init_app(app: Flask) -> None:
         description = exc.description
         if code == 413:
             limit = app.config["MAX_CONTENT_LENGTH"] or 0
-            description = (f"What was sent is larger than {limit // 1024} KB, the most this "
-                           "service takes.")
+            description = (
+                f"What was sent is larger than {limit // 1024} KB, the most this service takes."
+            )
         # werkzeug's own response carries the headers that belong to the error (Allow on a
         # 405, Retry-After, WWW-Authenticate); only its body is replaced.
         response = exc.get_response()
@@ -95,17 +97,23 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # pragma: no cover - exercised only by real bugs
         # Where it failed, but not the message: an exception's text can quote an answer.
-        app.logger.error("Unhandled %s on %s\n%s", type(exc).__name__, request.endpoint,
-                         "".join(traceback.format_tb(exc.__traceback__)))
+        app.logger.error(
+            "Unhandled %s on %s\n%s",
+            type(exc).__name__,
+            request.endpoint,
+            "".join(traceback.format_tb(exc.__traceback__)),
+        )
         if _wants_json():
             return api.problem(500, "Something went wrong on our side. Try again later.")
         _usable_urls(app)
         return _page(500, gettext("Sorry, there is a problem with the service"), None), 500
 
 
-FALLBACK_500 = (b"<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">"
-                b"<title>Sorry, there is a problem with the service</title>"
-                b"<h1>Sorry, there is a problem with the service</h1><p>Try again later.</p>")
+FALLBACK_500 = (
+    b'<!doctype html><html lang="en"><meta charset="utf-8">'
+    b"<title>Sorry, there is a problem with the service</title>"
+    b"<h1>Sorry, there is a problem with the service</h1><p>Try again later.</p>"
+)
 
 
 def last_resort(app: Flask) -> None:
@@ -139,8 +147,11 @@ def limit_streamed_bodies(app: Flask) -> None:
 
     def wsgi_app(environ, start_response):
         limit = app.config["MAX_CONTENT_LENGTH"]
-        if (limit is not None and not environ.get("CONTENT_LENGTH")
-                and "wsgi.input_terminated" in environ):
+        if (
+            limit is not None
+            and not environ.get("CONTENT_LENGTH")
+            and "wsgi.input_terminated" in environ
+        ):
             body = environ["wsgi.input"].read(limit + 1)
             environ["wsgi.input"] = io.BytesIO(body if len(body) <= limit else b"")
             environ["CONTENT_LENGTH"] = str(len(body))

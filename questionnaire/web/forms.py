@@ -18,7 +18,7 @@ from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..engine import RuleSet, model
-from ..engine.conditions import questions_of
+from ..engine.evaluation.conditions import questions_of
 
 
 class CheckboxesField(SelectMultipleField):
@@ -90,15 +90,21 @@ def make_field(q: model.Question, *, required: bool = True) -> Field:
     choices = [SelectChoice(c.value, c.label) for c in q.choices]
     one_of = _OneOf([c.value for c in q.choices], q.errors.required)
     if q.type == "single":
-        return RadioField(q.prompt, choices=choices, validate_choice=False,
-                          validators=[required, one_of])
+        return RadioField(
+            q.prompt, choices=choices, validate_choice=False, validators=[required, one_of]
+        )
     if q.type == "multi":
-        return CheckboxesField(q.prompt, choices=choices, validate_choice=False,
-                               validators=[required, one_of,
-                                           _Exclusive(q.errors.exclusive or q.errors.required)])
+        return CheckboxesField(
+            q.prompt,
+            choices=choices,
+            validate_choice=False,
+            validators=[required, one_of, _Exclusive(q.errors.exclusive or q.errors.required)],
+        )
     assert q.min is not None and q.max is not None
-    return StringField(q.prompt, validators=[required, _WholeNumber(
-        q.min, q.max, q.errors.range or q.errors.required)])
+    return StringField(
+        q.prompt,
+        validators=[required, _WholeNumber(q.min, q.max, q.errors.range or q.errors.required)],
+    )
 
 
 @dataclass(frozen=True)

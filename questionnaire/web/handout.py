@@ -19,9 +19,21 @@ from .i18n import date_pattern
 
 # The PDF core fonts cover Latin-1 only (English and Spanish). Typographic characters outside it
 # are written as their plain equivalents rather than as "?".
-_PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                        "\u2013": "-", "\u2014": "-", "\u2026": "...", "\u2192": "->",
-                        "\u2265": ">=", "\u2264": "<=", "\u00a0": " "})
+_PLAIN = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+        "\u2192": "->",
+        "\u2265": ">=",
+        "\u2264": "<=",
+        "\u00a0": " ",
+    }
+)
 
 INK, GREY, BLUE, RED = (11, 12, 12), (80, 90, 95), (29, 112, 184), (212, 53, 28)
 
@@ -71,10 +83,21 @@ class _Document(FPDF):
         self.set_font("Helvetica", size=8)
         self.set_text_color(*GREY)
         h = self.handout
-        self.cell(0, 4, plain(_("%(service)s - general information, not medical advice. "
-                                "Guidance version %(version)s. Page %(page)s of %(pages)s",
-                                service=h.service.name, version=h.version,
-                                page=self.page_no(), pages="{nb}")), align="C")
+        self.cell(
+            0,
+            4,
+            plain(
+                _(
+                    "%(service)s - general information, not medical advice. "
+                    "Guidance version %(version)s. Page %(page)s of %(pages)s",
+                    service=h.service.name,
+                    version=h.version,
+                    page=self.page_no(),
+                    pages="{nb}",
+                )
+            ),
+            align="C",
+        )
 
     # --- building blocks ------------------------------------------------------------------------
     def heading(self, text: str, size: float = 12.5, color=INK) -> None:
@@ -107,9 +130,15 @@ class _Document(FPDF):
     def findings(self, groups: Sequence) -> None:
         """The findings by criterion: the criterion on the left, its findings beside it."""
         self.set_font("Helvetica", "", 8)
-        with self.table(col_widths=(24, 76), text_align="LEFT", line_height=3.52, v_align="TOP",
-                        padding=(0.4, 1, 0.4, 0), first_row_as_headings=False,
-                        borders_layout="NONE") as table:
+        with self.table(
+            col_widths=(24, 76),
+            text_align="LEFT",
+            line_height=3.52,
+            v_align="TOP",
+            padding=(0.4, 1, 0.4, 0),
+            first_row_as_headings=False,
+            borders_layout="NONE",
+        ) as table:
             for criterion, found in groups:
                 row = table.row()
                 row.cell(plain(criterion.title), style=FontFace(emphasis="BOLD"))
@@ -119,10 +148,15 @@ class _Document(FPDF):
     def pairs(self, texts: Sequence[str], size: float = 8) -> None:
         """A longer list of short items in two columns, read across: it takes half the lines."""
         self.set_font("Helvetica", "", size)
-        rows = [texts[i:i + 2] for i in range(0, len(texts), 2)]
-        with self.table(col_widths=(1, 1), text_align="LEFT", line_height=size * 0.44,
-                        padding=(0.3, 1, 0.3, 2), first_row_as_headings=False,
-                        borders_layout="NONE") as table:
+        rows = [texts[i : i + 2] for i in range(0, len(texts), 2)]
+        with self.table(
+            col_widths=(1, 1),
+            text_align="LEFT",
+            line_height=size * 0.44,
+            padding=(0.3, 1, 0.3, 2),
+            first_row_as_headings=False,
+            borders_layout="NONE",
+        ) as table:
             for pair in rows:
                 table.row([f"- {plain(text)}" for text in pair] + [""] * (2 - len(pair)))
         self.ln(0.8)
@@ -131,9 +165,14 @@ class _Document(FPDF):
         """Every answer given, as a two-column table: the question, then the answer."""
         self.set_font("Helvetica", "", 8)
         self.set_draw_color(*GREY)
-        with self.table(col_widths=(55, 45), text_align="LEFT", line_height=3.3,
-                        padding=(0.5, 1.2), first_row_as_headings=True,
-                        borders_layout="HORIZONTAL_LINES") as table:
+        with self.table(
+            col_widths=(55, 45),
+            text_align="LEFT",
+            line_height=3.3,
+            padding=(0.5, 1.2),
+            first_row_as_headings=True,
+            borders_layout="HORIZONTAL_LINES",
+        ) as table:
             table.row((_("Question"), _("Answer")))
             for question, labels in rows:
                 table.row((plain(question), plain("; ".join(labels))))
@@ -143,8 +182,9 @@ class _Document(FPDF):
         self.set_font("Helvetica", "", 7)
         self.set_x(self.l_margin + 2)
         self.cell(4, 3.2, "-")
-        self.multi_cell(0, 3.2, f"{plain(title)}: {url}", link=url, new_x="LMARGIN",
-                        new_y="NEXT", align="L")
+        self.multi_cell(
+            0, 3.2, f"{plain(title)}: {url}", link=url, new_x="LMARGIN", new_y="NEXT", align="L"
+        )
         self.ln(0.3)
 
     def notes(self, notes: Sequence) -> None:
@@ -160,10 +200,14 @@ def _top(pdf: _Document, h: Handout) -> None:
     pdf.multi_cell(0, 7, plain(h.service.name), new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.para(_("Your summary to show a doctor"), 11, "B", GREY)
     run_by = _("Run by %(operator)s.", operator=h.service.operator) + (
-        " " + _("Contact: %(contact)s.", contact=h.service.contact) if h.service.contact else "")
+        " " + _("Contact: %(contact)s.", contact=h.service.contact) if h.service.contact else ""
+    )
     made = _("Made on %(date)s.", date=format_date(h.made, date_pattern()))
-    version = _("Guidance version %(version)s, reviewed %(date)s",
-                version=h.version, date=format_date(h.reviewed, date_pattern()))
+    version = _(
+        "Guidance version %(version)s, reviewed %(date)s",
+        version=h.version,
+        date=format_date(h.reviewed, date_pattern()),
+    )
     pdf.para(f"{made} {version}. {run_by}", 8.5, color=GREY)
     pdf.set_draw_color(*INK)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
@@ -187,8 +231,12 @@ def _headline(pdf: _Document, h: Handout) -> None:
         pdf.items(steps, numbered=True)
     if outcome.call:
         call = outcome.call
-        pdf.para(call.label if call.number in call.label else f"{call.label} ({call.number})",
-                 11, "B", RED)
+        pdf.para(
+            call.label if call.number in call.label else f"{call.label} ({call.number})",
+            11,
+            "B",
+            RED,
+        )
 
 
 def build(h: Handout) -> bytes:

@@ -26,8 +26,10 @@ HOST_COOKIE = "__Host-lang"  # over HTTPS at the root, as the answers' cookie (s
 NAMES = {"en": "English", "es": "Español"}  # each language in its own words, for the switch
 # The service's name and operator come from the configuration (SERVICE_NAME, SERVICE_OPERATOR);
 # their defaults are marked here so that pybabel puts them in the catalogue.
-DEFAULT_SERVICE = (lazy_gettext("Stem-cell treatment check"),
-                   lazy_gettext("an independent information service that sells no treatment"))
+DEFAULT_SERVICE = (
+    lazy_gettext("Stem-cell treatment check"),
+    lazy_gettext("an independent information service that sells no treatment"),
+)
 
 
 def chosen() -> str | None:
@@ -110,8 +112,11 @@ def switch_link() -> dict[str, str]:
     other = next(code for code in LANGUAGES if code != lang)
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
     query = urlencode([*args, ("lang", other)])
-    return {"href": f"{request.script_root}{request.path}?{query}", "lang": other,
-            "name": NAMES[other]}
+    return {
+        "href": f"{request.script_root}{request.path}?{query}",
+        "lang": other,
+        "name": NAMES[other],
+    }
 
 
 def init_app(app: Flask) -> None:
@@ -126,7 +131,8 @@ def init_app(app: Flask) -> None:
         ngettext=lambda one, many, n: translations().ungettext(one, many, n),
         pgettext=lambda context, text: translations().upgettext(context, text),
         npgettext=lambda context, one, many, n: translations().unpgettext(context, one, many, n),
-        newstyle=True)
+        newstyle=True,
+    )
     app.jinja_env.globals["_"] = template_gettext
 
     @app.context_processor
@@ -144,8 +150,12 @@ def init_app(app: Flask) -> None:
             response.headers["Content-Language"] = current_language()
         lang = chosen()
         if lang is not None and request.cookies.get(cookie_name()) != lang:
-            response.set_cookie(cookie_name(), lang, httponly=True, samesite="Lax",
-                                secure=bool(app.config["SESSION_COOKIE_SECURE"])
-                                or request.is_secure,
-                                path=request.script_root or "/")
+            response.set_cookie(
+                cookie_name(),
+                lang,
+                httponly=True,
+                samesite="Lax",
+                secure=bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure,
+                path=request.script_root or "/",
+            )
         return response

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..engine import Engine
-from ..engine.evaluate import Walk
+from ..engine.evaluation.evaluate import Walk
 from .forms import Page, build_pages
 
 
@@ -46,7 +46,7 @@ class Journey:
 
     def next_page(self, page: Page, walk: Walk) -> Page | None:
         """The next page after `page` that has a question to show."""
-        for later in self.pages[self.index(page) + 1:]:
+        for later in self.pages[self.index(page) + 1 :]:
             if set(later.ids) & set(walk.shown):
                 return later
         return None
@@ -62,8 +62,11 @@ class Journey:
     def parts_of(self, page: Page, walk: Walk) -> tuple[int, int] | None:
         """(this page's number, how many) among its step's pages that ask something of this
         patient, for "Step 2 of 5, page 1 of 2"; None when the step is one page."""
-        asked = [p for p in self.pages if p.step.id == page.step.id
-                 and (p is page or set(p.ids) & set(walk.shown))]
+        asked = [
+            p
+            for p in self.pages
+            if p.step.id == page.step.id and (p is page or set(p.ids) & set(walk.shown))
+        ]
         if len(asked) < 2:
             return None
         return asked.index(page) + 1, len(asked)

@@ -24,6 +24,7 @@ from .forms import Page, to_answer, to_form_data
 from .i18n import current_language, gettext, kept_language
 from .journey import Journey
 from .session import IDLE_SECONDS, MAX_SECONDS, now
+from .summary_view import answer_text, given_answers, summary_context
 
 bp = Blueprint("patient", __name__)
 
@@ -40,8 +41,10 @@ def service() -> handouts.Service:
     """In the page's language: the defaults are in the interface catalogue; a name or
     operator configured otherwise is shown as configured (gettext returns it unchanged)."""
     config = current_app.config
-    name, operator = (gettext(text) if text else text  # gettext("") is the catalogue's header
-                      for text in (config["SERVICE_NAME"], config["SERVICE_OPERATOR"]))
+    name, operator = (
+        gettext(text) if text else text  # gettext("") is the catalogue's header
+        for text in (config["SERVICE_NAME"], config["SERVICE_OPERATOR"])
+    )
     return handouts.Service(name, operator, config.get("SERVICE_CONTACT") or None)
 
 
@@ -85,8 +88,12 @@ def guard_session():
         return redirect(url_for(".start"))
     seen = session.get("seen")
     born = session.get("born", seen)
-    if (not isinstance(seen, int) or not isinstance(born, int) or now() - seen > IDLE_SECONDS
-            or now() - born > MAX_SECONDS):  # the hard limit bounds a copied cookie's life
+    if (
+        not isinstance(seen, int)
+        or not isinstance(born, int)
+        or now() - seen > IDLE_SECONDS
+        or now() - born > MAX_SECONDS
+    ):  # the hard limit bounds a copied cookie's life
         session.clear()
         return redirect(url_for(".expired"))
     session["seen"] = now()
@@ -107,9 +114,14 @@ def start():
     if request.args.get("cleared") == "1":
         notice = "cleared"
     first = journey().pages[0]
-    return render_template("patient/start.html", notice=notice if notice in NOTICES else None,
-                           start_url=page_url(first), resume=bool(stored_answers()),
-                           minutes=IDLE_SECONDS // 60, hours=MAX_SECONDS // 3600)
+    return render_template(
+        "patient/start.html",
+        notice=notice if notice in NOTICES else None,
+        start_url=page_url(first),
+        resume=bool(stored_answers()),
+        minutes=IDLE_SECONDS // 60,
+        hours=MAX_SECONDS // 3600,
+    )
 
 
 @bp.route("/step/<step_id>", methods=["GET", "POST"])
@@ -122,8 +134,7 @@ def step(step_id: str):
     answers = stored_answers()
     walk = j.walk(answers)
     if not j.reachable(page, walk):
-        return redirect(page_url(j.first_open(walk)) if j.first_open(walk)
-                        else url_for(".summary"))
+        return redirect(page_url(j.first_open(walk)) if j.first_open(walk) else url_for(".summary"))
     shown = j.shown_on(page, walk)
     change = request.args.get("change") == "1"
     if not shown:
@@ -135,8 +146,9 @@ def step(step_id: str):
             if q not in shown:
                 del form[q.id]
         if form.validate():
-            return saved(page, answers, {q.id: to_answer(q, form[q.id].data) for q in shown},
-                         change)
+            return saved(
+                page, answers, {q.id: to_answer(q, form[q.id].data) for q in shown}, change
+            )
         fields = {q.id: form[q.id] for q in shown}
     else:
         # A GET needs no WTForms form: the template reads only each field's data and errors
@@ -144,10 +156,18 @@ def step(step_id: str):
         fields = {q.id: Prefill(to_form_data(q, answers.get(q.id))) for q in shown}
     focus = request.args.get("focus") if request.method == "GET" else None
     return render_template(
-        "patient/step.html", page=page, fields=fields, shown=shown, change=change,
-        action=page_url(page, change=change), focus=focus, parts=j.parts_of(page, walk),
-        step_count=j.step_count, back_url=back_url(page, walk, change),
-        errors=[(q, fields[q.id].errors[0]) for q in shown if fields[q.id].errors])
+        "patient/step.html",
+        page=page,
+        fields=fields,
+        shown=shown,
+        change=change,
+        action=page_url(page, change=change),
+        focus=focus,
+        parts=j.parts_of(page, walk),
+        step_count=j.step_count,
+        back_url=back_url(page, walk, change),
+        errors=[(q, fields[q.id].errors[0]) for q in shown if fields[q.id].errors],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,12 +208,6 @@ def back_url(page: Page, walk, change: bool) -> str:
     return url_for(".start")
 
 
-def answer_text(question, answer: Any) -> list[str]:
-    labels = {c.value: c.label for c in question.choices}
-    values = answer if isinstance(answer, list) else [answer]
-    return [labels.get(v, str(v)) for v in values]
-
-
 @bp.get("/check")
 def check():
     """Every answer, with a Change link."""
@@ -206,8 +220,10 @@ def check():
         return redirect(page_url(open_page))
     sections = []
     for page in j.pages:
-        rows = [(q, answer_text(q, walk.answers[q.id]), page_url(page, change=True, focus=q.id))
-                for q in j.shown_on(page, walk)]
+        rows = [
+            (q, answer_text(q, walk.answers[q.id]), page_url(page, change=True, focus=q.id))
+            for q in j.shown_on(page, walk)
+        ]
         if rows:
             if sections and sections[-1][0] is page.step:
                 sections[-1][1].extend(rows)
@@ -215,8 +231,9 @@ def check():
                 sections.append((page.step, rows))
     removed = [j.questions[q] for q in session.pop("removed", []) if q in j.questions]
     last = next(page for page in reversed(j.pages) if j.shown_on(page, walk))
-    return render_template("patient/check.html", sections=sections, removed=removed,
-                           back_url=page_url(last))
+    return render_template(
+        "patient/check.html", sections=sections, removed=removed, back_url=page_url(last)
+    )
 
 
 def finished_walk():
@@ -243,16 +260,13 @@ def summary():
     result = j.engine.evaluate(walk.answers)
     first = j.pages[0]
     change_url = page_url(first, change=True, focus=first.questions[0].id)
-    return render_template("patient/summary.html", **summary_context(j.engine, result),
-                           change_url=change_url, today=dt.date.today(),
-                           given=given_answers(walk))
-
-
-def given_answers(walk) -> list[tuple[str, list[str]]]:
-    """Every answer the patient gave, in the order asked: (question, answer in words)."""
-    questions = journey().questions
-    return [(questions[q].prompt, answer_text(questions[q], a))
-            for q, a in walk.answers.items() if q in questions]
+    return render_template(
+        "patient/summary.html",
+        **summary_context(j.engine, result),
+        change_url=change_url,
+        today=dt.date.today(),
+        given=given_answers(j.engine, walk),
+    )
 
 
 @bp.get("/summary.pdf")
@@ -265,47 +279,24 @@ def handout():
     result = j.engine.evaluate(walk.answers)
     ctx = summary_context(j.engine, result)
     meta = j.engine.ruleset.file.meta
-    given = given_answers(walk)
-    pdf = handouts.build(handouts.Handout(
-        service=service(), made=dt.date.today(), version=result.rules_version,
-        reviewed=meta.reviewed, summary=result, groups=ctx["groups"], answers=given,
-        notes_first=ctx["notes_first"], notes=ctx["notes_after"],
-        sources=[(ctx["sources"][k].title, ctx["sources"][k].url) for k in ctx["cited"]]))
+    given = given_answers(j.engine, walk)
+    pdf = handouts.build(
+        handouts.Handout(
+            service=service(),
+            made=dt.date.today(),
+            version=result.rules_version,
+            reviewed=meta.reviewed,
+            summary=result,
+            groups=ctx["groups"],
+            answers=given,
+            notes_first=ctx["notes_first"],
+            notes=ctx["notes_after"],
+            sources=[(ctx["sources"][k].title, ctx["sources"][k].url) for k in ctx["cited"]],
+        )
+    )
     response = current_app.response_class(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'inline; filename="my-summary.pdf"'
     return response
-
-
-def summary_context(engine, result) -> dict[str, Any]:
-    """What the summary templates need: findings by criterion with the answers behind each,
-    the rules whose finding fits what studies ask for (`fits:`), notes and sources.
-
-    Notes come in rules.yaml's order, split where their `show:` puts them. After an early stop
-    only the notes marked `after_stop` are kept (for the handout): an emergency card stands alone.
-    """
-    file = engine.ruleset.file
-    questions = {q.id: q for q in engine.ruleset.questions}
-
-    def answered(rule: str) -> list[tuple[str, list[str]]]:
-        """The patient's own answers that made a finding appear: (question, answer labels)."""
-        return [(questions[q].prompt, answer_text(questions[q], result.answers[q]))
-                for q in engine.rule_questions[rule] if q in result.answers]
-
-    groups = []
-    for criterion in file.criteria:
-        found = [(f, answered(f.rule)) for f in result.findings if f.criterion == criterion.id]
-        if found:
-            groups.append((criterion, found))
-    fitting = [r.id for r in file.rules if r.finding and r.finding.fits and r.id in result.fired]
-    stopped = result.stopped_after is not None
-    notes = [n for n in result.notes if not stopped or n.after_stop]
-    cited = result.cited(notes)
-    if stopped:  # an emergency card stands alone: no findings, no sources
-        groups, fitting, cited = [], [], []
-    return {"summary": result, "groups": groups, "fitting": fitting, "cited": cited,
-            "sources": file.meta.sources,
-            "notes_first": [n for n in notes if n.show == "first"],
-            "notes_after": [n for n in notes if n.show != "first"]}
 
 
 @bp.get("/summary/answers.json")
@@ -320,8 +311,8 @@ def download_answers():
     resource = fhir.response(j.engine.ruleset, walk.answers)  # texts in the page's language
     resource["language"] = current_language()
     response = current_app.response_class(
-        json.dumps(resource, indent=2, ensure_ascii=False),
-        mimetype="application/fhir+json")
+        json.dumps(resource, indent=2, ensure_ascii=False), mimetype="application/fhir+json"
+    )
     response.headers["Content-Disposition"] = 'attachment; filename="my-answers.json"'
     return response
 
@@ -349,9 +340,12 @@ def start_again():
 def help_now():
     """Where to get urgent help: the same link on every page, with the same care cards."""
     file = journey().engine.ruleset.file
-    return render_template("patient/page.html", page=file.pages.help,
-                           outcomes={o.id: o for o in file.outcomes},
-                           back_url=same_site_referrer())
+    return render_template(
+        "patient/page.html",
+        page=file.pages.help,
+        outcomes={o.id: o for o in file.outcomes},
+        back_url=same_site_referrer(),
+    )
 
 
 def same_site_referrer(fallback: str | None = None) -> str:
@@ -369,5 +363,6 @@ def same_site_referrer(fallback: str | None = None) -> str:
 @bp.get("/expired")
 def expired():
     """Answers were cleared after 30 idle minutes."""
-    return render_template("patient/expired.html", minutes=IDLE_SECONDS // 60,
-                           hours=MAX_SECONDS // 3600)
+    return render_template(
+        "patient/expired.html", minutes=IDLE_SECONDS // 60, hours=MAX_SECONDS // 3600
+    )

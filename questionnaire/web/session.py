@@ -76,7 +76,7 @@ class AnswerCipher:
             raise InvalidToken from None
         if len(raw) < 1 + _NONCE + 16 or raw[:1] != _VERSION:
             raise InvalidToken
-        nonce, sealed, aad = raw[1:1 + _NONCE], raw[1 + _NONCE:], purpose.encode()
+        nonce, sealed, aad = raw[1 : 1 + _NONCE], raw[1 + _NONCE :], purpose.encode()
         for i, key in enumerate((self._current, *self._old)):
             try:
                 payload = key.decrypt(nonce, sealed, aad)
@@ -100,8 +100,14 @@ class AnswerSession(SecureCookieSession):
     unreadable = False  # the browser sent a cookie we could not trust
     rekey = False  # a cookie was written under a key in SECRET_KEY_FALLBACKS
 
-    def __init__(self, initial: dict[str, Any] | None = None, *, main: dict | None = None,
-                 steps: dict[str, dict] | None = None, received: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        initial: dict[str, Any] | None = None,
+        *,
+        main: dict | None = None,
+        steps: dict[str, dict] | None = None,
+        received: tuple[str, ...] = (),
+    ):
         super().__init__(initial)
         self.opened_main = main or {}  # the main cookie's data as received
         self.opened_steps = steps or {}  # step id -> its answers as received
@@ -140,14 +146,19 @@ class AnswerSessionInterface(SessionInterface):
         found = self._steps.get(id(app))
         if found is None:
             steps = app.extensions["questionnaire"].ruleset.file.steps
-            found = self._steps[id(app)] = (tuple(s.id for s in steps),
-                                            {q.id: s.id for s in steps for q in s.questions})
+            found = self._steps[id(app)] = (
+                tuple(s.id for s in steps),
+                {q.id: s.id for s in steps for q in s.questions},
+            )
         return found
 
     def use_host_prefix(self, app: Flask) -> bool:
         """__Host- over HTTPS, when nothing configured rules it out (a Domain or a sub-path)."""
-        return (request.is_secure and not app.config.get("SESSION_COOKIE_DOMAIN")
-                and self.get_cookie_path(app) == "/")
+        return (
+            request.is_secure
+            and not app.config.get("SESSION_COOKIE_DOMAIN")
+            and self.get_cookie_path(app) == "/"
+        )
 
     def get_cookie_name(self, app: Flask) -> str:
         return HOST_NAME if self.use_host_prefix(app) else app.config["SESSION_COOKIE_NAME"]
@@ -161,14 +172,17 @@ class AnswerSessionInterface(SessionInterface):
             return None
         base = self.get_cookie_name(app)
         cookies = request.cookies  # `in` first: for a missing name, .get() builds an exception
-        tokens = {name: cookies[name]
-                  for name in (base, *(f"{base}-{s}" for s in self.steps(app)[0]))
-                  if name in cookies and cookies[name]}
+        tokens = {
+            name: cookies[name]
+            for name in (base, *(f"{base}-{s}" for s in self.steps(app)[0]))
+            if name in cookies and cookies[name]
+        }
         if not tokens:  # most API calls: no cookie, nothing to open
             return self.session_class()
         try:
-            found = {name: cipher.open(token, _purpose(name, base))
-                     for name, token in tokens.items()}
+            found = {
+                name: cipher.open(token, _purpose(name, base)) for name, token in tokens.items()
+            }
         except InvalidToken:
             session = self.session_class(received=tuple(tokens))
             session.unreadable = True
@@ -177,21 +191,32 @@ class AnswerSessionInterface(SessionInterface):
         main = opened.pop(base, None)
         main = main if isinstance(main, dict) else {}
         sid = main.get("sid")
-        parts = {name[len(base) + 1:]: part for name, part in opened.items()
-                 if isinstance(part, dict) and sid is not None and part.get("sid") == sid
-                 and isinstance(part.get("a"), dict)}
-        session = self.session_class({**main, **_joined(parts, main)}, main=main,
-                                     steps={s: part["a"] for s, part in parts.items()},
-                                     received=tuple(tokens))
+        parts = {
+            name[len(base) + 1 :]: part
+            for name, part in opened.items()
+            if isinstance(part, dict)
+            and sid is not None
+            and part.get("sid") == sid
+            and isinstance(part.get("a"), dict)
+        }
+        session = self.session_class(
+            {**main, **_joined(parts, main)},
+            main=main,
+            steps={s: part["a"] for s, part in parts.items()},
+            received=tuple(tokens),
+        )
         session.rekey = any(old for _, old in found.values())  # rewrite under the new key
         return session
 
     def save_session(self, app: Flask, session: AnswerSession, response) -> None:
         base = self.get_cookie_name(app)
-        options = {"domain": None if base == HOST_NAME else self.get_cookie_domain(app),
-                   "path": self.get_cookie_path(app), "secure": self.get_cookie_secure(app),
-                   "samesite": self.get_cookie_samesite(app),
-                   "httponly": self.get_cookie_httponly(app)}
+        options = {
+            "domain": None if base == HOST_NAME else self.get_cookie_domain(app),
+            "path": self.get_cookie_path(app),
+            "secure": self.get_cookie_secure(app),
+            "samesite": self.get_cookie_samesite(app),
+            "httponly": self.get_cookie_httponly(app),
+        }
         if session.accessed:
             response.vary.add("Cookie")
         if not session:
@@ -209,14 +234,22 @@ class AnswerSessionInterface(SessionInterface):
         for step, answers in self._grouped(app, session).items():
             name = f"{base}-{step}"
             if answers and (rewrite or answers != session.opened_steps.get(step)):
-                part = {"a": answers, "v": session.get("v"), "born": session.get("born"),
-                        "seen": session.get("seen"), "sid": sid}
+                part = {
+                    "a": answers,
+                    "v": session.get("v"),
+                    "born": session.get("born"),
+                    "seen": session.get("seen"),
+                    "sid": sid,
+                }
                 response.set_cookie(name, cipher.dumps(part, step), **options)
                 wrote_step = True
             elif not answers and name in session.received:
                 response.delete_cookie(name, **options)
-        if rewrite or _differs(main, session.opened_main) or (
-                not wrote_step and main.get("seen") != session.opened_main.get("seen")):
+        if (
+            rewrite
+            or _differs(main, session.opened_main)
+            or (not wrote_step and main.get("seen") != session.opened_main.get("seen"))
+        ):
             response.set_cookie(base, cipher.dumps(main), **options)
         response.vary.add("Cookie")
 
@@ -225,14 +258,14 @@ class AnswerSessionInterface(SessionInterface):
         step_ids, step_of = self.steps(app)
         groups: dict[str, dict[str, Any]] = {s: {} for s in step_ids}
         answers = session.get("answers")
-        for question, answer in (answers.items() if isinstance(answers, dict) else ()):
+        for question, answer in answers.items() if isinstance(answers, dict) else ():
             groups[step_of.get(question, step_ids[0])][question] = answer
         return groups
 
 
 def _purpose(name: str, base: str) -> str:
     """What a cookie holds, sealed into it: "main", or the id of its step."""
-    return "main" if name == base else name[len(base) + 1:]
+    return "main" if name == base else name[len(base) + 1 :]
 
 
 def _joined(parts: dict[str, dict], main: dict[str, Any]) -> dict[str, Any]:
@@ -244,10 +277,15 @@ def _joined(parts: dict[str, dict], main: dict[str, Any]) -> dict[str, Any]:
         answers.update(part["a"])
     versions = {part.get("v") for part in parts.values()}
     borns = [p["born"] for p in parts.values() if isinstance(p.get("born"), int)]
-    seens = [t for t in (main.get("seen"), *(p.get("seen") for p in parts.values()))
-             if isinstance(t, int)]
-    joined = {"answers": answers,
-              "v": versions.pop() if len(versions) == 1 else None}  # mixed: questions changed
+    seens = [
+        t
+        for t in (main.get("seen"), *(p.get("seen") for p in parts.values()))
+        if isinstance(t, int)
+    ]
+    joined = {
+        "answers": answers,
+        "v": versions.pop() if len(versions) == 1 else None,
+    }  # mixed: questions changed
     if borns:
         joined["born"] = min(borns)
     if seens:
@@ -257,8 +295,9 @@ def _joined(parts: dict[str, dict], main: dict[str, Any]) -> dict[str, Any]:
 
 def _differs(main: dict[str, Any], opened: dict[str, Any]) -> bool:
     """Whether the main cookie changed in more than its last-seen time."""
-    return ({k: v for k, v in main.items() if k != "seen"}
-            != {k: v for k, v in opened.items() if k != "seen"})
+    return {k: v for k, v in main.items() if k != "seen"} != {
+        k: v for k, v in opened.items() if k != "seen"
+    }
 
 
 def now() -> int:

@@ -46,8 +46,13 @@ def test_every_answer_set_one_or_two_answers_away_gets_the_design_headline(share
     assert all(seen.values()), seen
 
 
-@settings(max_examples=200, deadline=None, database=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(answers=answer_sets)
 def test_random_valid_answers_get_the_design_headline(shared_app, answers):
     body = evaluate(shared_app.test_client(), answers)
@@ -55,11 +60,14 @@ def test_random_valid_answers_get_the_design_headline(shared_app, answers):
     assert body["outcome"]["because"]
 
 
-@pytest.mark.parametrize("sign", ["arm_weakness", "back_shape", "leg_weakness", "cancer_history",
-                                  "serious_injury"])
+@pytest.mark.parametrize(
+    "sign", ["arm_weakness", "back_shape", "leg_weakness", "cancer_history", "serious_injury"]
+)
 def test_the_warning_sign_card_names_the_sign(client, questionnaire, sign):
-    said = {c["value"]: c.get("said") or c["label"]
-            for c in questionnaire["steps"][0]["questions"][0]["choices"]}
+    said = {
+        c["value"]: c.get("said") or c["label"]
+        for c in questionnaire["steps"][0]["questions"][0]["choices"]
+    }
     body = evaluate(client, changed(("warning_signs", [sign])))
     assert [a["answer"] for r in body["outcome"]["because"] for a in r["answers"]] == [said[sign]]
 

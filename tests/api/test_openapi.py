@@ -17,8 +17,9 @@ from questionnaire.web.api_schema import EvaluateResponse, summary_json
 
 ROOT = Path(__file__).resolve().parents[2]
 EVALUATE = "/api/v1/evaluate"
-FHIR_SCHEMA = ROOT / "node_modules" / "@asymmetrik" / "fhir-json-schema-validator" / \
-    "fhir.schema.json"
+FHIR_SCHEMA = (
+    ROOT / "node_modules" / "@asymmetrik" / "fhir-json-schema-validator" / "fhir.schema.json"
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +39,12 @@ def _operation(document: dict, path: str, method: str = "get") -> dict:
 
 
 def test_every_api_route_and_the_health_check_are_in_the_document(shared_app, document):
-    routes = {(rule.rule, method.lower()) for rule in shared_app.url_map.iter_rules()
-              if rule.rule.startswith("/api/") or rule.rule == "/healthz"
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    routes = {
+        (rule.rule, method.lower())
+        for rule in shared_app.url_map.iter_rules()
+        if rule.rule.startswith("/api/") or rule.rule == "/healthz"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     documented = {(path, method) for path, item in document["paths"].items() for method in item}
     assert documented == routes
     assert {"/api/v1/fhir/Questionnaire", "/healthz"} <= set(document["paths"])
@@ -61,8 +65,11 @@ def test_the_answers_schema_lists_every_question_with_its_choices(document, rule
     for q in questions:
         prop = answers["properties"][q["id"]]
         if q["type"] == "integer":
-            assert (prop["type"], prop["minimum"], prop["maximum"]) == ("integer", q["min"],
-                                                                        q["max"])
+            assert (prop["type"], prop["minimum"], prop["maximum"]) == (
+                "integer",
+                q["min"],
+                q["max"],
+            )
         else:
             values = prop["items"]["enum"] if q["type"] == "multi" else prop["enum"]
             assert values == [c["value"] for c in q["choices"]]
@@ -74,8 +81,9 @@ def test_the_questions_everyone_is_asked_are_required_by_the_schema(document, ru
     assert answers["required"] == [q["id"] for q in first if "show_if" not in q]
 
 
-def test_a_schema_valid_but_incomplete_body_is_a_documented_422(shared_app, document,
-                                                               discuss_answers):
+def test_a_schema_valid_but_incomplete_body_is_a_documented_422(
+    shared_app, document, discuss_answers
+):
     operation = _operation(document, EVALUATE, "post")
     answers = document["components"]["schemas"]["Answers"]
     body = {"answers": {q: discuss_answers[q] for q in answers["required"]}}
@@ -101,7 +109,8 @@ def test_every_get_answers_with_what_its_schema_says(shared_app, document):
 
 
 def test_a_summary_matches_the_schema_and_carries_the_summary_attributes(
-        shared_app, document, discuss_answers, engine):
+    shared_app, document, discuss_answers, engine
+):
     body = shared_app.test_client().post(EVALUATE, json={"answers": discuss_answers}).get_json()
     _validator(document, _operation(document, EVALUATE, "post"), "200").validate(body)
     summary = engine.evaluate(discuss_answers)
@@ -137,11 +146,18 @@ def test_redocly_recommended_ruleset_finds_nothing_wrong(document, tmp_path):
     assert npx, "node is needed: make test installs Redocly with npm ci"
     path = tmp_path / "openapi.json"
     path.write_text(json.dumps(document))
-    done = subprocess.run([npx, "--no-install", "redocly", "lint", str(path), "--format=json"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [npx, "--no-install", "redocly", "lint", str(path), "--format=json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     report = json.loads(done.stdout)
-    problems = [(p["ruleId"], p["severity"], p["location"][0]["pointer"])
-                for p in report["problems"]]
+    problems = [
+        (p["ruleId"], p["severity"], p["location"][0]["pointer"]) for p in report["problems"]
+    ]
     assert report["totals"]["errors"] == 0, problems
     assert problems == []  # no error and no warning
 
@@ -161,8 +177,9 @@ def _a_skipping_answer_set(engine, discuss_answers, rules) -> tuple[dict, str]:
     raise AssertionError("the rules have no skip logic that drops an answer")
 
 
-def test_a_bad_answer_to_a_skipped_question_is_refused_not_dropped(shared_app, engine,
-                                                                   discuss_answers, rules):
+def test_a_bad_answer_to_a_skipped_question_is_refused_not_dropped(
+    shared_app, engine, discuss_answers, rules
+):
     """The request model checks every answer's shape, also where skip logic would drop it."""
     answers, skipped = _a_skipping_answer_set(engine, discuss_answers, rules)
     client = shared_app.test_client()
@@ -172,11 +189,17 @@ def test_a_bad_answer_to_a_skipped_question_is_refused_not_dropped(shared_app, e
     assert [e["question"] for e in response.get_json()["errors"]] == [skipped]
 
 
-@pytest.mark.parametrize(("method", "path", "allowed"), [
-    ("delete", EVALUATE, "POST"), ("put", "/api/v1/questionnaire", "GET"),
-    ("post", "/healthz", "GET")])
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("delete", EVALUATE, "POST"),
+        ("put", "/api/v1/questionnaire", "GET"),
+        ("post", "/healthz", "GET"),
+    ],
+)
 def test_a_method_a_path_does_not_have_is_a_405_that_names_the_ones_it_has(
-        shared_app, method, path, allowed):
+    shared_app, method, path, allowed
+):
     response = getattr(shared_app.test_client(), method)(path)
     assert response.status_code == 405
     assert allowed in {m.strip() for m in response.headers["Allow"].split(",")}

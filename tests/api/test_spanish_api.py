@@ -41,8 +41,9 @@ def test_scenario_gets_what_it_expects_through_the_spanish_api(api, scenario):
         assert spanish.status_code == 422
         got = {e["question"] for e in spanish.get_json()["errors"]}
         assert got == set(expect.problems)
-        assert [(e["question"], e["code"]) for e in spanish.get_json()["errors"]] == \
-            [(e["question"], e["code"]) for e in english.get_json()["errors"]]
+        assert [(e["question"], e["code"]) for e in spanish.get_json()["errors"]] == [
+            (e["question"], e["code"]) for e in english.get_json()["errors"]
+        ]
         return
     assert spanish.status_code == 200, spanish.get_json()
     es, en = spanish.get_json(), english.get_json()
@@ -56,10 +57,12 @@ def test_scenario_gets_what_it_expects_through_the_spanish_api(api, scenario):
     # Same decisions, other words.
     assert [f["rule"] for f in es["findings"]] == [f["rule"] for f in en["findings"]]
     assert es["outcome"]["title"] != en["outcome"]["title"]
-    assert [r["rule"] for r in es["outcome"]["because"]] == \
-        [r["rule"] for r in en["outcome"]["because"]]
-    for es_text, en_text in zip((f["text"] for f in es["findings"]),
-                                (f["text"] for f in en["findings"]), strict=True):
+    assert [r["rule"] for r in es["outcome"]["because"]] == [
+        r["rule"] for r in en["outcome"]["because"]
+    ]
+    for es_text, en_text in zip(
+        (f["text"] for f in es["findings"]), (f["text"] for f in en["findings"]), strict=True
+    ):
         assert es_text != en_text
 
 
@@ -78,14 +81,17 @@ def test_error_messages_for_missing_answers_are_in_spanish(api):
     assert messages["pain_area"] == "Marque dónde tiene el dolor"
 
 
-@pytest.mark.parametrize(("query", "accept", "language"), [
-    pytest.param("", None, "en", id="English by default"),
-    pytest.param("", "es-US,es;q=0.9,en;q=0.5", "es", id="Accept-Language picks Spanish"),
-    pytest.param("", "fr-FR,fr;q=0.9", "en", id="a language we do not have gives English"),
-    pytest.param("", "es-MX,en;q=0.1", "es", id="a preferred regional Spanish beats English"),
-    pytest.param("?lang=en", "es", "en", id="?lang beats Accept-Language"),
-    pytest.param("?lang=es", "en", "es", id="?lang=es beats an English browser"),
-])
+@pytest.mark.parametrize(
+    ("query", "accept", "language"),
+    [
+        pytest.param("", None, "en", id="English by default"),
+        pytest.param("", "es-US,es;q=0.9,en;q=0.5", "es", id="Accept-Language picks Spanish"),
+        pytest.param("", "fr-FR,fr;q=0.9", "en", id="a language we do not have gives English"),
+        pytest.param("", "es-MX,en;q=0.1", "es", id="a preferred regional Spanish beats English"),
+        pytest.param("?lang=en", "es", "en", id="?lang beats Accept-Language"),
+        pytest.param("?lang=es", "en", "es", id="?lang=es beats an English browser"),
+    ],
+)
 def test_the_language_is_chosen_by_lang_then_accept_language(api, query, accept, language):
     headers = {"Accept-Language": accept} if accept else {}
     response = evaluate(api, {"warning_signs": ["chest_pain"]}, query=query, **headers)
@@ -93,8 +99,9 @@ def test_the_language_is_chosen_by_lang_then_accept_language(api, query, accept,
     assert response.headers["Content-Language"] == language
     assert "Accept-Language" in response.headers["Vary"]
     title = response.get_json()["outcome"]["title"]
-    assert title == ("Busque atención de emergencia ahora" if language == "es"
-                     else "Get emergency care now")
+    assert title == (
+        "Busque atención de emergencia ahora" if language == "es" else "Get emergency care now"
+    )
 
 
 def test_an_unknown_lang_is_a_clear_json_400(api):
@@ -108,8 +115,10 @@ def test_the_spanish_questionnaire_has_the_english_ids_and_spanish_words(api):
     en = api.get("/api/v1/questionnaire").get_json()
 
     def ids(doc):
-        return [(s["id"], [(q["id"], [c["value"] for c in q["choices"]]) for q in s["questions"]])
-                for s in doc["steps"]]
+        return [
+            (s["id"], [(q["id"], [c["value"] for c in q["choices"]]) for q in s["questions"]])
+            for s in doc["steps"]
+        ]
 
     assert ids(es) == ids(en)
     assert es["steps"][0]["questions"][0]["prompt"] == "¿Tiene alguna de estas ahora?"
@@ -127,6 +136,7 @@ def fhir_pair(api):
 
 def _strings(resource: dict):
     """(where, text, its translations {lang: text}) of every translatable string."""
+
     def translations(node: dict, field: str) -> dict[str, str]:
         found = {}
         for ext in node.get("_" + field, {}).get("extension", []):
@@ -142,8 +152,11 @@ def _strings(resource: dict):
             yield item["linkId"], item["text"], translations(item, "text")
             for option in item.get("answerOption", []):
                 coding = option["valueCoding"]
-                yield (f"{item['linkId']}={coding['code']}", coding["display"],
-                       translations(coding, "display"))
+                yield (
+                    f"{item['linkId']}={coding['code']}",
+                    coding["display"],
+                    translations(coding, "display"),
+                )
 
 
 def test_the_spanish_fhir_questionnaire_is_valid_and_says_its_language(fhir_pair):
@@ -173,5 +186,6 @@ def test_a_spanish_questionnaire_response_reads_back_as_the_same_answers():
     assert group["text"] == "Señales de alarma"
     assert [a["valueCoding"]["display"] for a in group["item"][0]["answer"]] == [
         "Fiebre, o siente calor y escalofríos",
-        "El dolor es peor de noche o no se calma cuando descansa"]
+        "El dolor es peor de noche o no se calma cuando descansa",
+    ]
     assert fhir.answers_from_response(Engine(languages["en"]), resource) == answers

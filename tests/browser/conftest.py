@@ -21,9 +21,15 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from questionnaire import create_app
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 DESKTOP = {"width": 1280, "height": 800}
 
 
@@ -60,7 +66,9 @@ def browser(playwright_driver: Playwright) -> Iterator[Browser]:
             f"The browser tests need Chromium, but {CHROMIUM} is missing or not executable. "
             "Install it with 'make chromium' (Debian: 'apt-get install chromium'), or set "
             "CHROMIUM to its path. Do not run 'playwright install': its download does not work "
-            "here.", pytrace=False)
+            "here.",
+            pytrace=False,
+        )
     try:
         chromium = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     except Error as exc:
@@ -81,24 +89,31 @@ class Events:
     def console(self, kind: str, text: str, url: str) -> None:
         """Chromium reports each Content-Security-Policy violation as a console error."""
         if kind == "error":
-            found = self.csp_violations if "Content Security Policy" in text else \
-                self.console_errors
+            found = (
+                self.csp_violations if "Content Security Policy" in text else self.console_errors
+            )
             found.append(f"{text} ({url})")
 
     def problems(self, *, status: int = 200) -> list[str]:
         """Every problem, except the console's note that the page itself answered `status`."""
         expected = f"the server responded with a status of {status} "
         console = [m for m in self.console_errors if status == 200 or expected not in m]
-        return ([f"console error: {m}" for m in console]
-                + [f"script error: {m}" for m in self.page_errors]
-                + [f"CSP violation: {m}" for m in self.csp_violations]
-                + [f"request left 127.0.0.1: {u}" for u in self.outside_requests])
+        return (
+            [f"console error: {m}" for m in console]
+            + [f"script error: {m}" for m in self.page_errors]
+            + [f"CSP violation: {m}" for m in self.csp_violations]
+            + [f"request left 127.0.0.1: {u}" for u in self.outside_requests]
+        )
 
     def take(self, *, status: int = 200) -> list[str]:
         """The problems so far; then start again from none."""
         found = self.problems(status=status)
-        for kind in (self.console_errors, self.page_errors, self.csp_violations,
-                     self.outside_requests):
+        for kind in (
+            self.console_errors,
+            self.page_errors,
+            self.csp_violations,
+            self.outside_requests,
+        ):
             kind.clear()
         return found
 
@@ -116,8 +131,10 @@ def open_page(browser: Browser, live_server: str, events: Events) -> Iterator[Ca
     local = urlsplit(live_server).hostname
 
     def is_outside(url: str) -> bool:
-        return urlsplit(url).scheme in ("http", "https", "ws", "wss") and \
-            urlsplit(url).hostname != local
+        return (
+            urlsplit(url).scheme in ("http", "https", "ws", "wss")
+            and urlsplit(url).hostname != local
+        )
 
     def new_page(**options: Any) -> Page:
         options.setdefault("viewport", DESKTOP)
@@ -150,8 +167,9 @@ def location(page: Page) -> str:
 class Wizard:
     """Walks the questionnaire in a browser with the mouse, as most people would."""
 
-    def __init__(self, page: Page, journeys: Journeys | None = None,
-                 progress: Progress | None = None):
+    def __init__(
+        self, page: Page, journeys: Journeys | None = None, progress: Progress | None = None
+    ):
         self.page = page
         self.journeys = journeys or {}
         self.progress = progress
@@ -162,8 +180,8 @@ class Wizard:
     def questions(self) -> list[str]:
         """The names of the questions on the current page, in order."""
         return self.page.eval_on_selector_all(
-            "main form [name]:not([type=hidden])",
-            "els => [...new Set(els.map(e => e.name))]")
+            "main form [name]:not([type=hidden])", "els => [...new Set(els.map(e => e.name))]"
+        )
 
     def answer(self, answers: dict[str, Any]) -> None:
         """Tick, choose and type the answers to this page's questions that `answers` has."""
@@ -183,8 +201,13 @@ class Wizard:
             self.page.get_by_role("button", name="Continue").click()
         return navigation.value
 
-    def walk(self, answers: dict[str, Any], until: str, start: str = "/step/warning_signs",
-             seen: Callable[[str], None] = lambda where: None) -> None:
+    def walk(
+        self,
+        answers: dict[str, Any],
+        until: str,
+        start: str = "/step/warning_signs",
+        seen: Callable[[str], None] = lambda where: None,
+    ) -> None:
         """Answer page after page from `start` until the browser is at `until`."""
         self.page.goto(start)
         for _ in range(12):
@@ -199,7 +222,8 @@ class Wizard:
             missing = [n for n in names if n not in answers]
             assert names and not missing, (
                 f"stuck at {self.location()} on the way to {until}: "
-                f"no answers for {missing or 'a page without questions'}")
+                f"no answers for {missing or 'a page without questions'}"
+            )
             self.answer(answers)
             self.submit()
         raise AssertionError(f"never reached {until}; stopped at {self.location()}")
@@ -211,8 +235,7 @@ class Wizard:
         its cookie, so each test starts from a fresh context without walking again.
         """
         assert self.progress is not None, "reach() needs the wizard fixture"
-        self.page.context.add_cookies(
-            self.progress.cookies(journey, self.journeys[journey], path))
+        self.page.context.add_cookies(self.progress.cookies(journey, self.journeys[journey], path))
         self.page.goto(path)
         assert self.location() == path, f"{path} sent the browser to {self.location()}"
 
@@ -229,8 +252,11 @@ class Progress:
             context = self.browser.new_context(base_url=self.base_url)
             try:
                 wizard = Wizard(context.new_page())
-                wizard.walk(answers, until="/summary", seen=lambda where: self.saved.setdefault(
-                    (journey, where), context.cookies()))
+                wizard.walk(
+                    answers,
+                    until="/summary",
+                    seen=lambda where: self.saved.setdefault((journey, where), context.cookies()),
+                )
             finally:
                 context.close()
         assert (journey, path) in self.saved, f"the {journey} journey never passes {path}"

@@ -24,15 +24,27 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 WIDTHS = (375, 1280)
 DESKTOP = {"width": 1280, "height": 800}
 AXE = Axe()
-AXE_OPTIONS = {"runOnly": {"type": "tag",
-                           "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa",
-                                      "best-practice"]},
-               "resultTypes": ["violations"]}
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
 # What a patient taps, for WCAG 2.2 target size (2.5.8); links inside sentences are exempt.
-TARGETS = ("input, button, summary, .back-link, a.button, .error-summary a, "
-           ".summary-list__actions a, header a")
-STEPS = ["/step/warning_signs", "/step/pain", "/step/pain?part=1", "/step/treatments",
-         "/step/treatments?part=1", "/step/health", "/step/cost_access"]
+TARGETS = (
+    "input, button, summary, .back-link, a.button, .error-summary a, "
+    ".summary-list__actions a, header a"
+)
+STEPS = [
+    "/step/warning_signs",
+    "/step/pain",
+    "/step/pain?part=1",
+    "/step/treatments",
+    "/step/treatments?part=1",
+    "/step/health",
+    "/step/cost_access",
+]
 
 Journeys = dict[str, dict[str, Any]]
 Wizard = Any  # the `wizard` fixture's helper (tests/browser/conftest.py)
@@ -40,6 +52,7 @@ Reach = Callable[[Wizard, Journeys], Response | None]
 
 
 # --- the checks ----------------------------------------------------------------------------------
+
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """axe-core's WCAG A and AA violations on the page as it is now."""
@@ -54,16 +67,21 @@ def axe_report(page: Page) -> list[str]:
     for v in axe_violations(page):
         lines.append(f"{v['id']} ({v['impact']}): {v['help']} [{v['helpUrl']}]")
         for node in v["nodes"]:
-            lines.append(f"    {' > '.join(map(str, node['target']))}: "
-                         f"{node.get('failureSummary', '').replace(chr(10), ' ')}")
+            lines.append(
+                f"    {' > '.join(map(str, node['target']))}: "
+                f"{node.get('failureSummary', '').replace(chr(10), ' ')}"
+            )
     return lines
 
 
 def small_targets(page: Page) -> list[str]:
-    boxes = page.eval_on_selector_all(TARGETS, """els => els
+    boxes = page.eval_on_selector_all(
+        TARGETS,
+        """els => els
         .filter(e => e.type !== 'hidden' && e.getClientRects().length)
         .map(e => { const r = e.getBoundingClientRect();
-                    return [e.outerHTML.slice(0, 90), r.width, r.height]; })""")
+                    return [e.outerHTML.slice(0, 90), r.width, r.height]; })""",
+    )
     assert boxes, "no targets found"
     return [f"{html} is {w:.0f}x{h:.0f}" for html, w, h in boxes if w < 24 or h < 24]
 
@@ -76,8 +94,10 @@ def sideways_scroll(page: Page) -> list[str]:
             .slice(0, 5).map(e => e.outerHTML.slice(0, 90))})""")
     if found["page"] <= found["viewport"] and not found["overflowing"]:
         return []
-    return [f"page is {found['page']}px wide in a {found['viewport']}px window",
-            *found["overflowing"]]
+    return [
+        f"page is {found['page']}px wide in a {found['viewport']}px window",
+        *found["overflowing"],
+    ]
 
 
 def expect_none(subtests, title: str, find: Callable[[], list[str]]) -> None:
@@ -89,8 +109,11 @@ def expect_none(subtests, title: str, find: Callable[[], list[str]]) -> None:
 
 def audit(page: Page, name: str, events, subtests, status: int = 200) -> None:
     """Screenshot the page, then run every check on it, each as its own subtest."""
-    expect_none(subtests, f"{name}: no console errors, CSP violations or requests off 127.0.0.1",
-                lambda: events.take(status=status))
+    expect_none(
+        subtests,
+        f"{name}: no console errors, CSP violations or requests off 127.0.0.1",
+        lambda: events.take(status=status),
+    )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
@@ -99,13 +122,20 @@ def audit(page: Page, name: str, events, subtests, status: int = 200) -> None:
         .map(d => d.open = true).length""")  # check what "Why am I seeing this?" shows too
     for width in WIDTHS:  # a narrow layout can fail where a wide one passes, and back
         page.set_viewport_size({"width": width, "height": 800})
-        expect_none(subtests, f"{name}: axe finds no WCAG 2.2 A/AA violations at {width}px",
-                    lambda: axe_report(page))
-        expect_none(subtests, f"{name}: targets are at least 24x24 CSS px at {width}px",
-                    lambda: small_targets(page))
+        expect_none(
+            subtests,
+            f"{name}: axe finds no WCAG 2.2 A/AA violations at {width}px",
+            lambda: axe_report(page),
+        )
+        expect_none(
+            subtests,
+            f"{name}: targets are at least 24x24 CSS px at {width}px",
+            lambda: small_targets(page),
+        )
     page.set_viewport_size({"width": 320, "height": 640})
-    expect_none(subtests, f"{name}: nothing scrolls sideways at 320px",
-                lambda: sideways_scroll(page))
+    expect_none(
+        subtests, f"{name}: nothing scrolls sideways at 320px", lambda: sideways_scroll(page)
+    )
     if opened:
         page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = false)")
     page.set_viewport_size(DESKTOP)
@@ -117,8 +147,10 @@ def slug(path: str) -> str:
 
 # --- the question pages, on the way through -----------------------------------------------------
 
+
 def test_each_question_page_check_and_summary_pass_before_and_after_a_failed_submit(
-        wizard, journeys, events, subtests):
+    wizard, journeys, events, subtests
+):
     """Walks the whole wizard; on each step, Continue is first pressed with nothing answered."""
     page = wizard.page
     page.goto(STEPS[0])
@@ -143,6 +175,7 @@ def test_each_question_page_check_and_summary_pass_before_and_after_a_failed_sub
 
 # --- every other page and state ------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Visit:
     """How to reach one page in one state, and what proves we got there."""
@@ -159,18 +192,22 @@ def go(path: str) -> Reach:
 
 def branch(start: str, journey: str, until: str) -> Reach:
     """Where the discuss journey is at `start`, then on with another journey's answers."""
+
     def reach(w: Wizard, j: Journeys) -> Response | None:
         w.reach(start)
         w.walk(j[journey], until=until, start=start)
         return None
+
     return reach
 
 
 def walked(journey: str, until: str) -> Reach:
     """From the first question with one journey's answers until the browser is at `until`."""
+
     def reach(w: Wizard, j: Journeys) -> Response | None:
         w.walk(j[journey], until=until)
         return None
+
     return reach
 
 
@@ -205,18 +242,27 @@ def csrf_token_missing(w: Wizard, j: Journeys) -> Response | None:
 VISITS = [
     Visit("start", go("/"), "main a.button--start"),
     Visit("start-cleared", go("/?cleared=1"), "main .notice"),
-    Visit("step-treatments-part-1-after-none",
-          branch("/step/treatments", "not_yet", "/step/treatments?part=1"), "main legend h1"),
+    Visit(
+        "step-treatments-part-1-after-none",
+        branch("/step/treatments", "not_yet", "/step/treatments?part=1"),
+        "main legend h1",
+    ),
     Visit("error-none-and-another", none_and_another, "#warning_signs-error"),
     Visit("error-pain-score-range", pain_score_out_of_range, "#pain_intensity-error"),
     Visit("check-answers-removed", answers_removed_by_a_change, "main .notice"),
     # the discuss summary is checked on the way through, above
     Visit("summary-emergency", walked("emergency", "/summary"), "[data-outcome=emergency]"),
     Visit("summary-urgent", walked("urgent", "/summary"), "[data-outcome=urgent]"),
-    Visit("summary-usually_excluded", branch("/step/health", "usually_excluded", "/summary"),
-          "[data-outcome=usually_excluded]"),
-    Visit("summary-not_yet", branch("/step/treatments", "not_yet", "/summary"),
-          "[data-outcome=not_yet]"),
+    Visit(
+        "summary-usually_excluded",
+        branch("/step/health", "usually_excluded", "/summary"),
+        "[data-outcome=usually_excluded]",
+    ),
+    Visit(
+        "summary-not_yet",
+        branch("/step/treatments", "not_yet", "/summary"),
+        "[data-outcome=not_yet]",
+    ),
     Visit("help", go("/help"), "main h1"),
     Visit("expired", go("/expired"), "main a.button"),
     Visit("not-found", go("/no-such-page"), "main h1", status=404),

@@ -19,8 +19,11 @@ def previous(tmp_path_factory) -> Path:
     """A previous rules.yaml: one threshold and one wording different from the shipped file."""
     assert MILD in SRC and "\n    urgency: routine\n    title: " in SRC
     text = SRC.replace(MILD, "when: {q: pain_intensity, at_most: 4}")
-    text = text.replace("\n    urgency: routine\n    title: ",
-                        "\n    urgency: routine\n    title: Earlier wording - ", 1)
+    text = text.replace(
+        "\n    urgency: routine\n    title: ",
+        "\n    urgency: routine\n    title: Earlier wording - ",
+        1,
+    )
     path = tmp_path_factory.mktemp("previous") / "rules-1.9.yaml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -35,14 +38,17 @@ def compare(page: Page, previous: Path) -> None:
 
 
 def test_an_upload_is_compared_and_its_example_opens_in_try_answers_without_javascript(
-        open_page, previous, events):
+    open_page, previous, events
+):
     page = open_page(java_script_enabled=False)
     compare(page, previous)
 
     change = page.locator(".change")
     assert change.count() == 1
     assert (change.get_attribute("data-from"), change.get_attribute("data-to")) == (
-        "not_yet", "discuss")
+        "not_yet",
+        "discuss",
+    )
     with page.expect_navigation():
         change.get_by_role("button", name="Open this example in Try answers").click()
     assert page.url.endswith("/clinician/try#result")

@@ -28,8 +28,11 @@ def height(page: Page) -> int:
 
 def in_view(page: Page, selector: str) -> bool:
     """The element's top is inside the window (not above it, not below it)."""
-    box = page.evaluate("""s => { const r = document.querySelector(s).getBoundingClientRect();
-                                  return [r.top, r.height, window.innerHeight]; }""", selector)
+    box = page.evaluate(
+        """s => { const r = document.querySelector(s).getBoundingClientRect();
+                                  return [r.top, r.height, window.innerHeight]; }""",
+        selector,
+    )
     top, tall, window = box
     return tall > 0 and -1 <= top < window  # scrolled to the top lands within a pixel
 
@@ -44,9 +47,11 @@ def evaluate(page: Page, wizard_on, answers: dict[str, Any]) -> None:
 
 def luminance(rgb: tuple[float, ...]) -> float:
     """WCAG 2 relative luminance of an sRGB colour (0-255 channels)."""
+
     def channel(c: float) -> float:
         c /= 255
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
     r, g, b = (channel(c) for c in rgb[:3])
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -64,6 +69,7 @@ def rgba(css: str) -> tuple[float, ...]:
 
 # --- the overview --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
 def test_the_overview_opens_short_with_every_section_folded(open_page, viewport):
     page = open_page(viewport=viewport)
@@ -79,8 +85,9 @@ def test_the_overview_opens_short_with_every_section_folded(open_page, viewport)
 def test_the_index_links_to_every_outcome_and_a_link_opens_its_section(page, rules):
     page.goto("/clinician/")
     links = page.locator("nav.index ol li > a")
-    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == \
-        [f"#outcome-{o['id']}" for o in rules["outcomes"]]
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [
+        f"#outcome-{o['id']}" for o in rules["outcomes"]
+    ]
     counts = page.locator("nav.index ol li .index__count").all_inner_texts()
     for outcome, shown in zip(rules["outcomes"], counts, strict=True):
         number = sum(r.get("outcome") == outcome["id"] for r in rules["rules"])
@@ -129,9 +136,11 @@ def test_a_section_opens_from_the_keyboard(page):
 
 # --- try answers ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("javascript", [True, False], ids=["with JavaScript", "without"])
 def test_after_evaluate_on_a_phone_the_result_is_in_view_and_has_the_focus(
-        open_page, wizard_on, discuss_answers, javascript):
+    open_page, wizard_on, discuss_answers, javascript
+):
     page = open_page(viewport=PHONE, java_script_enabled=javascript)
     evaluate(page, wizard_on, discuss_answers)
     assert page.url.endswith("/clinician/try#result")
@@ -157,8 +166,7 @@ def test_form_errors_are_in_view_after_evaluate_too(open_page, wizard_on, discus
     assert in_view(page, "#result .error-summary")
 
 
-def test_a_matched_rule_says_so_and_stands_out_at_3_to_1(page, wizard_on, discuss_answers,
-                                                         engine):
+def test_a_matched_rule_says_so_and_stands_out_at_3_to_1(page, wizard_on, discuss_answers, engine):
     evaluate(page, wizard_on, discuss_answers)
     fired = set(engine.evaluate(discuss_answers).fired)
     rows = page.evaluate("""() => [...document.querySelectorAll('.trace tbody tr')].map(row => {
@@ -180,15 +188,19 @@ def test_a_matched_rule_says_so_and_stands_out_at_3_to_1(page, wizard_on, discus
 
 
 def notes_and_findings(page: Page, scope: str) -> dict[str, list[str]]:
-    return page.evaluate("""scope => ({
+    return page.evaluate(
+        """scope => ({
         notes: [...document.querySelectorAll(scope + ' section.note')].map(n =>
             n.id + ' ' + n.querySelector('[id^=note-]').textContent.trim()),
         findings: [...document.querySelectorAll(scope + ' .finding > p:first-child')]
-            .map(p => p.textContent.trim())})""", scope)
+            .map(p => p.textContent.trim())})""",
+        scope,
+    )
 
 
-def test_the_patient_view_shows_the_patients_summary_notes_included(page, wizard, wizard_on,
-                                                                    discuss_answers):
+def test_the_patient_view_shows_the_patients_summary_notes_included(
+    page, wizard, wizard_on, discuss_answers
+):
     wizard.reach("/summary")  # the discuss journey, walked in this browser
     patient = notes_and_findings(page, "main")
     assert len(patient["notes"]) >= 4 and patient["findings"]
@@ -198,8 +210,10 @@ def test_the_patient_view_shows_the_patients_summary_notes_included(page, wizard
 
 # --- the outcome book ----------------------------------------------------------------------------
 
+
 def test_the_book_prints_without_navigation_or_buttons_and_each_outcome_on_a_new_page(
-        page, rules, tmp_path):
+    page, rules, tmp_path
+):
     page.goto("/clinician/book")
     assert page.locator("main button[data-print]").is_visible()  # JavaScript shows it
     page.emulate_media(media="print")
@@ -209,8 +223,9 @@ def test_the_book_prints_without_navigation_or_buttons_and_each_outcome_on_a_new
     assert shown == [], "printed, the book has no navigation, header links or buttons"
     pdf = tmp_path / "book.pdf"
     page.pdf(path=pdf, format="A4")
-    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                           text=True, check=True).stdout.split("\f")
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
     for outcome in rules["outcomes"][1:]:
         starts = [p for p in pages if " ".join(p.split()).startswith(outcome["title"])]
         assert len(starts) == 1, f"no printed page starts with {outcome['title']!r}"
@@ -219,9 +234,11 @@ def test_the_book_prints_without_navigation_or_buttons_and_each_outcome_on_a_new
 
 # --- axe-core, screenshots -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["overview", "try-result", "book"])
-def test_clinician_page_passes_axe_in_chromium(page, wizard_on, discuss_answers, events,
-                                               subtests, name):
+def test_clinician_page_passes_axe_in_chromium(
+    page, wizard_on, discuss_answers, events, subtests, name
+):
     if name == "overview":
         page.goto("/clinician/")
     elif name == "book":

@@ -50,8 +50,7 @@ class KeyboardUser:
             if where == 0:
                 return
             self.press("Tab" if where > 0 else "Shift+Tab")
-        raise AssertionError(f"the keyboard never reached {selector}; focus is on "
-                             f"{self.focused()}")
+        raise AssertionError(f"the keyboard never reached {selector}; focus is on {self.focused()}")
 
     def follow(self, selector: str) -> None:
         """Move to a link or button and press Enter; wait for the next page."""
@@ -62,8 +61,9 @@ class KeyboardUser:
     def choose(self, name: str, value: str) -> None:
         """Tab into a radio group, then use the arrow keys (or Space) to pick `value`."""
         self.move_to(f"input[name='{name}']", group=True)
-        values = self.page.eval_on_selector_all(f"input[name='{name}']",
-                                                "els => els.map(e => e.value)")
+        values = self.page.eval_on_selector_all(
+            f"input[name='{name}']", "els => els.map(e => e.value)"
+        )
         steps = values.index(value) - values.index(self.focused()["value"])
         if steps == 0:
             self.press("Space")
@@ -84,11 +84,13 @@ class KeyboardUser:
     def answer_page(self, answers: dict[str, Any]) -> None:
         """Choices top to bottom, then back up with Shift+Tab to type any numbers."""
         kinds = self.page.eval_on_selector_all(
-            "main form input:not([type=hidden])", "els => els.map(e => [e.name, e.type])")
+            "main form input:not([type=hidden])", "els => els.map(e => [e.name, e.type])"
+        )
         names = list(dict.fromkeys(name for name, _ in kinds))
         kind = dict(kinds)
-        for name in [n for n in names if kind[n] != "text"] + [n for n in names
-                                                                if kind[n] == "text"]:
+        for name in [n for n in names if kind[n] != "text"] + [
+            n for n in names if kind[n] == "text"
+        ]:
             answer = answers[name]
             if kind[name] == "text":
                 self.type_into(name, str(answer))
@@ -112,8 +114,15 @@ def test_whole_journey_by_keyboard_alone_reaches_the_summary(page, discuss_answe
         pages.append(page.url.split("/", 3)[-1])
         user.answer_page(discuss_answers)
         user.follow("main form button[type=submit]")
-    assert pages == ["step/warning_signs", "step/pain", "step/pain?part=1", "step/treatments",
-                     "step/treatments?part=1", "step/health", "step/cost_access"]
+    assert pages == [
+        "step/warning_signs",
+        "step/pain",
+        "step/pain?part=1",
+        "step/treatments",
+        "step/treatments?part=1",
+        "step/health",
+        "step/cost_access",
+    ]
     assert page.url.endswith("/check")
     user.follow("main a[href='/summary']")
     assert page.locator("h1[data-outcome]").get_attribute("data-outcome") == "discuss"
@@ -123,26 +132,32 @@ def test_whole_journey_by_keyboard_alone_reaches_the_summary(page, discuss_answe
     assert events.problems() == []
 
 
-@pytest.mark.parametrize("path", ["/step/warning_signs", "/step/pain"],
-                         ids=["checkboxes", "radios-and-number"])
+@pytest.mark.parametrize(
+    "path", ["/step/warning_signs", "/step/pain"], ids=["checkboxes", "radios-and-number"]
+)
 def test_error_summary_takes_focus_and_its_links_move_focus_to_the_field(wizard, path):
     wizard.reach(path)
     wizard.submit()
     user = KeyboardUser(wizard.page)
     assert user.focused()["summary"], f"focus is on {user.focused()} after a failed submit"
     targets = wizard.page.eval_on_selector_all(
-        "[data-error-summary] a", "els => els.map(e => e.getAttribute('href').slice(1))")
+        "[data-error-summary] a", "els => els.map(e => e.getAttribute('href').slice(1))"
+    )
     assert len(targets) == len(wizard.questions())
     for target in targets:
         user.move_to(f"[data-error-summary] a[href='#{target}']")
         user.press("Enter")
         assert user.focused()["id"] == target
-        question = wizard.page.locator(f"#{target}").locator(
-            "xpath=ancestor::div[contains(@class, 'form-group')]").locator(
-            "legend, label").first
+        question = (
+            wizard.page.locator(f"#{target}")
+            .locator("xpath=ancestor::div[contains(@class, 'form-group')]")
+            .locator("legend, label")
+            .first
+        )
         top = question.evaluate("e => e.getBoundingClientRect().top")
         assert 0 <= round(top) < wizard.page.viewport_size["height"], (
-            f"the question for #{target} is out of view (top at {top}px)")
+            f"the question for #{target} is out of view (top at {top}px)"
+        )
 
 
 def test_ticking_none_unticks_the_other_boxes_and_back(page):
@@ -152,10 +167,16 @@ def test_ticking_none_unticks_the_other_boxes_and_back(page):
     page.check(box("weight_loss"))
     page.check(box("none"))
     assert [page.is_checked(box(v)) for v in ("fever", "weight_loss", "none")] == [
-        False, False, True]
+        False,
+        False,
+        True,
+    ]
     page.check(box("fever"))
     assert [page.is_checked(box(v)) for v in ("fever", "weight_loss", "none")] == [
-        True, False, False]
+        True,
+        False,
+        False,
+    ]
 
 
 def test_whole_journey_works_with_javascript_off(open_page, wizard_on, discuss_answers, events):
@@ -167,7 +188,8 @@ def test_whole_journey_works_with_javascript_off(open_page, wizard_on, discuss_a
 
 
 def test_without_javascript_ticking_none_and_a_sign_asks_for_one_or_the_other(
-        open_page, wizard_on, engine):
+    open_page, wizard_on, engine
+):
     question = next(q for q in engine.ruleset.questions if q.id == "warning_signs")
     page = open_page(java_script_enabled=False)
     page.goto("/step/warning_signs")

@@ -68,8 +68,9 @@ def render(page: Page, renderer: str, questionnaire: dict, response: dict | None
     options: dict[str, Any] = {"fhirVersion": "R4"}
     if response is not None:
         options["questionnaireResponse"] = response
-    page.evaluate("([q, options]) => LForms.Util.addFormToPage(q, 'form', options)",
-                  [questionnaire, options])
+    page.evaluate(
+        "([q, options]) => LForms.Util.addFormToPage(q, 'form', options)", [questionnaire, options]
+    )
     page.wait_for_selector("lhc-item", timeout=20_000)
 
 
@@ -98,7 +99,8 @@ def fill(page: Page, questions: list[dict], answers: dict[str, Any]) -> None:
 def export(page: Page) -> dict:
     return page.evaluate(
         "() => LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', "
-        "document.getElementById('form'))")
+        "document.getElementById('form'))"
+    )
 
 
 @pytest.fixture()
@@ -114,37 +116,56 @@ def questions_of(rules: dict) -> list[dict]:
 
 def skip_logic(questionnaire: dict) -> tuple[str, str, list[str]]:
     """A question, the choice of it that hides others (enableWhen '!='), and those others."""
-    whens = [(i["linkId"], w) for g in questionnaire["item"] for i in g["item"]
-             for w in i.get("enableWhen", ()) if w["operator"] == "!=" and "answerCoding" in w]
+    whens = [
+        (i["linkId"], w)
+        for g in questionnaire["item"]
+        for i in g["item"]
+        for w in i.get("enableWhen", ())
+        if w["operator"] == "!=" and "answerCoding" in w
+    ]
     assert whens, "the rules have skip logic that FHIR can say"
     controlling, value = whens[0][1]["question"], whens[0][1]["answerCoding"]["code"]
-    return controlling, value, [q for q, w in whens if w["question"] == controlling
-                                and w["answerCoding"]["code"] == value]
+    return (
+        controlling,
+        value,
+        [
+            q
+            for q, w in whens
+            if w["question"] == controlling and w["answerCoding"]["code"] == value
+        ],
+    )
 
 
 def test_lhc_forms_fills_the_questionnaire_with_skip_logic_and_the_app_evaluates_it(
-        lforms_page, renderer, questionnaire, rules, discuss_answers, engine, live_server):
+    lforms_page, renderer, questionnaire, rules, discuss_answers, engine, live_server
+):
     page = lforms_page
     render(page, renderer, questionnaire)
     controlling, hiding, followups = skip_logic(questionnaire)
     tried = [v for v in discuss_answers[controlling] if v != hiding]
 
-    fill(page, questions_of(rules), {k: v for k, v in discuss_answers.items()
-                                     if k != controlling and k not in followups})
+    fill(
+        page,
+        questions_of(rules),
+        {k: v for k, v in discuss_answers.items() if k != controlling and k not in followups},
+    )
     option(page, controlling, tried[0]).click()
     for question in followups:
         assert item(page, question).is_visible(), f"{question} shows once a treatment is ticked"
     option(page, controlling, tried[0]).click()  # untick it again
     option(page, controlling, hiding).click()
     for question in followups:
-        assert item(page, question).count() == 0 or not item(page, question).is_visible(), \
+        assert item(page, question).count() == 0 or not item(page, question).is_visible(), (
             f"LHC-Forms hides {question} when '{controlling}' is {hiding}"
+        )
 
     response = export(page)
     assert response["resourceType"] == "QuestionnaireResponse"
     answers = fhir.answers_from_response(engine, response)
-    expected = {**{k: v for k, v in discuss_answers.items() if k not in followups},
-                controlling: [hiding]}
+    expected = {
+        **{k: v for k, v in discuss_answers.items() if k not in followups},
+        controlling: [hiding],
+    }
     assert answers == expected
 
     # The app reads the renderer's file: the clinician's upload and the API agree on the outcome.
@@ -153,17 +174,24 @@ def test_lhc_forms_fills_the_questionnaire_with_skip_logic_and_the_app_evaluates
     outcome = api.json()["outcome"]["id"]
     assert outcome == engine.evaluate(expected).outcome.id
     page.goto(f"{live_server}/clinician/try")
-    page.set_input_files("input[name=answers_file]", files=[{
-        "name": "lforms.json", "mimeType": "application/fhir+json",
-        "buffer": json.dumps(response).encode()}])
+    page.set_input_files(
+        "input[name=answers_file]",
+        files=[
+            {
+                "name": "lforms.json",
+                "mimeType": "application/fhir+json",
+                "buffer": json.dumps(response).encode(),
+            }
+        ],
+    )
     with page.expect_navigation():
         page.locator("input[name=answers_file]").evaluate("input => input.form.submit()")
     assert page.locator("[data-outcome]").first.get_attribute("data-outcome") == outcome
 
 
 def test_the_apps_download_loads_back_into_lhc_forms_with_the_same_answers(
-        lforms_page, renderer, questionnaire, rules, discuss_answers, engine, wizard_on,
-        live_server):
+    lforms_page, renderer, questionnaire, rules, discuss_answers, engine, wizard_on, live_server
+):
     page = lforms_page
     wizard_on(page).walk(discuss_answers, until="/summary")
     download = page.request.get(f"{live_server}/summary/answers.json")
@@ -180,12 +208,16 @@ def test_the_apps_download_loads_back_into_lhc_forms_with_the_same_answers(
             box = option(page, q["id"], choice["value"]).locator("input")
             chosen = choice["value"] in (value if isinstance(value, list) else [value])
             assert box.is_checked() == chosen, (q["id"], choice["value"])
-    assert fhir.answers_from_response(engine, export(page)) == \
-        fhir.answers_from_response(engine, response) == discuss_answers
+    assert (
+        fhir.answers_from_response(engine, export(page))
+        == fhir.answers_from_response(engine, response)
+        == discuss_answers
+    )
 
 
 def test_an_exclusive_choice_lhc_forms_lets_through_is_refused_by_the_app(
-        lforms_page, renderer, questionnaire, discuss_answers, engine, live_server):
+    lforms_page, renderer, questionnaire, discuss_answers, engine, live_server
+):
     """LHC-Forms does not enforce optionExclusive (its sdc-support.md says so): the app does."""
     page = lforms_page
     render(page, renderer, questionnaire)
@@ -196,8 +228,11 @@ def test_an_exclusive_choice_lhc_forms_lets_through_is_refused_by_the_app(
     response = export(page)
     [given] = [i for g in response["item"] for i in g["item"] if i["linkId"] == controlling]
     assert {a["valueCoding"]["code"] for a in given["answer"]} == {other, hiding}
-    api = page.request.post(f"{live_server}/api/v1/evaluate", data={"answers": {
-        **discuss_answers, **fhir.answers_from_response(engine, response)}})
+    api = page.request.post(
+        f"{live_server}/api/v1/evaluate",
+        data={"answers": {**discuss_answers, **fhir.answers_from_response(engine, response)}},
+    )
     assert api.status == 422
-    assert [(e["question"], e["code"]) for e in api.json()["errors"]] == \
-        [(controlling, "exclusive")]
+    assert [(e["question"], e["code"]) for e in api.json()["errors"]] == [
+        (controlling, "exclusive")
+    ]

@@ -22,47 +22,77 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).with_name("lighthouse.mjs")
 REPORT = ROOT / "test-artifacts" / "lighthouse.json"
 OUTCOMES = ("emergency", "urgent", "usually_excluded", "not_yet", "discuss")
-ALL_STEPS = ("/step/warning_signs", "/step/pain", "/step/pain?part=1", "/step/treatments",
-             "/step/treatments?part=1", "/step/health", "/step/cost_access")
+ALL_STEPS = (
+    "/step/warning_signs",
+    "/step/pain",
+    "/step/pain?part=1",
+    "/step/treatments",
+    "/step/treatments?part=1",
+    "/step/health",
+    "/step/cost_access",
+)
 
 
 def pages_to_audit() -> list[tuple[str, str, str]]:
     """(name, journey whose cookie it needs or '', path)."""
     steps = ALL_STEPS if os.environ.get("LIGHTHOUSE") == "all" else ALL_STEPS[1:2]
-    return [("start", "", "/"),
-            *((f"step {path}", "discuss", path) for path in steps),
-            ("check", "discuss", "/check"),
-            *((f"summary {o}", o, "/summary") for o in OUTCOMES)]
+    return [
+        ("start", "", "/"),
+        *((f"step {path}", "discuss", path) for path in steps),
+        ("check", "discuss", "/check"),
+        *((f"summary {o}", o, "/summary") for o in OUTCOMES),
+    ]
 
 
 def run_lighthouse(node: str, pages: list[dict]) -> dict:
-    done = subprocess.run([node, str(SCRIPT)], input=json.dumps(pages), capture_output=True,
-                          text=True, cwd=ROOT, timeout=540, check=False,
-                          env={**os.environ, "CHROME_PATH": os.environ.get(
-                              "CHROMIUM", "/usr/bin/chromium")})
+    done = subprocess.run(
+        [node, str(SCRIPT)],
+        input=json.dumps(pages),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=540,
+        check=False,
+        env={**os.environ, "CHROME_PATH": os.environ.get("CHROMIUM", "/usr/bin/chromium")},
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
 
 
-def test_lighthouse_scores_100_in_every_category_on_mobile(live_server, progress, journeys,
-                                                           subtests):
+def test_lighthouse_scores_100_in_every_category_on_mobile(
+    live_server, progress, journeys, subtests
+):
     node = shutil.which("node")
     assert node, "node is missing: install Node.js, then 'make node_modules'"
     assert (ROOT / "node_modules" / "lighthouse").is_dir(), "run 'make node_modules' (npm ci)"
-    pages = [{"name": name, "url": live_server + path,
-              "cookies": [{"name": c["name"], "value": c["value"]}
-                          for c in progress.cookies(journey, journeys[journey], path)]
-              if journey else []}
-             for name, journey, path in pages_to_audit()]
+    pages = [
+        {
+            "name": name,
+            "url": live_server + path,
+            "cookies": [
+                {"name": c["name"], "value": c["value"]}
+                for c in progress.cookies(journey, journeys[journey], path)
+            ]
+            if journey
+            else [],
+        }
+        for name, journey, path in pages_to_audit()
+    ]
 
     results = run_lighthouse(node, pages)
     # Performance is timed on a machine shared with other test runs: a page that lost points
     # only there, or whose trace Chromium failed to record under that load (NO_NAVSTART), gets up
     # to two more runs, in case another process took the CPU at that moment.
     for _ in range(2):
-        slow = [p for p in pages if results[p["name"]]["runtimeError"] or (
-            results[p["name"]]["failing"] and all(
-                f.startswith("performance:") for f in results[p["name"]]["failing"]))]
+        slow = [
+            p
+            for p in pages
+            if results[p["name"]]["runtimeError"]
+            or (
+                results[p["name"]]["failing"]
+                and all(f.startswith("performance:") for f in results[p["name"]]["failing"])
+            )
+        ]
         if slow:
             results.update(run_lighthouse(node, slow))
     REPORT.parent.mkdir(parents=True, exist_ok=True)
@@ -72,5 +102,9 @@ def test_lighthouse_scores_100_in_every_category_on_mobile(live_server, progress
         with subtests.test(page["name"]):
             assert result["runtimeError"] is None, result["runtimeError"]
             assert result["finalUrl"] == page["url"], "the cookie did not reach the page"
-            assert result["scores"] == {"performance": 1, "accessibility": 1,
-                                        "best-practices": 1, "seo": 1}, result["failing"]
+            assert result["scores"] == {
+                "performance": 1,
+                "accessibility": 1,
+                "best-practices": 1,
+                "seo": 1,
+            }, result["failing"]

@@ -35,8 +35,11 @@ def same_in_both_languages(en, es) -> set[str]:
     a source's own title)."""
     with CATALOGUE.open("rb") as f:
         same = {m.id for m in read_po(f) if m.id and m.string == m.id}
-    pairs = zip(strings(en.ruleset.file.model_dump(mode="json")),
-                strings(es.ruleset.file.model_dump(mode="json")), strict=True)
+    pairs = zip(
+        strings(en.ruleset.file.model_dump(mode="json")),
+        strings(es.ruleset.file.model_dump(mode="json")),
+        strict=True,
+    )
     return same | {english for english, spanish in pairs if english == spanish}
 
 
@@ -72,8 +75,11 @@ def lines(page: Page) -> list[str]:
 def english_left(spanish: Page, english: Page, allowed: set[str]) -> list[str]:
     """Lines of the Spanish page that read exactly as on the English page."""
     in_english = set(lines(english))
-    return [line for line in lines(spanish)
-            if line in in_english and not NO_WORDS.match(line) and line not in allowed]
+    return [
+        line
+        for line in lines(spanish)
+        if line in in_english and not NO_WORDS.match(line) and line not in allowed
+    ]
 
 
 class SpanishWalk:
@@ -98,7 +104,8 @@ class SpanishWalk:
 
     def questions(self) -> list[str]:
         return self.spanish.eval_on_selector_all(
-            "main form [name]:not([type=hidden])", "els => [...new Set(els.map(e => e.name))]")
+            "main form [name]:not([type=hidden])", "els => [...new Set(els.map(e => e.name))]"
+        )
 
     def answer(self, answers: dict[str, Any]) -> None:
         for name in self.questions():
@@ -148,7 +155,8 @@ def walk_to_summary(walk: SpanishWalk, answers: dict[str, Any], check) -> None:
 
 @pytest.mark.parametrize("outcome", ["discuss", "emergency"])
 def test_the_journey_in_spanish_ends_on_the_right_headline_with_no_english_left(
-        spanish_walk, journeys, outcome):
+    spanish_walk, journeys, outcome
+):
     allowed = same_in_both_languages(*spanish_engine())
     left: dict[str, list[str]] = {}
     axe: dict[str, list[str]] = {}

@@ -51,7 +51,8 @@ def test_the_fda_note_is_on_the_first_two_phone_screens(wizard, language):
         assert page.locator("html").get_attribute("lang") == language
 
     top = page.locator("#note-regulatory").evaluate(
-        "e => e.getBoundingClientRect().top + window.scrollY")
+        "e => e.getBoundingClientRect().top + window.scrollY"
+    )
 
     assert top < 2 * PHONE["height"], f"the FDA note starts {top:.0f}px down"
 
@@ -60,7 +61,8 @@ def visible_words(page) -> int:
     """Words a reader sees in <main> with every reveal closed (print-only text is hidden)."""
     return page.locator("main").evaluate(
         "m => { m.querySelectorAll('details').forEach(d => d.open = false);"
-        " return m.innerText.split(/\\s+/).filter(Boolean).length; }")
+        " return m.innerText.split(/\\s+/).filter(Boolean).length; }"
+    )
 
 
 @pytest.mark.parametrize("journey", OUTCOMES)
@@ -80,8 +82,10 @@ def test_a_change_link_keeps_the_question_in_view_and_focuses_the_answer(wizard,
         page.locator("a[href*='focus=pain_duration']").click()
 
     page.wait_for_function("() => document.activeElement.name", timeout=5000)
-    focused = page.evaluate("() => [document.activeElement.name, document.activeElement.value,"
-                            " document.activeElement.checked]")
+    focused = page.evaluate(
+        "() => [document.activeElement.name, document.activeElement.value,"
+        " document.activeElement.checked]"
+    )
     assert focused == ["pain_duration", journeys["discuss"]["pain_duration"], True]
     legend = page.locator("#pain_duration-group legend").bounding_box()
     assert legend["y"] >= 0, f"the question's heading is {-legend['y']:.0f}px above the window"

@@ -24,8 +24,7 @@ def test_two_tabs_posting_at_once_keep_both_answers(open_page, discuss_answers):
             return route.continue_()
         # Chromium adds cookies after a route, so send the post ourselves with the snapshot,
         # and hand its response (and its Set-Cookie headers) to the browser.
-        response = route.fetch(headers={**route.request.headers, "cookie": stale},
-                               max_redirects=0)
+        response = route.fetch(headers={**route.request.headers, "cookie": stale}, max_redirects=0)
         return route.fulfill(response=response)
 
     context.route("**/step/**", with_stale_cookies)
@@ -39,8 +38,9 @@ def test_two_tabs_posting_at_once_keep_both_answers(open_page, discuss_answers):
     context.unroute("**/step/**")
 
     first.goto("/summary")
-    assert first.get_attribute("[data-outcome]", "data-outcome") == "usually_excluded", \
+    assert first.get_attribute("[data-outcome]", "data-outcome") == "usually_excluded", (
         "the pregnancy answer from the first tab was lost"
+    )
     first.goto("/step/cost_access?change=1")
     assert location(first) == "/step/cost_access?change=1"
     assert first.is_checked("input[name='travel'][value='no']")

@@ -18,8 +18,10 @@ SCENARIOS = ROOT / "scenarios"
 # Three independent mistakes in a copy of rules.yaml: (text in the file, replacement).
 BREAKAGES = [
     ('when: {q: diagnosis, is: "no"}', 'when: {q: diagnosys, is: "no"}'),  # unknown question
-    ("when: {q: pain_intensity, at_most: 3}\n    outcome: not_yet",
-     "when: {q: pain_intensity, at_most: 3}\n    outcome: not_soon"),  # unknown outcome
+    (
+        "when: {q: pain_intensity, at_most: 3}\n    outcome: not_yet",
+        "when: {q: pain_intensity, at_most: 3}\n    outcome: not_soon",
+    ),  # unknown outcome
     ("    source: respine-2024\n", "    source: respine-2042\n"),  # unknown source
 ]
 
@@ -58,7 +60,7 @@ def invoke(runner, *args: str, input: str | None = None):
 def line_of(text: str, fragment: str) -> int:
     """1-based line on which `fragment` starts in `text`."""
     assert fragment in text, fragment
-    return text[:text.index(fragment)].count("\n") + 1
+    return text[: text.index(fragment)].count("\n") + 1
 
 
 @pytest.fixture()
@@ -78,9 +80,11 @@ def broken_rules(tmp_path) -> tuple[Path, list[int]]:
 def answers_file(tmp_path, discuss_answers):
     def write(name: str, content: str | dict) -> Path:
         path = tmp_path / name
-        path.write_text(content if isinstance(content, str) else json.dumps(content),
-                        encoding="utf-8")
+        path.write_text(
+            content if isinstance(content, str) else json.dumps(content), encoding="utf-8"
+        )
         return path
+
     return write
 
 
@@ -128,7 +132,9 @@ def test_check_lists_every_problem_with_file_line_and_column(runner, broken_rule
     assert "3 problems" in result.output
     for line, word in zip(lines, ["diagnosys", "not_soon", "respine-2042"], strict=True):
         assert re.search(rf"{re.escape(str(path))}:{line}:\d+: .*'{word}'", result.output), (
-            line, result.output)
+            line,
+            result.output,
+        )
 
 
 def test_check_of_a_missing_file_is_bad_input(runner, tmp_path):
@@ -162,11 +168,14 @@ def test_eval_reads_answers_from_stdin(runner):
     assert "stopped after step 'warning_signs'" in result.output
 
 
-@pytest.mark.parametrize("answers", [
-    pytest.param(None, id="discuss"),
-    pytest.param({"warning_signs": ["fever"]}, id="urgent-stopped-early"),
-    pytest.param({"treatments_tried": ["none"]}, id="not-yet-with-dropped-answers"),
-])
+@pytest.mark.parametrize(
+    "answers",
+    [
+        pytest.param(None, id="discuss"),
+        pytest.param({"warning_signs": ["fever"]}, id="urgent-stopped-early"),
+        pytest.param({"treatments_tried": ["none"]}, id="not-yet-with-dropped-answers"),
+    ],
+)
 def test_eval_json_prints_the_same_object_as_the_api(runner, client, discuss_answers, answers):
     answers = discuss_answers if answers is None else {**discuss_answers, **answers}
     result = invoke(runner, "eval", "-", "--json", input=json.dumps({"answers": answers}))
@@ -176,14 +185,18 @@ def test_eval_json_prints_the_same_object_as_the_api(runner, client, discuss_ans
     assert json.loads(result.stdout) == api.get_json()
 
 
-@pytest.mark.parametrize(("changes", "question"), [
-    pytest.param({"pain_intensity": 11}, "pain_intensity", id="out-of-range"),
-    pytest.param({"pain_area": "knee"}, "pain_area", id="unknown-choice"),
-    pytest.param({"favourite_colour": "blue"}, "favourite_colour", id="unknown-question"),
-    pytest.param({"overall_health": None}, "overall_health", id="missing"),
-])
+@pytest.mark.parametrize(
+    ("changes", "question"),
+    [
+        pytest.param({"pain_intensity": 11}, "pain_intensity", id="out-of-range"),
+        pytest.param({"pain_area": "knee"}, "pain_area", id="unknown-choice"),
+        pytest.param({"favourite_colour": "blue"}, "favourite_colour", id="unknown-question"),
+        pytest.param({"overall_health": None}, "overall_health", id="missing"),
+    ],
+)
 def test_eval_of_invalid_answers_is_bad_input_naming_the_question(
-        runner, answers_file, discuss_answers, changes, question):
+    runner, answers_file, discuss_answers, changes, question
+):
     answers = {k: v for k, v in {**discuss_answers, **changes}.items() if v is not None}
     result = invoke(runner, "eval", str(answers_file("bad.json", answers)))
     assert result.exit_code == 2
@@ -192,10 +205,13 @@ def test_eval_of_invalid_answers_is_bad_input_naming_the_question(
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("make_path", [
-    pytest.param(lambda tmp: tmp / "no-such-answers.json", id="missing-file"),
-    pytest.param(lambda tmp: tmp, id="directory"),
-])
+@pytest.mark.parametrize(
+    "make_path",
+    [
+        pytest.param(lambda tmp: tmp / "no-such-answers.json", id="missing-file"),
+        pytest.param(lambda tmp: tmp, id="directory"),
+    ],
+)
 def test_eval_of_an_unreadable_path_is_bad_input(runner, tmp_path, make_path):
     path = make_path(tmp_path)
     result = invoke(runner, "eval", str(path))
@@ -204,8 +220,10 @@ def test_eval_of_an_unreadable_path_is_bad_input(runner, tmp_path, make_path):
 
 
 def test_eval_of_invalid_yaml_is_bad_input_with_the_line(runner, answers_file):
-    path = answers_file("broken.yaml", "warning_signs: [none]\npain_area: lower_back\n"
-                                       "pain_duration: 1_to_5: years\n")
+    path = answers_file(
+        "broken.yaml",
+        "warning_signs: [none]\npain_area: lower_back\npain_duration: 1_to_5: years\n",
+    )
     result = invoke(runner, "eval", str(path))
     assert result.exit_code == 2
     assert f"{path}:3:" in result.output
@@ -227,7 +245,7 @@ def test_verify_without_the_catch_all_rule_prints_a_counterexample(runner, tmp_p
     start = text.index(GENERAL_RULE)
     end = text.index("\n\n", start)  # the rule ends at the next blank line
     copy = tmp_path / "no-catch-all.yaml"
-    copy.write_text(text[:start] + text[end + 2:], encoding="utf-8")
+    copy.write_text(text[:start] + text[end + 2 :], encoding="utf-8")
     assert "general_criteria_may_apply" not in copy.read_text(encoding="utf-8")
     result = invoke(runner, "verify", str(copy))
     assert result.exit_code == 1, result.output
@@ -240,10 +258,13 @@ def test_verify_without_the_catch_all_rule_prints_a_counterexample(runner, tmp_p
 # --- rules test -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("paths", [
-    pytest.param([], id="default"),
-    pytest.param([str(SCENARIOS)], id="explicit-directory"),
-])
+@pytest.mark.parametrize(
+    "paths",
+    [
+        pytest.param([], id="default"),
+        pytest.param([str(SCENARIOS)], id="explicit-directory"),
+    ],
+)
 def test_shipped_scenarios_pass(runner, paths):
     result = invoke(runner, "test", *paths)
     assert result.exit_code == 0, result.output
@@ -261,7 +282,9 @@ def test_a_wrong_expectation_fails_naming_the_scenario_and_line(runner, tmp_path
         "\n"
         "- name: fever is an emergency (wrong)\n"
         "  answers: {warning_signs: [fever]}\n"
-        "  expect: {outcome: emergency}\n", encoding="utf-8")
+        "  expect: {outcome: emergency}\n",
+        encoding="utf-8",
+    )
     result = invoke(runner, "test", str(path))
     assert result.exit_code == 1
     assert f"FAIL {path}:6: fever is an emergency (wrong)" in result.output
@@ -270,13 +293,21 @@ def test_a_wrong_expectation_fails_naming_the_scenario_and_line(runner, tmp_path
     assert result.output.strip().splitlines()[-1] == "1 scenarios passed, 1 failed"
 
 
-@pytest.mark.parametrize(("content", "line"), [
-    pytest.param("- name: misspelt key\n  answer: {warning_signs: [fever]}\n"
-                 "  expect: {outcome: urgent}\n", 1, id="unknown-key"),
-    pytest.param("name: not a list\nanswers: {}\nexpect: {}\n", 1, id="not-a-list"),
-    pytest.param("- name: broken yaml\n  answers: {warning_signs: [fever}\n", 2,
-                 id="invalid-yaml"),
-])
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        pytest.param(
+            "- name: misspelt key\n  answer: {warning_signs: [fever]}\n"
+            "  expect: {outcome: urgent}\n",
+            1,
+            id="unknown-key",
+        ),
+        pytest.param("name: not a list\nanswers: {}\nexpect: {}\n", 1, id="not-a-list"),
+        pytest.param(
+            "- name: broken yaml\n  answers: {warning_signs: [fever}\n", 2, id="invalid-yaml"
+        ),
+    ],
+)
 def test_a_malformed_scenario_file_is_bad_input(runner, tmp_path, content, line):
     path = tmp_path / "malformed.yaml"
     path.write_text(content, encoding="utf-8")
@@ -290,11 +321,20 @@ def test_a_malformed_scenario_file_is_bad_input(runner, tmp_path, content, line)
 
 
 def run_flask(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items()
-               if k not in ("QUESTIONNAIRE_RULES", "FLASK_APP", "SECRET_KEY")}
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("QUESTIONNAIRE_RULES", "FLASK_APP", "SECRET_KEY")
+    }
     environ.update(env)
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT,
-                          env=environ, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.slow  # left out of `make quick`
@@ -306,8 +346,7 @@ def test_flask_rules_check_runs_from_the_command_line():
 
 def test_flask_refuses_a_broken_rule_file_listing_every_problem(broken_rules):
     path, lines = broken_rules
-    done = run_flask("rules", "check", SECRET_KEY="cli-test-secret",
-                     QUESTIONNAIRE_RULES=str(path))
+    done = run_flask("rules", "check", SECRET_KEY="cli-test-secret", QUESTIONNAIRE_RULES=str(path))
     assert done.returncode == 2, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
     found = re.findall(rf"^\s*{re.escape(str(path))}:(\d+):\d+: ", done.stderr, re.MULTILINE)
@@ -326,7 +365,7 @@ def test_rules_verify_explains_the_apps_own_incomplete_rule_file(tmp_path):
     source = RULES.read_text()
     start = source.index("  - id: general_criteria_may_apply\n")
     end = source.index("\n  - id:", start + 1)
-    incomplete.write_text(source[:start] + source[end + 1:])
+    incomplete.write_text(source[:start] + source[end + 1 :])
 
     done = run_flask("rules", "verify", QUESTIONNAIRE_RULES=str(incomplete))
 

@@ -17,13 +17,17 @@ MILD = "when: {q: pain_intensity, at_most: 3}"
 
 
 def app_for(path: Path):
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                       "QUESTIONNAIRE_RULES": str(path)})
+    return create_app(
+        {"TESTING": True, "SECRET_KEY": "test-secret", "QUESTIONNAIRE_RULES": str(path)}
+    )
 
 
 def diff(old: Path, new: Path, *extra: str):
-    result = app_for(ROOT / "rules.yaml").test_cli_runner().invoke(
-        args=["rules", "diff", str(old), str(new), *extra])
+    result = (
+        app_for(ROOT / "rules.yaml")
+        .test_cli_runner()
+        .invoke(args=["rules", "diff", str(old), str(new), *extra])
+    )
     return result
 
 
@@ -34,7 +38,8 @@ def threshold(tmp_path_factory) -> Path:
     path.write_text(SRC.replace(MILD, "when: {q: pain_intensity, at_most: 4}"), encoding="utf-8")
     # the app needs the Spanish beside it (the same texts: only a condition changed)
     path.with_name("new.es.yaml").write_text(
-        (ROOT / "rules.es.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        (ROOT / "rules.es.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     return path
 
 
@@ -43,15 +48,17 @@ def test_a_threshold_edit_lists_exactly_the_answers_whose_headline_changes(thres
     assert result.exit_code == 1, result.output
     report = json.loads(result.output)
     assert [(c["kind"], c["id"], c["what"]) for c in report["changes"]] == [
-        ("rule", "mild_pain", "changed: when.at_most")]
+        ("rule", "mild_pain", "changed: when.at_most")
+    ]
     assert report["changes"][0]["line"] == SRC.splitlines().index("  - id: mild_pain") + 1
     assert [(h["from"], h["to"]) for h in report["headlines"]] == [("discuss", "not_yet")]
     shift = report["headlines"][0]
     assert shift["answer_sets"] > 0 and shift["witness"]["pain_intensity"] == 4
     # The witness really changes headline through the API, old rules to new.
     for path, expected in ((ROOT / "rules.yaml", "discuss"), (threshold, "not_yet")):
-        response = app_for(path).test_client().post("/api/v1/evaluate",
-                                                    json={"answers": shift["witness"]})
+        response = (
+            app_for(path).test_client().post("/api/v1/evaluate", json={"answers": shift["witness"]})
+        )
         assert response.status_code == 200, response.get_json()
         assert response.get_json()["outcome"]["id"] == expected
     assert {(r["rule"], r["fires"]) for r in report["rules"]} == {("mild_pain", "starts")}
@@ -80,8 +87,9 @@ def test_the_count_is_exact_on_a_small_file_checked_by_brute_force(tmp_path):
             domains.append(list(range(q.min, q.max + 1)))
         else:
             plain = [c.value for c in q.choices if not c.exclusive]
-            subsets = [[c for k, c in enumerate(plain) if m >> k & 1]
-                       for m in range(1, 1 << len(plain))]
+            subsets = [
+                [c for k, c in enumerate(plain) if m >> k & 1] for m in range(1, 1 << len(plain))
+            ]
             domains.append([["none"]] + subsets)
     counts: dict[tuple, int] = {}
     for combo in product(*domains):  # every question is in the first step: no early stop
@@ -95,24 +103,36 @@ def test_the_count_is_exact_on_a_small_file_checked_by_brute_force(tmp_path):
 
 def test_a_wording_edit_is_a_change_with_no_headline_change(tmp_path):
     path = tmp_path / "new.yaml"
-    path.write_text(SRC.replace("title: Get emergency care now", "title: Get emergency care "
-                                "right now", 1), encoding="utf-8")
+    path.write_text(
+        SRC.replace("title: Get emergency care now", "title: Get emergency care right now", 1),
+        encoding="utf-8",
+    )
     result = diff(ROOT / "rules.yaml", path, "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert [(c["kind"], c["id"], c["what"]) for c in report["changes"]] == [
-        ("outcome", "emergency", "wording changed: title")]
+        ("outcome", "emergency", "wording changed: title")
+    ]
     assert report["headlines"] == [] and report["rules"] == []
 
 
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    ("can mean the nerves\n        at the base", "can mean the nerves\n        low in",
-     ("rule", "cauda_equina_signs", "wording changed: finding.text")),
-    ("said: you have new trouble peeing,", "said: you have trouble peeing,",
-     ("choice", "warning_signs.bladder_bowel", "wording changed: said")),
-], ids=["a finding's text", "a choice's 'Because you said' words"])
-def test_an_edit_inside_a_finding_or_a_choice_is_named_and_is_wording(tmp_path, old, new,
-                                                                        expected):
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "can mean the nerves\n        at the base",
+            "can mean the nerves\n        low in",
+            ("rule", "cauda_equina_signs", "wording changed: finding.text"),
+        ),
+        (
+            "said: you have new trouble peeing,",
+            "said: you have trouble peeing,",
+            ("choice", "warning_signs.bladder_bowel", "wording changed: said"),
+        ),
+    ],
+    ids=["a finding's text", "a choice's 'Because you said' words"],
+)
+def test_an_edit_inside_a_finding_or_a_choice_is_named_and_is_wording(tmp_path, old, new, expected):
     """A clinician reviewing a wording edit sees which words changed, not 'the rule changed'."""
     assert SRC.count(old) == 1
     path = tmp_path / "new.yaml"
@@ -129,11 +149,15 @@ def test_moving_a_finding_to_another_criterion_is_a_change_of_meaning(tmp_path):
     path.write_text(SRC.replace(head + "safety", head + "general_health", 1), encoding="utf-8")
     report = json.loads(diff(ROOT / "rules.yaml", path, "--json").output)
     assert ("rule", "cauda_equina_signs", "changed: finding.criterion") in [
-        (c["kind"], c["id"], c["what"]) for c in report["changes"]]
+        (c["kind"], c["id"], c["what"]) for c in report["changes"]
+    ]
 
 
-@pytest.mark.parametrize("content", [None, "meta: [unclosed\n", "meta: {}\n"],
-                         ids=["missing file", "broken YAML", "not a rule file"])
+@pytest.mark.parametrize(
+    "content",
+    [None, "meta: [unclosed\n", "meta: {}\n"],
+    ids=["missing file", "broken YAML", "not a rule file"],
+)
 def test_bad_input_exits_with_code_2_and_a_message(tmp_path, content):
     path = tmp_path / "bad.yaml"
     if content is not None:

@@ -24,11 +24,13 @@ NEXT = f"{CURRENT}.1"  # any new version string will do
 def checkout(tmp_path) -> Path:
     """A git checkout with rules.yaml committed."""
     (tmp_path / "rules.yaml").write_text(SRC, encoding="utf-8")
-    (tmp_path / "rules.es.yaml").write_text((ROOT / "rules.es.yaml").read_text(encoding="utf-8"),
-                                            encoding="utf-8")  # the app loads the Spanish too
+    (tmp_path / "rules.es.yaml").write_text(
+        (ROOT / "rules.es.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )  # the app loads the Spanish too
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "rules-changelog.md").write_text(
-        f"# Changes\n\n## {CURRENT} (2026-11-23)\n")
+        f"# Changes\n\n## {CURRENT} (2026-11-23)\n"
+    )
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     subprocess.run([*git, "add", "."], cwd=tmp_path, check=True)
@@ -60,27 +62,40 @@ def test_a_headline_change_without_a_new_version_fails(checkout):
 
 
 def test_a_new_version_without_a_changelog_entry_fails(checkout):
-    result = gate(edit(checkout, (MILD, "when: {q: pain_intensity, at_most: 4}"),
-                       (VERSION, f'version: "{NEXT}"')))
+    result = gate(
+        edit(
+            checkout,
+            (MILD, "when: {q: pain_intensity, at_most: 4}"),
+            (VERSION, f'version: "{NEXT}"'),
+        )
+    )
     assert result.exit_code == 1
     assert f"has no '## {NEXT}' entry" in result.output
 
 
 def test_a_new_version_with_its_entry_passes(checkout):
-    result = gate(edit(checkout, (MILD, "when: {q: pain_intensity, at_most: 4}"),
-                       (VERSION, f'version: "{NEXT}"'), entry=f"\n## {NEXT} (2026-12-01)\n- x\n"))
+    result = gate(
+        edit(
+            checkout,
+            (MILD, "when: {q: pain_intensity, at_most: 4}"),
+            (VERSION, f'version: "{NEXT}"'),
+            entry=f"\n## {NEXT} (2026-12-01)\n- x\n",
+        )
+    )
     assert result.exit_code == 0, result.output
 
 
 def test_a_wording_edit_passes_without_a_new_version(checkout):
-    result = gate(edit(checkout, ("title: Get emergency care now",
-                                  "title: Get emergency care right now")))
+    result = gate(
+        edit(checkout, ("title: Get emergency care now", "title: Get emergency care right now"))
+    )
     assert result.exit_code == 0, result.output
 
 
 def test_outside_a_git_checkout_the_gate_says_it_is_skipped(tmp_path):
     (tmp_path / "rules.yaml").write_text(SRC, encoding="utf-8")
-    (tmp_path / "rules.es.yaml").write_text((ROOT / "rules.es.yaml").read_text(encoding="utf-8"),
-                                            encoding="utf-8")  # the app loads the Spanish too
+    (tmp_path / "rules.es.yaml").write_text(
+        (ROOT / "rules.es.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )  # the app loads the Spanish too
     result = gate(tmp_path / "rules.yaml")
     assert result.exit_code == 0 and "skipped" in result.output

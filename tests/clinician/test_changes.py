@@ -34,16 +34,23 @@ def threshold(tmp_path_factory) -> Path:
     assert MILD in SRC, "the shipped mild-pain threshold changed; update the test"
     path = tmp_path_factory.mktemp("rules") / "new.yaml"
     path.write_text(SRC.replace(MILD, "when: {q: pain_intensity, at_most: 4}"), encoding="utf-8")
-    path.with_name("new.es.yaml").write_text((ROOT / "rules.es.yaml").read_text("utf-8"),
-                                             encoding="utf-8")
+    path.with_name("new.es.yaml").write_text(
+        (ROOT / "rules.es.yaml").read_text("utf-8"), encoding="utf-8"
+    )
     return path
 
 
 @pytest.fixture(scope="module")
 def app(threshold):
-    return create_app({"TESTING": True, "SECRET_KEY": "test", "CLINICIAN_PREVIEW": True,
-                       "QUESTIONNAIRE_RULES": str(threshold),
-                       "CLINICIAN_PREVIOUS_RULES": str(RULES)})
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "CLINICIAN_PREVIEW": True,
+            "QUESTIONNAIRE_RULES": str(threshold),
+            "CLINICIAN_PREVIOUS_RULES": str(RULES),
+        }
+    )
 
 
 @pytest.fixture()
@@ -53,21 +60,27 @@ def client(app):
 
 @pytest.fixture(scope="module")
 def cli_report(app, threshold) -> dict:
-    result = app.test_cli_runner().invoke(args=["rules", "diff", str(RULES), str(threshold),
-                                                "--json"])
+    result = app.test_cli_runner().invoke(
+        args=["rules", "diff", str(RULES), str(threshold), "--json"]
+    )
     assert result.exit_code == 1, result.output
     return json.loads(result.output)
 
 
 def upload(client, content: bytes, filename: str = "previous.yaml"):
     token = csrf_token(client.get("/clinician/changes").get_data(as_text=True))
-    return client.post("/clinician/changes", data={"csrf_token": token, "rules_file": (
-        io.BytesIO(content), filename)}, content_type="multipart/form-data")
+    return client.post(
+        "/clinician/changes",
+        data={"csrf_token": token, "rules_file": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def headline_changes(page) -> list[tuple[str, str, int]]:
-    return [(c["data-from"], c["data-to"], int(c["data-answer-sets"]))
-            for c in page.find_all(class_="change")]
+    return [
+        (c["data-from"], c["data-to"], int(c["data-answer-sets"]))
+        for c in page.find_all(class_="change")
+    ]
 
 
 def test_the_page_lists_exactly_the_headline_changes_rules_diff_finds(client, cli_report):
@@ -75,8 +88,11 @@ def test_the_page_lists_exactly_the_headline_changes_rules_diff_finds(client, cl
     assert response.status_code == 200
     page = parse(response.get_data(as_text=True))
 
-    assert headline_changes(page) == [(h["from"], h["to"], h["answer_sets"])
-                                      for h in cli_report["headlines"]] != []
+    assert (
+        headline_changes(page)
+        == [(h["from"], h["to"], h["answer_sets"]) for h in cli_report["headlines"]]
+        != []
+    )
     assert "What changed since version 2.0.0" in text(page.find("h2", id="changes-title"))
     # the threshold moved but meta.version did not: the page says what the version gate will
     assert "the version is still 2.0.0" in text(one(page, attrs={"data-version-unchanged": True}))
@@ -91,14 +107,19 @@ def test_the_page_lists_exactly_the_headline_changes_rules_diff_finds(client, cl
     # ...and the answers that decide the new headline, as the patient's card names them
     now = change.find("p", string=lambda s: s and s.startswith("Now, the answers that decide"))
     deciding = [text(li) for li in now.find_next("ul").find_all("li")]
-    assert any(d.startswith("How bad has your pain usually been over the past week?")
-               and " 4 " in f"{d} " for d in deciding), deciding
+    assert any(
+        d.startswith("How bad has your pain usually been over the past week?") and " 4 " in f"{d} "
+        for d in deciding
+    ), deciding
     # The rule whose firing changes, and the item with its file and line
     assert "Rule mild_pain now also matches" in text(page)
     line = SRC.splitlines().index("  - id: mild_pain") + 1
-    assert [text(tr) for tr in page.find("h3", string="Items added, removed or changed")
-            .find_next("table").tbody.find_all("tr")] == [f"rule mild_pain changed: when.at_most "
-                                                          f"new.yaml:{line}"]
+    assert [
+        text(tr)
+        for tr in page.find("h3", string="Items added, removed or changed")
+        .find_next("table")
+        .tbody.find_all("tr")
+    ] == [f"rule mild_pain changed: when.at_most new.yaml:{line}"]
     assert response.headers["Cache-Control"] == "no-store"
 
 
@@ -117,9 +138,13 @@ def test_each_example_opens_in_try_answers_and_really_gets_the_new_headline(clie
     assert one(shown, attrs={"data-outcome": True})["data-outcome"] == "not_yet"
     assert "Full reasoning" in text(shown)
     # ...and the same answers got the old headline with the previous file
-    answers = {k: v if k in ("warning_signs", "treatments_tried", "previous_procedures",
-                             "health_conditions") else v[0] for k, v in fields.items()
-               if k != "csrf_token"}
+    answers = {
+        k: v
+        if k in ("warning_signs", "treatments_tried", "previous_procedures", "health_conditions")
+        else v[0]
+        for k, v in fields.items()
+        if k != "csrf_token"
+    }
     answers["pain_intensity"] = int(answers["pain_intensity"])
     assert answers == cli_report["headlines"][0]["witness"]
     assert Engine(load_rules(RULES)).evaluate(answers).outcome.id == "discuss"
@@ -136,25 +161,33 @@ def test_a_wording_only_edit_shows_as_wording_with_no_headline_changes(client, t
     assert response.status_code == 200
     page = parse(response.get_data(as_text=True))
     assert headline_changes(page) == []
-    assert one(page, attrs={"data-headline-changes": "0"}).get_text().startswith(
-        "No headline changes")
+    assert (
+        one(page, attrs={"data-headline-changes": "0"}).get_text().startswith("No headline changes")
+    )
     assert "the uploaded file last-month.yaml" in text(page)
     wording = page.find("h3", string="Wording changes").find_next("table")
     line = source.splitlines().index("  - id: discuss") + 1
     assert [text(tr) for tr in wording.tbody.find_all("tr")] == [
-        f"outcome discuss wording changed: title new.yaml:{line}"]
+        f"outcome discuss wording changed: title new.yaml:{line}"
+    ]
     assert "Items added, removed or changed None." in text(page)
     assert page.find(attrs={"data-version-unchanged": True}) is None
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"meta:\n  title: [unclosed\nsteps: []\n", "broken.yaml:3:6: this is not valid YAML"),
-    (SRC.replace("outcome: not_yet", "outcome: later", 1).encode(),
-     f"broken.yaml:{SRC.splitlines().index('    outcome: not_yet') + 1}:14: unknown outcome "
-     "'later'"),
-    (b"- just\n- a list\n", "broken.yaml:1:1:"),
-    (b"\xff\xfe not text", "broken.yaml:1:1: the file is not valid UTF-8 text"),
-], ids=["not_yaml", "unknown_outcome", "not_a_rule_file", "not_utf8"])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"meta:\n  title: [unclosed\nsteps: []\n", "broken.yaml:3:6: this is not valid YAML"),
+        (
+            SRC.replace("outcome: not_yet", "outcome: later", 1).encode(),
+            f"broken.yaml:{SRC.splitlines().index('    outcome: not_yet') + 1}:14: unknown outcome "
+            "'later'",
+        ),
+        (b"- just\n- a list\n", "broken.yaml:1:1:"),
+        (b"\xff\xfe not text", "broken.yaml:1:1: the file is not valid UTF-8 text"),
+    ],
+    ids=["not_yaml", "unknown_outcome", "not_a_rule_file", "not_utf8"],
+)
 def test_a_broken_upload_says_where_and_why_with_a_4xx(client, content, message):
     response = upload(client, content, "broken.yaml")
 
@@ -182,8 +215,7 @@ def test_an_upload_of_the_shipped_file_is_compared_quickly(client):
     elapsed = time.perf_counter() - started
 
     assert response.status_code == 200
-    assert headline_changes(parse(response.get_data(as_text=True)))[0][:2] == ("discuss",
-                                                                               "not_yet")
+    assert headline_changes(parse(response.get_data(as_text=True)))[0][:2] == ("discuss", "not_yet")
     assert elapsed < clinician_changes.UPLOAD_SECONDS / 2
 
 
@@ -191,8 +223,9 @@ def test_the_outcome_book_prints_the_changes_with_a_sign_off(client, cli_report)
     page = parse(client.get("/clinician/book").get_data(as_text=True))
 
     section = one(page, "section", class_="changes")
-    assert headline_changes(section) == [(h["from"], h["to"], h["answer_sets"])
-                                         for h in cli_report["headlines"]]
+    assert headline_changes(section) == [
+        (h["from"], h["to"], h["answer_sets"]) for h in cli_report["headlines"]
+    ]
     assert "Change sign-off" in text(section)
     assert "Reviewed by:" in text(section) and "Signature:" in text(section)
     assert all("no-print" in f["class"] for f in section.find_all("form"))
@@ -206,16 +239,26 @@ def test_the_outcome_book_prints_the_changes_with_a_sign_off(client, cli_report)
 @pytest.fixture(scope="module")
 def locked():
     """The preview behind a password, with no previous file (as production may run it)."""
-    return create_app({"TESTING": True, "SECRET_KEY": "test", "QUESTIONNAIRE_RULES": str(RULES),
-                       "CLINICIAN_PASSWORD": "pw", "CLINICIAN_PREVIOUS_RULES": ""})
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "QUESTIONNAIRE_RULES": str(RULES),
+            "CLINICIAN_PASSWORD": "pw",
+            "CLINICIAN_PREVIOUS_RULES": "",
+        }
+    )
 
 
 def test_the_page_asks_the_preview_password(locked):
     client = locked.test_client()
     assert client.get("/clinician/changes", base_url="https://localhost").status_code == 401
     key = base64.b64encode(b"x:pw").decode()
-    response = client.get("/clinician/changes", base_url="https://localhost",
-                          headers={"Authorization": f"Basic {key}"})
+    response = client.get(
+        "/clinician/changes",
+        base_url="https://localhost",
+        headers={"Authorization": f"Basic {key}"},
+    )
 
     assert response.status_code == 200
     page = parse(response.get_data(as_text=True))
@@ -224,8 +267,9 @@ def test_the_page_asks_the_preview_password(locked):
     assert "CLINICIAN_PREVIOUS_RULES" in text(one(page, class_="notice"))
     assert page.find("section", class_="changes") is None
     assert one(page, "input", type="file")["name"] == "rules_file"
-    book = client.get("/clinician/book", base_url="https://localhost",
-                      headers={"Authorization": f"Basic {key}"})
+    book = client.get(
+        "/clinician/book", base_url="https://localhost", headers={"Authorization": f"Basic {key}"}
+    )
     assert "What changed since" not in book.get_data(as_text=True)
 
 
@@ -242,8 +286,15 @@ def test_in_a_git_checkout_it_compares_with_the_last_committed_rules(shared_app)
 
 def test_a_previous_file_that_cannot_be_read_is_said_on_the_page_not_a_500(tmp_path):
     missing = tmp_path / "rules-0.9.yaml"
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "CLINICIAN_PREVIEW": True,
-                      "QUESTIONNAIRE_RULES": str(RULES), "CLINICIAN_PREVIOUS_RULES": str(missing)})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "CLINICIAN_PREVIEW": True,
+            "QUESTIONNAIRE_RULES": str(RULES),
+            "CLINICIAN_PREVIOUS_RULES": str(missing),
+        }
+    )
     response = app.test_client().get("/clinician/changes")
 
     assert response.status_code == 200
@@ -259,9 +310,11 @@ def test_an_upload_over_64_kb_is_refused_as_too_large(client):
 
 def test_compare_with_no_file_chosen_asks_for_one(client):
     token = csrf_token(client.get("/clinician/changes").get_data(as_text=True))
-    response = client.post("/clinician/changes", data={"csrf_token": token},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/clinician/changes", data={"csrf_token": token}, content_type="multipart/form-data"
+    )
 
     assert response.status_code == 422
-    assert "Choose a previous rule file" in text(one(parse(response.get_data(as_text=True)),
-                                                     class_="error-summary"))
+    assert "Choose a previous rule file" in text(
+        one(parse(response.get_data(as_text=True)), class_="error-summary")
+    )

@@ -22,8 +22,15 @@ LINES = RULES.read_text(encoding="utf-8").splitlines(keepends=True)
 
 @cache
 def page():
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "CLINICIAN_PREVIEW": True,
-                      "QUESTIONNAIRE_RULES": str(RULES), "CLINICIAN_PREVIOUS_RULES": ""})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "CLINICIAN_PREVIEW": True,
+            "QUESTIONNAIRE_RULES": str(RULES),
+            "CLINICIAN_PREVIOUS_RULES": "",
+        }
+    )
     client = app.test_client()
     return client, csrf_token(client.get("/clinician/changes").get_data(as_text=True))
 
@@ -45,13 +52,21 @@ def edited(draw) -> bytes:
     return "".join(lines).encode("utf-8", "surrogatepass")
 
 
-@settings(max_examples=25, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(content=edited() | st.binary(max_size=300))
 def test_any_uploaded_previous_file_gets_a_page_never_a_server_error(content):
     client, token = page()
-    response = client.post("/clinician/changes", data={"csrf_token": token, "rules_file": (
-        io.BytesIO(content), "previous.yaml")}, content_type="multipart/form-data")
+    response = client.post(
+        "/clinician/changes",
+        data={"csrf_token": token, "rules_file": (io.BytesIO(content), "previous.yaml")},
+        content_type="multipart/form-data",
+    )
 
     assert response.status_code in (200, 413, 422), response.get_data(as_text=True)[:500]
     body = response.get_data(as_text=True)

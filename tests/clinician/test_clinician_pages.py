@@ -18,8 +18,11 @@ from questionnaire.engine.scenarios import load_scenarios, scenario_files
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["/clinician/", "/clinician/try", "/clinician/book"]
-SCENARIOS = [(f"{path.name}:{i}", s) for path in scenario_files([ROOT / "scenarios"])
-             for i, s in enumerate(load_scenarios(path))]
+SCENARIOS = [
+    (f"{path.name}:{i}", s)
+    for path in scenario_files([ROOT / "scenarios"])
+    for i, s in enumerate(load_scenarios(path))
+]
 WITH_OUTCOME = [(key, s) for key, s in SCENARIOS if s.expect.outcome]
 
 
@@ -46,22 +49,27 @@ def try_page(client):
 @pytest.fixture()
 def post_answers(client, try_page, token, as_form):
     def post(answers: dict):
-        return client.post("/clinician/try", data={**as_form(answers),
-                                                    "csrf_token": token(try_page())})
+        return client.post(
+            "/clinician/try", data={**as_form(answers), "csrf_token": token(try_page())}
+        )
+
     return post
 
 
 @pytest.fixture()
 def upload(client, try_page, token):
     def send(content: bytes, filename: str = "answers.json"):
-        return client.post("/clinician/try",
-                           data={"csrf_token": token(try_page()),
-                                 "answers_file": (io.BytesIO(content), filename)},
-                           content_type="multipart/form-data")
+        return client.post(
+            "/clinician/try",
+            data={"csrf_token": token(try_page()), "answers_file": (io.BytesIO(content), filename)},
+            content_type="multipart/form-data",
+        )
+
     return send
 
 
 # --- turned off ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("url", PAGES)
 def test_clinician_pages_are_not_found_when_turned_off_in_config(url):
@@ -77,9 +85,11 @@ def test_a_post_to_the_preview_is_not_found_when_it_is_off(url):
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize(("value", "status"), [("0", 404), ("1", 200), (None, 404)],
-                         ids=["CLINICIAN_PREVIEW=0 turns it off", "CLINICIAN_PREVIEW=1",
-                              "off unless configured"])
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [("0", 404), ("1", 200), (None, 404)],
+    ids=["CLINICIAN_PREVIEW=0 turns it off", "CLINICIAN_PREVIEW=1", "off unless configured"],
+)
 @pytest.mark.parametrize("url", PAGES)
 def test_clinician_preview_follows_the_environment(monkeypatch, url, value, status):
     if value is None:
@@ -99,6 +109,7 @@ def test_patient_pages_still_work_when_the_preview_is_off(monkeypatch):
 
 # --- try answers: the form -----------------------------------------------------------------------
 
+
 def test_try_page_shows_every_question_and_choice_in_one_form(try_page, parse, rules_data):
     form = parse(try_page()).find("form", attrs={"novalidate": True})
     for q in all_questions(rules_data):
@@ -111,7 +122,8 @@ def test_try_page_shows_every_question_and_choice_in_one_form(try_page, parse, r
 
 
 def test_submitting_answers_shows_the_patient_summary_beside_the_full_trace(
-        post_answers, parse, engine, discuss_answers):
+    post_answers, parse, engine, discuss_answers
+):
     response = post_answers(discuss_answers)
     assert response.status_code == 200
     page = parse(response.get_data(as_text=True))
@@ -121,13 +133,16 @@ def test_submitting_answers_shows_the_patient_summary_beside_the_full_trace(
     for finding in expected.findings:
         assert finding.text in shown
     rows = page.find("tbody").find_all("tr")
-    trace = [(text(row.find("code")), text(row.find_all("td")[1]), text(row.find_all("td")[2]))
-             for row in rows]
+    trace = [
+        (text(row.find("code")), text(row.find_all("td")[1]), text(row.find_all("td")[2]))
+        for row in rows
+    ]
     assert [rule for rule, _, _ in trace] == [r.id for r in engine.ruleset.file.rules]
     assert {rule for rule, matched, _ in trace if matched == "Matched"} == set(expected.fired)
     assert {matched for _, matched, _ in trace} == {"Matched", "Not matched"}
-    assert {text(row.find("code")) for row in page.find_all("tr", class_="table__row--matched")} \
-        == set(expected.fired), "a matched row is marked so in its style too"
+    assert {
+        text(row.find("code")) for row in page.find_all("tr", class_="table__row--matched")
+    } == set(expected.fired), "a matched row is marked so in its style too"
     assert all(why for _, _, why in trace), "every rule says why it matched or not"
 
 
@@ -144,12 +159,14 @@ def test_partial_answers_list_the_questions_that_are_missing(post_answers, parse
     assert outcome_of(parse, response) is None
 
 
-def test_an_out_of_range_number_is_shown_next_to_its_question(post_answers, parse, rules_data,
-                                                             discuss_answers):
+def test_an_out_of_range_number_is_shown_next_to_its_question(
+    post_answers, parse, rules_data, discuss_answers
+):
     response = post_answers({**discuss_answers, "pain_intensity": 99})
     page = parse(response.get_data(as_text=True))
-    message = next(q for q in all_questions(rules_data)
-                   if q["id"] == "pain_intensity")["errors"]["range"]
+    message = next(q for q in all_questions(rules_data) if q["id"] == "pain_intensity")["errors"][
+        "range"
+    ]
     error = page.find("p", class_="error-message", id="pain_intensity-error")
     assert error is not None and message in text(error)
     assert text(page.find("title")).startswith("Error:")
@@ -157,6 +174,7 @@ def test_an_out_of_range_number_is_shown_next_to_its_question(post_answers, pars
 
 
 # --- try answers: prefill from a scenario --------------------------------------------------------
+
 
 @pytest.mark.parametrize(("key", "scenario"), WITH_OUTCOME, ids=[k for k, _ in WITH_OUTCOME])
 def test_a_scenario_fills_in_the_form_and_shows_its_outcome(client, parse, key, scenario):
@@ -174,17 +192,34 @@ def test_a_scenario_fills_in_the_form_and_shows_its_outcome(client, parse, key, 
 
 
 def test_every_scenario_is_offered_in_the_fill_in_list(try_page, parse):
-    options = [o["value"] for o in parse(try_page()).find("select", attrs={"name": "scenario"})
-               .find_all("option")]
+    options = [
+        o["value"]
+        for o in parse(try_page()).find("select", attrs={"name": "scenario"}).find_all("option")
+    ]
     assert options == [key for key, _ in SCENARIOS]
 
 
-@pytest.mark.parametrize("key", ["nope.yaml:0", "discuss.yaml:999", "discuss.yaml:x",
-                                 "discuss.yaml", "../../rules.yaml:0", "../conftest.py:0",
-                                 "/etc/passwd:0"],
-                         ids=["unknown file", "index past the end", "index not a number",
-                              "no index", "path traversal to rules.yaml",
-                              "path traversal to a test file", "absolute path"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "nope.yaml:0",
+        "discuss.yaml:999",
+        "discuss.yaml:x",
+        "discuss.yaml",
+        "../../rules.yaml:0",
+        "../conftest.py:0",
+        "/etc/passwd:0",
+    ],
+    ids=[
+        "unknown file",
+        "index past the end",
+        "index not a number",
+        "no index",
+        "path traversal to rules.yaml",
+        "path traversal to a test file",
+        "absolute path",
+    ],
+)
 def test_an_unknown_scenario_says_so_without_failing(client, parse, key):
     response = client.get("/clinician/try", query_string={"scenario": key})
     assert response.status_code == 200
@@ -194,13 +229,22 @@ def test_an_unknown_scenario_says_so_without_failing(client, parse, key):
 
 # --- try answers: upload -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("encode", [
-    lambda a: (json.dumps(a).encode(), "answers.json"),
-    lambda a: (yaml.safe_dump(a).encode(), "answers.yaml"),
-    lambda a: (json.dumps({"answers": a}).encode(), "answers.json"),
-    lambda a: (yaml.safe_dump({"answers": a}).encode(), "answers.yml"),
-], ids=["JSON answers", "YAML answers", "JSON {answers: ...} as the API takes",
-        "YAML {answers: ...}"])
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda a: (json.dumps(a).encode(), "answers.json"),
+        lambda a: (yaml.safe_dump(a).encode(), "answers.yaml"),
+        lambda a: (json.dumps({"answers": a}).encode(), "answers.json"),
+        lambda a: (yaml.safe_dump({"answers": a}).encode(), "answers.yml"),
+    ],
+    ids=[
+        "JSON answers",
+        "YAML answers",
+        "JSON {answers: ...} as the API takes",
+        "YAML {answers: ...}",
+    ],
+)
 def test_an_uploaded_answers_file_is_evaluated(upload, parse, encode, discuss_answers):
     response = upload(*encode(discuss_answers))
     assert response.status_code == 200
@@ -212,21 +256,28 @@ ROUND_TRIPS = {
     "discuss": {},
     "emergency stops after the first step": {"warning_signs": ["bladder_bowel"]},
     "no treatments tried skips two questions": {
-        "treatments_tried": ["none"], "treatment_duration": None, "treatment_relief": None},
+        "treatments_tried": ["none"],
+        "treatment_duration": None,
+        "treatment_relief": None,
+    },
     "usually excluded": {"health_conditions": ["pregnant", "osteoporosis"]},
 }
 
 
 @pytest.mark.parametrize("change", ROUND_TRIPS.values(), ids=ROUND_TRIPS.keys())
 def test_a_patients_downloaded_answers_import_with_the_same_outcome(
-        app, upload, parse, walk_wizard, discuss_answers, change):
+    app, upload, parse, walk_wizard, discuss_answers, change
+):
     answers = {q: a for q, a in {**discuss_answers, **change}.items() if a is not None}
     patient = app.test_client()
     walk_wizard(patient, answers)
     summary = patient.get("/summary", follow_redirects=True)
     assert summary.request.path == "/summary"
-    links = [a["href"] for a in parse(summary.get_data(as_text=True)).find_all("a")
-             if "FHIR file" in text(a)]
+    links = [
+        a["href"]
+        for a in parse(summary.get_data(as_text=True)).find_all("a")
+        if "FHIR file" in text(a)
+    ]
     if outcome_of(parse, summary) == "emergency":  # the emergency card stands alone: no links
         assert links == []
         links = ["/summary/answers.json"]
@@ -248,12 +299,16 @@ BAD_UPLOADS = {
     "a QuestionnaireResponse with no answers": (json.dumps(QR_EMPTY).encode(), "no answers"),
     "a QuestionnaireResponse without its status": (
         json.dumps({"resourceType": "QuestionnaireResponse", "item": []}).encode(),
-        "not a valid FHIR QuestionnaireResponse"),
-    "a FHIR Patient": (json.dumps({"resourceType": "Patient", "id": "p1"}).encode(),
-                       "QuestionnaireResponse"),
-    "a FHIR Questionnaire": (json.dumps({"resourceType": "Questionnaire",
-                                         "status": "active"}).encode(),
-                             "QuestionnaireResponse"),
+        "not a valid FHIR QuestionnaireResponse",
+    ),
+    "a FHIR Patient": (
+        json.dumps({"resourceType": "Patient", "id": "p1"}).encode(),
+        "QuestionnaireResponse",
+    ),
+    "a FHIR Questionnaire": (
+        json.dumps({"resourceType": "Questionnaire", "status": "active"}).encode(),
+        "QuestionnaireResponse",
+    ),
 }
 
 
@@ -268,12 +323,16 @@ def test_an_unusable_upload_gets_a_friendly_message(upload, parse, content, says
 
 
 def test_an_upload_needs_the_csrf_token(client, discuss_answers):
-    response = client.post("/clinician/try", content_type="multipart/form-data", data={
-        "answers_file": (io.BytesIO(json.dumps(discuss_answers).encode()), "a.json")})
+    response = client.post(
+        "/clinician/try",
+        content_type="multipart/form-data",
+        data={"answers_file": (io.BytesIO(json.dumps(discuss_answers).encode()), "a.json")},
+    )
     assert response.status_code == 400
 
 
 # --- no patient data -----------------------------------------------------------------------------
+
 
 def session_keys(app, response) -> set[str]:
     """Keys of every session cookie the response sets (decrypted with the app's key)."""
@@ -288,8 +347,9 @@ def session_keys(app, response) -> set[str]:
 
 
 @pytest.mark.parametrize("how", ["form", "upload", "scenario"])
-def test_trying_answers_never_puts_them_in_the_session(app, client, post_answers, upload, how,
-                                                       discuss_answers):
+def test_trying_answers_never_puts_them_in_the_session(
+    app, client, post_answers, upload, how, discuss_answers
+):
     if how == "form":
         response = post_answers(discuss_answers)
     elif how == "upload":
@@ -304,32 +364,45 @@ def test_trying_answers_never_puts_them_in_the_session(app, client, post_answers
         assert set(session) <= {"csrf_token", "sid"}
 
 
-def test_trying_answers_leaves_a_patients_own_answers_alone(app, parse, token, as_form,
-                                                            walk_wizard, discuss_answers):
+def test_trying_answers_leaves_a_patients_own_answers_alone(
+    app, parse, token, as_form, walk_wizard, discuss_answers
+):
     patient = app.test_client()
     walk_wizard(patient, discuss_answers)
     with patient.session_transaction() as session:
         before = dict(session["answers"])
     page = patient.get("/clinician/try").get_data(as_text=True)
     form = parse(page).find("form", attrs={"novalidate": True})
-    assert not any(i.has_attr("checked") for i in form.find_all("input")), \
+    assert not any(i.has_attr("checked") for i in form.find_all("input")), (
         "the try page does not show the patient's answers"
-    response = patient.post("/clinician/try", data={
-        **as_form({"warning_signs": ["bladder_bowel"]}), "csrf_token": token(page)})
+    )
+    response = patient.post(
+        "/clinician/try",
+        data={**as_form({"warning_signs": ["bladder_bowel"]}), "csrf_token": token(page)},
+    )
     assert outcome_of(parse, response) == "emergency"
     with patient.session_transaction() as session:
         assert session["answers"] == before
     assert outcome_of(parse, patient.get("/summary")) == "discuss"
 
 
-@pytest.mark.parametrize(("answers", "outcome", "fragment"), [
-    pytest.param({"warning_signs": ["arm_weakness"]}, "emergency", "arms or hands",
-                 id="emergency-names-the-sign"),
-    pytest.param({"warning_signs": ["back_shape"]}, "urgent", "changed shape",
-                 id="urgent-names-the-sign"),
-])
-def test_the_preview_card_says_which_sign_decided_it(post_answers, parse, answers, outcome,
-                                                     fragment):
+@pytest.mark.parametrize(
+    ("answers", "outcome", "fragment"),
+    [
+        pytest.param(
+            {"warning_signs": ["arm_weakness"]},
+            "emergency",
+            "arms or hands",
+            id="emergency-names-the-sign",
+        ),
+        pytest.param(
+            {"warning_signs": ["back_shape"]}, "urgent", "changed shape", id="urgent-names-the-sign"
+        ),
+    ],
+)
+def test_the_preview_card_says_which_sign_decided_it(
+    post_answers, parse, answers, outcome, fragment
+):
     page = parse(post_answers(answers).get_data(as_text=True))
     card = page.find(class_="card")
     assert card.find(attrs={"data-outcome": True})["data-outcome"] == outcome
@@ -339,8 +412,10 @@ def test_the_preview_card_says_which_sign_decided_it(post_answers, parse, answer
 
 # --- navigable: try answers lands on its result ------------------------------
 
-def test_every_try_form_sends_the_browser_to_the_result(try_page, post_answers, parse,
-                                                        discuss_answers):
+
+def test_every_try_form_sends_the_browser_to_the_result(
+    try_page, post_answers, parse, discuss_answers
+):
     assert parse(try_page()).find(id="result") is None, "no result yet, nothing to land on"
     page = parse(post_answers(discuss_answers).get_data(as_text=True))
     forms = page.find("main").find_all("form")
@@ -360,7 +435,8 @@ PATIENT_VIEWS = {
 
 @pytest.mark.parametrize("change", PATIENT_VIEWS.values(), ids=PATIENT_VIEWS.keys())
 def test_the_patient_view_is_the_patients_whole_summary_notes_included(
-        app, post_answers, parse, walk_wizard, discuss_answers, change):
+    app, post_answers, parse, walk_wizard, discuss_answers, change
+):
     stops = change.get("warning_signs", ["none"]) != ["none"]
     answers = change if stops else {**discuss_answers, **change}
     patient = app.test_client()

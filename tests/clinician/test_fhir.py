@@ -18,8 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
-COMPLETE = [s for path in scenario_files([ROOT / "scenarios"])
-            for s in load_scenarios(path) if s.expect.outcome and not s.expect.problems]
+COMPLETE = [
+    s
+    for path in scenario_files([ROOT / "scenarios"])
+    for s in load_scenarios(path)
+    if s.expect.outcome and not s.expect.problems
+]
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +46,7 @@ def questions_of(rules_data) -> list[dict]:
 
 # --- the Questionnaire ---------------------------------------------------------------------------
 
+
 def test_questionnaire_is_a_valid_fhir_r4_questionnaire(resource):
     assert resource["resourceType"] == "Questionnaire"
     Questionnaire.model_validate(resource)
@@ -55,7 +60,8 @@ def test_questionnaire_version_is_the_rules_version(resource, rules_data):
 
 
 def test_every_link_id_is_unique_even_where_a_step_and_its_question_share_an_id(
-        resource, rules_data):
+    resource, rules_data
+):
     link_ids = []
 
     def collect(items):
@@ -70,9 +76,13 @@ def test_every_link_id_is_unique_even_where_a_step_and_its_question_share_an_id(
 
 
 def test_pain_intensity_carries_the_loinc_code_for_a_0_to_10_pain_rating(items):
-    assert items["pain_intensity"]["code"] == [{
-        "system": "http://loinc.org", "code": "72514-3",
-        "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported"}]
+    assert items["pain_intensity"]["code"] == [
+        {
+            "system": "http://loinc.org",
+            "code": "72514-3",
+            "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+        }
+    ]
     assert [qid for qid, item in items.items() if "code" in item] == ["pain_intensity"]
 
 
@@ -90,16 +100,20 @@ def test_the_codes_come_from_the_rule_file(tmp_path):
     moved = moved[:at] + text[codes:end] + moved[at:]  # ... and warning_signs gains it
     path = tmp_path / "rules.yaml"
     path.write_text(moved, encoding="utf-8")
-    items = {i["linkId"]: i for group in fhir.questionnaire(load_rules(path))["item"]
-             for i in group["item"]}
+    items = {
+        i["linkId"]: i
+        for group in fhir.questionnaire(load_rules(path))["item"]
+        for i in group["item"]
+    }
     assert [qid for qid, item in items.items() if "code" in item] == ["warning_signs"]
     assert items["warning_signs"]["code"][0]["code"] == "72514-3"
 
 
 def test_every_step_is_a_group_holding_its_questions_in_order(resource, rules_data):
     groups = resource["item"]
-    assert [(g["linkId"], g["type"], g["text"]) for g in groups] == \
-        [(f"step.{s['id']}", "group", s["title"]) for s in rules_data["steps"]]
+    assert [(g["linkId"], g["type"], g["text"]) for g in groups] == [
+        (f"step.{s['id']}", "group", s["title"]) for s in rules_data["steps"]
+    ]
     for group, step in zip(groups, rules_data["steps"], strict=True):
         assert [item["linkId"] for item in group["item"]] == [q["id"] for q in step["questions"]]
 
@@ -114,16 +128,24 @@ def test_every_question_keeps_its_prompt_type_and_choices(items, rules_data):
             assert item["type"] == "integer" and "answerOption" not in item
             continue
         assert (item["type"], item.get("repeats", False)) == types[q["type"]], q["id"]
-        assert [(o["valueCoding"]["code"], o["valueCoding"]["display"])
-                for o in item["answerOption"]] == [(c["value"], c["label"]) for c in q["choices"]]
+        assert [
+            (o["valueCoding"]["code"], o["valueCoding"]["display"]) for o in item["answerOption"]
+        ] == [(c["value"], c["label"]) for c in q["choices"]]
 
 
 def test_option_exclusive_marks_exactly_the_exclusive_choices(items, rules_data):
-    marked = {(qid, option["valueCoding"]["code"])
-              for qid, item in items.items() for option in item.get("answerOption", [])
-              if {"url": EXCLUSIVE, "valueBoolean": True} in option.get("extension", [])}
-    exclusive = {(q["id"], c["value"]) for q in questions_of(rules_data)
-                 for c in q.get("choices", []) if c.get("exclusive")}
+    marked = {
+        (qid, option["valueCoding"]["code"])
+        for qid, item in items.items()
+        for option in item.get("answerOption", [])
+        if {"url": EXCLUSIVE, "valueBoolean": True} in option.get("extension", [])
+    }
+    exclusive = {
+        (q["id"], c["value"])
+        for q in questions_of(rules_data)
+        for c in q.get("choices", [])
+        if c.get("exclusive")
+    }
     assert marked == exclusive
     multi = {q["id"] for q in questions_of(rules_data) if q["type"] == "multi"}
     assert {qid for qid, _ in marked} == multi, "every multi-select has an exclusive choice"
@@ -135,13 +157,16 @@ def test_skip_logic_is_enable_when_on_treatments_tried(items, question):
     assert condition["question"] == "treatments_tried"
     assert condition["operator"] == "!="
     assert condition["answerCoding"]["code"] == "none"
-    assert condition["answerCoding"]["system"] == \
-        items["treatments_tried"]["answerOption"][0]["valueCoding"]["system"]
+    assert (
+        condition["answerCoding"]["system"]
+        == items["treatments_tried"]["answerOption"][0]["valueCoding"]["system"]
+    )
 
 
 def test_only_questions_with_skip_logic_have_enable_when(items, rules_data):
-    assert {qid for qid, item in items.items() if "enableWhen" in item} == \
-        {q["id"] for q in questions_of(rules_data) if "show_if" in q}
+    assert {qid for qid, item in items.items() if "enableWhen" in item} == {
+        q["id"] for q in questions_of(rules_data) if "show_if" in q
+    }
 
 
 def test_pain_intensity_is_an_integer_with_min_and_max(items, rules_data):
@@ -157,6 +182,7 @@ def test_the_fhir_questionnaire_needs_no_cookie(app):
 
 # --- QuestionnaireResponse -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("scenario", COMPLETE, ids=[s.name for s in COMPLETE])
 def test_a_response_round_trips_to_the_same_answers(engine, scenario):
     resource = fhir.response(engine.ruleset, scenario.answers)
@@ -171,15 +197,21 @@ NOT_READABLE = {
     "a Patient": {"resourceType": "Patient", "id": "p1"},
     "a Questionnaire": {"resourceType": "Questionnaire", "status": "active"},
     "not a resource": ["warning_signs"],
-    "an empty QuestionnaireResponse": {"resourceType": "QuestionnaireResponse",
-                                       "status": "completed"},
+    "an empty QuestionnaireResponse": {
+        "resourceType": "QuestionnaireResponse",
+        "status": "completed",
+    },
     "answers to another questionnaire": {
-        "resourceType": "QuestionnaireResponse", "status": "completed",
-        "item": [{"linkId": "favourite_colour", "answer": [{"valueString": "blue"}]}]},
+        "resourceType": "QuestionnaireResponse",
+        "status": "completed",
+        "item": [{"linkId": "favourite_colour", "answer": [{"valueString": "blue"}]}],
+    },
     "a QuestionnaireResponse without status": {"resourceType": "QuestionnaireResponse"},
-    "an unknown status": {"resourceType": "QuestionnaireResponse", "status": "finished",
-                          "item": [{"linkId": "warning_signs", "answer": [
-                              {"valueCoding": {"code": "fever"}}]}]},
+    "an unknown status": {
+        "resourceType": "QuestionnaireResponse",
+        "status": "finished",
+        "item": [{"linkId": "warning_signs", "answer": [{"valueCoding": {"code": "fever"}}]}],
+    },
 }
 
 
@@ -193,9 +225,22 @@ def test_answers_json_before_finishing_redirects(app, walk_wizard, discuss_answe
     fresh = app.test_client()
     assert fresh.get("/summary/answers.json").status_code == 302
     halfway = app.test_client()
-    walk_wizard(halfway, {q: a for q, a in discuss_answers.items()
-                          if q in ("warning_signs", "pain_area", "pain_duration", "pain_pattern",
-                                   "pain_intensity", "diagnosis")})
+    walk_wizard(
+        halfway,
+        {
+            q: a
+            for q, a in discuss_answers.items()
+            if q
+            in (
+                "warning_signs",
+                "pain_area",
+                "pain_duration",
+                "pain_pattern",
+                "pain_intensity",
+                "diagnosis",
+            )
+        },
+    )
     with halfway.session_transaction() as session:
         assert session["answers"], "the patient has answered the first steps"
     response = halfway.get("/summary/answers.json")
@@ -204,7 +249,8 @@ def test_answers_json_before_finishing_redirects(app, walk_wizard, discuss_answe
 
 
 def test_answers_json_after_finishing_is_a_download_of_the_patients_answers(
-        app, engine, walk_wizard, discuss_answers):
+    app, engine, walk_wizard, discuss_answers
+):
     patient = app.test_client()
     walk_wizard(patient, discuss_answers)
     response = patient.get("/summary/answers.json")
@@ -222,8 +268,9 @@ def test_answers_json_after_an_early_stop_holds_only_what_was_asked(app, engine,
     walk_wizard(patient, {"warning_signs": ["bladder_bowel", "fever"]})
     response = patient.get("/summary/answers.json")
     assert response.status_code == 200
-    assert fhir.answers_from_response(engine, json.loads(response.data)) == \
-        {"warning_signs": ["bladder_bowel", "fever"]}
+    assert fhir.answers_from_response(engine, json.loads(response.data)) == {
+        "warning_signs": ["bladder_bowel", "fever"]
+    }
 
 
 def test_a_download_from_version_1_with_groups_named_after_their_step_still_imports(engine):
@@ -232,8 +279,9 @@ def test_a_download_from_version_1_with_groups_named_after_their_step_still_impo
     for group in resource["item"]:
         group["linkId"] = group["linkId"].removeprefix("step.")
     assert resource["item"][0]["linkId"] == resource["item"][0]["item"][0]["linkId"]
-    assert fhir.answers_from_response(engine, resource) == \
-        {"warning_signs": ["fever", "night_pain"]}
+    assert fhir.answers_from_response(engine, resource) == {
+        "warning_signs": ["fever", "night_pain"]
+    }
 
 
 def test_choices_are_shown_as_radio_buttons_or_check_boxes_as_in_the_app(items, rules_data):

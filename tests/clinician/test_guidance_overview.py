@@ -9,7 +9,7 @@ import pytest
 from pages import text
 
 from questionnaire.engine import load_rules
-from questionnaire.engine.symbolic import verify
+from questionnaire.engine.verify.symbolic import verify
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,8 +21,7 @@ def overview(app):
     return response.get_data(as_text=True)
 
 
-def test_overview_shows_the_rules_version_and_the_review_date_in_words(overview, parse,
-                                                                        rules_data):
+def test_overview_shows_the_rules_version_and_the_review_date_in_words(overview, parse, rules_data):
     meta = rules_data["meta"]
     reviewed = meta["reviewed"]
     shown = text(parse(overview).find("main"))
@@ -30,12 +29,12 @@ def test_overview_shows_the_rules_version_and_the_review_date_in_words(overview,
     assert f"reviewed {reviewed.day} {reviewed:%B %Y}" in shown
 
 
-def test_overview_opens_with_the_verifier_saying_complete_with_the_answer_set_count(overview,
-                                                                                   parse):
+def test_overview_opens_with_the_verifier_saying_complete_with_the_answer_set_count(
+    overview, parse
+):
     report = verify(load_rules(ROOT / "rules.yaml", verify=False))
     shown = text(parse(overview).find("main"))
-    line = (f"Complete: all {report.answer_sets:,} possible sets of answers get exactly one "
-            "headline")
+    line = f"Complete: all {report.answer_sets:,} possible sets of answers get exactly one headline"
     assert line in shown
     assert shown.index(line) < shown.index("Questions"), "the verifier's report comes first"
     assert "can never" not in shown
@@ -57,20 +56,24 @@ def test_overview_lists_every_step_question_and_choice(overview, parse, rules_da
 
 
 def test_overview_states_skip_logic_in_plain_english(overview, parse, rules_data):
-    rows = {text(row.find("code")): text(row)
-            for row in parse(overview).find_all(class_="summary-list__row")}
+    rows = {
+        text(row.find("code")): text(row)
+        for row in parse(overview).find_all(class_="summary-list__row")
+    }
     questions = [q for step in rules_data["steps"] for q in step["questions"]]
     assert set(rows) == {q["id"] for q in questions}
     for q in questions:
         if "show_if" in q:
-            assert ("Asked only if treatments tried do not include “No, I have not tried any of "
-                    "these”.") in rows[q["id"]]
+            assert (
+                "Asked only if treatments tried do not include “No, I have not tried any of these”."
+            ) in rows[q["id"]]
         else:
             assert "Always asked." in rows[q["id"]]
 
 
-def test_overview_gives_every_rule_as_an_if_sentence_with_its_source_link(overview, parse,
-                                                                         rules_data):
+def test_overview_gives_every_rule_as_an_if_sentence_with_its_source_link(
+    overview, parse, rules_data
+):
     main = parse(overview).find("main")
     sources = rules_data["meta"]["sources"]
     for rule in rules_data["rules"]:
@@ -84,7 +87,8 @@ def test_overview_gives_every_rule_as_an_if_sentence_with_its_source_link(overvi
 
 
 def test_overview_groups_outcome_rules_under_their_outcome_and_others_under_their_criterion(
-        overview, parse, rules_data):
+    overview, parse, rules_data
+):
     outcomes = {o["id"]: o["title"] for o in rules_data["outcomes"]}
     criteria = {c["id"]: c["title"] for c in rules_data["criteria"]}
     main = parse(overview).find("main")
@@ -94,10 +98,11 @@ def test_overview_groups_outcome_rules_under_their_outcome_and_others_under_thei
             section = item.find_parent("details")
             assert section["id"] == f"outcome-{rule['outcome']}", rule["id"]
             assert outcomes[rule["outcome"]] in text(section.find("summary")), rule["id"]
-            assert f"the headline is \"{outcomes[rule['outcome']]}\"" in text(item)
+            assert f'the headline is "{outcomes[rule["outcome"]]}"' in text(item)
         else:
-            assert text(item.find_previous("h3")) == criteria[rule["finding"]["criterion"]], \
-                rule["id"]
+            assert text(item.find_previous("h3")) == criteria[rule["finding"]["criterion"]], rule[
+                "id"
+            ]
 
 
 def test_overview_links_every_source(overview, parse, rules_data):
@@ -106,8 +111,9 @@ def test_overview_links_every_source(overview, parse, rules_data):
         assert source["url"] in hrefs, key
 
 
-def test_overview_is_the_same_page_for_a_patient_with_answers(app, overview, parse, walk_wizard,
-                                                              discuss_answers):
+def test_overview_is_the_same_page_for_a_patient_with_answers(
+    app, overview, parse, walk_wizard, discuss_answers
+):
     patient = app.test_client()
     walk_wizard(patient, discuss_answers)
     seen = parse(patient.get("/clinician/").get_data(as_text=True)).find("main")
@@ -123,15 +129,16 @@ def test_overview_folds_every_section_and_opens_them_all_on_request(app, overvie
     assert all(d.has_attr("open") for d in opened.find("main").find_all("details"))
 
 
-def test_overview_index_lists_every_outcome_with_its_rules_and_their_count(overview, parse,
-                                                                           rules_data):
+def test_overview_index_lists_every_outcome_with_its_rules_and_their_count(
+    overview, parse, rules_data
+):
     entries = parse(overview).find("nav", class_="index").find("ol").find_all("li")
     assert len(entries) == len(rules_data["outcomes"])
     for entry, outcome in zip(entries, rules_data["outcomes"], strict=True):
         count = sum(r.get("outcome") == outcome["id"] for r in rules_data["rules"])
         links = [a["href"] for a in entry.find_all("a")]
         assert links[0] == f"#outcome-{outcome['id']}"
-        assert text(entry).startswith(
-            f"{outcome['title']} {count} rule{'s' if count != 1 else ''}")
-        assert links[1:] == [f"#rule-{r['id']}" for r in rules_data["rules"]
-                             if r.get("outcome") == outcome["id"]], "and each of its rules"
+        assert text(entry).startswith(f"{outcome['title']} {count} rule{'s' if count != 1 else ''}")
+        assert links[1:] == [
+            f"#rule-{r['id']}" for r in rules_data["rules"] if r.get("outcome") == outcome["id"]
+        ], "and each of its rules"

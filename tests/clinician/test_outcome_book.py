@@ -43,7 +43,8 @@ def test_book_shows_every_finding_and_note(book, parse, rules_data):
 
 
 def test_book_gives_each_outcomes_rules_as_conditions_in_plain_words_with_sources(
-        app, book, parse, rules_data):
+    app, book, parse, rules_data
+):
     conditions = app.extensions["preview"].conditions
     sources = rules_data["meta"]["sources"]
     page = parse(book)

@@ -15,14 +15,22 @@ import yaml
 
 from questionnaire import create_app
 from questionnaire.engine import Engine, RulesError, load_rules, loads_rules
-from questionnaire.engine.symbolic import verify  # what `rules verify` and the loader run
+from questionnaire.engine.verify.symbolic import verify  # what `rules verify` and the loader run
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules.yaml"
-SHADOWED = {"id": "shadowed", "when": {"q": "pain_duration", "is": "under_3_months"},
-            "outcome": "discuss", "source": "nct02412735"}
-CONTRADICTION = {"all": [{"q": "pain_duration", "is": "under_3_months"},
-                         {"q": "pain_duration", "is": "over_5_years"}]}
+SHADOWED = {
+    "id": "shadowed",
+    "when": {"q": "pain_duration", "is": "under_3_months"},
+    "outcome": "discuss",
+    "source": "nct02412735",
+}
+CONTRADICTION = {
+    "all": [
+        {"q": "pain_duration", "is": "under_3_months"},
+        {"q": "pain_duration", "is": "over_5_years"},
+    ]
+}
 
 
 def shipped() -> dict:
@@ -58,6 +66,7 @@ def shown(example: dict) -> list[str]:
 
 
 # --- the shipped rules ---------------------------------------------------------------------------
+
 
 def test_verify_proves_the_shipped_rules_complete(runner):
     result = verify_cli(runner)
@@ -103,8 +112,9 @@ def every_answer(question) -> list:
         return [c.value for c in question.choices]
     alone = [[c.value] for c in question.choices if c.exclusive]
     others = [c.value for c in question.choices if not c.exclusive]
-    return alone + [list(chosen) for n in range(1, len(others) + 1)
-                    for chosen in combinations(others, n)]
+    return alone + [
+        list(chosen) for n in range(1, len(others) + 1) for chosen in combinations(others, n)
+    ]
 
 
 def test_the_answer_set_count_counts_each_valid_answer_set_once(engine):
@@ -114,10 +124,20 @@ def test_the_answer_set_count_counts_each_valid_answer_set_once(engine):
     decide skip logic and early stops, and multiplying the answers of the others."""
     data = shipped()
     stopping = {o["id"] for o in data["outcomes"] if o.get("stop")}
-    deciding = [q for q in engine.ruleset.questions if q.id in set().union(
-        *(referenced(item["show_if"]) for s in data["steps"] for item in s["questions"]
-          if "show_if" in item),
-        *(referenced(r["when"]) for r in data["rules"] if r.get("outcome") in stopping))]
+    deciding = [
+        q
+        for q in engine.ruleset.questions
+        if q.id
+        in set().union(
+            *(
+                referenced(item["show_if"])
+                for s in data["steps"]
+                for item in s["questions"]
+                if "show_if" in item
+            ),
+            *(referenced(r["when"]) for r in data["rules"] if r.get("outcome") in stopping),
+        )
+    ]
     assert [q.id for q in deciding] == ["warning_signs", "treatments_tried"]
     answers = {q.id: every_answer(q) for q in engine.ruleset.questions}
     first = {q: a[0] for q, a in answers.items()}
@@ -128,23 +148,28 @@ def test_the_answer_set_count_counts_each_valid_answer_set_once(engine):
         summary = engine.evaluate(given, trace=False)
         if summary.stopped_after is not None:  # the answers after the stop are not used
             last = [s.id for s in steps].index(summary.stopped_after)
-            stopped.add(json.dumps([given[q.id] for s in steps[:last + 1] for q in s.questions]))
+            stopped.add(json.dumps([given[q.id] for s in steps[: last + 1] for q in s.questions]))
             continue
-        total += prod(len(answers[q.id]) for q in engine.ruleset.questions
-                      if q not in deciding and q.id not in summary.dropped)
+        total += prod(
+            len(answers[q.id])
+            for q in engine.ruleset.questions
+            if q not in deciding and q.id not in summary.dropped
+        )
     assert total and stopped
     assert verify(engine.ruleset).answer_sets == total + len(stopped)
 
 
 # --- mutated rule files --------------------------------------------------------------------------
 
+
 @pytest.fixture()
 def no_discuss_rule(tmp_path) -> Path:
     return write(tmp_path / "rules.yaml", without_rule("general_criteria_may_apply"))
 
 
-def test_deleting_the_discuss_rule_is_incomplete_with_a_counterexample(runner, no_discuss_rule,
-                                                                       engine):
+def test_deleting_the_discuss_rule_is_incomplete_with_a_counterexample(
+    runner, no_discuss_rule, engine
+):
     result = verify_cli(runner, no_discuss_rule)
     assert result.exit_code == 1, result.output
     assert "no headline" in result.output
@@ -165,8 +190,13 @@ def test_deleting_the_discuss_rule_is_incomplete_with_a_counterexample(runner, n
 
 def test_the_app_refuses_to_start_on_incomplete_rules_naming_the_answers(no_discuss_rule):
     with pytest.raises(RulesError) as caught:
-        create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                    "QUESTIONNAIRE_RULES": str(no_discuss_rule)})
+        create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "test-secret",
+                "QUESTIONNAIRE_RULES": str(no_discuss_rule),
+            }
+        )
     message = str(caught.value)
     assert "no headline" in message
     example = verify(caught.value.ruleset).gaps[0]
@@ -188,10 +218,14 @@ def test_a_rule_under_an_always_winning_one_can_never_give_the_headline(runner, 
     assert summary.outcome.id == "not_yet"
 
 
-@pytest.mark.parametrize("extra", [
-    {"finding": {"criterion": "chronic_pain", "text": "Never shown."}},
-    {"outcome": "usually_excluded"},
-], ids=["finding rule", "outcome rule"])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"finding": {"criterion": "chronic_pain", "text": "Never shown."}},
+        {"outcome": "usually_excluded"},
+    ],
+    ids=["finding rule", "outcome rule"],
+)
 def test_a_contradictory_rule_can_never_match(runner, tmp_path, extra):
     rule = {"id": "contradictory", "when": CONTRADICTION, **extra, "source": "nct02412735"}
     path = write(tmp_path / "rules.yaml", with_rule(rule))
@@ -204,7 +238,8 @@ def test_a_contradictory_rule_can_never_match(runner, tmp_path, extra):
 BROKEN = {
     "invalid YAML": lambda text: text.replace("rules:\n", "rules: [\n", 1),
     "a rule naming an unknown outcome": lambda text: text.replace(
-        "outcome: discuss\n    source:", "outcome: maybe_later\n    source:", 1),
+        "outcome: discuss\n    source:", "outcome: maybe_later\n    source:", 1
+    ),
     "not a rule file": lambda text: "- just\n- a list\n",
 }
 
@@ -228,6 +263,7 @@ def test_verify_of_a_missing_file_is_bad_input(runner, tmp_path):
 
 # --- witnesses and coverage ----------------------------------------------------------------------
 
+
 def test_witnesses_give_a_scenario_file_that_fires_every_rule(runner, tmp_path):
     data = shipped()
     rules = [r["id"] for r in data["rules"]]
@@ -238,10 +274,14 @@ def test_witnesses_give_a_scenario_file_that_fires_every_rule(runner, tmp_path):
     scenarios = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert len(scenarios) == len(rules) + len(outcome_rules)
     assert f"Wrote {len(scenarios)} scenarios to {path}" in result.output
-    assert sorted(r for s in scenarios for r in s["expect"]["fired"]) == \
-        sorted(rules + outcome_rules)
-    headline = {s["expect"]["fired"][0]: s["expect"]["outcome"] for s in scenarios
-                if "outcome" in s["expect"]}
+    assert sorted(r for s in scenarios for r in s["expect"]["fired"]) == sorted(
+        rules + outcome_rules
+    )
+    headline = {
+        s["expect"]["fired"][0]: s["expect"]["outcome"]
+        for s in scenarios
+        if "outcome" in s["expect"]
+    }
     assert headline == {r["id"]: r["outcome"] for r in data["rules"] if r.get("outcome")}
 
     covered = runner.invoke(args=["rules", "test", str(path), "--coverage"])
@@ -269,8 +309,12 @@ def test_the_shipped_scenarios_fire_every_rule(runner):
 def test_coverage_fails_naming_every_rule_a_scenario_file_never_fires(runner, tmp_path, engine):
     answers = {"warning_signs": ["bladder_bowel"]}
     path = tmp_path / "one.yaml"
-    path.write_text(yaml.safe_dump([{"name": "bladder trouble", "answers": answers,
-                                     "expect": {"outcome": "emergency"}}]), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(
+            [{"name": "bladder trouble", "answers": answers, "expect": {"outcome": "emergency"}}]
+        ),
+        encoding="utf-8",
+    )
     fired = set(engine.evaluate(answers).fired)  # only the bladder rule: the walk stops there
     assert fired == {"cauda_equina_signs"}
     rules = [r.id for r in engine.ruleset.file.rules]
@@ -284,9 +328,18 @@ def test_coverage_fails_naming_every_rule_a_scenario_file_never_fires(runner, tm
 
 def test_without_coverage_the_same_file_passes(runner, tmp_path):
     path = tmp_path / "one.yaml"
-    path.write_text(yaml.safe_dump([{"name": "bladder trouble",
-                                     "answers": {"warning_signs": ["bladder_bowel"]},
-                                     "expect": {"outcome": "emergency"}}]), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(
+            [
+                {
+                    "name": "bladder trouble",
+                    "answers": {"warning_signs": ["bladder_bowel"]},
+                    "expect": {"outcome": "emergency"},
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
     result = runner.invoke(args=["rules", "test", str(path)])
     assert result.exit_code == 0, result.output
 

@@ -21,9 +21,16 @@ from sample_answers import DISCUSS_ANSWERS
 from bench.deployment import SERVER_NAME, Certificate, Deployment, missing_tools
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage", f"--host-resolver-rules=MAP {SERVER_NAME} 127.0.0.1"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    f"--host-resolver-rules=MAP {SERVER_NAME} 127.0.0.1",
+]
 
 JOURNEYS: dict[str, dict[str, Any]] = {
     "emergency": {"warning_signs": ["bladder_bowel"]},
@@ -51,8 +58,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def need_tools() -> None:
     missing = missing_tools() + ([] if os.access(CHROMIUM, os.X_OK) else [CHROMIUM])
     if missing:
-        pytest.fail(f"The deployment tests need {', '.join(missing)}: run 'make test', which "
-                    "installs Debian's nginx, openssl and chromium.", pytrace=False)
+        pytest.fail(
+            f"The deployment tests need {', '.join(missing)}: run 'make test', which "
+            "installs Debian's nginx, openssl and chromium.",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -75,7 +85,8 @@ def chromium(certificate: Certificate, playwright_driver: Playwright) -> Iterato
     pin = certificate.spki_pin()
     browser = playwright_driver.chromium.launch(
         executable_path=CHROMIUM,
-        args=[*CHROMIUM_ARGS, f"--ignore-certificate-errors-spki-list={pin}"])
+        args=[*CHROMIUM_ARGS, f"--ignore-certificate-errors-spki-list={pin}"],
+    )
     yield browser
     browser.close()
 
@@ -98,12 +109,12 @@ class Visit:
         return parts.path + (f"?{parts.query}" if parts.query else "")
 
     def server_errors(self) -> list[str]:
-        return [f"{r.status} {r.request.method} {r.url}" for r in self.responses
-                if r.status >= 500]
+        return [f"{r.status} {r.request.method} {r.url}" for r in self.responses if r.status >= 500]
 
     def questions(self) -> list[str]:
         return self.page.eval_on_selector_all(
-            "main form [name]:not([type=hidden])", "els => [...new Set(els.map(e => e.name))]")
+            "main form [name]:not([type=hidden])", "els => [...new Set(els.map(e => e.name))]"
+        )
 
     def answer_page(self, answers: dict[str, Any]) -> None:
         """Tick, choose and type this page's answers, then press Continue."""
@@ -117,8 +128,7 @@ class Visit:
         with self.page.expect_navigation():
             self.page.get_by_role("button", name="Continue").click()
 
-    def walk(self, answers: dict[str, Any], between: Callable[[int], None] = lambda n: None
-             ) -> str:
+    def walk(self, answers: dict[str, Any], between: Callable[[int], None] = lambda n: None) -> str:
         """From the first step to the summary; `between(n)` runs after the n-th page is
         answered. Returns the summary's data-outcome."""
         self.goto("/step/warning_signs")

@@ -14,8 +14,12 @@ from deploy.render import Site, fill, nginx_conf, write_prefix
 from questionnaire import create_app
 from questionnaire.app import ConfigError
 
-FORWARDED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "criteria.example.org",
-             "X-Forwarded-Port": "443", "X-Forwarded-For": "203.0.113.9"}
+FORWARDED = {
+    "X-Forwarded-Proto": "https",
+    "X-Forwarded-Host": "criteria.example.org",
+    "X-Forwarded-Port": "443",
+    "X-Forwarded-For": "203.0.113.9",
+}
 
 
 def first_page(trusted: str):
@@ -59,17 +63,23 @@ def test_gunicorn_itself_trusts_no_forwarded_header_even_from_localhost(tmp_path
 
 
 def test_the_production_rendering_passes_nginx_own_check(certificate, tmp_path):
-    site = Site(server_name="criteria.example.org www.criteria.example.org",
-                cert=certificate.cert, key=certificate.key,
-                upstreams=("10.0.0.11:8000", "10.0.0.12:8000"))
+    site = Site(
+        server_name="criteria.example.org www.criteria.example.org",
+        cert=certificate.cert,
+        key=certificate.key,
+        upstreams=("10.0.0.11:8000", "10.0.0.12:8000"),
+    )
     conf = write_prefix(tmp_path, site)
     text = (tmp_path / "site.conf").read_text()
     assert not re.search(r"@[A-Z_]+@", text)
     assert "return 301 https://$host$request_uri;" in text  # no :443 in the redirect
     assert text.count("max_fails=1") == 2
     assert text.count("listen [::]:443 ssl http2") == 2 and text.count("listen 80") == 2
-    check = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(conf), "-e", "stderr"],
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        [NGINX, "-t", "-p", str(tmp_path), "-c", str(conf), "-e", "stderr"],
+        capture_output=True,
+        text=True,
+    )
     assert check.returncode == 0, check.stderr
     assert "@MIME_TYPES@" not in nginx_conf()
 

@@ -14,16 +14,36 @@ from bench.deployment import SERVER_NAME
 JSON = {"Content-Type": "application/json"}
 
 INPUTS = [
-    ("lone surrogate in an API body", "POST", "/api/v1/evaluate",
-     b'{"answers": {"warning_signs": ["\\ud800"]}}', JSON),
-    ("lone surrogate as a question id", "POST", "/api/v1/evaluate",
-     b'{"answers": {"\\udfff": 1}}', JSON),
-    ("an integer of 5,000 digits", "POST", "/api/v1/evaluate",
-     b'{"answers": {"pain_intensity": ' + b"9" * 5000 + b"}}", JSON),
+    (
+        "lone surrogate in an API body",
+        "POST",
+        "/api/v1/evaluate",
+        b'{"answers": {"warning_signs": ["\\ud800"]}}',
+        JSON,
+    ),
+    (
+        "lone surrogate as a question id",
+        "POST",
+        "/api/v1/evaluate",
+        b'{"answers": {"\\udfff": 1}}',
+        JSON,
+    ),
+    (
+        "an integer of 5,000 digits",
+        "POST",
+        "/api/v1/evaluate",
+        b'{"answers": {"pain_intensity": ' + b"9" * 5000 + b"}}",
+        JSON,
+    ),
     ("JSON nested 10,000 deep", "POST", "/api/v1/evaluate", b"[" * 10_000 + b"]" * 10_000, JSON),
     ("not JSON", "POST", "/api/v1/evaluate", b"\xff\xfe{", JSON),
-    ("a form post without its CSRF token", "POST", "/step/pain", b"pain_area=neck",
-     {"Content-Type": "application/x-www-form-urlencoded"}),
+    (
+        "a form post without its CSRF token",
+        "POST",
+        "/step/pain",
+        b"pain_area=neck",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    ),
     ("a step that does not exist", "GET", "/step/%ff%00", None, {}),
     ("a URL of 10,000 characters", "GET", "/step/" + "a" * 10_000, None, {}),
     ("a cookie that is not ours", "GET", "/check", None, {"Cookie": "session=" + "A" * 3000}),
@@ -38,13 +58,17 @@ def test_a_bad_input_is_a_clean_4xx(deployment, what, method, path, body, header
     response.read()
     conn.close()
     assert response.status < 500, f"{what}: {response.status}"
-    for header in ("Content-Security-Policy", "X-Content-Type-Options",
-                   "Strict-Transport-Security"):
+    for header in (
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "Strict-Transport-Security",
+    ):
         assert response.getheader(header), f"{what}: {response.status} without {header}"
 
 
-@pytest.mark.parametrize("host", ["a" * 64 + "." + SERVER_NAME, SERVER_NAME + ".evil.example",
-                                  "[::1]", "127.0.0.1", ""])
+@pytest.mark.parametrize(
+    "host", ["a" * 64 + "." + SERVER_NAME, SERVER_NAME + ".evil.example", "[::1]", "127.0.0.1", ""]
+)
 @pytest.mark.parametrize("scheme", ["http", "https"])
 def test_a_host_name_we_do_not_serve_never_reaches_the_app(deployment, host, scheme):
     """A 64-character label once crashed the app's error handler; nginx answers such names

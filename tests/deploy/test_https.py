@@ -15,14 +15,29 @@ import pytest
 from bench.deployment import ROOT, SERVER_NAME, Deployment
 from questionnaire import create_app
 
-SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
-                    "X-Frame-Options", "Strict-Transport-Security")
-ALL_SECURITY_HEADERS = (*SECURITY_HEADERS, "Permissions-Policy", "Cross-Origin-Opener-Policy",
-                        "Cross-Origin-Resource-Policy", "Cache-Control")
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "X-Frame-Options",
+    "Strict-Transport-Security",
+)
+ALL_SECURITY_HEADERS = (
+    *SECURITY_HEADERS,
+    "Permissions-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Cross-Origin-Resource-Policy",
+    "Cache-Control",
+)
 
 
-def fetch(deployment: Deployment, method: str, path: str, body: bytes | None = None,
-          headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
+def fetch(
+    deployment: Deployment,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> http.client.HTTPResponse:
     conn = deployment.connection()
     conn.request(method, path, body=body, headers=headers or {})
     response = conn.getresponse()
@@ -32,17 +47,21 @@ def fetch(deployment: Deployment, method: str, path: str, body: bytes | None = N
 
 
 def api_outcome(deployment: Deployment, answers: dict) -> str:
-    response = fetch(deployment, "POST", "/api/v1/evaluate",
-                     json.dumps({"answers": answers}).encode(),
-                     {"Content-Type": "application/json"})
+    response = fetch(
+        deployment,
+        "POST",
+        "/api/v1/evaluate",
+        json.dumps({"answers": answers}).encode(),
+        {"Content-Type": "application/json"},
+    )
     assert response.status == 200, response.body[:300]
     return json.loads(response.body)["outcome"]["id"]
 
 
-@pytest.mark.parametrize("outcome", ["emergency", "urgent", "usually_excluded", "not_yet",
-                                     "discuss"])
-def test_every_journey_over_https_ends_on_the_api_headline(deployment, visit, journeys,
-                                                           outcome):
+@pytest.mark.parametrize(
+    "outcome", ["emergency", "urgent", "usually_excluded", "not_yet", "discuss"]
+)
+def test_every_journey_over_https_ends_on_the_api_headline(deployment, visit, journeys, outcome):
     answers = journeys[outcome]
     browser = visit(deployment)
     shown = browser.walk(answers)
@@ -75,8 +94,9 @@ def test_the_browser_keeps_hsts_and_never_speaks_plain_http_again(deployment, vi
     assert before.status == 400, "without HSTS, Chromium sends plain HTTP (nginx refuses it)"
     browser.goto("/")
     after = browser.goto(plain_to_tls_port)
-    assert after.status == 200 and browser.page.url.startswith("https://"), \
+    assert after.status == 200 and browser.page.url.startswith("https://"), (
         "after one HTTPS visit, Chromium must upgrade http:// itself (HSTS)"
+    )
     assert "max-age=31536000" in after.headers["strict-transport-security"]
 
 
@@ -86,14 +106,24 @@ def test_plain_http_is_redirected_to_https_with_path_and_query(deployment):
     response = conn.getresponse()
     conn.close()
     assert response.status == 301
-    assert response.getheader("Location") == \
-        f"https://{SERVER_NAME}:{deployment.nginx.https_port}/step/pain?part=1"
+    assert (
+        response.getheader("Location")
+        == f"https://{SERVER_NAME}:{deployment.nginx.https_port}/step/pain?part=1"
+    )
 
 
-@pytest.mark.parametrize("method, path", [
-    ("DELETE", "/step/pain"), ("POST", "/summary"), ("GET", "/clear"), ("PUT", "/"),
-    ("GET", "/api/v1/evaluate"), ("DELETE", "/api/v1/questionnaire"), ("POST", "/healthz"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("DELETE", "/step/pain"),
+        ("POST", "/summary"),
+        ("GET", "/clear"),
+        ("PUT", "/"),
+        ("GET", "/api/v1/evaluate"),
+        ("DELETE", "/api/v1/questionnaire"),
+        ("POST", "/healthz"),
+    ],
+)
 def test_every_405_through_nginx_says_which_methods_are_allowed(deployment, method, path):
     response = fetch(deployment, method, path)
     assert response.status == 405
@@ -106,18 +136,27 @@ def test_every_405_through_nginx_says_which_methods_are_allowed(deployment, meth
 def test_pages_api_static_files_and_proxy_errors_carry_the_security_headers(deployment):
     page = fetch(deployment, "GET", "/")
     static = re.search(r'href="(/static/style\.css\?v=[0-9a-f]+)"', page.body.decode()).group(1)
-    too_big = fetch(deployment, "POST", "/api/v1/evaluate", b"{" + b" " * 70_000 + b"}",
-                    {"Content-Type": "application/json"})
+    too_big = fetch(
+        deployment,
+        "POST",
+        "/api/v1/evaluate",
+        b"{" + b" " * 70_000 + b"}",
+        {"Content-Type": "application/json"},
+    )
     assert too_big.status == 413
     huge_header = fetch(deployment, "GET", "/", headers={"X-Big": "a" * 9000})
     assert huge_header.status == 400 and b"could not be read" in huge_header.body
     for what, response, headers in [
-            ("start page", page, SECURITY_HEADERS),
-            ("API", fetch(deployment, "GET", "/api/v1/questionnaire"), SECURITY_HEADERS),
-            ("nginx's 413", too_big, SECURITY_HEADERS),
-            ("nginx's 400", huge_header, SECURITY_HEADERS),
-            ("static file", fetch(deployment, "GET", static),
-             ("X-Content-Type-Options", "Strict-Transport-Security"))]:
+        ("start page", page, SECURITY_HEADERS),
+        ("API", fetch(deployment, "GET", "/api/v1/questionnaire"), SECURITY_HEADERS),
+        ("nginx's 413", too_big, SECURITY_HEADERS),
+        ("nginx's 400", huge_header, SECURITY_HEADERS),
+        (
+            "static file",
+            fetch(deployment, "GET", static),
+            ("X-Content-Type-Options", "Strict-Transport-Security"),
+        ),
+    ]:
         missing = [h for h in headers if not response.getheader(h)]
         assert not missing, f"{what}: missing {missing}"
     app_headers = {h for h in ALL_SECURITY_HEADERS if page.getheader(h)}
@@ -129,16 +168,19 @@ def test_pages_api_static_files_and_proxy_errors_carry_the_security_headers(depl
 
 
 def chunked(body: bytes, size: int = 4096) -> bytes:
-    parts = [body[i:i + size] for i in range(0, len(body), size)]
+    parts = [body[i : i + size] for i in range(0, len(body), size)]
     return b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in parts) + b"0\r\n\r\n"
 
 
 def test_a_chunked_body_over_64_kb_is_refused_whole(deployment):
     sock = socket.create_connection(("127.0.0.1", deployment.nginx.https_port), timeout=10)
     tls = deployment.cert.context().wrap_socket(sock, server_hostname=SERVER_NAME)
-    tls.sendall(f"POST /api/v1/evaluate HTTP/1.1\r\nHost: {SERVER_NAME}\r\n"
-                "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
-                "Connection: close\r\n\r\n".encode() + chunked(b"[" + b"1," * 40_000 + b"1]"))
+    tls.sendall(
+        f"POST /api/v1/evaluate HTTP/1.1\r\nHost: {SERVER_NAME}\r\n"
+        "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+        "Connection: close\r\n\r\n".encode()
+        + chunked(b"[" + b"1," * 40_000 + b"1]")
+    )
     reply = b""
     while chunk := tls.recv(65536):
         reply += chunk
@@ -174,8 +216,12 @@ def test_the_api_is_compressed_but_pages_with_a_csrf_token_are_not(deployment):
 
 def test_a_client_cannot_claim_plain_http_or_another_scheme(deployment):
     """nginx replaces X-Forwarded-Proto: the app still sees https, so HSTS and Secure stay."""
-    response = fetch(deployment, "GET", "/", headers={"X-Forwarded-Proto": "http",
-                                                      "X-Forwarded-Host": "evil.example"})
+    response = fetch(
+        deployment,
+        "GET",
+        "/",
+        headers={"X-Forwarded-Proto": "http", "X-Forwarded-Host": "evil.example"},
+    )
     assert response.getheader("Strict-Transport-Security")
     assert "Secure" in (response.getheader("Set-Cookie") or "Secure")
 

@@ -38,8 +38,7 @@ def eventually(check: Callable[[], bool], seconds: float = 3.0) -> bool:
     return True
 
 
-def test_a_journey_alternates_between_hosts_and_survives_losing_one(two_hosts, visit,
-                                                                    journeys):
+def test_a_journey_alternates_between_hosts_and_survives_losing_one(two_hosts, visit, journeys):
     first, second = two_hosts.hosts
     browser = visit(two_hosts)
     served_before: dict[str, list[str]] = {}
@@ -52,16 +51,21 @@ def test_a_journey_alternates_between_hosts_and_survives_losing_one(two_hosts, v
     outcome = browser.walk(journeys["discuss"], between=lose_a_host)
     assert outcome == "discuss"
     assert "POST /step/warning_signs" in served_before["first"] + served_before["second"]
-    assert served_before["first"] and served_before["second"], \
+    assert served_before["first"] and served_before["second"], (
         f"nginx must spread one patient's requests over both hosts: {served_before}"
+    )
     assert browser.server_errors() == []
     assert REFUSED in two_hosts.nginx.errors(), "the dead host was never tried"
     # Every answer made it: the check page lists all 15, each with its Change link.
     browser.goto("/check")
     assert browser.page.get_by_role("link", name=re.compile("^Change")).count() == 15
     api = two_hosts.connection()
-    api.request("POST", "/api/v1/evaluate", json.dumps({"answers": journeys["discuss"]}),
-                {"Content-Type": "application/json"})
+    api.request(
+        "POST",
+        "/api/v1/evaluate",
+        json.dumps({"answers": journeys["discuss"]}),
+        {"Content-Type": "application/json"},
+    )
     assert json.loads(api.getresponse().read())["outcome"]["id"] == outcome
     api.close()
 
@@ -88,8 +92,10 @@ def test_a_post_to_a_dead_host_goes_to_the_other_because_it_never_arrived(two_ho
     patient.answer("/step/warning_signs", ("warning_signs",), ANSWERS)
     token = TOKEN.search(patient.page("/step/pain")).group(1)
     first.kill()
-    fields = ("csrf_token=" + token + "&pain_area=lower_back&pain_duration=1_to_5_years"
-              "&pain_pattern=mostly_back")  # the pain step's first page
+    fields = (
+        "csrf_token=" + token + "&pain_area=lower_back&pain_duration=1_to_5_years"
+        "&pain_pattern=mostly_back"
+    )  # the pain step's first page
     for _ in range(2):
         response = patient.request("POST", "/step/pain", fields)
         assert response.status == 302, two_hosts.nginx.errors()
@@ -97,5 +103,6 @@ def test_a_post_to_a_dead_host_goes_to_the_other_because_it_never_arrived(two_ho
     patient.close()
     refused = [line for line in two_hosts.nginx.errors().splitlines() if REFUSED in line]
     assert len(refused) == 1 and 'request: "POST /step/pain' in refused[0], refused
-    assert eventually(lambda: paths(second.requests()).count("POST /step/pain") == 2), \
-        paths(second.requests())
+    assert eventually(lambda: paths(second.requests()).count("POST /step/pain") == 2), paths(
+        second.requests()
+    )

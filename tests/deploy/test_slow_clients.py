@@ -18,8 +18,9 @@ def test_fifty_slow_connections_do_not_delay_a_journey(deployment):
     connect = deployment.connection
     time_journeys(connect, 1)  # warm up
     alone = percentiles(time_journeys(connect, JOURNEYS))
-    slow = SlowClients(tls_socket(deployment.nginx.https_port, deployment.cert.context()),
-                       SLOW, seconds=8.0)
+    slow = SlowClients(
+        tls_socket(deployment.nginx.https_port, deployment.cert.context()), SLOW, seconds=8.0
+    )
     with slow:
         time.sleep(0.5)  # every slow connection is open and has sent its first bytes
         loaded = percentiles(time_journeys(connect, JOURNEYS))

@@ -35,6 +35,7 @@ def questions(rules: dict) -> list[dict]:
 
 # --- Conditions (docs: "Conditions", the operator table) -------------------------------------
 
+
 def _rank(question: dict, value: Any) -> int:
     if question["type"] == "integer":
         return value
@@ -85,11 +86,12 @@ def truth(cond: dict, known: dict[str, Any], by_id: dict[str, dict]) -> bool | N
     qid = cond["q"]
     if qid not in known:
         return None
-    (op, want), = ((k, v) for k, v in cond.items() if k != "q")
+    ((op, want),) = ((k, v) for k, v in cond.items() if k != "q")
     return leaf_holds(by_id[qid], op, want, known[qid])
 
 
 # --- Answers (docs: "Questions") -------------------------------------------------------------
+
 
 def is_empty(raw: Any) -> bool:
     return raw is ABSENT or raw is None or raw == "" or raw == []
@@ -116,6 +118,7 @@ def shown_as(question: dict, value: Any) -> Any:
 
 
 # --- The walk-through (docs: "Questions", "Outcomes and the headline") --------------------------
+
 
 def _take(result: Result, question: dict, raw: Any, known: dict, by_id: dict) -> None:
     qid = question["id"]
@@ -154,8 +157,11 @@ def run(rules: dict, answers: dict[str, Any]) -> Result:
             elif not is_empty(raw) and not read(question, raw)[0]:
                 result.problems.add(question["id"])  # checked, not used
         settled = not result.missing and not result.invalid
-        if result.stopped_after is None and settled and any(
-                truth(c, known, by_id) is True for c in stop_rules):
+        if (
+            result.stopped_after is None
+            and settled
+            and any(truth(c, known, by_id) is True for c in stop_rules)
+        ):
             result.stopped_after = step["id"]
     result.problems |= {name for name in answers if name not in by_id}
     _decide(rules, result, known, by_id)
@@ -170,6 +176,7 @@ def _decide(rules: dict, result: Result, known: dict, by_id: dict) -> None:
 
 # --- Every valid set of answers (for the verifier) -------------------------------------------
 
+
 def domain(question: dict) -> list[Any]:
     """Every valid answer to one question."""
     if question["type"] == "integer":
@@ -178,8 +185,9 @@ def domain(question: dict) -> list[Any]:
     if question["type"] == "single":
         return choices
     others = [c for c in choices if c != "none"]
-    subsets = [list(s) for n in range(1, len(others) + 1)
-               for s in itertools.combinations(others, n)]
+    subsets = [
+        list(s) for n in range(1, len(others) + 1) for s in itertools.combinations(others, n)
+    ]
     return [["none"], *subsets]
 
 
@@ -189,7 +197,8 @@ def every_answer_set(rules: dict) -> dict[tuple, Result]:
     found: dict[tuple, Result] = {}
     for values in itertools.product(*(domain(q) for q in qs)):
         result = run(rules, {q["id"]: v for q, v in zip(qs, values, strict=True)})
-        key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
-                           for k, v in result.used.items()))
+        key = tuple(
+            sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in result.used.items())
+        )
         found.setdefault(key, result)
     return found

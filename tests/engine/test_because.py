@@ -23,17 +23,25 @@ def said(engine: Engine, **changes) -> list[tuple[str, str]]:
 
 def test_a_question_that_was_not_asked_does_not_hide_the_later_answers_a_rule_read():
     """The rule reads a skipped question, then a later one: the later answer is still named."""
-    engine = engine_with("when: {q: treatment_duration, is: under_3_months}",
-                         "when: {any: [{q: treatment_duration, is: under_3_months}, "
-                         "{q: travel, is: 'no'}]}")
-    lines = said(engine, treatments_tried=["none"], treatment_duration=None,
-                 treatment_relief=None, travel="no")
+    engine = engine_with(
+        "when: {q: treatment_duration, is: under_3_months}",
+        "when: {any: [{q: treatment_duration, is: under_3_months}, {q: travel, is: 'no'}]}",
+    )
+    lines = said(
+        engine,
+        treatments_tried=["none"],
+        treatment_duration=None,
+        treatment_relief=None,
+        travel="no",
+    )
     assert ("travel", "No") in lines
 
 
 def test_a_rule_that_names_only_none_gives_every_ticked_box():
-    engine = engine_with("when: {q: previous_procedures, has: fusion_or_replacement}",
-                         "when: {not: {q: previous_procedures, has: none}}")
+    engine = engine_with(
+        "when: {q: previous_procedures, has: fusion_or_replacement}",
+        "when: {not: {q: previous_procedures, has: none}}",
+    )
     lines = said(engine, previous_procedures=["fusion_or_replacement", "discectomy_or_laminectomy"])
     assert [q for q, _ in lines] == ["previous_procedures", "previous_procedures"]
 

@@ -13,25 +13,28 @@ from pathlib import Path
 import pytest
 
 from questionnaire.engine import loads_rules
-from questionnaire.engine.diff import diff_rulesets
-from questionnaire.engine.yamlsource import read_yaml
+from questionnaire.engine.load.yamlsource import read_yaml
+from questionnaire.engine.verify.diff import diff_rulesets
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = (ROOT / "rules.yaml").read_text(encoding="utf-8")
-TRAVEL = '''          - {value: maybe, label: Maybe}
+TRAVEL = """          - {value: maybe, label: Maybe}
           - {value: "no", label: "No"}
-'''
-EXTRA_CHOICE = TRAVEL + '''          - {value: not_sure, label: Not sure}
-'''
-EXTRA_RULE = '''  - id: travel_unsure
+"""
+EXTRA_CHOICE = (
+    TRAVEL
+    + """          - {value: not_sure, label: Not sure}
+"""
+)
+EXTRA_RULE = """  - id: travel_unsure
     when: {q: travel, is: maybe}
     finding:
       criterion: access
       text: You are not sure you could travel.
     source: clinicaltrials-gov
 
-'''
-EXTRA_QUESTION = '''      - id: extra_question
+"""
+EXTRA_QUESTION = """      - id: extra_question
         type: single
         short: extra question
         prompt: Is this an extra question?
@@ -40,12 +43,12 @@ EXTRA_QUESTION = '''      - id: extra_question
           - {value: "no", label: "No"}
         errors:
           required: Answer the extra question
-'''
-NEW_SOURCE = '''  sources:
+"""
+NEW_SOURCE = """  sources:
     extra-source:
       title: An extra source
       url: https://example.org/extra
-'''
+"""
 
 
 def side(text: str, name: str):
@@ -61,7 +64,7 @@ def changes(old: str, new: str) -> list[tuple[str, str, str, str, int]]:
 
 def line_of(text: str, needle: str, after: str = "") -> int:
     """The 1-based line where `needle` starts (searching after `after`)."""
-    return text[:text.index(needle, text.index(after) if after else 0)].count("\n") + 1
+    return text[: text.index(needle, text.index(after) if after else 0)].count("\n") + 1
 
 
 def edit(old: str, new: str, count: int = 1) -> str:
@@ -76,52 +79,126 @@ def edit_after(anchor: str, old: str, new: str) -> str:
 
 
 def with_rule(text: str) -> str:
-    return text.replace("\n# Shown on every summary", "\n" + EXTRA_RULE.rstrip("\n")
-                        + "\n\n# Shown on every summary", 1)
+    return text.replace(
+        "\n# Shown on every summary",
+        "\n" + EXTRA_RULE.rstrip("\n") + "\n\n# Shown on every summary",
+        1,
+    )
 
 
-@pytest.mark.parametrize(("new", "expected", "at"), [
-    (edit("  title: Stem-cell treatment for worn spinal discs",
-          "  title: Stem-cell treatment for worn discs"),
-     ("meta", "meta", "wording changed: title"), "  title: Stem-cell"),
-    (edit('  version: "2.0.0"', '  version: "2.0.1"'),
-     ("meta", "meta", "changed: version"), "  title: Stem-cell"),
-    (edit("  sources:\n", NEW_SOURCE), ("source", "extra-source", "added"),
-     "      title: An extra source"),
-    (edit("      url: https://www.fda.gov/vaccines-blood-biologics/consumers-biologics/",
-          "      url: https://www.fda.gov/new/"),
-     ("source", "fda-2021", "changed: url"), '      title: "FDA: Important'),
-    (edit("    title: Warning signs\n    intro:", "    title: Signs to watch for\n    intro:"),
-     ("step", "warning_signs", "wording changed: title"), "  - id: warning_signs"),
-    (edit("prompt: Could you travel to another city for treatment or for study visits?",
-          "prompt: Could you travel to another city for care or for study visits?"),
-     ("question", "travel", "wording changed: prompt"), "      - id: travel"),
-    (edit_after("      - id: travel", TRAVEL, EXTRA_CHOICE), ("choice", "travel.not_sure", "added"),
-     "{value: not_sure, label: Not sure}"),
-    (edit("  - id: emergency\n    urgency: emergency", "  - id: emergency\n    urgency: urgent"),
-     ("outcome", "emergency", "changed: urgency"), "  - id: emergency"),
-    (edit("  - id: safety\n    title: Warning signs", "  - id: safety\n    title: Danger signs"),
-     ("criterion", "safety", "wording changed: title"), "  - id: safety"),
-    (edit("    title: Talk to a doctor\n", "    title: See a doctor\n"),
-     ("note", "consult", "wording changed: title"), "  - id: consult"),
-    (edit("    title: Could stem-cell treatment for back or neck pain apply to you?",
-          "    title: Could stem-cell treatment apply to you?"),
-     ("page", "start", "wording changed: title"), "    title: Could stem-cell"),
-    (with_rule(SRC), ("rule", "travel_unsure", "added"), "  - id: travel_unsure"),
-], ids=["meta wording", "meta version", "source added", "source url", "step title",
-        "question prompt", "choice added", "outcome urgency", "criterion title", "note title",
-        "page title", "rule added"])
+@pytest.mark.parametrize(
+    ("new", "expected", "at"),
+    [
+        (
+            edit(
+                "  title: Stem-cell treatment for worn spinal discs",
+                "  title: Stem-cell treatment for worn discs",
+            ),
+            ("meta", "meta", "wording changed: title"),
+            "  title: Stem-cell",
+        ),
+        (
+            edit('  version: "2.0.0"', '  version: "2.0.1"'),
+            ("meta", "meta", "changed: version"),
+            "  title: Stem-cell",
+        ),
+        (
+            edit("  sources:\n", NEW_SOURCE),
+            ("source", "extra-source", "added"),
+            "      title: An extra source",
+        ),
+        (
+            edit(
+                "      url: https://www.fda.gov/vaccines-blood-biologics/consumers-biologics/",
+                "      url: https://www.fda.gov/new/",
+            ),
+            ("source", "fda-2021", "changed: url"),
+            '      title: "FDA: Important',
+        ),
+        (
+            edit(
+                "    title: Warning signs\n    intro:", "    title: Signs to watch for\n    intro:"
+            ),
+            ("step", "warning_signs", "wording changed: title"),
+            "  - id: warning_signs",
+        ),
+        (
+            edit(
+                "prompt: Could you travel to another city for treatment or for study visits?",
+                "prompt: Could you travel to another city for care or for study visits?",
+            ),
+            ("question", "travel", "wording changed: prompt"),
+            "      - id: travel",
+        ),
+        (
+            edit_after("      - id: travel", TRAVEL, EXTRA_CHOICE),
+            ("choice", "travel.not_sure", "added"),
+            "{value: not_sure, label: Not sure}",
+        ),
+        (
+            edit(
+                "  - id: emergency\n    urgency: emergency",
+                "  - id: emergency\n    urgency: urgent",
+            ),
+            ("outcome", "emergency", "changed: urgency"),
+            "  - id: emergency",
+        ),
+        (
+            edit(
+                "  - id: safety\n    title: Warning signs",
+                "  - id: safety\n    title: Danger signs",
+            ),
+            ("criterion", "safety", "wording changed: title"),
+            "  - id: safety",
+        ),
+        (
+            edit("    title: Talk to a doctor\n", "    title: See a doctor\n"),
+            ("note", "consult", "wording changed: title"),
+            "  - id: consult",
+        ),
+        (
+            edit(
+                "    title: Could stem-cell treatment for back or neck pain apply to you?",
+                "    title: Could stem-cell treatment apply to you?",
+            ),
+            ("page", "start", "wording changed: title"),
+            "    title: Could stem-cell",
+        ),
+        (with_rule(SRC), ("rule", "travel_unsure", "added"), "  - id: travel_unsure"),
+    ],
+    ids=[
+        "meta wording",
+        "meta version",
+        "source added",
+        "source url",
+        "step title",
+        "question prompt",
+        "choice added",
+        "outcome urgency",
+        "criterion title",
+        "note title",
+        "page title",
+        "rule added",
+    ],
+)
 def test_each_kind_of_edit_is_named_at_its_line_in_the_new_file(new, expected, at):
     found = changes(SRC, new)
     assert [c[:3] for c in found] == [expected]
     assert found[0][3:] == ("new.yaml", line_of(new, at))
 
 
-@pytest.mark.parametrize(("old", "expected", "at", "where"), [
-    (with_rule(SRC), ("rule", "travel_unsure", "removed"), "  - id: travel_unsure", "old.yaml"),
-    (edit("  sources:\n", NEW_SOURCE), ("source", "extra-source", "removed"),
-     "      title: An extra source", "old.yaml"),
-])
+@pytest.mark.parametrize(
+    ("old", "expected", "at", "where"),
+    [
+        (with_rule(SRC), ("rule", "travel_unsure", "removed"), "  - id: travel_unsure", "old.yaml"),
+        (
+            edit("  sources:\n", NEW_SOURCE),
+            ("source", "extra-source", "removed"),
+            "      title: An extra source",
+            "old.yaml",
+        ),
+    ],
+)
 def test_a_removal_points_at_the_old_file(old, expected, at, where):
     found = changes(old, SRC)
     assert [c[:3] for c in found] == [expected]
@@ -131,8 +208,9 @@ def test_a_removal_points_at_the_old_file(old, expected, at, where):
 def test_a_removed_choice_points_at_its_question_in_the_new_file():
     """The choice is gone from the new file, so the line is its question's there."""
     found = changes(edit_after("      - id: travel", TRAVEL, EXTRA_CHOICE), SRC)
-    assert found == [("choice", "travel.not_sure", "removed", "new.yaml",
-                      line_of(SRC, "      - id: travel"))]
+    assert found == [
+        ("choice", "travel.not_sure", "removed", "new.yaml", line_of(SRC, "      - id: travel"))
+    ]
 
 
 def test_an_unchanged_file_has_no_changes():
@@ -147,6 +225,7 @@ def test_several_edits_are_each_listed_once_in_file_order_by_section():
 
 # --- the semantic part, for what a clinician reads beside the headline changes ---------------
 
+
 def semantic(old: str, new: str):
     return diff_rulesets(side(old, "old.yaml"), side(new, "new.yaml"))
 
@@ -154,7 +233,7 @@ def semantic(old: str, new: str):
 def test_a_rule_that_matches_fewer_answers_is_said_to_stop_with_an_example():
     new = edit("when: {q: pain_intensity, at_most: 3}", "when: {q: pain_intensity, at_most: 2}")
     found = semantic(SRC, new)
-    shift, = [r for r in found.rules if r.rule == "mild_pain"]
+    (shift,) = [r for r in found.rules if r.rule == "mild_pain"]
     assert shift.fires == "stops" and shift.witness["pain_intensity"] == 3
     assert shift.answer_sets >= sum(h.answer_sets for h in found.headlines) > 0
     assert found.to_dict()["rules"][0]["fires"] == "stops"
@@ -163,11 +242,15 @@ def test_a_rule_that_matches_fewer_answers_is_said_to_stop_with_an_example():
 def test_a_removed_rule_does_not_hide_the_changes_of_the_rules_after_it():
     removed = SRC.replace(EXTRA_RULE, "")  # the shipped file, as "new": travel_unsure is gone
     old = with_rule(SRC)
-    new = removed.replace("when: {q: pain_intensity, at_most: 3}",
-                          "when: {q: pain_intensity, at_most: 4}", 1)
+    new = removed.replace(
+        "when: {q: pain_intensity, at_most: 3}", "when: {q: pain_intensity, at_most: 4}", 1
+    )
     found = semantic(old, new)
     assert [(c.kind, c.id, c.what) for c in found.changes][-1] == (
-        "rule", "travel_unsure", "removed")
+        "rule",
+        "travel_unsure",
+        "removed",
+    )
     assert "mild_pain" in [r.rule for r in found.rules], "a rule after the removed one"
 
 

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """
 import sys
 from questionnaire.engine import Engine, load_rules
-from questionnaire.engine.symbolic import verify
+from questionnaire.engine.verify.symbolic import verify
 
 ruleset = load_rules(sys.argv[1])
 assert verify(ruleset).ok
@@ -23,7 +23,12 @@ print("loaded:", ",".join(web))
 
 
 def test_loading_and_evaluating_rules_imports_no_flask():
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(ROOT / "rules.yaml")], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(ROOT / "rules.yaml")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "loaded:", done.stdout

@@ -26,11 +26,17 @@ SETS = [
     pytest.param(answers(), "discuss", id="discuss"),
     pytest.param({"warning_signs": ["bladder_bowel", "fever"]}, "emergency", id="emergency"),
     pytest.param({"warning_signs": ["fever"]}, "urgent", id="urgent"),
-    pytest.param(answers(health_conditions=["pregnant"], pain_intensity=2), "usually_excluded",
-                 id="usually_excluded_beats_not_yet"),
+    pytest.param(
+        answers(health_conditions=["pregnant"], pain_intensity=2),
+        "usually_excluded",
+        id="usually_excluded_beats_not_yet",
+    ),
     pytest.param(answers(pain_duration="under_3_months"), "not_yet", id="not_yet"),
-    pytest.param(answers(treatments_tried=["none"], treatment_duration=...,
-                         treatment_relief=...), "not_yet", id="no_treatments"),
+    pytest.param(
+        answers(treatments_tried=["none"], treatment_duration=..., treatment_relief=...),
+        "not_yet",
+        id="no_treatments",
+    ),
 ]
 
 
@@ -41,12 +47,16 @@ def rank(engine: Engine) -> dict[str, int]:
 # --- Early stop ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("signs", "outcome"), [
-    (["bladder_bowel"], "emergency"),
-    (["chest_pain", "night_pain"], "emergency"),
-    (["weight_loss"], "urgent"),
-    (["fever", "cancer_history"], "urgent"),
-], ids=["emergency", "emergency_beats_urgent", "urgent", "urgent_two_signs"])
+@pytest.mark.parametrize(
+    ("signs", "outcome"),
+    [
+        (["bladder_bowel"], "emergency"),
+        (["chest_pain", "night_pain"], "emergency"),
+        (["weight_loss"], "urgent"),
+        (["fever", "cancer_history"], "urgent"),
+    ],
+    ids=["emergency", "emergency_beats_urgent", "urgent", "urgent_two_signs"],
+)
 def test_warning_signs_alone_give_a_stopping_outcome(engine, signs, outcome):
     summary = engine.evaluate({"warning_signs": signs})
     assert summary.outcome.id == outcome
@@ -63,8 +73,9 @@ def test_no_warning_signs_alone_is_not_enough(engine):
 
 
 def test_answers_after_an_early_stop_are_not_used(engine):
-    summary = engine.evaluate({"warning_signs": ["fever"], "pain_area": "neck",
-                               "pain_duration": "under_3_months"})
+    summary = engine.evaluate(
+        {"warning_signs": ["fever"], "pain_area": "neck", "pain_duration": "under_3_months"}
+    )
     assert summary.outcome.id == "urgent"
     assert summary.answers == {"warning_signs": ["fever"]}
     assert "neck_pain" not in summary.fired
@@ -77,7 +88,9 @@ def test_answers_after_an_early_stop_are_not_used(engine):
 def test_answers_after_an_early_stop_are_still_checked(engine):
     given = {"warning_signs": ["fever"], "pain_area": "nek", "pain_intensity": 55}
     assert [(p.question, p.code) for p in engine.check(given)] == [
-        ("pain_area", "unknown_choice"), ("pain_intensity", "out_of_range")]
+        ("pain_area", "unknown_choice"),
+        ("pain_intensity", "out_of_range"),
+    ]
     with pytest.raises(AnswersError):
         engine.evaluate(given)
 
@@ -111,46 +124,97 @@ def test_follow_up_questions_are_not_required_when_no_treatment_was_tried(engine
 def test_follow_up_questions_are_required_when_a_treatment_was_tried(engine):
     problems = engine.check(answers(treatment_duration=..., treatment_relief=...))
     assert [(p.question, p.code) for p in problems] == [
-        ("treatment_duration", "missing"), ("treatment_relief", "missing")]
+        ("treatment_duration", "missing"),
+        ("treatment_relief", "missing"),
+    ]
 
 
 # --- Problems with answers ----------------------------------------------------------------------
 
 ONE_PROBLEM = [
-    pytest.param({"pain_duration": ...}, "pain_duration", "missing",
-                 "Select how long you have had this pain", id="missing"),
-    pytest.param({"pain_area": ""}, "pain_area", "missing", "Select where your pain is",
-                 id="missing_empty_text"),
-    pytest.param({"health_conditions": []}, "health_conditions", "missing", "Select the ones",
-                 id="missing_empty_list"),
-    pytest.param({"overall_health": None}, "overall_health", "missing", "general health",
-                 id="missing_null"),
-    pytest.param({"pain_aera": "neck"}, "pain_aera", "unknown_question",
-                 "did you mean 'pain_area'?", id="unknown_question"),
-    pytest.param({"pain_area": "nek"}, "pain_area", "unknown_choice", "did you mean 'neck'?",
-                 id="unknown_choice_single"),
-    pytest.param({"treatments_tried": ["physical_therapy", "yoga"]}, "treatments_tried",
-                 "unknown_choice", "'yoga' is not a choice", id="unknown_choice_multi"),
-    pytest.param({"warning_signs": "none"}, "warning_signs", "wrong_type", "a list",
-                 id="text_for_multi"),
-    pytest.param({"pain_area": ["neck"]}, "pain_area", "wrong_type", "got a list",
-                 id="list_for_single"),
-    pytest.param({"pain_area": 2}, "pain_area", "wrong_type", "got a whole number",
-                 id="number_for_single"),
-    pytest.param({"pain_intensity": "6"}, "pain_intensity", "wrong_type", "got text",
-                 id="text_for_integer"),
-    pytest.param({"pain_intensity": True}, "pain_intensity", "wrong_type", "got true or false",
-                 id="bool_for_integer"),
-    pytest.param({"pain_intensity": 6.5}, "pain_intensity", "wrong_type", "decimal",
-                 id="decimal_for_integer"),
-    pytest.param({"pain_intensity": [6]}, "pain_intensity", "wrong_type", "got a list",
-                 id="list_for_integer"),
-    pytest.param({"pain_intensity": 11}, "pain_intensity", "out_of_range", "from 0 to 10",
-                 id="above_range"),
-    pytest.param({"pain_intensity": -1}, "pain_intensity", "out_of_range", "from 0 to 10",
-                 id="below_range"),
-    pytest.param({"health_conditions": ["none", "pregnant"]}, "health_conditions", "exclusive",
-                 "but not both", id="exclusive_none"),
+    pytest.param(
+        {"pain_duration": ...},
+        "pain_duration",
+        "missing",
+        "Select how long you have had this pain",
+        id="missing",
+    ),
+    pytest.param(
+        {"pain_area": ""},
+        "pain_area",
+        "missing",
+        "Select where your pain is",
+        id="missing_empty_text",
+    ),
+    pytest.param(
+        {"health_conditions": []},
+        "health_conditions",
+        "missing",
+        "Select the ones",
+        id="missing_empty_list",
+    ),
+    pytest.param(
+        {"overall_health": None}, "overall_health", "missing", "general health", id="missing_null"
+    ),
+    pytest.param(
+        {"pain_aera": "neck"},
+        "pain_aera",
+        "unknown_question",
+        "did you mean 'pain_area'?",
+        id="unknown_question",
+    ),
+    pytest.param(
+        {"pain_area": "nek"},
+        "pain_area",
+        "unknown_choice",
+        "did you mean 'neck'?",
+        id="unknown_choice_single",
+    ),
+    pytest.param(
+        {"treatments_tried": ["physical_therapy", "yoga"]},
+        "treatments_tried",
+        "unknown_choice",
+        "'yoga' is not a choice",
+        id="unknown_choice_multi",
+    ),
+    pytest.param(
+        {"warning_signs": "none"}, "warning_signs", "wrong_type", "a list", id="text_for_multi"
+    ),
+    pytest.param(
+        {"pain_area": ["neck"]}, "pain_area", "wrong_type", "got a list", id="list_for_single"
+    ),
+    pytest.param(
+        {"pain_area": 2}, "pain_area", "wrong_type", "got a whole number", id="number_for_single"
+    ),
+    pytest.param(
+        {"pain_intensity": "6"}, "pain_intensity", "wrong_type", "got text", id="text_for_integer"
+    ),
+    pytest.param(
+        {"pain_intensity": True},
+        "pain_intensity",
+        "wrong_type",
+        "got true or false",
+        id="bool_for_integer",
+    ),
+    pytest.param(
+        {"pain_intensity": 6.5}, "pain_intensity", "wrong_type", "decimal", id="decimal_for_integer"
+    ),
+    pytest.param(
+        {"pain_intensity": [6]}, "pain_intensity", "wrong_type", "got a list", id="list_for_integer"
+    ),
+    pytest.param(
+        {"pain_intensity": 11}, "pain_intensity", "out_of_range", "from 0 to 10", id="above_range"
+    ),
+    pytest.param(
+        {"pain_intensity": -1}, "pain_intensity", "out_of_range", "from 0 to 10", id="below_range"
+    ),
+    pytest.param(
+        {"health_conditions": ["none", "pregnant"]},
+        "health_conditions",
+        "exclusive",
+        "but not both",
+        id="exclusive_none",
+    ),
 ]
 
 
@@ -167,9 +231,16 @@ def test_each_problem_names_its_question_and_code(engine, changes, question, cod
 
 
 def test_every_problem_is_reported_at_once_in_question_order(engine):
-    given = answers(warning_signs="none", pain_area=["neck"], pain_intensity="6",
-                    diagnosis="yes", health_conditions=["none", "pregnant"],
-                    overall_health=None, payment=..., pain_aera="x")
+    given = answers(
+        warning_signs="none",
+        pain_area=["neck"],
+        pain_intensity="6",
+        diagnosis="yes",
+        health_conditions=["none", "pregnant"],
+        overall_health=None,
+        payment=...,
+        pain_aera="x",
+    )
     assert [(p.question, p.code) for p in engine.check(given)] == [
         ("warning_signs", "wrong_type"),
         ("pain_area", "wrong_type"),
@@ -182,8 +253,11 @@ def test_every_problem_is_reported_at_once_in_question_order(engine):
     ]
 
 
-@pytest.mark.parametrize("given", [[], ["warning_signs"], "warning_signs", None, 42],
-                         ids=["empty_list", "list", "text", "null", "number"])
+@pytest.mark.parametrize(
+    "given",
+    [[], ["warning_signs"], "warning_signs", None, 42],
+    ids=["empty_list", "list", "text", "null", "number"],
+)
 def test_answers_that_are_not_an_object_are_refused(engine, given):
     problems = engine.check(given)
     assert [(p.question, p.code) for p in problems] == [(None, "wrong_type")]
@@ -226,29 +300,55 @@ def test_usually_excluded_and_not_yet_both_match_but_the_higher_one_wins(engine)
 
 
 BECAUSE = [
-    pytest.param({"pain_intensity": 6}, "moderate_or_worse_pain", True, ["6", "4 or more"],
-                 id="score_6_is_4_or_more"),
-    pytest.param({"pain_intensity": 2}, "moderate_or_worse_pain", False, ["2", "less than 4"],
-                 id="score_2_is_less_than_4"),
-    pytest.param({"pain_intensity": 3}, "mild_pain", True, ["3", "3 or less"],
-                 id="score_3_is_3_or_less"),
-    pytest.param({"pain_duration": "1_to_5_years"}, "pain_6_months_or_more", True,
-                 ["“1 to 5 years”", "“6 to 12 months” or “1 to 5 years”"],
-                 id="duration_label_quoted"),
+    pytest.param(
+        {"pain_intensity": 6},
+        "moderate_or_worse_pain",
+        True,
+        ["6", "4 or more"],
+        id="score_6_is_4_or_more",
+    ),
+    pytest.param(
+        {"pain_intensity": 2},
+        "moderate_or_worse_pain",
+        False,
+        ["2", "less than 4"],
+        id="score_2_is_less_than_4",
+    ),
+    pytest.param(
+        {"pain_intensity": 3}, "mild_pain", True, ["3", "3 or less"], id="score_3_is_3_or_less"
+    ),
+    pytest.param(
+        {"pain_duration": "1_to_5_years"},
+        "pain_6_months_or_more",
+        True,
+        ["“1 to 5 years”", "“6 to 12 months” or “1 to 5 years”"],
+        id="duration_label_quoted",
+    ),
     pytest.param({"pain_area": "neck"}, "neck_pain", True, ["Neck"], id="area_label_quoted"),
-    pytest.param({"health_conditions": ["osteoporosis"]}, "weak_bones", True,
-                 ["include", "weak, thin bones"], id="multi_choice_label_quoted"),
-    pytest.param({}, "pregnancy", False, ["do not include", "pregnant"],
-                 id="multi_choice_not_included"),
-    pytest.param({}, "general_criteria_may_apply", True,
-                 ["“No, I do not have any of these”", "6, which is 4 or more", "none of"],
-                 id="every_criterion_met"),
+    pytest.param(
+        {"health_conditions": ["osteoporosis"]},
+        "weak_bones",
+        True,
+        ["include", "weak, thin bones"],
+        id="multi_choice_label_quoted",
+    ),
+    pytest.param(
+        {}, "pregnancy", False, ["do not include", "pregnant"], id="multi_choice_not_included"
+    ),
+    pytest.param(
+        {},
+        "general_criteria_may_apply",
+        True,
+        ["“No, I do not have any of these”", "6, which is 4 or more", "none of"],
+        id="every_criterion_met",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("changes", "rule", "matched", "fragments"), BECAUSE)
 def test_trace_explains_each_rule_in_plain_english_quoting_the_answer(
-        engine, changes, rule, matched, fragments):
+    engine, changes, rule, matched, fragments
+):
     summary = engine.evaluate(answers(**changes))
     entry = next(t for t in summary.trace if t.rule == rule)
     assert entry.matched is matched
@@ -299,13 +399,21 @@ def test_repeated_evaluation_gives_equal_results(engine):
     assert engine.evaluate(answers()).outcome.id == "discuss"
 
 
-@pytest.mark.parametrize(("changes", "reordered"), [
-    ({"treatments_tried": ["physical_therapy", "pain_medication", "injections"]},
-     {"treatments_tried": ["injections", "pain_medication", "physical_therapy"]}),
-    ({"health_conditions": ["osteoporosis", "blood_thinners_or_bleeding"]},
-     {"health_conditions": ["blood_thinners_or_bleeding", "osteoporosis"]}),
-    ({"warning_signs": ["fever", "chest_pain"]}, {"warning_signs": ["chest_pain", "fever"]}),
-], ids=["treatments", "health_conditions", "warning_signs"])
+@pytest.mark.parametrize(
+    ("changes", "reordered"),
+    [
+        (
+            {"treatments_tried": ["physical_therapy", "pain_medication", "injections"]},
+            {"treatments_tried": ["injections", "pain_medication", "physical_therapy"]},
+        ),
+        (
+            {"health_conditions": ["osteoporosis", "blood_thinners_or_bleeding"]},
+            {"health_conditions": ["blood_thinners_or_bleeding", "osteoporosis"]},
+        ),
+        ({"warning_signs": ["fever", "chest_pain"]}, {"warning_signs": ["chest_pain", "fever"]}),
+    ],
+    ids=["treatments", "health_conditions", "warning_signs"],
+)
 def test_order_of_ticked_boxes_does_not_matter(engine, changes, reordered):
     one, two = engine.evaluate(answers(**changes)), engine.evaluate(answers(**reordered))
     assert one == two
@@ -329,7 +437,7 @@ def test_an_early_stop_is_found_when_the_last_question_of_the_step_is_hidden():
     from questionnaire.engine import loads_rules
 
     text = (Path(__file__).resolve().parents[2] / "rules.yaml").read_text()
-    follow_up = '''
+    follow_up = """
       - id: sign_details
         type: single
         short: sign details
@@ -342,7 +450,7 @@ def test_an_early_stop_is_found_when_the_last_question_of_the_step_is_hidden():
           required: Select if the sign started suddenly
 
   - id: pain
-'''
+"""
     marker = "\n  - id: pain\n"
     assert marker in text
     engine = Engine(loads_rules(text.replace(marker, follow_up, 1)))

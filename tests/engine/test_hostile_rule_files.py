@@ -18,24 +18,33 @@ pytestmark = pytest.mark.slow  # left out of `make quick`; `make test` runs it
 MAX_SECONDS = 2.0
 MAX_PEAK_MB = 64
 
-BOMB = ('a: &a ["x","x","x","x","x","x","x","x","x","x"]\n'
-        + "".join(f'{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},'
-                  f'*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},'
-                  f'*{chr(97 + i)},*{chr(97 + i)}]\n' for i in range(9)))
+BOMB = 'a: &a ["x","x","x","x","x","x","x","x","x","x"]\n' + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
+    f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
+    f"*{chr(97 + i)},*{chr(97 + i)}]\n"
+    for i in range(9)
+)
 
 HOSTILE = [
     pytest.param(b"meta: [unclosed\n", "not valid YAML", id="invalid_yaml"),
-    pytest.param(b"meta: 5\ncriteria: text\nsteps: {}\noutcomes: 1\nrules: null\n",
-                 "wrong type", id="wrong_types_everywhere"),
+    pytest.param(
+        b"meta: 5\ncriteria: text\nsteps: {}\noutcomes: 1\nrules: null\n",
+        "wrong type",
+        id="wrong_types_everywhere",
+    ),
     pytest.param(b"x: " + b"a" * 3_000_000 + b"\n", "larger than 2 MB", id="huge_file"),
-    pytest.param(("a: " + "[" * 200_000 + "]" * 200_000).encode(), "nested more than 64",
-                 id="deep_nesting"),
+    pytest.param(
+        ("a: " + "[" * 200_000 + "]" * 200_000).encode(), "nested more than 64", id="deep_nesting"
+    ),
     pytest.param(BOMB.encode(), "more than 200000 values", id="billion_laughs"),
     pytest.param(b"meta:\n  title: caf\xe9\n", "not valid UTF-8", id="not_utf8"),
     pytest.param(b"\x00\x01\x02binary", "not valid YAML", id="binary_junk"),
     pytest.param(("- " * 50_000 + "x\n").encode(), "nested more than 64", id="deep_block_list"),
-    pytest.param((b"k: !!python/object/apply:os.system ['echo hacked']\n"),
-                 "is not allowed in a rule file", id="python_object_tag"),
+    pytest.param(
+        (b"k: !!python/object/apply:os.system ['echo hacked']\n"),
+        "is not allowed in a rule file",
+        id="python_object_tag",
+    ),
 ]
 
 

@@ -31,8 +31,11 @@ def with_signs(*signs: str, **changes) -> dict:
 def test_a_rule_needing_two_signs_does_not_fire_on_one():
     """`all` of plain leaves must not act like `any`: a rule for fever *and* weight loss does
     not send a patient who ticked only fever to urgent care; the questions go on."""
-    text = edited(FEVER_RULE, "    when: {all: [{q: warning_signs, has: fever}, "
-                  "{q: warning_signs, has: weight_loss}]}\n    outcome: urgent\n")
+    text = edited(
+        FEVER_RULE,
+        "    when: {all: [{q: warning_signs, has: fever}, "
+        "{q: warning_signs, has: weight_loss}]}\n    outcome: urgent\n",
+    )
     engine = Engine(loads_rules(text, verify=False))  # fever alone now has no headline
     walk = engine.walk({"warning_signs": ["fever"]})
     assert walk.stopped_after is None and "pain_area" in walk.missing
@@ -42,8 +45,11 @@ def test_a_rule_needing_two_signs_does_not_fire_on_one():
 
 def test_a_stop_is_not_declared_while_it_depends_on_a_later_answer():
     """Fever stops the questions only with a high pain score: ticking fever must not stop them."""
-    text = edited(FEVER_RULE, "    when: {all: [{q: warning_signs, has: fever}, "
-                  "{q: pain_intensity, at_least: 8}]}\n    outcome: urgent\n")
+    text = edited(
+        FEVER_RULE,
+        "    when: {all: [{q: warning_signs, has: fever}, "
+        "{q: pain_intensity, at_least: 8}]}\n    outcome: urgent\n",
+    )
     engine = Engine(loads_rules(text, verify=False))  # fever with less pain: no headline now
     walk = engine.walk({"warning_signs": ["fever"]})
     assert walk.stopped_after is None
@@ -58,9 +64,12 @@ def test_a_stop_is_not_declared_while_it_depends_on_a_later_answer():
 @pytest.mark.parametrize("leave_out", [None, "travel"], ids=["all-answers", "one-left-out"])
 def test_a_stop_that_always_applies_stops_after_the_first_page(leave_out):
     """A stopping rule `{always: true}` stops after the first page, whatever else was sent."""
-    engine = engine_with(FEVER_RULE, FEVER_RULE + "    source: nhs-back-pain\n"
-                         "  - id: always_stop\n    when: {always: true}\n"
-                         "    outcome: emergency\n")
+    engine = engine_with(
+        FEVER_RULE,
+        FEVER_RULE + "    source: nhs-back-pain\n"
+        "  - id: always_stop\n    when: {always: true}\n"
+        "    outcome: emergency\n",
+    )
     answers = {k: v for k, v in DISCUSS_ANSWERS.items() if k != leave_out}
     summary = engine.evaluate(answers)
     assert (summary.outcome.id, summary.stopped_after) == ("emergency", "warning_signs")
@@ -69,12 +78,16 @@ def test_a_stop_that_always_applies_stops_after_the_first_page(leave_out):
 
 
 def test_a_question_cannot_be_shown_depending_on_its_own_answer():
-    text = edited("        prompt: In total, how long have you tried these treatments?\n"
-                  "        show_if: {not: {q: treatments_tried, has: none}}\n",
-                  "        prompt: In total, how long have you tried these treatments?\n"
-                  "        show_if: {q: treatment_duration, answered: true}\n")
-    with pytest.raises(RulesError, match="show_if uses 'treatment_duration', which is not asked "
-                                         "before this question"):
+    text = edited(
+        "        prompt: In total, how long have you tried these treatments?\n"
+        "        show_if: {not: {q: treatments_tried, has: none}}\n",
+        "        prompt: In total, how long have you tried these treatments?\n"
+        "        show_if: {q: treatment_duration, answered: true}\n",
+    )
+    with pytest.raises(
+        RulesError,
+        match="show_if uses 'treatment_duration', which is not asked before this question",
+    ):
         loads_rules(text)
 
 

@@ -18,16 +18,23 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from questionnaire.engine import AnswersError, Engine, QuestionnaireError, RulesError, loads_rules
-from questionnaire.engine.symbolic import verify
+from questionnaire.engine.verify.symbolic import verify
 
 # Shrinking these nested files can take minutes; PROPERTY_SHRINK=1 turns it on when debugging.
 PHASES = [Phase.explicit, Phase.reuse, Phase.generate] + (
-    [Phase.shrink] if os.environ.get("PROPERTY_SHRINK") == "1" else [])
+    [Phase.shrink] if os.environ.get("PROPERTY_SHRINK") == "1" else []
+)
 # PROPERTY_EXAMPLES scales the example counts down (`make mutants` runs every test per mutant).
 SCALE = float(os.environ.get("PROPERTY_EXAMPLES", "120")) / 120
-PROPERTY = settings(max_examples=round(120 * SCALE), deadline=None, derandomize=True, database=None,
-                    report_multiple_bugs=False, phases=PHASES,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY = settings(
+    max_examples=round(120 * SCALE),
+    deadline=None,
+    derandomize=True,
+    database=None,
+    report_multiple_bugs=False,
+    phases=PHASES,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 VALUES = ("yes", "no", "low", "mid", "high")  # yes/no: YAML must keep them as words
 OPERATORS = {
     "single": ("is", "in", "not_in", "answered"),
@@ -41,11 +48,17 @@ PAGE = {"title": "A page", "sections": [{"text": "Some words."}]}
 
 # --- Rule files ------------------------------------------------------------------------------
 
+
 @st.composite
 def question(draw, qid: str) -> dict:
     kind = draw(st.sampled_from(["single", "multi", "integer"]))
-    made: dict = {"id": qid, "type": kind, "short": f"answer {qid}", "prompt": f"What {qid}?",
-                  "errors": {"required": "Answer this."}}
+    made: dict = {
+        "id": qid,
+        "type": kind,
+        "short": f"answer {qid}",
+        "prompt": f"What {qid}?",
+        "errors": {"required": "Answer this."},
+    }
     if kind == "integer":
         low = draw(st.integers(0, 2))
         made |= {"min": low, "max": low + draw(st.integers(1, 3))}
@@ -57,7 +70,7 @@ def question(draw, qid: str) -> dict:
         made["choices"] = [{"value": v, "label": v.title()} for v in values[:count]]
         made["ordered"] = draw(st.booleans())
         return made
-    made["choices"] = [{"value": v, "label": v.title()} for v in values[:draw(st.integers(1, 2))]]
+    made["choices"] = [{"value": v, "label": v.title()} for v in values[: draw(st.integers(1, 2))]]
     made["choices"].append({"value": "none", "label": "None of these", "exclusive": True})
     made["errors"]["exclusive"] = "Tick none on its own."
     return made
@@ -77,8 +90,10 @@ def leaf(draw, questions: list[dict]) -> dict:
     if op in ("in", "not_in", "has_any", "has_all"):
         return {"q": q["id"], op: draw(st.lists(st.sampled_from(values), min_size=1, max_size=3))}
     if op == "between":
-        low, high = sorted(draw(st.lists(st.sampled_from(values), min_size=2, max_size=2)),
-                           key=lambda v: ref._rank(q, v))
+        low, high = sorted(
+            draw(st.lists(st.sampled_from(values), min_size=2, max_size=2)),
+            key=lambda v: ref._rank(q, v),
+        )
         return {"q": q["id"], op: [low, high]}
     return {"q": q["id"], op: draw(st.sampled_from(values))}
 
@@ -98,8 +113,13 @@ def condition(draw, questions: list[dict], depth: int = 2) -> dict:
 
 
 def _outcome(oid: str, urgency: str, stop: bool = False) -> dict:
-    return {"id": oid, "title": f"Outcome {oid}", "message": "Talk to a clinician.",
-            "urgency": urgency, "stop": stop}
+    return {
+        "id": oid,
+        "title": f"Outcome {oid}",
+        "message": "Talk to a clinician.",
+        "urgency": urgency,
+        "stop": stop,
+    }
 
 
 def _rule(rid: str, when: dict, outcome: str | None) -> dict:
@@ -133,26 +153,39 @@ def steps(draw) -> list[dict]:
 def rule_files(draw) -> dict:
     made_steps = draw(steps())
     asked = [q for s in made_steps for q in s["questions"]]
-    outcomes = [_outcome("stop_now", "emergency", True), _outcome("high", "urgent"),
-                _outcome("low", "routine")]
+    outcomes = [
+        _outcome("stop_now", "emergency", True),
+        _outcome("high", "urgent"),
+        _outcome("low", "routine"),
+    ]
     named = [o["id"] for o in outcomes]
     extra = draw(st.lists(st.sampled_from([*named, None]), max_size=4))
-    rules = [_rule(f"rule{i}", draw(condition(asked)), oid)
-             for i, oid in enumerate([*named, *extra])]
+    rules = [
+        _rule(f"rule{i}", draw(condition(asked)), oid) for i, oid in enumerate([*named, *extra])
+    ]
     if draw(st.integers(0, 5)):  # mostly: a catch-all, so every answer gets a headline
         rules.append(_rule("catch_all", {"always": True}, "low"))
-    return {"meta": {"title": "Property test", "version": "0.1", "reviewed": "2026-12-01",
-                     "sources": SOURCES},
-            "criteria": [{"id": "general", "title": "General"}],
-            "steps": made_steps, "outcomes": outcomes, "rules": rules,
-            "notes": [{"id": "consult", "title": "Consult", "text": "See a doctor.",
-                       "source": "src"},
-                      {"id": "regulatory", "title": "Rules", "text": "Not approved.",
-                       "source": "src"}],
-            "pages": {"start": PAGE, "help": PAGE}}
+    return {
+        "meta": {
+            "title": "Property test",
+            "version": "0.1",
+            "reviewed": "2026-12-01",
+            "sources": SOURCES,
+        },
+        "criteria": [{"id": "general", "title": "General"}],
+        "steps": made_steps,
+        "outcomes": outcomes,
+        "rules": rules,
+        "notes": [
+            {"id": "consult", "title": "Consult", "text": "See a doctor.", "source": "src"},
+            {"id": "regulatory", "title": "Rules", "text": "Not approved.", "source": "src"},
+        ],
+        "pages": {"start": PAGE, "help": PAGE},
+    }
 
 
 # --- Answers ---------------------------------------------------------------------------------
+
 
 def wrong_answers(q: dict) -> st.SearchStrategy:
     if q["type"] == "integer":
@@ -187,6 +220,7 @@ def engine_for(rules: dict) -> Engine:
 
 # --- Properties ------------------------------------------------------------------------------
 
+
 @PROPERTY
 @given(data=st.data())
 def test_evaluate_and_check_agree_with_the_reference(data):
@@ -207,8 +241,10 @@ def test_evaluate_and_check_agree_with_the_reference(data):
     summary = engine.evaluate(answers)
     assert (summary.outcome.id, list(summary.fired)) == (expected.outcome, expected.fired)
     assert summary.answers == expected.used
-    assert (list(summary.dropped), summary.stopped_after) == (expected.dropped,
-                                                              expected.stopped_after)
+    assert (list(summary.dropped), summary.stopped_after) == (
+        expected.dropped,
+        expected.stopped_after,
+    )
     assert [t.rule for t in summary.trace if t.matched] == expected.fired
 
 

@@ -40,12 +40,13 @@ def test_answers_with_no_headline_name_the_command_that_finds_the_gap():
     engine = Engine(loads_rules(text, verify=False))
     with pytest.raises(QuestionnaireError) as caught:
         engine.evaluate({**DISCUSS_ANSWERS, "warning_signs": ["chest_pain"]})
-    assert str(caught.value) == ("the rules give no headline for these answers; run 'flask "
-                                 "rules verify' to find the gap")
+    assert str(caught.value) == (
+        "the rules give no headline for these answers; run 'flask rules verify' to find the gap"
+    )
 
 
 def test_answers_that_are_not_an_object_are_refused_in_words(engine):
-    problem, = engine.check(["pain_area", "neck"])
+    (problem,) = engine.check(["pain_area", "neck"])
     assert (problem.question, problem.code) == (None, "wrong_type")
     assert problem.message == "answers must be an object that maps question ids to answers"
 
@@ -53,6 +54,9 @@ def test_answers_that_are_not_an_object_are_refused_in_words(engine):
 def test_each_rule_lists_the_questions_it_reads_for_why_am_i_seeing_this(engine):
     reads = engine.rule_questions
     assert reads["no_treatment_tried"] == ("treatments_tried",)
-    assert reads["general_criteria_may_apply"][:3] == ("warning_signs", "pain_area",
-                                                        "pain_duration")
+    assert reads["general_criteria_may_apply"][:3] == (
+        "warning_signs",
+        "pain_area",
+        "pain_duration",
+    )
     assert set(reads) == {r.id for r in engine.ruleset.file.rules}

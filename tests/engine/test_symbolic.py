@@ -14,16 +14,20 @@ from questionnaire.engine import (
     RulesError,
     load_rules,
     loads_rules,
-    symbolic,
 )
+from questionnaire.engine.verify import symbolic
 
 pytestmark = pytest.mark.slow  # left out of `make quick`; `make test` runs it
 
 ROOT = Path(__file__).resolve().parents[2]
 # Small enough for the reference search to finish in well under a second each.
 # (The search explores every combination when there is a gap, so incomplete files stay smaller.)
-CASES = [(n, variant, seed) for variant in VARIANTS for seed in range(3)
-         for n in ((5, 6) if variant == "incomplete" else (6, 8))]
+CASES = [
+    (n, variant, seed)
+    for variant in VARIANTS
+    for seed in range(3)
+    for n in ((5, 6) if variant == "incomplete" else (6, 8))
+]
 
 
 def load(text: str):
@@ -35,12 +39,20 @@ def load(text: str):
 
 
 def summary(report):
-    return (report.answer_sets, report.gap_count, bool(report.gaps), sorted(report.never_match),
-            sorted(report.never_win), sorted(report.witnesses), sorted(report.wins))
+    return (
+        report.answer_sets,
+        report.gap_count,
+        bool(report.gaps),
+        sorted(report.never_match),
+        sorted(report.never_win),
+        sorted(report.witnesses),
+        sorted(report.wins),
+    )
 
 
-@pytest.mark.parametrize(("n", "variant", "seed"), CASES,
-                         ids=[f"{n}q-{v}-{s}" for n, v, s in CASES])
+@pytest.mark.parametrize(
+    ("n", "variant", "seed"), CASES, ids=[f"{n}q-{v}-{s}" for n, v, s in CASES]
+)
 def test_symbolic_verifier_agrees_with_the_search_on_generated_files(n, variant, seed):
     ruleset = load(generate_text(n, variant, seed))
     assert summary(symbolic.verify(ruleset)) == summary(reference(ruleset))

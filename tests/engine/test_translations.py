@@ -10,8 +10,8 @@ import pytest
 from fixture_scope import shared
 
 from questionnaire.engine import Engine, RulesError, load_languages
-from questionnaire.engine.translations import slots
-from questionnaire.engine.yamlsource import read_yaml
+from questionnaire.engine.load.translations import slots
+from questionnaire.engine.load.yamlsource import read_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules.yaml"
@@ -55,10 +55,12 @@ def test_every_english_text_has_a_different_spanish_text(languages):
 def test_spanish_rules_have_the_english_structure(languages):
     english, spanish = languages["en"], languages["es"]
     assert [q.id for q in spanish.questions] == [q.id for q in english.questions]
-    assert [[c.value for c in q.choices] for q in spanish.questions] == \
-        [[c.value for c in q.choices] for q in english.questions]
-    assert [(r.id, r.when, r.outcome, r.source) for r in spanish.file.rules] == \
-        [(r.id, r.when, r.outcome, r.source) for r in english.file.rules]
+    assert [[c.value for c in q.choices] for q in spanish.questions] == [
+        [c.value for c in q.choices] for q in english.questions
+    ]
+    assert [(r.id, r.when, r.outcome, r.source) for r in spanish.file.rules] == [
+        (r.id, r.when, r.outcome, r.source) for r in english.file.rules
+    ]
     assert spanish.language == "es" and english.language == "en"
 
 
@@ -83,12 +85,14 @@ def test_a_missing_spanish_text_points_at_the_english_line(tmp_path):
     line = _line_of(rules, "text: Chest pain can be a sign of a heart problem")
     assert [str(p) for p in caught.value.problems] == [
         f"{rules}:{line}:13: missing es translation (expected rules.chest_pain_sign in "
-        f"{tmp_path / 'rules.es.yaml'})"]
+        f"{tmp_path / 'rules.es.yaml'})"
+    ]
 
 
 def test_a_spanish_text_rules_yaml_does_not_have_points_at_its_own_line(tmp_path):
     spanish = SPANISH.read_text(encoding="utf-8").replace(
-        "  pain:\n    title: Su dolor\n", "  pain:\n    title: Su dolor\n    intro: Hola\n", 1)
+        "  pain:\n    title: Su dolor\n", "  pain:\n    title: Su dolor\n    intro: Hola\n", 1
+    )
     rules = _copy(tmp_path, spanish)
     with pytest.raises(RulesError) as caught:
         load_languages(rules)
@@ -100,21 +104,30 @@ def test_a_spanish_text_rules_yaml_does_not_have_points_at_its_own_line(tmp_path
 
 
 def test_a_misspelt_key_is_reported_with_a_suggestion(tmp_path):
-    spanish = SPANISH.read_text(encoding="utf-8").replace("  cauda_equina_signs:",
-                                                          "  cauda_equina_sign:", 1)
+    spanish = SPANISH.read_text(encoding="utf-8").replace(
+        "  cauda_equina_signs:", "  cauda_equina_sign:", 1
+    )
     rules = _copy(tmp_path, spanish)
     with pytest.raises(RulesError) as caught:
         load_languages(rules)
     messages = [str(p) for p in caught.value.problems]
-    assert any(re.search(r"unknown key 'rules.cauda_equina_sign'.*did you mean "
-                         r"'rules.cauda_equina_signs'", m) for m in messages), messages
-    assert any("missing es translation (expected rules.cauda_equina_signs" in m
-               for m in messages), messages
+    assert any(
+        re.search(
+            r"unknown key 'rules.cauda_equina_sign'.*did you mean "
+            r"'rules.cauda_equina_signs'",
+            m,
+        )
+        for m in messages
+    ), messages
+    assert any(
+        "missing es translation (expected rules.cauda_equina_signs" in m for m in messages
+    ), messages
 
 
 def test_an_empty_spanish_text_is_refused_at_its_line(tmp_path):
-    spanish = SPANISH.read_text(encoding="utf-8").replace("    title: Su dolor\n",
-                                                          '    title: ""\n', 1)
+    spanish = SPANISH.read_text(encoding="utf-8").replace(
+        "    title: Su dolor\n", '    title: ""\n', 1
+    )
     rules = _copy(tmp_path, spanish)
     with pytest.raises(RulesError) as caught:
         load_languages(rules)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from reference_verifier import verify as reference
 
-from questionnaire.engine import Engine, QuestionnaireError, RulesError, loads_rules, symbolic
+from questionnaire.engine import Engine, QuestionnaireError, RulesError, loads_rules
+from questionnaire.engine.verify import symbolic
 
 SHIPPED = (Path(__file__).resolve().parents[2] / "rules.yaml").read_text(encoding="utf-8")
 MILD = "when: {q: pain_intensity, at_most: 3}"
@@ -32,11 +33,14 @@ def test_a_gap_is_counted_over_the_deciding_answers_only(edit):
     assert SHIPPED.count(NO_TREATMENT) == 1
     text = SHIPPED.replace(MILD, "when: {q: pain_intensity, at_most: 2}")
     if edit == "travel-decides":
-        text = text.replace(SHORT, "when: {all: [{q: treatment_duration, is: under_3_months}, "
-                            "{q: travel, is: 'yes'}]}")
+        text = text.replace(
+            SHORT,
+            "when: {all: [{q: treatment_duration, is: under_3_months}, {q: travel, is: 'yes'}]}",
+        )
     if edit == "read-through-skip-logic":
-        text = text.replace(NO_TREATMENT, "when: {q: treatment_duration, answered: false}\n"
-                            "    outcome: not_yet")
+        text = text.replace(
+            NO_TREATMENT, "when: {q: treatment_duration, answered: false}\n    outcome: not_yet"
+        )
     ruleset = loads_rules(text, verify=False)
     found, expected = symbolic.verify(ruleset), reference(ruleset)
     assert found.gaps and (edit != "shipped" or found.gaps[0]["pain_intensity"] == 3)
@@ -51,9 +55,14 @@ def test_a_gap_is_counted_over_the_deciding_answers_only(edit):
 SKIP_LOGIC = "show_if: {not: {q: treatments_tried, has: none}}"
 
 
-@pytest.mark.parametrize("show_if", [
-    SKIP_LOGIC, "show_if: {not: {q: treatments_tried, has_any: [physical_therapy, home_exercise]}}",
-], ids=["shipped", "skipped-for-two-treatments"])
+@pytest.mark.parametrize(
+    "show_if",
+    [
+        SKIP_LOGIC,
+        "show_if: {not: {q: treatments_tried, has_any: [physical_therapy, home_exercise]}}",
+    ],
+    ids=["shipped", "skipped-for-two-treatments"],
+)
 def test_every_example_names_exactly_the_questions_the_patient_would_be_asked(show_if):
     """The verifier's examples (a witness per rule, a win per outcome rule, a gap) are what a
     clinician reads as "answers that make this rule fire": each one answers every question the
@@ -73,19 +82,24 @@ def test_the_report_gives_three_examples_its_time_and_the_answers_where_a_rule_l
     rule that matches but always loses, answers that show it losing."""
     from bench.rulegen import generate_text
 
-    gap = symbolic.verify(loads_rules(SHIPPED.replace(MILD, "when: {q: pain_intensity, "
-                                                            "at_most: 2}"), verify=False))
+    gap = symbolic.verify(
+        loads_rules(SHIPPED.replace(MILD, "when: {q: pain_intensity, at_most: 2}"), verify=False)
+    )
     assert len(gap.gaps) == 3
-    gap_engine = Engine(loads_rules(SHIPPED.replace(MILD, "when: {q: pain_intensity, "
-                                                          "at_most: 2}"), verify=False))
+    gap_engine = Engine(
+        loads_rules(SHIPPED.replace(MILD, "when: {q: pain_intensity, at_most: 2}"), verify=False)
+    )
     for answers in gap.gaps:  # each example really is a gap
         with pytest.raises(QuestionnaireError, match="no headline"):
             gap_engine.evaluate(answers)
     assert 0 < gap.seconds < 60
     ruleset = load_shadowed(generate_text(6, "shadowed", 0))
     report, engine = symbolic.verify(ruleset), Engine(ruleset)
-    losing = {rule: answers for rule, answers in report.never_win.items()
-              if rule not in report.never_match}
+    losing = {
+        rule: answers
+        for rule, answers in report.never_win.items()
+        if rule not in report.never_match
+    }
     assert losing, report.never_win
     for rule, answers in losing.items():
         result = engine.evaluate(answers)

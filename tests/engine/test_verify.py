@@ -10,23 +10,32 @@ import pytest
 from fixture_scope import shared
 
 from questionnaire.engine import Engine, QuestionnaireError, RulesError, load_rules, loads_rules
-from questionnaire.engine.symbolic import verify
+from questionnaire.engine.verify.symbolic import verify
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = (ROOT / "rules.yaml").read_text(encoding="utf-8")
 
 ANCHOR = "  - id: general_criteria_may_apply\n"
 # The one rule that proposes `discuss` (v2: every criterion written out), up to the blank line.
-CATCH_ALL = SRC[SRC.index(ANCHOR):SRC.index("\n\n", SRC.index(ANCHOR)) + 1]
+CATCH_ALL = SRC[SRC.index(ANCHOR) : SRC.index("\n\n", SRC.index(ANCHOR)) + 1]
 
 # Answers that fill in whatever a verifier example leaves out (they reach `discuss`).
 FILLER = {
-    "warning_signs": ["none"], "pain_area": "lower_back", "pain_duration": "1_to_5_years",
-    "pain_pattern": "mostly_back", "pain_intensity": 6, "diagnosis": "yes_imaging",
+    "warning_signs": ["none"],
+    "pain_area": "lower_back",
+    "pain_duration": "1_to_5_years",
+    "pain_pattern": "mostly_back",
+    "pain_intensity": 6,
+    "diagnosis": "yes_imaging",
     "treatments_tried": ["physical_therapy", "pain_medication"],
-    "treatment_duration": "over_6_months", "treatment_relief": "little_or_none",
-    "previous_procedures": ["none"], "health_conditions": ["none"], "overall_health": "good",
-    "payment": "self_pay_possible", "clinical_trial": "yes", "travel": "yes",
+    "treatment_duration": "over_6_months",
+    "treatment_relief": "little_or_none",
+    "previous_procedures": ["none"],
+    "health_conditions": ["none"],
+    "overall_health": "good",
+    "payment": "self_pay_possible",
+    "clinical_trial": "yes",
+    "travel": "yes",
 }
 
 
@@ -96,8 +105,9 @@ def test_loader_refuses_rules_that_leave_a_gap(gap_error):
     assert len(gap) == 1
     assert "for example: warning_signs=['none']" in gap[0].problem
     lines = SRC.splitlines()
-    first_rule = next(n for n in range(lines.index("rules:"), len(lines))
-                      if lines[n].startswith("  - id: "))
+    first_rule = next(
+        n for n in range(lines.index("rules:"), len(lines)) if lines[n].startswith("  - id: ")
+    )
     assert gap[0].line == first_rule + 1  # it points at the rules, not at one of them
     assert gap[0].expected == "rules that give a headline for every set of answers"
 
@@ -122,7 +132,8 @@ def test_verifier_gives_a_counterexample_that_no_outcome_rule_covers(gap_error, 
     # ... and with it, the catch-all is the only outcome rule that matches.
     summary = Engine(shipped).evaluate(answers)
     assert [t.rule for t in summary.trace if t.matched and t.outcome] == [
-        "general_criteria_may_apply"]
+        "general_criteria_may_apply"
+    ]
 
 
 # --- Dead and shadowed rules --------------------------------------------------------------------
@@ -157,10 +168,14 @@ def test_rule_that_always_loses_to_a_higher_outcome_never_wins():
     assert example["warning_signs"] == ["none"]
 
 
-@pytest.mark.parametrize(("rule", "rule_id", "has_outcome"), [
-    (CONTRADICTION, "neck_and_lower_back_only", True),
-    (DEAD_FINDING, "none_and_something", False),
-], ids=["contradictory_outcome_rule", "impossible_finding_rule"])
+@pytest.mark.parametrize(
+    ("rule", "rule_id", "has_outcome"),
+    [
+        (CONTRADICTION, "neck_and_lower_back_only", True),
+        (DEAD_FINDING, "none_and_something", False),
+    ],
+    ids=["contradictory_outcome_rule", "impossible_finding_rule"],
+)
 def test_rule_that_can_never_match_is_reported(rule, rule_id, has_outcome):
     report = verify(loads_rules(with_rule(rule), verify=False))
     assert not report.ok

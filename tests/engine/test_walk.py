@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sample_answers import DISCUSS_ANSWERS
 
-from questionnaire.engine.walk import ANY, NOTHING, Flow, Point, State
+from questionnaire.engine.evaluation.walk import ANY, NOTHING, Flow, Point, State
 
 
 def states(engine, answers) -> dict[str, State]:
@@ -20,8 +20,9 @@ def test_every_question_gets_one_state_in_questionnaire_order(engine):
 
 
 def test_after_an_early_stop_later_questions_are_after_the_stop_and_only_checked(engine):
-    walked, end = engine.flow.read({"warning_signs": ["chest_pain"], "pain_intensity": 11,
-                                    "pain_area": "neck"})
+    walked, end = engine.flow.read(
+        {"warning_signs": ["chest_pain"], "pain_intensity": 11, "pain_area": "neck"}
+    )
     by_id = {s.question.id: s for s in walked}
     assert end.stopped_after == "warning_signs"
     assert by_id["warning_signs"].state is State.ANSWERED
@@ -31,8 +32,12 @@ def test_after_an_early_stop_later_questions_are_after_the_stop_and_only_checked
 
 
 def test_hidden_dropped_missing_and_invalid_are_told_apart(engine):
-    answers = {**DISCUSS_ANSWERS, "treatments_tried": ["none"], "treatment_relief": "some",
-               "pain_area": "elbow"}
+    answers = {
+        **DISCUSS_ANSWERS,
+        "treatments_tried": ["none"],
+        "treatment_relief": "some",
+        "pain_area": "elbow",
+    }
     answers.pop("treatment_duration")
     answers.pop("travel")
     seen = states(engine, answers)
@@ -45,8 +50,11 @@ def test_hidden_dropped_missing_and_invalid_are_told_apart(engine):
 def test_the_verifier_can_branch_from_any_point_and_pass_any_answer(engine):
     flow = engine.flow
     first, at = flow.advance(Point(0, {}), frozenset({"none"}))
-    assert (first.state, at.index, at.keys) == (State.ANSWERED, 1, {"warning_signs":
-                                                                    frozenset({"none"})})
+    assert (first.state, at.index, at.keys) == (
+        State.ANSWERED,
+        1,
+        {"warning_signs": frozenset({"none"})},
+    )
     branch = at._replace(keys=dict(at.keys))
     state, after = flow.advance(branch, ANY)
     assert state.state is State.ANSWERED and "pain_area" not in after.keys

@@ -17,5 +17,6 @@ def test_a_wrong_answer_to_a_question_that_no_longer_applies_is_still_refused(en
     with pytest.raises(AnswersError) as refused:
         engine.evaluate(answers)
     assert [(p.question, p.code) for p in refused.value.problems] == [
-        ("treatment_relief", "unknown_choice")]
+        ("treatment_relief", "unknown_choice")
+    ]
     assert engine.walk(answers).dropped == ("treatment_relief",)

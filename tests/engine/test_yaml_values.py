@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from questionnaire.engine import RulesError, loads_rules
-from questionnaire.engine.yamlsource import ANSWERS_FILE, YamlProblem, read_yaml
+from questionnaire.engine.load.yamlsource import ANSWERS_FILE, YamlProblem, read_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = (ROOT / "rules.yaml").read_text(encoding="utf-8")
@@ -25,44 +25,101 @@ MAX = "        max: 10\n"
 HUGE = "9" * 5000
 
 VALUES = [
-    pytest.param(REVIEWED, "reviewed: 2026-13-45", "'2026-13-45' is not a real date",
-                 "a real date", id="month_13"),
-    pytest.param(REVIEWED, "reviewed: 2026-02-30", "'2026-02-30' is not a real date",
-                 "a real date", id="february_30"),
-    pytest.param(REVIEWED, "reviewed: 2026-11-23 25:61:00", "is not a real date",
-                 "a real date", id="hour_25"),
-    pytest.param(REVIEWED, "reviewed: 2026-11-23T10:00:00+99:00", "is not a real date",
-                 "a real date", id="time_zone_99_hours"),
-    pytest.param(REVIEWED, "reviewed: 0000-01-01", "is not a real date", "a real date",
-                 id="year_0"),
-    pytest.param(MAX, f"        max: {HUGE}\n", "this number is too big", "a whole number",
-                 id="5000_digits"),
-    pytest.param(MAX, "        max: 0x" + "f" * 5000 + "\n", "this number is too big",
-                 "a whole number", id="5000_hex_digits"),
-    pytest.param(MAX, "        max: 10000000000000000\n", "this number is too big",
-                 "a whole number", id="over_10_to_15"),
-    pytest.param(MAX, "        max: .nan\n", "'.nan' is not a finite number", "a number",
-                 id="nan"),
-    pytest.param(MAX, "        max: -.inf\n", "'-.inf' is not a finite number", "a number",
-                 id="minus_infinity"),
-    pytest.param(MAX, "        max: 1.0e+999\n", "is not a finite number", "a number",
-                 id="float_overflow"),
-    pytest.param(MAX, "        max: !!binary AAAA\n", "tag 'tag:yaml.org,2002:binary' is not "
-                 "allowed in a rule file", "plain text", id="binary"),
-    pytest.param(MAX, "        max: !!set {1, 2}\n", "tag 'tag:yaml.org,2002:set' is not",
-                 "plain text", id="set"),
-    pytest.param(MAX, "        max: !!omap [a: 1]\n", "tag 'tag:yaml.org,2002:omap' is not",
-                 "plain text", id="omap"),
-    pytest.param(MAX, "        max: !!pairs [a: 1]\n", "tag 'tag:yaml.org,2002:pairs' is not",
-                 "plain text", id="pairs"),
-    pytest.param(MAX, "        ? !!binary AAAA\n        : 10\n", "tag 'tag:yaml.org,2002:binary'",
-                 "plain text", id="binary_key"),
+    pytest.param(
+        REVIEWED,
+        "reviewed: 2026-13-45",
+        "'2026-13-45' is not a real date",
+        "a real date",
+        id="month_13",
+    ),
+    pytest.param(
+        REVIEWED,
+        "reviewed: 2026-02-30",
+        "'2026-02-30' is not a real date",
+        "a real date",
+        id="february_30",
+    ),
+    pytest.param(
+        REVIEWED, "reviewed: 2026-11-23 25:61:00", "is not a real date", "a real date", id="hour_25"
+    ),
+    pytest.param(
+        REVIEWED,
+        "reviewed: 2026-11-23T10:00:00+99:00",
+        "is not a real date",
+        "a real date",
+        id="time_zone_99_hours",
+    ),
+    pytest.param(
+        REVIEWED, "reviewed: 0000-01-01", "is not a real date", "a real date", id="year_0"
+    ),
+    pytest.param(
+        MAX, f"        max: {HUGE}\n", "this number is too big", "a whole number", id="5000_digits"
+    ),
+    pytest.param(
+        MAX,
+        "        max: 0x" + "f" * 5000 + "\n",
+        "this number is too big",
+        "a whole number",
+        id="5000_hex_digits",
+    ),
+    pytest.param(
+        MAX,
+        "        max: 10000000000000000\n",
+        "this number is too big",
+        "a whole number",
+        id="over_10_to_15",
+    ),
+    pytest.param(MAX, "        max: .nan\n", "'.nan' is not a finite number", "a number", id="nan"),
+    pytest.param(
+        MAX,
+        "        max: -.inf\n",
+        "'-.inf' is not a finite number",
+        "a number",
+        id="minus_infinity",
+    ),
+    pytest.param(
+        MAX, "        max: 1.0e+999\n", "is not a finite number", "a number", id="float_overflow"
+    ),
+    pytest.param(
+        MAX,
+        "        max: !!binary AAAA\n",
+        "tag 'tag:yaml.org,2002:binary' is not allowed in a rule file",
+        "plain text",
+        id="binary",
+    ),
+    pytest.param(
+        MAX,
+        "        max: !!set {1, 2}\n",
+        "tag 'tag:yaml.org,2002:set' is not",
+        "plain text",
+        id="set",
+    ),
+    pytest.param(
+        MAX,
+        "        max: !!omap [a: 1]\n",
+        "tag 'tag:yaml.org,2002:omap' is not",
+        "plain text",
+        id="omap",
+    ),
+    pytest.param(
+        MAX,
+        "        max: !!pairs [a: 1]\n",
+        "tag 'tag:yaml.org,2002:pairs' is not",
+        "plain text",
+        id="pairs",
+    ),
+    pytest.param(
+        MAX,
+        "        ? !!binary AAAA\n        : 10\n",
+        "tag 'tag:yaml.org,2002:binary'",
+        "plain text",
+        id="binary_key",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("old", "new", "problem", "expected"), VALUES)
-def test_every_yaml_value_is_a_located_problem_with_what_was_expected(old, new, problem,
-                                                                      expected):
+def test_every_yaml_value_is_a_located_problem_with_what_was_expected(old, new, problem, expected):
     assert old in SRC
     text = SRC.replace(old, new, 1)
     line = SRC[: SRC.index(old)].count("\n") + 1
@@ -81,14 +138,21 @@ def test_rules_check_says_file_line_column_and_exits_2_for_an_impossible_date(tm
     path = tmp_path / "rules.yaml"
     path.write_text(SRC.replace(REVIEWED, "reviewed: 2026-02-30", 1), encoding="utf-8")
 
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "rules", "check",
-                           str(path)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "rules", "check", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert done.returncode == 2, done.stderr
     line = SRC[: SRC.index(REVIEWED)].count("\n") + 1
     column = SRC.splitlines()[line - 1].index(":") + 3
-    assert f"{path}:{line}:{column}: cannot read this value: '2026-02-30' is not a real date " \
-           "(expected " in done.stdout + done.stderr
+    assert (
+        f"{path}:{line}:{column}: cannot read this value: '2026-02-30' is not a real date "
+        "(expected " in done.stdout + done.stderr
+    )
     assert "Traceback" not in done.stdout + done.stderr
 
 
@@ -99,12 +163,16 @@ def test_text_read_with_lone_surrogates_is_not_utf8_not_a_crash():
     assert "not valid UTF-8" in caught.value.message
 
 
-@pytest.mark.parametrize(("text", "fragment"), [
-    ("a: &x [1]\nb: *x\n", "aliases ('*name') are not allowed in an answers file"),
-    ("x: " + "[" * 20 + "]" * 20, "nested more than 16 levels deep"),
-    ("[" + "1, " * 3000 + "]", "more than 2000 values"),
-    ("x: '" + "a" * 70_000 + "'", "larger than 64 KB"),
-], ids=["alias", "deep", "many_values", "big"])
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("a: &x [1]\nb: *x\n", "aliases ('*name') are not allowed in an answers file"),
+        ("x: " + "[" * 20 + "]" * 20, "nested more than 16 levels deep"),
+        ("[" + "1, " * 3000 + "]", "more than 2000 values"),
+        ("x: '" + "a" * 70_000 + "'", "larger than 64 KB"),
+    ],
+    ids=["alias", "deep", "many_values", "big"],
+)
 def test_an_answers_file_is_held_to_far_tighter_limits_than_a_rule_file(text, fragment):
     read_yaml(text)  # a rule file may do all of this
     with pytest.raises(YamlProblem) as caught:

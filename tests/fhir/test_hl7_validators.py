@@ -19,8 +19,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 SCRIPT = HERE / "validate.js"
 INVARIANTS = json.loads((HERE / "r4-invariants.json").read_text())["invariants"]
-SCENARIOS = [s for path in scenario_files([ROOT / "scenarios"])
-             for s in load_scenarios(path)]
+SCENARIOS = [s for path in scenario_files([ROOT / "scenarios"]) for s in load_scenarios(path)]
 
 
 def validate(resources: list[dict]) -> list[dict]:
@@ -28,8 +27,15 @@ def validate(resources: list[dict]) -> list[dict]:
     node = shutil.which("node")
     assert node, "node is needed: make test installs the outside validators with npm ci"
     assert (ROOT / "node_modules" / "fhirpath").is_dir(), "run `make node_modules` first"
-    done = subprocess.run([node, str(SCRIPT)], input=json.dumps(resources), cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [node, str(SCRIPT)],
+        input=json.dumps(resources),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -61,15 +67,18 @@ def reports(engine, questionnaire) -> dict[str, dict]:
     the Questionnaire, each scenario's QuestionnaireResponse, and the broken copies."""
     answer = fhir.response(engine.ruleset, {"warning_signs": ["fever"]})
     languages = load_languages(engine.ruleset.path, verify=False)
-    resources = {"questionnaire": questionnaire,
-                 # In Spanish, each text carrying its English in HL7's translation extension,
-                 # and in English with the Spanish (what /api/v1/fhir/Questionnaire serves).
-                 "questionnaire (es)": fhir.questionnaire(languages["es"], [languages["en"]]),
-                 "questionnaire (en+es)": fhir.questionnaire(languages["en"], [languages["es"]]),
-                 **{f"response: {name}": r for name, r in responses(engine).items()},
-                 **{f"broken: {name}": _break(questionnaire if kind == "questionnaire" else answer,
-                                              how)
-                    for name, (kind, how, _) in BROKEN.items()}}
+    resources = {
+        "questionnaire": questionnaire,
+        # In Spanish, each text carrying its English in HL7's translation extension,
+        # and in English with the Spanish (what /api/v1/fhir/Questionnaire serves).
+        "questionnaire (es)": fhir.questionnaire(languages["es"], [languages["en"]]),
+        "questionnaire (en+es)": fhir.questionnaire(languages["en"], [languages["es"]]),
+        **{f"response: {name}": r for name, r in responses(engine).items()},
+        **{
+            f"broken: {name}": _break(questionnaire if kind == "questionnaire" else answer, how)
+            for name, (kind, how, _) in BROKEN.items()
+        },
+    }
     return dict(zip(resources, validate(list(resources.values())), strict=True))
 
 
@@ -102,8 +111,11 @@ def _break(resource: dict, how: str) -> dict:
         group["item"] = []
     elif how == "que-7":
         with_when = next(i for g in broken["item"] for i in g["item"] if "enableWhen" in i)
-        with_when["enableWhen"][0] = {"question": with_when["enableWhen"][0]["question"],
-                                      "operator": "exists", "answerInteger": 1}
+        with_when["enableWhen"][0] = {
+            "question": with_when["enableWhen"][0]["question"],
+            "operator": "exists",
+            "answerInteger": 1,
+        }
     elif how == "qrs-1":
         group["answer"] = [{"valueInteger": 1}]
     elif how == "ele-1":

@@ -24,8 +24,9 @@ from hypothesis.vendor import pretty
 # a fuzz failure is only useful with the input that caused it.
 hypothesis_core.RepresentationPrinter = pretty.RepresentationPrinter
 
-settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True,
-                          database=None, print_blob=False)
+settings.register_profile(
+    "ci", max_examples=100, deadline=None, derandomize=True, database=None, print_blob=False
+)
 settings.register_profile("long", max_examples=1000, deadline=None)
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 settings.load_profile(PROFILE)
@@ -62,7 +63,8 @@ def pytest_terminal_summary(terminalreporter) -> None:
     if not INPUTS:
         return
     total = sum(INPUTS.values())
-    terminalreporter.write_sep("-", f"fuzz: {total:,} generated inputs "
-                                    f"(hypothesis profile '{PROFILE}')")
+    terminalreporter.write_sep(
+        "-", f"fuzz: {total:,} generated inputs (hypothesis profile '{PROFILE}')"
+    )
     for name, count in sorted(INPUTS.items()):
         terminalreporter.write_line(f"{count:>9,}  {name}")

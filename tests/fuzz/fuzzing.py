@@ -20,8 +20,14 @@ from questionnaire.engine import Engine, model
 
 ROOT = Path(__file__).resolve().parents[2]
 # One app for the fuzz modules that send requests: answers live in each client's cookie.
-APP = create_app({"TESTING": True, "SECRET_KEY": "fuzz-secret", "CLINICIAN_PREVIEW": True,
-                  "QUESTIONNAIRE_RULES": str(ROOT / "rules.yaml")})
+APP = create_app(
+    {
+        "TESTING": True,
+        "SECRET_KEY": "fuzz-secret",
+        "CLINICIAN_PREVIEW": True,
+        "QUESTIONNAIRE_RULES": str(ROOT / "rules.yaml"),
+    }
+)
 
 
 def examples(weight: int) -> int:
@@ -43,24 +49,40 @@ def check_budget(budget: dict[str, int], inputs: Counter[str], failed: set[str])
     """
     ran = {name: inputs[name] for name in budget}
     if not all(ran.values()):
-        pytest.skip("not every fuzz test of this module ran: " +
-                    ", ".join(name for name, count in ran.items() if not count))
-    short = {name: f"{ran[name]} of {planned}" for name, planned in budget.items()
-             if ran[name] < planned and name.split("[")[0] not in failed}
+        pytest.skip(
+            "not every fuzz test of this module ran: "
+            + ", ".join(name for name, count in ran.items() if not count)
+        )
+    short = {
+        name: f"{ran[name]} of {planned}"
+        for name, planned in budget.items()
+        if ran[name] < planned and name.split("[")[0] not in failed
+    }
     assert not short, f"fuzz tests that ran fewer inputs than planned: {short}"
 
 
 # JSON values of every shape, two levels deep (st.recursive costs twice as much per value).
 JSON_SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
-    st.text(max_size=20))
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=20),
+)
 JSON_VALUES = st.one_of(
     JSON_SCALARS,
-    st.lists(st.one_of(JSON_SCALARS, st.lists(JSON_SCALARS, max_size=2),
-                       st.dictionaries(st.text(max_size=4), JSON_SCALARS, max_size=2)),
-             max_size=3),
-    st.dictionaries(st.text(max_size=8),
-                    st.one_of(JSON_SCALARS, st.lists(JSON_SCALARS, max_size=2)), max_size=3))
+    st.lists(
+        st.one_of(
+            JSON_SCALARS,
+            st.lists(JSON_SCALARS, max_size=2),
+            st.dictionaries(st.text(max_size=4), JSON_SCALARS, max_size=2),
+        ),
+        max_size=3,
+    ),
+    st.dictionaries(
+        st.text(max_size=8), st.one_of(JSON_SCALARS, st.lists(JSON_SCALARS, max_size=2)), max_size=3
+    ),
+)
 
 
 def exclusive_choices(q: model.Question) -> list[str]:
@@ -104,8 +126,9 @@ def valid_answers(engine: Engine, *, extras: bool = True) -> st.SearchStrategy[D
     coin = st.booleans()
     # The engine is asked only where its answer can change: a stop is decided at the end of
     # a step, so at the start of the next one; and at each question with skip logic.
-    ask = ({step.questions[0].id for step in engine.ruleset.file.steps}
-           | {q.id for q in questions if q.show_if is not None})
+    ask = {step.questions[0].id for step in engine.ruleset.file.steps} | {
+        q.id for q in questions if q.show_if is not None
+    }
 
     @st.composite
     def drawn(draw) -> Drawn:
@@ -137,8 +160,7 @@ def answer_objects(engine: Engine) -> st.SearchStrategy[dict[str, Any]]:
     answer = {q.id: valid_answer(q) for q in questions}
     coin = st.booleans()
     any_value = JSON_VALUES | st.lists(JSON_VALUES, min_size=1, max_size=3)
-    some_questions = st.lists(st.sampled_from([q.id for q in questions]), min_size=1,
-                              max_size=3)
+    some_questions = st.lists(st.sampled_from([q.id for q in questions]), min_size=1, max_size=3)
     other_keys = st.dictionaries(st.text(max_size=12), any_value, max_size=2)
 
     @st.composite

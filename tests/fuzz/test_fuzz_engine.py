@@ -56,10 +56,15 @@ def with_answered_rules() -> Engine:
     criterion, source = data["criteria"][0]["id"], next(iter(data["meta"]["sources"]))
     for q in ENGINE.ruleset.questions:
         if q.show_if is not None:
-            data["rules"] += [{"id": f"fuzz_{q.id}_answered_{str(flag).lower()}",
-                               "when": {"q": q.id, "answered": flag},
-                               "finding": {"criterion": criterion, "text": f"answered: {flag}"},
-                               "source": source} for flag in (True, False)]
+            data["rules"] += [
+                {
+                    "id": f"fuzz_{q.id}_answered_{str(flag).lower()}",
+                    "when": {"q": q.id, "answered": flag},
+                    "finding": {"criterion": criterion, "text": f"answered: {flag}"},
+                    "source": source,
+                }
+                for flag in (True, False)
+            ]
     return Engine(loads_rules(yaml.safe_dump(data, sort_keys=False), "rules+answered.yaml"))
 
 
@@ -69,22 +74,26 @@ ANY_JSON = "test_any_json_as_answers_gives_a_summary_or_an_answers_error_and_not
 VALID = "test_valid_answers_give_the_highest_outcome_of_the_rules_that_fired"
 VALID_ANSWERED = "test_answered_leaves_fire_as_documented_on_questions_that_were_not_asked"
 NEAR_VALID = "test_one_wrong_answer_is_named_in_the_answers_error"
-BUDGET = {ANY_JSON: examples(25), VALID: examples(25), VALID_ANSWERED: examples(3),
-          NEAR_VALID: examples(25)}
+BUDGET = {
+    ANY_JSON: examples(25),
+    VALID: examples(25),
+    VALID_ANSWERED: examples(3),
+    NEAR_VALID: examples(25),
+}
 
 VALID_SETS = valid_answers(ENGINE)
 
 
 # --- (a) any JSON value as answers ---------------------------------------------------------------
 
-ANY_ANSWERS = st.one_of(answer_objects(ENGINE), st.dictionaries(st.text(max_size=12), JSON_VALUES),
-                        JSON_VALUES)
+ANY_ANSWERS = st.one_of(
+    answer_objects(ENGINE), st.dictionaries(st.text(max_size=12), JSON_VALUES), JSON_VALUES
+)
 
 
 @settings(max_examples=BUDGET[ANY_JSON])
 @given(answers=ANY_ANSWERS)
-def test_any_json_as_answers_gives_a_summary_or_an_answers_error_and_nothing_else(
-        inputs, answers):
+def test_any_json_as_answers_gives_a_summary_or_an_answers_error_and_nothing_else(inputs, answers):
     count(inputs)
     problems = ENGINE.check(answers)
     try:
@@ -105,8 +114,10 @@ def test_any_json_as_answers_gives_a_summary_or_an_answers_error_and_nothing_els
 
 # --- (b) valid answers ---------------------------------------------------------------------------
 
-def independent_reading(file, answers: dict[str, Any]
-                        ) -> tuple[list[str], str | None, dict[str, Any]]:
+
+def independent_reading(
+    file, answers: dict[str, Any]
+) -> tuple[list[str], str | None, dict[str, Any]]:
     """(questions asked, step of the early stop, what each question reads as), from the rule
     file alone: show_if and `stop: true` outcomes, evaluated by `fuzzing.holds`."""
     values: dict[str, Any] = {q.id: UNKNOWN for step in file.steps for q in step.questions}
@@ -136,15 +147,16 @@ def assert_summary_follows_the_rules(engine: Engine, drawn: Drawn) -> None:
 
     assert [t.rule for t in summary.trace] == rules
     assert [(t.rule, t.matched) for t in summary.trace] == [
-        (r, r in summary.fired) for r in rules], "the trace says otherwise than what fired"
+        (r, r in summary.fired) for r in rules
+    ], "the trace says otherwise than what fired"
     assert [f.rule for f in summary.findings] == [
-        r.id for r in file.rules if r.id in summary.fired and r.finding is not None]
+        r.id for r in file.rules if r.id in summary.fired and r.finding is not None
+    ]
 
     asked, stop, values = independent_reading(file, drawn.answers)
     assert list(drawn.required) == asked, "the engine's walk asks other questions than show_if"
     assert summary.stopped_after == stop
-    assert list(summary.fired) == [r.id for r in file.rules
-                                   if holds(r.when, values, file) is True]
+    assert list(summary.fired) == [r.id for r in file.rules if holds(r.when, values, file) is True]
     assert set(summary.answers) == set(drawn.required)
     assert set(summary.dropped) == set(drawn.hidden)
     assert not drawn.after_stop or stop is not None
@@ -160,8 +172,7 @@ def test_valid_answers_give_the_highest_outcome_of_the_rules_that_fired(inputs, 
 
 @settings(max_examples=BUDGET[VALID_ANSWERED])
 @given(drawn=valid_answers(ANSWERED))
-def test_answered_leaves_fire_as_documented_on_questions_that_were_not_asked(
-        inputs, drawn: Drawn):
+def test_answered_leaves_fire_as_documented_on_questions_that_were_not_asked(inputs, drawn: Drawn):
     """docs/rules-format.md: a leaf on a question hidden by show_if is false, except
     `answered: false`."""
     count(inputs)
@@ -169,6 +180,7 @@ def test_answered_leaves_fire_as_documented_on_questions_that_were_not_asked(
 
 
 # --- (c) valid answers with one thing wrong ------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Mutation:
@@ -180,18 +192,33 @@ class Mutation:
 
 
 # Every strategy is built once: building one (above all with a lambda) costs more than drawing.
-KINDS = st.sampled_from(("missing", "empty", "wrong_type", "bool_for_int", "out_of_range",
-                         "unknown_choice", "exclusive_and_other", "duplicates",
-                         "unknown_question"))
+KINDS = st.sampled_from(
+    (
+        "missing",
+        "empty",
+        "wrong_type",
+        "bool_for_int",
+        "out_of_range",
+        "unknown_choice",
+        "exclusive_and_other",
+        "duplicates",
+        "unknown_question",
+    )
+)
 EMPTY = st.sampled_from([None, "", []])
 NOT_EMPTY_LISTS = st.lists(st.text(max_size=8), min_size=1, max_size=3)
 SMALL_DICTS = st.dictionaries(st.text(max_size=8), JSON_VALUES, max_size=2)
 WRONG_TYPE = {
     "single": st.one_of(st.integers(), st.floats(), st.booleans(), NOT_EMPTY_LISTS, SMALL_DICTS),
-    "integer": st.one_of(st.text(min_size=1, max_size=8), st.floats(),
-                         st.lists(st.integers(), min_size=1, max_size=3), SMALL_DICTS),
-    "multi": st.one_of(st.text(min_size=1, max_size=8), st.integers(), st.floats(),
-                       st.booleans(), SMALL_DICTS),
+    "integer": st.one_of(
+        st.text(min_size=1, max_size=8),
+        st.floats(),
+        st.lists(st.integers(), min_size=1, max_size=3),
+        SMALL_DICTS,
+    ),
+    "multi": st.one_of(
+        st.text(min_size=1, max_size=8), st.integers(), st.floats(), st.booleans(), SMALL_DICTS
+    ),
 }
 NOT_A_QUESTION = st.text(min_size=1, max_size=20).filter(lambda t: t not in IDS)
 
@@ -201,12 +228,21 @@ def _not_a_choice(choices: list[str]) -> st.SearchStrategy[str]:
 
 
 NOT_A_CHOICE = {q.id: _not_a_choice([c.value for c in q.choices]) for q in QUESTIONS}
-CHOICES = {q.id: st.lists(st.sampled_from([c.value for c in q.choices]), max_size=3)
-           for q in QUESTIONS if q.type == "multi"}
-OTHERS = {q.id: st.lists(st.sampled_from(other_choices(q)), min_size=1, unique=True)
-          for q in QUESTIONS if q.type == "multi" and other_choices(q)}
-OUT_OF_RANGE = {q.id: st.integers(max_value=q.min - 1) | st.integers(min_value=q.max + 1)
-                for q in QUESTIONS if q.type == "integer"}
+CHOICES = {
+    q.id: st.lists(st.sampled_from([c.value for c in q.choices]), max_size=3)
+    for q in QUESTIONS
+    if q.type == "multi"
+}
+OTHERS = {
+    q.id: st.lists(st.sampled_from(other_choices(q)), min_size=1, unique=True)
+    for q in QUESTIONS
+    if q.type == "multi" and other_choices(q)
+}
+OUT_OF_RANGE = {
+    q.id: st.integers(max_value=q.min - 1) | st.integers(min_value=q.max + 1)
+    for q in QUESTIONS
+    if q.type == "integer"
+}
 
 
 def applies(kind: str, q, drawn: Drawn) -> bool:
@@ -218,8 +254,9 @@ def applies(kind: str, q, drawn: Drawn) -> bool:
         "bool_for_int": q.type == "integer",
         "out_of_range": q.type == "integer",
         "unknown_choice": q.type != "integer",
-        "exclusive_and_other": (q.type == "multi" and bool(exclusive_choices(q))
-                                and bool(other_choices(q))),
+        "exclusive_and_other": (
+            q.type == "multi" and bool(exclusive_choices(q)) and bool(other_choices(q))
+        ),
         "duplicates": q.type == "multi" and given_answer,
     }[kind]
 
@@ -260,8 +297,7 @@ def near_valid_answers(draw) -> Mutation:
     elif kind == "unknown_choice" and q.type == "single":
         answers[q.id] = draw(NOT_A_CHOICE[q.id])
     elif kind == "unknown_choice":
-        bad = draw(NOT_A_CHOICE[q.id] | st.integers() | st.none() | NOT_EMPTY_LISTS
-                   | SMALL_DICTS)
+        bad = draw(NOT_A_CHOICE[q.id] | st.integers() | st.none() | NOT_EMPTY_LISTS | SMALL_DICTS)
         answers[q.id] = inserted(draw, draw(CHOICES[q.id]), bad)
     elif kind == "exclusive_and_other":
         exclusive = draw(st.sampled_from(exclusive_choices(q)))

@@ -43,12 +43,16 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 STEP = "test_random_posts_to_a_wizard_page_never_get_a_server_error"
 TRY = "test_random_posts_and_uploads_to_try_answers_never_get_a_server_error"
 CLEAR = "test_random_posts_to_clear_never_get_a_server_error"
-BUDGET = {**{f"{STEP}[{page}]": examples(2) for page in PAGE_IDS},
-          TRY: examples(2), CLEAR: examples(2)}
+BUDGET = {
+    **{f"{STEP}[{page}]": examples(2) for page in PAGE_IDS},
+    TRY: examples(2),
+    CLEAR: examples(2),
+}
 REACHED: Counter[str] = Counter()  # page -> posts made while the page was open to the patient
 
 
 # --- form fields ---------------------------------------------------------------------------------
+
 
 def _repeat_to(seed: str, size: int) -> str:
     return (seed * (size // len(seed) + 1))[:size]
@@ -70,8 +74,9 @@ def _field_value(q) -> st.SearchStrategy[str | list[str]]:
 
 
 QUESTION_FIELDS = st.fixed_dictionaries({}, optional={q.id: _field_value(q) for q in QUESTIONS})
-OTHER_FIELDS = st.dictionaries(st.text(max_size=20), ANY_TEXT | st.lists(ANY_TEXT, max_size=3),
-                               max_size=3)
+OTHER_FIELDS = st.dictionaries(
+    st.text(max_size=20), ANY_TEXT | st.lists(ANY_TEXT, max_size=3), max_size=3
+)
 
 
 @st.composite
@@ -91,13 +96,13 @@ def post(client, url: str, fields: dict[str, Any], token: str | None, multipart:
     data = {k: v for k, v in fields.items() if k != "csrf_token"}
     if token is not None:
         data["csrf_token"] = token
-    return client.post(url, data=data,
-                       content_type="multipart/form-data" if multipart else None)
+    return client.post(url, data=data, content_type="multipart/form-data" if multipart else None)
 
 
 def assert_no_server_error(response, url: str) -> None:
     assert response.status_code < 500, (
-        f"{response.status_code} from POST {url}: {response.get_data(as_text=True)[:300]}")
+        f"{response.status_code} from POST {url}: {response.get_data(as_text=True)[:300]}"
+    )
 
 
 def token_on(response) -> str | None:
@@ -113,10 +118,17 @@ PAGE_OF = {q.id: i for i, page in enumerate(PAGES) for q in page.questions}
 
 @pytest.mark.parametrize("index", range(len(PAGES)), ids=PAGE_IDS)
 @settings(max_examples=examples(2))  # each page: BUDGET[f"{STEP}[{page}]"]
-@given(prefix=PREFIXES, fields=FIELDS, token=TOKENS, wrong=WRONG_TOKEN, multipart=MULTIPART,
-       change=st.booleans())
+@given(
+    prefix=PREFIXES,
+    fields=FIELDS,
+    token=TOKENS,
+    wrong=WRONG_TOKEN,
+    multipart=MULTIPART,
+    change=st.booleans(),
+)
 def test_random_posts_to_a_wizard_page_never_get_a_server_error(
-        inputs, index, prefix, fields, token, wrong, multipart, change):
+    inputs, index, prefix, fields, token, wrong, multipart, change
+):
     count(inputs, PAGE_IDS[index])
     page = PAGES[index]
     earlier = {q: a for q, a in prefix.answers.items() if PAGE_OF[q] < index}
@@ -140,12 +152,16 @@ def test_the_wizard_fuzzing_reached_every_page(inputs, failed):
     ran = {page: inputs[f"{STEP}[{page}]"] for page in PAGE_IDS}
     if not all(ran.values()) or STEP in failed:
         pytest.skip("the wizard fuzz test did not run in full")
-    rare = {page: f"{REACHED[page]} of {ran[page]}" for page in PAGE_IDS
-            if REACHED[page] < ran[page] / 4}
+    rare = {
+        page: f"{REACHED[page]} of {ran[page]}"
+        for page in PAGE_IDS
+        if REACHED[page] < ran[page] / 4
+    }
     assert not rare, f"pages the fuzzing seldom reached: {rare}"
 
 
 # --- the clinician's try-answers page, and "Clear my answers" ------------------------------------
+
 
 @cache
 def try_page() -> tuple[Any, str]:
@@ -160,17 +176,33 @@ def try_page() -> tuple[Any, str]:
 
 FHIR_ANSWER = st.one_of(
     st.fixed_dictionaries({"valueInteger": st.integers(-5, 20)}),
-    st.fixed_dictionaries({"valueCoding": st.fixed_dictionaries(
-        {"code": st.sampled_from([c.value for q in QUESTIONS for c in q.choices]) | ANY_TEXT},
-        optional={"system": st.text(max_size=10)})}),
-    JSON_VALUES)
+    st.fixed_dictionaries(
+        {
+            "valueCoding": st.fixed_dictionaries(
+                {
+                    "code": st.sampled_from([c.value for q in QUESTIONS for c in q.choices])
+                    | ANY_TEXT
+                },
+                optional={"system": st.text(max_size=10)},
+            )
+        }
+    ),
+    JSON_VALUES,
+)
 FHIR_RESPONSES = st.fixed_dictionaries(
     {"resourceType": st.just("QuestionnaireResponse")},
-    optional={"status": st.sampled_from(["completed", "in-progress", "amended", "stopped"])
-              | st.text(max_size=10),
-              "item": st.lists(st.fixed_dictionaries(
-                  {"linkId": st.sampled_from(IDS) | st.text(max_size=10)},
-                  optional={"answer": st.lists(FHIR_ANSWER, max_size=3)}), max_size=5)})
+    optional={
+        "status": st.sampled_from(["completed", "in-progress", "amended", "stopped"])
+        | st.text(max_size=10),
+        "item": st.lists(
+            st.fixed_dictionaries(
+                {"linkId": st.sampled_from(IDS) | st.text(max_size=10)},
+                optional={"answer": st.lists(FHIR_ANSWER, max_size=3)},
+            ),
+            max_size=5,
+        ),
+    },
+)
 ANSWERS = answer_objects(ENGINE)
 UPLOADS = st.one_of(
     ANSWERS.map(lambda a: json.dumps(a).encode()),
@@ -182,10 +214,12 @@ UPLOADS = st.one_of(
 
 
 @settings(max_examples=BUDGET[TRY])
-@given(fields=FIELDS, upload=st.none() | UPLOADS, token=TOKENS, wrong=WRONG_TOKEN,
-       multipart=MULTIPART)
+@given(
+    fields=FIELDS, upload=st.none() | UPLOADS, token=TOKENS, wrong=WRONG_TOKEN, multipart=MULTIPART
+)
 def test_random_posts_and_uploads_to_try_answers_never_get_a_server_error(
-        inputs, fields, upload, token, wrong, multipart):
+    inputs, fields, upload, token, wrong, multipart
+):
     count(inputs)
     client, page_token = try_page()
     sent = {"from the page": page_token, "none": None, "wrong": wrong}[token]
@@ -196,10 +230,16 @@ def test_random_posts_and_uploads_to_try_answers_never_get_a_server_error(
 
 
 @settings(max_examples=BUDGET[CLEAR])
-@given(answers=st.none() | PREFIXES, fields=FIELDS, token=TOKENS, wrong=WRONG_TOKEN,
-       multipart=MULTIPART)
+@given(
+    answers=st.none() | PREFIXES,
+    fields=FIELDS,
+    token=TOKENS,
+    wrong=WRONG_TOKEN,
+    multipart=MULTIPART,
+)
 def test_random_posts_to_clear_never_get_a_server_error(
-        inputs, answers, fields, token, wrong, multipart):
+    inputs, answers, fields, token, wrong, multipart
+):
     count(inputs)
     client = APP.test_client()
     if answers is not None:

@@ -25,20 +25,32 @@ CHECKS = None  # every check schemathesis has, as configured in CONFIG
 # schemathesis.openapi.from_wsgi leaves out the operation that serves the document itself;
 # loading the same document with from_dict and the same app keeps every operation in.
 DOCUMENT = APP.test_client().get("/api/v1/openapi.json").get_json()
-CONFIG = schemathesis.Config.from_dict({"operations": [{
-    "include-path": "/api/v1/evaluate", "include-method": "POST",
-    "checks": {"positive_data_acceptance": {"expected-statuses": ["200", "422"]}}}]})
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "operations": [
+            {
+                "include-path": "/api/v1/evaluate",
+                "include-method": "POST",
+                "checks": {"positive_data_acceptance": {"expected-statuses": ["200", "422"]}},
+            }
+        ]
+    }
+)
 SCHEMA = schemathesis.openapi.from_dict(DOCUMENT, config=CONFIG)
 SCHEMA.app = APP
-OPERATIONS = {f"{method.upper()} {path}" for path, item in DOCUMENT["paths"].items()
-              for method in item}
+OPERATIONS = {
+    f"{method.upper()} {path}" for path, item in DOCUMENT["paths"].items() for method in item
+}
 
 SCHEMA_TEST = "test_every_api_operation_answers_as_its_schema_says"
 VALID_TEST = "test_valid_answers_get_a_summary_that_matches_the_schema"
 ANY_TEST = "test_any_json_answers_get_a_summary_or_a_422_that_match_the_schema"
 # Operations without parameters have only a few distinct requests: hypothesis stops early.
-BUDGET = {f"{SCHEMA_TEST}[POST /api/v1/evaluate]": examples(8), VALID_TEST: examples(5),
-          ANY_TEST: examples(5)}
+BUDGET = {
+    f"{SCHEMA_TEST}[POST /api/v1/evaluate]": examples(8),
+    VALID_TEST: examples(5),
+    ANY_TEST: examples(5),
+}
 
 
 def test_the_api_document_lists_every_operation_schemathesis_tests():

@@ -52,17 +52,27 @@ def _index(method: str, path: str) -> int:
 
 
 WRONG_EXPECTATIONS = [
-    pytest.param(_plan_with(-1, contains='data-outcome="emergency"'),
-                 "GET /summary: the page does not contain 'data-outcome=\"emergency\"'",
-                 id="summary-shows-another-outcome"),
-    pytest.param(_plan_with(_index("POST", "/step/warning_signs"), location="/step/health"),
-                 "POST /step/warning_signs: redirected to '/step/pain', expected '/step/health'",
-                 id="post-redirects-elsewhere"),
-    pytest.param(_plan_with(_index("GET", "/check"), status=404),
-                 "GET /check: status 200, expected 404", id="page-answers-another-status"),
+    pytest.param(
+        _plan_with(-1, contains='data-outcome="emergency"'),
+        "GET /summary: the page does not contain 'data-outcome=\"emergency\"'",
+        id="summary-shows-another-outcome",
+    ),
+    pytest.param(
+        _plan_with(_index("POST", "/step/warning_signs"), location="/step/health"),
+        "POST /step/warning_signs: redirected to '/step/pain', expected '/step/health'",
+        id="post-redirects-elsewhere",
+    ),
+    pytest.param(
+        _plan_with(_index("GET", "/check"), status=404),
+        "GET /check: status 200, expected 404",
+        id="page-answers-another-status",
+    ),
     # Without the page's CSRF token the POST is refused: the soak's posts really pass CSRF.
-    pytest.param(_plan_with(_index("GET", "/step/warning_signs"), token=False),
-                 "POST /step/warning_signs: status 400, expected 302", id="post-without-csrf"),
+    pytest.param(
+        _plan_with(_index("GET", "/step/warning_signs"), token=False),
+        "POST /step/warning_signs: status 400, expected 302",
+        id="post-without-csrf",
+    ),
 ]
 
 

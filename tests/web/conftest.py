@@ -19,8 +19,9 @@ def app(shared_app):
 @pytest.fixture(scope="session")
 def questions(rules) -> dict[str, dict]:
     """Question id -> its entry in rules.yaml, with the id of its step added."""
-    return {q["id"]: {**q, "step": step["id"]} for step in rules["steps"]
-            for q in step["questions"]}
+    return {
+        q["id"]: {**q, "step": step["id"]} for step in rules["steps"] for q in step["questions"]
+    }
 
 
 @pytest.fixture()

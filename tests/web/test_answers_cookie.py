@@ -19,12 +19,22 @@ RULES = str(Path(__file__).resolve().parents[2] / "rules.yaml")
 
 
 def app_with(secret: str, fallbacks: list[str] | None = None):
-    return create_app({"TESTING": True, "SECRET_KEY": secret, "QUESTIONNAIRE_RULES": RULES,
-                       "SECRET_KEY_FALLBACKS": fallbacks or []})
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": secret,
+            "QUESTIONNAIRE_RULES": RULES,
+            "SECRET_KEY_FALLBACKS": fallbacks or [],
+        }
+    )
 
 
-STEPS = [s.id for s in create_app({"TESTING": True, "SECRET_KEY": "x", "QUESTIONNAIRE_RULES":
-                                   RULES}).extensions["questionnaire"].ruleset.file.steps]
+STEPS = [
+    s.id
+    for s in create_app({"TESTING": True, "SECRET_KEY": "x", "QUESTIONNAIRE_RULES": RULES})
+    .extensions["questionnaire"]
+    .ruleset.file.steps
+]
 
 
 def our_cookies(patient: Patient) -> dict[str, str]:
@@ -61,8 +71,7 @@ def test_the_cookie_reveals_no_answer(patient, discuss_answers):
         assert b"answers" not in raw and b"seen" not in raw  # not even the names of fields
 
 
-def test_each_cookie_opens_only_with_the_key_and_under_its_own_name(patient, app,
-                                                                     discuss_answers):
+def test_each_cookie_opens_only_with_the_key_and_under_its_own_name(patient, app, discuss_answers):
     patient.walk(discuss_answers)
     pain = our_cookies(patient)["session-pain"]
 
@@ -112,7 +121,8 @@ def test_a_key_no_longer_listed_cannot_open_the_answers():
 
 
 def test_a_copied_cookie_dies_2_hours_after_the_first_answer_even_if_kept_in_use(
-        patient, discuss_answers, monkeypatch):
+    patient, discuss_answers, monkeypatch
+):
     clock = [2_000_000_000]
     monkeypatch.setattr(questionnaire.web.session, "now", lambda: clock[0])
     monkeypatch.setattr(questionnaire.web.patient, "now", lambda: clock[0])

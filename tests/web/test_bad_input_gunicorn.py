@@ -32,15 +32,23 @@ def send(server, request: bytes) -> tuple[int, dict[str, str], bytes]:
 
 
 def chunks(body: bytes, size: int = 8192) -> bytes:
-    return b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + size]), body[i:i + size])
-                    for i in range(0, len(body), size)) + b"0\r\n\r\n"
+    return (
+        b"".join(
+            b"%x\r\n%s\r\n" % (len(body[i : i + size]), body[i : i + size])
+            for i in range(0, len(body), size)
+        )
+        + b"0\r\n\r\n"
+    )
 
 
 def test_a_chunked_body_over_64_kb_is_a_413(server):
     body = b'{"answers": {"x": "' + b"a" * 100_000 + b'"}}'
-    status, headers, data = send(server, b"POST /api/v1/evaluate HTTP/1.1\r\nHost: localhost\r\n"
-                                 b"Content-Type: application/json\r\nTransfer-Encoding: chunked"
-                                 b"\r\nConnection: close\r\n\r\n" + chunks(body))
+    status, headers, data = send(
+        server,
+        b"POST /api/v1/evaluate HTTP/1.1\r\nHost: localhost\r\n"
+        b"Content-Type: application/json\r\nTransfer-Encoding: chunked"
+        b"\r\nConnection: close\r\n\r\n" + chunks(body),
+    )
 
     assert status == 413, data
     assert headers["Content-Type"] == "application/json"
@@ -48,8 +56,10 @@ def test_a_chunked_body_over_64_kb_is_a_413(server):
 
 
 def test_a_64_character_host_label_is_a_400_page_with_the_security_headers(server):
-    status, headers, data = send(server, b"GET / HTTP/1.1\r\nHost: " + b"a" * 64
-                                 + b".example.org\r\nConnection: close\r\n\r\n")
+    status, headers, data = send(
+        server,
+        b"GET / HTTP/1.1\r\nHost: " + b"a" * 64 + b".example.org\r\nConnection: close\r\n\r\n",
+    )
 
     assert status == 400, data
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
@@ -58,8 +68,9 @@ def test_a_64_character_host_label_is_a_400_page_with_the_security_headers(serve
 
 
 def test_a_405_from_the_server_has_allow(server):
-    status, headers, _ = send(server, b"DELETE /api/v1/evaluate HTTP/1.1\r\nHost: localhost\r\n"
-                              b"Connection: close\r\n\r\n")
+    status, headers, _ = send(
+        server, b"DELETE /api/v1/evaluate HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
 
     assert status == 405
     assert "POST" in headers["Allow"]
@@ -67,8 +78,11 @@ def test_a_405_from_the_server_has_allow(server):
 
 def test_behind_a_tls_proxy_the_cookie_is_host_prefixed_and_secure(server):
     """With TRUSTED_PROXIES=1 the app believes the proxy's X-Forwarded-Proto, as from nginx."""
-    status, headers, _ = send(server, b"GET / HTTP/1.1\r\nHost: criteria.example.org\r\n"
-                              b"X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n")
+    status, headers, _ = send(
+        server,
+        b"GET / HTTP/1.1\r\nHost: criteria.example.org\r\n"
+        b"X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n",
+    )
 
     assert status == 200
     cookie = headers["Set-Cookie"]
@@ -80,8 +94,9 @@ def test_behind_a_tls_proxy_the_cookie_is_host_prefixed_and_secure(server):
 
 
 def test_over_plain_http_the_cookie_has_no_prefix(server):
-    status, headers, _ = send(server, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                              b"Connection: close\r\n\r\n")
+    status, headers, _ = send(
+        server, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
 
     assert status == 200
     assert headers["Set-Cookie"].startswith("session=")

@@ -32,8 +32,13 @@ def test_one_answer_away_the_wizard_gives_the_design_headline(shared_app, change
     assert_design_headline(summary_card(Patient(shared_app.test_client()), answers), answers)
 
 
-@settings(max_examples=15, deadline=None, database=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(answers=answer_sets)
 def test_random_valid_answers_in_the_wizard_get_the_design_headline(shared_app, answers):
     assert_design_headline(summary_card(Patient(shared_app.test_client()), answers), answers)

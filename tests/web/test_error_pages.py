@@ -53,13 +53,16 @@ def test_a_64_character_host_label_is_a_400_page_with_a_link_home(client):
     assert b'href="/"' in response.data  # built without the Host
 
 
-@pytest.mark.parametrize(("method", "path", "allow"), [
-    ("PUT", "/", {"GET", "HEAD", "OPTIONS"}),
-    ("DELETE", "/step/pain", {"GET", "HEAD", "POST", "OPTIONS"}),
-    ("GET", "/clear", {"POST", "OPTIONS"}),
-    ("GET", "/api/v1/evaluate", {"POST", "OPTIONS"}),
-    ("POST", "/api/v1/questionnaire", {"GET", "HEAD", "OPTIONS"}),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("PUT", "/", {"GET", "HEAD", "OPTIONS"}),
+        ("DELETE", "/step/pain", {"GET", "HEAD", "POST", "OPTIONS"}),
+        ("GET", "/clear", {"POST", "OPTIONS"}),
+        ("GET", "/api/v1/evaluate", {"POST", "OPTIONS"}),
+        ("POST", "/api/v1/questionnaire", {"GET", "HEAD", "OPTIONS"}),
+    ],
+)
 def test_every_405_says_which_methods_are_allowed(client, method, path, allow):
     response = client.open(path, method=method)
 
@@ -73,8 +76,13 @@ def chunked(app, path: str, body: bytes, content_type: str):
     """Send `body` as a server does for Transfer-Encoding: chunked (no Content-Length)."""
     environ = EnvironBuilder(path=path, method="POST", content_type=content_type).get_environ()
     environ.pop("CONTENT_LENGTH", None)
-    environ.update({"wsgi.input": io.BytesIO(body), "wsgi.input_terminated": True,
-                    "HTTP_TRANSFER_ENCODING": "chunked"})
+    environ.update(
+        {
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.input_terminated": True,
+            "HTTP_TRANSFER_ENCODING": "chunked",
+        }
+    )
     status: list[str] = []
     data = b"".join(app(environ, lambda s, h, e=None: status.append(s)))
     return int(status[0].split()[0]), data
@@ -88,8 +96,12 @@ def test_a_chunked_body_over_64_kb_is_a_413_not_cut_short(app):
 
 
 def test_a_chunked_body_that_fits_is_read_whole(app):
-    code, data = chunked(app, "/api/v1/evaluate", b'{"answers": {"warning_signs": '
-                         b'["bladder_bowel"]}}', "application/json")
+    code, data = chunked(
+        app,
+        "/api/v1/evaluate",
+        b'{"answers": {"warning_signs": ["bladder_bowel"]}}',
+        "application/json",
+    )
 
     assert code == 200 and b'"emergency"' in data
 
@@ -98,10 +110,16 @@ ERRORS = [
     pytest.param("GET", "/no-such-page", {}, 404, id="404"),
     pytest.param("PUT", "/", {}, 405, id="405"),
     pytest.param("POST", "/step/pain", {"data": {"pain_area": "neck"}}, 400, id="csrf"),
-    pytest.param("POST", "/api/v1/evaluate", {"data": BIG, "content_type": "application/json"},
-                 413, id="413"),
-    pytest.param("POST", "/api/v1/evaluate", {"data": b"{", "content_type": "application/json"},
-                 400, id="400_api"),
+    pytest.param(
+        "POST", "/api/v1/evaluate", {"data": BIG, "content_type": "application/json"}, 413, id="413"
+    ),
+    pytest.param(
+        "POST",
+        "/api/v1/evaluate",
+        {"data": b"{", "content_type": "application/json"},
+        400,
+        id="400_api",
+    ),
     pytest.param("GET", "/", {"headers": {"Host": "a" * 64 + ".org"}}, 400, id="bad_host"),
 ]
 
@@ -117,8 +135,14 @@ def test_every_error_page_keeps_the_security_headers(client, method, path, kwarg
 @pytest.fixture()
 def broken_app(monkeypatch):
     """An app with a page that fails, as a real bug would (errors propagate as in production)."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "QUESTIONNAIRE_RULES": str(RULES),
-                      "PROPAGATE_EXCEPTIONS": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "QUESTIONNAIRE_RULES": str(RULES),
+            "PROPAGATE_EXCEPTIONS": False,
+        }
+    )
 
     @app.get("/boom")
     def boom():

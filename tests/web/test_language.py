@@ -63,6 +63,7 @@ def walk_in_spanish(patient: Patient, answers: dict, until: str = "/summary") ->
 
 # --- choosing the language -------------------------------------------------------------------
 
+
 def test_lang_es_makes_the_page_spanish_and_the_choice_lasts_for_the_visit(patient):
     page = patient.get("/?lang=es")
 
@@ -74,23 +75,37 @@ def test_lang_es_makes_the_page_spanish_and_the_choice_lasts_for_the_visit(patie
     assert text(one(later.html, "header")).count("¿Necesita ayuda ahora?") == 1
 
 
-@pytest.mark.parametrize(("header", "lang"), [
-    ("es-MX", "es"), ("es-US,es;q=0.9", "es"), ("fr, es;q=0.5", "es"), ("fr", "en"), ("", "en"),
-    # a regional Spanish the browser prefers beats an English it barely accepts
-    ("es-MX,en;q=0.1", "es"), ("en-GB,es;q=0.5", "en"), ("es-419,en-US;q=0.9", "es")])
+@pytest.mark.parametrize(
+    ("header", "lang"),
+    [
+        ("es-MX", "es"),
+        ("es-US,es;q=0.9", "es"),
+        ("fr, es;q=0.5", "es"),
+        ("fr", "en"),
+        ("", "en"),
+        # a regional Spanish the browser prefers beats an English it barely accepts
+        ("es-MX,en;q=0.1", "es"),
+        ("en-GB,es;q=0.5", "en"),
+        ("es-419,en-US;q=0.9", "es"),
+    ],
+)
 def test_the_best_language_the_browser_accepts(new_patient, header, lang):
-    assert html_lang(Page(new_patient().client.get("/", headers={"Accept-Language": header}))) \
-        == lang
+    assert (
+        html_lang(Page(new_patient().client.get("/", headers={"Accept-Language": header}))) == lang
+    )
 
 
 def test_accept_language_decides_when_nothing_was_chosen(new_patient):
     assert html_lang(new_patient().get("/")) == "en"
     spanish = Page(new_patient().client.get("/", headers=SPANISH))
     assert html_lang(spanish) == "es"
-    assert "Set-Cookie" not in spanish.response.headers or \
-        "lang=" not in spanish.response.headers["Set-Cookie"]  # nothing chosen, nothing kept
-    english_first = Page(new_patient().client.get(
-        "/", headers={"Accept-Language": "en-US,en;q=0.9,es;q=0.8"}))
+    assert (
+        "Set-Cookie" not in spanish.response.headers
+        or "lang=" not in spanish.response.headers["Set-Cookie"]
+    )  # nothing chosen, nothing kept
+    english_first = Page(
+        new_patient().client.get("/", headers={"Accept-Language": "en-US,en;q=0.9,es;q=0.8"})
+    )
     assert html_lang(english_first) == "en"
 
 
@@ -127,13 +142,23 @@ def test_pages_vary_by_language_for_caches_and_say_their_language(patient):
     assert (english["Content-Language"], spanish["Content-Language"]) == ("en", "es")
 
 
-PAGES = ["/", "/step/warning_signs", "/step/pain", "/check", "/summary", "/start-again",
-         "/help", "/nope", "/expired"]
+PAGES = [
+    "/",
+    "/step/warning_signs",
+    "/step/pain",
+    "/check",
+    "/summary",
+    "/start-again",
+    "/help",
+    "/nope",
+    "/expired",
+]
 
 
 @pytest.mark.parametrize("url", PAGES)
 def test_every_page_has_the_language_link_to_itself_in_the_other_language(
-        patient, discuss_answers, url):
+    patient, discuss_answers, url
+):
     patient.walk(discuss_answers)
     english = patient.get(url)
     link = language_link(english)
@@ -175,8 +200,10 @@ def test_clearing_the_answers_keeps_the_chosen_language(patient, discuss_answers
 
 # --- the Spanish pages -----------------------------------------------------------------------
 
+
 def test_the_journey_in_spanish_ends_on_the_right_headline_in_the_spanish_words(
-        patient, app, discuss_answers):
+    patient, app, discuss_answers
+):
     es = engine_for(app, "es")
     page = walk_in_spanish(patient, discuss_answers, until="/check")
 
@@ -201,10 +228,13 @@ def test_an_error_on_a_spanish_page_is_in_spanish(patient, app):
     assert page.title.startswith("Error: ")
 
 
-@pytest.mark.parametrize(("method", "url", "status", "heading"), [
-    ("get", "/nope", 404, "No se encontró la página"),
-    ("get", "/clear", 405, "Esta página no se puede usar así"),
-])
+@pytest.mark.parametrize(
+    ("method", "url", "status", "heading"),
+    [
+        ("get", "/nope", 404, "No se encontró la página"),
+        ("get", "/clear", 405, "Esta página no se puede usar así"),
+    ],
+)
 def test_error_pages_in_spanish(patient, method, url, status, heading):
     in_spanish(patient)
     page = Page(getattr(patient.client, method)(url))
@@ -222,37 +252,54 @@ def test_the_download_is_in_the_chosen_language(patient, app, discuss_answers):
     assert resource["language"] == "es"
     es = engine_for(app, "es")
     texts = json.dumps(es.ruleset.file.model_dump(mode="json"), ensure_ascii=False)
-    shown = [a["valueCoding"]["display"] for group in resource["item"] for item in group["item"]
-             for a in item.get("answer", []) if "valueCoding" in a]
+    shown = [
+        a["valueCoding"]["display"]
+        for group in resource["item"]
+        for item in group["item"]
+        for a in item.get("answer", [])
+        if "valueCoding" in a
+    ]
     assert shown and all(json.dumps(d, ensure_ascii=False) in texts for d in shown), shown
     assert [g["text"] for g in resource["item"]] == [s.title for s in es.ruleset.file.steps]
 
 
-def test_no_interface_text_is_left_in_english_on_the_spanish_pages(app, patient,
-                                                                   discuss_answers):
+def test_no_interface_text_is_left_in_english_on_the_spanish_pages(app, patient, discuss_answers):
     """Every catalogue string that differs in Spanish: its English is on no Spanish page, except
     inside a text the Spanish rules give (the whole journey in Chromium checks those)."""
-    english = [m.id if isinstance(m.id, str) else m.id[0] for m in catalogue()
-               if m.id and m.string and m.string != m.id and len(str(m.id)) > 3]
-    rule_texts = json.dumps(engine_for(app, "es").ruleset.file.model_dump(mode="json"),
-                            ensure_ascii=False)
+    english = [
+        m.id if isinstance(m.id, str) else m.id[0]
+        for m in catalogue()
+        if m.id and m.string and m.string != m.id and len(str(m.id)) > 3
+    ]
+    rule_texts = json.dumps(
+        engine_for(app, "es").ruleset.file.model_dump(mode="json"), ensure_ascii=False
+    )
     walk_in_spanish(patient, discuss_answers)
     for url in PAGES:
         shown = text(patient.get(url).html)
-        left = [s for s in english if "%(" not in s and "<" not in s and s in shown
-                and s not in rule_texts]
+        left = [
+            s
+            for s in english
+            if "%(" not in s and "<" not in s and s in shown and s not in rule_texts
+        ]
         assert not left, f"{url} still says {left}"
 
 
 # --- the catalogue ---------------------------------------------------------------------------
 
+
 def test_every_interface_string_has_its_spanish_in_the_catalogue():
     """The strings in the templates and the Python (pybabel's own extraction, babel.cfg) are
     all in messages.po, translated, none fuzzy, with the same placeholders."""
     method_map = [("questionnaire/**.py", "python"), ("templates/**.html", "jinja2")]
-    found = {msg[2] if isinstance(msg[2], str) else msg[2][0]
-             for msg in extract_from_dir(ROOT, method_map, keywords={
-                 "_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None})}
+    found = {
+        msg[2] if isinstance(msg[2], str) else msg[2][0]
+        for msg in extract_from_dir(
+            ROOT,
+            method_map,
+            keywords={"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None},
+        )
+    }
     entries = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalogue() if m.id}
 
     assert sorted(found - set(entries)) == [], "run 'make translations-update' and translate"
@@ -310,8 +357,9 @@ def test_a_form_too_large_is_refused_in_spanish(patient, app):
     in_spanish(patient)
     token = patient.get("/step/warning_signs").csrf_token
     limit = app.config["MAX_CONTENT_LENGTH"]
-    page = Page(patient.client.post("/step/warning_signs",
-                                    data={"csrf_token": token, "x": "a" * limit}))
+    page = Page(
+        patient.client.post("/step/warning_signs", data={"csrf_token": token, "x": "a" * limit})
+    )
 
     assert page.status == 413 and html_lang(page) == "es"
     assert page.h1 == "Lo que se envió es demasiado grande"
@@ -329,8 +377,14 @@ def test_the_handout_pdf_is_in_the_chosen_language(patient, app, discuss_answers
     assert response.status_code == 200 and 1 <= pages <= 2
     es = engine_for(app, "es")
     today = format_date(dt.date.today(), "d 'de' MMMM 'de' y", locale="es")
-    for label in ("Su resumen para mostrar a un médico", "Todas las respuestas dadas",
-                  "Pregunta", "Respuesta", "Fuentes", f"Hecho el {today}."):
+    for label in (
+        "Su resumen para mostrar a un médico",
+        "Todas las respuestas dadas",
+        "Pregunta",
+        "Respuesta",
+        "Fuentes",
+        f"Hecho el {today}.",
+    ):
         assert label in words, label
     assert squash(es.evaluate(discuss_answers).outcome.title) in words
     for english in ("Your summary to show a doctor", "Every answer given", "Made on"):

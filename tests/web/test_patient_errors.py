@@ -12,8 +12,9 @@ from pages import one
 
 RULES = yaml.safe_load((Path(__file__).resolve().parents[2] / "rules.yaml").read_text("utf-8"))
 QUESTIONS = [q for step in RULES["steps"] for q in step["questions"]]
-MULTI_WITH_NONE = [q for q in QUESTIONS
-                   if q["type"] == "multi" and "none" in [c["value"] for c in q["choices"]]]
+MULTI_WITH_NONE = [
+    q for q in QUESTIONS if q["type"] == "multi" and "none" in [c["value"] for c in q["choices"]]
+]
 PAIN_INTENSITY = next(q for q in QUESTIONS if q["id"] == "pain_intensity")
 
 
@@ -43,7 +44,8 @@ def assert_error_page(page, question: str, message: str) -> None:
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q["id"] for q in QUESTIONS])
 def test_no_answer_shows_the_questions_own_message_and_keeps_the_other_answers(
-        patient, discuss_answers, question):
+    patient, discuss_answers, question
+):
     page = open_page_of(patient, discuss_answers, question["id"])
     url = page.url
     others = {q: discuss_answers[q] for q in page.questions if q != question["id"]}
@@ -52,8 +54,10 @@ def test_no_answer_shows_the_questions_own_message_and_keeps_the_other_answers(
 
     assert page.url == url
     assert_error_page(page, question["id"], question["errors"]["required"])
-    assert page.values == {**{q: as_shown(a) for q, a in others.items()},
-                           question["id"]: [] if question["type"] == "multi" else ""}
+    assert page.values == {
+        **{q: as_shown(a) for q, a in others.items()},
+        question["id"]: [] if question["type"] == "multi" else "",
+    }
 
 
 def test_an_empty_page_lists_every_question_in_page_order(patient, discuss_answers):
@@ -67,14 +71,22 @@ def test_an_empty_page_lists_every_question_in_page_order(patient, discuss_answe
     assert page.inline_errors == {q["id"]: q["errors"]["required"] for q in shown}
 
 
-NOT_A_SCORE = {"too-high": "11", "negative": "-1", "letters": "abc", "decimal": "4.5",
-               "exponent": "1e1", "plus-sign": "+5", "superscript-two": "\u00b2",
-               "double-minus": "--5"}
+NOT_A_SCORE = {
+    "too-high": "11",
+    "negative": "-1",
+    "letters": "abc",
+    "decimal": "4.5",
+    "exponent": "1e1",
+    "plus-sign": "+5",
+    "superscript-two": "\u00b2",
+    "double-minus": "--5",
+}
 
 
 @pytest.mark.parametrize("typed", NOT_A_SCORE.values(), ids=NOT_A_SCORE.keys())
 def test_a_pain_score_that_is_not_a_whole_number_from_0_to_10_is_refused(
-        patient, discuss_answers, typed):
+    patient, discuss_answers, typed
+):
     page = open_page_of(patient, discuss_answers, "pain_intensity")
     others = {q: discuss_answers[q] for q in page.questions if q != "pain_intensity"}
 
@@ -83,16 +95,19 @@ def test_a_pain_score_that_is_not_a_whole_number_from_0_to_10_is_refused(
     assert page.path == "/step/pain", f"{typed!r} was accepted"
     assert_error_page(page, "pain_intensity", PAIN_INTENSITY["errors"]["range"])
     assert page.value("pain_intensity") == typed
-    assert page.values == {**{q: as_shown(a) for q, a in others.items()},
-                           "pain_intensity": typed}
+    assert page.values == {**{q: as_shown(a) for q, a in others.items()}, "pain_intensity": typed}
 
 
-@pytest.mark.parametrize(("typed", "saved"), [("0", "0"), ("10", "10"), (" 7 ", "7")],
-                         ids=["lowest", "highest", "spaces-around"])
+@pytest.mark.parametrize(
+    ("typed", "saved"),
+    [("0", "0"), ("10", "10"), (" 7 ", "7")],
+    ids=["lowest", "highest", "spaces-around"],
+)
 def test_a_whole_number_from_0_to_10_is_accepted(patient, discuss_answers, typed, saved):
     page = open_page_of(patient, discuss_answers, "pain_intensity")
-    page = patient.submit({**{q: discuss_answers[q] for q in page.questions},
-                           "pain_intensity": typed})
+    page = patient.submit(
+        {**{q: discuss_answers[q] for q in page.questions}, "pain_intensity": typed}
+    )
 
     assert page.path == "/step/treatments"
     assert patient.get(page.back_url).value("pain_intensity") == saved

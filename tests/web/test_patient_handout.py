@@ -52,7 +52,8 @@ def handouts(app, rules) -> dict[str, tuple[bytes, object]]:
 
 @pytest.mark.parametrize("case", SUMMARY_CASES)
 def test_the_handout_carries_the_headline_the_reason_and_every_answer_given(
-        app, handouts, engine, rules, questions, case):
+    app, handouts, engine, rules, questions, case
+):
     response, answers = handouts[case]
     result = engine.evaluate(answers)
 
@@ -94,9 +95,15 @@ def test_the_handout_lists_findings_questions_to_ask_and_sources(handouts, engin
 
 
 def test_the_handout_names_who_runs_the_service_from_config(rules):
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SERVICE_NAME": "Back Clinic Info",
-                      "SERVICE_OPERATOR": "the Example Health Library",
-                      "SERVICE_CONTACT": "info@example.org"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SERVICE_NAME": "Back Clinic Info",
+            "SERVICE_OPERATOR": "the Example Health Library",
+            "SERVICE_CONTACT": "info@example.org",
+        }
+    )
     patient = Patient(app.test_client())
     start = patient.get("/")
     assert "Back Clinic Info" in start.title
@@ -124,8 +131,13 @@ def test_the_handout_renders_in_poppler(handouts, case):
     pdf = ARTIFACTS / f"{case}.pdf"
     pdf.write_bytes(response.data)
 
-    done = subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(ARTIFACTS / case)],
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", str(pdf), str(ARTIFACTS / case)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
     assert done.returncode == 0 and done.stderr == "", done.stderr
     images = sorted(ARTIFACTS.glob(f"{case}-*.png"))

@@ -13,21 +13,31 @@ from pages import one, text
 OUTCOME_CASES = [
     pytest.param({"warning_signs": ["bladder_bowel"]}, "emergency", id="emergency"),
     pytest.param({"warning_signs": ["fever", "night_pain"]}, "urgent", id="urgent"),
-    pytest.param({"health_conditions": ["pregnant"]}, "usually_excluded",
-                 id="usually_excluded-pregnant"),
-    pytest.param({"pain_pattern": "mostly_limb"}, "usually_excluded",
-                 id="usually_excluded-limb_pain"),
+    pytest.param(
+        {"health_conditions": ["pregnant"]}, "usually_excluded", id="usually_excluded-pregnant"
+    ),
+    pytest.param(
+        {"pain_pattern": "mostly_limb"}, "usually_excluded", id="usually_excluded-limb_pain"
+    ),
     pytest.param({"pain_duration": "under_3_months"}, "not_yet", id="not_yet-new_pain"),
-    pytest.param({"treatments_tried": ["none"], "treatment_duration": None,
-                  "treatment_relief": None}, "not_yet", id="not_yet-no_treatment_tried"),
+    pytest.param(
+        {"treatments_tried": ["none"], "treatment_duration": None, "treatment_relief": None},
+        "not_yet",
+        id="not_yet-no_treatment_tried",
+    ),
     pytest.param({"pain_intensity": 3}, "not_yet", id="not_yet-mild_pain"),
     pytest.param({}, "discuss", id="discuss"),
 ]
 
 SIGNS = [
-    ("bladder_bowel", "emergency"), ("saddle_numbness", "emergency"),
-    ("leg_weakness", "emergency"), ("serious_injury", "emergency"), ("chest_pain", "emergency"),
-    ("fever", "urgent"), ("weight_loss", "urgent"), ("cancer_history", "urgent"),
+    ("bladder_bowel", "emergency"),
+    ("saddle_numbness", "emergency"),
+    ("leg_weakness", "emergency"),
+    ("serious_injury", "emergency"),
+    ("chest_pain", "emergency"),
+    ("fever", "urgent"),
+    ("weight_loss", "urgent"),
+    ("cancer_history", "urgent"),
     ("night_pain", "urgent"),
 ]
 
@@ -55,8 +65,10 @@ def check_rows(page) -> dict[str, tuple[str, str]]:
     rows = {}
     for row in page.main.find_all("div", class_="summary-list__row"):
         change = one(one(row, "dd", class_="summary-list__actions"), "a")
-        rows[text(one(row, "dt"))] = (text(one(row, "dd", class_="summary-list__value")),
-                                      change["href"])
+        rows[text(one(row, "dt"))] = (
+            text(one(row, "dd", class_="summary-list__value")),
+            change["href"],
+        )
     return rows
 
 
@@ -70,9 +82,11 @@ def finish(patient, answers: dict):
 
 # --- outcomes ------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("changes", "outcome"), OUTCOME_CASES)
-def test_each_outcome_is_reached_through_the_pages(patient, discuss_answers, rules, changes,
-                                                   outcome):
+def test_each_outcome_is_reached_through_the_pages(
+    patient, discuss_answers, rules, changes, outcome
+):
     page = finish(patient, with_changes(discuss_answers, changes))
 
     assert (page.status, page.path) == (200, "/summary")
@@ -84,6 +98,7 @@ def test_each_outcome_is_reached_through_the_pages(patient, discuss_answers, rul
 
 
 # --- red flags first -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(("sign", "outcome"), SIGNS, ids=[s for s, _ in SIGNS])
 def test_a_red_flag_on_the_first_page_goes_straight_to_the_summary(patient, sign, outcome):
@@ -107,7 +122,8 @@ def test_change_your_answers_on_the_emergency_summary_leads_back_to_the_warning_
 
 
 def test_changing_red_flags_to_none_continues_the_journey_at_the_pain_page(
-        patient, discuss_answers, rules):
+    patient, discuss_answers, rules
+):
     page = patient.walk({"warning_signs": ["chest_pain"]})
     patient.get(page.link("Change your answers"))
 
@@ -115,7 +131,7 @@ def test_changing_red_flags_to_none_continues_the_journey_at_the_pain_page(
 
     assert page.path == "/step/pain"
     pain = next(s for s in rules["steps"] if s["id"] == "pain")
-    assert page.questions == [q["id"] for q in pain["questions"]][:len(page.questions)]
+    assert page.questions == [q["id"] for q in pain["questions"]][: len(page.questions)]
     assert page.values == {q: "" for q in page.questions}  # nothing answered yet
     # The rest of the journey still works from here, and ends on the check page.
     for _ in range(8):
@@ -145,18 +161,23 @@ BACK_CASES = [
     pytest.param({}, "treatments_tried", "/step/pain?part=1", id="treatments-to-pain_part1"),
     pytest.param({}, "pain_intensity", "/step/pain", id="pain_part1-to-part0"),
     pytest.param({}, "treatment_duration", "/step/treatments", id="treatments_part1-to-part0"),
-    pytest.param({}, "health_conditions", "/step/treatments?part=1",
-                 id="health-to-treatments_part1"),
-    pytest.param({"treatments_tried": ["none"], "treatment_duration": None,
-                  "treatment_relief": None}, "health_conditions", "/step/treatments?part=1",
-                 id="health-to-treatments_part1-without_skipped_questions"),
+    pytest.param(
+        {}, "health_conditions", "/step/treatments?part=1", id="health-to-treatments_part1"
+    ),
+    pytest.param(
+        {"treatments_tried": ["none"], "treatment_duration": None, "treatment_relief": None},
+        "health_conditions",
+        "/step/treatments?part=1",
+        id="health-to-treatments_part1-without_skipped_questions",
+    ),
     pytest.param({}, "payment", "/step/health", id="cost_access-to-health"),
 ]
 
 
 @pytest.mark.parametrize(("changes", "question", "back"), BACK_CASES)
-def test_back_link_points_to_the_previous_page_with_its_answers(patient, discuss_answers,
-                                                                 changes, question, back):
+def test_back_link_points_to_the_previous_page_with_its_answers(
+    patient, discuss_answers, changes, question, back
+):
     answers = with_changes(discuss_answers, changes)
     page = patient.walk(answers, until=question)
     assert question in page.questions
@@ -165,8 +186,10 @@ def test_back_link_points_to_the_previous_page_with_its_answers(patient, discuss
     previous = patient.get(page.back_url)
     assert previous.url == back
     if back != "/":
-        assert previous.values == {q: answers[q] if isinstance(answers[q], list)
-                                   else str(answers[q]) for q in previous.questions}
+        assert previous.values == {
+            q: answers[q] if isinstance(answers[q], list) else str(answers[q])
+            for q in previous.questions
+        }
 
 
 def test_back_link_on_the_check_page_points_to_the_last_page(patient, discuss_answers):
@@ -177,6 +200,7 @@ def test_back_link_on_the_check_page_points_to_the_last_page(patient, discuss_an
 
 
 # --- check your answers --------------------------------------------------------------------------
+
 
 def test_check_page_lists_every_answer_with_a_change_link(patient, discuss_answers, questions):
     page = patient.walk(discuss_answers)
@@ -194,8 +218,9 @@ def test_check_page_lists_every_answer_with_a_change_link(patient, discuss_answe
         assert question in patient.page.questions, f"Change {question} opened {patient.page}"
 
 
-def test_change_links_open_their_question_with_the_answer_focused(patient, discuss_answers,
-                                                                   questions):
+def test_change_links_open_their_question_with_the_answer_focused(
+    patient, discuss_answers, questions
+):
     ids = {" ".join(q["prompt"].split()): q["id"] for q in questions.values()}
     page = patient.walk(discuss_answers)
     missing = []
@@ -211,15 +236,15 @@ CHANGE_CASES = [
     pytest.param("pain_area", "neck", id="single-on-a-page-of-five"),
     pytest.param("pain_intensity", 8, id="number"),
     pytest.param("previous_procedures", ["discectomy_or_laminectomy"], id="multi-on-part1"),
-    pytest.param("health_conditions", ["blood_thinners_or_bleeding", "osteoporosis"],
-                 id="multi"),
+    pytest.param("health_conditions", ["blood_thinners_or_bleeding", "osteoporosis"], id="multi"),
     pytest.param("travel", "no", id="last-question"),
 ]
 
 
 @pytest.mark.parametrize(("question", "new"), CHANGE_CASES)
-def test_after_a_change_from_the_check_page_you_return_to_it(patient, discuss_answers,
-                                                              questions, question, new):
+def test_after_a_change_from_the_check_page_you_return_to_it(
+    patient, discuss_answers, questions, question, new
+):
     page = patient.walk(discuss_answers)
     prompt = questions[question]["prompt"]
     page = patient.get(check_rows(page)[prompt][1])
@@ -232,11 +257,13 @@ def test_after_a_change_from_the_check_page_you_return_to_it(patient, discuss_an
     assert len(check_rows(page)) == len(discuss_answers)
 
 
-def test_a_newly_shown_question_is_asked_before_returning_to_check(patient, discuss_answers,
-                                                                     questions):
-    answers = with_changes(discuss_answers, {"treatments_tried": ["none"],
-                                             "treatment_duration": None,
-                                             "treatment_relief": None})
+def test_a_newly_shown_question_is_asked_before_returning_to_check(
+    patient, discuss_answers, questions
+):
+    answers = with_changes(
+        discuss_answers,
+        {"treatments_tried": ["none"], "treatment_duration": None, "treatment_relief": None},
+    )
     page = patient.walk(answers)
     assert page.path == "/check"
 
@@ -244,10 +271,14 @@ def test_a_newly_shown_question_is_asked_before_returning_to_check(patient, disc
 
     assert (page.path, page.query) == ("/step/treatments", {"part": "1", "change": "1"})
     assert page.questions == ["treatment_duration", "treatment_relief", "previous_procedures"]
-    assert page.values == {"treatment_duration": "", "treatment_relief": "",
-                           "previous_procedures": ["none"]}
-    page = patient.submit({**page.values, "treatment_duration": "over_6_months",
-                           "treatment_relief": "some"})
+    assert page.values == {
+        "treatment_duration": "",
+        "treatment_relief": "",
+        "previous_procedures": ["none"],
+    }
+    page = patient.submit(
+        {**page.values, "treatment_duration": "over_6_months", "treatment_relief": "some"}
+    )
     assert page.path == "/check"
     rows = check_rows(page)
     assert rows[questions["treatment_duration"]["prompt"]][0] == "More than 6 months"
@@ -256,8 +287,10 @@ def test_a_newly_shown_question_is_asked_before_returning_to_check(patient, disc
 
 # --- skip logic ----------------------------------------------------------------------------------
 
+
 def test_answers_that_no_longer_apply_are_removed_and_the_check_page_says_so(
-        patient, discuss_answers, questions):
+    patient, discuss_answers, questions
+):
     page = patient.walk(discuss_answers)
     patient.get(check_rows(page)[questions["treatments_tried"]["prompt"]][1])
 
@@ -277,8 +310,7 @@ def test_answers_that_no_longer_apply_are_removed_and_the_check_page_says_so(
     assert patient.get("/summary").outcome == "not_yet"
 
 
-def test_removed_answers_do_not_come_back_when_the_questions_apply_again(patient,
-                                                                         discuss_answers):
+def test_removed_answers_do_not_come_back_when_the_questions_apply_again(patient, discuss_answers):
     """After "We removed 2 answers", bringing the questions back shows them unanswered."""
     patient.walk(discuss_answers)
     patient.answer("treatments", {"treatments_tried": ["none"]}, change=True)
@@ -290,9 +322,10 @@ def test_removed_answers_do_not_come_back_when_the_questions_apply_again(patient
 
 
 def test_a_question_hidden_by_an_earlier_answer_is_not_asked(patient, discuss_answers):
-    answers = with_changes(discuss_answers, {"treatments_tried": ["none"],
-                                             "treatment_duration": None,
-                                             "treatment_relief": None})
+    answers = with_changes(
+        discuss_answers,
+        {"treatments_tried": ["none"], "treatment_duration": None, "treatment_relief": None},
+    )
     page = patient.walk(answers, until="previous_procedures")
 
     assert (page.path, page.query) == ("/step/treatments", {"part": "1"})
@@ -304,11 +337,11 @@ def test_a_question_hidden_by_an_earlier_answer_is_not_asked(patient, discuss_an
 FIRST = {"warning_signs": ["none"]}
 EARLY_CASES = [
     pytest.param(None, "/step/health", "/step/warning_signs", id="later-step-before-anything"),
-    pytest.param(None, "/step/treatments?part=1", "/step/warning_signs",
-                 id="part1-before-anything"),
+    pytest.param(
+        None, "/step/treatments?part=1", "/step/warning_signs", id="part1-before-anything"
+    ),
     pytest.param(FIRST, "/step/cost_access", "/step/pain", id="later-step-after-first-page"),
-    pytest.param("pain", "/step/treatments?part=1", "/step/treatments",
-                 id="part1-before-part0"),
+    pytest.param("pain", "/step/treatments?part=1", "/step/treatments", id="part1-before-part0"),
     pytest.param(None, "/check", "/step/warning_signs", id="check-before-anything"),
     pytest.param("pain", "/check", "/step/treatments", id="check-before-finishing"),
     pytest.param(None, "/summary", "/", id="summary-before-anything"),
@@ -318,7 +351,8 @@ EARLY_CASES = [
 
 @pytest.mark.parametrize(("answered", "url", "lands_on"), EARLY_CASES)
 def test_a_page_opened_too_early_redirects_to_the_first_unanswered_page(
-        patient, discuss_answers, answered, url, lands_on):
+    patient, discuss_answers, answered, url, lands_on
+):
     if answered == "pain":
         answered = {q: discuss_answers[q] for q in list(discuss_answers)[:6]}
     patient.walk(answered or {})
@@ -331,8 +365,9 @@ def test_a_page_opened_too_early_redirects_to_the_first_unanswered_page(
 
 def test_answers_posted_to_a_page_that_is_not_open_yet_are_not_saved(patient, discuss_answers):
     patient.walk(FIRST)
-    page = patient.post("/step/health", {"health_conditions": ["pregnant"],
-                                         "overall_health": "poor"})
+    page = patient.post(
+        "/step/health", {"health_conditions": ["pregnant"], "overall_health": "poor"}
+    )
     assert page.path == "/step/pain"
 
     page = patient.walk(discuss_answers, until="health_conditions")

@@ -23,8 +23,11 @@ STEP = "/step/warning_signs"
 
 def session_cookie_header(page) -> str:
     """The Set-Cookie header that stores the session."""
-    found = [h for h in page.response.headers.getlist("Set-Cookie")
-             if h.startswith(("session=", "__Host-session="))]
+    found = [
+        h
+        for h in page.response.headers.getlist("Set-Cookie")
+        if h.startswith(("session=", "__Host-session="))
+    ]
     assert len(found) == 1, page.response.headers
     return found[0]
 
@@ -44,7 +47,8 @@ TOKENS = {
 
 @pytest.mark.parametrize("token", TOKENS.values(), ids=TOKENS.keys())
 def test_a_form_sent_without_a_valid_token_is_refused_kindly_and_saves_nothing(
-        patient, new_patient, token):
+    patient, new_patient, token
+):
     if token == "other":
         token = new_patient().get(STEP).csrf_token
     patient.get(STEP)
@@ -81,9 +85,10 @@ def test_clearing_needs_a_valid_token_too(patient, discuss_answers):
 
 # --- the signed cookie ---------------------------------------------------------------------------
 
+
 def flip_a_character(value: str) -> str:
     i = len(value) // 2
-    return value[:i] + ("A" if value[i] != "A" else "B") + value[i + 1:]
+    return value[:i] + ("A" if value[i] != "A" else "B") + value[i + 1 :]
 
 
 @pytest.mark.parametrize("url", ["/", STEP, "/step/pain", "/check", "/summary", "/help"])
@@ -98,8 +103,11 @@ def test_a_tampered_cookie_starts_again_with_a_message_never_a_500(patient, disc
     assert patient.get("/summary").path == "/"  # the answers are gone
 
 
-@pytest.mark.parametrize("cookie", ["garbage", "", ".", "a.b.c", "x" * 4000],
-                         ids=["garbage", "empty", "dot", "three-parts", "long"])
+@pytest.mark.parametrize(
+    "cookie",
+    ["garbage", "", ".", "a.b.c", "x" * 4000],
+    ids=["garbage", "empty", "dot", "three-parts", "long"],
+)
 def test_a_cookie_that_is_not_ours_never_causes_a_500(patient, cookie):
     patient.client.set_cookie("session", cookie)
 
@@ -110,9 +118,11 @@ def test_a_cookie_that_is_not_ours_never_causes_a_500(patient, cookie):
 
 # --- idle expiry ---------------------------------------------------------------------------------
 
+
 @pytest.fixture()
 def clock(monkeypatch):
     """A clock the tests move forward: the session's idle timer reads it."""
+
     class Clock:
         seconds = 2_000_000_000
 
@@ -142,8 +152,7 @@ def test_answers_are_cleared_after_30_idle_minutes(patient, discuss_answers, clo
     assert patient.get(STEP).value("warning_signs") == []
 
 
-def test_answers_are_kept_while_the_patient_keeps_using_the_site(patient, discuss_answers,
-                                                                 clock):
+def test_answers_are_kept_while_the_patient_keeps_using_the_site(patient, discuss_answers, clock):
     patient.walk(discuss_answers)
     clock.wait(29)
     assert patient.get("/check").path == "/check"
@@ -153,6 +162,7 @@ def test_answers_are_kept_while_the_patient_keeps_using_the_site(patient, discus
 
 
 # --- clearing ------------------------------------------------------------------------------------
+
 
 def test_clear_forgets_every_answer_here_and_in_the_browser(patient, discuss_answers):
     patient.walk(discuss_answers)
@@ -201,10 +211,12 @@ def test_https_responses_ask_browsers_to_stay_on_https(https_patient):
     assert "max-age=" in page.response.headers["Strict-Transport-Security"]
 
 
-@pytest.mark.parametrize(("secure", "expected"), [(False, set()), (True, {"secure"})],
-                         ids=["http", "https"])
+@pytest.mark.parametrize(
+    ("secure", "expected"), [(False, set()), (True, {"secure"})], ids=["http", "https"]
+)
 def test_the_session_cookie_is_http_only_same_site_and_secure_over_https(
-        patient, https_patient, secure, expected):
+    patient, https_patient, secure, expected
+):
     who = https_patient if secure else patient
 
     page = who.get("/", follow=False)
@@ -220,6 +232,7 @@ def test_the_session_cookie_is_http_only_same_site_and_secure_over_https(
 
 
 # --- logs ----------------------------------------------------------------------------------------
+
 
 def test_no_answer_reaches_the_logs(patient, discuss_answers, questions, caplog):
     caplog.set_level(logging.DEBUG)
@@ -242,9 +255,15 @@ def test_no_answer_reaches_the_logs(patient, discuss_answers, questions, caplog)
 
 # --- forms ---------------------------------------------------------------------------------------
 
+
 def test_form_classes_are_built_once_not_per_request(app, discuss_answers, monkeypatch):
-    fresh = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                        "QUESTIONNAIRE_RULES": app.config["QUESTIONNAIRE_RULES"]})
+    fresh = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "QUESTIONNAIRE_RULES": app.config["QUESTIONNAIRE_RULES"],
+        }
+    )
     seen: list[tuple[type, ...]] = []
 
     @fresh.after_request
@@ -289,8 +308,9 @@ def test_the_footer_clear_button_on_every_page_forgets_the_answers(patient, disc
 
 def test_the_link_back_after_a_refused_form_keeps_the_mount_point(app):
     client = app.test_client()
-    response = client.post("/step/warning_signs", data={"warning_signs": "none"},
-                           base_url="http://localhost/criteria")  # mounted under /criteria
+    response = client.post(
+        "/step/warning_signs", data={"warning_signs": "none"}, base_url="http://localhost/criteria"
+    )  # mounted under /criteria
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert 'href="/criteria/step/warning_signs"' in html

@@ -22,19 +22,25 @@ def test_the_step_indicator_counts_the_pages_of_a_split_step(patient, discuss_an
     second = patient.walk(discuss_answers, until="pain_intensity")
 
     assert text(one(first.main, class_="caption")).startswith(
-        f"Step {number} of {steps}, page 1 of 2")
+        f"Step {number} of {steps}, page 1 of 2"
+    )
     assert text(one(second.main, class_="caption")).startswith(
-        f"Step {number} of {steps}, page 2 of 2")
+        f"Step {number} of {steps}, page 2 of 2"
+    )
     warning = patient.get("/step/warning_signs")
     assert text(one(warning.main, class_="caption")).startswith(f"Step 1 of {steps}:")
 
 
 def test_a_change_link_lands_on_the_question_with_the_given_answer_focused(
-        patient, discuss_answers, questions):
+    patient, discuss_answers, questions
+):
     check = patient.walk(discuss_answers)
     assert check.path == "/check"
-    row = next(r for r in check.main.find_all(class_="summary-list__row")
-               if text(r.find("dt")) == " ".join(questions["pain_pattern"]["prompt"].split()))
+    row = next(
+        r
+        for r in check.main.find_all(class_="summary-list__row")
+        if text(r.find("dt")) == " ".join(questions["pain_pattern"]["prompt"].split())
+    )
     href = one(row, "a")["href"]
 
     page = patient.get(href)
@@ -42,8 +48,10 @@ def test_a_change_link_lands_on_the_question_with_the_given_answer_focused(
     assert page.html.find(id="pain_pattern-group") is not None
     focused = page.html.find_all(attrs={"autofocus": True})
     assert len(focused) == 1
-    assert (focused[0]["name"], focused[0]["value"]) == ("pain_pattern",
-                                                         discuss_answers["pain_pattern"])
+    assert (focused[0]["name"], focused[0]["value"]) == (
+        "pain_pattern",
+        discuss_answers["pain_pattern"],
+    )
     assert focused[0].has_attr("checked")
 
 

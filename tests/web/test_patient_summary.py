@@ -7,8 +7,11 @@ from pages import Page, one, text
 
 SUMMARY_CASES = {
     "discuss": {},
-    "usually_excluded": {"health_conditions": ["pregnant", "osteoporosis"],
-                         "pain_pattern": "back_and_limb", "payment": "insurance_only"},
+    "usually_excluded": {
+        "health_conditions": ["pregnant", "osteoporosis"],
+        "pain_pattern": "back_and_limb",
+        "payment": "insurance_only",
+    },
     "not_yet": {"pain_duration": "under_3_months", "treatment_relief": "lasting"},
     "emergency": {"warning_signs": ["bladder_bowel", "chest_pain"]},
     "urgent": {"warning_signs": ["fever"]},
@@ -51,8 +54,9 @@ def fits(rules) -> set[str]:
 
 
 @pytest.mark.parametrize("case", SUMMARY_CASES)
-def test_findings_are_grouped_by_criterion_and_explain_why(patient, discuss_answers, engine,
-                                                           rules, case):
+def test_findings_are_grouped_by_criterion_and_explain_why(
+    patient, discuss_answers, engine, rules, case
+):
     answers = answers_for(case, discuss_answers)
     page = open_summary(patient, answers)
     result = engine.evaluate(answers)
@@ -60,9 +64,10 @@ def test_findings_are_grouped_by_criterion_and_explain_why(patient, discuss_answ
     titles = {c["id"]: c["title"] for c in rules["criteria"]}
     in_order = [f for c in rules["criteria"] for f in result.findings if f.criterion == c["id"]]
     fitting = [f for f in in_order if f.rule in fits(rules)]
-    expected = [(titles[c["id"]], [f for f in in_order
-                                   if f.criterion == c["id"] and f not in fitting])
-                for c in rules["criteria"]]
+    expected = [
+        (titles[c["id"]], [f for f in in_order if f.criterion == c["id"] and f not in fitting])
+        for c in rules["criteria"]
+    ]
     expected = [(title, found) for title, found in expected if found and case not in STOPS]
     prompts = {q["id"]: q for step in rules["steps"] for q in step["questions"]}
 
@@ -71,8 +76,11 @@ def test_findings_are_grouped_by_criterion_and_explain_why(patient, discuss_answ
 
     # what to talk about comes by criterion; what already fits waits in one reveal after it
     assert [title for title, _ in groups] == [title for title, _ in expected]
-    shown = [(li, f) for (_, items), (_t, found) in zip(groups, expected, strict=True)
-             for li, f in zip(items, found, strict=True)]
+    shown = [
+        (li, f)
+        for (_, items), (_t, found) in zip(groups, expected, strict=True)
+        for li, f in zip(items, found, strict=True)
+    ]
     assert [len(items) for _, items in groups] == [len(found) for _, found in expected]
     if case in STOPS:
         assert reveal is None
@@ -109,25 +117,30 @@ def test_every_note_is_shown_with_what_the_fda_says_first(patient, discuss_answe
     notes = rules["notes"]  # in the file's order, which is the page's
     assert [" ".join(s["class"]) for s in sections] == [f"note note--{n['id']}" for n in notes]
     assert {"consult", "regulatory", "questions_to_ask", "clinic_warning_signs"} <= {
-        n["id"] for n in rules["notes"]}
+        n["id"] for n in rules["notes"]
+    }
     assert notes[0]["id"] == "regulatory" and notes[0]["show"] == "first"
     for section, note in zip(sections, notes, strict=True):
         assert text(one(section, id=f"note-{note['id']}")) == note["title"]
         assert squash(note["text"]) in text(section)
-        assert [text(li) for li in section.find_all("li")] == [squash(i)
-                                                              for i in note.get("items", [])]
+        assert [text(li) for li in section.find_all("li")] == [
+            squash(i) for i in note.get("items", [])
+        ]
     # the FDA note is read as soon as the card ends: nothing stands between them
     card = one(page.main, class_="card")
     assert card.find_next_sibling() is sections[0]
 
 
 def test_the_long_notes_and_the_sources_are_reveals_that_name_what_they_hold(
-        patient, discuss_answers, rules):
+    patient, discuss_answers, rules
+):
     page = open_summary(patient, discuss_answers)
 
-    reveals = [text(d.find("summary")) for d in page.main.find_all("details")
-               if "findings" not in " ".join(p.get("class", [""])[0] for p in d.parents
-                                             if p.name == "ul")]
+    reveals = [
+        text(d.find("summary"))
+        for d in page.main.find_all("details")
+        if "findings" not in " ".join(p.get("class", [""])[0] for p in d.parents if p.name == "ul")
+    ]
 
     titles = [n["title"] for n in rules["notes"] if n.get("show", "reveal") == "reveal"]
     assert titles and all(t in reveals for t in titles)
@@ -150,7 +163,8 @@ def test_an_emergency_or_urgent_card_stands_alone_with_one_tappable_call(patient
     assert one(card, class_="card__heading")["data-outcome"] == case
     calls = [a for a in page.main.find_all("a") if a["href"].startswith("tel:")]
     assert [(a["href"], text(a)) for a in calls] == [
-        (f"tel:{outcome['call']['number']}", outcome["call"]["label"])]
+        (f"tel:{outcome['call']['number']}", outcome["call"]["label"])
+    ]
     assert calls[0] in card.find_all("a")
     # nothing competes with the card: one line to undo a mistake, no notes, sources or buttons
     others = [node for node in page.main.find_all(recursive=False) if node is not card]
@@ -160,8 +174,9 @@ def test_an_emergency_or_urgent_card_stands_alone_with_one_tappable_call(patient
 
 
 @pytest.mark.parametrize("case", SUMMARY_CASES)
-def test_the_summary_names_the_rules_version_and_lists_its_sources(patient, discuss_answers,
-                                                                    engine, rules, case):
+def test_the_summary_names_the_rules_version_and_lists_its_sources(
+    patient, discuss_answers, engine, rules, case
+):
     answers = answers_for(case, discuss_answers)
     page = open_summary(patient, answers)
     result = engine.evaluate(answers)
@@ -190,8 +205,9 @@ def test_the_summary_headline_shows_the_outcome_wording(patient, discuss_answers
 
 
 @pytest.mark.parametrize("case", SUMMARY_CASES)
-def test_each_card_names_its_deciding_answers_and_what_to_do_next(patient, discuss_answers,
-                                                                  engine, rules, case):
+def test_each_card_names_its_deciding_answers_and_what_to_do_next(
+    patient, discuss_answers, engine, rules, case
+):
     answers = answers_for(case, discuss_answers)
     page = open_summary(patient, answers)
     result = engine.evaluate(answers)
@@ -204,7 +220,8 @@ def test_each_card_names_its_deciding_answers_and_what_to_do_next(patient, discu
     assert 2 <= len(outcome["next_steps"]) <= 4
     assert text(card.find(string="What to do next").parent) == "What to do next"
     assert [text(li) for li in one(card, "ol", class_="card__steps").find_all("li")] == [
-        squash(s) for s in outcome["next_steps"]]
+        squash(s) for s in outcome["next_steps"]
+    ]
 
 
 def test_the_card_names_the_answer_that_decided_the_headline(patient, discuss_answers, questions):
@@ -212,14 +229,16 @@ def test_the_card_names_the_answer_that_decided_the_headline(patient, discuss_an
 
     card = one(page.main, class_="card")
     assert one(card, "h1")["data-outcome"] == "usually_excluded"
-    said = next(c["said"] for c in questions["health_conditions"]["choices"]
-                if c["value"] == "pregnant")
+    said = next(
+        c["said"] for c in questions["health_conditions"]["choices"] if c["value"] == "pregnant"
+    )
     assert "Because you said:" in text(card)
     assert squash(said) in text(one(card, class_="card__because-list"))
     assert "you are pregnant or breastfeeding" in text(one(card, class_="card__because-list"))
 
 
 # --- help and error pages ------------------------------------------------------------------------
+
 
 def test_help_page_lists_the_warning_signs_from_the_rules(patient, rules):
     help_page = rules["pages"]["help"]
@@ -229,8 +248,9 @@ def test_help_page_lists_the_warning_signs_from_the_rules(patient, rules):
     assert (page.status, page.path) == (200, "/help")
     assert page.h1 == help_page["title"]
     shown = [text(li) for li in page.main.find_all("li")]
-    expected = [squash(item) for section in help_page["sections"]
-                for item in section.get("items", [])]
+    expected = [
+        squash(item) for section in help_page["sections"] for item in section.get("items", [])
+    ]
     assert expected and shown == expected
     headings = [text(h).split(": ", 1)[-1] for h in page.main.find_all("h2")]
     assert headings == [squash(s["heading"]) for s in help_page["sections"] if s.get("heading")]
@@ -241,8 +261,12 @@ def test_help_page_shows_the_same_care_cards_with_a_call_and_a_way_back(patient,
     outcomes = {o["id"]: o for o in rules["outcomes"]}
 
     came_from = patient.get("/step/warning_signs")
-    page = Page(patient.client.get(came_from.link("Need help now?"),
-                                   headers={"Referer": f"http://localhost{came_from.url}"}))
+    page = Page(
+        patient.client.get(
+            came_from.link("Need help now?"),
+            headers={"Referer": f"http://localhost{came_from.url}"},
+        )
+    )
 
     cards = page.main.find_all(class_="card")
     carded = [s for s in help_page["sections"] if s.get("card")]
@@ -273,8 +297,9 @@ ERROR_PAGES = [
 
 
 @pytest.mark.parametrize(("method", "url", "status", "heading"), ERROR_PAGES)
-def test_error_pages_are_friendly_html_with_a_way_back_to_the_start(patient, method, url,
-                                                                     status, heading):
+def test_error_pages_are_friendly_html_with_a_way_back_to_the_start(
+    patient, method, url, status, heading
+):
     page = patient.get(url)
 
     assert page.status == status

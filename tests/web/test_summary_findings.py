@@ -42,13 +42,13 @@ def mixed(found: list[str], rule_questions, fitting: dict[str, bool]) -> dict[st
     for rule in found:
         for question in rule_questions[rule]:
             by_question.setdefault(question, []).append(rule)
-    return {q: rules for q, rules in by_question.items()
-            if len({fitting[r] for r in rules}) > 1}
+    return {q: rules for q, rules in by_question.items() if len({fitting[r] for r in rules}) > 1}
 
 
 @pytest.mark.parametrize("duration", ["6_to_12_months", "1_to_5_years", "over_5_years"])
 def test_the_page_never_says_a_pain_length_both_matches_and_is_left_out(
-        patient, discuss_answers, engine, rules, duration):
+    patient, discuss_answers, engine, rules, duration
+):
     page = patient.walk({**discuss_answers, "pain_duration": duration})
     page = patient.get(page.link("See your summary"))
 
@@ -64,8 +64,9 @@ def test_the_page_never_says_a_pain_length_both_matches_and_is_left_out(
         assert "6 months or more" in shown[found.index(about_duration[0])]
 
 
-def test_every_answer_to_every_question_gets_findings_that_agree(engine, rules, questions,
-                                                                 discuss_answers):
+def test_every_answer_to_every_question_gets_findings_that_agree(
+    engine, rules, questions, discuss_answers
+):
     fitting = fits(rules)
     contradictions = {}
     for param in variants(questions, discuss_answers):
@@ -83,8 +84,18 @@ def test_every_answer_to_every_question_gets_findings_that_agree(engine, rules, 
 def test_the_fda_note_keeps_every_warning(rules):
     note = squash(next(n for n in rules["notes"] if n["id"] == "regulatory")["text"])
 
-    for must in ("has not approved", "your own", "exosomes", "charges you", "outside a study",
-                 "misled", "infections", "reactions", "tumors", "blindness"):
+    for must in (
+        "has not approved",
+        "your own",
+        "exosomes",
+        "charges you",
+        "outside a study",
+        "misled",
+        "infections",
+        "reactions",
+        "tumors",
+        "blindness",
+    ):
         assert must in note, must
     consult = squash(next(n for n in rules["notes"] if n["id"] == "consult")["text"])
     assert "not medical advice" in consult and "does not sell" in consult

@@ -50,11 +50,14 @@ def test_two_tabs_posting_at_once_keep_both_answers(app, patient, discuss_answer
     before = snapshot(patient.client)
 
     # Both tabs post with the cookies of `before`: neither has seen the other's answer.
-    health = change(tab(app, before), "health", {"health_conditions": ["pregnant"],
-                                                  "overall_health": "good"})
-    travel = change(tab(app, before), "cost_access", {"payment": "self_pay_possible",
-                                                       "clinical_trial": "yes",
-                                                       "travel": "no"})
+    health = change(
+        tab(app, before), "health", {"health_conditions": ["pregnant"], "overall_health": "good"}
+    )
+    travel = change(
+        tab(app, before),
+        "cost_access",
+        {"payment": "self_pay_possible", "clinical_trial": "yes", "travel": "no"},
+    )
     assert health.status == travel.status == 302
     apply(patient.client, set_cookie_headers(health))  # the health answer arrives first
     apply(patient.client, set_cookie_headers(travel))  # then the other tab's, last
@@ -71,9 +74,12 @@ def test_each_saved_step_sets_only_its_own_cookie(patient, discuss_answers):
     patient.walk(discuss_answers)
     page = patient.get("/step/health?change=1")
 
-    saved = patient.post("/step/health?change=1", {"health_conditions": ["none"],
-                                                   "overall_health": "fair"},
-                         token=page.csrf_token, follow=False)
+    saved = patient.post(
+        "/step/health?change=1",
+        {"health_conditions": ["none"], "overall_health": "fair"},
+        token=page.csrf_token,
+        follow=False,
+    )
 
     names = [h.split("=", 1)[0] for h in set_cookie_headers(saved)]
     assert names == ["session-health"]
@@ -83,10 +89,12 @@ def test_same_step_in_two_tabs_the_later_answer_wins_whole(app, patient, discuss
     """Within one step there is nothing to merge: the page is one answer, the later one."""
     patient.walk(discuss_answers)
     before = snapshot(patient.client)
-    first = change(tab(app, before), "health", {"health_conditions": ["pregnant"],
-                                                 "overall_health": "good"})
-    second = change(tab(app, before), "health", {"health_conditions": ["none"],
-                                                  "overall_health": "poor"})
+    first = change(
+        tab(app, before), "health", {"health_conditions": ["pregnant"], "overall_health": "good"}
+    )
+    second = change(
+        tab(app, before), "health", {"health_conditions": ["none"], "overall_health": "poor"}
+    )
     apply(patient.client, set_cookie_headers(first))
     apply(patient.client, set_cookie_headers(second))
 

@@ -14,9 +14,9 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from ..evaluation.ruleset import RuleSet
 from .answerspace import Cond, Space, balanced, holds, leaf_keys, parse
 from .report import Report
-from .ruleset import RuleSet
 
 LOADER_BUDGET_SECONDS = 5.0
 
@@ -52,8 +52,9 @@ class FileWalk:
             self.shown[q.id] = bdd.true if q.show_if is None else self.value(parse(q.show_if))
         self.rules = [parse(r.when) for r in rs.file.rules]
         stop_ids = {o.id for o in rs.file.outcomes if o.stop}
-        stop_rules = [c for c, r in zip(self.rules, rs.file.rules, strict=True)
-                      if r.outcome in stop_ids]
+        stop_rules = [
+            c for c, r in zip(self.rules, rs.file.rules, strict=True) if r.outcome in stop_ids
+        ]
         # Steps after which a stop can first become certain: those holding a stop rule's question.
         self.boundaries = sorted({rs.step_of[k[0]] for c in stop_rules for k in leaf_keys(c)})
         self.stops = []  # BDD per boundary: a stop is certain once that step is answered
@@ -203,8 +204,12 @@ def pick(walk: FileWalk, u) -> dict[str, Any] | None:
 def closure(rs: RuleSet, reads: Iterable[str], walk: FileWalk) -> set[str]:
     """Questions that decide these: add skip-logic and early-stop questions."""
     needed = set(reads)
-    needed |= {k[0] for i, r in enumerate(rs.file.rules) if _stops(rs, r.outcome)
-               for k in leaf_keys(walk.rules[i])}
+    needed |= {
+        k[0]
+        for i, r in enumerate(rs.file.rules)
+        if _stops(rs, r.outcome)
+        for k in leaf_keys(walk.rules[i])
+    }
     changed = True
     while changed:
         changed = False
@@ -231,8 +236,12 @@ def verify(rs: RuleSet, *, max_examples: int = 3, budget: float | None = None) -
     gap = walk.gap()
     if gap != space.bdd.false:
         report.gaps = examples([walk], gap, max_examples)
-        outcome_reads = {k[0] for i, r in enumerate(rs.file.rules) if r.outcome is not None
-                         for k in leaf_keys(walk.rules[i])}
+        outcome_reads = {
+            k[0]
+            for i, r in enumerate(rs.file.rules)
+            if r.outcome is not None
+            for k in leaf_keys(walk.rules[i])
+        }
         report.gap_count = space.count(gap, asked, closure(rs, outcome_reads, walk))
     rank = rs.outcome_rank()
     for rule, fires in zip(rs.file.rules, walk.fires, strict=True):

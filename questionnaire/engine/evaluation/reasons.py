@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import model
+from .. import model
 from .conditions import Condition
 
 _PICKING = ("has", "has_any", "has_all")  # multi-select operators that name the choices they test
@@ -47,8 +47,9 @@ def reads(cond: Condition, order: Sequence[str]) -> Reads:
     return tuple((qid, frozenset(named[qid])) for qid in order if qid in named)
 
 
-def deciding(rules: Iterable[Any], questions: Mapping[str, model.Question],
-             answers: Mapping[str, Any]) -> tuple[Reason, ...]:
+def deciding(
+    rules: Iterable[Any], questions: Mapping[str, model.Question], answers: Mapping[str, Any]
+) -> tuple[Reason, ...]:
     """The deciding rules (records with `id` and `reads`), each with the answers it read."""
     return tuple(Reason(rule.id, said(rule.reads, questions, answers)) for rule in rules)
 
@@ -58,8 +59,9 @@ def answers_of(reasons: Iterable[Reason]) -> tuple[SaidAnswer, ...]:
     return tuple(dict.fromkeys(a for r in reasons for a in r.answers))
 
 
-def said(read: Reads, questions: Mapping[str, model.Question],
-         answers: Mapping[str, Any]) -> tuple[SaidAnswer, ...]:
+def said(
+    read: Reads, questions: Mapping[str, model.Question], answers: Mapping[str, Any]
+) -> tuple[SaidAnswer, ...]:
     """The answers a rule read, in question order. For a multi-select, only the ticked
     choices the condition names, when it names any of them, one answer each."""
     result: list[SaidAnswer] = []

@@ -29,12 +29,24 @@ class Limits:
 
 
 # A rule file is a few hundred lines; these limits keep a hostile file from eating the machine.
-RULE_FILE = Limits("a rule file", max_bytes=2_000_000, max_nodes=200_000, max_depth=64,
-                   max_aliases=10_000, max_seconds=5.0)
+RULE_FILE = Limits(
+    "a rule file",
+    max_bytes=2_000_000,
+    max_nodes=200_000,
+    max_depth=64,
+    max_aliases=10_000,
+    max_seconds=5.0,
+)
 # An answers file (an upload to the clinician preview) is a few dozen values: far tighter, so
 # an upload costs milliseconds whatever it holds and cannot slow the patients' pages.
-ANSWERS_FILE = Limits("an answers file", max_bytes=64 * 1024, max_nodes=2_000, max_depth=16,
-                      max_aliases=0, max_seconds=0.25)
+ANSWERS_FILE = Limits(
+    "an answers file",
+    max_bytes=64 * 1024,
+    max_nodes=2_000,
+    max_depth=16,
+    max_aliases=0,
+    max_seconds=0.25,
+)
 MAX_BYTES, MAX_NODES, MAX_DEPTH = RULE_FILE.max_bytes, RULE_FILE.max_nodes, RULE_FILE.max_depth
 # Whole numbers beyond this are never a pain score, a count or a range bound; refusing them keeps
 # every message that quotes a number short (and Python refuses to print ints over 4,300 digits).
@@ -43,8 +55,7 @@ MAX_INT = 10**15
 _TAG = "tag:yaml.org,2002:"
 _BOOL, _INT, _FLOAT, _STR = _TAG + "bool", _TAG + "int", _TAG + "float", _TAG + "str"
 _MERGE, _VALUE = _TAG + "merge", _TAG + "value"
-_TAGS = {_TAG + name
-         for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 _EXPECTED = {
     _INT: f"a whole number between -{MAX_INT:,} and {MAX_INT:,}",
     _FLOAT: "a number",
@@ -74,8 +85,7 @@ class Marks:
 class YamlProblem(Exception):
     """The text is not YAML we accept; carries a 1-based line and column, and what would do."""
 
-    def __init__(self, message: str, line: int = 1, column: int = 1,
-                 expected: str | None = None):
+    def __init__(self, message: str, line: int = 1, column: int = 1, expected: str | None = None):
         super().__init__(message)
         self.message, self.line, self.column = message, line, column
         self.expected = expected
@@ -96,14 +106,18 @@ class _Builder:
         self.nodes += 1
         limits = self.limits
         if self.nodes > limits.max_nodes:
-            raise YamlProblem(f"the file has more than {limits.max_nodes} values; is it the "
-                              "right file?", *_mark(node))
+            raise YamlProblem(
+                f"the file has more than {limits.max_nodes} values; is it the right file?",
+                *_mark(node),
+            )
         if depth > limits.max_depth:
-            raise YamlProblem(f"the file is nested more than {limits.max_depth} levels deep",
-                              *_mark(node))
+            raise YamlProblem(
+                f"the file is nested more than {limits.max_depth} levels deep", *_mark(node)
+            )
         if self.nodes % 1024 == 0 and time.monotonic() > self.deadline:
-            raise YamlProblem("the file takes too long to read; is it the right file?",
-                              *_mark(node))
+            raise YamlProblem(
+                "the file takes too long to read; is it the right file?", *_mark(node)
+            )
         self.marks.values[path] = _mark(node)
         if isinstance(node, yaml.MappingNode):
             self.check_tag(node)
@@ -119,13 +133,15 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlProblem("a key must be plain text", *_mark(key_node))
             if key_node.tag == _MERGE or key_node.value == "<<":
-                raise YamlProblem("merge keys ('<<') are not supported; write the fields out",
-                                  *_mark(key_node))
+                raise YamlProblem(
+                    "merge keys ('<<') are not supported; write the fields out", *_mark(key_node)
+                )
             key = str(self.build_scalar(key_node))
             if key in result:
                 line, _ = self.marks.keys[path + (key,)]
-                raise YamlProblem(f"duplicate key '{key}' (first given on line {line})",
-                                  *_mark(key_node))
+                raise YamlProblem(
+                    f"duplicate key '{key}' (first given on line {line})", *_mark(key_node)
+                )
             self.marks.keys[path + (key,)] = _mark(key_node)
             result[key] = self.build(value_node, path + (key,), depth + 1)
         return result
@@ -133,8 +149,11 @@ class _Builder:
     def check_tag(self, node: yaml.Node) -> None:
         if node.tag not in _TAGS:
             # The tag as typed, cut short: it is quoted back to whoever sent the file.
-            raise YamlProblem(f"the tag '{node.tag[:60]}' is not allowed in {self.limits.what}; "
-                              "remove it", *_mark(node), "plain text, numbers, lists and mappings")
+            raise YamlProblem(
+                f"the tag '{node.tag[:60]}' is not allowed in {self.limits.what}; remove it",
+                *_mark(node),
+                "plain text, numbers, lists and mappings",
+            )
 
     def build_scalar(self, node: yaml.ScalarNode):
         # YAML 1.1 reads yes/no/on/off as booleans; a clinician typing `value: no` means the word.
@@ -151,8 +170,9 @@ class _Builder:
             raise self.unreadable(node, f"cannot read this value: {exc.problem or exc}") from None
         except (ValueError, OverflowError, TypeError):
             # Impossible dates (2026-02-30) or time zones; PyYAML lets datetime's errors through.
-            raise self.unreadable(node, f"cannot read this value: '{node.value[:40]}' is not "
-                                  "a real date") from None
+            raise self.unreadable(
+                node, f"cannot read this value: '{node.value[:40]}' is not a real date"
+            ) from None
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
             raise self.unreadable(node, "this number is too big")
         if isinstance(value, float) and not math.isfinite(value):
@@ -175,8 +195,9 @@ def _check_events(text: str, limits: Limits, deadline: float) -> None:
     try:
         for count, event in enumerate(yaml.parse(text, Loader=_Loader)):  # does not recurse
             if too_deep:  # point at the first thing inside, as the line a person would look at
-                raise YamlProblem(f"the file is nested more than {limits.max_depth} levels deep",
-                                  *_mark(event))
+                raise YamlProblem(
+                    f"the file is nested more than {limits.max_depth} levels deep", *_mark(event)
+                )
             if isinstance(event, _OPEN):
                 depth += 1
                 too_deep = depth > limits.max_depth + 1  # the top level is depth 1 here
@@ -187,8 +208,9 @@ def _check_events(text: str, limits: Limits, deadline: float) -> None:
                 if aliases > limits.max_aliases:
                     raise YamlProblem(_too_many_aliases(limits), *_mark(event))
             if count % 1024 == 0 and time.monotonic() > deadline:
-                raise YamlProblem("the file takes too long to read; is it the right file?",
-                                  *_mark(event))
+                raise YamlProblem(
+                    "the file takes too long to read; is it the right file?", *_mark(event)
+                )
     except yaml.YAMLError:
         return  # compose reports syntax errors with their position
 
@@ -202,8 +224,11 @@ def _too_many_aliases(limits: Limits) -> str:
 def _text(data: bytes | str, limits: Limits) -> str:
     size = len(data)
     if size > limits.max_bytes:
-        shown = (f"{limits.max_bytes // 1_000_000} MB" if limits.max_bytes >= 1_000_000
-                 else f"{limits.max_bytes // 1024} KB")
+        shown = (
+            f"{limits.max_bytes // 1_000_000} MB"
+            if limits.max_bytes >= 1_000_000
+            else f"{limits.max_bytes // 1024} KB"
+        )
         raise YamlProblem(f"the file is larger than {shown}")
     if isinstance(data, str):
         try:

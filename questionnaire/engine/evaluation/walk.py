@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, NamedTuple
 
-from . import model
+from .. import model
+from ..errors import AnswerProblem
 from .conditions import Condition, questions_of
-from .errors import AnswerProblem
 from .questions import QuestionInfo, is_empty, read_answer
 from .ruleset import RuleSet
 
@@ -75,18 +75,35 @@ class Flow:
 
     def __init__(self, rs: RuleSet):
         stopping = {o.id for o in rs.file.outcomes if o.stop}
-        self.stop_rules = tuple(cond for cond, rule in zip(rs.when, rs.file.rules, strict=True)
-                                if rule.outcome in stopping)
+        self.stop_rules = tuple(
+            cond
+            for cond, rule in zip(rs.when, rs.file.rules, strict=True)
+            if rule.outcome in stopping
+        )
         # A rule's truth changes only when a question it reads becomes known, so after each step
         # only the stopping rules that read that step's questions are checked again (all of them
         # after the first step, which also catches rules that read no question at all).
         first = rs.file.steps[0].id
-        checks = {step.id: tuple(c for c in self.stop_rules if step.id == first or (
-            {q.id for q in step.questions} & set(questions_of(c)))) for step in rs.file.steps}
+        checks = {
+            step.id: tuple(
+                c
+                for c in self.stop_rules
+                if step.id == first or ({q.id for q in step.questions} & set(questions_of(c)))
+            )
+            for step in rs.file.steps
+        }
         self.questions = tuple(
-            Question(q.id, rs.catalogue[q.id], q.errors, rs.show_if.get(q.id), step.id,
-                     checks[step.id] if k == len(step.questions) - 1 else ())
-            for step in rs.file.steps for k, q in enumerate(step.questions))
+            Question(
+                q.id,
+                rs.catalogue[q.id],
+                q.errors,
+                rs.show_if.get(q.id),
+                step.id,
+                checks[step.id] if k == len(step.questions) - 1 else (),
+            )
+            for step in rs.file.steps
+            for k, q in enumerate(step.questions)
+        )
 
     def asks(self, question: Question, keys: Mapping[str, Any]) -> bool:
         """Whether the question is asked: skip logic not certainly false on what is known.
@@ -111,14 +128,17 @@ class Flow:
         problem = offer if isinstance(offer, AnswerProblem) else None
         if stopped is not None:
             return QuestionState(q, State.AFTER_STOP, None, problem), Point(
-                index + 1, keys, complete, stopped)
+                index + 1, keys, complete, stopped
+            )
         if q.show_if is not None and q.show_if.truth(keys) is False:
-            state = QuestionState(q, State.HIDDEN if offer is NOTHING else State.DROPPED,
-                                  None, problem)
+            state = QuestionState(
+                q, State.HIDDEN if offer is NOTHING else State.DROPPED, None, problem
+            )
             keys[q.id] = None
         elif offer is NOTHING or problem is not None:
-            state = QuestionState(q, State.MISSING if problem is None else State.INVALID,
-                                  None, problem)
+            state = QuestionState(
+                q, State.MISSING if problem is None else State.INVALID, None, problem
+            )
             complete = False
         elif offer is ANY:
             state = QuestionState(q, State.ANSWERED)
@@ -144,6 +164,7 @@ class Flow:
         def offer(q: Question) -> Any:
             raw = get(q.id)
             return NOTHING if not raw and is_empty(raw) else read_answer(q.info, q.errors, raw)
+
         return self.follow(offer)
 
 
@@ -167,9 +188,16 @@ class Walk:
     def of(cls, states: list[QuestionState], end: Point) -> Walk:
         def ids(*wanted: State) -> tuple[str, ...]:
             return tuple(s.question.id for s in states if s.state in wanted)
-        return cls(ids(*ASKED),
-                   {s.question.id: s.question.info.readable(s.key)
-                    for s in states if s.state is State.ANSWERED},
-                   ids(State.MISSING),
-                   tuple(s.problem for s in states if s.state is State.INVALID),
-                   ids(State.DROPPED), end.stopped_after)
+
+        return cls(
+            ids(*ASKED),
+            {
+                s.question.id: s.question.info.readable(s.key)
+                for s in states
+                if s.state is State.ANSWERED
+            },
+            ids(State.MISSING),
+            tuple(s.problem for s in states if s.state is State.INVALID),
+            ids(State.DROPPED),
+            end.stopped_after,
+        )

@@ -31,5 +31,7 @@ class Report:
 
     def gap_message(self) -> str:
         example = ", ".join(f"{q}={v}" for q, v in self.gaps[0].items())
-        return (f"the rules give no headline for some answers ({self.gap_count} combinations of "
-                f"the answers that decide the headline), for example: {example}")
+        return (
+            f"the rules give no headline for some answers ({self.gap_count} combinations of "
+            f"the answers that decide the headline), for example: {example}"
+        )

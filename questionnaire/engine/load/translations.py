@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
 
-from .errors import RuleProblem, RulesError
-from .questions import did_you_mean
+from ..errors import RuleProblem, RulesError
+from ..evaluation.questions import did_you_mean
 from .yamlsource import Marks, Path, YamlProblem, read_yaml
 
 # The languages the app and the API speak, the default first; each other one needs its
@@ -172,8 +172,15 @@ class Translation:
     problems: list[RuleProblem]
 
 
-def merge(raw: Any, marks: Marks, name: str, language: str, translated: Any,
-          translated_marks: Marks, translated_name: str) -> Translation:
+def merge(
+    raw: Any,
+    marks: Marks,
+    name: str,
+    language: str,
+    translated: Any,
+    translated_marks: Marks,
+    translated_name: str,
+) -> Translation:
     """Replace each English text with its translation; list what is missing or unknown."""
     problems: list[RuleProblem] = []
     data = copy.deepcopy(raw)
@@ -187,19 +194,32 @@ def merge(raw: Any, marks: Marks, name: str, language: str, translated: Any,
             given += 1
         else:
             where = translated_marks.at(slot.key) if text is not None else marks.at(slot.english)
-            problem = (f"missing {language} translation" if text is None
-                       else f"the {language} translation is empty or not text")
-            problems.append(RuleProblem(name if text is None else translated_name, *where,
-                                        problem, f"{_dotted(slot.key)} in {translated_name}"))
+            problem = (
+                f"missing {language} translation"
+                if text is None
+                else f"the {language} translation is empty or not text"
+            )
+            problems.append(
+                RuleProblem(
+                    name if text is None else translated_name,
+                    *where,
+                    problem,
+                    f"{_dotted(slot.key)} in {translated_name}",
+                )
+            )
     known = sorted({_dotted(k) for k in keys})
     for path, _ in _leaves(translated):
         if path and path not in keys:
             dotted = _dotted(path)
-            problems.append(RuleProblem(
-                translated_name, *translated_marks.at(path, key=True),
-                f"unknown key '{dotted}': rules.yaml has no text there" + did_you_mean(
-                    dotted, known), "a key of a text in the rule file, such as "
-                    "questions.pain_area.prompt"))
+            problems.append(
+                RuleProblem(
+                    translated_name,
+                    *translated_marks.at(path, key=True),
+                    f"unknown key '{dotted}': rules.yaml has no text there"
+                    + did_you_mean(dotted, known),
+                    "a key of a text in the rule file, such as questions.pain_area.prompt",
+                )
+            )
     return Translation(language, data, given, problems)
 
 
@@ -209,22 +229,38 @@ def read_translation(raw: Any, marks: Marks, name: str, language: str) -> Transl
     try:
         text = FilePath(path).read_bytes()
     except OSError as exc:
-        problem = RuleProblem(path, 1, 1, f"cannot read the {language} translation: "
-                              f"{exc.strerror}", f"a file {path} next to {name}")
+        problem = RuleProblem(
+            path,
+            1,
+            1,
+            f"cannot read the {language} translation: {exc.strerror}",
+            f"a file {path} next to {name}",
+        )
         raise RulesError([problem]) from None
     try:
         translated, translated_marks = read_yaml(text)
     except YamlProblem as exc:
         raise RulesError([RuleProblem(path, exc.line, exc.column, exc.message)]) from None
     if not isinstance(translated, dict):
-        raise RulesError([RuleProblem(path, 1, 1, "a translation file must be a mapping",
-                                      "sections such as steps:, questions: and outcomes:")])
+        raise RulesError(
+            [
+                RuleProblem(
+                    path,
+                    1,
+                    1,
+                    "a translation file must be a mapping",
+                    "sections such as steps:, questions: and outcomes:",
+                )
+            ]
+        )
     return merge(raw, marks, name, language, translated, translated_marks, path)
 
 
-def translated_rules(english: Any, languages: tuple[str, ...],
-                     check: Callable[[Any, Marks, str], tuple[Any, list[RuleProblem]]]
-                     ) -> dict[str, Any]:
+def translated_rules(
+    english: Any,
+    languages: tuple[str, ...],
+    check: Callable[[Any, Marks, str], tuple[Any, list[RuleProblem]]],
+) -> dict[str, Any]:
     """{"en": english, language: its RuleSet, ...}; RulesError lists every missing text."""
     name = english.path
     raw, marks = read_yaml(FilePath(name).read_bytes())  # read a moment ago, so it reads
@@ -242,8 +278,12 @@ def translated_rules(english: Any, languages: tuple[str, ...],
             # verifier left on it) are the English ones, so the structure is the same by
             # construction. The catalogue holds the words conditions and FHIR codings show.
             result[language] = dataclasses.replace(
-                result["en"], file=ruleset.file, catalogue=ruleset.catalogue,
-                language=language, texts=translation.texts)
+                result["en"],
+                file=ruleset.file,
+                catalogue=ruleset.catalogue,
+                language=language,
+                texts=translation.texts,
+            )
     if problems:
         raise RulesError(sorted(problems, key=lambda p: (p.file, p.line, p.column)))
     return result

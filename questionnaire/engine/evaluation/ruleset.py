@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import model
+from .. import model
 from .conditions import Condition, Leaf
 from .questions import QuestionInfo
 

@@ -21,8 +21,8 @@ try:  # CUDD, in C, from the PyPI wheel; the pure-Python twin has the same inter
 except ImportError:  # pragma: no cover - only where the wheel does not install
     from dd.autoref import BDD
 
-from .conditions import Parser
-from .ruleset import RuleSet
+from ..evaluation.conditions import Parser
+from ..evaluation.ruleset import RuleSet
 
 # A condition as plain tuples: ("leaf", key) | ("all", kids) | ("any", kids) | ("not", kid)
 # | ("always", bool). A leaf key is (question id, operator, value as JSON).
@@ -125,8 +125,9 @@ def _domain(q, keys: Sequence[tuple], span: tuple | None) -> list[tuple[Any, int
             if isinstance(v, int):
                 points.update(p for p in (v - 1, v, v + 1) if low <= p <= high)
         ordered = sorted(points)
-        return [(p, 1) for p in ordered] + [(a + 1, b - a - 1) for a, b in
-                                            zip(ordered, ordered[1:], strict=False) if b - a > 1]
+        return [(p, 1) for p in ordered] + [
+            (a + 1, b - a - 1) for a, b in zip(ordered, ordered[1:], strict=False) if b - a > 1
+        ]
     choices = [c for c in q.choices if span is None or c.value in span]
     alone = [(c.value,) for c in choices if c.exclusive]
     plain = [c.value for c in choices if not c.exclusive]
@@ -154,9 +155,11 @@ class Space:
         self.bdd.configure(reordering=False)  # questions in order suit the walk; sifting costs more
         self.rulesets = list(rulesets)
         first = rulesets[0]
-        shared = [q for q in first.questions
-                  if all(q.id in rs.catalogue and rs.catalogue[q.id].type == q.type
-                         for rs in rulesets)]
+        shared = [
+            q
+            for q in first.questions
+            if all(q.id in rs.catalogue and rs.catalogue[q.id].type == q.type for rs in rulesets)
+        ]
         keys: dict[str, dict[tuple[tuple, int], Callable]] = {q.id: {} for q in shared}
         for file, rs in enumerate(rulesets):
             conds = [parse(r.when) for r in rs.file.rules]
@@ -190,8 +193,13 @@ class Space:
         bits = [f"{q.id}#{b}" for b in range(max(0, (n - 1).bit_length()))]
         count_var = f"{q.id}#asked"
         self.bdd.declare(count_var, *bits)
-        self.questions[q.id] = Question(q.id, [g[0] for g in grouped.values()],
-                                        [g[1] for g in grouped.values()], bits, count_var)
+        self.questions[q.id] = Question(
+            q.id,
+            [g[0] for g in grouped.values()],
+            [g[1] for g in grouped.values()],
+            bits,
+            count_var,
+        )
         self.classes_of[q.id] = list(grouped)
         question = self.questions[q.id]
         # Every bit pattern is a class: one past the last stands for the class without its top
@@ -263,8 +271,7 @@ class Space:
                 asked = descend(node, {question.count_var: True})
                 for child, weight in self._classes(question, asked, block):
                     step[child] = step.get(child, 0) + times * weight
-                skipped = descend(descend(node, {question.count_var: False}),
-                                  question.pattern(0))
+                skipped = descend(descend(node, {question.count_var: False}), question.pattern(0))
                 step[skipped] = step.get(skipped, 0) + times
             frontier = {node: times for node, times in step.items() if node != bdd.false}
         return sum(times for node, times in frontier.items() if node == bdd.true)
@@ -281,8 +288,10 @@ def balanced(parts: list, op: str, bdd):
     if not parts:
         return bdd.true if op == "and" else bdd.false
     while len(parts) > 1:
-        paired = [(a & b) if op == "and" else (a | b) for a, b in zip(parts[::2], parts[1::2],
-                                                                          strict=False)]
+        paired = [
+            (a & b) if op == "and" else (a | b)
+            for a, b in zip(parts[::2], parts[1::2], strict=False)
+        ]
         parts = paired + ([parts[-1]] if len(parts) % 2 else [])
     return parts[0]
 

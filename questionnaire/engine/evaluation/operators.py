@@ -40,9 +40,11 @@ def one_value(info: QuestionInfo, value: Any, where: tuple = ()) -> Any:
     """Check one value against a question: one of its choices, or a whole number in range."""
     if info.type != "integer":
         if value not in info.choices:
-            raise BadValue(f"'{value}' is not a choice of '{info.id}'"
-                           + did_you_mean(value, info.choices),
-                           "one of: " + listing(info.choices), where)
+            raise BadValue(
+                f"'{value}' is not a choice of '{info.id}'" + did_you_mean(value, info.choices),
+                "one of: " + listing(info.choices),
+                where,
+            )
         return value
     expected = f"a whole number from {info.min} to {info.max}"
     if isinstance(value, bool) or not isinstance(value, int):
@@ -70,13 +72,15 @@ class Operator:
 
     def fits_question(self, info: QuestionInfo) -> bool:
         return info.type in self.fits and not (
-            self.needs_order and info.type == "single" and not info.ordered)
+            self.needs_order and info.type == "single" and not info.ordered
+        )
 
     def check(self, info: QuestionInfo, raw: Any) -> Any:
         """The checked value; raise BadValue. Default: exactly one value."""
         if isinstance(raw, list):
-            raise BadValue(f"'{self.name}' takes one value, not a list",
-                           "one value" + self.several_hint)
+            raise BadValue(
+                f"'{self.name}' takes one value, not a list", "one value" + self.several_hint
+            )
         return one_value(info, raw)
 
     def holds(self, info: QuestionInfo, value: Any, key: Any) -> bool:
@@ -136,8 +140,10 @@ class In(Operator):
         return f"{info.short} is{' not' if negated else ''} {labels(info, value)}"
 
     def because(self, info, value, key, held):
-        return f"{info.short} is {info.label(key)}, which is {'' if held else 'not '}" \
-               f"{labels(info, value)}"
+        return (
+            f"{info.short} is {info.label(key)}, which is {'' if held else 'not '}"
+            f"{labels(info, value)}"
+        )
 
 
 @register
@@ -153,8 +159,10 @@ class NotIn(In):
         return super().explain(info, value, not negated)
 
     def because(self, info, value, key, held):
-        return f"{info.short} is {info.label(key)}, which is {'not ' if held else ''}" \
-               f"{labels(info, value)}"
+        return (
+            f"{info.short} is {info.label(key)}, which is {'not ' if held else ''}"
+            f"{labels(info, value)}"
+        )
 
 
 @register
@@ -188,8 +196,10 @@ class HasAny(Operator):
         return key is not None and not key.isdisjoint(value)
 
     def explain(self, info, value, negated):
-        return f"{info.short} {'include none of' if negated else 'include any of'} " \
-               f"{labels(info, value)}"
+        return (
+            f"{info.short} {'include none of' if negated else 'include any of'} "
+            f"{labels(info, value)}"
+        )
 
     def because(self, info, value, key, held):
         if held:
@@ -205,8 +215,10 @@ class HasAll(HasAny):
         return key is not None and key.issuperset(value)
 
     def explain(self, info, value, negated):
-        return f"{info.short} {'do not include all of' if negated else 'include all of'} " \
-               f"{labels(info, value, 'and')}"
+        return (
+            f"{info.short} {'do not include all of' if negated else 'include all of'} "
+            f"{labels(info, value, 'and')}"
+        )
 
     def because(self, info, value, key, held):
         if held:
@@ -233,7 +245,8 @@ class AtLeast(_Scale):
 
     def because(self, info, value, key, held):
         return f"{info.short} is {info.label(key)}, which is " + (
-            f"{info.label(value)} or more" if held else f"less than {info.label(value)}")
+            f"{info.label(value)} or more" if held else f"less than {info.label(value)}"
+        )
 
     def fhir(self, info, value, negated):
         return None if negated or info.type != "integer" else [(">=", "integer", value)]
@@ -248,7 +261,8 @@ class AtMost(_Scale):
 
     def because(self, info, value, key, held):
         return f"{info.short} is {info.label(key)}, which is " + (
-            f"{info.label(value)} or less" if held else f"more than {info.label(value)}")
+            f"{info.label(value)} or less" if held else f"more than {info.label(value)}"
+        )
 
     def fhir(self, info, value, negated):
         return None if negated or info.type != "integer" else [("<=", "integer", value)]
@@ -273,12 +287,16 @@ class Between(_Scale):
         return key is not None and info.rank(value[0]) <= info.rank(key) <= info.rank(value[1])
 
     def explain(self, info, value, negated):
-        return f"{info.short} is{' not' if negated else ''} between {info.label(value[0])} " \
-               f"and {info.label(value[1])}"
+        return (
+            f"{info.short} is{' not' if negated else ''} between {info.label(value[0])} "
+            f"and {info.label(value[1])}"
+        )
 
     def because(self, info, value, key, held):
-        return f"{info.short} is {info.label(key)}, which is {'' if held else 'not '}between " \
-               f"{info.label(value[0])} and {info.label(value[1])}"
+        return (
+            f"{info.short} is {info.label(key)}, which is {'' if held else 'not '}between "
+            f"{info.label(value[0])} and {info.label(value[1])}"
+        )
 
 
 @register

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .questions import did_you_mean
+from ..evaluation.questions import did_you_mean
 
 
 def _field_type(annotation: Any) -> Any:
@@ -32,12 +32,19 @@ def _model_at(root: type[BaseModel], loc: Iterable[Any]) -> type[BaseModel] | No
 
 
 _TYPE_WORDS = {
-    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
-    "int_from_float": "a whole number", "bool_type": "true or false",
-    "bool_parsing": "true or false", "list_type": "a list", "tuple_type": "a list",
-    "dict_type": "a mapping of names to values", "model_type": "a mapping of names to values",
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "dict_type": "a mapping of names to values",
+    "model_type": "a mapping of names to values",
     "model_attributes_type": "a mapping of names to values",
-    "date_type": "a date like 2026-11-23", "date_parsing": "a date like 2026-11-23",
+    "date_type": "a date like 2026-11-23",
+    "date_parsing": "a date like 2026-11-23",
     "date_from_datetime_parsing": "a date like 2026-11-23",
     "date_from_datetime_inexact": "a date like 2026-11-23",
 }
@@ -46,8 +53,10 @@ _TYPE_WORDS = {
 def _pattern(name: str, shown: str, ctx: dict) -> tuple[str, str]:
     if str(ctx.get("pattern", "")).startswith("^https?"):
         return f"'{name}' is not a web address:{shown}", "a URL starting with https://"
-    return (f"'{name}' is not a usable id:{shown}",
-            "lowercase letters, digits, _ and -, like pain_duration")
+    return (
+        f"'{name}' is not a usable id:{shown}",
+        "lowercase letters, digits, _ and -, like pain_duration",
+    )
 
 
 # pydantic error type -> (problem, expected) from the field name, the value shown and the context
@@ -56,11 +65,17 @@ _WORDED = {
     "string_pattern_mismatch": _pattern,
     "string_too_short": lambda name, shown, ctx: (f"'{name}' is empty", "some text"),
     "string_too_long": lambda name, shown, ctx: (
-        f"'{name}' is too long", f"at most {ctx.get('max_length')} characters"),
+        f"'{name}' is too long",
+        f"at most {ctx.get('max_length')} characters",
+    ),
     "too_short": lambda name, shown, ctx: (
-        f"'{name}' is empty", f"at least {ctx.get('min_length')} item(s)"),
+        f"'{name}' is empty",
+        f"at least {ctx.get('min_length')} item(s)",
+    ),
     "too_long": lambda name, shown, ctx: (
-        f"'{name}' has {ctx.get('actual_length')} items", f"at most {ctx.get('max_length')}"),
+        f"'{name}' has {ctx.get('actual_length')} items",
+        f"at most {ctx.get('max_length')}",
+    ),
 }
 
 
@@ -80,8 +95,11 @@ def shape_problem(err: dict[str, Any], root: type[BaseModel]) -> tuple[str, str 
     if kind == "extra_forbidden":
         parent = _model_at(root, loc[:-1])
         fields = list(parent.model_fields) if parent else []
-        return (f"unknown field '{name}'" + did_you_mean(name, fields),
-                "one of: " + ", ".join(fields) if fields else None, True)
+        return (
+            f"unknown field '{name}'" + did_you_mean(name, fields),
+            "one of: " + ", ".join(fields) if fields else None,
+            True,
+        )
     got = err.get("input")
     shown = "" if isinstance(got, dict | list) else f" {got!r}"
     if kind in _TYPE_WORDS:

@@ -138,8 +138,10 @@ class All:
         if len(parts) == 1:
             text = parts[0]
         else:
-            text = self.joiner.join(f"({p})" if isinstance(c, All) else p
-                                    for p, c in zip(parts, self.children, strict=True))
+            text = self.joiner.join(
+                f"({p})" if isinstance(c, All) else p
+                for p, c in zip(parts, self.children, strict=True)
+            )
         return f"not ({text})" if negated else text
 
     def because(self, keys: Keys) -> tuple[bool | None, str]:
@@ -211,23 +213,34 @@ class Parser:
 
     def _parse(self, raw: Any, path: Path, before: int | None) -> Condition | None:
         if not isinstance(raw, dict) or not raw:
-            self._fail(path, "a condition must be a mapping",
-                       "all/any/not/always, or {q: question, operator: value}")
+            self._fail(
+                path,
+                "a condition must be a mapping",
+                "all/any/not/always, or {q: question, operator: value}",
+            )
             return None
         keys = set(raw)
         for name in COMBINATORS:
             if name in keys:
                 if len(keys) > 1:
                     other = sorted(keys - {name})[0]
-                    self._fail(path + (other,), f"'{other}' cannot sit beside '{name}'",
-                               f"'{name}' alone; nest the other part inside it", True)
+                    self._fail(
+                        path + (other,),
+                        f"'{other}' cannot sit beside '{name}'",
+                        f"'{name}' alone; nest the other part inside it",
+                        True,
+                    )
                     return None
                 return self._combinator(name, raw[name], path + (name,), before)
         if "q" not in keys:
             unknown = sorted(keys)[0]
-            self._fail(path + (unknown,), f"unknown condition '{unknown}'"
-                       + did_you_mean(unknown, COMBINATORS + tuple(REGISTRY) + ("q",)),
-                       "all, any, not, always, or a leaf {q: question, operator: value}", True)
+            self._fail(
+                path + (unknown,),
+                f"unknown condition '{unknown}'"
+                + did_you_mean(unknown, COMBINATORS + tuple(REGISTRY) + ("q",)),
+                "all, any, not, always, or a leaf {q: question, operator: value}",
+                True,
+            )
             return None
         return self._leaf(raw, path, before)
 
@@ -241,8 +254,9 @@ class Parser:
             child = self._parse(value, path, before)
             return Not(child) if child is not None else None
         if not isinstance(value, list) or not value:
-            self._fail(path, f"'{name}' needs a list of conditions",
-                       "a list with at least one item")
+            self._fail(
+                path, f"'{name}' needs a list of conditions", "a list with at least one item"
+            )
             return None
         children = [self._parse(item, path + (i,), before) for i, item in enumerate(value)]
         if any(c is None for c in children):
@@ -256,12 +270,17 @@ class Parser:
         if info is None and named and qid in self.ignore:
             self.problems.append(ConditionProblem(path + ("q",), "", None, silent=True))
         elif info is None:
-            self._fail(path + ("q",), f"unknown question '{qid}'"
-                       + did_you_mean(qid, list(self.catalogue)),
-                       "one of the question ids: " + listing(list(self.catalogue)))
+            self._fail(
+                path + ("q",),
+                f"unknown question '{qid}'" + did_you_mean(qid, list(self.catalogue)),
+                "one of the question ids: " + listing(list(self.catalogue)),
+            )
         elif before is not None and info.index >= before:
-            self._fail(path + ("q",), f"show_if uses '{qid}', which is not asked before this "
-                       "question", "a question that comes earlier in the questionnaire")
+            self._fail(
+                path + ("q",),
+                f"show_if uses '{qid}', which is not asked before this question",
+                "a question that comes earlier in the questionnaire",
+            )
             return None
         return info
 
@@ -270,19 +289,29 @@ class Parser:
         allowed = ", ".join(operators_for(info.type))
         if len(ops) != 1:
             where = path + (ops[1],) if len(ops) > 1 else path
-            self._fail(where, f"a leaf needs exactly one operator, found {len(ops)}",
-                       f"one of: {allowed}", bool(ops))
+            self._fail(
+                where,
+                f"a leaf needs exactly one operator, found {len(ops)}",
+                f"one of: {allowed}",
+                bool(ops),
+            )
             return None
         op = REGISTRY.get(ops[0])
         if op is None:
-            self._fail(path + (ops[0],), f"unknown operator '{ops[0]}'"
-                       + did_you_mean(ops[0], list(REGISTRY)),
-                       f"for a {info.type} question: {allowed}", True)
+            self._fail(
+                path + (ops[0],),
+                f"unknown operator '{ops[0]}'" + did_you_mean(ops[0], list(REGISTRY)),
+                f"for a {info.type} question: {allowed}",
+                True,
+            )
         elif not op.fits_question(info):
-            why = (" (its choices are not marked `ordered: true`)"
-                   if info.type in op.fits else "")
-            self._fail(path + (op.name,), f"'{op.name}' does not fit the {info.type} question "
-                       f"'{info.id}'{why}", f"for a {info.type} question: {allowed}", True)
+            why = " (its choices are not marked `ordered: true`)" if info.type in op.fits else ""
+            self._fail(
+                path + (op.name,),
+                f"'{op.name}' does not fit the {info.type} question '{info.id}'{why}",
+                f"for a {info.type} question: {allowed}",
+                True,
+            )
             return None
         return op
 

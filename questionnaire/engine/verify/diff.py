@@ -12,13 +12,27 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..evaluation.ruleset import RuleSet
+from ..load.yamlsource import Marks
 from .answerspace import Space
-from .ruleset import RuleSet
 from .symbolic import FileWalk, examples
-from .yamlsource import Marks
 
-WORDING = {"title", "message", "text", "label", "prompt", "hint", "short", "intro", "items",
-           "actions", "errors", "sections", "said", "next_steps"}
+WORDING = {
+    "title",
+    "message",
+    "text",
+    "label",
+    "prompt",
+    "hint",
+    "short",
+    "intro",
+    "items",
+    "actions",
+    "errors",
+    "sections",
+    "said",
+    "next_steps",
+}
 SECTIONS = ("criteria", "outcomes", "rules", "notes")
 
 
@@ -62,10 +76,13 @@ class Diff:
         return bool(self.headlines) or not self.compared
 
     def to_dict(self) -> dict[str, Any]:
-        return {"changes": [asdict(c) for c in self.changes],
-                "headlines": [h.to_dict() for h in self.headlines],
-                "rules": [r.to_dict() for r in self.rules],
-                "compared": self.compared, "note": self.note}
+        return {
+            "changes": [asdict(c) for c in self.changes],
+            "headlines": [h.to_dict() for h in self.headlines],
+            "rules": [r.to_dict() for r in self.rules],
+            "compared": self.compared,
+            "note": self.note,
+        }
 
 
 # --- Structural ----------------------------------------------------------------------------
@@ -135,8 +152,12 @@ class _Structure:
 
     def choices(self, old_q: dict, new_q: dict, path: tuple, qid: str) -> None:
         def by_value(q: dict, base: tuple) -> dict[str, tuple[tuple, dict]]:
-            return {c["value"]: (base + ("choices", i), c)
-                    for i, c in enumerate(q.get("choices") or ()) if isinstance(c, dict)}
+            return {
+                c["value"]: (base + ("choices", i), c)
+                for i, c in enumerate(q.get("choices") or ())
+                if isinstance(c, dict)
+            }
+
         old = by_value(old_q, ())
         new = by_value(new_q, path)
         before = len(self.changes)
@@ -153,8 +174,9 @@ class _Structure:
         if what:
             self.add("meta", "meta", what, ("meta",))
         src = {k: (("meta", "sources", k), v) for k, v in (new_meta.get("sources") or {}).items()}
-        old_src = {k: (("meta", "sources", k), v)
-                   for k, v in (old_meta.get("sources") or {}).items()}
+        old_src = {
+            k: (("meta", "sources", k), v) for k, v in (old_meta.get("sources") or {}).items()
+        }
         self.compare("source", old_src, src)
         old_steps, new_steps = _items(old_raw, "steps"), _items(new_raw, "steps")
         self.compare("step", old_steps, new_steps, ("questions",))
@@ -164,11 +186,17 @@ class _Structure:
             if qid in old_q:
                 self.choices(old_q[qid][1], q, path, qid)
         for section in SECTIONS:
-            self.compare(section.rstrip("s").replace("criteria", "criterion"),
-                         _items(old_raw, section), _items(new_raw, section))
+            self.compare(
+                section.rstrip("s").replace("criteria", "criterion"),
+                _items(old_raw, section),
+                _items(new_raw, section),
+            )
         old_pages, new_pages = old_raw.get("pages") or {}, new_raw.get("pages") or {}
-        self.compare("page", {k: (("pages", k), v) for k, v in old_pages.items()},
-                     {k: (("pages", k), v) for k, v in new_pages.items()})
+        self.compare(
+            "page",
+            {k: (("pages", k), v) for k, v in old_pages.items()},
+            {k: (("pages", k), v) for k, v in new_pages.items()},
+        )
         return self.changes
 
 
@@ -178,6 +206,7 @@ class _Structure:
 def _same_questions(old: RuleSet, new: RuleSet) -> bool:
     def shape(rs: RuleSet) -> dict[str, str]:
         return {q.id: q.type for q in rs.questions}
+
     return shape(old) == shape(new)
 
 
@@ -185,8 +214,10 @@ def semantic(old: RuleSet, new: RuleSet, diff: Diff) -> None:
     """Every class of answer sets whose headline changes, and every rule whose firing does."""
     if not _same_questions(old, new):
         diff.compared = False
-        diff.note = ("the files do not ask the same questions (ids or types differ), so no set "
-                     "of answers is valid for both; compare the changes above")
+        diff.note = (
+            "the files do not ask the same questions (ids or types differ), so no set "
+            "of answers is valid for both; compare the changes above"
+        )
         return
     space = Space([old, new])
     walks = [FileWalk(space, 0), FileWalk(space, 1)]
@@ -202,8 +233,9 @@ def semantic(old: RuleSet, new: RuleSet, diff: Diff) -> None:
         for b, after in heads(walks[1]):
             region = before & after
             if a != b and region != bdd.false:
-                diff.headlines.append(Shift(space.count(region, asked),
-                                            examples(walks, region)[0], a, b))
+                diff.headlines.append(
+                    Shift(space.count(region, asked), examples(walks, region)[0], a, b)
+                )
     new_rules = {r.id: i for i, r in enumerate(new.file.rules)}
     for i, rule in enumerate(old.file.rules):
         j = new_rules.get(rule.id)
@@ -212,14 +244,19 @@ def semantic(old: RuleSet, new: RuleSet, diff: Diff) -> None:
         was, now = walks[0].fires[i], walks[1].fires[j]
         for fires, region in (("starts", now & ~was), ("stops", was & ~now)):
             if region != bdd.false:
-                diff.rules.append(Shift(space.count(region, asked), examples(walks, region)[0],
-                                        rule=rule.id, fires=fires))
+                diff.rules.append(
+                    Shift(
+                        space.count(region, asked),
+                        examples(walks, region)[0],
+                        rule=rule.id,
+                        fires=fires,
+                    )
+                )
 
 
 def diff_rulesets(old: tuple[RuleSet, Any, Marks], new: tuple[RuleSet, Any, Marks]) -> Diff:
     """Both parts of the diff; each side is (rule set, raw data, YAML marks)."""
     result = Diff()
-    result.changes = _Structure((old[1], old[2], old[0].path),
-                                (new[1], new[2], new[0].path)).run()
+    result.changes = _Structure((old[1], old[2], old[0].path), (new[1], new[2], new[0].path)).run()
     semantic(old[0], new[0], result)
     return result

@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import model
+from .. import model
+from ..errors import AnswerProblem, AnswersError, QuestionnaireError
 from .conditions import UNKNOWN, Condition, questions_of
-from .errors import AnswerProblem, AnswersError, QuestionnaireError
 from .questions import did_you_mean
 from .reasons import Reads, Reason, SaidAnswer, answers_of, deciding, reads
 from .ruleset import RuleSet
@@ -93,11 +93,19 @@ class Engine:
         outcomes = {o.id: (i, o) for i, o in enumerate(file.outcomes)}
         order = [q.id for q in ruleset.questions]
         self.rules = tuple(
-            CompiledRule(r.id, cond, outcomes[r.outcome][1] if r.outcome else None,
-                         outcomes[r.outcome][0] if r.outcome else None,
-                         FoundFinding(r.id, r.finding.criterion, r.finding.text, r.source)
-                         if r.finding else None, questions_of(cond), reads(cond, order))
-            for r, cond in zip(file.rules, ruleset.when, strict=True))
+            CompiledRule(
+                r.id,
+                cond,
+                outcomes[r.outcome][1] if r.outcome else None,
+                outcomes[r.outcome][0] if r.outcome else None,
+                FoundFinding(r.id, r.finding.criterion, r.finding.text, r.source)
+                if r.finding
+                else None,
+                questions_of(cond),
+                reads(cond, order),
+            )
+            for r, cond in zip(file.rules, ruleset.when, strict=True)
+        )
         # rule id -> the questions its condition reads, for "Why am I seeing this?"
         self.rule_questions = {r.id: r.questions for r in self.rules}
         self._notes = file.notes
@@ -110,25 +118,40 @@ class Engine:
         groups: dict[tuple[str, ...], list[int]] = {}
         for i, rule in enumerate(self.rules):
             groups.setdefault(rule.questions, []).append(i)
-        self._groups = tuple(_Group(qs, tuple(self.rules[i] for i in ix), {})
-                             for qs, ix in groups.items())
+        self._groups = tuple(
+            _Group(qs, tuple(self.rules[i] for i in ix), {}) for qs, ix in groups.items()
+        )
         grouped_order = [i for ix in groups.values() for i in ix]
         # Where each rule's entry is once the groups' entries are laid end to end.
-        self._rule_order = tuple(sorted(range(len(grouped_order)),
-                                        key=grouped_order.__getitem__))
+        self._rule_order = tuple(sorted(range(len(grouped_order)), key=grouped_order.__getitem__))
 
     def _read(self, answers: Any) -> tuple[list[QuestionState], Point]:
         """Walk the answers; raise AnswersError listing every problem, in question order."""
         if not isinstance(answers, Mapping):
-            raise AnswersError([AnswerProblem(None, "wrong_type", "answers must be an object "
-                                              "that maps question ids to answers")])
+            raise AnswersError(
+                [
+                    AnswerProblem(
+                        None,
+                        "wrong_type",
+                        "answers must be an object that maps question ids to answers",
+                    )
+                ]
+            )
         states, end = self.flow.read(answers)
-        problems = [s.problem or AnswerProblem(s.question.id, "missing",
-                                               s.question.errors.required)
-                    for s in states if s.problem is not None or s.state is State.MISSING]
-        problems += [AnswerProblem(str(name), "unknown_question", f"there is no question "
-                                   f"'{name}'" + did_you_mean(name, list(self._ids)))
-                     for name in answers if name not in self._ids]
+        problems = [
+            s.problem or AnswerProblem(s.question.id, "missing", s.question.errors.required)
+            for s in states
+            if s.problem is not None or s.state is State.MISSING
+        ]
+        problems += [
+            AnswerProblem(
+                str(name),
+                "unknown_question",
+                f"there is no question '{name}'" + did_you_mean(name, list(self._ids)),
+            )
+            for name in answers
+            if name not in self._ids
+        ]
         if problems:
             raise AnswersError(problems)
         return states, end
@@ -155,18 +178,31 @@ class Engine:
         fired = [rule for rule, entry in zip(self.rules, entries, strict=True) if entry.matched]
         ranked = [r for r in fired if r.rank is not None]
         if not ranked:
-            raise QuestionnaireError("the rules give no headline for these answers; run "
-                                     "'flask rules verify' to find the gap")
+            raise QuestionnaireError(
+                "the rules give no headline for these answers; run "
+                "'flask rules verify' to find the gap"
+            )
         headline = min(ranked, key=lambda r: r.rank)
-        used = {s.question.id: s.question.info.readable(s.key)
-                for s in states if s.state is State.ANSWERED}
-        because = deciding([r for r in ranked if r.rank == headline.rank],
-                           self._question_models, used)
+        used = {
+            s.question.id: s.question.info.readable(s.key)
+            for s in states
+            if s.state is State.ANSWERED
+        }
+        because = deciding(
+            [r for r in ranked if r.rank == headline.rank], self._question_models, used
+        )
         return Summary(
-            headline.outcome, tuple(r.finding for r in fired if r.finding is not None),
-            self._notes, entries if trace else None, used,
+            headline.outcome,
+            tuple(r.finding for r in fired if r.finding is not None),
+            self._notes,
+            entries if trace else None,
+            used,
             tuple(s.question.id for s in states if s.state is State.DROPPED),
-            end.stopped_after, self.version, tuple(r.id for r in fired), because)
+            end.stopped_after,
+            self.version,
+            tuple(r.id for r in fired),
+            because,
+        )
 
     def trace(self, keys: Mapping[str, Any]) -> tuple[TraceEntry, ...]:
         """Whether each rule matched the answer keys, and why, in rule order."""

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import AnswerProblem
+from ..errors import AnswerProblem
 
 
 def did_you_mean(word: Any, options: Sequence[str]) -> str:
@@ -53,8 +53,15 @@ class QuestionInfo:
 
 
 def _kind(value: Any) -> str:
-    names = {dict: "an object", list: "a list", str: "text", bool: "true or false",
-             float: "a decimal number", int: "a whole number", type(None): "nothing"}
+    names = {
+        dict: "an object",
+        list: "a list",
+        str: "text",
+        bool: "true or false",
+        float: "a decimal number",
+        int: "a whole number",
+        type(None): "nothing",
+    }
     return names.get(type(value), type(value).__name__)
 
 
@@ -70,12 +77,17 @@ def read_answer(info: QuestionInfo, errors: Any, raw: Any) -> Any:
 
 def _read_single(info: QuestionInfo, errors: Any, raw: Any) -> Any:
     if not isinstance(raw, str):
-        return AnswerProblem(info.id, "wrong_type",
-                             f"expected one choice as text, got {_kind(raw)}")
+        return AnswerProblem(
+            info.id, "wrong_type", f"expected one choice as text, got {_kind(raw)}"
+        )
     if raw not in info.choices:
-        return AnswerProblem(info.id, "unknown_choice", f"'{raw}' is not a choice"
-                             + did_you_mean(raw, info.choices)
-                             + f" (expected one of: {', '.join(info.choices)})")
+        return AnswerProblem(
+            info.id,
+            "unknown_choice",
+            f"'{raw}' is not a choice"
+            + did_you_mean(raw, info.choices)
+            + f" (expected one of: {', '.join(info.choices)})",
+        )
     return raw
 
 
@@ -83,24 +95,29 @@ def _read_integer(info: QuestionInfo, errors: Any, raw: Any) -> Any:
     if isinstance(raw, bool) or not isinstance(raw, int):
         return AnswerProblem(info.id, "wrong_type", f"expected a whole number, got {_kind(raw)}")
     if not info.min <= raw <= info.max:
-        return AnswerProblem(info.id, "out_of_range",
-                             errors.range or f"expected {info.min} to {info.max}")
+        return AnswerProblem(
+            info.id, "out_of_range", errors.range or f"expected {info.min} to {info.max}"
+        )
     return raw
 
 
 def _read_multi(info: QuestionInfo, errors: Any, raw: Any) -> Any:
     if not isinstance(raw, list | tuple):
-        return AnswerProblem(info.id, "wrong_type",
-                             f"expected a list of choices, got {_kind(raw)}")
+        return AnswerProblem(info.id, "wrong_type", f"expected a list of choices, got {_kind(raw)}")
     for value in raw:
         if not isinstance(value, str) or value not in info.choices:
-            return AnswerProblem(info.id, "unknown_choice", f"'{value}' is not a choice"
-                                 + did_you_mean(value, info.choices)
-                                 + f" (expected any of: {', '.join(info.choices)})")
+            return AnswerProblem(
+                info.id,
+                "unknown_choice",
+                f"'{value}' is not a choice"
+                + did_you_mean(value, info.choices)
+                + f" (expected any of: {', '.join(info.choices)})",
+            )
     key = frozenset(raw)
     if "none" in key and len(key) > 1:
-        return AnswerProblem(info.id, "exclusive",
-                             errors.exclusive or "'none' cannot be chosen with other choices")
+        return AnswerProblem(
+            info.id, "exclusive", errors.exclusive or "'none' cannot be chosen with other choices"
+        )
     return key
 
 

@@ -1,0 +1,1 @@
+"""Evaluation: operators, conditions, the walk through the questionnaire, the engine."""

@@ -1,0 +1,1 @@
+"""Loading: YAML with line marks, the model's shape, the checks, translations."""

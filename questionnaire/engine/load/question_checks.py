@@ -1,0 +1,155 @@
+"""The checks of each question in a rule file: ids, types, ranges and choices."""
+
+from __future__ import annotations
+
+from .. import model
+from ..errors import RuleProblem
+from ..evaluation.questions import QuestionInfo
+from .yamlsource import Marks, Path
+
+# A questionnaire is small; these bounds keep the exact verifier exact and quick.
+MAX_MULTI_CHOICES = 16
+MAX_INTEGER_SPAN = 100_000
+
+
+class QuestionChecks:
+    """The checker's question checks (a mixin: `fail` and `reference` come from the checker)."""
+
+    name: str
+    marks: Marks
+    problems: list[RuleProblem]
+    broken_questions: set[str]
+
+    def fail(self, path: Path, problem: str, expected: str | None = None, *, key=False) -> None:
+        raise NotImplementedError
+
+    def questions(self, steps: list) -> tuple[dict[str, QuestionInfo], dict[str, int]]:
+        catalogue: dict[str, QuestionInfo] = {}
+        step_of: dict[str, int] = {}
+        first_seen: dict[str, Path] = {}
+        index = 0
+        for s, step, _ in steps:
+            for k, q in enumerate(step.questions if step else ()):
+                path = ("steps", s, "questions", k)
+                if q.id in first_seen:
+                    line, _ = self.marks.at(first_seen[q.id])
+                    self.fail(
+                        path + ("id",),
+                        f"duplicate question id '{q.id}' (first on line {line})",
+                        "each question id used once",
+                    )
+                    continue
+                first_seen[q.id] = path
+                self.question(q, path)
+                catalogue[q.id] = QuestionInfo(
+                    id=q.id,
+                    type=q.type,
+                    index=index,
+                    short=q.short,
+                    choices=tuple(c.value for c in q.choices),
+                    labels={c.value: c.label for c in q.choices},
+                    ordered=q.ordered,
+                    min=q.min,
+                    max=q.max,
+                )
+                step_of[q.id] = s
+                index += 1
+        return catalogue, step_of
+
+    def question(self, q: model.Question, path: Path) -> None:
+        values = [c.value for c in q.choices]
+        for i, value in enumerate(values):
+            if value in values[:i]:
+                self.fail(
+                    path + ("choices", i, "value"),
+                    f"duplicate choice '{value}' in '{q.id}'",
+                    "each choice value used once",
+                )
+        if q.type == "integer":
+            self.integer_question(q, path)
+        else:
+            self.choice_question(q, path)
+        if q.ordered and q.type != "single":
+            self.fail(
+                path + ("ordered",),
+                "'ordered' only fits single-choice questions",
+                "no 'ordered' here",
+                key=True,
+            )
+
+    def integer_question(self, q: model.Question, path: Path) -> None:
+        if q.choices:
+            self.fail(
+                path + ("choices",),
+                f"integer question '{q.id}' cannot have choices",
+                "min and max instead",
+                key=True,
+            )
+        if q.min is None or q.max is None:
+            self.fail(
+                path,
+                f"integer question '{q.id}' needs 'min' and 'max'",
+                "min: and max: whole numbers",
+            )
+        elif q.min > q.max:
+            self.fail(path + ("max",), f"max ({q.max}) is below min ({q.min})", "max at least min")
+        elif q.max - q.min > MAX_INTEGER_SPAN:
+            self.fail(
+                path + ("max",),
+                f"the range {q.min} to {q.max} is too wide",
+                f"at most {MAX_INTEGER_SPAN} values",
+            )
+        if q.errors.range is None:
+            self.fail(
+                path + ("errors",),
+                f"integer question '{q.id}' needs errors.range",
+                "a message for a number outside min to max",
+            )
+
+    def choice_question(self, q: model.Question, path: Path) -> None:
+        for field in ("min", "max"):
+            if getattr(q, field) is not None:
+                self.fail(
+                    path + (field,),
+                    f"'{field}' only fits integer questions",
+                    "no min or max on a choice question",
+                    key=True,
+                )
+        if len(q.choices) < 2:
+            self.fail(
+                path + ("choices",),
+                f"question '{q.id}' needs at least 2 choices",
+                "a list of choices with value and label",
+            )
+        exclusive = [i for i, c in enumerate(q.choices) if c.exclusive]
+        if q.type == "multi":
+            self.multi_question(q, path, exclusive)
+        else:
+            for i in exclusive:
+                self.fail(
+                    path + ("choices", i, "exclusive"),
+                    "only multi-select choices can be exclusive",
+                    "no 'exclusive' here",
+                    key=True,
+                )
+
+    def multi_question(self, q: model.Question, path: Path, exclusive: list[int]) -> None:
+        values = [c.value for c in q.choices]
+        if values and (values.count("none") != 1 or exclusive != [values.index("none")]):
+            self.fail(
+                path + ("choices",),
+                f"multi-select '{q.id}' needs one exclusive 'none' choice",
+                "a choice {value: none, label: ..., exclusive: true}",
+            )
+        if len(values) > MAX_MULTI_CHOICES:
+            self.fail(
+                path + ("choices",),
+                f"'{q.id}' has {len(values)} choices",
+                f"at most {MAX_MULTI_CHOICES} in a multi-select",
+            )
+        if q.errors.exclusive is None:
+            self.fail(
+                path + ("errors",),
+                f"multi-select '{q.id}' needs errors.exclusive",
+                "a message for 'none' ticked with other boxes",
+            )

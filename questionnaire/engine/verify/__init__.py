@@ -1,0 +1,1 @@
+"""Verification: the exact analysis of a rule set, and the difference between two."""

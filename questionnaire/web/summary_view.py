@@ -1,0 +1,64 @@
+"""The summary's view model: what the patient's summary, the handout and the clinician's
+preview show of one evaluated answer set, built in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..engine import Engine, Summary
+
+
+def answer_text(question, answer: Any) -> list[str]:
+    labels = {c.value: c.label for c in question.choices}
+    values = answer if isinstance(answer, list) else [answer]
+    return [labels.get(v, str(v)) for v in values]
+
+
+def given_answers(engine: Engine, walk: Any) -> list[tuple[str, list[str]]]:
+    """Every answer the patient gave, in the order asked: (question, answer in words)."""
+    questions = {q.id: q for q in engine.ruleset.questions}
+    return [
+        (questions[q].prompt, answer_text(questions[q], a))
+        for q, a in walk.answers.items()
+        if q in questions
+    ]
+
+
+def summary_context(engine: Engine, result: Summary) -> dict[str, Any]:
+    """What the summary templates need: findings by criterion with the answers behind each,
+    the rules whose finding fits what studies ask for (`fits:`), notes and sources.
+
+    Notes come in rules.yaml's order, split where their `show:` puts them. After an early stop
+    only the notes marked `after_stop` are kept (for the handout): an emergency card stands alone.
+    """
+    file = engine.ruleset.file
+    questions = {q.id: q for q in engine.ruleset.questions}
+
+    def answered(rule: str) -> list[tuple[str, list[str]]]:
+        """The patient's own answers that made a finding appear: (question, answer labels)."""
+        return [
+            (questions[q].prompt, answer_text(questions[q], result.answers[q]))
+            for q in engine.rule_questions[rule]
+            if q in result.answers
+        ]
+
+    groups = []
+    for criterion in file.criteria:
+        found = [(f, answered(f.rule)) for f in result.findings if f.criterion == criterion.id]
+        if found:
+            groups.append((criterion, found))
+    fitting = [r.id for r in file.rules if r.finding and r.finding.fits and r.id in result.fired]
+    stopped = result.stopped_after is not None
+    notes = [n for n in result.notes if not stopped or n.after_stop]
+    cited = result.cited(notes)
+    if stopped:  # an emergency card stands alone: no findings, no sources
+        groups, fitting, cited = [], [], []
+    return {
+        "summary": result,
+        "groups": groups,
+        "fitting": fitting,
+        "cited": cited,
+        "sources": file.meta.sources,
+        "notes_first": [n for n in notes if n.show == "first"],
+        "notes_after": [n for n in notes if n.show != "first"],
+    }
