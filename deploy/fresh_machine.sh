@@ -15,6 +15,9 @@
 #   MIRROR        Debian mirror (default http://deb.debian.org/debian)
 #   TEST_TIMEOUT  seconds `make test` may run before it is stopped (default 3600)
 #   REF           the commit to clone (default HEAD)
+#   FRESH_CA      CA certificates (paths, space-separated) that the network itself requires, as
+#                 behind a TLS-inspecting proxy: any machine there needs them, nothing of the
+#                 project. They join the root's trust store, and pip and Node are pointed at it.
 # The pristine debootstrap is kept in $FRESH_DIR/base and copied for each run, so every run starts
 # from the same clean root; the run's root is $FRESH_DIR/run, its log $FRESH_DIR/run.log.
 set -eu
@@ -56,6 +59,13 @@ mount --make-private "$ROOT/dev"  # what is mounted below it stays in the root
 mount -t devpts devpts "$ROOT/dev/pts" -o newinstance,ptmxmode=0666
 mount -t tmpfs shm "$ROOT/dev/shm" -o size=512m  # Chromium's shared memory
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+TRUST=
+if [ -n "${FRESH_CA:-}" ]; then
+	for ca in $FRESH_CA; do cp "$ca" "$ROOT/usr/local/share/ca-certificates/"; done
+	chroot "$ROOT" update-ca-certificates >/dev/null
+	bundle=/etc/ssl/certs/ca-certificates.crt
+	TRUST="SSL_CERT_FILE=$bundle PIP_CERT=$bundle NODE_EXTRA_CA_CERTS=$bundle"
+fi
 
 # A clean clone of the committed tree (nothing of this working copy's untracked files).
 git clone --quiet --no-local "$REPO" "$ROOT/root/app"
@@ -65,7 +75,7 @@ say "cloned $REF; node in the root: $(chroot "$ROOT" sh -c 'command -v node || e
 inside() {
 	chroot "$ROOT" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		PYTEST_ADDOPTS="-p no:cacheprovider -v --durations=25" \
+		PYTEST_ADDOPTS="-p no:cacheprovider -v --durations=25" $TRUST \
 		sh -c "cd /root/app && $1"
 }
 
