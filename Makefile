@@ -42,8 +42,8 @@ run: $(RUNTIME_STAMP) translations
 	@echo "Clinician preview: http://127.0.0.1:$(PORT)/clinician/"
 	CLINICIAN_PREVIEW=$${CLINICIAN_PREVIEW:-1} $(PY) -m flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
-# check: validate rules.yaml (and rules.es.yaml), prove every set of answers gets one headline, and (in a git checkout)
-# refuse a headline change without a new meta.version and a docs/rules-changelog.md entry
+# check: validate rules.yaml (and rules.es.yaml), prove every set of answers gets one headline, and refuse
+# any change to them without a new meta.version whose docs/rules-changelog.md entry records their fingerprint
 check: $(RUNTIME_STAMP)
 	$(PY) -m flask --app wsgi rules check
 	$(PY) -m flask --app wsgi rules verify
