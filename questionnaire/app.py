@@ -115,7 +115,9 @@ def trust_proxies(app: Flask) -> None:
         )
     hops = int(value)
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's way to wrap
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
 
 
 def static_url(root: Path, filename: str) -> str:

@@ -225,7 +225,7 @@ def _problems(answers: object, exc: ValidationError) -> list[AnswerProblem]:
     if any(p.question is None for p in shape):
         return [p for p in shape if p.question is None]
     try:
-        engine_for(current_app, language()).evaluate(answers, trace=False)
+        engine_for(current_app, language()).evaluate(answers, trace=False)  # type: ignore[arg-type]
         told: list[AnswerProblem] = []
     except AnswersError as found:
         told = list(found.problems)
@@ -327,7 +327,7 @@ def request_model_of(app) -> type:
 def document(name: str) -> Response:
     """One of the three documents that depend only on the rules (and the language). Each takes
     about 10 ms to build, so they are written once per app and language, on first use."""
-    app = current_app._get_current_object()
+    app = current_app
     lang = language()
     built = app.extensions.setdefault("api_documents", {}).get(lang)
     if built is None:

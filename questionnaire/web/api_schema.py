@@ -334,8 +334,11 @@ def openapi(app: Flask, rs: RuleSet, request: type[BaseModel]) -> dict[str, Any]
         op = getattr(app.view_functions[rule.endpoint], "openapi", None)
         if op is not None:
             paths.setdefault(rule.rule, {}).update(_path_item(op, set(rule.methods or ())))
+    wanted: list[tuple[type[BaseModel], Literal["validation", "serialization"]]] = [
+        (request, "validation")
+    ]
     _, schemas = models_json_schema(
-        [(request, "validation")] + [(m, "serialization") for m in MODELS],
+        wanted + [(m, "serialization") for m in MODELS],
         ref_template="#/components/schemas/{model}",
     )
     components = schemas["$defs"]

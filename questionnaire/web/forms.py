@@ -86,24 +86,24 @@ def make_field(q: model.Question, *, required: bool = True) -> Field:
     The clinician's try-answers page uses `required=False`: there the engine decides what is
     missing, since skip logic and early stops span the whole questionnaire.
     """
-    required = _Required(q.errors.required) if required else _optional
+    presence = _Required(q.errors.required) if required else _optional
     choices = [SelectChoice(c.value, c.label) for c in q.choices]
     one_of = _OneOf([c.value for c in q.choices], q.errors.required)
     if q.type == "single":
         return RadioField(
-            q.prompt, choices=choices, validate_choice=False, validators=[required, one_of]
+            q.prompt, choices=choices, validate_choice=False, validators=[presence, one_of]
         )
     if q.type == "multi":
         return CheckboxesField(
             q.prompt,
             choices=choices,
             validate_choice=False,
-            validators=[required, one_of, _Exclusive(q.errors.exclusive or q.errors.required)],
+            validators=[presence, one_of, _Exclusive(q.errors.exclusive or q.errors.required)],
         )
     assert q.min is not None and q.max is not None
     return StringField(
         q.prompt,
-        validators=[required, _WholeNumber(q.min, q.max, q.errors.range or q.errors.required)],
+        validators=[presence, _WholeNumber(q.min, q.max, q.errors.range or q.errors.required)],
     )
 
 

@@ -26,4 +26,4 @@ class OrjsonProvider(JSONProvider):
 
     def response(self, *args: Any, **kwargs: Any):
         body = orjson.dumps(self._prepare_response_obj(args, kwargs), default=_default)
-        return self._app.response_class(body, mimetype="application/json")
+        return self._app.response_class(body, mimetype="application/json")  # type: ignore[arg-type]

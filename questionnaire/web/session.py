@@ -208,7 +208,9 @@ class AnswerSessionInterface(SessionInterface):
         session.rekey = any(old for _, old in found.values())  # rewrite under the new key
         return session
 
-    def save_session(self, app: Flask, session: AnswerSession, response) -> None:
+    def save_session(  # type: ignore[override]  # open_session made an AnswerSession
+        self, app: Flask, session: AnswerSession, response
+    ) -> None:
         base = self.get_cookie_name(app)
         options = {
             "domain": None if base == HOST_NAME else self.get_cookie_domain(app),
@@ -227,6 +229,7 @@ class AnswerSessionInterface(SessionInterface):
         if not session.modified:  # a static file, an API call: nothing to write back
             return
         cipher = self.cipher(app)
+        assert cipher is not None  # else open_session made no session
         main = {k: v for k, v in session.items() if k not in STEP_KEYS}
         main["sid"] = sid = session.get("sid") or secrets.token_urlsafe(12)
         rewrite = session.rekey or sid != session.opened_main.get("sid")

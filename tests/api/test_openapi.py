@@ -50,6 +50,7 @@ def test_every_api_route_and_the_health_check_are_in_the_document(shared_app, do
     assert {"/api/v1/fhir/Questionnaire", "/healthz"} <= set(document["paths"])
 
 
+@pytest.mark.npm
 def test_no_schema_is_named_like_a_fhir_resource(document):
     """Generated clients would have two classes called QuestionnaireResponse otherwise."""
     fhir_types = set(json.loads(FHIR_SCHEMA.read_text())["discriminator"]["mapping"])
@@ -141,6 +142,7 @@ def test_the_summary_json_is_exactly_what_the_response_model_declares(engine):
         assert EvaluateResponse.model_validate(written).model_dump(mode="json") == written
 
 
+@pytest.mark.npm
 def test_redocly_recommended_ruleset_finds_nothing_wrong(document, tmp_path):
     npx = shutil.which("npx")
     assert npx, "node is needed: make test installs Redocly with npm ci"
