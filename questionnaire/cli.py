@@ -15,7 +15,15 @@ import yaml
 from flask import current_app
 from flask.cli import AppGroup
 
-from .engine import AnswersError, Engine, RulesError, load_languages, load_rules, loads_rules
+from .engine import (
+    AnswersError,
+    Engine,
+    RulesError,
+    RuleSet,
+    load_languages,
+    load_rules,
+    loads_rules,
+)
 from .engine.load.translations import LANGUAGES
 from .engine.load.yamlsource import YamlProblem, read_yaml
 from .engine.model import json_schema
@@ -138,6 +146,7 @@ def verify_command(rules: str | None) -> None:
     except RulesError as exc:
         if exc.ruleset is None:
             raise BadInput(str(exc)) from None
+        assert isinstance(exc.ruleset, RuleSet)
         ruleset = exc.ruleset  # the file parses; the verifier explains what is wrong
     report = verify(ruleset)
     click.echo(
@@ -288,6 +297,7 @@ def _diff_side(path: str):
     except RulesError as exc:
         if exc.ruleset is None:
             raise BadInput(str(exc)) from None
+        assert isinstance(exc.ruleset, RuleSet)
         ruleset = exc.ruleset
     return ruleset, raw, marks
 

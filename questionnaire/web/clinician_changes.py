@@ -244,11 +244,13 @@ class Configured:
                 f"the file set in CLINICIAN_PREVIOUS_RULES ({self.path})",
             )
         rules = Path(self.app.config["QUESTIONNAIRE_RULES"]).resolve()
-        data = last_committed(rules) if self.use_git else None
-        if data is None:
+        committed = last_committed(rules) if self.use_git else None
+        if committed is None:
             return None
         return compare(
-            read_side(data, f"HEAD:{rules.name}"), self.side(), f"the last committed {rules.name}"
+            read_side(committed, f"HEAD:{rules.name}"),
+            self.side(),
+            f"the last committed {rules.name}",
         )
 
     def for_book(self) -> Comparison | None:

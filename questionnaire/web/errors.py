@@ -26,7 +26,7 @@ def _wants_json() -> bool:
 def _usable_urls(app: Flask) -> None:
     """A bad Host header (a 64-character label, a stray space) leaves Flask with no URL adapter,
     so url_for would crash while the error page is drawn: give it one that ignores the Host."""
-    ctx = request_ctx._get_current_object()
+    ctx = request_ctx
     if ctx.url_adapter is None:
         ctx.url_adapter = app.url_map.bind("localhost", script_name=request.script_root or None)
 
@@ -133,7 +133,7 @@ def last_resort(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
             return response(environ, start_response)
 
-    app.wsgi_app = wsgi_app
+    app.wsgi_app = wsgi_app  # type: ignore[method-assign]  # Flask's way to wrap
 
 
 def limit_streamed_bodies(app: Flask) -> None:
@@ -159,7 +159,7 @@ def limit_streamed_bodies(app: Flask) -> None:
             environ.pop("HTTP_TRANSFER_ENCODING", None)  # else werkzeug ignores the length
         return inner(environ, start_response)
 
-    app.wsgi_app = wsgi_app
+    app.wsgi_app = wsgi_app  # type: ignore[method-assign]  # Flask's way to wrap
 
 
 def refuse_nameless_fields(app: Flask) -> None:

@@ -60,8 +60,12 @@ class Slot:
         fd, path = tempfile.mkstemp(prefix=f"questionnaire-{name}-slot-")
         os.close(fd)
         self.path = Path(path)
-        maker = os.getpid()
-        atexit.register(lambda: os.getpid() == maker and self.path.unlink(missing_ok=True))
+        atexit.register(self._remove, os.getpid())
+
+    def _remove(self, maker: int) -> None:
+        """Remove the lock file at exit, in the process that made it only (not its forks)."""
+        if os.getpid() == maker:
+            self.path.unlink(missing_ok=True)
 
     def take(self, wait: float = 0.0) -> Held | None:
         """The slot, waiting at most `wait` seconds for it; None if someone else kept it."""

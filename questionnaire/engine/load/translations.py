@@ -23,9 +23,8 @@ from ..evaluation.questions import did_you_mean
 from .yamlsource import Marks, Path, YamlProblem, read_yaml
 
 # The languages the app and the API speak, the default first; each other one needs its
-# translation file next to the rule file. Each name is written in its own language.
+# translation file next to the rule file.
 LANGUAGES = ("en", "es")
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 _QUESTION_TEXTS = ("short", "prompt", "said", "hint")
 _CHOICE_TEXTS = ("label", "said", "hint")

@@ -47,7 +47,6 @@ ANSWERS_FILE = Limits(
     max_aliases=0,
     max_seconds=0.25,
 )
-MAX_BYTES, MAX_NODES, MAX_DEPTH = RULE_FILE.max_bytes, RULE_FILE.max_nodes, RULE_FILE.max_depth
 # Whole numbers beyond this are never a pain score, a count or a range bound; refusing them keeps
 # every message that quotes a number short (and Python refuses to print ints over 4,300 digits).
 MAX_INT = 10**15
