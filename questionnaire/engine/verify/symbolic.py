@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..evaluation.ruleset import RuleSet
+from ..evaluation.walk import Flow
 from .answerspace import Cond, Space, balanced, holds, leaf_keys, parse
 from .report import Report
 
@@ -51,18 +52,16 @@ class FileWalk:
         for q in rs.questions:
             self.shown[q.id] = bdd.true if q.show_if is None else self.value(parse(q.show_if))
         self.rules = [parse(r.when) for r in rs.file.rules]
-        stop_ids = {o.id for o in rs.file.outcomes if o.stop}
-        stop_rules = [
-            c for c, r in zip(self.rules, rs.file.rules, strict=True) if r.outcome in stop_ids
-        ]
-        # Steps after which a stop can first become certain: those holding a stop rule's question.
-        self.boundaries = sorted({rs.step_of[k[0]] for c in stop_rules for k in leaf_keys(c)})
+        # The steps after which the engine's walk checks stopping rules, and which it checks.
+        tuple_of = {id(c): t for c, t in zip(rs.when, self.rules, strict=True)}
+        checks = [(rs.step_of[q.id], q.stop_checks) for q in Flow(rs).questions if q.stop_checks]
+        self.boundaries = [b for b, _ in checks]
         self.stops = []  # BDD per boundary: a stop is certain once that step is answered
-        for b in self.boundaries:
+        for b, conds in checks:
             known = {q for q in self.order if rs.step_of[q] <= b}
             u = bdd.false
-            for cond in stop_rules:
-                u |= self.kleene(cond, known)[0]
+            for cond in conds:
+                u |= self.kleene(tuple_of[id(cond)], known)[0]
             self.stops.append(u)
             clock.tick()
         self.fires = []
@@ -138,7 +137,7 @@ class FileWalk:
             if reads <= known:  # from here on the condition reads only known answers
                 return u | (~before & self.value(cond))
             u |= stop & ~before & self.kleene(cond, known)[0]
-            before = stop
+            before |= stop
         return u | (~before & self.value(cond))
 
     # --- the walk -----------------------------------------------------------------------------
@@ -150,7 +149,7 @@ class FileWalk:
             reached = self.bdd.true
             for b, stop in zip(self.boundaries, self.stops, strict=True):
                 if b < self.step_of[qid]:
-                    reached = ~stop
+                    reached &= ~stop
             out[qid] = reached & self.shown[qid]
         return out
 
