@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -19,6 +19,7 @@ from ..errors import RuleProblem, RulesError
 from ..evaluation.ruleset import RuleSet
 from ..verify import symbolic
 from .checker import Checker
+from .fingerprint import file_fingerprint
 from .translations import translated_rules
 from .yamlsource import RULE_FILE, Limits, Marks, YamlProblem, read_yaml
 
@@ -69,7 +70,10 @@ def read_rules_file(path: str | os.PathLike[str], *, verify: bool = True) -> Loa
             name, 1, 1, f"cannot read the rule file: {exc.strerror}", "a readable YAML file"
         )
         return Loaded(name, None, (problem,))
-    return read_rules(data, name, verify=verify)
+    loaded = read_rules(data, name, verify=verify)
+    if loaded.ruleset is None:
+        return loaded
+    return replace(loaded, ruleset=replace(loaded.ruleset, fingerprint=file_fingerprint(name)))
 
 
 def load_rules(path: str | os.PathLike[str], *, verify: bool = True) -> RuleSet:
