@@ -21,8 +21,8 @@ from typing import Any
 from flask import Flask, current_app, render_template, request
 from werkzeug.exceptions import ServiceUnavailable
 
-from ..engine import Engine, QuestionnaireError, RulesError, RuleSet, loads_rules
-from ..engine.load.yamlsource import RULE_FILE, Limits, Marks, YamlProblem, read_yaml
+from ..engine import Engine, QuestionnaireError, RuleSet, read_rules
+from ..engine.load.yamlsource import RULE_FILE, Limits, Marks, read_yaml
 from ..engine.verify.diff import Change, Diff, diff_rulesets
 from ..rules import engine_of
 from .clinician import bp
@@ -97,21 +97,12 @@ class Comparison:
 
 
 def read_side(data: bytes, name: str, limits: Limits = RULE_FILE) -> Side:
-    """(rule set, raw data, marks) of a rule file that parses, even if its meaning is wrong."""
-    try:
-        raw, marks = read_yaml(data, limits)
-    except YamlProblem as exc:
-        expected = f" (expected {exc.expected})" if exc.expected else ""
-        raise PreviousFileProblem(
-            f"{name}:{exc.line}:{exc.column}: {exc.message}{expected}"
-        ) from None
-    try:
-        ruleset = loads_rules(data, name, verify=False)
-    except RulesError as exc:
-        if not isinstance(exc.ruleset, RuleSet):
-            raise PreviousFileProblem("\n".join(str(p) for p in exc.problems[:10])) from None
-        ruleset = exc.ruleset  # it parses: compare what it says even if it has a gap
-    return ruleset, raw, marks
+    """(rule set, raw data, marks) of a rule file that parses, even if its meaning is wrong:
+    compare what it says even if it has a gap."""
+    loaded = read_rules(data, name, verify=False, limits=limits)
+    if loaded.ruleset is None:
+        raise PreviousFileProblem("\n".join(str(p) for p in loaded.problems[:10]))
+    return loaded.ruleset, loaded.raw, loaded.marks
 
 
 def app_side(app: Flask) -> Side:
