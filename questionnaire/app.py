@@ -142,6 +142,7 @@ def static_url(root: Path, filename: str) -> str:
 
 def register_blueprints(app: Flask) -> None:
     from .web import api, clinician, clinician_changes, errors, headers, health, i18n, patient
+    from .web.catalogues import require_compiled
     from .web.journey import Journey
     from .web.session import AnswerSessionInterface
 
@@ -151,6 +152,7 @@ def register_blueprints(app: Flask) -> None:
     app.extensions["journeys"] = {lang: Journey(engine_for(app, lang)) for lang in LANGUAGES}
     app.extensions["journey"] = app.extensions["journeys"][LANGUAGES[0]]
     i18n.init_app(app)
+    require_compiled(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]), LANGUAGES)
     errors.refuse_nameless_fields(app)  # before the CSRF check, which trips over them
     csrf = errors.OriginCheckingCSRF(app)  # the token, the Referer and the Origin
     csrf.exempt(api.bp)  # the API takes no cookies, so it needs no CSRF token

@@ -274,7 +274,8 @@ def evaluate():
         summary = engine.evaluate(body["answers"])
     except AnswersError as exc:
         return invalid(exc.problems)
-    return current_app.response_class(summary_bytes(summary, engine.sources), mimetype=JSON)
+    body = summary_bytes(summary, engine.sources, engine.ruleset.fingerprint)
+    return current_app.response_class(body, mimetype=JSON)
 
 
 @bp.get("/openapi.json")

@@ -147,6 +147,10 @@ class EvaluateResponse(_Out):
     notes: list[NoteOut]
     trace: list[TraceOut]
     rules_version: str
+    rules_fingerprint: str = Field(
+        description="SHA-256 of rules.yaml and rules.es.yaml (LF line endings, a NUL between): "
+        "docs/rules-changelog.md records each version's."
+    )
     stopped_after: str | None = Field(
         description="Step after which a stopping outcome was certain, or null."
     )
@@ -158,7 +162,9 @@ class EvaluateResponse(_Out):
     sources: dict[str, SourceOut] = Field(description="Every source cited above, by key.")
 
 
-def summary_data(summary: Summary, sources: Mapping[str, model.Source]) -> dict[str, Any]:
+def summary_data(
+    summary: Summary, sources: Mapping[str, model.Source], fingerprint: str = ""
+) -> dict[str, Any]:
     """The API's object for a Summary, field for field as EvaluateResponse declares it.
 
     Built here rather than by validating the engine's records into EvaluateResponse: that
@@ -199,6 +205,7 @@ def summary_data(summary: Summary, sources: Mapping[str, model.Source]) -> dict[
             for t in summary.trace or ()
         ],
         "rules_version": summary.rules_version,
+        "rules_fingerprint": fingerprint,
         "stopped_after": summary.stopped_after,
         "dropped": summary.dropped,
         "answers": summary.answers,
@@ -214,14 +221,18 @@ def summary_data(summary: Summary, sources: Mapping[str, model.Source]) -> dict[
 _JSON = TypeAdapter(Any)  # pydantic's JSON writer (Rust): a third of json.dumps's time here
 
 
-def summary_bytes(summary: Summary, sources: Mapping[str, model.Source]) -> bytes:
+def summary_bytes(
+    summary: Summary, sources: Mapping[str, model.Source], fingerprint: str = ""
+) -> bytes:
     """The body of POST /api/v1/evaluate for a Summary."""
-    return _JSON.dump_json(summary_data(summary, sources))
+    return _JSON.dump_json(summary_data(summary, sources, fingerprint))
 
 
-def summary_json(summary: Summary, sources: Mapping[str, model.Source]) -> dict[str, Any]:
+def summary_json(
+    summary: Summary, sources: Mapping[str, model.Source], fingerprint: str = ""
+) -> dict[str, Any]:
     """The API's JSON object for a Summary (also what `flask rules eval --json` prints)."""
-    return json.loads(summary_bytes(summary, sources))
+    return json.loads(summary_bytes(summary, sources, fingerprint))
 
 
 class QuestionnaireDefinition(BaseModel):
@@ -255,6 +266,10 @@ class Problem(BaseModel):
 class Health(BaseModel):
     status: str
     rules_version: str
+    rules_fingerprint: str = Field(
+        description="SHA-256 of rules.yaml and rules.es.yaml (LF line endings, a NUL between): "
+        "docs/rules-changelog.md records each version's."
+    )
 
 
 class FhirQuestionnaire(BaseModel):

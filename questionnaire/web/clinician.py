@@ -262,7 +262,12 @@ def patient_view(engine: Engine, result) -> Markup:
 @bp.get("/book")
 def outcome_book():
     """Every outcome and finding as a patient would see it, with its rules in plain words."""
-    file = engine_of(current_app).ruleset.file
+    ruleset = engine_of(current_app).ruleset
+    file = ruleset.file
     return render_template(
-        "clinician/book.html", file=file, preview=preview(), rules_by_outcome=rule_groups(file)[0]
+        "clinician/book.html",
+        file=file,
+        fingerprint=ruleset.fingerprint,
+        preview=preview(),
+        rules_by_outcome=rule_groups(file)[0],
     )
