@@ -301,6 +301,14 @@ def _path_item(op: Operation, methods: set[str]) -> dict[str, Any]:
     return {method.lower(): spec for method in sorted(methods - {"HEAD", "OPTIONS"})}
 
 
+# Sent by the nginx in front (deploy/nginx/site.conf), per client address: docs/deployment.md.
+TOO_MANY_REQUESTS = {
+    "description": "Too many requests from this address; wait Retry-After seconds",
+    "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}},
+    "content": _content("application/json", "Problem"),
+}
+
+
 def openapi(app: Flask, rs: RuleSet, request: type[BaseModel]) -> dict[str, Any]:
     """The OpenAPI 3.1 document of every route that declares an Operation."""
     paths: dict[str, Any] = {}
@@ -308,6 +316,9 @@ def openapi(app: Flask, rs: RuleSet, request: type[BaseModel]) -> dict[str, Any]
         op = getattr(app.view_functions[rule.endpoint], "openapi", None)
         if op is not None:
             paths.setdefault(rule.rule, {}).update(_path_item(op, set(rule.methods or ())))
+    for path, item in paths.items():
+        for spec in item.values() if path.startswith("/api/") else ():
+            spec["responses"]["429"] = TOO_MANY_REQUESTS
     wanted: list[tuple[type[BaseModel], Literal["validation", "serialization"]]] = [
         (request, "validation")
     ]

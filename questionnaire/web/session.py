@@ -206,6 +206,11 @@ class AnswerSessionInterface(SessionInterface):
         session.rekey = any(old for _, old in found.values())  # rewrite under the new key
         return session
 
+    def is_null_session(self, obj: object) -> bool:
+        """Flask saves no session for the API: its contract is no cookies, not even the
+        deletion of an unreadable one (attack report I3)."""
+        return request.path.startswith("/api/") or super().is_null_session(obj)
+
     def save_session(  # type: ignore[override]  # open_session made an AnswerSession
         self, app: Flask, session: AnswerSession, response
     ) -> None:

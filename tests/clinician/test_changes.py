@@ -244,7 +244,7 @@ def locked():
             "TESTING": True,
             "SECRET_KEY": "test",
             "QUESTIONNAIRE_RULES": str(RULES),
-            "CLINICIAN_PASSWORD": "pw",
+            "CLINICIAN_PASSWORD": "a password of 16+ characters",
             "CLINICIAN_PREVIOUS_RULES": "",
         }
     )
@@ -253,7 +253,7 @@ def locked():
 def test_the_page_asks_the_preview_password(locked):
     client = locked.test_client()
     assert client.get("/clinician/changes", base_url="https://localhost").status_code == 401
-    key = base64.b64encode(b"x:pw").decode()
+    key = base64.b64encode(b"x:a password of 16+ characters").decode()
     response = client.get(
         "/clinician/changes",
         base_url="https://localhost",
