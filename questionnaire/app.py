@@ -129,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     from flask_wtf.csrf import CSRFProtect
 
     from .web import api, clinician, clinician_changes, errors, headers, health, i18n, patient
+    from .web.catalogues import require_compiled
     from .web.journey import Journey
     from .web.session import AnswerSessionInterface
 
@@ -137,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
     # forms are built here, once per language (their labels and messages come from the rules)
     app.extensions["journeys"] = {lang: Journey(engine_for(app, lang)) for lang in LANGUAGES}
     i18n.init_app(app)
+    require_compiled(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]), LANGUAGES)
     errors.refuse_nameless_fields(app)  # before the CSRF check, which trips over them
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # the API takes no cookies, so it needs no CSRF token

@@ -234,7 +234,7 @@ def evaluate():
         summary = engine.evaluate(answers)
     except AnswersError as exc:
         return invalid(exc.problems)
-    return reply(summary_response(summary, engine.sources))
+    return reply(summary_response(summary, engine.sources, engine.ruleset.fingerprint))
 
 
 @bp.get("/openapi.json")

@@ -147,6 +147,10 @@ class EvaluateResponse(_Out):
     notes: list[NoteOut]
     trace: list[TraceOut]
     rules_version: str
+    rules_fingerprint: str = Field(
+        description="SHA-256 of rules.yaml and rules.es.yaml (LF line endings, a NUL between): "
+        "docs/rules-changelog.md records each version's."
+    )
     stopped_after: str | None = Field(
         description="Step after which a stopping outcome was certain, or null."
     )
@@ -165,20 +169,28 @@ def _fields(shape: type[BaseModel], record: object, **given: Any) -> dict[str, A
     }
 
 
-def summary_response(summary: Summary, sources: Mapping[str, model.Source]) -> EvaluateResponse:
+def summary_response(
+    summary: Summary, sources: Mapping[str, model.Source], fingerprint: str = ""
+) -> EvaluateResponse:
     """The API's object for a Summary, read field by field as EvaluateResponse declares it."""
     outcome = _fields(OutcomeOut, summary.outcome, because=summary.because)
-    cited = {key: sources[key] for key in summary.cited() if key in sources}
     return EvaluateResponse.model_validate(
         _fields(
-            EvaluateResponse, summary, outcome=outcome, trace=summary.trace or (), sources=cited
+            EvaluateResponse,
+            summary,
+            outcome=outcome,
+            trace=summary.trace or (),
+            rules_fingerprint=fingerprint,
+            sources={key: sources[key] for key in summary.cited() if key in sources},
         )
     )
 
 
-def summary_json(summary: Summary, sources: Mapping[str, model.Source]) -> dict[str, Any]:
+def summary_json(
+    summary: Summary, sources: Mapping[str, model.Source], fingerprint: str = ""
+) -> dict[str, Any]:
     """The API's JSON object for a Summary (also what `flask rules eval --json` prints)."""
-    return summary_response(summary, sources).model_dump(mode="json")
+    return summary_response(summary, sources, fingerprint).model_dump(mode="json")
 
 
 class QuestionnaireDefinition(BaseModel):
@@ -212,6 +224,10 @@ class Problem(BaseModel):
 class Health(BaseModel):
     status: str
     rules_version: str
+    rules_fingerprint: str = Field(
+        description="SHA-256 of rules.yaml and rules.es.yaml (LF line endings, a NUL between): "
+        "docs/rules-changelog.md records each version's."
+    )
 
 
 class FhirQuestionnaire(BaseModel):
