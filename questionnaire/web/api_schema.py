@@ -174,15 +174,14 @@ def summary_response(
 ) -> EvaluateResponse:
     """The API's object for a Summary, read field by field as EvaluateResponse declares it."""
     outcome = _fields(OutcomeOut, summary.outcome, because=summary.because)
-    cited = {key: sources[key] for key in summary.cited() if key in sources}
     return EvaluateResponse.model_validate(
         _fields(
             EvaluateResponse,
             summary,
             outcome=outcome,
             trace=summary.trace or (),
-            sources=cited,
             rules_fingerprint=fingerprint,
+            sources={key: sources[key] for key in summary.cited() if key in sources},
         )
     )
 

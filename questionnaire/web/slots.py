@@ -60,12 +60,13 @@ class Slot:
         fd, path = tempfile.mkstemp(prefix=f"questionnaire-{name}-slot-")
         os.close(fd)
         self.path = Path(path)
-        atexit.register(self._remove, os.getpid())
+        maker = os.getpid()
 
-    def _remove(self, maker: int) -> None:
-        """Remove the lock file at exit, in the process that made it only (not its forks)."""
-        if os.getpid() == maker:
-            self.path.unlink(missing_ok=True)
+        def remove() -> None:  # by the process that made it, not by a forked worker
+            if os.getpid() == maker:
+                self.path.unlink(missing_ok=True)
+
+        atexit.register(remove)
 
     def take(self, wait: float = 0.0) -> Held | None:
         """The slot, waiting at most `wait` seconds for it; None if someone else kept it."""
