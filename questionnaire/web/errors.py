@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import traceback
 
-from flask import Flask, Response, abort, current_app, g, render_template, request
+from flask import Flask, Response, abort, g, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect, same_origin
@@ -59,7 +59,8 @@ def _friendly_page(exc: HTTPException, code: int) -> str:
 
 
 def current_limit_kb() -> int:
-    return (current_app.config["MAX_CONTENT_LENGTH"] or 0) // 1024
+    """The request's limit: the app's MAX_CONTENT_LENGTH, or a view's own (an upload's)."""
+    return (request.max_content_length or 0) // 1024
 
 
 CROSS_SITE = "The form was sent from another site (Origin)."
@@ -98,9 +99,9 @@ def init_app(app: Flask) -> None:
         code = exc.code or 500
         description = exc.description
         if code == 413:
-            limit = app.config["MAX_CONTENT_LENGTH"] or 0
             description = (
-                f"What was sent is larger than {limit // 1024} KB, the most this service takes."
+                f"What was sent is larger than {current_limit_kb()} KB, the most this service "
+                "takes."
             )
         # werkzeug's own response carries the headers that belong to the error (Allow on a
         # 405, Retry-After, WWW-Authenticate); only its body is replaced.
