@@ -54,6 +54,8 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         QUESTIONNAIRE_RULES=os.environ.get("QUESTIONNAIRE_RULES", str(ROOT / "rules.yaml")),
         # Example answers shipped with the rules: the clinician preview offers them, and
         # `flask rules test` runs them by default.
+        # The registered studies (design.md section 7); unset: studies.yaml beside the rules.
+        QUESTIONNAIRE_STUDIES=os.environ.get("QUESTIONNAIRE_STUDIES"),
         QUESTIONNAIRE_SCENARIOS=os.environ.get("QUESTIONNAIRE_SCENARIOS", str(ROOT / "scenarios")),
         # Off unless asked for: `make run` turns it on for local use. With a password it is
         # on, over HTTPS only, behind HTTP Basic authentication (docs/deployment.md).
@@ -128,7 +130,17 @@ def static_url(root: Path, filename: str) -> str:
 def register_blueprints(app: Flask) -> None:
     from flask_wtf.csrf import CSRFProtect
 
-    from .web import api, clinician, clinician_changes, errors, headers, health, i18n, patient
+    from .web import (
+        api,
+        clinician,
+        clinician_changes,
+        errors,
+        headers,
+        health,
+        i18n,
+        patient,
+        studies,
+    )
     from .web.journey import Journey
     from .web.session import AnswerSessionInterface
 
@@ -148,6 +160,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(patient.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
+    studies.init_app(app)
+    app.register_blueprint(studies.bp)
     if preview_on:  # runs the verifier
         app.extensions["preview"] = clinician.Preview.build(
             engine_of(app).ruleset, app.config["QUESTIONNAIRE_SCENARIOS"]

@@ -15,6 +15,7 @@ from werkzeug.exceptions import MethodNotAllowed
 from ..engine import AnswerProblem, AnswersError
 from ..engine.load.translations import LANGUAGES
 from ..rules import engine_for, engine_of
+from . import studies
 from .api_schema import (
     EvaluateResponse,
     FhirQuestionnaire,
@@ -274,7 +275,8 @@ def evaluate():
         summary = engine.evaluate(body["answers"])
     except AnswersError as exc:
         return invalid(exc.problems)
-    return current_app.response_class(summary_bytes(summary, engine.sources), mimetype=JSON)
+    found = studies.matches(current_app, summary, language())
+    return current_app.response_class(summary_bytes(summary, engine.sources, found), mimetype=JSON)
 
 
 @bp.get("/openapi.json")

@@ -13,7 +13,7 @@ layer is about 120 lines.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -23,6 +23,7 @@ from pydantic.json_schema import models_json_schema
 
 from ..engine import RuleSet, model
 from ..engine.evaluation.evaluate import Summary
+from ..engine.evaluation.studies import StudyMatch
 
 FHIR_R4 = "http://hl7.org/fhir/R4/"
 
@@ -139,6 +140,16 @@ class SourceOut(_Out):
     url: str
 
 
+class StudyOut(_Out):
+    nct_id: str
+    status: str | None = Field(description="The registry's overall status, or null if not read.")
+    meets_main_criteria: bool = Field(
+        description="The answers seem to meet the study's main criteria (never with an "
+        "emergency or urgent headline). Not eligibility: the study team decides."
+    )
+    url: str = Field(description="The study's record in the registry.")
+
+
 class EvaluateResponse(_Out):
     """The summary of one set of answers: headline, findings, notes and the trace of every rule."""
 
@@ -156,9 +167,14 @@ class EvaluateResponse(_Out):
     answers: dict[str, str | int | list[str]] = Field(description="The answers used.")
     fired: list[str] = Field(description="Ids of the rules that matched.")
     sources: dict[str, SourceOut] = Field(description="Every source cited above, by key.")
+    studies: list[StudyOut] = Field(
+        description="The registered studies of the dated snapshot (studies.yaml), open ones first."
+    )
 
 
-def summary_data(summary: Summary, sources: Mapping[str, model.Source]) -> dict[str, Any]:
+def summary_data(
+    summary: Summary, sources: Mapping[str, model.Source], studies: Sequence[StudyMatch] = ()
+) -> dict[str, Any]:
     """The API's object for a Summary, field for field as EvaluateResponse declares it.
 
     Built here rather than by validating the engine's records into EvaluateResponse: that
@@ -208,20 +224,33 @@ def summary_data(summary: Summary, sources: Mapping[str, model.Source]) -> dict[
             for k in summary.cited()
             if k in sources
         },
+        "studies": [
+            {
+                "nct_id": m.study.nct_id,
+                "status": m.study.status,
+                "meets_main_criteria": m.meets,
+                "url": m.study.url,
+            }
+            for m in studies
+        ],
     }
 
 
 _JSON = TypeAdapter(Any)  # pydantic's JSON writer (Rust): a third of json.dumps's time here
 
 
-def summary_bytes(summary: Summary, sources: Mapping[str, model.Source]) -> bytes:
+def summary_bytes(
+    summary: Summary, sources: Mapping[str, model.Source], studies: Sequence[StudyMatch] = ()
+) -> bytes:
     """The body of POST /api/v1/evaluate for a Summary."""
-    return _JSON.dump_json(summary_data(summary, sources))
+    return _JSON.dump_json(summary_data(summary, sources, studies))
 
 
-def summary_json(summary: Summary, sources: Mapping[str, model.Source]) -> dict[str, Any]:
+def summary_json(
+    summary: Summary, sources: Mapping[str, model.Source], studies: Sequence[StudyMatch] = ()
+) -> dict[str, Any]:
     """The API's JSON object for a Summary (also what `flask rules eval --json` prints)."""
-    return json.loads(summary_bytes(summary, sources))
+    return json.loads(summary_bytes(summary, sources, studies))
 
 
 class QuestionnaireDefinition(BaseModel):
