@@ -197,6 +197,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from . import cli
+    from . import cli, studies_cli
 
     app.cli.add_command(cli.rules_group)
+    app.cli.add_command(studies_cli.studies_group)
