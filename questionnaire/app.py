@@ -52,10 +52,10 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config.from_mapping(
         SECRET_KEY=None,
         QUESTIONNAIRE_RULES=os.environ.get("QUESTIONNAIRE_RULES", str(ROOT / "rules.yaml")),
-        # Example answers shipped with the rules: the clinician preview offers them, and
-        # `flask rules test` runs them by default.
         # The registered studies (design.md section 7); unset: studies.yaml beside the rules.
         QUESTIONNAIRE_STUDIES=os.environ.get("QUESTIONNAIRE_STUDIES"),
+        # Example answers shipped with the rules: the clinician preview offers them, and
+        # `flask rules test` runs them by default.
         QUESTIONNAIRE_SCENARIOS=os.environ.get("QUESTIONNAIRE_SCENARIOS", str(ROOT / "scenarios")),
         # Off unless asked for: `make run` turns it on for local use. With a password it is
         # on, over HTTPS only, behind HTTP Basic authentication (docs/deployment.md).
@@ -141,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
         patient,
         studies,
     )
+    from .web.catalogues import require_compiled
     from .web.journey import Journey
     from .web.session import AnswerSessionInterface
 
@@ -150,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
     app.extensions["journeys"] = {lang: Journey(engine_for(app, lang)) for lang in LANGUAGES}
     app.extensions["journey"] = app.extensions["journeys"][LANGUAGES[0]]
     i18n.init_app(app)
+    require_compiled(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]), LANGUAGES)
     errors.refuse_nameless_fields(app)  # before the CSRF check, which trips over them
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # the API takes no cookies, so it needs no CSRF token

@@ -6,11 +6,8 @@ Exit codes: 0 all good, 1 a check failed, 2 bad input (a broken rule, answers or
 from __future__ import annotations
 
 import json
-import re
-import subprocess
 import sys
 from pathlib import Path
-from tempfile import TemporaryDirectory
 from typing import Any
 
 import click
@@ -25,6 +22,7 @@ from .engine.model import json_schema
 from .engine.scenarios import answers_in, load_scenarios, run_scenario, scenario_files
 from .engine.verify.diff import Diff, diff_rulesets
 from .engine.verify.symbolic import verify
+from .release_cli import gate_command
 from .rules import engine_of, has_engine
 from .studies_cli import app_studies, study_matches, verify_studies
 from .web.api_schema import summary_json
@@ -56,6 +54,7 @@ def _engine(path: str | None) -> Engine:
 
 # An AppGroup runs each command inside the app context, also under app.test_cli_runner().
 rules_group = AppGroup("rules", help="Check, evaluate, verify and test the rules in rules.yaml.")
+rules_group.add_command(gate_command)  # release_cli.py: the version gate
 
 
 @rules_group.command("check")
@@ -125,13 +124,10 @@ def eval_command(answers: str, as_json: bool, rules: str | None) -> None:
         lines = [f"  {p.question or '(answers)'}: {p.message}" for p in exc.problems]
         raise BadInput("the answers cannot be evaluated:\n" + "\n".join(lines)) from None
     if as_json:
-        click.echo(
-            json.dumps(
-                summary_json(summary, engine.sources, study_matches(engine, summary)),
-                indent=2,
-                ensure_ascii=False,
-            )
+        data = summary_json(
+            summary, engine.sources, engine.ruleset.fingerprint, study_matches(engine, summary)
         )
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         click.echo(format_summary(summary))
 
@@ -333,50 +329,3 @@ def diff_command(old: str, new: str | None, as_json: bool) -> None:
         click.echo(format_diff(diff))
     if diff.headline_changes:
         sys.exit(1)
-
-
-# --- rules gate (verifier branch): a headline change needs a new version and a changelog entry
-
-
-def gate_problems(path: Path, committed: bytes, changelog: Path) -> list[str]:
-    """Why the working rule file may not replace the committed one (empty: it may)."""
-    with TemporaryDirectory() as tmp:
-        old_path = Path(tmp) / f"HEAD-{path.name}"
-        old_path.write_bytes(committed)
-        old, new = _diff_side(str(old_path)), _diff_side(str(path))
-    diff = diff_rulesets(old, new)
-    old_version, new_version = old[0].file.meta.version, new[0].file.meta.version
-    problems = []
-    if diff.headline_changes and old_version == new_version:
-        problems.append(
-            f"some headlines change but meta.version is still {new_version}; raise "
-            "it and add an entry to docs/rules-changelog.md "
-            "(see `flask --app wsgi rules diff`)"
-        )
-    if old_version != new_version:
-        text = changelog.read_text(encoding="utf-8") if changelog.exists() else ""
-        if not re.search(rf"^## {re.escape(new_version)}\b", text, re.MULTILINE):
-            problems.append(
-                f"meta.version changed to {new_version} but {changelog} has no "
-                f"'## {new_version}' entry"
-            )
-    return problems
-
-
-@rules_group.command("gate")
-@click.argument("rules", required=False, type=click.Path(dir_okay=False))
-def gate_command(rules: str | None) -> None:
-    """Compare the rule file with its last commit: a headline change needs a version and entry."""
-    path = Path(_rules_path(rules)).resolve()
-    shown = subprocess.run(
-        ["git", "show", f"HEAD:./{path.name}"], cwd=path.parent, capture_output=True, check=False
-    )
-    if shown.returncode != 0:
-        click.echo(f"Version gate skipped: {path.name} is not committed in a git checkout.")
-        return
-    problems = gate_problems(path, shown.stdout, path.parent / "docs" / "rules-changelog.md")
-    for problem in problems:
-        click.echo(f"Version gate: {problem}")
-    if problems:
-        sys.exit(1)
-    click.echo("Version gate: OK.")

@@ -276,7 +276,8 @@ def evaluate():
     except AnswersError as exc:
         return invalid(exc.problems)
     found = studies.matches(current_app, summary, language())
-    return current_app.response_class(summary_bytes(summary, engine.sources, found), mimetype=JSON)
+    body = summary_bytes(summary, engine.sources, engine.ruleset.fingerprint, found)
+    return current_app.response_class(body, mimetype=JSON)
 
 
 @bp.get("/openapi.json")

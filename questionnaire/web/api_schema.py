@@ -158,6 +158,10 @@ class EvaluateResponse(_Out):
     notes: list[NoteOut]
     trace: list[TraceOut]
     rules_version: str
+    rules_fingerprint: str = Field(
+        description="SHA-256 of rules.yaml and rules.es.yaml (LF line endings, a NUL between): "
+        "docs/rules-changelog.md records each version's."
+    )
     stopped_after: str | None = Field(
         description="Step after which a stopping outcome was certain, or null."
     )
@@ -168,12 +172,16 @@ class EvaluateResponse(_Out):
     fired: list[str] = Field(description="Ids of the rules that matched.")
     sources: dict[str, SourceOut] = Field(description="Every source cited above, by key.")
     studies: list[StudyOut] = Field(
-        description="The registered studies of the dated snapshot (studies.yaml), open ones first."
+        description="The registered studies of the dated snapshot (studies.yaml), open ones "
+        "first; empty beside an emergency or urgent headline."
     )
 
 
 def summary_data(
-    summary: Summary, sources: Mapping[str, model.Source], studies: Sequence[StudyMatch] = ()
+    summary: Summary,
+    sources: Mapping[str, model.Source],
+    fingerprint: str = "",
+    studies: Sequence[StudyMatch] = (),
 ) -> dict[str, Any]:
     """The API's object for a Summary, field for field as EvaluateResponse declares it.
 
@@ -215,6 +223,7 @@ def summary_data(
             for t in summary.trace or ()
         ],
         "rules_version": summary.rules_version,
+        "rules_fingerprint": fingerprint,
         "stopped_after": summary.stopped_after,
         "dropped": summary.dropped,
         "answers": summary.answers,
@@ -240,17 +249,23 @@ _JSON = TypeAdapter(Any)  # pydantic's JSON writer (Rust): a third of json.dumps
 
 
 def summary_bytes(
-    summary: Summary, sources: Mapping[str, model.Source], studies: Sequence[StudyMatch] = ()
+    summary: Summary,
+    sources: Mapping[str, model.Source],
+    fingerprint: str = "",
+    studies: Sequence[StudyMatch] = (),
 ) -> bytes:
     """The body of POST /api/v1/evaluate for a Summary."""
-    return _JSON.dump_json(summary_data(summary, sources, studies))
+    return _JSON.dump_json(summary_data(summary, sources, fingerprint, studies))
 
 
 def summary_json(
-    summary: Summary, sources: Mapping[str, model.Source], studies: Sequence[StudyMatch] = ()
+    summary: Summary,
+    sources: Mapping[str, model.Source],
+    fingerprint: str = "",
+    studies: Sequence[StudyMatch] = (),
 ) -> dict[str, Any]:
     """The API's JSON object for a Summary (also what `flask rules eval --json` prints)."""
-    return json.loads(summary_bytes(summary, sources, studies))
+    return json.loads(summary_bytes(summary, sources, fingerprint, studies))
 
 
 class QuestionnaireDefinition(BaseModel):
@@ -284,6 +299,10 @@ class Problem(BaseModel):
 class Health(BaseModel):
     status: str
     rules_version: str
+    rules_fingerprint: str = Field(
+        description="SHA-256 of rules.yaml and rules.es.yaml (LF line endings, a NUL between): "
+        "docs/rules-changelog.md records each version's."
+    )
 
 
 class FhirQuestionnaire(BaseModel):

@@ -324,18 +324,17 @@ def _uploaded(configured: Configured) -> tuple[Comparison | None, str | None]:
         return None, "Choose a previous rule file (rules.yaml) to compare with."
     name = Path(upload.filename).name[:80] or "uploaded.yaml"
     data = upload.read(UPLOADED_RULE_FILE.max_bytes + 1)
-    slots = current_app.extensions["try_slots"]
-    if not slots.acquire(block=False):
+    held = current_app.extensions["try_slots"].compare.take()  # its own slot: tries never wait
+    if held is None:
         raise ServiceUnavailable(
-            "Another comparison or try is running on this server. Send it again in a moment.",
-            retry_after=1,
+            "Another comparison is running on this server. Send it again in a moment.",
+            retry_after=5,
         )
-    try:
-        return compare_upload(data, name, configured.side(), UPLOAD_SECONDS), None
-    except PreviousFileProblem as exc:
-        return None, str(exc)
-    finally:
-        slots.release()
+    with held:
+        try:
+            return compare_upload(data, name, configured.side(), UPLOAD_SECONDS), None
+        except PreviousFileProblem as exc:
+            return None, str(exc)
 
 
 @bp.route("/changes", methods=["GET", "POST"])

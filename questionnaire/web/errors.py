@@ -16,6 +16,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from . import api
+from .i18n import this_page
 
 
 def _wants_json() -> bool:
@@ -65,9 +66,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
         # The form was sent without a valid token (an old tab, or a session that ended).
-        # Keep ?part= and ?change= of the page; one leading slash keeps the link on this site.
+        # Keep ?part= and ?change= of the page; built from the route, so it stays on this site.
         _usable_urls(app)
-        again = request.script_root + "/" + request.full_path.rstrip("?").lstrip("/")
+        again = this_page(list(request.args.items(multi=True)))
         return render_template("csrf_error.html", again=again), 400
 
     @app.errorhandler(HTTPException)

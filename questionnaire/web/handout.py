@@ -66,6 +66,7 @@ class Handout:
     notes_first: Sequence  # rules.yaml notes printed before the findings
     notes: Sequence  # and after them
     sources: Sequence  # (title, url) of every source cited
+    fingerprint: str = ""  # rules_fingerprint: which rule files, exactly, made this handout
 
 
 class _Document(FPDF):
@@ -209,6 +210,7 @@ def _top(pdf: _Document, h: Handout) -> None:
         date=format_date(h.reviewed, date_pattern()),
     )
     pdf.para(f"{made} {version}. {run_by}", 8.5, color=GREY)
+    pdf.para(f"rules_fingerprint {h.fingerprint}", 7, color=GREY)  # an id: not translated
     pdf.set_draw_color(*INK)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
     pdf.ln(2)

@@ -26,6 +26,7 @@ class RuleSet:
     leaves: tuple[Leaf, ...]  # every distinct leaf
     language: str = "en"  # the language of every text (translations.py makes the others)
     texts: int = 0  # how many patient-facing texts the file gives in that language
+    fingerprint: str = ""  # rules_fingerprint of the file and its translation (load/fingerprint.py)
 
     @property
     def questions(self) -> list[model.Question]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path as FilePath
 from typing import Any
 
 from ..errors import RuleProblem, RulesError
 from ..evaluation.ruleset import RuleSet
 from .checker import Checker
+from .fingerprint import file_fingerprint
 from .yamlsource import Marks, YamlProblem, read_yaml
 
 
@@ -21,7 +23,8 @@ def load_languages(
     from .translations import translated_rules
 
     english = load_rules(path, verify=verify)
-    return translated_rules(english, tuple(languages), check_data)
+    rulesets = translated_rules(english, tuple(languages), check_data)
+    return {lang: replace(rs, fingerprint=english.fingerprint) for lang, rs in rulesets.items()}
 
 
 def check_data(raw: Any, marks: Marks, name: str) -> tuple[RuleSet | None, list[RuleProblem]]:
@@ -43,7 +46,8 @@ def load_rules(path: str | os.PathLike[str], *, verify: bool = True) -> RuleSet:
                 )
             ]
         ) from None
-    return loads_rules(data, name, verify=verify)
+    ruleset = loads_rules(data, name, verify=verify)
+    return replace(ruleset, fingerprint=file_fingerprint(name))
 
 
 def loads_rules(data: bytes | str, name: str = "rules.yaml", *, verify: bool = True) -> RuleSet:
