@@ -113,11 +113,16 @@ class OutcomeOut(_Out):
     )
 
 
+SOURCE = "The main source: a key into `sources` (the first of `sources`)."
+SOURCES = "Every source that says it, the main one first: keys into `sources`."
+
+
 class FindingOut(_Out):
     rule: str
     criterion: str
     text: str
-    source: str = Field(description="Key into `sources`.")
+    source: str = Field(description=SOURCE)
+    sources: list[str] = Field(description=SOURCES)
 
 
 class NoteOut(_Out):
@@ -125,7 +130,8 @@ class NoteOut(_Out):
     title: str
     text: str
     items: list[str]
-    source: str = Field(description="Key into `sources`.")
+    source: str = Field(description=SOURCE)
+    sources: list[str] = Field(description=SOURCES)
 
 
 class TraceOut(_Out):
@@ -155,6 +161,11 @@ class EvaluateResponse(_Out):
     )
     answers: dict[str, str | int | list[str]] = Field(description="The answers used.")
     fired: list[str] = Field(description="Ids of the rules that matched.")
+    unanswered: list[str] = Field(
+        description="Shown questions not answered: the headline was already certain whatever "
+        "their answers are, but findings and safety advice about them are missing. Empty for "
+        "a complete answer set."
+    )
     sources: dict[str, SourceOut] = Field(description="Every source cited above, by key.")
 
 
@@ -187,11 +198,24 @@ def summary_data(summary: Summary, sources: Mapping[str, model.Source]) -> dict[
             ],
         },
         "findings": [
-            {"rule": f.rule, "criterion": f.criterion, "text": f.text, "source": f.source}
+            {
+                "rule": f.rule,
+                "criterion": f.criterion,
+                "text": f.text,
+                "source": f.source,
+                "sources": f.sources,
+            }
             for f in summary.findings
         ],
         "notes": [
-            {"id": n.id, "title": n.title, "text": n.text, "items": n.items, "source": n.source}
+            {
+                "id": n.id,
+                "title": n.title,
+                "text": n.text,
+                "items": n.items,
+                "source": n.source,
+                "sources": n.sources,
+            }
             for n in summary.notes
         ],
         "trace": [
@@ -203,6 +227,7 @@ def summary_data(summary: Summary, sources: Mapping[str, model.Source]) -> dict[
         "dropped": summary.dropped,
         "answers": summary.answers,
         "fired": summary.fired,
+        "unanswered": summary.unanswered,
         "sources": {
             k: {"title": sources[k].title, "url": sources[k].url}
             for k in summary.cited()

@@ -98,7 +98,7 @@ def with_rule(text: str) -> str:
             "  title: Stem-cell",
         ),
         (
-            edit('  version: "2.0.0"', '  version: "2.0.1"'),
+            edit('  version: "3.0.0"', '  version: "3.0.1"'),
             ("meta", "meta", "changed: version"),
             "  title: Stem-cell",
         ),
@@ -219,7 +219,7 @@ def test_an_unchanged_file_has_no_changes():
 
 def test_several_edits_are_each_listed_once_in_file_order_by_section():
     new = edit("    title: Talk to a doctor\n", "    title: See a doctor\n")
-    new = new.replace('  version: "2.0.0"', '  version: "2.1.0"', 1)
+    new = new.replace('  version: "3.0.0"', '  version: "2.1.0"', 1)
     assert [c[:2] for c in changes(SRC, new)] == [("meta", "meta"), ("note", "consult")]
 
 

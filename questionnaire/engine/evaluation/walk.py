@@ -50,6 +50,8 @@ class Question:
     show_if: Condition | None
     step: str  # id of its step
     stop_checks: tuple[Condition, ...]  # stopping rules to check once it is answered
+    # for each stop check, its outcome's may_continue (None: that stop is final)
+    continue_checks: tuple[Condition | None, ...] = ()
 
 
 class QuestionState(NamedTuple):
@@ -68,6 +70,7 @@ class Point(NamedTuple):
     keys: dict[str, Any]  # question id -> answer key; None: not asked
     complete: bool = True  # every question asked so far has a valid answer
     stopped_after: str | None = None  # step after which a stopping outcome became certain
+    continuable: bool = False  # that stop may be continued (its outcome's may_continue holds)
 
 
 class Flow:
@@ -80,6 +83,11 @@ class Flow:
             for cond, rule in zip(rs.when, rs.file.rules, strict=True)
             if rule.outcome in stopping
         )
+        may_continue = {
+            cond: rs.may_continue.get(rule.outcome)
+            for cond, rule in zip(rs.when, rs.file.rules, strict=True)
+            if rule.outcome in stopping
+        }
         # A rule's truth changes only when a question it reads becomes known, so after each step
         # only the stopping rules that read that step's questions are checked again (all of them
         # after the first step, which also catches rules that read no question at all).
@@ -100,10 +108,18 @@ class Flow:
                 rs.show_if.get(q.id),
                 step.id,
                 checks[step.id] if k == len(step.questions) - 1 else (),
+                tuple(may_continue[c] for c in checks[step.id])
+                if k == len(step.questions) - 1
+                else (),
             )
             for step in rs.file.steps
             for k, q in enumerate(step.questions)
         )
+        # step id -> the questions after it, to see whether a stop was continued
+        self._after = {
+            step.id: tuple(q.id for q in self.questions if rs.step_of[q.id] > i)
+            for i, step in enumerate(rs.file.steps)
+        }
 
     def asks(self, question: Question, keys: Mapping[str, Any]) -> bool:
         """Whether the question is asked: skip logic not certainly false on what is known.
@@ -117,18 +133,30 @@ class Flow:
         certain to match whatever the unknown answers are."""
         return any(cond.truth(keys) is True for cond in question.stop_checks)
 
-    def advance(self, at: Point, offer: Any) -> tuple[QuestionState, Point]:
+    @staticmethod
+    def may_continue(question: Question, keys: Mapping[str, Any]) -> bool:
+        """Whether every stop that is certain here may be continued (its may_continue holds)."""
+        return all(
+            then is not None and then.truth(keys) is True
+            for cond, then in zip(question.stop_checks, question.continue_checks, strict=True)
+            if cond.truth(keys) is True
+        )
+
+    def advance(
+        self, at: Point, offer: Any, continuing: bool = False
+    ) -> tuple[QuestionState, Point]:
         """One question forward. `offer`: an answer key, an AnswerProblem, NOTHING or ANY.
+        `continuing`: walk on past a stop that may be continued (answers were given after it).
 
         The new Point extends `at.keys` in place (a walk is mostly one straight line); to branch
         from a Point, as the verifier does, advance a copy: `at._replace(keys=dict(at.keys))`.
         """
-        index, keys, complete, stopped = at
+        index, keys, complete, stopped, continuable = at
         q = self.questions[index]
         problem = offer if isinstance(offer, AnswerProblem) else None
         if stopped is not None:
             return QuestionState(q, State.AFTER_STOP, None, problem), Point(
-                index + 1, keys, complete, stopped
+                index + 1, keys, complete, stopped, continuable
             )
         if q.show_if is not None and q.show_if.truth(keys) is False:
             state = QuestionState(
@@ -146,26 +174,35 @@ class Flow:
             state = QuestionState(q, State.ANSWERED, offer)
             keys[q.id] = offer
         if q.stop_checks and complete and self.stops(q, keys):
-            stopped = q.step
-        return state, Point(index + 1, keys, complete, stopped)
+            continuable = self.may_continue(q, keys)
+            if not (continuing and continuable):
+                stopped = q.step
+        return state, Point(index + 1, keys, complete, stopped, continuable)
 
-    def follow(self, offer: Callable[[Question], Any]) -> tuple[list[QuestionState], Point]:
+    def follow(
+        self, offer: Callable[[Question], Any], continuing: bool = False
+    ) -> tuple[list[QuestionState], Point]:
         """Walk the whole questionnaire, asking `offer` for each question's answer."""
         at, states, advance = Point(0, {}), [], self.advance
         for q in self.questions:
-            state, at = advance(at, offer(q))
+            state, at = advance(at, offer(q), continuing)
             states.append(state)
         return states, at
 
     def read(self, answers: Mapping[str, Any]) -> tuple[list[QuestionState], Point]:
-        """Walk raw answers (as the API or the session holds them)."""
+        """Walk raw answers (as the API or the session holds them). A stop that may be
+        continued is walked past when any question after it has an answer."""
         get = answers.get
 
         def offer(q: Question) -> Any:
             raw = get(q.id)
             return NOTHING if not raw and is_empty(raw) else read_answer(q.info, q.errors, raw)
 
-        return self.follow(offer)
+        states, end = self.follow(offer)
+        if end.stopped_after is not None and end.continuable:
+            if any(not is_empty(get(q)) for q in self._after[end.stopped_after]):
+                return self.follow(offer, continuing=True)
+        return states, end
 
 
 @dataclass(frozen=True)
@@ -178,6 +215,7 @@ class Walk:
     problems: tuple[AnswerProblem, ...]  # answers to shown questions that are not valid
     dropped: tuple[str, ...]  # answered questions that no longer apply
     stopped_after: str | None  # step after which a stopping outcome is certain
+    continuable: bool = False  # a stop that may be continued (the answers so far allow it)
 
     @property
     def complete(self) -> bool:
@@ -200,4 +238,5 @@ class Walk:
             tuple(s.problem for s in states if s.state is State.INVALID),
             ids(State.DROPPED),
             end.stopped_after,
+            end.continuable,
         )

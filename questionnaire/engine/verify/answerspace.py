@@ -134,17 +134,38 @@ def _domain(q, keys: Sequence[tuple], span: tuple | None) -> list[tuple[Any, int
     said = set(_mentioned(keys))
     mentioned = [c for c in plain if c in said]
     others = [c for c in plain if c not in mentioned]
-    if 1 << len(mentioned) > MAX_MULTI_SUBSETS:  # pragma: no cover - the loader caps choices
+    units = _units(mentioned, keys)
+    if 1 << len(units) > MAX_MULTI_SUBSETS:  # pragma: no cover - the loader caps choices
         raise ValueError(f"'{q.id}' has too many choices for the exact analysis")
     domain = [(a, 1) for a in alone]
     free = 2 ** len(others)
-    for subset in range(1 << len(mentioned)):
-        picked = tuple(c for j, c in enumerate(mentioned) if subset >> j & 1)
-        if picked:
-            domain.append((picked, free))
+    for subset in range(1 << len(units)):
+        chosen = [u for j, u in enumerate(units) if subset >> j & 1]
+        if chosen:
+            weight = free
+            for unit in chosen:
+                weight *= 2 ** len(unit) - 1
+            domain.append((tuple(u[0] for u in chosen), weight))
         elif others:
             domain.append(((others[0],), free - 1))
     return domain
+
+
+def _units(mentioned: list[Any], keys: Sequence[tuple]) -> list[list[Any]]:
+    """The mentioned choices in groups that every leaf tells apart only as "some ticked": choices
+    named by exactly the same leaves, all of them `has_any`. Ticking one of a group or several
+    makes every leaf the same, so a group is one unit (its first choice stands for it)."""
+    named_by: dict[Any, set[tuple]] = {c: set() for c in mentioned}
+    for key in keys:
+        loaded = json.loads(key[2])
+        for item in loaded if isinstance(loaded, list) else [loaded]:
+            if item in named_by:
+                named_by[item].add(key)
+    groups: dict[Any, list[Any]] = {}
+    for c in mentioned:
+        same = all(key[1] == "has_any" for key in named_by[c])
+        groups.setdefault(frozenset(named_by[c]) if same else c, []).append(c)
+    return list(groups.values())
 
 
 class Space:
