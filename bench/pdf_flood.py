@@ -1,0 +1,135 @@
+"""A handout flood: one client on many connections to /summary.pdf, another patient's pages.
+
+Run from the project root:  .venv/bin/python -m bench.pdf_flood [--connections 200] [--seconds 30]
+
+The production shape on this machine (bench/deployment.py: the shipped nginx over TLS, one app
+host with 3 sync workers), everything on loopback. wrk (from 127.0.0.1) asks for /summary.pdf
+with a finished journey's cookie on `--connections` keep-alive connections for `--seconds`;
+meanwhile another patient (from 127.0.0.3, so nginx sees another address) loads a step page every
+20 ms, and the time of each is kept. Run twice: with the shipped rate limits, and with nginx's
+limit_req and limit_conn lines taken out (the configuration before issue 20), unless --only.
+docs/benchmarks.md ("A handout flood behind the rate limits") has the figures;
+tests/deploy/test_attack_report.py runs a smaller load as a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import re
+import signal
+import statistics
+import subprocess
+import threading
+import time
+
+from .deployment import Deployment
+from .server import need_wrk
+from .slow_clients import Patient
+
+ATTACKER, PATIENT = "127.0.0.1", "127.0.0.3"
+LIMIT_LINE = re.compile(r"^\s+limit_(req|conn) \S+.*;\n", re.M)
+
+
+def without_limits(deployment: Deployment) -> None:
+    """Take nginx's limit_req and limit_conn out of the running site, and reload it."""
+    conf = deployment.nginx.prefix / "site.conf"
+    conf.write_text(LIMIT_LINE.sub("", conf.read_text()))
+    deployment.nginx.proc.send_signal(signal.SIGHUP)
+    time.sleep(2)  # new workers take over
+
+
+def finished_cookie(deployment: Deployment) -> str:
+    patient = Patient(lambda: deployment.connection(source=ATTACKER))
+    assert patient.journey() == "discuss"
+    patient.close()
+    return "; ".join(f"{k}={v}" for k, v in patient.cookies.items())
+
+
+def patient_times(deployment: Deployment, stop: threading.Event) -> list[float]:
+    patient = Patient(lambda: deployment.connection(source=PATIENT))
+    patient.journey()
+    times = []
+    while not stop.is_set():
+        started = time.perf_counter()
+        patient.page("/step/pain")
+        times.append(time.perf_counter() - started)
+        time.sleep(0.02)
+    patient.close()
+    return times
+
+
+def flood(deployment: Deployment, connections: int, seconds: int) -> dict[str, object]:
+    cookie = finished_cookie(deployment)
+    url = f"https://localhost:{deployment.nginx.https_port}/summary.pdf"
+    stop, times = threading.Event(), []
+    before = sum("/summary.pdf" in line for line in deployment.hosts[0].requests())
+    timer = threading.Thread(target=lambda: times.extend(patient_times(deployment, stop)))
+    timer.start()
+    time.sleep(2)  # the patient's own journey first
+    wrk = subprocess.run(
+        [
+            need_wrk(),
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-H",
+            f"Cookie: {cookie}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=True,
+    ).stdout
+    stop.set()
+    timer.join(30)
+    time.sleep(0.5)  # workers log just after they answer
+    served = sum("/summary.pdf" in line for line in deployment.hosts[0].requests()) - before
+    during = times[: max(1, len(times) - 2)]
+    quantiles = statistics.quantiles(during, n=20)
+    requests = re.search(r"(\d+) requests in", wrk)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", wrk)
+    return {
+        "patient_requests": len(during),
+        "patient_p50_ms": round(statistics.median(during) * 1000, 1),
+        "patient_p95_ms": round(quantiles[18] * 1000, 1),
+        "patient_max_ms": round(max(during) * 1000, 1),
+        "wrk_requests": int(requests.group(1)) if requests else None,
+        "wrk_refused": int(non_2xx.group(1)) if non_2xx else 0,
+        "pdfs_built": served,
+    }
+
+
+def run(connections: int, seconds: int, limits: bool) -> dict[str, object]:
+    with Deployment(hosts=1, workers=3, server_names="criteria.test localhost") as deployment:
+        if not limits:
+            without_limits(deployment)
+        return flood(deployment, connections, seconds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--connections", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--only", choices=["limits", "no-limits"], help="run one case only")
+    args = parser.parse_args()
+    machine = platform.processor() or platform.machine()
+    print(
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {machine}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; wrk -t2 "
+        f"-c{args.connections} -d{args.seconds}s on /summary.pdf from {ATTACKER}, a patient's "
+        f"GET /step/pain every 20 ms from {PATIENT}",
+        flush=True,
+    )
+    cases = {"limits": True, "no-limits": False}
+    for name, limits in cases.items():
+        if args.only in (None, name):
+            print(name, run(args.connections, args.seconds, limits), flush=True)
+
+
+if __name__ == "__main__":
+    main()
