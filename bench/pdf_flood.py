@@ -5,8 +5,9 @@ Run from the project root:  .venv/bin/python -m bench.pdf_flood [--connections 2
 The production shape on this machine (bench/deployment.py: the shipped nginx over TLS, one app
 host with 3 sync workers), everything on loopback. wrk (from 127.0.0.1) asks for /summary.pdf
 with a finished journey's cookie on `--connections` keep-alive connections for `--seconds`;
-meanwhile another patient (from 127.0.0.3, so nginx sees another address) loads a step page every
-20 ms, and the time of each is kept. Run twice: with the shipped rate limits, and with nginx's
+meanwhile another patient (from 127.0.0.3, so nginx sees another address) loads a step page
+every 20 ms, and the time of each is kept (and 5 s of them before the flood, to compare). wrk
+runs at `nice 10`: in production the attacker's CPU is not the server's; here it shares it. Run twice: with the shipped rate limits, and with nginx's
 limit_req and limit_conn lines taken out (the configuration before issue 20), unless --only.
 docs/benchmarks.md ("A handout flood behind the rate limits") has the figures;
 tests/deploy/test_attack_report.py runs a smaller load as a test.
@@ -49,14 +50,15 @@ def finished_cookie(deployment: Deployment) -> str:
     return "; ".join(f"{k}={v}" for k, v in patient.cookies.items())
 
 
-def patient_times(patient: Patient, stop: threading.Event, times: list) -> None:
+def patient_times(patient: Patient, stop: threading.Event, times: list, close: bool = True) -> None:
     """(when it started, seconds) of each page into `times`, until `stop`."""
     while not stop.is_set():
         started = time.perf_counter()
         patient.page("/step/pain")
         times.append((started, time.perf_counter() - started))
         time.sleep(0.02)
-    patient.close()
+    if close:
+        patient.close()
 
 
 def flood(deployment: Deployment, connections: int, seconds: int) -> dict[str, object]:
@@ -66,12 +68,21 @@ def flood(deployment: Deployment, connections: int, seconds: int) -> dict[str, o
     before = sum("/summary.pdf" in line for line in deployment.hosts[0].requests())
     patient = Patient(lambda: deployment.connection(source=PATIENT))
     patient.journey()
+    quiet: list[tuple[float, float]] = []
+    stop_quiet = threading.Timer(5.0, lambda: stop.set())
+    stop_quiet.start()
+    patient_times(patient, stop, quiet, close=False)  # 5 s without the flood, to compare
+    stop.clear()
+    baseline = sorted(took for _, took in quiet)
     timer = threading.Thread(target=patient_times, args=(patient, stop, times))
     timer.start()
     time.sleep(1)
     flood_started = time.perf_counter()
     wrk = subprocess.run(
         [
+            "nice",  # the attacker's CPU is not the server's in production: wrk yields to it here
+            "-n",
+            "10",
             need_wrk(),
             "-t2",
             f"-c{connections}",
@@ -95,6 +106,8 @@ def flood(deployment: Deployment, connections: int, seconds: int) -> dict[str, o
     requests = re.search(r"(\d+) requests in", wrk)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", wrk)
     return {
+        "baseline_p50_ms": round(statistics.median(baseline) * 1000, 1),
+        "baseline_p95_ms": round(baseline[math.ceil(0.95 * len(baseline)) - 1] * 1000, 1),
         "patient_requests": len(during),
         "patient_p50_ms": round(statistics.median(during) * 1000, 1),
         "patient_p95_ms": round(during[math.ceil(0.95 * len(during)) - 1] * 1000, 1),  # rank
