@@ -7,8 +7,9 @@ host with 3 sync workers), everything on loopback. wrk (from 127.0.0.1) asks for
 with a finished journey's cookie on `--connections` keep-alive connections for `--seconds`;
 meanwhile another patient (from 127.0.0.3, so nginx sees another address) loads a step page
 every 20 ms, and the time of each is kept (and 5 s of them before the flood, to compare). wrk
-runs at `nice 10`: in production the attacker's CPU is not the server's; here it shares it. Run twice: with the shipped rate limits, and with nginx's
-limit_req and limit_conn lines taken out (the configuration before issue 20), unless --only.
+runs at `nice 10`: in production the attacker's CPU is not the server's; here it shares it.
+Run twice: with the shipped rate limits, and with nginx's limit_req and limit_conn lines taken
+out (the configuration before issue 20), unless --only.
 docs/benchmarks.md ("A handout flood behind the rate limits") has the figures;
 tests/deploy/test_attack_report.py runs a smaller load as a test.
 """
