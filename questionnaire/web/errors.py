@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import traceback
 
-from flask import Flask, Response, abort, current_app, g, render_template, request
+from flask import Flask, Response, abort, g, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect, same_origin
@@ -26,7 +26,7 @@ def _wants_json() -> bool:
 def _usable_urls(app: Flask) -> None:
     """A bad Host header (a 64-character label, a stray space) leaves Flask with no URL adapter,
     so url_for would crash while the error page is drawn: give it one that ignores the Host."""
-    ctx = request_ctx._get_current_object()
+    ctx = request_ctx
     if ctx.url_adapter is None:
         ctx.url_adapter = app.url_map.bind("localhost", script_name=request.script_root or None)
 
@@ -59,7 +59,8 @@ def _friendly_page(exc: HTTPException, code: int) -> str:
 
 
 def current_limit_kb() -> int:
-    return (current_app.config["MAX_CONTENT_LENGTH"] or 0) // 1024
+    """The request's limit: the app's MAX_CONTENT_LENGTH, or a view's own (an upload's)."""
+    return (request.max_content_length or 0) // 1024
 
 
 CROSS_SITE = "The form was sent from another site (Origin)."
@@ -98,9 +99,9 @@ def init_app(app: Flask) -> None:
         code = exc.code or 500
         description = exc.description
         if code == 413:
-            limit = app.config["MAX_CONTENT_LENGTH"] or 0
             description = (
-                f"What was sent is larger than {limit // 1024} KB, the most this service takes."
+                f"What was sent is larger than {current_limit_kb()} KB, the most this service "
+                "takes."
             )
         # werkzeug's own response carries the headers that belong to the error (Allow on a
         # 405, Retry-After, WWW-Authenticate); only its body is replaced.
@@ -152,7 +153,7 @@ def last_resort(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
             return response(environ, start_response)
 
-    app.wsgi_app = wsgi_app
+    app.wsgi_app = wsgi_app  # type: ignore[method-assign]  # Flask's way to wrap
 
 
 def limit_streamed_bodies(app: Flask) -> None:
@@ -178,7 +179,7 @@ def limit_streamed_bodies(app: Flask) -> None:
             environ.pop("HTTP_TRANSFER_ENCODING", None)  # else werkzeug ignores the length
         return inner(environ, start_response)
 
-    app.wsgi_app = wsgi_app
+    app.wsgi_app = wsgi_app  # type: ignore[method-assign]  # Flask's way to wrap
 
 
 def refuse_nameless_fields(app: Flask) -> None:
