@@ -356,12 +356,8 @@ class Deployment:
             ]
             for host in self.hosts:
                 host.wait()
-            self.nginx = Nginx(
-                self.dir / "nginx",
-                self.cert,
-                [h.address for h in self.hosts],
-                self.server_names,
-            )
+            upstreams = [h.address for h in self.hosts]
+            self.nginx = Nginx(self.dir / "nginx", self.cert, upstreams, self.server_names)
         except BaseException:
             self.__exit__()
             raise
