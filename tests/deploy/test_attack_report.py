@@ -420,6 +420,30 @@ def test_f9_password_guesses_are_throttled_and_the_right_one_still_works_elsewhe
     )
 
 
+SPELLINGS = [
+    ("/clinician/", 45),
+    ("/%63linician/", 45),
+    ("//clinician/", 45),
+    ("/x/../clinician/", 45),
+    ("/summary%2Epdf", 24),
+    ("//summary.pdf", 24),
+]
+
+
+@pytest.mark.parametrize("path, count", SPELLINGS, ids=[s[0] for s in SPELLINGS])
+def test_f9_the_limits_hold_however_the_path_is_spelled(stack, path, count):
+    """nginx picks the location from the normalised path, as the app picks its route."""
+    source = next(ADDRESSES)
+    with ThreadPoolExecutor(24) as pool:  # more at once than the handout's queue of 10
+        statuses = list(
+            pool.map(
+                lambda _: send(stack, "GET", path, None, basic("wrong"), source).status,
+                range(count),
+            )
+        )
+    assert 429 in statuses, statuses
+
+
 def test_f9_a_host_with_a_short_clinician_password_refuses_to_start(stack, tmp_path):
     tmp_path.chmod(0o755)
     host = AppHost(tmp_path, "short", "x" * 32, workers=1, env={"CLINICIAN_PASSWORD": "short"})
