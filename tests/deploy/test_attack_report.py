@@ -404,6 +404,7 @@ def test_f8_tls_1_2_takes_aead_suites_with_forward_secrecy(stack, cipher):
 
 def test_f9_password_guesses_are_throttled_and_the_right_one_still_works_elsewhere(stack):
     guesser, clinician = next(ADDRESSES), next(ADDRESSES)
+    started = time.monotonic()
     with ThreadPoolExecutor(8) as pool:
         statuses = list(
             pool.map(
@@ -413,8 +414,11 @@ def test_f9_password_guesses_are_throttled_and_the_right_one_still_works_elsewhe
                 range(80),
             )
         )
+    seconds = time.monotonic() - started
 
-    assert statuses.count(429) >= 30 and set(statuses) == {401, 429}, statuses
+    assert set(statuses) == {401, 429}, statuses
+    # a burst of 30 after the first, then 2 a second: the other guesses never reach the app
+    assert statuses.count(401) <= 31 + 2 * seconds + 1, (statuses, seconds)
     assert (
         send(stack, "GET", "/clinician/", headers=basic(PASSWORD), source=clinician).status == 200
     )
