@@ -145,12 +145,12 @@ def test_f2_one_address_gets_two_handouts_a_second_then_a_friendly_429(stack):
     def handout(_: int) -> Reply:
         return send(stack, "GET", "/summary.pdf", headers={"Cookie": cookie}, source=attacker)
 
-    with ThreadPoolExecutor(24) as pool:
-        replies = list(pool.map(handout, range(24)))
+    with ThreadPoolExecutor(40) as pool:  # more at once than the queue of 10
+        replies = list(pool.map(handout, range(40)))
     statuses = [r.status for r in replies]
     refused = [r for r in replies if r.status == 429]
 
-    assert statuses.count(200) <= 12 and refused, statuses
+    assert statuses.count(200) <= 20 and refused, statuses
     assert all(r.body.startswith(b"%PDF") for r in replies if r.status == 200)
     page = refused[0]
     assert "Too many requests" in page.text and page.headers["retry-after"] == "1"
@@ -232,16 +232,19 @@ def test_f2_a_handout_flood_from_one_address_leaves_another_patient_under_100_ms
 
 
 def test_f2_the_api_answers_too_many_requests_in_json_with_retry_after(stack):
-    source = next(ADDRESSES)
-    with ThreadPoolExecutor(10) as pool:
-        replies = list(
-            pool.map(
-                lambda _: send(stack, "GET", "/api/v1/openapi.json", source=source), range(120)
-            )
-        )
-    refused = [r for r in replies if r.status == 429]
+    source, replies, started = next(ADDRESSES), [], time.monotonic()
 
-    assert refused and sum(r.status == 200 for r in replies) >= 40
+    def until_refused(_: int) -> None:
+        while len(replies) < 600 and not any(r.status == 429 for r in replies[-20:]):
+            replies.append(send(stack, "GET", "/api/v1/healthz-nope", source=source))
+
+    with ThreadPoolExecutor(10) as pool:
+        list(pool.map(until_refused, range(10)))
+    seconds = time.monotonic() - started
+    refused = [r for r in replies if r.status == 429]
+    served = sum(r.status == 404 for r in replies)  # the app's own JSON 404
+
+    assert refused and 40 <= served <= 41 + 20 * seconds + 10, (served, seconds)
     reply = refused[0]
     assert reply.headers["content-type"] == "application/json"
     assert json.loads(reply.body)["status"] == 429
