@@ -29,11 +29,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = _flask()
     configure(app, config)
     require_secret_key(app)
+    check_clinician_password(app)
     engines.init_app(app)  # load, check and verify the rule files: one engine per language
     init_i18n(app)
     init_session(app)
     init_forms(app)
     init_csrf(app)
+    init_studies(app)
     register_blueprints(app)
     init_preview(app)
     init_api_documents(app)
@@ -83,6 +85,8 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config.from_mapping(
         SECRET_KEY=None,
         QUESTIONNAIRE_RULES=os.environ.get("QUESTIONNAIRE_RULES", str(ROOT / "rules.yaml")),
+        # The registered studies (design.md section 7); unset: studies.yaml beside the rules.
+        QUESTIONNAIRE_STUDIES=os.environ.get("QUESTIONNAIRE_STUDIES"),
         # Example answers shipped with the rules: the clinician preview offers them, and
         # `flask rules test` runs them by default.
         QUESTIONNAIRE_SCENARIOS=os.environ.get("QUESTIONNAIRE_SCENARIOS", str(ROOT / "scenarios")),
@@ -175,24 +179,29 @@ def init_forms(app: Flask) -> None:
 
 
 def init_csrf(app: Flask) -> None:
-    """CSRF tokens on every form; not on the API and the health check, which take no cookies."""
-    from flask_wtf.csrf import CSRFProtect
-
+    """CSRF checks on every form post; not on the API and the health check (no cookies)."""
     from .web import api, clinician, errors, health
 
     errors.refuse_nameless_fields(app)  # before the CSRF check, which trips over them
-    csrf = CSRFProtect(app)
+    csrf = errors.OriginCheckingCSRF(app)  # the token, the Referer and the Origin
     csrf.exempt(api.bp)
     csrf.exempt(health.bp)
     if not preview_on(app):  # its pages do not exist then: a POST there is 404, not a CSRF error
         csrf.exempt(clinician.bp)
 
 
-def register_blueprints(app: Flask) -> None:
-    """The patient pages, the API, the health check and the clinician preview."""
-    from .web import api, clinician, health, patient
+def init_studies(app: Flask) -> None:
+    """The registry snapshot of studies (studies.yaml), checked against the rules."""
+    from .web import studies
 
-    for blueprint in (patient.bp, api.bp, health.bp, clinician.bp):
+    studies.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """The patient pages, the API, the health check, the studies and the clinician preview."""
+    from .web import api, clinician, health, patient, studies
+
+    for blueprint in (patient.bp, api.bp, health.bp, studies.bp, clinician.bp):
         app.register_blueprint(blueprint)
 
 
@@ -257,6 +266,20 @@ def wrap_wsgi(app: Flask) -> None:
     trust_proxies(app)
 
 
+MIN_PASSWORD_LENGTH = 16
+
+
+def check_clinician_password(app: Flask) -> None:
+    """A short password could be guessed, even at the rate nginx allows (docs/deployment.md)."""
+    password = app.config["CLINICIAN_PASSWORD"]
+    if password and len(str(password)) < MIN_PASSWORD_LENGTH:
+        raise ConfigError(
+            f"CLINICIAN_PASSWORD has {len(str(password))} characters; it needs at least "
+            f"{MIN_PASSWORD_LENGTH}. Make one with: "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(24))'"
+        )
+
+
 def trust_proxies(app: Flask) -> None:
     """Behind TRUSTED_PROXIES proxies (nginx: 1), read the client's scheme, host, port and address
     from their X-Forwarded-* headers, so cookies, CSRF, HSTS and redirects see https. Off (0) by
@@ -276,7 +299,8 @@ def trust_proxies(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """`flask rules ...` (questionnaire/cli.py)."""
-    from . import cli
+    """`flask rules ...` (questionnaire/cli.py) and `flask studies ...` (studies_cli.py)."""
+    from . import cli, studies_cli
 
     app.cli.add_command(cli.rules_group)
+    app.cli.add_command(studies_cli.studies_group)

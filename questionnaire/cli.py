@@ -19,10 +19,9 @@ from .engine import (
     AnswersError,
     Engine,
     RulesError,
-    RuleSet,
     load_languages,
     load_rules,
-    loads_rules,
+    read_rules_file,
 )
 from .engine.load.translations import LANGUAGES
 from .engine.load.yamlsource import YamlProblem, read_yaml
@@ -32,6 +31,7 @@ from .engine.verify.diff import Diff, diff_rulesets
 from .engine.verify.symbolic import verify
 from .engines import engine_of, has_engine
 from .release_cli import gate_command
+from .studies_cli import app_studies, study_matches, verify_studies
 from .web.api_schema import summary_json
 
 
@@ -131,7 +131,9 @@ def eval_command(answers: str, as_json: bool, rules: str | None) -> None:
         lines = [f"  {p.question or '(answers)'}: {p.message}" for p in exc.problems]
         raise BadInput("the answers cannot be evaluated:\n" + "\n".join(lines)) from None
     if as_json:
-        data = summary_json(summary, engine.sources, engine.ruleset.fingerprint)
+        data = summary_json(
+            summary, engine.sources, engine.ruleset.fingerprint, study_matches(engine, summary)
+        )
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         click.echo(format_summary(summary))
@@ -141,13 +143,7 @@ def eval_command(answers: str, as_json: bool, rules: str | None) -> None:
 @click.argument("rules", required=False, type=click.Path(dir_okay=False))
 def verify_command(rules: str | None) -> None:
     """Prove every possible set of answers gets exactly one headline; list dead rules."""
-    try:
-        ruleset = load_rules(_rules_path(rules), verify=False)
-    except RulesError as exc:
-        if exc.ruleset is None:
-            raise BadInput(str(exc)) from None
-        assert isinstance(exc.ruleset, RuleSet)
-        ruleset = exc.ruleset  # the file parses; the verifier explains what is wrong
+    ruleset = _parsed(_rules_path(rules))[0]  # the verifier explains what else is wrong
     report = verify(ruleset)
     click.echo(
         f"Checked {report.answer_sets:,} possible sets of answers in "
@@ -161,13 +157,14 @@ def verify_command(rules: str | None) -> None:
             click.echo("  another: " + json.dumps(example))
     for rule in report.never_match:
         click.echo(f"Rule '{rule}' can never match.")
+    studies_ok = rules is not None or verify_studies(ruleset)
     for rule, example in report.never_win.items():
         if rule not in report.never_match:
             click.echo(
                 f"Rule '{rule}' can never give the headline; for example it matches "
                 f"{json.dumps(example)} but a higher outcome wins."
             )
-    if not report.ok:
+    if not report.ok or not studies_ok:
         sys.exit(1)
 
 
@@ -207,7 +204,7 @@ def _run_file(engine: Engine, path: Path, fired: dict[str, int]) -> list:
         raise BadInput(str(exc)) from None
     results = []
     for scenario in scenarios:
-        result = run_scenario(engine, scenario)
+        result = run_scenario(engine, scenario, app_studies(engine))
         results.append(result)
         for rule in result.fired:
             fired[rule] += 1
@@ -283,23 +280,12 @@ def schema_command(output: str | None) -> None:
 # --- rules diff (verifier branch) ------------------------------------------------------------
 
 
-def _diff_side(path: str):
+def _parsed(path: str):
     """(rule set, raw data, marks) of a rule file that parses, even if its meaning is wrong."""
-    try:
-        data = Path(path).read_bytes()
-        raw, marks = read_yaml(data)
-    except OSError as exc:
-        raise BadInput(f"cannot read {path}: {exc.strerror}") from None
-    except YamlProblem as exc:
-        raise BadInput(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
-    try:
-        ruleset = loads_rules(data, path, verify=False)
-    except RulesError as exc:
-        if exc.ruleset is None:
-            raise BadInput(str(exc)) from None
-        assert isinstance(exc.ruleset, RuleSet)
-        ruleset = exc.ruleset
-    return ruleset, raw, marks
+    loaded = read_rules_file(path, verify=False)
+    if loaded.ruleset is None:
+        raise BadInput(str(RulesError(list(loaded.problems))))
+    return loaded.ruleset, loaded.raw, loaded.marks
 
 
 def format_diff(diff: Diff) -> str:
@@ -328,7 +314,7 @@ def format_diff(diff: Diff) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
 def diff_command(old: str, new: str | None, as_json: bool) -> None:
     """What changed from OLD to NEW (default: the app's rule file), and which headlines change."""
-    diff = diff_rulesets(_diff_side(old), _diff_side(_rules_path(new)))
+    diff = diff_rulesets(_parsed(old), _parsed(_rules_path(new)))
     if as_json:
         click.echo(json.dumps(diff.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -17,6 +17,7 @@ from .. import fhir
 from ..engine import AnswerProblem, AnswersError
 from ..engine.load.translations import LANGUAGES
 from ..engines import engine_for
+from . import studies
 from .api_schema import (
     AnswerProblemOut,
     EvaluateResponse,
@@ -242,7 +243,8 @@ def evaluate():
         summary = engine.evaluate(answers)
     except AnswersError as exc:
         return invalid(exc.problems)
-    return reply(summary_response(summary, engine.sources, engine.ruleset.fingerprint))
+    found = studies.matches(current_app, summary, language())
+    return reply(summary_response(summary, engine.sources, engine.ruleset.fingerprint, found))
 
 
 @bp.get("/openapi.json")

@@ -28,7 +28,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask.sessions import SecureCookieSession, SessionInterface
 
 from ..engine.model import Step
@@ -195,6 +195,12 @@ class AnswerSessionInterface(SessionInterface):
         )
         session.rekey = any(old for _, old in found.values())  # rewrite under the new key
         return session
+
+    def is_null_session(self, obj: object) -> bool:
+        """Flask saves no session for the API: its contract is no cookies, not even the
+        deletion of an unreadable one (attack report I3)."""
+        api = has_request_context() and request.path.startswith("/api/")
+        return api or super().is_null_session(obj)
 
     def save_session(  # type: ignore[override]  # open_session made an AnswerSession
         self, app: Flask, session: AnswerSession, response
