@@ -97,8 +97,8 @@ lint: $(DEV_STAMP)
 fuzz: $(DEV_STAMP)
 	HYPOTHESIS_PROFILE=long $(PY) -m pytest tests/fuzz
 
-# bench: run the benchmarks in bench/
-bench: $(DEV_STAMP) wrk
+# bench: what users feel: server CPU per page and API call, p95 behind nginx, the verifier at scale
+bench: $(DEV_STAMP) wrk nginx translations
 	$(PY) -m bench
 
 # soak: 60 s, 100 connections of whole patient journeys against gunicorn; fails on any error

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
-from ..rules import engine_of
+from ..engines import engine_of
 from .api_schema import Health, Operation, operation
 
 bp = Blueprint("health", __name__)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,10 +17,11 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 
 from . import handout as handouts
 from .forms import Page, to_answer, to_form_data
-from .i18n import current_language, gettext, kept_language
+from .i18n import current_language, kept_language
 from .journey import Journey
 from .session import IDLE_SECONDS, MAX_SECONDS, now
 from .summary_view import answer_text, given_answers, summary_context
@@ -139,21 +139,17 @@ def step(step_id: str):
     change = request.args.get("change") == "1"
     if not shown:
         return redirect(page_url(j.next_page(page, walk), change=change))
-    fields: dict[str, Any]
     if request.method == "POST":
         form = page.form()
-        for q in page.questions:
-            if q not in shown:
-                del form[q.id]
-        if form.validate():
-            return saved(
-                page, answers, {q.id: to_answer(q, form[q.id].data) for q in shown}, change
-            )
-        fields = {q.id: form[q.id] for q in shown}
-    else:
-        # A GET needs no WTForms form: the template reads only each field's data and errors
-        # (the CSRF token comes from csrf_token()). This is a fifth of the page's cost.
-        fields = {q.id: Prefill(to_form_data(q, answers.get(q.id))) for q in shown}
+    else:  # prefilled with the stored answers
+        stored = {q.id: to_form_data(q, answers.get(q.id)) for q in shown}
+        form = page.form(formdata=None, data=stored)
+    for q in page.questions:
+        if q not in shown:
+            del form[q.id]
+    if request.method == "POST" and form.validate():
+        return saved(page, answers, {q.id: to_answer(q, form[q.id].data) for q in shown}, change)
+    fields = {q.id: form[q.id] for q in shown}
     focus = request.args.get("focus") if request.method == "GET" else None
     return render_template(
         "patient/step.html",
@@ -168,14 +164,6 @@ def step(step_id: str):
         back_url=back_url(page, walk, change),
         errors=[(q, fields[q.id].errors[0]) for q in shown if fields[q.id].errors],
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Prefill:
-    """What the question macro reads from a field, for a page that was not submitted."""
-
-    data: Any
-    errors: tuple[str, ...] = ()
 
 
 def saved(page: Page, answers: dict[str, Any], given: dict[str, Any], change: bool):

@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 from pages import Page, Patient, one, text
 
-from questionnaire.rules import engine_for
+from questionnaire.engines import engine_for
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "translations" / "es" / "LC_MESSAGES" / "messages.po"
