@@ -66,7 +66,7 @@ test: $(DEV_STAMP) chromium wrk nginx poppler node_modules translations
 	$(PY) -m pytest
 
 # quick: the fast loop while editing: engine, scenarios, API and CLI tests (under 20 s)
-quick: $(DEV_STAMP) translations
+quick: $(DEV_STAMP) node_modules translations
 	PROPERTY_EXAMPLES=20 $(PY) -m pytest -q -p no:cacheprovider -m "not slow" \
 		tests/engine tests/test_scenarios.py tests/api tests/cli
 
@@ -119,12 +119,13 @@ clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis test-artifacts $(MO_FILES)
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
-# chromium: install Debian's chromium if missing (playwright's own download does not work here)
+# chromium: install Debian's chromium if missing (playwright's own download does not work here),
+# and libatomic1, which playwright's driver needs and a minimal Debian lacks
 chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
+	@if [ ! -x $(CHROMIUM) ] || ! dpkg -s libatomic1 >/dev/null 2>&1; then \
 		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update && \
-		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium libatomic1; \
 	fi
 
 # poppler: install Debian's poppler-utils (pdftoppm renders the PDF handout in tests) if missing
