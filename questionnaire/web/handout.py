@@ -16,13 +16,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from fpdf import FPDF
+from fpdf.fonts import CoreFont
 
+from ..engine import Summary
 from ..rules import LANGUAGES
 from .i18n import current_language, date_pattern, in_language
 from .summary_view import given_answers, summary_context
@@ -72,13 +74,14 @@ class Handout:
     made: dt.date
     version: str
     reviewed: dt.date
-    summary: Any  # the engine's Summary
+    summary: Summary
     signs: Sequence[str]  # on an emergency or urgent handout: what each sign ticked can mean
     groups: Sequence  # (criterion, [(finding, answered)]) as on the summary page
     answers: Sequence[tuple[str, Sequence[str]]]  # (question, answer labels), in order asked
     notes_first: Sequence  # rules.yaml notes printed before the findings
     notes: Sequence  # and after them
     sources: Sequence  # (title, url) of every source cited
+    fingerprint: str  # rules_fingerprint: which rule files, exactly, made this handout
 
 
 def handout_of(lang: str, answers: Mapping[str, Any], service: Service) -> Handout:
@@ -115,6 +118,7 @@ def handout_of(lang: str, answers: Mapping[str, Any], service: Service) -> Hando
         notes_first=notes_first,
         notes=notes,
         sources=[(ctx["sources"][k].title, ctx["sources"][k].url) for k in cited],
+        fingerprint=engine.ruleset.fingerprint,
     )
 
 
@@ -149,24 +153,31 @@ class _Document(FPDF):
     def wrap(self, text: str, width: float) -> list[str]:
         """`text` in the current font as lines at most `width` mm wide, broken at spaces (and at
         its own line breaks); a word wider than a line is cut where it must be."""
-        widths, scale = self.current_font.cw, self.font_size_pt * 0.001 / self.k
-        space = widths[" "] * scale
+        font = self.current_font
+        assert isinstance(font, CoreFont), "the handout uses the PDF core fonts only"
+        chars = cast("Mapping[str, float]", font.cw)  # thousandths of the font size
+        scale = self.font_size_pt * 0.001 / self.k
+
+        def measure(part: str) -> float:
+            return sum(chars[c] for c in part) * scale
+
+        space = measure(" ")
         lines = []
         for paragraph in text.split("\n"):
-            words, used = [], 0.0
+            words: list[str] = []
+            used = 0.0
             for word in paragraph.split(" "):
-                size = sum(widths[c] for c in word) * scale
+                size = measure(word)
                 if words and used + space + size > width:
                     lines.append(" ".join(words))
                     words, used = [], 0.0
                 while size > width:  # a long address: as much of it as fits on each line
-                    cut, taken = 0, 0.0
-                    while taken + widths[word[cut]] * scale <= width:
-                        taken += widths[word[cut]] * scale
+                    cut = 1
+                    while cut < len(word) and measure(word[: cut + 1]) <= width:
                         cut += 1
-                    lines.append(word[: max(cut, 1)])
-                    word = word[max(cut, 1) :]
-                    size = sum(widths[c] for c in word) * scale
+                    lines.append(word[:cut])
+                    word = word[cut:]
+                    size = measure(word)
                 used = used + space + size if words else size
                 words.append(word)
             lines.append(" ".join(words))
@@ -306,6 +317,7 @@ def _top(pdf: _Document, h: Handout, clinician_copy: bool, copy_follows: bool) -
         date=format_date(h.reviewed, date_pattern()),
     )
     pdf.para(f"{made} {version}. {run_by}", 8.5, color=GREY)
+    pdf.para(f"rules_fingerprint {h.fingerprint}", 7, color=GREY)  # an id: not translated
     pdf.set_draw_color(*INK)
     pdf.set_line_width(0.2)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())

@@ -227,3 +227,26 @@ def test_emergency_and_urgent_handouts_name_every_sign_and_carry_no_stem_cell_no
         else:  # the FDA, the studies, the clinics: nothing about stem cells competes
             assert squash(note["title"]) not in words, note["id"]
             assert squash(note["text"])[:60] not in words, note["id"]
+
+
+def test_the_handout_prints_the_rules_fingerprint_beside_the_version(handouts, engine):
+    # design.md section 5: which rule files, exactly, made this handout
+    response, _ = handouts["discuss"]
+    _, words = pdf_text(response.data)
+    assert f"rules_fingerprint {engine.ruleset.fingerprint}" in words
+    assert len(engine.ruleset.fingerprint) == 64
+
+
+def test_lines_are_broken_at_spaces_within_the_width_and_keep_every_word():
+    from questionnaire.web.handout import _Document
+
+    pdf = _Document()
+    pdf.set_font("Helvetica", "", 8)
+    text = "Ask for the number the FDA gave the study. " * 6 + "https://example.org/" + "a" * 300
+
+    lines = pdf.wrap(text, 60)
+
+    assert len(lines) >= 6
+    assert all(pdf.get_string_width(line) <= 60 + 1e-9 for line in lines)  # fpdf2's own measure
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(not line.startswith(" ") and not line.endswith(" ") for line in lines)

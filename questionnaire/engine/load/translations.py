@@ -13,19 +13,20 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
 
 from ..errors import RuleProblem, RulesError
 from ..evaluation.questions import did_you_mean
+from ..evaluation.ruleset import RuleSet
+from .checker import Checker
 from .yamlsource import Marks, Path, YamlProblem, read_yaml
 
 # The languages the app and the API speak, the default first; each other one needs its
-# translation file next to the rule file. Each name is written in its own language.
+# translation file next to the rule file.
 LANGUAGES = ("en", "es")
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 _QUESTION_TEXTS = ("short", "prompt", "said", "hint")
 _CHOICE_TEXTS = ("label", "said", "hint")
@@ -240,7 +241,7 @@ def read_translation(raw: Any, marks: Marks, name: str, language: str) -> Transl
     try:
         translated, translated_marks = read_yaml(text)
     except YamlProblem as exc:
-        raise RulesError([RuleProblem(path, exc.line, exc.column, exc.message)]) from None
+        raise RulesError([exc.at(path)]) from None
     if not isinstance(translated, dict):
         raise RulesError(
             [
@@ -257,13 +258,11 @@ def read_translation(raw: Any, marks: Marks, name: str, language: str) -> Transl
 
 
 def translated_rules(
-    english: Any,
-    languages: tuple[str, ...],
-    check: Callable[[Any, Marks, str], tuple[Any, list[RuleProblem]]],
-) -> dict[str, Any]:
-    """{"en": english, language: its RuleSet, ...}; RulesError lists every missing text."""
+    english: RuleSet, raw: Any, marks: Marks, languages: tuple[str, ...]
+) -> dict[str, RuleSet]:
+    """{"en": english, language: its RuleSet, ...} from the English file's data and marks;
+    RulesError lists every missing text."""
     name = english.path
-    raw, marks = read_yaml(FilePath(name).read_bytes())  # read a moment ago, so it reads
     result = {"en": dataclasses.replace(english, texts=len(slots(raw)))}
     problems: list[RuleProblem] = []
     for language in languages:
@@ -271,8 +270,9 @@ def translated_rules(
         problems += translation.problems
         if translation.problems:
             continue
-        ruleset, found = check(translation.data, marks, name)
-        problems += found  # e.g. a translated text longer than any text may be
+        checker = Checker(name, marks)
+        ruleset = checker.check(translation.data)
+        problems += checker.problems  # e.g. a translated text longer than any text may be
         if ruleset is not None:
             # The English rule set with the translated words: the conditions (and anything the
             # verifier left on it) are the English ones, so the structure is the same by
