@@ -51,7 +51,9 @@ def requests() -> dict[str, Callable[[], bytes]]:
     app = create_app({"SECRET_KEY": "bench-handout-" + "k" * 50})
     client = app.test_client()
     engine = engine_of(app)
-    with client.session_transaction() as session:  # as questionnaire/web/patient.py saves them
+    # as questionnaire/web/patient.py saves them (the session interface asks for the request's
+    # path, which session_transaction has not pushed yet)
+    with app.test_request_context("/"), client.session_transaction() as session:
         now = int(time.time())
         session.update(answers=discuss_answers(engine), v=engine.version, seen=now, born=now)
     cookies = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
