@@ -53,6 +53,8 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config.from_mapping(
         SECRET_KEY=None,
         QUESTIONNAIRE_RULES=os.environ.get("QUESTIONNAIRE_RULES", str(ROOT / "rules.yaml")),
+        # The registered studies (design.md section 7); unset: studies.yaml beside the rules.
+        QUESTIONNAIRE_STUDIES=os.environ.get("QUESTIONNAIRE_STUDIES"),
         # Example answers shipped with the rules: the clinician preview offers them, and
         # `flask rules test` runs them by default.
         QUESTIONNAIRE_SCENARIOS=os.environ.get("QUESTIONNAIRE_SCENARIOS", str(ROOT / "scenarios")),
@@ -141,7 +143,17 @@ def static_url(root: Path, filename: str) -> str:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .web import api, clinician, clinician_changes, errors, headers, health, i18n, patient
+    from .web import (
+        api,
+        clinician,
+        clinician_changes,
+        errors,
+        headers,
+        health,
+        i18n,
+        patient,
+        studies,
+    )
     from .web.catalogues import require_compiled
     from .web.journey import Journey
     from .web.session import AnswerSessionInterface
@@ -162,6 +174,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(patient.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
+    studies.init_app(app)
+    app.register_blueprint(studies.bp)
     if preview_on:  # runs the verifier
         app.extensions["preview"] = clinician.Preview.build(
             engine_of(app).ruleset, app.config["QUESTIONNAIRE_SCENARIOS"]
@@ -197,6 +211,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from . import cli
+    from . import cli, studies_cli
 
     app.cli.add_command(cli.rules_group)
+    app.cli.add_command(studies_cli.studies_group)

@@ -16,6 +16,7 @@ from werkzeug.exceptions import MethodNotAllowed
 from ..engine import AnswerProblem, AnswersError
 from ..engine.load.translations import LANGUAGES
 from ..rules import engine_for
+from . import studies
 from .api_schema import (
     AnswerProblemOut,
     EvaluateResponse,
@@ -234,7 +235,8 @@ def evaluate():
         summary = engine.evaluate(answers)
     except AnswersError as exc:
         return invalid(exc.problems)
-    return reply(summary_response(summary, engine.sources, engine.ruleset.fingerprint))
+    found = studies.matches(current_app, summary, language())
+    return reply(summary_response(summary, engine.sources, engine.ruleset.fingerprint, found))
 
 
 @bp.get("/openapi.json")

@@ -12,7 +12,7 @@ section 5) fixes ours.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -22,6 +22,7 @@ from pydantic.json_schema import models_json_schema
 
 from ..engine import RuleSet, model
 from ..engine.evaluation.evaluate import Summary
+from ..engine.evaluation.studies import StudyMatch
 
 FHIR_R4 = "http://hl7.org/fhir/R4/"
 
@@ -139,6 +140,16 @@ class SourceOut(_Out):
     url: str
 
 
+class StudyOut(_Out):
+    nct_id: str
+    status: str | None = Field(description="The registry's overall status, or null if not read.")
+    meets_main_criteria: bool = Field(
+        description="The answers seem to meet the study's main criteria (never with an "
+        "emergency or urgent headline). Not eligibility: the study team decides."
+    )
+    url: str = Field(description="The study's record in the registry.")
+
+
 class EvaluateResponse(_Out):
     """The summary of one set of answers: headline, findings, notes and the trace of every rule."""
 
@@ -160,6 +171,10 @@ class EvaluateResponse(_Out):
     answers: dict[str, str | int | list[str]] = Field(description="The answers used.")
     fired: list[str] = Field(description="Ids of the rules that matched.")
     sources: dict[str, SourceOut] = Field(description="Every source cited above, by key.")
+    studies: list[StudyOut] = Field(
+        description="The registered studies of the dated snapshot (studies.yaml), open ones "
+        "first; empty beside an emergency or urgent headline."
+    )
 
 
 def _fields(shape: type[BaseModel], record: object, **given: Any) -> dict[str, Any]:
@@ -170,7 +185,10 @@ def _fields(shape: type[BaseModel], record: object, **given: Any) -> dict[str, A
 
 
 def summary_response(
-    summary: Summary, sources: Mapping[str, model.Source], fingerprint: str = ""
+    summary: Summary,
+    sources: Mapping[str, model.Source],
+    fingerprint: str = "",
+    studies: Sequence[StudyMatch] = (),
 ) -> EvaluateResponse:
     """The API's object for a Summary, read field by field as EvaluateResponse declares it."""
     outcome = _fields(OutcomeOut, summary.outcome, because=summary.because)
@@ -182,15 +200,27 @@ def summary_response(
             trace=summary.trace or (),
             rules_fingerprint=fingerprint,
             sources={key: sources[key] for key in summary.cited() if key in sources},
+            studies=[
+                {
+                    "nct_id": m.study.nct_id,
+                    "status": m.study.status,
+                    "meets_main_criteria": m.meets,
+                    "url": m.study.url,
+                }
+                for m in studies
+            ],
         )
     )
 
 
 def summary_json(
-    summary: Summary, sources: Mapping[str, model.Source], fingerprint: str = ""
+    summary: Summary,
+    sources: Mapping[str, model.Source],
+    fingerprint: str = "",
+    studies: Sequence[StudyMatch] = (),
 ) -> dict[str, Any]:
     """The API's JSON object for a Summary (also what `flask rules eval --json` prints)."""
-    return summary_response(summary, sources, fingerprint).model_dump(mode="json")
+    return summary_response(summary, sources, fingerprint, studies).model_dump(mode="json")
 
 
 class QuestionnaireDefinition(BaseModel):
