@@ -259,30 +259,12 @@ def summary():
 
 @bp.get("/summary.pdf")
 def handout():
-    """The take-away handout as a PDF, made now from the answers in the cookie."""
-    j = journey()
+    """The take-away handout as a PDF, made now from the answers in the cookie (in Spanish, with
+    an English copy for the clinician)."""
     walk, elsewhere = finished_walk()
     if walk is None:
         return elsewhere
-    result = j.engine.evaluate(walk.answers)
-    ctx = summary_context(j.engine, result)
-    meta = j.engine.ruleset.file.meta
-    given = given_answers(j.engine, walk)
-    pdf = handouts.build(
-        handouts.Handout(
-            service=service(),
-            made=dt.date.today(),
-            version=result.rules_version,
-            reviewed=meta.reviewed,
-            summary=result,
-            groups=ctx["groups"],
-            answers=given,
-            notes_first=ctx["notes_first"],
-            notes=ctx["notes_after"],
-            sources=[(ctx["sources"][k].title, ctx["sources"][k].url) for k in ctx["cited"]],
-            fingerprint=j.engine.ruleset.fingerprint,
-        )
-    )
+    pdf = handouts.make(walk.answers, service)
     response = current_app.response_class(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'inline; filename="my-summary.pdf"'
     return response
