@@ -9,7 +9,7 @@ from pages import Patient, one, text
 
 
 def test_each_page_asks_one_question(app, rules):
-    pages = app.extensions["journey"].pages
+    pages = app.extensions["journeys"]["en"].pages
 
     assert [len(page.questions) for page in pages] == [1] * len(pages)
     assert len(pages) == sum(len(step["questions"]) for step in rules["steps"])
