@@ -188,8 +188,8 @@ def test_the_clinician_preview_stays_in_english_without_a_language_link(patient)
 
 def test_clearing_the_answers_keeps_the_chosen_language(patient, discuss_answers):
     in_spanish(patient)
-    page = patient.get("/")
-    response = patient.client.post("/clear", data={"csrf_token": page.csrf_token})
+    patient.get("/")
+    response = patient.client.post("/clear", data={"csrf_token": patient.token()})
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/?cleared=1&lang=es"
