@@ -138,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
         headers,
         health,
         i18n,
+        offer,
         patient,
         studies,
     )
@@ -164,6 +165,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     studies.init_app(app)
     app.register_blueprint(studies.bp)
+    offer.init_app(app)
+    app.register_blueprint(offer.bp)
     if preview_on:  # runs the verifier
         app.extensions["preview"] = clinician.Preview.build(
             engine_of(app).ruleset, app.config["QUESTIONNAIRE_SCENARIOS"]

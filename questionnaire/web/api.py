@@ -14,7 +14,7 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from ..engine import AnswerProblem, AnswersError
 from ..engine.load.translations import LANGUAGES
-from ..rules import engine_for, engine_of
+from ..rules import engine_for, has_engine
 from . import studies
 from .api_schema import (
     EvaluateResponse,
@@ -219,14 +219,16 @@ def _shape_problems(exc: ValidationError) -> list[AnswerProblem]:
     return list(problems.values())
 
 
-def _problems(answers: object, exc: ValidationError) -> list[AnswerProblem]:
+def _problems(
+    answers: object, exc: ValidationError, questionnaire: str | None = None
+) -> list[AnswerProblem]:
     """Every problem: the engine's words where it has some, the model's for the rest (such as
     a bad answer to a question the other answers skip)."""
     shape = _shape_problems(exc)
     if any(p.question is None for p in shape):
         return [p for p in shape if p.question is None]
     try:
-        engine_for(current_app, language()).evaluate(answers, trace=False)
+        engine_for(current_app, language(), questionnaire).evaluate(answers, trace=False)
         told: list[AnswerProblem] = []
     except AnswersError as found:
         told = list(found.problems)
@@ -263,19 +265,49 @@ def _problems(answers: object, exc: ValidationError) -> list[AnswerProblem]:
 )
 def evaluate():
     """Evaluate `{"answers": {...}}` and return the summary with its trace."""
+    return _evaluate()
+
+
+@bp.post("/offer/evaluate")
+@operation(
+    Operation(
+        "evaluateOffer",
+        "Check what a clinic offered (the questions of offer.yaml)",
+        "offer",
+        description="The same request and response shapes as /evaluate, with the question ids "
+        "of the clinic-offer check (GET /offer/ in a browser); its `studies` list is empty.",
+        responses={
+            200: ("The summary", EvaluateResponse, JSON),
+            400: ("The body is not a JSON object, or there is no such language", Problem, JSON),
+            413: ("The body is too large", Problem, JSON),
+            415: ("The body is not sent as application/json", Problem, JSON),
+            422: ("The answers cannot be evaluated", InvalidAnswers, JSON),
+            **NOT_FOUND,
+        },
+        extra=LANG,
+    )
+)
+def evaluate_offer():
+    """Evaluate the answers of the clinic-offer check, like /evaluate."""
+    if not has_engine(current_app, "offer"):
+        abort(404)
+    return _evaluate("offer")
+
+
+def _evaluate(questionnaire: str | None = None) -> Response:
     body = _body_problem()
     if isinstance(body, Response):
         return body
-    engine = engine_for(current_app, language())
+    engine = engine_for(current_app, language(), questionnaire)
     try:
-        request_model_of(current_app).model_validate(body)
+        request_model_of(current_app, questionnaire).model_validate(body)
     except ValidationError as exc:
-        return invalid(_problems(body.get("answers"), exc))
+        return invalid(_problems(body.get("answers"), exc, questionnaire))
     try:
         summary = engine.evaluate(body["answers"])
     except AnswersError as exc:
         return invalid(exc.problems)
-    found = studies.matches(current_app, summary, language())
+    found = [] if questionnaire else studies.matches(current_app, summary, language())
     body = summary_bytes(summary, engine.sources, engine.ruleset.fingerprint, found)
     return current_app.response_class(body, mimetype=JSON)
 
@@ -319,11 +351,13 @@ def fhir_questionnaire():
     return document("fhir")
 
 
-def request_model_of(app) -> type:
-    """The request model of this app's rules, made once."""
-    made = app.extensions.get("api_request_model")
+def request_model_of(app, questionnaire: str | None = None) -> type:
+    """The request model of this app's rules (or another questionnaire's), made once."""
+    key = "api_request_model" + (f".{questionnaire}" if questionnaire else "")
+    made = app.extensions.get(key)
     if made is None:
-        made = app.extensions["api_request_model"] = request_model(engine_of(app).ruleset)
+        ruleset = engine_for(app, None, questionnaire).ruleset
+        made = app.extensions[key] = request_model(ruleset)
     return made
 
 
