@@ -31,6 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     configure(app, config)
+    check_clinician_password(app)
     rules.init_app(app)
     register_blueprints(app)
     register_commands(app)
@@ -76,9 +77,7 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         SERVICE_CONTACT=os.environ.get("SERVICE_CONTACT", ""),
         TRUSTED_PROXIES=os.environ.get("TRUSTED_PROXIES", "0"),
     )
-    from .web.json_provider import OrjsonProvider
-
-    app.json = OrjsonProvider(app)  # keeps the API's fields in the documented order
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # the documented field order
     secret = os.environ.get("SECRET_KEY")
     key_file = Path(app.instance_path) / "secret_key"
     if not secret and key_file.is_file():
@@ -104,6 +103,20 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         app.config["SECRET_KEY"] = "dev-only-not-secret"
 
 
+MIN_PASSWORD_LENGTH = 16
+
+
+def check_clinician_password(app: Flask) -> None:
+    """A short password could be guessed, even at the rate nginx allows (docs/deployment.md)."""
+    password = app.config["CLINICIAN_PASSWORD"]
+    if password and len(str(password)) < MIN_PASSWORD_LENGTH:
+        raise ConfigError(
+            f"CLINICIAN_PASSWORD has {len(str(password))} characters; it needs at least "
+            f"{MIN_PASSWORD_LENGTH}. Make one with: "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(24))'"
+        )
+
+
 def trust_proxies(app: Flask) -> None:
     """Behind TRUSTED_PROXIES proxies (nginx: 1), read the client's scheme, host, port and address
     from their X-Forwarded-* headers, so cookies, CSRF, HSTS and redirects see https. Off (0) by
@@ -117,7 +130,9 @@ def trust_proxies(app: Flask) -> None:
         )
     hops = int(value)
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's way to wrap
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
 
 
 def static_url(root: Path, filename: str) -> str:
@@ -128,8 +143,6 @@ def static_url(root: Path, filename: str) -> str:
 
 
 def register_blueprints(app: Flask) -> None:
-    from flask_wtf.csrf import CSRFProtect
-
     from .web import (
         api,
         clinician,
@@ -150,11 +163,10 @@ def register_blueprints(app: Flask) -> None:
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     # forms are built here, once per language (their labels and messages come from the rules)
     app.extensions["journeys"] = {lang: Journey(engine_for(app, lang)) for lang in LANGUAGES}
-    app.extensions["journey"] = app.extensions["journeys"][LANGUAGES[0]]
     i18n.init_app(app)
     require_compiled(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]), LANGUAGES)
     errors.refuse_nameless_fields(app)  # before the CSRF check, which trips over them
-    csrf = CSRFProtect(app)
+    csrf = errors.OriginCheckingCSRF(app)  # the token, the Referer and the Origin
     csrf.exempt(api.bp)  # the API takes no cookies, so it needs no CSRF token
     csrf.exempt(health.bp)
     preview_on = bool(app.config["CLINICIAN_PREVIEW"] or app.config["CLINICIAN_PASSWORD"])

@@ -15,7 +15,14 @@ import yaml
 from flask import current_app
 from flask.cli import AppGroup
 
-from .engine import AnswersError, Engine, RulesError, load_languages, load_rules, loads_rules
+from .engine import (
+    AnswersError,
+    Engine,
+    RulesError,
+    load_languages,
+    load_rules,
+    read_rules_file,
+)
 from .engine.load.translations import LANGUAGES
 from .engine.load.yamlsource import YamlProblem, read_yaml
 from .engine.model import json_schema
@@ -136,12 +143,7 @@ def eval_command(answers: str, as_json: bool, rules: str | None) -> None:
 @click.argument("rules", required=False, type=click.Path(dir_okay=False))
 def verify_command(rules: str | None) -> None:
     """Prove every possible set of answers gets exactly one headline; list dead rules."""
-    try:
-        ruleset = load_rules(_rules_path(rules), verify=False)
-    except RulesError as exc:
-        if exc.ruleset is None:
-            raise BadInput(str(exc)) from None
-        ruleset = exc.ruleset  # the file parses; the verifier explains what is wrong
+    ruleset = _parsed(_rules_path(rules))[0]  # the verifier explains what else is wrong
     report = verify(ruleset)
     click.echo(
         f"Checked {report.answer_sets:,} possible sets of answers in "
@@ -278,22 +280,12 @@ def schema_command(output: str | None) -> None:
 # --- rules diff (verifier branch) ------------------------------------------------------------
 
 
-def _diff_side(path: str):
+def _parsed(path: str):
     """(rule set, raw data, marks) of a rule file that parses, even if its meaning is wrong."""
-    try:
-        data = Path(path).read_bytes()
-        raw, marks = read_yaml(data)
-    except OSError as exc:
-        raise BadInput(f"cannot read {path}: {exc.strerror}") from None
-    except YamlProblem as exc:
-        raise BadInput(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
-    try:
-        ruleset = loads_rules(data, path, verify=False)
-    except RulesError as exc:
-        if exc.ruleset is None:
-            raise BadInput(str(exc)) from None
-        ruleset = exc.ruleset
-    return ruleset, raw, marks
+    loaded = read_rules_file(path, verify=False)
+    if loaded.ruleset is None:
+        raise BadInput(str(RulesError(list(loaded.problems))))
+    return loaded.ruleset, loaded.raw, loaded.marks
 
 
 def format_diff(diff: Diff) -> str:
@@ -322,7 +314,7 @@ def format_diff(diff: Diff) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
 def diff_command(old: str, new: str | None, as_json: bool) -> None:
     """What changed from OLD to NEW (default: the app's rule file), and which headlines change."""
-    diff = diff_rulesets(_diff_side(old), _diff_side(_rules_path(new)))
+    diff = diff_rulesets(_parsed(old), _parsed(_rules_path(new)))
     if as_json:
         click.echo(json.dumps(diff.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -65,9 +65,7 @@ def load_scenarios(path: str | os.PathLike[str]) -> list[Scenario]:
     except OSError as exc:
         raise RulesError([RuleProblem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
     except YamlProblem as exc:
-        raise RulesError(
-            [RuleProblem(name, exc.line, exc.column, exc.message, exc.expected)]
-        ) from None
+        raise RulesError([exc.at(name)]) from None
     if not isinstance(raw, list):
         raise RulesError(
             [

@@ -20,12 +20,13 @@ from typing import Any
 
 from ..errors import RuleProblem, RulesError
 from ..evaluation.questions import did_you_mean
+from ..evaluation.ruleset import RuleSet
+from .checker import Checker
 from .yamlsource import Marks, Path, YamlProblem, read_yaml
 
 # The languages the app and the API speak, the default first; each other one needs its
-# translation file next to the rule file. Each name is written in its own language.
+# translation file next to the rule file.
 LANGUAGES = ("en", "es")
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 _QUESTION_TEXTS = ("short", "prompt", "said", "hint")
 _CHOICE_TEXTS = ("label", "said", "hint")
@@ -248,7 +249,7 @@ def read_translation(
     try:
         translated, translated_marks = read_yaml(text)
     except YamlProblem as exc:
-        raise RulesError([RuleProblem(path, exc.line, exc.column, exc.message)]) from None
+        raise RulesError([exc.at(path)]) from None
     if not isinstance(translated, dict):
         raise RulesError(
             [
@@ -265,13 +266,11 @@ def read_translation(
 
 
 def translated_rules(
-    english: Any,
-    languages: tuple[str, ...],
-    check: Callable[[Any, Marks, str], tuple[Any, list[RuleProblem]]],
-) -> dict[str, Any]:
-    """{"en": english, language: its RuleSet, ...}; RulesError lists every missing text."""
+    english: RuleSet, raw: Any, marks: Marks, languages: tuple[str, ...]
+) -> dict[str, RuleSet]:
+    """{"en": english, language: its RuleSet, ...} from the English file's data and marks;
+    RulesError lists every missing text."""
     name = english.path
-    raw, marks = read_yaml(FilePath(name).read_bytes())  # read a moment ago, so it reads
     result = {"en": dataclasses.replace(english, texts=len(slots(raw)))}
     problems: list[RuleProblem] = []
     for language in languages:
@@ -279,8 +278,9 @@ def translated_rules(
         problems += translation.problems
         if translation.problems:
             continue
-        ruleset, found = check(translation.data, marks, name)
-        problems += found  # e.g. a translated text longer than any text may be
+        checker = Checker(name, marks)
+        ruleset = checker.check(translation.data)
+        problems += checker.problems  # e.g. a translated text longer than any text may be
         if ruleset is not None:
             # The English rule set with the translated words: the conditions (and anything the
             # verifier left on it) are the English ones, so the structure is the same by
