@@ -144,8 +144,8 @@ class StudyOut(_Out):
     nct_id: str
     status: str | None = Field(description="The registry's overall status, or null if not read.")
     meets_main_criteria: bool = Field(
-        description="The answers seem to meet the study's main criteria. Not eligibility: "
-        "the study team decides."
+        description="The answers seem to meet the study's main criteria (never with an "
+        "emergency or urgent headline). Not eligibility: the study team decides."
     )
     url: str = Field(description="The study's record in the registry.")
 
@@ -173,7 +173,7 @@ class EvaluateResponse(_Out):
     sources: dict[str, SourceOut] = Field(description="Every source cited above, by key.")
     studies: list[StudyOut] = Field(
         description="The registered studies of the dated snapshot (studies.yaml), open ones "
-        "first; none beside an emergency or urgent headline, nor for the offer check."
+        "first; empty beside an emergency or urgent headline."
     )
 
 
@@ -200,7 +200,15 @@ def summary_response(
             trace=summary.trace or (),
             rules_fingerprint=fingerprint,
             sources={key: sources[key] for key in summary.cited() if key in sources},
-            studies=[_fields(StudyOut, m.study, meets_main_criteria=m.meets) for m in studies],
+            studies=[
+                {
+                    "nct_id": m.study.nct_id,
+                    "status": m.study.status,
+                    "meets_main_criteria": m.meets,
+                    "url": m.study.url,
+                }
+                for m in studies
+            ],
         )
     )
 

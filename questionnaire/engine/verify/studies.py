@@ -1,8 +1,8 @@
 """The verifier's check of studies.yaml: a study whose main criteria no set of answers meets
 under a lower outcome (the only place the summary shows studies) is a mapping mistake.
 
-The studies' criteria join the rule file as finding-less rules, so they are analysed on the
-same answer space and the same walk-through (skip logic, early stops) as the rules.
+The studies' criteria are analysed on the rule file's own answer space and walk-through (skip
+logic, early stops): their leaves join the rule set's, so the space splits answers by them too.
 """
 
 from __future__ import annotations
@@ -10,26 +10,23 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .. import model
 from ..evaluation.ruleset import RuleSet
 from ..load.studies import Studies
 from .answerspace import Space
-from .symbolic import FileWalk, pick
+from .symbolic import SymbolicWalk, pick
 
 
 def study_witnesses(rs: RuleSet, studies: Studies) -> dict[str, dict[str, Any] | None]:
     """NCT id -> a complete answer set that meets its criteria under a lower outcome, or None
     when no answer set does."""
-    source = next(iter(rs.file.meta.sources))
-    extra = tuple(
-        model.Rule(id=s.nct_id.lower(), when=s.criteria, source=source) for s in studies.studies
-    )
-    file = rs.file.model_copy(update={"rules": rs.file.rules + extra})
-    walk = FileWalk(Space([dataclasses.replace(rs, file=file)]), 0)
+    extra = [leaf for cond in studies.criteria.values() for leaf in cond.leaves()]
+    leaves = tuple(dict.fromkeys((*rs.leaves, *extra)))
+    walk = SymbolicWalk(Space([dataclasses.replace(rs, leaves=leaves)]), 0)
     ranks = [i for i, o in enumerate(rs.file.outcomes) if o.urgency == "routine"]
     lower = ~walk.higher[ranks[0]] if ranks else walk.bdd.false
-    first = len(rs.file.rules)
     return {
-        study.nct_id: pick(walk, walk.fires[first + i] & lower)
-        for i, study in enumerate(studies.studies)
+        study.nct_id: pick(walk, walk.fire(studies.criteria[study.nct_id]) & lower)
+        if study.nct_id in studies.criteria
+        else None
+        for study in studies.studies
     }
