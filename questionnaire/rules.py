@@ -37,7 +37,8 @@ def init_app(app: Flask) -> None:
     """Load, check and verify the configured rule file and its translations (rules.es.yaml),
     one engine per language, and each other questionnaire's the same way; an unusable file or
     a missing translation stops the start-up."""
-    files = {None: app.config["QUESTIONNAIRE_RULES"], **other_rule_files(app)}
+    files: dict[str | None, str] = {None: app.config["QUESTIONNAIRE_RULES"]}
+    files.update(other_rule_files(app))
     for name, path in files.items():
         rulesets = load_languages(path, LANGUAGES[1:])
         app.extensions[_key(name)] = {lang: Engine(rs) for lang, rs in rulesets.items()}
