@@ -265,9 +265,10 @@ def _evaluate(questionnaire: str | None = None) -> Response:
         summary = engine.evaluate(answers)
     except AnswersError as exc:
         return invalid(exc.problems)
-    found = [] if questionnaire else studies.matches(current_app, summary, language())
-    fingerprint = engine.ruleset.fingerprint
-    return reply(summary_response(summary, engine.sources, fingerprint, found))
+    snapshot = None if questionnaire else studies.studies_for(current_app, language())
+    found = studies.matches(current_app, summary, language()) if snapshot else []
+    own = snapshot.fingerprint if snapshot else None
+    return reply(summary_response(summary, engine.sources, engine.ruleset.fingerprint, found, own))
 
 
 @bp.get("/openapi.json")
