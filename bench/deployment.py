@@ -182,6 +182,7 @@ class AppHost:
         workers: int = 2,
         trusted_proxies: int = 1,
         netns: Netns | None = None,
+        env: dict[str, str] | None = None,
     ):
         self.name, self.netns = name, netns
         self.host, self.port = (netns.address, 8000) if netns else ("127.0.0.1", free_port())
@@ -192,6 +193,7 @@ class AppHost:
             "TRUSTED_PROXIES": str(trusted_proxies),
             "WEB_CONCURRENCY": str(workers),
             "ACCESS_LOG": "-",
+            **(env or {}),
         }
         argv = [
             sys.executable,
@@ -313,8 +315,10 @@ class Deployment:
         workers: int = 2,
         cert: Certificate | None = None,
         isolation: str | None = None,
+        env: dict[str, str] | None = None,
     ):
-        self.count, self.workers, self.given_cert = hosts, workers, cert
+        """`env`: more environment for every host (CLINICIAN_PASSWORD, ...)."""
+        self.count, self.workers, self.given_cert, self.env = hosts, workers, cert, env
         self.isolation = isolation or os.environ.get("DEPLOY_ISOLATION", "ports")
         if self.isolation == "netns" and not netns_works():
             raise RuntimeError("isolation='netns' needs root and a working 'ip netns'")
@@ -336,6 +340,7 @@ class Deployment:
                     secret,
                     self.workers,
                     netns=self.namespaces[i] if self.namespaces else None,
+                    env=self.env,
                 )
                 for i in range(self.count)
             ]
@@ -356,18 +361,27 @@ class Deployment:
             namespace.remove()
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def connection(self, timeout: float = 10.0) -> Connection:
-        return Connection(self.nginx.https_port, self.cert.context(), timeout)
+    def connection(self, timeout: float = 10.0, source: str | None = None) -> Connection:
+        """`source`: another loopback address to send from (127.0.0.2, ...), so nginx sees
+        another client (its limits are per address)."""
+        return Connection(self.nginx.https_port, self.cert.context(), timeout, source)
 
 
 class Connection(http.client.HTTPSConnection):
     """HTTPS to nginx on 127.0.0.1 as if SERVER_NAME resolved there (SNI and Host included)."""
 
-    def __init__(self, port: int, context: ssl.SSLContext, timeout: float = 10.0):
+    def __init__(
+        self,
+        port: int,
+        context: ssl.SSLContext,
+        timeout: float = 10.0,
+        source: str | None = None,
+    ):
         super().__init__(SERVER_NAME, port, context=context, timeout=timeout)
+        self.source = (source, 0) if source else None
 
     def connect(self) -> None:
-        sock = socket.create_connection(("127.0.0.1", self.port), self.timeout)
+        sock = socket.create_connection(("127.0.0.1", self.port), self.timeout, self.source)
         # http.client writes a POST's headers and body separately; without this, Nagle's
         # algorithm and the server's delayed ACK add 40 ms to each POST (browsers set it too).
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

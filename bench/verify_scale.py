@@ -29,20 +29,15 @@ SIZES = (10, 15, 30, 60, 100, 200, 1000)
 
 def one(n: int, variant: str) -> dict:
     """Verify one generated file (or diff it against an edited copy): seconds and peak memory."""
-    from questionnaire.engine import RulesError, loads_rules
-    from questionnaire.engine.load.yamlsource import read_yaml
+    from questionnaire.engine import read_rules
     from questionnaire.engine.verify.diff import diff_rulesets
     from questionnaire.engine.verify.symbolic import verify
 
     text = generate_text(n, "complete" if variant == "diff" else variant, 0)
 
     def load(source: str):
-        try:
-            ruleset = loads_rules(source, verify=False)
-        except RulesError as exc:
-            ruleset = exc.ruleset
-        raw, marks = read_yaml(source)
-        return ruleset, raw, marks
+        loaded = read_rules(source, verify=False)
+        return loaded.ruleset, loaded.raw, loaded.marks
 
     old = load(text)
     rules = len(old[0].file.rules)

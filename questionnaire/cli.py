@@ -6,11 +6,8 @@ Exit codes: 0 all good, 1 a check failed, 2 bad input (a broken rule, answers or
 from __future__ import annotations
 
 import json
-import re
-import subprocess
 import sys
 from pathlib import Path
-from tempfile import TemporaryDirectory
 from typing import Any
 
 import click
@@ -18,14 +15,23 @@ import yaml
 from flask import current_app
 from flask.cli import AppGroup
 
-from .engine import AnswersError, Engine, RulesError, load_languages, load_rules, loads_rules
+from .engine import (
+    AnswersError,
+    Engine,
+    RulesError,
+    load_languages,
+    load_rules,
+    read_rules_file,
+)
 from .engine.load.translations import LANGUAGES
 from .engine.load.yamlsource import YamlProblem, read_yaml
 from .engine.model import json_schema
 from .engine.scenarios import answers_in, load_scenarios, run_scenario, scenario_files
 from .engine.verify.diff import Diff, diff_rulesets
 from .engine.verify.symbolic import verify
+from .release_cli import gate_command
 from .rules import engine_of, has_engine
+from .studies_cli import app_studies, study_matches, verify_studies
 from .web.api_schema import summary_json
 
 
@@ -55,6 +61,7 @@ def _engine(path: str | None) -> Engine:
 
 # An AppGroup runs each command inside the app context, also under app.test_cli_runner().
 rules_group = AppGroup("rules", help="Check, evaluate, verify and test the rules in rules.yaml.")
+rules_group.add_command(gate_command)  # release_cli.py: the version gate
 
 
 @rules_group.command("check")
@@ -124,7 +131,10 @@ def eval_command(answers: str, as_json: bool, rules: str | None) -> None:
         lines = [f"  {p.question or '(answers)'}: {p.message}" for p in exc.problems]
         raise BadInput("the answers cannot be evaluated:\n" + "\n".join(lines)) from None
     if as_json:
-        click.echo(json.dumps(summary_json(summary, engine.sources), indent=2, ensure_ascii=False))
+        data = summary_json(
+            summary, engine.sources, engine.ruleset.fingerprint, study_matches(engine, summary)
+        )
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         click.echo(format_summary(summary))
 
@@ -133,12 +143,7 @@ def eval_command(answers: str, as_json: bool, rules: str | None) -> None:
 @click.argument("rules", required=False, type=click.Path(dir_okay=False))
 def verify_command(rules: str | None) -> None:
     """Prove every possible set of answers gets exactly one headline; list dead rules."""
-    try:
-        ruleset = load_rules(_rules_path(rules), verify=False)
-    except RulesError as exc:
-        if exc.ruleset is None:
-            raise BadInput(str(exc)) from None
-        ruleset = exc.ruleset  # the file parses; the verifier explains what is wrong
+    ruleset = _parsed(_rules_path(rules))[0]  # the verifier explains what else is wrong
     report = verify(ruleset)
     click.echo(
         f"Checked {report.answer_sets:,} possible sets of answers in "
@@ -152,13 +157,14 @@ def verify_command(rules: str | None) -> None:
             click.echo("  another: " + json.dumps(example))
     for rule in report.never_match:
         click.echo(f"Rule '{rule}' can never match.")
+    studies_ok = rules is not None or verify_studies(ruleset)
     for rule, example in report.never_win.items():
         if rule not in report.never_match:
             click.echo(
                 f"Rule '{rule}' can never give the headline; for example it matches "
                 f"{json.dumps(example)} but a higher outcome wins."
             )
-    if not report.ok:
+    if not report.ok or not studies_ok:
         sys.exit(1)
 
 
@@ -198,7 +204,7 @@ def _run_file(engine: Engine, path: Path, fired: dict[str, int]) -> list:
         raise BadInput(str(exc)) from None
     results = []
     for scenario in scenarios:
-        result = run_scenario(engine, scenario)
+        result = run_scenario(engine, scenario, app_studies(engine))
         results.append(result)
         for rule in result.fired:
             fired[rule] += 1
@@ -274,22 +280,12 @@ def schema_command(output: str | None) -> None:
 # --- rules diff (verifier branch) ------------------------------------------------------------
 
 
-def _diff_side(path: str):
+def _parsed(path: str):
     """(rule set, raw data, marks) of a rule file that parses, even if its meaning is wrong."""
-    try:
-        data = Path(path).read_bytes()
-        raw, marks = read_yaml(data)
-    except OSError as exc:
-        raise BadInput(f"cannot read {path}: {exc.strerror}") from None
-    except YamlProblem as exc:
-        raise BadInput(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
-    try:
-        ruleset = loads_rules(data, path, verify=False)
-    except RulesError as exc:
-        if exc.ruleset is None:
-            raise BadInput(str(exc)) from None
-        ruleset = exc.ruleset
-    return ruleset, raw, marks
+    loaded = read_rules_file(path, verify=False)
+    if loaded.ruleset is None:
+        raise BadInput(str(RulesError(list(loaded.problems))))
+    return loaded.ruleset, loaded.raw, loaded.marks
 
 
 def format_diff(diff: Diff) -> str:
@@ -318,57 +314,10 @@ def format_diff(diff: Diff) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
 def diff_command(old: str, new: str | None, as_json: bool) -> None:
     """What changed from OLD to NEW (default: the app's rule file), and which headlines change."""
-    diff = diff_rulesets(_diff_side(old), _diff_side(_rules_path(new)))
+    diff = diff_rulesets(_parsed(old), _parsed(_rules_path(new)))
     if as_json:
         click.echo(json.dumps(diff.to_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(format_diff(diff))
     if diff.headline_changes:
         sys.exit(1)
-
-
-# --- rules gate (verifier branch): a headline change needs a new version and a changelog entry
-
-
-def gate_problems(path: Path, committed: bytes, changelog: Path) -> list[str]:
-    """Why the working rule file may not replace the committed one (empty: it may)."""
-    with TemporaryDirectory() as tmp:
-        old_path = Path(tmp) / f"HEAD-{path.name}"
-        old_path.write_bytes(committed)
-        old, new = _diff_side(str(old_path)), _diff_side(str(path))
-    diff = diff_rulesets(old, new)
-    old_version, new_version = old[0].file.meta.version, new[0].file.meta.version
-    problems = []
-    if diff.headline_changes and old_version == new_version:
-        problems.append(
-            f"some headlines change but meta.version is still {new_version}; raise "
-            "it and add an entry to docs/rules-changelog.md "
-            "(see `flask --app wsgi rules diff`)"
-        )
-    if old_version != new_version:
-        text = changelog.read_text(encoding="utf-8") if changelog.exists() else ""
-        if not re.search(rf"^## {re.escape(new_version)}\b", text, re.MULTILINE):
-            problems.append(
-                f"meta.version changed to {new_version} but {changelog} has no "
-                f"'## {new_version}' entry"
-            )
-    return problems
-
-
-@rules_group.command("gate")
-@click.argument("rules", required=False, type=click.Path(dir_okay=False))
-def gate_command(rules: str | None) -> None:
-    """Compare the rule file with its last commit: a headline change needs a version and entry."""
-    path = Path(_rules_path(rules)).resolve()
-    shown = subprocess.run(
-        ["git", "show", f"HEAD:./{path.name}"], cwd=path.parent, capture_output=True, check=False
-    )
-    if shown.returncode != 0:
-        click.echo(f"Version gate skipped: {path.name} is not committed in a git checkout.")
-        return
-    problems = gate_problems(path, shown.stdout, path.parent / "docs" / "rules-changelog.md")
-    for problem in problems:
-        click.echo(f"Version gate: {problem}")
-    if problems:
-        sys.exit(1)
-    click.echo("Version gate: OK.")

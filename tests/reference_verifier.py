@@ -5,9 +5,10 @@ verifier, stays here as the reference the tests compare it with (tests/engine/te
 
 Each question's answers are split into classes that no condition can tell apart (every leaf on
 that question agrees), so searching the classes is searching every answer, exactly. The search
-goes through the same walk as the engine (`walk.Flow.advance`): it branches over the classes of
-the questions that matter and passes `ANY` for the others, so skip logic and early stops are the
-engine's own. Branches whose result is already certain are pruned (three-valued logic).
+walks the engine's `Flow` (its questions, skip logic and the stopping rules each step checks)
+one question at a time with its own `_advance`, which can branch: it branches over the classes
+of the questions that matter and passes `ANY` for the others. Branches whose result is already
+certain are pruned (three-valued logic).
 """
 
 from __future__ import annotations
@@ -15,15 +16,47 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from questionnaire.engine.evaluation.conditions import Condition, Leaf, questions_of
 from questionnaire.engine.evaluation.questions import QuestionInfo
 from questionnaire.engine.evaluation.ruleset import RuleSet
-from questionnaire.engine.evaluation.walk import ANY, NOTHING, Flow, Point, State
+from questionnaire.engine.evaluation.walk import Flow, State
 from questionnaire.engine.verify.report import Report
 
+ANY = object()  # stands for every answer to a question, none of them known
+
+
+class Point(NamedTuple):
+    """Where a walk stands: before question `index`, with the answer keys known so far."""
+
+    index: int
+    keys: dict[str, Any]  # question id -> answer key; None: not asked
+    stopped_after: str | None = None
+
+
 Visit = Callable[[Point, dict[str, Any], int], bool]
+
+
+def _asks(flow: Flow, at: Point) -> bool:
+    q = flow.questions[at.index]
+    return q.show_if is None or q.show_if.truth(at.keys) is not False
+
+
+def _advance(flow: Flow, at: Point, offer: Any) -> tuple[State, Point]:
+    """One question on, as `Flow.read` takes it, from a Point left as it was (so a search can
+    branch); `offer` is a valid answer key or ANY."""
+    q, keys = flow.questions[at.index], dict(at.keys)
+    if at.stopped_after is not None:
+        return State.AFTER_STOP, Point(at.index + 1, keys, at.stopped_after)
+    if not _asks(flow, at):
+        state, keys[q.id] = State.HIDDEN, None
+    else:
+        state = State.ANSWERED
+        if offer is not ANY:
+            keys[q.id] = offer
+    stops = any(cond.truth(keys) is True for cond in q.stop_checks)
+    return state, Point(at.index + 1, keys, q.step if stops else None)
 
 
 @dataclass(frozen=True)
@@ -59,7 +92,8 @@ def _classes(
 ) -> list[AnswerClass]:
     """A question's answers grouped by the leaves they make true (of `telling`, if given);
     regrouped from `finer` classes of every leaf, when given, instead of every answer."""
-    info, leaves = rs.catalogue[qid], rs.leaves_of(qid)
+    info = rs.catalogue[qid]
+    leaves = tuple(leaf for leaf in rs.leaves if leaf.question == qid)
     points = {p for leaf in leaves for p in leaf.op.points(info, leaf.value)}
     if telling is not None:
         leaves = tuple(leaf for leaf in leaves if leaf in telling)
@@ -145,15 +179,14 @@ class _Search:
             if prune is not None and prune(at.keys):
                 return False
             q = flow.questions[at.index]
-            asked = flow.asks(q, at.keys)
+            asked = _asks(flow, at)
             if not asked or q.id not in relevant:
-                state, after = flow.advance(at, ANY if asked else NOTHING)
-                weight = self.sizes[q.id] if every_answer and state.state is State.ANSWERED else 1
+                state, after = _advance(flow, at, ANY)
+                weight = self.sizes[q.id] if every_answer and state is State.ANSWERED else 1
                 return go(after, answers, count * weight)
             for cls in self.classes[q.id]:
                 answers[q.id] = cls.key
-                branch = at._replace(keys=dict(at.keys))
-                if go(flow.advance(branch, cls.key)[1], answers, count * cls.count):
+                if go(_advance(flow, at, cls.key)[1], answers, count * cls.count):
                     return True
                 del answers[q.id]
             return False
@@ -179,12 +212,13 @@ class _Search:
                 else info.choices[0]
             )
 
-        states, _ = self.flow.follow(offer)
-        return {
-            s.question.id: s.question.info.readable(s.key)
-            for s in states
-            if s.state is State.ANSWERED
-        }
+        at, out = Point(0, {}), {}
+        for q in self.flow.questions:
+            key = offer(q)
+            state, at = _advance(self.flow, at, key)
+            if state is State.ANSWERED:
+                out[q.id] = q.info.readable(key)
+        return out
 
 
 # --- The three questions the verifier answers ------------------------------------------------

@@ -3,13 +3,21 @@
 from .errors import AnswerProblem, AnswersError, QuestionnaireError, RuleProblem, RulesError
 from .evaluation.evaluate import Engine, FoundFinding, Summary, TraceEntry
 from .evaluation.ruleset import RuleSet
-from .load.loader import load_languages, load_rules, loads_rules
+from .load.loader import (
+    Loaded,
+    load_languages,
+    load_rules,
+    loads_rules,
+    read_rules,
+    read_rules_file,
+)
 
 __all__ = [
     "AnswerProblem",
     "AnswersError",
     "Engine",
     "FoundFinding",
+    "Loaded",
     "QuestionnaireError",
     "RuleProblem",
     "RuleSet",
@@ -19,4 +27,6 @@ __all__ = [
     "load_languages",
     "load_rules",
     "loads_rules",
+    "read_rules",
+    "read_rules_file",
 ]

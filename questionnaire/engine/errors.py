@@ -27,9 +27,8 @@ class RuleProblem:
 class RulesError(QuestionnaireError):
     """The rule file cannot be used; `problems` lists every problem found."""
 
-    def __init__(self, problems: list[RuleProblem], ruleset: object | None = None):
+    def __init__(self, problems: list[RuleProblem]):
         self.problems = tuple(problems)
-        self.ruleset = ruleset  # the parsed rules, when only their meaning is wrong
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} in the rule file"
         super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))

@@ -26,6 +26,7 @@ from ..engine.verify.report import Report
 from ..engine.verify.symbolic import verify
 from ..rules import engine_of
 from .forms import build_all_questions_form, to_answer, to_form_data
+from .slots import PreviewSlots, Slot
 from .summary_view import given_answers, summary_context
 
 bp = Blueprint("clinician", __name__, url_prefix="/clinician")
@@ -155,21 +156,19 @@ def uploaded_answers(engine: Engine, data: bytes) -> tuple[dict[str, Any] | None
     return parsed, None
 
 
-def try_slots() -> Any:
-    """How many tries (uploads or the form) the whole server runs at once: one.
+def try_slots() -> PreviewSlots:
+    """How many tries the whole server runs at once: one, and one comparison beside it.
 
     A try evaluates with the full trace and draws the longest page; with gunicorn's sync
-    workers, a few clients trying at once could hold every worker and patients would wait. A
-    semaphore made before gunicorn forks is shared by its workers; a try that finds it taken is
-    told to try again in a moment, cheaply. Threads (`make run`) share it too.
+    workers, a few clients trying at once could hold every worker and patients would wait. The
+    slots (slots.py) are made before gunicorn forks and shared by its workers; a try waits up to
+    TRY_WAIT_SECONDS for another one to finish (they take milliseconds), then is told to try again
+    in a moment, cheaply. Threads (`make run`) share them too.
     """
-    import multiprocessing
-    import threading
+    return PreviewSlots(tries=Slot("try"), compare=Slot("compare"))
 
-    try:
-        return multiprocessing.BoundedSemaphore(1)
-    except OSError:  # pragma: no cover - no shared memory (/dev/shm): one process at least
-        return threading.BoundedSemaphore(1)
+
+TRY_WAIT_SECONDS = 2.0
 
 
 @bp.route("/try", methods=["GET", "POST"])
@@ -177,15 +176,13 @@ def try_answers():
     """All questions on one page; the patient's summary beside the full trace."""
     if request.method != "POST":
         return _try_page()
-    slots = current_app.extensions["try_slots"]
-    if not slots.acquire(block=False):
+    held = current_app.extensions["try_slots"].tries.take(wait=TRY_WAIT_SECONDS)
+    if held is None:
         raise ServiceUnavailable(
             "Another try is running on this server. Send it again in a moment.", retry_after=1
         )
-    try:
+    with held:
         return _try_page()
-    finally:
-        slots.release()
 
 
 def _try_page():
@@ -249,7 +246,8 @@ def patient_view(engine: Engine, result) -> Markup:
     env = current_app.extensions.get("main_only_templates")
     if env is None:
         jinja = current_app.jinja_env
-        env = jinja.overlay(loader=ChoiceLoader([DictLoader(MAIN_ONLY), jinja.loader]))
+        pages = [DictLoader(MAIN_ONLY)] + ([jinja.loader] if jinja.loader else [])
+        env = jinja.overlay(loader=ChoiceLoader(pages))
         current_app.extensions["main_only_templates"] = env
     first = engine.ruleset.file.steps[0]
     context = {
@@ -265,7 +263,12 @@ def patient_view(engine: Engine, result) -> Markup:
 @bp.get("/book")
 def outcome_book():
     """Every outcome and finding as a patient would see it, with its rules in plain words."""
-    file = engine_of(current_app).ruleset.file
+    ruleset = engine_of(current_app).ruleset
+    file = ruleset.file
     return render_template(
-        "clinician/book.html", file=file, preview=preview(), rules_by_outcome=rule_groups(file)[0]
+        "clinician/book.html",
+        file=file,
+        fingerprint=ruleset.fingerprint,
+        preview=preview(),
+        rules_by_outcome=rule_groups(file)[0],
     )

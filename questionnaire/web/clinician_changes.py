@@ -21,18 +21,19 @@ from typing import Any
 from flask import Flask, current_app, render_template, request
 from werkzeug.exceptions import ServiceUnavailable
 
-from ..engine import Engine, QuestionnaireError, RulesError, RuleSet, loads_rules
-from ..engine.load.yamlsource import RULE_FILE, Limits, Marks, YamlProblem, read_yaml
+from ..engine import Engine, QuestionnaireError, RuleSet, read_rules
+from ..engine.load.yamlsource import RULE_FILE, Limits, Marks, read_yaml
 from ..engine.verify.diff import Change, Diff, diff_rulesets
 from ..rules import engine_of
 from .clinician import bp
 from .summary_view import answer_text
 
-# An uploaded previous rule file: the preview's 64 KB upload limit (rules.yaml is about 45 KB),
-# and far fewer values than a rule file on disk may have (rules.yaml has about 1,200).
+# An uploaded previous rule file: the preview's 512 KB upload limit (rules.yaml 3.0.0 with its
+# sources' quoted statements is about 160 KB and 5,600 values), and far fewer values than a rule
+# file on disk may have. Its body may be this large, whatever MAX_CONTENT_LENGTH says for the rest.
 UPLOADED_RULE_FILE = Limits(
     "an uploaded rule file",
-    max_bytes=64 * 1024,
+    max_bytes=512 * 1024,
     max_nodes=20_000,
     max_depth=RULE_FILE.max_depth,
     max_aliases=100,
@@ -40,6 +41,7 @@ UPLOADED_RULE_FILE = Limits(
 )
 # The comparison of the shipped file with a previous one takes about 0.1 to 0.3 s here.
 UPLOAD_SECONDS = 5.0
+UPLOAD_FORM_BYTES = 16 * 1024  # the form around the file: its token, field names and boundaries
 _KEY = "clinician_changes"
 
 Side = tuple[RuleSet, Any, Marks]
@@ -97,21 +99,12 @@ class Comparison:
 
 
 def read_side(data: bytes, name: str, limits: Limits = RULE_FILE) -> Side:
-    """(rule set, raw data, marks) of a rule file that parses, even if its meaning is wrong."""
-    try:
-        raw, marks = read_yaml(data, limits)
-    except YamlProblem as exc:
-        expected = f" (expected {exc.expected})" if exc.expected else ""
-        raise PreviousFileProblem(
-            f"{name}:{exc.line}:{exc.column}: {exc.message}{expected}"
-        ) from None
-    try:
-        ruleset = loads_rules(data, name, verify=False)
-    except RulesError as exc:
-        if not isinstance(exc.ruleset, RuleSet):
-            raise PreviousFileProblem("\n".join(str(p) for p in exc.problems[:10])) from None
-        ruleset = exc.ruleset  # it parses: compare what it says even if it has a gap
-    return ruleset, raw, marks
+    """(rule set, raw data, marks) of a rule file that parses, even if its meaning is wrong:
+    compare what it says even if it has a gap."""
+    loaded = read_rules(data, name, verify=False, limits=limits)
+    if loaded.ruleset is None:
+        raise PreviousFileProblem("\n".join(str(p) for p in loaded.problems[:10]))
+    return loaded.ruleset, loaded.raw, loaded.marks
 
 
 def app_side(app: Flask) -> Side:
@@ -244,11 +237,13 @@ class Configured:
                 f"the file set in CLINICIAN_PREVIOUS_RULES ({self.path})",
             )
         rules = Path(self.app.config["QUESTIONNAIRE_RULES"]).resolve()
-        data = last_committed(rules) if self.use_git else None
-        if data is None:
+        committed = last_committed(rules) if self.use_git else None
+        if committed is None:
             return None
         return compare(
-            read_side(data, f"HEAD:{rules.name}"), self.side(), f"the last committed {rules.name}"
+            read_side(committed, f"HEAD:{rules.name}"),
+            self.side(),
+            f"the last committed {rules.name}",
         )
 
     def for_book(self) -> Comparison | None:
@@ -263,6 +258,14 @@ def init_app(app: Flask) -> None:
     """Keep the configured comparison, and give the book's include a way to it."""
     configured = app.extensions[_KEY] = Configured(app)
     app.add_template_global(configured.for_book, "configured_changes")
+    # First of all, before the CSRF check reads the form against the app's 64 KB limit.
+    app.before_request_funcs.setdefault(None, []).insert(0, _allow_a_rule_file)
+
+
+def _allow_a_rule_file() -> None:
+    """An upload of a previous rule file may be larger than any other body the app takes."""
+    if request.method == "POST" and request.endpoint == "clinician.changes":
+        request.max_content_length = UPLOADED_RULE_FILE.max_bytes + UPLOAD_FORM_BYTES
 
 
 # --- uploads, compared in a child process with a time limit -------------------------------------
@@ -324,18 +327,17 @@ def _uploaded(configured: Configured) -> tuple[Comparison | None, str | None]:
         return None, "Choose a previous rule file (rules.yaml) to compare with."
     name = Path(upload.filename).name[:80] or "uploaded.yaml"
     data = upload.read(UPLOADED_RULE_FILE.max_bytes + 1)
-    slots = current_app.extensions["try_slots"]
-    if not slots.acquire(block=False):
+    held = current_app.extensions["try_slots"].compare.take()  # its own slot: tries never wait
+    if held is None:
         raise ServiceUnavailable(
-            "Another comparison or try is running on this server. Send it again in a moment.",
-            retry_after=1,
+            "Another comparison is running on this server. Send it again in a moment.",
+            retry_after=5,
         )
-    try:
-        return compare_upload(data, name, configured.side(), UPLOAD_SECONDS), None
-    except PreviousFileProblem as exc:
-        return None, str(exc)
-    finally:
-        slots.release()
+    with held:
+        try:
+            return compare_upload(data, name, configured.side(), UPLOAD_SECONDS), None
+        except PreviousFileProblem as exc:
+            return None, str(exc)
 
 
 @bp.route("/changes", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from fpdf import FPDF, FontFace
 
+from ..engine import Summary
 from .i18n import date_pattern
 
 # The PDF core fonts cover Latin-1 only (English and Spanish). Typographic characters outside it
@@ -60,12 +61,13 @@ class Handout:
     made: dt.date
     version: str
     reviewed: dt.date
-    summary: object  # the engine's Summary
+    summary: Summary
     groups: Sequence  # (criterion, [(finding, answered)]) as on the summary page
     answers: Sequence[tuple[str, Sequence[str]]]  # (question, answer labels), in order asked
     notes_first: Sequence  # rules.yaml notes printed before the findings
     notes: Sequence  # and after them
     sources: Sequence  # (title, url) of every source cited
+    fingerprint: str = ""  # rules_fingerprint: which rule files, exactly, made this handout
 
 
 class _Document(FPDF):
@@ -209,6 +211,7 @@ def _top(pdf: _Document, h: Handout) -> None:
         date=format_date(h.reviewed, date_pattern()),
     )
     pdf.para(f"{made} {version}. {run_by}", 8.5, color=GREY)
+    pdf.para(f"rules_fingerprint {h.fingerprint}", 7, color=GREY)  # an id: not translated
     pdf.set_draw_color(*INK)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
     pdf.ln(2)

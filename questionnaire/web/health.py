@@ -17,11 +17,18 @@ bp = Blueprint("health", __name__)
         "Whether the app can evaluate answers, for load balancers",
         "operations",
         {
-            200: ("The rules loaded; their version", Health, "application/json"),
+            200: ("The rules loaded; their version and fingerprint", Health, "application/json"),
             400: ("The Host header is not a valid host name (an HTML page)", None, "text/html"),
         },
     )
 )
 def healthz():
-    """200 with the rules version while the app can evaluate answers."""
-    return jsonify({"status": "ok", "rules_version": engine_of(current_app).version})
+    """200 with the rules version and fingerprint while the app can evaluate answers."""
+    engine = engine_of(current_app)
+    return jsonify(
+        {
+            "status": "ok",
+            "rules_version": engine.version,
+            "rules_fingerprint": engine.ruleset.fingerprint,
+        }
+    )

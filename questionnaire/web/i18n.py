@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, request, url_for
 from flask_babel import Babel, get_translations, lazy_gettext
 from markupsafe import Markup
 from werkzeug.datastructures import Accept
@@ -106,17 +106,23 @@ def date_pattern() -> str:
     return gettext("d MMMM y")
 
 
+def this_page(query: list[tuple[str, str]]) -> str:
+    """This page again with `query`, built from the route that matched, never from the path as
+    sent: a decoded path can start with `/\\` or `/<tab>/`, which browsers read as another site
+    (attack-on-the-running-stack.md, F1). A page no route matched (404, 405) links to the start."""
+    if request.url_rule is None or request.endpoint is None:  # 404, 405: no route matched
+        path, query = url_for("patient.start"), [(k, v) for k, v in query if k == "lang"]
+    else:
+        path = url_for(request.endpoint, **(request.view_args or {}))
+    return f"{path}?{urlencode(query)}" if query else path
+
+
 def switch_link() -> dict[str, str]:
     """The "Español / English" link: this page again (its query kept), in the other language."""
     lang = current_language()
     other = next(code for code in LANGUAGES if code != lang)
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
-    query = urlencode([*args, ("lang", other)])
-    return {
-        "href": f"{request.script_root}{request.path}?{query}",
-        "lang": other,
-        "name": NAMES[other],
-    }
+    return {"href": this_page([*args, ("lang", other)]), "lang": other, "name": NAMES[other]}
 
 
 def init_app(app: Flask) -> None:
@@ -126,7 +132,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=current_language)
     # The templates' gettext as Flask-Babel installs it (newstyle: escaped, %-formatted), but
     # from the catalogue found once per request.
-    app.jinja_env.install_gettext_callables(
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda text: translations().ugettext(text),
         ngettext=lambda one, many, n: translations().ungettext(one, many, n),
         pgettext=lambda context, text: translations().upgettext(context, text),

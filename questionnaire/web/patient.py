@@ -292,6 +292,7 @@ def handout():
             notes_first=ctx["notes_first"],
             notes=ctx["notes_after"],
             sources=[(ctx["sources"][k].title, ctx["sources"][k].url) for k in ctx["cited"]],
+            fingerprint=j.engine.ruleset.fingerprint,
         )
     )
     response = current_app.response_class(pdf, mimetype="application/pdf")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
+import pinned_node as node
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.lighthouse]
@@ -53,7 +53,7 @@ def run_lighthouse(node: str, pages: list[dict]) -> dict:
         cwd=ROOT,
         timeout=540,
         check=False,
-        env={**os.environ, "CHROME_PATH": os.environ.get("CHROMIUM", "/usr/bin/chromium")},
+        env={**node.ENV, "CHROME_PATH": os.environ.get("CHROMIUM", "/usr/bin/chromium")},
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
@@ -62,8 +62,6 @@ def run_lighthouse(node: str, pages: list[dict]) -> dict:
 def test_lighthouse_scores_100_in_every_category_on_mobile(
     live_server, progress, journeys, subtests
 ):
-    node = shutil.which("node")
-    assert node, "node is missing: install Node.js, then 'make node_modules'"
     assert (ROOT / "node_modules" / "lighthouse").is_dir(), "run 'make node_modules' (npm ci)"
     pages = [
         {
@@ -79,7 +77,7 @@ def test_lighthouse_scores_100_in_every_category_on_mobile(
         for name, journey, path in pages_to_audit()
     ]
 
-    results = run_lighthouse(node, pages)
+    results = run_lighthouse(node.NODE, pages)
     # Performance is timed on a machine shared with other test runs: a page that lost points
     # only there, or whose trace Chromium failed to record under that load (NO_NAVSTART), gets up
     # to two more runs, in case another process took the CPU at that moment.
@@ -94,7 +92,7 @@ def test_lighthouse_scores_100_in_every_category_on_mobile(
             )
         ]
         if slow:
-            results.update(run_lighthouse(node, slow))
+            results.update(run_lighthouse(node.NODE, slow))
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(json.dumps(results, indent=2))
     for page in pages:

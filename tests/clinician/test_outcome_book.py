@@ -73,3 +73,9 @@ def test_book_has_contents_and_a_print_button_only_with_javascript(book, parse):
     button = page.find("button", attrs={"data-print": True})
     assert button is not None and button.has_attr("hidden"), "shown by JavaScript only"
     # what printing hides is checked in Chromium: tests/browser/test_clinician_preview.py
+
+
+def test_book_prints_the_rules_version_and_fingerprint(book, parse, engine):
+    page = parse(book)
+    assert page.select_one(".book__fingerprint").get_text() == engine.ruleset.fingerprint
+    assert f"Guidance version {engine.version}" in book

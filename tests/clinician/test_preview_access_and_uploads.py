@@ -147,12 +147,10 @@ def test_an_answers_file_bomb_costs_a_tiny_part_of_what_a_rule_file_may_cost():
 
 def test_a_try_while_another_runs_is_told_to_send_again_in_a_moment(app, upload):
     """One try at a time for the whole server, so tries can never hold every worker."""
-    slots = app.extensions["try_slots"]
-    assert slots.acquire(block=False)  # another worker is busy with a try
-    try:
+    held = app.extensions["try_slots"].tries.take()  # another worker is busy with a try
+    assert held is not None
+    with held:
         busy = upload(b"warning_signs: [none]\n")
-    finally:
-        slots.release()
     after = upload(b"warning_signs: [bladder_bowel]\n")
 
     assert busy.status_code == 503

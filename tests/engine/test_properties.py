@@ -132,7 +132,30 @@ def _rule(rid: str, when: dict, outcome: str | None) -> dict:
 
 
 @st.composite
-def steps(draw) -> list[dict]:
+def stop_condition(draw, questions: list[dict]) -> dict:
+    """A stopping rule of one of the shapes that decide where the walk stops: certain from the
+    start (`always`, or `any` with `always` beside a later question), certain only once a later
+    step is answered (`all`, `not`), or reading a question that skip logic may hide."""
+    inner = draw(condition(questions, 1))
+    later = draw(leaf(questions[-1:])) if questions else {"always": True}
+    shapes = [
+        {"always": draw(st.booleans())},
+        {"any": [{"always": True}, later]},
+        {"any": [inner, later]},
+        {"all": [{"always": True}, later]},
+        {"all": [inner, later]},
+        {"not": {"all": [{"always": False}, later]}},
+        {"not": later},
+        {"q": questions[-1]["id"], "answered": draw(st.booleans())} if questions else inner,
+        inner,
+    ]
+    return draw(st.sampled_from(shapes))
+
+
+@st.composite
+def steps(draw, chained: bool = False) -> list[dict]:
+    """Up to three steps of up to five questions; with `chained`, skip logic mostly reads the
+    question just before, so one hidden question hides the next."""
     made, asked = [], []
     for s in range(draw(st.integers(1, 3))):
         step = {"id": f"step{s}", "title": f"Step {s}", "questions": []}
@@ -140,7 +163,9 @@ def steps(draw) -> list[dict]:
             if len(asked) == 5:
                 break
             q = draw(question(f"q{len(asked)}"))
-            if asked and draw(st.integers(0, 2)) == 0:
+            if asked and chained and draw(st.integers(0, 3)):
+                q["show_if"] = draw(condition(asked[-1:], 1))
+            elif asked and draw(st.integers(0, 2)) == 0:
                 q["show_if"] = draw(condition(asked, 1))
             asked.append(q)
             step["questions"].append(q)
@@ -150,8 +175,10 @@ def steps(draw) -> list[dict]:
 
 
 @st.composite
-def rule_files(draw) -> dict:
-    made_steps = draw(steps())
+def rule_files(draw, stops: bool = False) -> dict:
+    """A rule file; with `stops`, its stopping rule has one of the shapes of `stop_condition`
+    and its skip logic is chained."""
+    made_steps = draw(steps(chained=stops))
     asked = [q for s in made_steps for q in s["questions"]]
     outcomes = [
         _outcome("stop_now", "emergency", True),
@@ -163,6 +190,8 @@ def rule_files(draw) -> dict:
     rules = [
         _rule(f"rule{i}", draw(condition(asked)), oid) for i, oid in enumerate([*named, *extra])
     ]
+    if stops:
+        rules[0]["when"] = draw(stop_condition(asked))
     if draw(st.integers(0, 5)):  # mostly: a catch-all, so every answer gets a headline
         rules.append(_rule("catch_all", {"always": True}, "low"))
     return {
@@ -272,6 +301,30 @@ def _deciders(rules: dict, result: ref.Result) -> set[str]:
 @settings(PROPERTY, max_examples=max(1, round(50 * SCALE)))
 @given(rules=rule_files())
 def test_the_verifier_agrees_with_every_answer_set(rules):
+    verifier_agrees(rules)
+
+
+@settings(PROPERTY, max_examples=max(1, round(60 * SCALE)))
+@given(rules=rule_files(stops=True))
+def test_the_verifier_stops_where_the_engine_stops(rules):
+    """Stopping rules of every shape, over chained skip logic: the verifier's counts and dead
+    rules are the reference's, and every example it gives does in the engine what it claims."""
+    report = verifier_agrees(rules)
+    engine = engine_for(rules)
+    outcome_of = {r["id"]: r.get("outcome") for r in rules["rules"]}
+    for rule, answers in report.witnesses.items():
+        assert list(engine.walk(answers).shown) == list(answers), f"witness of {rule}"
+        assert rule in engine.evaluate(answers).fired, f"witness of {rule}"
+    for rule, answers in report.wins.items():
+        summary = engine.evaluate(answers)
+        assert summary.outcome.id == outcome_of[rule] and rule in summary.fired, f"win of {rule}"
+    for answers in report.gaps:
+        with pytest.raises(QuestionnaireError, match="no headline"):
+            engine.evaluate(answers)
+
+
+def verifier_agrees(rules: dict):
+    """The verifier's report on a rule file against every answer set the reference accepts."""
     every = ref.every_answer_set(rules)
     engine = engine_for(rules)
     report = verify(engine.ruleset)
@@ -290,6 +343,7 @@ def test_the_verifier_agrees_with_every_answer_set(rules):
         assert rule in _deciders(rules, ref.run(rules, answers)), f"win of {rule}"
     for answers in report.gaps:
         assert ref.run(rules, answers).outcome is None
+    return report
 
 
 @settings(PROPERTY, max_examples=max(1, round(30 * SCALE)))

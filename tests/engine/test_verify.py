@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 from fixture_scope import shared
 
-from questionnaire.engine import Engine, QuestionnaireError, RulesError, load_rules, loads_rules
+from questionnaire.engine import (
+    Engine,
+    Loaded,
+    QuestionnaireError,
+    RulesError,
+    load_rules,
+    loads_rules,
+    read_rules,
+)
 from questionnaire.engine.verify.symbolic import verify
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,11 +103,15 @@ def test_every_shipped_outcome_rule_has_answers_where_it_gives_the_headline(ship
 
 
 @pytest.fixture(scope=shared("module"))
-def gap_error() -> RulesError:
+def gap_error() -> Loaded:
+    """The shipped rules without their catch-all: refused, with every problem and the rules."""
     assert CATCH_ALL in SRC, "the shipped catch-all rule changed; update the test"
+    text = SRC.replace(CATCH_ALL, "", 1)
     with pytest.raises(RulesError) as caught:
-        loads_rules(SRC.replace(CATCH_ALL, "", 1), "rules.yaml")
-    return caught.value
+        loads_rules(text, "rules.yaml")
+    loaded = read_rules(text, "rules.yaml")
+    assert loaded.problems == caught.value.problems
+    return loaded
 
 
 def test_loader_refuses_rules_that_leave_a_gap(gap_error):
@@ -114,7 +126,7 @@ def test_loader_refuses_rules_that_leave_a_gap(gap_error):
     assert gap[0].expected == "rules that give a headline for every set of answers"
 
 
-def test_gap_error_keeps_the_parsed_rules_for_the_verifier(gap_error):
+def test_a_gap_leaves_the_parsed_rules_for_the_verifier(gap_error):
     assert gap_error.ruleset is not None
     assert "general_criteria_may_apply" not in {r.id for r in gap_error.ruleset.file.rules}
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import copy
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
+import pinned_node as node
 import pytest
 
 from questionnaire import fhir
@@ -24,11 +24,9 @@ SCENARIOS = [s for path in scenario_files([ROOT / "scenarios"]) for s in load_sc
 
 def validate(resources: list[dict]) -> list[dict]:
     """One report per resource: schema errors, FHIR.js errors, failed invariants."""
-    node = shutil.which("node")
-    assert node, "node is needed: make test installs the outside validators with npm ci"
     assert (ROOT / "node_modules" / "fhirpath").is_dir(), "run `make node_modules` first"
     done = subprocess.run(
-        [node, str(SCRIPT)],
+        [node.NODE, str(SCRIPT)],
         input=json.dumps(resources),
         cwd=ROOT,
         capture_output=True,

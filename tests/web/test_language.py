@@ -150,7 +150,6 @@ PAGES = [
     "/summary",
     "/start-again",
     "/help",
-    "/nope",
     "/expired",
 ]
 

@@ -143,3 +143,11 @@ def test_the_handout_renders_in_poppler(handouts, case):
     images = sorted(ARTIFACTS.glob(f"{case}-*.png"))
     assert 1 <= len(images) <= 2
     assert all(image.stat().st_size > 2000 for image in images)  # a page with ink on it
+
+
+def test_the_handout_prints_the_rules_fingerprint_beside_the_version(handouts, engine):
+    # design.md section 5: which rule files, exactly, made this handout
+    response, _ = handouts["discuss"]
+    _, words = pdf_text(response.data)
+    assert f"rules_fingerprint {engine.ruleset.fingerprint}" in words
+    assert len(engine.ruleset.fingerprint) == 64

@@ -3,14 +3,15 @@
 A condition is `all`, `any`, `not`, `always`, or a leaf that tests one question with one operator
 (see `operators`). Every node is evaluated on a mapping of answer keys (see `questions`): a
 question missing from the mapping is not known yet, so `truth` is three-valued (Kleene logic):
-True, False, or None when it depends on answers not known.
+True, False, or None when it depends on answers not known. `bdd` is the same logic over every
+answer set at once, as decision diagrams (the verifier's `Symbols`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from .operators import REGISTRY, BadValue, Operator, operators_for
 from .questions import QuestionInfo, did_you_mean, listing
@@ -19,6 +20,25 @@ NOT_ASKED = "not asked, because it does not apply to the earlier answers"
 NOT_REACHED = "not asked, because the questions stopped early"
 UNKNOWN = object()  # a question the walk-through never reached
 Keys = Mapping[str, Any]
+
+
+class Symbols(Protocol):
+    """Decision diagrams over answer sets, as the verifier gives them to `bdd`.
+
+    A pair (certainly true, certainly false) is the Kleene truth of a condition on every answer
+    set at once: where neither holds, the condition is unknown (None in `truth`)."""
+
+    true: Any
+    false: Any
+
+    def leaf(self, leaf: Leaf) -> Any | None:
+        """Where the leaf holds; None while its question is not known."""
+
+    def all(self, parts: Sequence[Any]) -> Any:
+        """The conjunction of diagrams."""
+
+    def any(self, parts: Sequence[Any]) -> Any:
+        """The disjunction of diagrams."""
 
 
 def _joined(texts) -> str:
@@ -38,9 +58,17 @@ class Leaf:
     def leaves(self) -> Iterator[Leaf]:
         yield self
 
+    def holds(self, key: Any) -> bool:
+        """Whether the leaf holds for one answer key (None: the question was not asked)."""
+        return self.op.holds(self.info, self.value, key)
+
     def truth(self, keys: Keys) -> bool | None:
         key = keys.get(self.question, UNKNOWN)
         return None if key is UNKNOWN else self.op.holds(self.info, self.value, key)
+
+    def bdd(self, symbols: Symbols) -> tuple[Any, Any]:
+        held = symbols.leaf(self)
+        return (symbols.false, symbols.false) if held is None else (held, ~held)
 
     def explain(self, negated: bool = False) -> str:
         return self.op.explain(self.info, self.value, negated)
@@ -72,6 +100,9 @@ class Always:
     def truth(self, keys: Keys) -> bool | None:
         return self.value
 
+    def bdd(self, symbols: Symbols) -> tuple[Any, Any]:
+        return (symbols.true, symbols.false) if self.value else (symbols.false, symbols.true)
+
     def explain(self, negated: bool = False) -> str:
         return "always" if self.value != negated else "never"
 
@@ -94,6 +125,10 @@ class Not:
     def truth(self, keys: Keys) -> bool | None:
         inner = self.child.truth(keys)
         return None if inner is None else not inner
+
+    def bdd(self, symbols: Symbols) -> tuple[Any, Any]:
+        true, false = self.child.bdd(symbols)
+        return false, true
 
     def explain(self, negated: bool = False) -> str:
         if negated:
@@ -132,6 +167,13 @@ class All:
             if value is None:
                 result = None
         return result
+
+    def bdd(self, symbols: Symbols) -> tuple[Any, Any]:
+        parts = [child.bdd(symbols) for child in self.children]
+        trues, falses = [t for t, _ in parts], [f for _, f in parts]
+        if self.decisive:  # any: one certainly true child, or every child certainly false
+            return symbols.any(trues), symbols.all(falses)
+        return symbols.all(trues), symbols.any(falses)
 
     def explain(self, negated: bool = False) -> str:
         parts = [c.explain() for c in self.children]

@@ -202,7 +202,7 @@ class Engine:
         if not isinstance(answers, Mapping) or any(name not in self._ids for name in answers):
             return None
         states, end = self.flow.read(answers)
-        if any(s.state is State.INVALID for s in states):
+        if any(s.problem is not None for s in states):
             return None
         missing = tuple(s.question.id for s in states if s.state is State.MISSING)
         if not missing:

@@ -148,7 +148,7 @@ class In(Operator):
 
 @register
 class NotIn(In):
-    """The proof that an operator is one unit: `{q: pain_area, not_in: [neck, both]}`."""
+    """`{q: pain_area, not_in: [neck, both]}`: the answer is none of the values."""
 
     name = "not_in"
 

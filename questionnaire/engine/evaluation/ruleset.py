@@ -23,19 +23,16 @@ class RuleSet:
     step_of: dict[str, int]  # question id -> index of its step
     show_if: dict[str, Condition]  # question id -> parsed show_if
     when: tuple[Condition, ...]  # parsed condition of each rule, in file order
-    leaves: tuple[Leaf, ...]  # every distinct leaf
+    leaves: tuple[Leaf, ...]  # every distinct leaf (the verifier splits answers by them)
     language: str = "en"  # the language of every text (translations.py makes the others)
     texts: int = 0  # how many patient-facing texts the file gives in that language
+    fingerprint: str = ""  # rules_fingerprint of the file and its translation (load/fingerprint.py)
     # stopping outcome id -> parsed may_continue: when it holds, the stop may be continued
     may_continue: dict[str, Condition] = field(default_factory=dict)
 
     @property
     def questions(self) -> list[model.Question]:
         return [q for step in self.file.steps for q in step.questions]
-
-    def leaves_of(self, question: str) -> tuple[Leaf, ...]:
-        """Every leaf that tests one question."""
-        return tuple(leaf for leaf in self.leaves if leaf.question == question)
 
     def outcome_rank(self) -> dict[str, int]:
         """Outcome id -> priority (0 is the highest)."""

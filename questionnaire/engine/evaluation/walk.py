@@ -1,14 +1,14 @@
 """The one walk through the questionnaire: steps, skip logic and early stops, written once.
 
-`Flow.advance` moves one question forward from a `Point` given what was offered for that question
-(an answer key, a problem, nothing, or `ANY` answer), and says the question's `State`. `Flow.follow`
-repeats it over a whole answer set. `check`, `evaluate`, the wizard's `walk` and the verifier's
-search (which branches over answer classes from any Point) all go through `advance`.
+`Flow.read` takes a set of raw answers question by question and says each question's `State`.
+`check`, `evaluate` and the wizard's `walk` read answers through it; the verifier follows the
+same `Flow` (its questions, their skip logic and the stopping rules each step checks) over
+every answer set at once (verify/symbolic.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, NamedTuple
@@ -34,10 +34,9 @@ ASKED = (State.ANSWERED, State.MISSING, State.INVALID)
 
 class _Offer(Enum):
     NOTHING = "nothing"  # no answer given for the question
-    ANY = "any"  # the verifier: stands for every answer, none of them known
 
 
-NOTHING, ANY = _Offer.NOTHING, _Offer.ANY
+NOTHING = _Offer.NOTHING
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +63,7 @@ class QuestionState(NamedTuple):
 
 
 class Point(NamedTuple):
-    """Where a walk stands: before question `index`, with the answer keys known so far."""
+    """Where a walk ended: after question `index`, with the answer keys it knows."""
 
     index: int
     keys: dict[str, Any]  # question id -> answer key; None: not asked
@@ -121,12 +120,6 @@ class Flow:
             for i, step in enumerate(rs.file.steps)
         }
 
-    def asks(self, question: Question, keys: Mapping[str, Any]) -> bool:
-        """Whether the question is asked: skip logic not certainly false on what is known.
-
-        (`advance` inlines this test: it is the walk's most frequent step.)"""
-        return question.show_if is None or question.show_if.truth(keys) is not False
-
     @staticmethod
     def stops(question: Question, keys: Mapping[str, Any]) -> bool:
         """Whether, once `question` (the last of its step) is answered, a stopping rule is
@@ -142,67 +135,54 @@ class Flow:
             if cond.truth(keys) is True
         )
 
-    def advance(
-        self, at: Point, offer: Any, continuing: bool = False
-    ) -> tuple[QuestionState, Point]:
-        """One question forward. `offer`: an answer key, an AnswerProblem, NOTHING or ANY.
-        `continuing`: walk on past a stop that may be continued (answers were given after it).
+    def read(self, answers: Mapping[str, Any]) -> tuple[list[QuestionState], Point]:
+        """Walk raw answers (as the API or the session holds them), question by question.
+        A stop that may be continued is walked past when a question after it has an answer."""
+        states, end = self._read(answers, continuing=False)
+        if end.stopped_after is not None and end.continuable:
+            if any(not is_empty(answers.get(q)) for q in self._after[end.stopped_after]):
+                return self._read(answers, continuing=True)
+        return states, end
 
-        The new Point extends `at.keys` in place (a walk is mostly one straight line); to branch
-        from a Point, as the verifier does, advance a copy: `at._replace(keys=dict(at.keys))`.
-        """
-        index, keys, complete, stopped, continuable = at
-        q = self.questions[index]
-        problem = offer if isinstance(offer, AnswerProblem) else None
-        if stopped is not None:
-            return QuestionState(q, State.AFTER_STOP, None, problem), Point(
-                index + 1, keys, complete, stopped, continuable
-            )
+    def _read(
+        self, answers: Mapping[str, Any], continuing: bool
+    ) -> tuple[list[QuestionState], Point]:
+        get = answers.get
+        keys: dict[str, Any] = {}  # question id -> answer key; None: not asked
+        states: list[QuestionState] = []
+        complete, stopped, continuable = True, None, False
+        for q in self.questions:
+            raw = get(q.id)
+            offer = NOTHING if not raw and is_empty(raw) else read_answer(q.info, q.errors, raw)
+            problem = offer if isinstance(offer, AnswerProblem) else None
+            if stopped is not None:
+                states.append(QuestionState(q, State.AFTER_STOP, None, problem))
+                continue
+            state = self._state(q, offer, problem, keys)
+            states.append(state)
+            complete = complete and state.state not in (State.MISSING, State.INVALID)
+            if q.stop_checks and complete and self.stops(q, keys):
+                continuable = self.may_continue(q, keys)
+                if not (continuing and continuable):
+                    stopped = q.step
+        return states, Point(len(self.questions), keys, complete, stopped, continuable)
+
+    @staticmethod
+    def _state(
+        q: Question, offer: Any, problem: AnswerProblem | None, keys: dict[str, Any]
+    ) -> QuestionState:
+        """One question's state before any stop; records its answer key in `keys`."""
         if q.show_if is not None and q.show_if.truth(keys) is False:
-            state = QuestionState(
+            keys[q.id] = None
+            return QuestionState(
                 q, State.HIDDEN if offer is NOTHING else State.DROPPED, None, problem
             )
-            keys[q.id] = None
-        elif offer is NOTHING or problem is not None:
-            state = QuestionState(
+        if offer is NOTHING or problem is not None:
+            return QuestionState(
                 q, State.MISSING if problem is None else State.INVALID, None, problem
             )
-            complete = False
-        elif offer is ANY:
-            state = QuestionState(q, State.ANSWERED)
-        else:
-            state = QuestionState(q, State.ANSWERED, offer)
-            keys[q.id] = offer
-        if q.stop_checks and complete and self.stops(q, keys):
-            continuable = self.may_continue(q, keys)
-            if not (continuing and continuable):
-                stopped = q.step
-        return state, Point(index + 1, keys, complete, stopped, continuable)
-
-    def follow(
-        self, offer: Callable[[Question], Any], continuing: bool = False
-    ) -> tuple[list[QuestionState], Point]:
-        """Walk the whole questionnaire, asking `offer` for each question's answer."""
-        at, states, advance = Point(0, {}), [], self.advance
-        for q in self.questions:
-            state, at = advance(at, offer(q), continuing)
-            states.append(state)
-        return states, at
-
-    def read(self, answers: Mapping[str, Any]) -> tuple[list[QuestionState], Point]:
-        """Walk raw answers (as the API or the session holds them). A stop that may be
-        continued is walked past when any question after it has an answer."""
-        get = answers.get
-
-        def offer(q: Question) -> Any:
-            raw = get(q.id)
-            return NOTHING if not raw and is_empty(raw) else read_answer(q.info, q.errors, raw)
-
-        states, end = self.follow(offer)
-        if end.stopped_after is not None and end.continuable:
-            if any(not is_empty(get(q)) for q in self._after[end.stopped_after]):
-                return self.follow(offer, continuing=True)
-        return states, end
+        keys[q.id] = offer
+        return QuestionState(q, State.ANSWERED, offer)
 
 
 @dataclass(frozen=True)

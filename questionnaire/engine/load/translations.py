@@ -20,12 +20,13 @@ from typing import Any
 
 from ..errors import RuleProblem, RulesError
 from ..evaluation.questions import did_you_mean
+from ..evaluation.ruleset import RuleSet
+from .checker import Checker
 from .yamlsource import Marks, Path, YamlProblem, read_yaml
 
 # The languages the app and the API speak, the default first; each other one needs its
-# translation file next to the rule file. Each name is written in its own language.
+# translation file next to the rule file.
 LANGUAGES = ("en", "es")
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 _QUESTION_TEXTS = ("short", "prompt", "said", "hint")
 _CHOICE_TEXTS = ("label", "said", "hint")
@@ -180,11 +181,13 @@ def merge(
     translated: Any,
     translated_marks: Marks,
     translated_name: str,
+    slots_of: Callable[[Any], list[Slot]] | None = None,
 ) -> Translation:
-    """Replace each English text with its translation; list what is missing or unknown."""
+    """Replace each English text with its translation; list what is missing or unknown.
+    `slots_of` lists the texts of another kind of file (studies.yaml); rules.yaml's by default."""
     problems: list[RuleProblem] = []
     data = copy.deepcopy(raw)
-    wanted = slots(raw)
+    wanted = (slots_of or slots)(raw)
     keys = {slot.key for slot in wanted}
     given = 0
     for slot in wanted:
@@ -215,7 +218,7 @@ def merge(
                 RuleProblem(
                     translated_name,
                     *translated_marks.at(path, key=True),
-                    f"unknown key '{dotted}': rules.yaml has no text there"
+                    f"unknown key '{dotted}': {FilePath(name).name} has no text there"
                     + did_you_mean(dotted, known),
                     "a key of a text in the rule file, such as questions.pain_area.prompt",
                 )
@@ -223,7 +226,13 @@ def merge(
     return Translation(language, data, given, problems)
 
 
-def read_translation(raw: Any, marks: Marks, name: str, language: str) -> Translation:
+def read_translation(
+    raw: Any,
+    marks: Marks,
+    name: str,
+    language: str,
+    slots_of: Callable[[Any], list[Slot]] | None = None,
+) -> Translation:
     """Read `name`'s translation file for `language` and merge it into the English data."""
     path = translation_path(name, language)
     try:
@@ -240,7 +249,7 @@ def read_translation(raw: Any, marks: Marks, name: str, language: str) -> Transl
     try:
         translated, translated_marks = read_yaml(text)
     except YamlProblem as exc:
-        raise RulesError([RuleProblem(path, exc.line, exc.column, exc.message)]) from None
+        raise RulesError([exc.at(path)]) from None
     if not isinstance(translated, dict):
         raise RulesError(
             [
@@ -253,17 +262,15 @@ def read_translation(raw: Any, marks: Marks, name: str, language: str) -> Transl
                 )
             ]
         )
-    return merge(raw, marks, name, language, translated, translated_marks, path)
+    return merge(raw, marks, name, language, translated, translated_marks, path, slots_of)
 
 
 def translated_rules(
-    english: Any,
-    languages: tuple[str, ...],
-    check: Callable[[Any, Marks, str], tuple[Any, list[RuleProblem]]],
-) -> dict[str, Any]:
-    """{"en": english, language: its RuleSet, ...}; RulesError lists every missing text."""
+    english: RuleSet, raw: Any, marks: Marks, languages: tuple[str, ...]
+) -> dict[str, RuleSet]:
+    """{"en": english, language: its RuleSet, ...} from the English file's data and marks;
+    RulesError lists every missing text."""
     name = english.path
-    raw, marks = read_yaml(FilePath(name).read_bytes())  # read a moment ago, so it reads
     result = {"en": dataclasses.replace(english, texts=len(slots(raw)))}
     problems: list[RuleProblem] = []
     for language in languages:
@@ -271,8 +278,9 @@ def translated_rules(
         problems += translation.problems
         if translation.problems:
             continue
-        ruleset, found = check(translation.data, marks, name)
-        problems += found  # e.g. a translated text longer than any text may be
+        checker = Checker(name, marks)
+        ruleset = checker.check(translation.data)
+        problems += checker.problems  # e.g. a translated text longer than any text may be
         if ruleset is not None:
             # The English rule set with the translated words: the conditions (and anything the
             # verifier left on it) are the English ones, so the structure is the same by

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from ..errors import QuestionnaireError, RuleProblem
+
 try:  # libyaml is much faster on big files; both keep line marks.
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -47,7 +49,6 @@ ANSWERS_FILE = Limits(
     max_aliases=0,
     max_seconds=0.25,
 )
-MAX_BYTES, MAX_NODES, MAX_DEPTH = RULE_FILE.max_bytes, RULE_FILE.max_nodes, RULE_FILE.max_depth
 # Whole numbers beyond this are never a pain score, a count or a range bound; refusing them keeps
 # every message that quotes a number short (and Python refuses to print ints over 4,300 digits).
 MAX_INT = 10**15
@@ -82,13 +83,17 @@ class Marks:
         return self.values.get((), (1, 1))
 
 
-class YamlProblem(Exception):
+class YamlProblem(QuestionnaireError):
     """The text is not YAML we accept; carries a 1-based line and column, and what would do."""
 
     def __init__(self, message: str, line: int = 1, column: int = 1, expected: str | None = None):
         super().__init__(message)
         self.message, self.line, self.column = message, line, column
         self.expected = expected
+
+    def at(self, name: str) -> RuleProblem:
+        """The problem in file `name`, as every other problem in a file is told."""
+        return RuleProblem(name, self.line, self.column, self.message, self.expected)
 
 
 def _mark(node) -> tuple[int, int]:

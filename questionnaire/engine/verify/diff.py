@@ -15,7 +15,7 @@ from typing import Any
 from ..evaluation.ruleset import RuleSet
 from ..load.yamlsource import Marks
 from .answerspace import Space
-from .symbolic import FileWalk, examples
+from .symbolic import SymbolicWalk, examples
 
 WORDING = {
     "title",
@@ -220,11 +220,11 @@ def semantic(old: RuleSet, new: RuleSet, diff: Diff) -> None:
         )
         return
     space = Space([old, new])
-    walks = [FileWalk(space, 0), FileWalk(space, 1)]
+    walks = [SymbolicWalk(space, 0), SymbolicWalk(space, 1)]
     asked_old, asked_new = walks[0].asked(), walks[1].asked()
     asked = {q: asked_old[q] | asked_new[q] for q in asked_old}
 
-    def heads(walk: FileWalk) -> list[tuple[str | None, Any]]:
+    def heads(walk: SymbolicWalk) -> list[tuple[str | None, Any]]:
         out = [(o.id, walk.headline(i)) for i, o in enumerate(walk.rs.file.outcomes)]
         return out + [(None, walk.gap())]
 

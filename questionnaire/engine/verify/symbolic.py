@@ -1,21 +1,25 @@
 """Exact analysis of a rule set with binary decision diagrams: the symbolic verifier.
 
-The walk-through of one rule file over the answer space (see `answerspace`) becomes BDDs: which
-questions are asked (skip logic, early stops), which rules fire (Kleene logic on the leaves known
-when the walk stops, as the engine does), and which outcome is the headline. Gaps, dead and
-shadowed rules are then empty-or-not tests, each with a complete witness, and counts are exact.
-It fills the same `Report` as the depth-first search that the tests keep as the reference
+The engine's walk (`walk.Flow`: its questions in order, their skip logic, the stopping rules each
+step checks) is followed over the answer space (see `answerspace`) once, for every answer set at
+once: each condition gives its own truth as diagrams (`bdd` in `conditions`), on the questions
+known at that point of the walk, as the engine's `truth` does. So the verifier knows which
+questions are asked, which rules fire and which outcome is the headline. Gaps, dead and shadowed
+rules are then empty-or-not tests, each with a complete witness, and counts are exact. It fills
+the same `Report` as the depth-first search that the tests keep as the reference
 (reference_verifier.py).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ..evaluation.conditions import Condition, Leaf, questions_of
 from ..evaluation.ruleset import RuleSet
-from .answerspace import Cond, Space, balanced, holds, leaf_keys, parse
+from ..evaluation.walk import Flow
+from .answerspace import Space, balanced, holds
 from .report import Report
 
 LOADER_BUDGET_SECONDS = 5.0
@@ -34,39 +38,55 @@ class Clock:
             raise VerifyTimeout
 
 
-class FileWalk:
-    """One rule file's walk-through over a shared answer space, as BDDs."""
+class Known:
+    """The `Symbols` a condition is evaluated with: the walk's leaves, on the questions known
+    once the first `count` questions of the walk are behind it."""
+
+    def __init__(self, walk: SymbolicWalk, count: int):
+        self.walk, self.count = walk, count
+        self.true, self.false = walk.bdd.true, walk.bdd.false
+
+    def leaf(self, leaf: Leaf) -> Any | None:
+        walk = self.walk
+        return walk.leaf(leaf) if walk.position[leaf.question] < self.count else None
+
+    def all(self, parts: Sequence[Any]) -> Any:
+        return balanced(parts, "and", self.walk.bdd)
+
+    def any(self, parts: Sequence[Any]) -> Any:
+        return balanced(parts, "or", self.walk.bdd)
+
+
+class SymbolicWalk:
+    """One rule file's walk (the engine's `Flow`) over a shared answer space, as BDDs."""
 
     def __init__(self, space: Space, file: int, clock: Clock | None = None):
-        self.space, self.file = space, file
-        self.rs: RuleSet = space.rulesets[file]
         clock = clock or Clock(None)
+        self.space, self.file = space, file
+        rs = self.rs = space.rulesets[file]
         bdd = self.bdd = space.bdd
-        rs = self.rs
-        self.order = [q.id for q in rs.questions]
-        self.step_of = rs.step_of
-        self._leaf: dict[tuple, Any] = {}
-        self.conditional = {q.id for q in rs.questions if q.show_if is not None}
+        flow = Flow(rs)
+        self.stop_rules = flow.stop_rules
+        self.order = [q.id for q in flow.questions]
+        self.position = {qid: i for i, qid in enumerate(self.order)}
+        self.conditional = {q.id for q in flow.questions if q.show_if is not None}
+        self._leaves: dict[Leaf, Any] = {}
         self.shown: dict[str, Any] = {}  # question -> BDD: its skip logic lets it show
-        for q in rs.questions:
-            self.shown[q.id] = bdd.true if q.show_if is None else self.value(parse(q.show_if))
-        self.rules = [parse(r.when) for r in rs.file.rules]
-        stop_ids = {o.id for o in rs.file.outcomes if o.stop}
-        stop_rules = [
-            c for c, r in zip(self.rules, rs.file.rules, strict=True) if r.outcome in stop_ids
-        ]
-        # Steps after which a stop can first become certain: those holding a stop rule's question.
-        self.boundaries = sorted({rs.step_of[k[0]] for c in stop_rules for k in leaf_keys(c)})
-        self.stops = []  # BDD per boundary: a stop is certain once that step is answered
-        for b in self.boundaries:
-            known = {q for q in self.order if rs.step_of[q] <= b}
-            u = bdd.false
-            for cond in stop_rules:
-                u |= self.kleene(cond, known)[0]
-            self.stops.append(u)
-            clock.tick()
-        self.fires = []
-        for cond in self.rules:
+        self.stops: list[tuple[int, Any]] = []  # (question index, BDD: the walk stops after it)
+        stopped = bdd.false
+        for i, q in enumerate(flow.questions):
+            # As `Flow.advance`: asked unless the skip logic is certainly false; a stop is
+            # checked once the last question of a step is answered, with what is known then.
+            known = Known(self, i)
+            self.shown[q.id] = bdd.true if q.show_if is None else ~q.show_if.bdd(known)[1]
+            if q.stop_checks:
+                known = Known(self, i + 1)
+                certain = known.any([cond.bdd(known)[0] for cond in q.stop_checks])
+                self.stops.append((i, certain & ~stopped))
+                stopped |= certain
+                clock.tick()
+        self.fires = []  # BDD per rule: it fires
+        for cond in rs.when:
             self.fires.append(self.fire(cond))
             clock.tick()
         rank = rs.outcome_rank()
@@ -81,94 +101,50 @@ class FileWalk:
             self.higher.append(self.higher[-1] | level)
             clock.tick()
 
-    # --- conditions ---------------------------------------------------------------------------
-
-    def leaf(self, key: tuple):
-        """A leaf in this file: on a skipped question it has its 'not asked' truth."""
-        if key not in self._leaf:
-            real = self.space.leaf(key, self.file)
-            skipped = self.space.none_truth[key[0]][key, self.file]
-            shown = self.shown[key[0]]
-            self._leaf[key] = (shown & real) | (~shown if skipped else self.bdd.false)
-        return self._leaf[key]
-
-    def value(self, cond: Cond):
-        """Two-valued truth when every question it reads is known."""
-        kind = cond[0]
-        if kind == "leaf":
-            return self.leaf(cond[1])
-        if kind == "always":
-            return self.bdd.true if cond[1] else self.bdd.false
-        if kind == "not":
-            return ~self.value(cond[1])
-        parts = [self.value(c) for c in cond[1]]
-        u = parts[0]
-        for p in parts[1:]:
-            u = (u & p) if kind == "all" else (u | p)
+    def leaf(self, leaf: Leaf):
+        """A leaf once its question is known: on a skipped question, its 'not asked' truth."""
+        u = self._leaves.get(leaf)
+        if u is None:
+            real = self.space.leaf(leaf, self.file)
+            shown = self.shown[leaf.question]
+            u = (shown & real) | (~shown if leaf.holds(None) else self.bdd.false)
+            self._leaves[leaf] = u
         return u
 
-    def kleene(self, cond: Cond, known: set[str]):
-        """(certainly true, certainly false) when only the `known` questions are answered."""
-        bdd, kind = self.bdd, cond[0]
-        if kind == "leaf":
-            if cond[1][0] not in known:
-                return bdd.false, bdd.false
-            u = self.leaf(cond[1])
-            return u, ~u
-        if kind == "always":
-            return (bdd.true, bdd.false) if cond[1] else (bdd.false, bdd.true)
-        if kind == "not":
-            true, false = self.kleene(cond[1], known)
-            return false, true
-        parts = [self.kleene(c, known) for c in cond[1]]
-        true, false = parts[0]
-        for t, f in parts[1:]:
-            if kind == "all":
-                true, false = true & t, false | f
-            else:
-                true, false = true | t, false & f
-        return true, false
-
-    def fire(self, cond: Cond):
+    def fire(self, cond: Condition):
         """BDD: the rule fires, on the walk as the engine takes it (early stops included)."""
-        reads = {k[0] for k in leaf_keys(cond)}
-        u, before = self.bdd.false, self.bdd.false  # `before`: stopped at an earlier boundary
-        for b, stop in zip(self.boundaries, self.stops, strict=True):
-            known = {q for q in self.order if self.step_of[q] <= b}
-            if reads <= known:  # from here on the condition reads only known answers
-                return u | (~before & self.value(cond))
-            u |= stop & ~before & self.kleene(cond, known)[0]
-            before = stop
-        return u | (~before & self.value(cond))
-
-    # --- the walk -----------------------------------------------------------------------------
+        last = max((self.position[q] for q in questions_of(cond)), default=-1)
+        u, stopped = self.bdd.false, self.bdd.false
+        for i, stop in self.stops:
+            if last <= i:  # from here on the condition reads only known answers
+                break
+            known = Known(self, i + 1)
+            u |= stop & cond.bdd(known)[0]
+            stopped |= stop
+        return u | (~stopped & cond.bdd(Known(self, len(self.order)))[0])
 
     def asked(self) -> dict[str, Any]:
-        """Question -> BDD: the walk-through asks it (not skipped, not after an early stop)."""
-        out = {}
-        for qid in self.order:
-            reached = self.bdd.true
-            for b, stop in zip(self.boundaries, self.stops, strict=True):
-                if b < self.step_of[qid]:
-                    reached = ~stop
-            out[qid] = reached & self.shown[qid]
+        """Question -> BDD: the walk asks it (not skipped, not after an early stop)."""
+        out, stopped, stop_at = {}, self.bdd.false, dict(self.stops)
+        for i, qid in enumerate(self.order):
+            out[qid] = ~stopped & self.shown[qid]
+            if i in stop_at:
+                stopped |= stop_at[i]
         return out
 
     def asked_in(self, assignment: dict[str, bool]) -> list[str]:
         """The questions the walk asks for one assignment, in order."""
-        last = None
-        for b, stop in zip(self.boundaries, self.stops, strict=True):
+        end = len(self.order)
+        for i, stop in self.stops:
             if holds(stop, assignment):
-                last = b
+                end = i + 1
                 break
-        out = []
-        for qid in self.order:
-            if last is not None and self.step_of[qid] > last:
-                break
-            if qid in self.conditional and not holds(self.shown[qid], assignment):
-                continue
-            out.append(qid)
-        return out
+        conditional, shown = self.conditional, self.shown
+        return [
+            qid
+            for qid in self.order[:end]
+            if qid not in conditional or holds(shown[qid], assignment)
+        ]
 
     def headline(self, rank: int):
         """BDD: outcome number `rank` is the headline."""
@@ -178,7 +154,7 @@ class FileWalk:
         return ~self.higher[-1]
 
 
-def examples(walks: list[FileWalk], u, limit: int = 1) -> list[dict[str, Any]]:
+def examples(walks: list[SymbolicWalk], u, limit: int = 1) -> list[dict[str, Any]]:
     """Up to `limit` different complete sets of answers in `u`: every question a walk asks."""
     space = walks[0].space
     bdd, found = space.bdd, []
@@ -186,63 +162,53 @@ def examples(walks: list[FileWalk], u, limit: int = 1) -> list[dict[str, Any]]:
         assignment = bdd.pick(u)
         if assignment is None:
             break
-        asked: set[str] = set()
-        for walk in walks:
-            asked.update(walk.asked_in(assignment))
-        found.append(space.answers(assignment, [q for q in space.questions if q in asked]))
+        if len(walks) == 1:
+            asked: Iterable[str] = walks[0].asked_in(assignment)
+        else:
+            union = {q for walk in walks for q in walk.asked_in(assignment)}
+            asked = [q for q in space.domains if q in union]
+        found.append(space.answers(assignment, asked))
         if limit > 1:
             u &= ~bdd.cube(assignment)
     return found
 
 
-def pick(walk: FileWalk, u) -> dict[str, Any] | None:
+def pick(walk: SymbolicWalk, u) -> dict[str, Any] | None:
     """One complete set of answers in `u`, or None if it is empty."""
     found = examples([walk], u)
     return found[0] if found else None
 
 
-def closure(rs: RuleSet, reads: Iterable[str], walk: FileWalk) -> set[str]:
+def closure(walk: SymbolicWalk, reads: Iterable[str]) -> set[str]:
     """Questions that decide these: add skip-logic and early-stop questions."""
-    needed = set(reads)
-    needed |= {
-        k[0]
-        for i, r in enumerate(rs.file.rules)
-        if _stops(rs, r.outcome)
-        for k in leaf_keys(walk.rules[i])
-    }
-    changed = True
-    while changed:
-        changed = False
-        for q in rs.questions:
-            if q.id in needed and q.show_if is not None:
-                for k in leaf_keys(parse(q.show_if)):
-                    if k[0] not in needed:
-                        needed.add(k[0])
-                        changed = True
+    show_if = walk.rs.show_if
+    needed: set[str] = set()
+    todo = [*reads, *(q for cond in walk.stop_rules for q in questions_of(cond))]
+    while todo:
+        qid = todo.pop()
+        if qid not in needed:
+            needed.add(qid)
+            todo.extend(questions_of(show_if[qid]) if qid in show_if else ())
     return needed
-
-
-def _stops(rs: RuleSet, outcome: str | None) -> bool:
-    return any(o.id == outcome and o.stop for o in rs.file.outcomes)
 
 
 def verify(rs: RuleSet, *, max_examples: int = 3, budget: float | None = None) -> Report:
     """Prove that every valid set of answers gets a headline; find dead and shadowed rules."""
     started, clock = time.perf_counter(), Clock(budget)
     space = Space([rs])
-    walk = FileWalk(space, 0, clock)
+    walk = SymbolicWalk(space, 0, clock)
     asked = walk.asked()
     report = Report()
     gap = walk.gap()
     if gap != space.bdd.false:
         report.gaps = examples([walk], gap, max_examples)
-        outcome_reads = {
-            k[0]
-            for i, r in enumerate(rs.file.rules)
-            if r.outcome is not None
-            for k in leaf_keys(walk.rules[i])
-        }
-        report.gap_count = space.count(gap, asked, closure(rs, outcome_reads, walk))
+        outcome_reads = [
+            q
+            for rule, cond in zip(rs.file.rules, rs.when, strict=True)
+            if rule.outcome is not None
+            for q in questions_of(cond)
+        ]
+        report.gap_count = space.count(gap, asked, closure(walk, outcome_reads))
     rank = rs.outcome_rank()
     for rule, fires in zip(rs.file.rules, walk.fires, strict=True):
         clock.tick()
@@ -272,6 +238,6 @@ def check_complete(rs: RuleSet, budget: float = LOADER_BUDGET_SECONDS) -> list[d
     """
     clock = Clock(budget)
     space = Space([rs])
-    walk = FileWalk(space, 0, clock)
+    walk = SymbolicWalk(space, 0, clock)
     gap = walk.gap()
     return [] if gap == space.bdd.false else examples([walk], gap, 3)

@@ -1,0 +1,104 @@
+"""The rule file's fingerprint, and the release record that pins each version to one.
+
+`rules_fingerprint` (design section 5): the SHA-256 of the rule file's bytes with line endings
+normalised to LF, a NUL byte, then its translation's bytes likewise. Any change to the content,
+a comma of wording included, changes it; a checkout on Windows (CRLF) does not. The changelog
+(docs/rules-changelog.md) records each released version's fingerprint, and `releases/<version>/`
+keeps the released files, so whether the shipped file is its version's needs no git history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .translations import translation_path
+
+# A changelog entry's heading ("## 2.0.0 (2026-12-01)") and its fingerprint line.
+_HEADING = re.compile(r"^## +(\S+)", re.MULTILINE)
+_FINGERPRINT = re.compile(r"^- Fingerprint[^`\n]*`([0-9a-f]{64})`", re.MULTILINE)
+TRANSLATION = "es"  # the translation the fingerprint covers (rules.es.yaml)
+
+
+def _lf(data: bytes) -> bytes:
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+
+def fingerprint(rules: bytes, translation: bytes) -> str:
+    """SHA-256 (hex) of the rule file's bytes, a NUL byte, then its translation's bytes, both
+    with line endings normalised to LF."""
+    return hashlib.sha256(_lf(rules) + b"\0" + _lf(translation)).hexdigest()
+
+
+def file_fingerprint(path: str | os.PathLike[str]) -> str:
+    """The fingerprint of a rule file and the translation beside it (rules.es.yaml).
+
+    A rule file without a translation (1.0.0 had none) counts as an empty translation."""
+    beside = Path(translation_path(path, TRANSLATION))
+    translation = beside.read_bytes() if beside.exists() else b""
+    return fingerprint(Path(path).read_bytes(), translation)
+
+
+def fingerprint_line(value: str) -> str:
+    """The changelog line that records a version's fingerprint."""
+    return f"- Fingerprint (rules.yaml + rules.es.yaml): `{value}`"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One `## <version>` entry of the changelog: its line, and its fingerprint if it has one."""
+
+    version: str
+    line: int
+    fingerprint: str | None
+
+
+def changelog_entries(text: str) -> dict[str, Entry]:
+    """Version -> its changelog entry (a fingerprint line counts in the entry it sits in)."""
+    headings = list(_HEADING.finditer(text))
+    entries = {}
+    for i, heading in enumerate(headings):
+        end = headings[i + 1].start() if i + 1 < len(headings) else len(text)
+        found = _FINGERPRINT.search(text, heading.end(), end)
+        version = heading.group(1)
+        line = text.count("\n", 0, heading.start()) + 1
+        entries[version] = Entry(version, line, found.group(1) if found else None)
+    return entries
+
+
+def release_problems(
+    version: str, shipped: str, changelog: str, released: str | None, where: str
+) -> list[str]:
+    """Why the shipped files are not version `version` as released (empty: they are).
+
+    `shipped` is their fingerprint, `changelog` the changelog's text, `released` the fingerprint
+    of releases/<version>/ (None when that folder is missing), `where` the changelog's path."""
+    entry = changelog_entries(changelog).get(version)
+    line = fingerprint_line(shipped)
+    if entry is None:
+        return [
+            f"meta.version {version} has no entry in {where}: add '## {version} (<date>)' "
+            f"saying what changed and why, with this line:\n    {line}"
+        ]
+    if entry.fingerprint is None:
+        return [
+            f"{where}:{entry.line}: the '## {version}' entry has no fingerprint; paste:\n    {line}"
+        ]
+    if entry.fingerprint != shipped:
+        return [
+            f"the rule files changed since {version} was released ({where}:{entry.line} records "
+            f"`{entry.fingerprint}`; the shipped files are `{shipped}`). Any change, wording "
+            f"included, needs a new meta.version: raise meta.version in rules.yaml, add its entry "
+            f"to {where}, then run `flask --app wsgi rules gate` again for its fingerprint line."
+        ]
+    if released is None:
+        return [f"releases/{version}/ is missing: copy rules.yaml and rules.es.yaml into it"]
+    if released != shipped:
+        return [
+            f"releases/{version}/ does not hold the files of {version} (fingerprint `{released}`, "
+            f"not `{shipped}`): copy the shipped rules.yaml and rules.es.yaml into it"
+        ]
+    return []

@@ -1,0 +1,193 @@
+"""The verifier reports what the engine does: on small files with stopping rules of every shape,
+its counts, dead rules and witnesses are checked against the engine run over every answer set.
+
+The first case is the one an outside review found (code-review.md, problem 1): a stopping rule
+`{any: [{always: true}, {q: q1, is: a}]}` is certain after the first step, so the engine stops
+there; the verifier once waited for the step that asks q1, counted 4 answer sets instead of 2,
+gave a witness for a rule the engine never fires, and missed that the rule is dead.
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import product
+from typing import Any
+
+import pytest
+
+from questionnaire import create_app
+from questionnaire.engine import Engine, QuestionnaireError, RuleSet, loads_rules
+from questionnaire.engine.verify.symbolic import verify
+
+HEAD = """\
+meta: {title: Stops, version: "0.1", reviewed: "2026-12-01",
+       sources: {src: {title: A source, url: "https://example.org/source"}}}
+criteria: [{id: general, title: General}]
+outcomes:
+  - {id: stop_now, title: Stop now, message: Talk to a clinician., urgency: emergency, stop: true}
+  - {id: high, title: High, message: Talk to a clinician., urgency: urgent}
+  - {id: low, title: Low, message: Talk to a clinician., urgency: routine}
+notes:
+  - {id: consult, title: Consult, text: See a doctor., source: src}
+  - {id: regulatory, title: Rules, text: Not approved., source: src}
+pages:
+  start: {title: A page, sections: [{text: Some words.}]}
+  help: {title: A page, sections: [{text: Some words.}]}
+"""
+
+
+def question(qid: str, values: tuple[str, ...], show_if: str | None = None) -> str:
+    choices = ", ".join(f'{{value: "{v}", label: "{v.title()}"}}' for v in values)
+    shown = f", show_if: {show_if}" if show_if else ""
+    return (
+        f"      - {{id: {qid}, type: single, short: answer {qid}, prompt: What {qid}?,"
+        f" errors: {{required: Answer this.}}, choices: [{choices}]{shown}}}\n"
+    )
+
+
+def rule(rid: str, when: str, outcome: str | None) -> str:
+    said = f"outcome: {outcome}" if outcome else "finding: {criterion: general, text: Noted.}"
+    return f"  - {{id: {rid}, when: {when}, {said}, source: src}}\n"
+
+
+# The review's file: two steps, a stopping rule certain before the step that asks its question.
+REVIEWED = (
+    HEAD.replace(
+        "  - {id: high, title: High, message: Talk to a clinician., urgency: urgent}\n", ""
+    )
+    + "steps:\n"
+    + "  - id: first\n    title: First\n    questions:\n"
+    + question("q0", ("yes", "no"))
+    + "  - id: second\n    title: Second\n    questions:\n"
+    + question("q1", ("a", "b"))
+    + "rules:\n"
+    + rule("stop_rule", "{any: [{always: true}, {q: q1, is: a}]}", "stop_now")
+    + rule("finding_q1", "{q: q1, is: b}", None)
+    + rule("catch_all", "{always: true}", "low")
+)
+
+
+def three_steps(stop: str) -> str:
+    """Three steps of one question each, with skip logic in a chain (q1 shows after q0 'yes',
+    q2 after q1 'a'); `stop` is the condition of the stopping rule."""
+    return (
+        HEAD
+        + "steps:\n"
+        + "  - id: first\n    title: First\n    questions:\n"
+        + question("q0", ("yes", "no"))
+        + "  - id: second\n    title: Second\n    questions:\n"
+        + question("q1", ("a", "b", "c"), '{q: q0, is: "yes"}')
+        + "  - id: third\n    title: Third\n    questions:\n"
+        + question("q2", ("a", "b"), "{q: q1, is: a}")
+        + "rules:\n"
+        + rule("stop_rule", stop, "stop_now")
+        + rule("finding_q1", "{q: q1, is: b}", None)
+        + rule("finding_q2", "{q: q2, answered: false}", None)
+        + rule("high_q2", "{q: q2, is: a}", "high")
+        + rule("catch_all", "{always: true}", "low")
+    )
+
+
+STOPS = {
+    "any-always-first": "{any: [{always: true}, {q: q1, is: a}]}",
+    "always": "{always: true}",
+    "not-never": "{not: {always: false}}",
+    "all-always-and-a-later-answer": "{all: [{always: true}, {q: q2, is: b}]}",
+    "all-over-two-steps": '{all: [{q: q0, is: "yes"}, {q: q2, is: b}]}',
+    "any-first-or-last": '{any: [{q: q0, is: "no"}, {q: q2, is: b}]}',
+    "not-of-a-later-answer": "{not: {q: q1, in: [a, b]}}",
+    "not-all-never": "{not: {all: [{always: false}, {q: q2, is: a}]}}",
+    "skipped-question": "{q: q1, answered: false}",
+    "through-the-skip-chain": "{all: [{q: q1, is: a}, {not: {q: q2, answered: true}}]}",
+    "never": "{always: false}",
+}
+
+
+def through_the_engine(ruleset: RuleSet) -> dict[tuple, tuple[str | None, tuple[str, ...]]]:
+    """Every answer set the engine tells apart -> (headline, rules fired): every combination of
+    answers to every question goes through `evaluate`; the answers it uses name the set."""
+    engine, ids = Engine(ruleset), [q.id for q in ruleset.questions]
+    choices = [[c.value for c in q.choices] for q in ruleset.questions]
+    found: dict[tuple, tuple[str | None, tuple[str, ...]]] = {}
+    for combination in product(*choices):
+        answers = dict(zip(ids, combination, strict=True))
+        used = tuple(engine.walk(answers).answers.items())
+        try:
+            summary = engine.evaluate(answers)
+        except QuestionnaireError:
+            found[used] = (None, ())
+        else:
+            found[used] = (summary.outcome.id, tuple(summary.fired))
+    return found
+
+
+def assert_report_is_the_engines(ruleset: RuleSet) -> None:
+    report, engine = verify(ruleset), Engine(ruleset)
+    every = through_the_engine(ruleset)
+    outcome_of = {r.id: r.outcome for r in ruleset.file.rules}
+    fired = {r for _, rules in every.values() for r in rules}
+    won = {r for headline, rules in every.values() for r in rules if outcome_of[r] == headline}
+    assert report.answer_sets == len(every)
+    assert report.never_match == [r.id for r in ruleset.file.rules if r.id not in fired]
+    assert sorted(report.never_win) == sorted(
+        r.id for r in ruleset.file.rules if r.outcome and r.id not in won
+    )
+    assert bool(report.gaps) == any(headline is None for headline, _ in every.values())
+
+    def asks_exactly(answers: dict[str, Any]) -> None:
+        walk = engine.walk(answers)
+        assert walk.complete and list(walk.shown) == list(answers), answers
+
+    for rid, answers in report.witnesses.items():
+        asks_exactly(answers)
+        assert rid in engine.evaluate(answers).fired, (rid, answers)
+    for rid, answers in report.wins.items():
+        asks_exactly(answers)
+        summary = engine.evaluate(answers)
+        assert rid in summary.fired and summary.outcome.id == outcome_of[rid], (rid, answers)
+    for rid, answers in report.never_win.items():
+        if answers:  # it matches, but a higher outcome wins
+            asks_exactly(answers)
+            summary = engine.evaluate(answers)
+            assert rid in summary.fired and summary.outcome.id != outcome_of[rid], (rid, answers)
+    for answers in report.gaps:
+        asks_exactly(answers)
+        with pytest.raises(QuestionnaireError, match="no headline"):
+            engine.evaluate(answers)
+
+
+def test_a_stop_certain_after_the_first_step_leaves_two_answer_sets_and_a_dead_rule():
+    ruleset = loads_rules(REVIEWED, verify=False)
+    report, engine = verify(ruleset), Engine(ruleset)
+    assert report.answer_sets == 2  # q0 is yes or no; q1 is never asked
+    assert report.never_match == ["finding_q1"]
+    assert "finding_q1" not in report.witnesses
+    assert report.wins["stop_rule"] in ({"q0": "yes"}, {"q0": "no"})
+    assert list(report.never_win) == ["catch_all"]
+    summary = engine.evaluate(report.never_win["catch_all"])
+    assert (summary.outcome.id, summary.stopped_after) == ("stop_now", "first")
+
+
+def test_rules_verify_prints_two_answer_sets_and_names_the_dead_rule(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text(REVIEWED, encoding="utf-8")
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret"})
+    result = app.test_cli_runner().invoke(args=["rules", "verify", str(path)])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Checked 2 possible sets of answers in ")
+    assert "Rule 'finding_q1' can never match." in result.output
+    example = json.dumps({"q0": "yes"}), json.dumps({"q0": "no"})
+    assert any(
+        f"Rule 'catch_all' can never give the headline; for example it matches {e} but"
+        in result.output
+        for e in example
+    ), result.output
+
+
+def test_the_reviewed_file_gets_the_engines_report():
+    assert_report_is_the_engines(loads_rules(REVIEWED, verify=False))
+
+
+@pytest.mark.parametrize("stop", list(STOPS.values()), ids=list(STOPS))
+def test_stopping_rules_of_every_shape_get_the_engines_report(stop):
+    assert_report_is_the_engines(loads_rules(three_steps(stop), verify=False))
