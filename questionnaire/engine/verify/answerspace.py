@@ -57,10 +57,10 @@ def _integers(info: QuestionInfo, points: set[Any], span: tuple | None) -> list[
 
 
 def _multi(
-    q: model.Question, tests: Sequence[Test], points: set[Any], span: tuple | None
+    q: model.Question, points: set[Any], span: tuple | None, tests: Sequence[Test]
 ) -> list[tuple[frozenset, int]]:
-    """The exclusive choice alone; every subset of the units of choices a leaf names (see
-    `_units`), with any of the others; some of the others alone."""
+    """The exclusive choice alone; every subset of the choices a leaf names, with any of the
+    others; some of the others alone."""
     choices = [c for c in q.choices if span is None or c.value in span]
     plain = [c.value for c in choices if not c.exclusive]
     named = [c for c in plain if c in points]
@@ -85,17 +85,18 @@ def _multi(
 def _units(named: list[Any], tests: Sequence[Test]) -> list[list[Any]]:
     """The named choices in groups that every leaf tells apart only as "some ticked": choices
     named by exactly the same leaves, all of them `has_any`. Ticking one of a group or several
-    makes every leaf the same, so a group is one unit (its first choice stands for it)."""
-    named_by: dict[Any, set[Test]] = {c: set() for c in named}
-    for test in tests:
-        leaf = test[0]
-        for item in leaf.op.points(leaf.info, leaf.value):
-            if item in named_by:
-                named_by[item].add(test)
+    makes every leaf the same, so a group is one unit (its first choice stands for it). With
+    20 warning signs (v3) this keeps the classes at 2^12 rather than 2^19."""
+    named_by: dict[Any, set[tuple[int, int]]] = {c: set() for c in named}
+    any_only: dict[Any, bool] = dict.fromkeys(named, True)
+    for leaf, file in tests:
+        for c in leaf.op.points(leaf.info, leaf.value):
+            if c in named_by:
+                named_by[c].add((id(leaf), file))
+                any_only[c] = any_only[c] and leaf.name == "has_any"
     groups: dict[Any, list[Any]] = {}
     for c in named:
-        same = all(test[0].name == "has_any" for test in named_by[c])
-        groups.setdefault(frozenset(named_by[c]) if same else c, []).append(c)
+        groups.setdefault(frozenset(named_by[c]) if any_only[c] else c, []).append(c)
     return list(groups.values())
 
 
@@ -107,7 +108,7 @@ def _domain(
     if info.type == "integer":
         return _integers(info, points, span)
     if info.type == "multi":
-        return _multi(q, tests, points, span)
+        return _multi(q, points, span, tests)
     return [(c, 1) for c in info.choices if span is None or c in span]
 
 
