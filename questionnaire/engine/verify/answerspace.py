@@ -139,9 +139,13 @@ class Space:
         self.classes_of[q.id] = list(grouped)
         # Every bit pattern is a class: one past the last stands for the class without its top
         # bit, so no pattern needs excluding (counting enumerates the real classes only).
+        patterns = [self.bdd.true]  # the diagram of each bit pattern, one bit at a time
+        for var in bits:
+            bit = self.bdd.var(var)
+            patterns = [p & ~bit for p in patterns] + [p & bit for p in patterns]
         cubes = [self.bdd.false] * n
-        for pattern in range(1 << len(bits)):
-            cubes[alias(pattern, n)] |= self.bdd.cube(domain.pattern(pattern))
+        for pattern, cube in enumerate(patterns):
+            cubes[alias(pattern, n)] |= cube
         self.cubes[q.id] = cubes
         self.readable[q.id] = [
             info.readable(domain.keys[alias(p, n)]) for p in range(1 << len(bits))
