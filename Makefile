@@ -1,4 +1,4 @@
-# Developer and CI entry points. Everything runs inside ./.venv.
+# Developer and CI entry points. Everything runs inside ./.venv. `make help` lists them.
 PYTHON ?= python3
 VENV   = .venv
 PY     = .venv/bin/python
@@ -23,8 +23,12 @@ PDFTOPPM = /usr/bin/pdftoppm
 NGINX    = /usr/sbin/nginx
 OPENSSL  = /usr/bin/openssl
 
-.PHONY: run serve proxy check test lint fuzz bench soak clean chromium wrk nginx poppler audit quick \
-	mutants translations translations-update
+.PHONY: help run serve proxy check test lint fuzz bench soak clean chromium wrk nginx poppler audit \
+	quick mutants translations translations-update lock
+
+# help: list every target with what it does (the "# name: ..." line above each one)
+help:
+	@sed -n 's/^# \([a-z_-]*\): \(.*\)/\1\t\2/p' $(MAKEFILE_LIST) | expand -t 22
 
 # The interface text's compiled catalogues (gettext .mo files are built here, never committed).
 MO_FILES = $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
@@ -61,13 +65,12 @@ proxy: $(RUNTIME_STAMP) nginx translations
 
 # test: lint, then the whole pytest suite (installs Debian chromium, wrk and nginx for the
 # browser, load and deployment tests, and poppler-utils, whose pdftoppm draws the PDF handout)
-test: $(DEV_STAMP) chromium wrk nginx poppler node_modules translations
-	$(PY) -m ruff check .
+test: lint $(DEV_STAMP) chromium wrk nginx poppler node_modules translations
 	$(PY) -m pytest
 
-# quick: the fast loop while editing: engine, scenarios, API and CLI tests (under 20 s)
+# quick: the fast loop while editing: engine, scenarios, API and CLI tests (under 20 s; no npm)
 quick: $(DEV_STAMP) translations
-	PROPERTY_EXAMPLES=20 $(PY) -m pytest -q -p no:cacheprovider -m "not slow" \
+	PROPERTY_EXAMPLES=20 $(PY) -m pytest -q -p no:cacheprovider -m "not slow and not npm" \
 		tests/engine tests/test_scenarios.py tests/api tests/cli
 
 # mutants: mutation testing of the engine's logic with mutmut (docs/testing.md), one module at a
@@ -84,9 +87,11 @@ mutants: $(DEV_STAMP) translations
 audit: $(DEV_STAMP) chromium node_modules translations
 	LIGHTHOUSE=all $(PY) -m pytest -q tests/browser/test_lighthouse.py
 
-# lint: ruff check only
+# lint: ruff check, ruff format --check and mypy (the settings are in pyproject.toml)
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 # fuzz: the fuzz tests (tests/fuzz) with ten times the inputs of `make test` and a random seed
 fuzz: $(DEV_STAMP)
@@ -164,12 +169,21 @@ node_modules: package-lock.json | $(DEV_STAMP)
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-# Runtime dependencies.
+# Runtime dependencies: every package, transitive ones too, at the version and hash of the lock.
 $(RUNTIME_STAMP): requirements.txt | $(PY)
-	$(PY) -m pip install -r requirements.txt
+	$(PY) -m pip install --require-hashes -r requirements.txt
 	touch $@
 
 # Runtime + development dependencies (also satisfies the runtime stamp).
 $(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
-	$(PY) -m pip install -r requirements-dev.txt
+	$(PY) -m pip install --require-hashes -r requirements-dev.txt
 	touch $@ $(RUNTIME_STAMP)
+
+# lock: after editing requirements.in or requirements-dev.in (the direct dependencies), compile
+# the hashed locks make installs from; the dev lock keeps every runtime package at its runtime pin
+lock: $(DEV_STAMP)
+	rm -f requirements.txt requirements-dev.txt
+	$(VENV)/bin/uv pip compile --quiet --generate-hashes --python $(PY) \
+		requirements.in -o requirements.txt
+	$(VENV)/bin/uv pip compile --quiet --generate-hashes --python $(PY) \
+		-c requirements.txt requirements-dev.in -o requirements-dev.txt

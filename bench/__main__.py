@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from questionnaire.engine import AnswersError, Engine, load_rules
-from questionnaire.web.api_schema import summary_bytes
+from questionnaire.web.api_schema import summary_response
 
 from .answers import SEED, generate
 from .baseline import checked_policy, policy
@@ -184,7 +184,7 @@ def contenders(ruleset, sets: list[dict[str, Any]]) -> dict[str, Callable[[], Lo
     warm = Engine(ruleset)
     for answers in sets:  # fill the engine's memo: trace off, trace on, and the API dict
         warm.evaluate(answers, trace=False)
-        summary_bytes(warm.evaluate(answers), warm.sources)
+        summary_response(warm.evaluate(answers), warm.sources).model_dump_json()
 
     def engine(make_fresh: bool, trace: bool) -> Callable[[], Loop]:
         def setup() -> Loop:
@@ -200,7 +200,10 @@ def contenders(ruleset, sets: list[dict[str, Any]]) -> dict[str, Callable[[], Lo
         "engine, no trace, warm": engine(False, False),
         "engine, trace, warm": engine(False, True),
         "engine, trace + API JSON, warm": lambda: _over(
-            lambda answers: summary_bytes(warm.evaluate(answers, trace=True), warm.sources), sets
+            lambda answers: summary_response(
+                warm.evaluate(answers, trace=True), warm.sources
+            ).model_dump_json(),
+            sets,
         ),
     }
 

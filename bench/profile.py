@@ -28,7 +28,7 @@ PARTS = (
     ("  of which open_session (read the cookie)", "open_session", ""),
     ("before_request hooks (CSRF check, session guard)", "preprocess_request", ""),
     ("engine (questionnaire/engine): walk, evaluate", "", "questionnaire/engine/"),
-    ("API JSON: the Summary written as JSON", "summary_bytes", ""),
+    ("API JSON: the Summary written as JSON", "summary_response", ""),
     ("WTForms: build the form", "__call__", "wtforms/form.py"),
     ("  of which the CSRF token (Flask-WTF)", "generate_csrf", ""),
     ("Jinja: render_template", "render_template", "flask/templating.py"),

@@ -31,6 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     configure(app, config)
+    check_clinician_password(app)
     rules.init_app(app)
     register_blueprints(app)
     register_commands(app)
@@ -52,6 +53,8 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config.from_mapping(
         SECRET_KEY=None,
         QUESTIONNAIRE_RULES=os.environ.get("QUESTIONNAIRE_RULES", str(ROOT / "rules.yaml")),
+        # The registered studies (design.md section 7); unset: studies.yaml beside the rules.
+        QUESTIONNAIRE_STUDIES=os.environ.get("QUESTIONNAIRE_STUDIES"),
         # Example answers shipped with the rules: the clinician preview offers them, and
         # `flask rules test` runs them by default.
         QUESTIONNAIRE_SCENARIOS=os.environ.get("QUESTIONNAIRE_SCENARIOS", str(ROOT / "scenarios")),
@@ -74,9 +77,7 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         SERVICE_CONTACT=os.environ.get("SERVICE_CONTACT", ""),
         TRUSTED_PROXIES=os.environ.get("TRUSTED_PROXIES", "0"),
     )
-    from .web.json_provider import OrjsonProvider
-
-    app.json = OrjsonProvider(app)  # keeps the API's fields in the documented order
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # the documented field order
     secret = os.environ.get("SECRET_KEY")
     key_file = Path(app.instance_path) / "secret_key"
     if not secret and key_file.is_file():
@@ -102,6 +103,20 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         app.config["SECRET_KEY"] = "dev-only-not-secret"
 
 
+MIN_PASSWORD_LENGTH = 16
+
+
+def check_clinician_password(app: Flask) -> None:
+    """A short password could be guessed, even at the rate nginx allows (docs/deployment.md)."""
+    password = app.config["CLINICIAN_PASSWORD"]
+    if password and len(str(password)) < MIN_PASSWORD_LENGTH:
+        raise ConfigError(
+            f"CLINICIAN_PASSWORD has {len(str(password))} characters; it needs at least "
+            f"{MIN_PASSWORD_LENGTH}. Make one with: "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(24))'"
+        )
+
+
 def trust_proxies(app: Flask) -> None:
     """Behind TRUSTED_PROXIES proxies (nginx: 1), read the client's scheme, host, port and address
     from their X-Forwarded-* headers, so cookies, CSRF, HSTS and redirects see https. Off (0) by
@@ -115,7 +130,9 @@ def trust_proxies(app: Flask) -> None:
         )
     hops = int(value)
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's way to wrap
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
 
 
 def static_url(root: Path, filename: str) -> str:
@@ -126,9 +143,17 @@ def static_url(root: Path, filename: str) -> str:
 
 
 def register_blueprints(app: Flask) -> None:
-    from flask_wtf.csrf import CSRFProtect
-
-    from .web import api, clinician, clinician_changes, errors, headers, health, i18n, patient
+    from .web import (
+        api,
+        clinician,
+        clinician_changes,
+        errors,
+        headers,
+        health,
+        i18n,
+        patient,
+        studies,
+    )
     from .web.catalogues import require_compiled
     from .web.journey import Journey
     from .web.session import AnswerSessionInterface
@@ -137,11 +162,10 @@ def register_blueprints(app: Flask) -> None:
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     # forms are built here, once per language (their labels and messages come from the rules)
     app.extensions["journeys"] = {lang: Journey(engine_for(app, lang)) for lang in LANGUAGES}
-    app.extensions["journey"] = app.extensions["journeys"][LANGUAGES[0]]
     i18n.init_app(app)
     require_compiled(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]), LANGUAGES)
     errors.refuse_nameless_fields(app)  # before the CSRF check, which trips over them
-    csrf = CSRFProtect(app)
+    csrf = errors.OriginCheckingCSRF(app)  # the token, the Referer and the Origin
     csrf.exempt(api.bp)  # the API takes no cookies, so it needs no CSRF token
     csrf.exempt(health.bp)
     preview_on = bool(app.config["CLINICIAN_PREVIEW"] or app.config["CLINICIAN_PASSWORD"])
@@ -150,6 +174,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(patient.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
+    studies.init_app(app)
+    app.register_blueprint(studies.bp)
     if preview_on:  # runs the verifier
         app.extensions["preview"] = clinician.Preview.build(
             engine_of(app).ruleset, app.config["QUESTIONNAIRE_SCENARIOS"]
@@ -185,6 +211,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from . import cli
+    from . import cli, studies_cli
 
     app.cli.add_command(cli.rules_group)
+    app.cli.add_command(studies_cli.studies_group)

@@ -31,6 +31,7 @@ from .engine.verify.diff import Diff, diff_rulesets
 from .engine.verify.symbolic import verify
 from .release_cli import gate_command
 from .rules import engine_of, has_engine
+from .studies_cli import app_studies, study_matches, verify_studies
 from .web.api_schema import summary_json
 
 
@@ -130,7 +131,9 @@ def eval_command(answers: str, as_json: bool, rules: str | None) -> None:
         lines = [f"  {p.question or '(answers)'}: {p.message}" for p in exc.problems]
         raise BadInput("the answers cannot be evaluated:\n" + "\n".join(lines)) from None
     if as_json:
-        data = summary_json(summary, engine.sources, engine.ruleset.fingerprint)
+        data = summary_json(
+            summary, engine.sources, engine.ruleset.fingerprint, study_matches(engine, summary)
+        )
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         click.echo(format_summary(summary))
@@ -154,13 +157,14 @@ def verify_command(rules: str | None) -> None:
             click.echo("  another: " + json.dumps(example))
     for rule in report.never_match:
         click.echo(f"Rule '{rule}' can never match.")
+    studies_ok = rules is not None or verify_studies(ruleset)
     for rule, example in report.never_win.items():
         if rule not in report.never_match:
             click.echo(
                 f"Rule '{rule}' can never give the headline; for example it matches "
                 f"{json.dumps(example)} but a higher outcome wins."
             )
-    if not report.ok:
+    if not report.ok or not studies_ok:
         sys.exit(1)
 
 
@@ -200,7 +204,7 @@ def _run_file(engine: Engine, path: Path, fired: dict[str, int]) -> list:
         raise BadInput(str(exc)) from None
     results = []
     for scenario in scenarios:
-        result = run_scenario(engine, scenario)
+        result = run_scenario(engine, scenario, app_studies(engine))
         results.append(result)
         for rule in result.fired:
             fired[rule] += 1

@@ -28,9 +28,9 @@ MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 ITEM_CONTROL_CODES = "http://hl7.org/fhir/questionnaire-item-control"
 # QuestionnaireResponse.status has a required binding; the codes come from the model's metadata.
-STATUSES: tuple[str, ...] = tuple(
-    QuestionnaireResponse.model_fields["status"].json_schema_extra["enum_values"]
-)
+_STATUS_FIELD = QuestionnaireResponse.model_fields["status"].json_schema_extra
+assert isinstance(_STATUS_FIELD, dict) and isinstance(_STATUS_FIELD["enum_values"], list)
+STATUSES: tuple[str, ...] = tuple(str(code) for code in _STATUS_FIELD["enum_values"])
 
 
 def group_link_id(step_id: str) -> str:
@@ -234,8 +234,7 @@ def answers_from_response(engine: Engine, data: Any) -> dict[str, Any]:
     def walk(items) -> None:
         for item in items or ():
             info = catalogue.get(item.linkId)
-            values = _values(info, item) if info is not None and item.answer else []
-            if values:
+            if info is not None and item.answer and (values := _values(info, item)):
                 answers[item.linkId] = values if info.type == "multi" else values[0]
             walk(item.item)
             for answer in item.answer or ():

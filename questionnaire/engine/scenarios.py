@@ -20,6 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import AnswersError, RuleProblem, RulesError
 from .evaluation.evaluate import Engine, Summary
+from .evaluation.studies import match_studies
+from .load.studies import Studies
 from .load.yamlsource import YamlProblem, read_yaml
 
 
@@ -30,6 +32,9 @@ class Expect(BaseModel):
     not_fired: tuple[str, ...] = ()
     findings: tuple[str, ...] | None = Field(None, description="Exactly these finding rules.")
     problems: tuple[str, ...] | None = Field(None, description="Questions whose answers fail.")
+    studies: tuple[str, ...] | None = Field(
+        None, description="Exactly these studies' main criteria are met (studies.yaml)."
+    )
 
 
 class Scenario(BaseModel):
@@ -106,8 +111,9 @@ def scenario_files(paths: Iterable[str | os.PathLike[str]]) -> list[FilePath]:
     return found
 
 
-def run_scenario(engine: Engine, scenario: Scenario) -> Result:
-    """Evaluate one scenario and list how the result differs from what it expects."""
+def run_scenario(engine: Engine, scenario: Scenario, studies: Studies | None = None) -> Result:
+    """Evaluate one scenario and list how the result differs from what it expects (with
+    `studies`, also which studies' main criteria the answers meet)."""
     expect = scenario.expect
     known_rules = {r.id for r in engine.ruleset.file.rules}
     failures = [
@@ -120,7 +126,20 @@ def run_scenario(engine: Engine, scenario: Scenario) -> Result:
     except AnswersError as exc:
         return Result(scenario, tuple(failures + _refused(expect, exc)))
     failures += _accepted(expect, summary, known_rules)
+    if expect.studies is not None:
+        failures += _studies(expect.studies, engine, summary, studies)
     return Result(scenario, tuple(failures), summary.fired)
+
+
+def _studies(
+    expected: tuple[str, ...], engine: Engine, summary: Summary, studies: Studies | None
+) -> list[str]:
+    if studies is None:
+        return ["the scenario expects studies, but no studies file is loaded"]
+    got = [m.study.nct_id for m in match_studies(engine, studies, summary) if m.meets]
+    if set(got) != set(expected):
+        return [f"expected the criteria of {sorted(expected)} to be met, got {sorted(got)}"]
+    return []
 
 
 def _refused(expect: Expect, exc: AnswersError) -> list[str]:

@@ -7,15 +7,18 @@ those declarations and the pydantic models that validate requests and serialise 
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify, request
-from pydantic import ValidationError
+from flask import Blueprint, Response, abort, current_app, g, request
+from pydantic import BaseModel
 from werkzeug.exceptions import MethodNotAllowed
 
 from ..engine import AnswerProblem, AnswersError
 from ..engine.load.translations import LANGUAGES
-from ..rules import engine_for, engine_of
+from ..rules import engine_for
+from . import studies
 from .api_schema import (
+    AnswerProblemOut,
     EvaluateResponse,
     FhirQuestionnaire,
     InvalidAnswers,
@@ -24,7 +27,7 @@ from .api_schema import (
     QuestionnaireDefinition,
     operation,
     request_model,
-    summary_bytes,
+    summary_response,
 )
 from .i18n import browser_language
 
@@ -46,18 +49,18 @@ LANG = {
 }
 
 
+def reply(body: BaseModel, status: int = 200) -> Response:
+    """A JSON response written by the model that describes it in the OpenAPI document."""
+    return Response(body.model_dump_json(), status, mimetype=JSON)
+
+
 def problem(status: int, message: str) -> Response:
-    response = jsonify({"status": status, "message": message})
-    response.status_code = status
-    return response
+    return reply(Problem(status=status, message=message), status)
 
 
 def invalid(problems: list[AnswerProblem] | tuple[AnswerProblem, ...]) -> Response:
-    response = jsonify(
-        {"message": "The answers cannot be evaluated.", "errors": [p.as_dict() for p in problems]}
-    )
-    response.status_code = 422
-    return response
+    errors = [AnswerProblemOut.model_validate(p.as_dict()) for p in problems]
+    return reply(InvalidAnswers(message="The answers cannot be evaluated.", errors=errors), 422)
 
 
 class _NotJson(ValueError):
@@ -176,61 +179,20 @@ def _body_problem() -> Response | dict:
     return body
 
 
-_CODES = {
-    "extra_forbidden": "unknown_question",
-    "literal_error": "unknown_choice",
-    "greater_than_equal": "out_of_range",
-    "less_than_equal": "out_of_range",
-    "too_short": "missing",
-    "missing": "missing",
-}
-
-
-def _shape_problems(exc: ValidationError) -> list[AnswerProblem]:
-    """The request model's errors as answer problems: the body as a whole, or one question."""
-    problems: dict[str | None, AnswerProblem] = {}
-    for error in exc.errors():
-        loc = error["loc"]
-        if len(loc) < 2 or loc[0] != "answers":  # the envelope, not one answer
-            field = ".".join(str(part) for part in loc) or "answers"
-            what = {
-                "missing": f"missing field '{field}'",
-                "extra_forbidden": f"unknown field '{field}'",
-            }.get(error["type"], f"field '{field}' that is not an object")
-            problems.setdefault(
-                None,
-                AnswerProblem(
-                    None,
-                    "wrong_type",
-                    f'The body has {what}; send {{"answers": {{question id: answer}}}}.',
-                ),
-            )
-            continue
-        question = str(loc[1])
-        problems.setdefault(
-            question,
-            AnswerProblem(
-                question,
-                _CODES.get(error["type"], "wrong_type"),
-                f"The answer to '{question}' is not valid: {error['msg']}.",
-            ),
-        )
-    return list(problems.values())
-
-
-def _problems(answers: object, exc: ValidationError) -> list[AnswerProblem]:
-    """Every problem: the engine's words where it has some, the model's for the rest (such as
-    a bad answer to a question the other answers skip)."""
-    shape = _shape_problems(exc)
-    if any(p.question is None for p in shape):
-        return [p for p in shape if p.question is None]
-    try:
-        engine_for(current_app, language()).evaluate(answers, trace=False)
-        told: list[AnswerProblem] = []
-    except AnswersError as found:
-        told = list(found.problems)
-    known = {p.question for p in told}
-    return told + [p for p in shape if p.question not in known]
+def _answers_of(body: dict[str, Any]) -> dict[str, Any] | Response:
+    """The answers of a `{"answers": {...}}` body, or the 422 that says what is wrong with the
+    envelope (the engine checks the answers themselves)."""
+    unknown = [name for name in body if name != "answers"]
+    if "answers" not in body:
+        what = "missing field 'answers'"
+    elif unknown:
+        what = f"unknown field '{unknown[0]}'"
+    elif not isinstance(body["answers"], dict):
+        what = "field 'answers' that is not an object"
+    else:
+        return body["answers"]
+    message = f'The body has {what}; send {{"answers": {{question id: answer}}}}.'
+    return invalid([AnswerProblem(None, "wrong_type", message)])
 
 
 @bp.post("/evaluate")
@@ -265,17 +227,16 @@ def evaluate():
     body = _body_problem()
     if isinstance(body, Response):
         return body
+    answers = _answers_of(body)
+    if isinstance(answers, Response):
+        return answers
     engine = engine_for(current_app, language())
     try:
-        request_model_of(current_app).model_validate(body)
-    except ValidationError as exc:
-        return invalid(_problems(body.get("answers"), exc))
-    try:
-        summary = engine.evaluate(body["answers"])
+        summary = engine.evaluate(answers)
     except AnswersError as exc:
         return invalid(exc.problems)
-    body = summary_bytes(summary, engine.sources, engine.ruleset.fingerprint)
-    return current_app.response_class(body, mimetype=JSON)
+    found = studies.matches(current_app, summary, language())
+    return reply(summary_response(summary, engine.sources, engine.ruleset.fingerprint, found))
 
 
 @bp.get("/openapi.json")
@@ -317,18 +278,10 @@ def fhir_questionnaire():
     return document("fhir")
 
 
-def request_model_of(app) -> type:
-    """The request model of this app's rules, made once."""
-    made = app.extensions.get("api_request_model")
-    if made is None:
-        made = app.extensions["api_request_model"] = request_model(engine_of(app).ruleset)
-    return made
-
-
 def document(name: str) -> Response:
     """One of the three documents that depend only on the rules (and the language). Each takes
     about 10 ms to build, so they are written once per app and language, on first use."""
-    app = current_app._get_current_object()
+    app = current_app
     lang = language()
     built = app.extensions.setdefault("api_documents", {}).get(lang)
     if built is None:
@@ -350,7 +303,7 @@ def document(name: str) -> Response:
                 ),
                 JSON,
             ),
-            "openapi": (app.json.dumps(openapi_document(app, rs, request_model_of(app))), JSON),
+            "openapi": (app.json.dumps(openapi_document(app, rs, request_model(rs))), JSON),
             "fhir": (app.json.dumps(fhir.questionnaire(rs, others)), "application/fhir+json"),
         }
     body, mimetype = built[name]

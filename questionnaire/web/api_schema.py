@@ -1,28 +1,28 @@
 """The JSON API's shapes as pydantic models, and the OpenAPI document generated from the routes.
 
-One set of models does three jobs: `request_model` (made from the rules) validates the body of
-POST /evaluate, `EvaluateResponse` declares the summary that `summary_data` writes (a test holds
-the two to each other), and both, with the error models, are the schemas of the OpenAPI
-document. Each view declares its operation with `@operation(...)`; `openapi()` walks the app's
-URL map, so a route without a declaration is missing from the document, and a test says so. A
-thin layer of our own rather than flask-openapi3, APIFlask or SpecTree: they answer a bad body
-with their own 422 shape, while the API contract (design.md section 5) fixes ours, and this
-layer is about 120 lines.
+The models are the shape of every JSON body: `EvaluateResponse` and the error models are read
+from the engine's records and written by pydantic, and, with `request_model` (made from the
+rules; it describes the body of POST /evaluate, whose answers the engine checks), they are the
+schemas of the OpenAPI document. Each view declares its operation with `@operation(...)`;
+`openapi()` walks the app's URL map, so a route without a declaration is missing from the
+document, and a test says so. A thin layer of our own rather than flask-openapi3, APIFlask or
+SpecTree: they answer a bad body with their own 422 shape, while the API contract (design.md
+section 5) fixes ours.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from flask import Flask
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.json_schema import models_json_schema
 
 from ..engine import RuleSet, model
 from ..engine.evaluation.evaluate import Summary
+from ..engine.evaluation.studies import StudyMatch
 
 FHIR_R4 = "http://hl7.org/fhir/R4/"
 
@@ -46,10 +46,11 @@ def _untitled(schema: dict[str, Any]) -> None:
 
 
 def request_model(rs: RuleSet) -> type[BaseModel]:
-    """The body of POST /api/v1/evaluate, generated from the rules: `{"answers": {...}}` with one
-    strictly typed field per question, required for the questions everyone is asked (the first
-    step's, without skip logic). It checks each answer's shape, also of answers the skip logic
-    drops; the engine checks what depends on other answers."""
+    """The body of POST /api/v1/evaluate as the OpenAPI document describes it, generated from the
+    rules: `{"answers": {...}}` with one strictly typed field per question, required for the
+    questions everyone is asked (the first step's, without skip logic). Only a description: the
+    API checks the envelope and the engine checks the answers (one validator, one set of
+    messages)."""
     fields: dict[str, Any] = {}
     first = rs.file.steps[0]
     always = {q.id for q in first.questions if q.id not in rs.show_if}  # asked of everyone
@@ -139,6 +140,16 @@ class SourceOut(_Out):
     url: str
 
 
+class StudyOut(_Out):
+    nct_id: str
+    status: str | None = Field(description="The registry's overall status, or null if not read.")
+    meets_main_criteria: bool = Field(
+        description="The answers seem to meet the study's main criteria (never with an "
+        "emergency or urgent headline). Not eligibility: the study team decides."
+    )
+    url: str = Field(description="The study's record in the registry.")
+
+
 class EvaluateResponse(_Out):
     """The summary of one set of answers: headline, findings, notes and the trace of every rule."""
 
@@ -160,79 +171,56 @@ class EvaluateResponse(_Out):
     answers: dict[str, str | int | list[str]] = Field(description="The answers used.")
     fired: list[str] = Field(description="Ids of the rules that matched.")
     sources: dict[str, SourceOut] = Field(description="Every source cited above, by key.")
+    studies: list[StudyOut] = Field(
+        description="The registered studies of the dated snapshot (studies.yaml), open ones "
+        "first; empty beside an emergency or urgent headline."
+    )
 
 
-def summary_data(
-    summary: Summary, sources: Mapping[str, model.Source], fingerprint: str = ""
-) -> dict[str, Any]:
-    """The API's object for a Summary, field for field as EvaluateResponse declares it.
-
-    Built here rather than by validating the engine's records into EvaluateResponse: that
-    validation cost about 85 µs of a 480 µs request and checked nothing the engine had not
-    already made (docs/benchmarks.md, issue 10). An API test checks that this object and the
-    model agree, key for key."""
-    outcome = summary.outcome
+def _fields(shape: type[BaseModel], record: object, **given: Any) -> dict[str, Any]:
+    """The attributes of `record` that `shape` declares, with `given` values in place of some."""
     return {
-        "outcome": {
-            "id": outcome.id,
-            "title": outcome.title,
-            "message": outcome.message,
-            "urgency": outcome.urgency,
-            "actions": outcome.actions,
-            "call": outcome.call and {"label": outcome.call.label, "number": outcome.call.number},
-            "next_steps": outcome.next_steps,
-            "because": [
-                {
-                    "rule": r.rule,
-                    "answers": [
-                        {"question": a.question, "prompt": a.prompt, "answer": a.answer}
-                        for a in r.answers
-                    ],
-                }
-                for r in summary.because
-            ],
-        },
-        "findings": [
-            {"rule": f.rule, "criterion": f.criterion, "text": f.text, "source": f.source}
-            for f in summary.findings
-        ],
-        "notes": [
-            {"id": n.id, "title": n.title, "text": n.text, "items": n.items, "source": n.source}
-            for n in summary.notes
-        ],
-        "trace": [
-            {"rule": t.rule, "matched": t.matched, "because": t.because}
-            for t in summary.trace or ()
-        ],
-        "rules_version": summary.rules_version,
-        "rules_fingerprint": fingerprint,
-        "stopped_after": summary.stopped_after,
-        "dropped": summary.dropped,
-        "answers": summary.answers,
-        "fired": summary.fired,
-        "sources": {
-            k: {"title": sources[k].title, "url": sources[k].url}
-            for k in summary.cited()
-            if k in sources
-        },
+        name: given[name] if name in given else getattr(record, name) for name in shape.model_fields
     }
 
 
-_JSON = TypeAdapter(Any)  # pydantic's JSON writer (Rust): a third of json.dumps's time here
-
-
-def summary_bytes(
-    summary: Summary, sources: Mapping[str, model.Source], fingerprint: str = ""
-) -> bytes:
-    """The body of POST /api/v1/evaluate for a Summary."""
-    return _JSON.dump_json(summary_data(summary, sources, fingerprint))
+def summary_response(
+    summary: Summary,
+    sources: Mapping[str, model.Source],
+    fingerprint: str = "",
+    studies: Sequence[StudyMatch] = (),
+) -> EvaluateResponse:
+    """The API's object for a Summary, read field by field as EvaluateResponse declares it."""
+    outcome = _fields(OutcomeOut, summary.outcome, because=summary.because)
+    return EvaluateResponse.model_validate(
+        _fields(
+            EvaluateResponse,
+            summary,
+            outcome=outcome,
+            trace=summary.trace or (),
+            rules_fingerprint=fingerprint,
+            sources={key: sources[key] for key in summary.cited() if key in sources},
+            studies=[
+                {
+                    "nct_id": m.study.nct_id,
+                    "status": m.study.status,
+                    "meets_main_criteria": m.meets,
+                    "url": m.study.url,
+                }
+                for m in studies
+            ],
+        )
+    )
 
 
 def summary_json(
-    summary: Summary, sources: Mapping[str, model.Source], fingerprint: str = ""
+    summary: Summary,
+    sources: Mapping[str, model.Source],
+    fingerprint: str = "",
+    studies: Sequence[StudyMatch] = (),
 ) -> dict[str, Any]:
     """The API's JSON object for a Summary (also what `flask rules eval --json` prints)."""
-    return json.loads(summary_bytes(summary, sources, fingerprint))
+    return summary_response(summary, sources, fingerprint, studies).model_dump(mode="json")
 
 
 class QuestionnaireDefinition(BaseModel):
@@ -342,6 +330,14 @@ def _path_item(op: Operation, methods: set[str]) -> dict[str, Any]:
     return {method.lower(): spec for method in sorted(methods - {"HEAD", "OPTIONS"})}
 
 
+# Sent by the nginx in front (deploy/nginx/site.conf), per client address: docs/deployment.md.
+TOO_MANY_REQUESTS = {
+    "description": "Too many requests from this address; wait Retry-After seconds",
+    "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}},
+    "content": _content("application/json", "Problem"),
+}
+
+
 def openapi(app: Flask, rs: RuleSet, request: type[BaseModel]) -> dict[str, Any]:
     """The OpenAPI 3.1 document of every route that declares an Operation."""
     paths: dict[str, Any] = {}
@@ -349,8 +345,14 @@ def openapi(app: Flask, rs: RuleSet, request: type[BaseModel]) -> dict[str, Any]
         op = getattr(app.view_functions[rule.endpoint], "openapi", None)
         if op is not None:
             paths.setdefault(rule.rule, {}).update(_path_item(op, set(rule.methods or ())))
+    for path, item in paths.items():
+        for spec in item.values() if path.startswith("/api/") else ():
+            spec["responses"]["429"] = TOO_MANY_REQUESTS
+    wanted: list[tuple[type[BaseModel], Literal["validation", "serialization"]]] = [
+        (request, "validation")
+    ]
     _, schemas = models_json_schema(
-        [(request, "validation")] + [(m, "serialization") for m in MODELS],
+        wanted + [(m, "serialization") for m in MODELS],
         ref_template="#/components/schemas/{model}",
     )
     components = schemas["$defs"]

@@ -246,7 +246,8 @@ def patient_view(engine: Engine, result) -> Markup:
     env = current_app.extensions.get("main_only_templates")
     if env is None:
         jinja = current_app.jinja_env
-        env = jinja.overlay(loader=ChoiceLoader([DictLoader(MAIN_ONLY), jinja.loader]))
+        pages = [DictLoader(MAIN_ONLY)] + ([jinja.loader] if jinja.loader else [])
+        env = jinja.overlay(loader=ChoiceLoader(pages))
         current_app.extensions["main_only_templates"] = env
     first = engine.ruleset.file.steps[0]
     context = {

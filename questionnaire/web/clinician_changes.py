@@ -28,11 +28,12 @@ from ..rules import engine_of
 from .clinician import bp
 from .summary_view import answer_text
 
-# An uploaded previous rule file: the preview's 64 KB upload limit (rules.yaml is about 45 KB),
-# and far fewer values than a rule file on disk may have (rules.yaml has about 1,200).
+# An uploaded previous rule file: the preview's 512 KB upload limit (rules.yaml 3.0.0 with its
+# sources' quoted statements is about 160 KB and 5,600 values), and far fewer values than a rule
+# file on disk may have. Its body may be this large, whatever MAX_CONTENT_LENGTH says for the rest.
 UPLOADED_RULE_FILE = Limits(
     "an uploaded rule file",
-    max_bytes=64 * 1024,
+    max_bytes=512 * 1024,
     max_nodes=20_000,
     max_depth=RULE_FILE.max_depth,
     max_aliases=100,
@@ -40,6 +41,7 @@ UPLOADED_RULE_FILE = Limits(
 )
 # The comparison of the shipped file with a previous one takes about 0.1 to 0.3 s here.
 UPLOAD_SECONDS = 5.0
+UPLOAD_FORM_BYTES = 16 * 1024  # the form around the file: its token, field names and boundaries
 _KEY = "clinician_changes"
 
 Side = tuple[RuleSet, Any, Marks]
@@ -235,11 +237,13 @@ class Configured:
                 f"the file set in CLINICIAN_PREVIOUS_RULES ({self.path})",
             )
         rules = Path(self.app.config["QUESTIONNAIRE_RULES"]).resolve()
-        data = last_committed(rules) if self.use_git else None
-        if data is None:
+        committed = last_committed(rules) if self.use_git else None
+        if committed is None:
             return None
         return compare(
-            read_side(data, f"HEAD:{rules.name}"), self.side(), f"the last committed {rules.name}"
+            read_side(committed, f"HEAD:{rules.name}"),
+            self.side(),
+            f"the last committed {rules.name}",
         )
 
     def for_book(self) -> Comparison | None:
@@ -254,6 +258,14 @@ def init_app(app: Flask) -> None:
     """Keep the configured comparison, and give the book's include a way to it."""
     configured = app.extensions[_KEY] = Configured(app)
     app.add_template_global(configured.for_book, "configured_changes")
+    # First of all, before the CSRF check reads the form against the app's 64 KB limit.
+    app.before_request_funcs.setdefault(None, []).insert(0, _allow_a_rule_file)
+
+
+def _allow_a_rule_file() -> None:
+    """An upload of a previous rule file may be larger than any other body the app takes."""
+    if request.method == "POST" and request.endpoint == "clinician.changes":
+        request.max_content_length = UPLOADED_RULE_FILE.max_bytes + UPLOAD_FORM_BYTES
 
 
 # --- uploads, compared in a child process with a time limit -------------------------------------

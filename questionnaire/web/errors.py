@@ -9,10 +9,10 @@ from __future__ import annotations
 import io
 import traceback
 
-from flask import Flask, Response, abort, current_app, render_template, request
+from flask import Flask, Response, abort, g, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext, lazy_gettext
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, CSRFProtect, same_origin
 from werkzeug.exceptions import HTTPException
 
 from . import api
@@ -26,7 +26,7 @@ def _wants_json() -> bool:
 def _usable_urls(app: Flask) -> None:
     """A bad Host header (a 64-character label, a stray space) leaves Flask with no URL adapter,
     so url_for would crash while the error page is drawn: give it one that ignores the Host."""
-    ctx = request_ctx._get_current_object()
+    ctx = request_ctx
     if ctx.url_adapter is None:
         ctx.url_adapter = app.url_map.bind("localhost", script_name=request.script_root or None)
 
@@ -59,17 +59,37 @@ def _friendly_page(exc: HTTPException, code: int) -> str:
 
 
 def current_limit_kb() -> int:
-    return (current_app.config["MAX_CONTENT_LENGTH"] or 0) // 1024
+    """The request's limit: the app's MAX_CONTENT_LENGTH, or a view's own (an upload's)."""
+    return (request.max_content_length or 0) // 1024
+
+
+CROSS_SITE = "The form was sent from another site (Origin)."
+
+
+class OriginCheckingCSRF(CSRFProtect):
+    """Flask-WTF's checks (the token, and over HTTPS a same-origin Referer), and then the
+    `Origin` header: a browser sends it with every form post, and a post from another site
+    names that site (attack report I4; OWASP's CSRF cheat sheet). No Origin (older browsers,
+    tools) is left to the other two checks; `null` (a sandboxed or opaque page) is refused."""
+
+    def protect(self, apply_exemptions: bool = False) -> None:
+        super().protect(apply_exemptions)
+        origin = request.headers.get("Origin")
+        if g.get("csrf_valid") and origin is not None and not same_origin(origin, request.host_url):
+            g.csrf_valid = False
+            raise CSRFError(CROSS_SITE)
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
-        # The form was sent without a valid token (an old tab, or a session that ended).
-        # Keep ?part= and ?change= of the page; built from the route, so it stays on this site.
+        # The form was sent without a valid token (an old tab, or a session that ended), or
+        # from another site. Keep ?part= and ?change= of the page; built from the route, so it
+        # stays on this site.
         _usable_urls(app)
         again = this_page(list(request.args.items(multi=True)))
-        return render_template("csrf_error.html", again=again), 400
+        cross_site = exc.description == CROSS_SITE
+        return render_template("csrf_error.html", again=again, cross_site=cross_site), 400
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -79,9 +99,9 @@ def init_app(app: Flask) -> None:
         code = exc.code or 500
         description = exc.description
         if code == 413:
-            limit = app.config["MAX_CONTENT_LENGTH"] or 0
             description = (
-                f"What was sent is larger than {limit // 1024} KB, the most this service takes."
+                f"What was sent is larger than {current_limit_kb()} KB, the most this service "
+                "takes."
             )
         # werkzeug's own response carries the headers that belong to the error (Allow on a
         # 405, Retry-After, WWW-Authenticate); only its body is replaced.
@@ -133,7 +153,7 @@ def last_resort(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
             return response(environ, start_response)
 
-    app.wsgi_app = wsgi_app
+    app.wsgi_app = wsgi_app  # type: ignore[method-assign]  # Flask's way to wrap
 
 
 def limit_streamed_bodies(app: Flask) -> None:
@@ -159,7 +179,7 @@ def limit_streamed_bodies(app: Flask) -> None:
             environ.pop("HTTP_TRANSFER_ENCODING", None)  # else werkzeug ignores the length
         return inner(environ, start_response)
 
-    app.wsgi_app = wsgi_app
+    app.wsgi_app = wsgi_app  # type: ignore[method-assign]  # Flask's way to wrap
 
 
 def refuse_nameless_fields(app: Flask) -> None:

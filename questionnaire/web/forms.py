@@ -15,96 +15,60 @@ from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..engine import RuleSet, model
+from ..engine import AnswerProblem, RuleSet, model
 from ..engine.evaluation.conditions import questions_of
+from ..engine.evaluation.questions import QuestionInfo, is_empty, read_answer
 
 
 class CheckboxesField(SelectMultipleField):
-    """A multi-select sent as one value per ticked box."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class _Required:
-    """Stop with the question's own message when nothing was given."""
-
-    def __init__(self, message: str):
-        self.message = message
-
-    def __call__(self, form, field: Field) -> None:
-        data = field.data
-        if data is None or data == "" or data == [] or (isinstance(data, str) and not data.strip()):
-            field.errors[:] = []
-            raise StopValidation(self.message)
-
-
-class _OneOf:
-    def __init__(self, values: list[str], message: str):
-        self.values, self.message = set(values), message
-
-    def __call__(self, form, field: Field) -> None:
-        data = field.data if isinstance(field.data, list) else [field.data]
-        if not set(data) <= self.values:
-            raise ValidationError(self.message)
-
-
-class _Exclusive:
-    def __init__(self, message: str):
-        self.message = message
-
-    def __call__(self, form, field: Field) -> None:
-        if "none" in field.data and len(set(field.data)) > 1:
-            raise ValidationError(self.message)
+    """A multi-select sent as one value per ticked box (templates/macros.html draws the boxes)."""
 
 
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,9}")
+_WORDED_BY_THE_RULES = {"out_of_range", "exclusive"}  # read_answer takes these from rules.yaml
 
 
-class _WholeNumber:
-    def __init__(self, low: int, high: int, message: str):
-        self.low, self.high, self.message = low, high, message
+class EngineAnswer:
+    """One question's answer checked by the engine (`read_answer`, as the API's answers are), so
+    a form and the API refuse exactly the same answers."""
 
-    def __call__(self, form, field: Field) -> None:
-        text = (field.data or "").strip()
-        # ASCII digits only: "²".isdigit() is True, but int("²") fails.
-        if not (_WHOLE_NUMBER.fullmatch(text) and self.low <= int(text) <= self.high):
-            raise ValidationError(self.message)
+    def __init__(self, q: model.Question, info: QuestionInfo, *, required: bool):
+        self.q, self.info, self.required = q, info, required
+
+    def __call__(self, form: object, field: Field) -> None:
+        raw = field.data.strip() if isinstance(field.data, str) else field.data
+        if is_empty(raw):
+            field.errors[:] = []
+            raise StopValidation(self.q.errors.required if self.required else None)
+        if self.q.type == "integer":
+            # ASCII digits only: "²".isdigit() is True, but int("²") fails. Text that is not a
+            # whole number is the form's to refuse, as a body that is not JSON is the API's.
+            if not _WHOLE_NUMBER.fullmatch(raw):
+                raise ValidationError(self.q.errors.range or self.q.errors.required)
+            raw = int(raw)
+        found = read_answer(self.info, self.q.errors, raw)
+        if isinstance(found, AnswerProblem):
+            # A patient reads rules.yaml's words: the engine's own for a number out of range or
+            # "none" with another box; the question's for a value no page offers (a forged form),
+            # where the engine's message names choice ids for developers.
+            worded = found.code in _WORDED_BY_THE_RULES
+            raise ValidationError(found.message if worded else self.q.errors.required)
 
 
-def _optional(form, field: Field) -> None:
-    if field.data in (None, "", []):
-        field.errors[:] = []
-        raise StopValidation()
-
-
-def make_field(q: model.Question, *, required: bool = True) -> Field:
+def make_field(q: model.Question, info: QuestionInfo, *, required: bool = True) -> Field:
     """The WTForms field for one question, with the messages written in rules.yaml.
 
     The clinician's try-answers page uses `required=False`: there the engine decides what is
     missing, since skip logic and early stops span the whole questionnaire.
     """
-    required = _Required(q.errors.required) if required else _optional
+    check = [EngineAnswer(q, info, required=required)]
     choices = [SelectChoice(c.value, c.label) for c in q.choices]
-    one_of = _OneOf([c.value for c in q.choices], q.errors.required)
     if q.type == "single":
-        return RadioField(
-            q.prompt, choices=choices, validate_choice=False, validators=[required, one_of]
-        )
+        return RadioField(q.prompt, choices=choices, validate_choice=False, validators=check)
     if q.type == "multi":
-        return CheckboxesField(
-            q.prompt,
-            choices=choices,
-            validate_choice=False,
-            validators=[required, one_of, _Exclusive(q.errors.exclusive or q.errors.required)],
-        )
-    assert q.min is not None and q.max is not None
-    return StringField(
-        q.prompt,
-        validators=[required, _WholeNumber(q.min, q.max, q.errors.range or q.errors.required)],
-    )
+        return CheckboxesField(q.prompt, choices=choices, validate_choice=False, validators=check)
+    return StringField(q.prompt, validators=check)
 
 
 @dataclass(frozen=True)
@@ -133,7 +97,7 @@ def build_pages(rs: RuleSet) -> tuple[Page, ...]:
                 parts.append([])
             parts[-1].append(q)
         for part, questions in enumerate(parts):
-            fields = {q.id: make_field(q) for q in questions}
+            fields = {q.id: make_field(q, rs.catalogue[q.id]) for q in questions}
             form = type(f"{step.id.title().replace('_', '')}Part{part}Form", (FlaskForm,), fields)
             pages.append(Page(step, number, part, tuple(questions), form))
     return tuple(pages)
@@ -157,5 +121,5 @@ def to_form_data(q: model.Question, answer):
 
 def build_all_questions_form(rs: RuleSet) -> type[FlaskForm]:
     """One form with every question, none required: the clinician's try-answers page."""
-    fields = {q.id: make_field(q, required=False) for q in rs.questions}
+    fields = {q.id: make_field(q, rs.catalogue[q.id], required=False) for q in rs.questions}
     return type("AllQuestionsForm", (FlaskForm,), fields)

@@ -15,6 +15,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from fpdf import FPDF, FontFace
 
+from ..engine import Summary
 from .i18n import date_pattern
 
 # The PDF core fonts cover Latin-1 only (English and Spanish). Typographic characters outside it
@@ -60,7 +61,7 @@ class Handout:
     made: dt.date
     version: str
     reviewed: dt.date
-    summary: object  # the engine's Summary
+    summary: Summary
     groups: Sequence  # (criterion, [(finding, answered)]) as on the summary page
     answers: Sequence[tuple[str, Sequence[str]]]  # (question, answer labels), in order asked
     notes_first: Sequence  # rules.yaml notes printed before the findings

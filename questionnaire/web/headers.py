@@ -46,6 +46,7 @@ HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+API_DISPOSITION = 'attachment; filename="api.json"'  # nginx's JSON errors say the same
 
 
 def security_headers(headers: Headers, *, secure: bool) -> None:
@@ -62,4 +63,7 @@ def init_app(app: Flask) -> None:
         if request.endpoint != "static":
             # Pages and API answers may show answers: never keep them in any cache.
             response.headers["Cache-Control"] = "no-store"
+        if request.path.startswith("/api/"):
+            # An API answer opened in a browser is saved, never drawn as a page (ASVS 14.4.2).
+            response.headers.setdefault("Content-Disposition", API_DISPOSITION)
         return response

@@ -132,7 +132,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=current_language)
     # The templates' gettext as Flask-Babel installs it (newstyle: escaped, %-formatted), but
     # from the catalogue found once per request.
-    app.jinja_env.install_gettext_callables(
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda text: translations().ugettext(text),
         ngettext=lambda one, many, n: translations().ungettext(one, many, n),
         pgettext=lambda context, text: translations().upgettext(context, text),

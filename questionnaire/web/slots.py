@@ -61,7 +61,12 @@ class Slot:
         os.close(fd)
         self.path = Path(path)
         maker = os.getpid()
-        atexit.register(lambda: os.getpid() == maker and self.path.unlink(missing_ok=True))
+
+        def remove() -> None:  # by the process that made it, not by a forked worker
+            if os.getpid() == maker:
+                self.path.unlink(missing_ok=True)
+
+        atexit.register(remove)
 
     def take(self, wait: float = 0.0) -> Held | None:
         """The slot, waiting at most `wait` seconds for it; None if someone else kept it."""

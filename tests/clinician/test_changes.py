@@ -24,6 +24,7 @@ from questionnaire.web import clinician_changes
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules.yaml"
 SRC = RULES.read_text(encoding="utf-8")
+VERSION = yaml.safe_load(SRC)["meta"]["version"]  # the shipped one
 MILD = "when: {q: pain_intensity, at_most: 3}"
 TITLES = {o["id"]: o["title"] for o in yaml.safe_load(SRC)["outcomes"]}
 
@@ -93,9 +94,9 @@ def test_the_page_lists_exactly_the_headline_changes_rules_diff_finds(client, cl
         == [(h["from"], h["to"], h["answer_sets"]) for h in cli_report["headlines"]]
         != []
     )
-    assert "What changed since version 2.0.0" in text(page.find("h2", id="changes-title"))
+    assert f"What changed since version {VERSION}" in text(page.find("h2", id="changes-title"))
     # the threshold moved but meta.version did not: the page says what the version gate will
-    assert "the version is still 2.0.0" in text(one(page, attrs={"data-version-unchanged": True}))
+    assert f"the version is still {VERSION}" in text(one(page, attrs={"data-version-unchanged": True}))
     # In words: the outcome titles from the rule files, and the count as a person reads it
     change = page.find(class_="change")
     assert text(change.find("h4")) == f"From “{TITLES['discuss']}” to “{TITLES['not_yet']}”"
@@ -244,7 +245,7 @@ def locked():
             "TESTING": True,
             "SECRET_KEY": "test",
             "QUESTIONNAIRE_RULES": str(RULES),
-            "CLINICIAN_PASSWORD": "pw",
+            "CLINICIAN_PASSWORD": "a password of 16+ characters",
             "CLINICIAN_PREVIOUS_RULES": "",
         }
     )
@@ -253,7 +254,7 @@ def locked():
 def test_the_page_asks_the_preview_password(locked):
     client = locked.test_client()
     assert client.get("/clinician/changes", base_url="https://localhost").status_code == 401
-    key = base64.b64encode(b"x:pw").decode()
+    key = base64.b64encode(b"x:a password of 16+ characters").decode()
     response = client.get(
         "/clinician/changes",
         base_url="https://localhost",
@@ -302,10 +303,28 @@ def test_a_previous_file_that_cannot_be_read_is_said_on_the_page_not_a_500(tmp_p
     assert f"{missing}: cannot read the file set in CLINICIAN_PREVIOUS_RULES" in problem
 
 
-def test_an_upload_over_64_kb_is_refused_as_too_large(client):
-    response = upload(client, SRC.encode() + b"#" * (64 * 1024))
+def test_the_shipped_rule_file_with_its_quoted_sources_fits_with_room_to_spare(client):
+    # 512 KB: three times rules.yaml 3.0.0 with every red flag of its sources quoted
+    assert len(SRC.encode()) * 3 <= clinician_changes.UPLOADED_RULE_FILE.max_bytes
+    response = upload(client, SRC.encode() + b"#" * (256 * 1024))
+
+    assert response.status_code == 200
+
+
+def test_an_upload_over_512_kb_is_refused_as_too_large(client):
+    # the body built here, as bytes: the test client would spool a large one to a file
+    content = SRC.encode() + b"#" * (512 * 1024)
+    body = (
+        b'--B\r\nContent-Disposition: form-data; name="rules_file"; filename="p.yaml"\r\n\r\n'
+        + content
+        + b"\r\n--B--\r\n"
+    )
+    response = client.post(
+        "/clinician/changes", data=body, content_type="multipart/form-data; boundary=B"
+    )
 
     assert response.status_code == 413
+    assert b"larger than 528 KB" in response.data
 
 
 def test_compare_with_no_file_chosen_asks_for_one(client):

@@ -342,7 +342,7 @@ def session_keys(app, response) -> set[str]:
         if header.startswith(app.config["SESSION_COOKIE_NAME"] + "="):
             value = header.split(";", 1)[0].split("=", 1)[1]
             if value:
-                keys |= set(serializer.loads(value))
+                keys |= set(serializer.open(value)[0])
     return keys
 
 

@@ -75,7 +75,8 @@ def test_a_slot_whose_holder_is_killed_is_free_again():
             holder.kill()
 
 
-def _sleep() -> None:
+def _sleep(ready) -> None:
+    ready.send(True)  # the target runs after the fork's handlers
     threading.Event().wait(60)
 
 
@@ -84,9 +85,11 @@ def test_a_child_forked_by_the_holder_does_not_keep_the_slot():
     slot = Slot("test")
     held = slot.take()
     assert held is not None
-    child = FORK.Process(target=_sleep, daemon=True)
+    reader, writer = FORK.Pipe(duplex=False)
+    child = FORK.Process(target=_sleep, args=(writer,), daemon=True)
     child.start()
     try:
+        assert reader.recv() is True
         held.release()
         again = slot.take()
         assert again is not None, "the child kept the slot"

@@ -16,6 +16,7 @@ from questionnaire.engine import RulesError, loads_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = (ROOT / "rules.yaml").read_text(encoding="utf-8")
+VERSION = re.search(r'^  version: "([^"]+)"', SRC, re.M).group(1)  # the shipped one
 
 
 def mutate(text: str, *edits: tuple[str, str]) -> str:
@@ -74,11 +75,11 @@ CASES = [
     ),
     Case(
         "duplicate_key",
-        '  version: "2.0.0"\n',
-        '  version: "2.0.0"\n  version: "2.0.1"\n',
-        'version: "2.0.1"',
+        f'  version: "{VERSION}"\n',
+        f'  version: "{VERSION}"\n  version: "9.9.9"\n',
+        'version: "9.9.9"',
         "duplicate key 'version' (first given on line {first})",
-        first='version: "2.0.0"',
+        first=f'version: "{VERSION}"',
     ),
     Case(
         "tab_indent",
@@ -112,9 +113,9 @@ CASES = [
     ),
     Case(
         "version_is_a_list",
-        '  version: "2.0.0"',
-        '  version: ["2.0.0"]',
-        'version: ["2.0.0"]',
+        f'  version: "{VERSION}"',
+        f'  version: ["{VERSION}"]',
+        f'version: ["{VERSION}"]',
         "'version' has the wrong type (expected text)",
     ),
     Case(

@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 
 from questionnaire.web.session import now
 
-JOURNEY = APP.extensions["journey"]
+JOURNEY = APP.extensions["journeys"]["en"]
 ENGINE = JOURNEY.engine
 QUESTIONS = ENGINE.ruleset.questions
 IDS = [q.id for q in QUESTIONS]

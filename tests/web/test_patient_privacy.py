@@ -268,7 +268,7 @@ def test_form_classes_are_built_once_not_per_request(app, discuss_answers, monke
 
     @fresh.after_request
     def remember_forms(response):
-        seen.append(tuple(page.form for page in current_app.extensions["journey"].pages))
+        seen.append(tuple(page.form for page in current_app.extensions["journeys"]["en"].pages))
         return response
 
     def rebuilt(*args, **kwargs):
@@ -286,7 +286,7 @@ def test_form_classes_are_built_once_not_per_request(app, discuss_answers, monke
 
 
 def test_forms_are_built_without_deprecated_wtforms_calls(app):
-    journey = app.extensions["journey"]
+    journey = app.extensions["journeys"]["en"]
     with app.test_request_context(STEP), warnings.catch_warnings():
         warnings.simplefilter("error", DeprecationWarning)
         for page in journey.pages:

@@ -9,7 +9,7 @@ from pages import one, text
 
 
 def test_no_page_asks_more_than_three_questions(app):
-    pages = app.extensions["journey"].pages
+    pages = app.extensions["journeys"]["en"].pages
 
     assert max(len(page.questions) for page in pages) <= 3
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
@@ -181,11 +181,13 @@ def merge(
     translated: Any,
     translated_marks: Marks,
     translated_name: str,
+    slots_of: Callable[[Any], list[Slot]] | None = None,
 ) -> Translation:
-    """Replace each English text with its translation; list what is missing or unknown."""
+    """Replace each English text with its translation; list what is missing or unknown.
+    `slots_of` lists the texts of another kind of file (studies.yaml); rules.yaml's by default."""
     problems: list[RuleProblem] = []
     data = copy.deepcopy(raw)
-    wanted = slots(raw)
+    wanted = (slots_of or slots)(raw)
     keys = {slot.key for slot in wanted}
     given = 0
     for slot in wanted:
@@ -216,7 +218,7 @@ def merge(
                 RuleProblem(
                     translated_name,
                     *translated_marks.at(path, key=True),
-                    f"unknown key '{dotted}': rules.yaml has no text there"
+                    f"unknown key '{dotted}': {FilePath(name).name} has no text there"
                     + did_you_mean(dotted, known),
                     "a key of a text in the rule file, such as questions.pain_area.prompt",
                 )
@@ -224,7 +226,13 @@ def merge(
     return Translation(language, data, given, problems)
 
 
-def read_translation(raw: Any, marks: Marks, name: str, language: str) -> Translation:
+def read_translation(
+    raw: Any,
+    marks: Marks,
+    name: str,
+    language: str,
+    slots_of: Callable[[Any], list[Slot]] | None = None,
+) -> Translation:
     """Read `name`'s translation file for `language` and merge it into the English data."""
     path = translation_path(name, language)
     try:
@@ -254,7 +262,7 @@ def read_translation(raw: Any, marks: Marks, name: str, language: str) -> Transl
                 )
             ]
         )
-    return merge(raw, marks, name, language, translated, translated_marks, path)
+    return merge(raw, marks, name, language, translated, translated_marks, path, slots_of)
 
 
 def translated_rules(
