@@ -238,6 +238,12 @@ def examples(walks: list[SymbolicWalk], u, limit: int = 1) -> list[dict[str, Any
     return found
 
 
+def pick(walk: SymbolicWalk, u) -> dict[str, Any] | None:
+    """One complete set of answers in `u`, or None if it is empty."""
+    found = walk.bdd.pick(u)
+    return None if found is None else walk.answers_in(found)
+
+
 def closure(walk: SymbolicWalk, reads: Iterable[str]) -> set[str]:
     """Questions that decide these: add skip-logic and early-stop questions."""
     show_if = walk.rs.show_if
