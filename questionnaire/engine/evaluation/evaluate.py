@@ -182,7 +182,7 @@ class Engine:
                 "the rules give no headline for these answers; run "
                 "'flask rules verify' to find the gap"
             )
-        headline = min(ranked, key=lambda r: r.rank)
+        headline = min(ranked, key=lambda r: r.rank if r.rank is not None else len(self.rules))
         used = {
             s.question.id: s.question.info.readable(s.key)
             for s in states
@@ -191,6 +191,7 @@ class Engine:
         because = deciding(
             [r for r in ranked if r.rank == headline.rank], self._question_models, used
         )
+        assert headline.outcome is not None  # a ranked rule names its outcome
         return Summary(
             headline.outcome,
             tuple(r.finding for r in fired if r.finding is not None),
@@ -221,7 +222,7 @@ class _Group:
 
     questions: tuple[str, ...]
     rules: tuple[CompiledRule, ...]
-    memo: dict[tuple, tuple[TraceEntry, ...]]
+    memo: dict[tuple[Any, ...], tuple[TraceEntry, ...]]
 
     def entries(self, keys: Mapping[str, Any]) -> tuple[TraceEntry, ...]:
         answer = tuple([keys.get(q, UNKNOWN) for q in self.questions])

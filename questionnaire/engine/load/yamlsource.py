@@ -5,15 +5,14 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
 from ..errors import QuestionnaireError, RuleProblem
 
-try:  # libyaml is much faster on big files; both keep line marks.
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
+# libyaml is much faster on big files; both keep line marks.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Path = tuple[str | int, ...]
 
@@ -96,8 +95,9 @@ class YamlProblem(QuestionnaireError):
         return RuleProblem(name, self.line, self.column, self.message, self.expected)
 
 
-def _mark(node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+def _mark(node: yaml.Node | yaml.Event) -> tuple[int, int]:
+    mark = node.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 class _Builder:
@@ -107,7 +107,7 @@ class _Builder:
         self.nodes = 0
         self._scalars = yaml.SafeLoader("")
 
-    def build(self, node: yaml.Node, path: Path, depth: int):
+    def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
         self.nodes += 1
         limits = self.limits
         if self.nodes > limits.max_nodes:
@@ -130,10 +130,11 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             self.check_tag(node)
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return self.build_scalar(node)
 
-    def build_mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
-        result: dict = {}
+    def build_mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlProblem("a key must be plain text", *_mark(key_node))
@@ -160,7 +161,7 @@ class _Builder:
                 "plain text, numbers, lists and mappings",
             )
 
-    def build_scalar(self, node: yaml.ScalarNode):
+    def build_scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag == _STR:  # most values: the text itself, as PyYAML would construct it
             return node.value
         # YAML 1.1 reads yes/no/on/off as booleans; a clinician typing `value: no` means the word.
@@ -174,7 +175,8 @@ class _Builder:
         try:
             value = self._scalars.construct_object(node)
         except yaml.YAMLError as exc:
-            raise self.unreadable(node, f"cannot read this value: {exc.problem or exc}") from None
+            said = getattr(exc, "problem", None) or exc
+            raise self.unreadable(node, f"cannot read this value: {said}") from None
         except (ValueError, OverflowError, TypeError):
             # Impossible dates (2026-02-30) or time zones; PyYAML lets datetime's errors through.
             raise self.unreadable(

@@ -19,7 +19,7 @@ from typing import Any
 from ..evaluation.conditions import Condition, Leaf, questions_of
 from ..evaluation.ruleset import RuleSet
 from ..evaluation.walk import Flow
-from .answerspace import Space, balanced, holds
+from .answerspace import Diagram, Space, balanced, holds
 from .report import Examples, Report
 
 LOADER_BUDGET_SECONDS = 5.0
@@ -88,12 +88,12 @@ class SymbolicWalk:
                 stopped |= certain
                 clock.tick()
         self._examples = _Examples(self)
-        self.fires = []  # BDD per rule: it fires
+        self.fires: list[Diagram] = []  # BDD per rule: it fires
         for cond in rs.when:
             self.fires.append(self.fire(cond))
             clock.tick()
         rank = rs.outcome_rank()
-        by_level: list[list] = [[] for _ in rs.file.outcomes]
+        by_level: list[list[Diagram]] = [[] for _ in rs.file.outcomes]
         for fires, rule in zip(self.fires, rs.file.rules, strict=True):
             if rule.outcome is not None:
                 by_level[rank[rule.outcome]].append(fires)
@@ -104,7 +104,7 @@ class SymbolicWalk:
             self.higher.append(self.higher[-1] | level)
             clock.tick()
 
-    def leaf(self, leaf: Leaf):
+    def leaf(self, leaf: Leaf) -> Diagram:
         """A leaf once its question is known: on a skipped question, its 'not asked' truth."""
         u = self._leaves.get(leaf)
         if u is None:
@@ -114,7 +114,7 @@ class SymbolicWalk:
             self._leaves[leaf] = u
         return u
 
-    def fire(self, cond: Condition):
+    def fire(self, cond: Condition) -> Diagram:
         """BDD: the rule fires, on the walk as the engine takes it (early stops included)."""
         last = max((self.position[q] for q in questions_of(cond)), default=-1)
         u, stopped = self.bdd.false, self.bdd.false
@@ -153,11 +153,11 @@ class SymbolicWalk:
         """The complete answers of one assignment: every question the walk asks, in order."""
         return self._examples.answers(assignment)
 
-    def headline(self, rank: int):
+    def headline(self, rank: int) -> Diagram:
         """BDD: outcome number `rank` is the headline."""
         return self.levels[rank] & ~self.higher[rank]
 
-    def gap(self):
+    def gap(self) -> Diagram:
         return ~self.higher[-1]
 
 
@@ -220,7 +220,7 @@ class _Examples:
         return out
 
 
-def examples(walks: list[SymbolicWalk], u, limit: int = 1) -> list[dict[str, Any]]:
+def examples(walks: list[SymbolicWalk], u: Diagram, limit: int = 1) -> list[dict[str, Any]]:
     """Up to `limit` different complete sets of answers in `u`: every question a walk asks."""
     space = walks[0].space
     bdd, found = space.bdd, []
@@ -238,7 +238,7 @@ def examples(walks: list[SymbolicWalk], u, limit: int = 1) -> list[dict[str, Any
     return found
 
 
-def pick(walk: SymbolicWalk, u) -> dict[str, Any] | None:
+def pick(walk: SymbolicWalk, u: Diagram) -> dict[str, Any] | None:
     """One complete set of answers in `u`, or None if it is empty."""
     found = walk.bdd.pick(u)
     return None if found is None else walk.answers_in(found)
