@@ -29,8 +29,8 @@ from .engine.model import json_schema
 from .engine.scenarios import answers_in, load_scenarios, run_scenario, scenario_files
 from .engine.verify.diff import Diff, diff_rulesets
 from .engine.verify.symbolic import verify
+from .engines import engine_of, has_engine
 from .release_cli import gate_command
-from .rules import engine_of, has_engine
 from .studies_cli import app_studies, study_matches, verify_studies
 from .web.api_schema import summary_json
 
@@ -131,9 +131,9 @@ def eval_command(answers: str, as_json: bool, rules: str | None) -> None:
         lines = [f"  {p.question or '(answers)'}: {p.message}" for p in exc.problems]
         raise BadInput("the answers cannot be evaluated:\n" + "\n".join(lines)) from None
     if as_json:
-        data = summary_json(
-            summary, engine.sources, engine.ruleset.fingerprint, study_matches(engine, summary)
-        )
+        found, snapshot = study_matches(engine, summary)
+        fingerprint = engine.ruleset.fingerprint
+        data = summary_json(summary, engine.sources, fingerprint, found, snapshot)
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         click.echo(format_summary(summary))
