@@ -147,7 +147,7 @@ def _refused(expect: Expect, exc: AnswersError) -> list[str]:
     if expect.problems is None:
         return ["the answers were refused: " + str(exc)]
     if set(got) != set(expect.problems):
-        return [f"expected problems with {sorted(expect.problems)}, got {sorted(got)}"]
+        return [f"expected problems with {sorted(expect.problems)}, got {sorted(got, key=str)}"]
     return []
 
 

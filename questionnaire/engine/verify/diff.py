@@ -9,6 +9,7 @@ whose firing changes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -34,6 +35,8 @@ WORDING = {
     "next_steps",
 }
 SECTIONS = ("criteria", "outcomes", "rules", "notes")
+KeyPath = tuple[str | int, ...]
+Item = tuple[KeyPath, dict[str, Any]]  # where an item is in a raw rule file, and the item
 
 
 @dataclass
@@ -88,17 +91,17 @@ class Diff:
 # --- Structural ----------------------------------------------------------------------------
 
 
-def _items(raw: Any, section: str) -> dict[str, tuple[tuple, dict]]:
+def _items(raw: Any, section: str) -> dict[str, Item]:
     """id -> (path, item) for a list section of a raw rule file."""
-    out: dict[str, tuple[tuple, dict]] = {}
+    out: dict[str, Item] = {}
     for i, item in enumerate(raw.get(section) or ()):
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             out[item["id"]] = ((section, i), item)
     return out
 
 
-def _questions(raw: Any) -> dict[str, tuple[tuple, dict]]:
-    out: dict[str, tuple[tuple, dict]] = {}
+def _questions(raw: Any) -> dict[str, Item]:
+    out: dict[str, Item] = {}
     for s, step in enumerate(raw.get("steps") or ()):
         for k, q in enumerate(step.get("questions") or () if isinstance(step, dict) else ()):
             if isinstance(q, dict) and isinstance(q.get("id"), str):
@@ -106,7 +109,9 @@ def _questions(raw: Any) -> dict[str, tuple[tuple, dict]]:
     return out
 
 
-def _changed(old: dict, new: dict, skip: tuple[str, ...] = (), prefix: str = ""):
+def _changed(
+    old: dict[str, Any], new: dict[str, Any], skip: tuple[str, ...] = (), prefix: str = ""
+) -> Iterator[tuple[str, str]]:
     """(dotted name, last key) of each field that differs; a mapping is looked into, so a
     finding whose text alone changed is `finding.text`, wording, not the whole finding."""
     for k in dict.fromkeys([*old, *new]):
@@ -119,7 +124,7 @@ def _changed(old: dict, new: dict, skip: tuple[str, ...] = (), prefix: str = "")
             yield f"{prefix}{k}", k
 
 
-def _fields(old: dict, new: dict, skip: tuple[str, ...] = ()) -> str | None:
+def _fields(old: dict[str, Any], new: dict[str, Any], skip: tuple[str, ...] = ()) -> str | None:
     changed = list(_changed(old, new, skip))
     if not changed:
         return None
@@ -134,11 +139,13 @@ class _Structure:
         self.old, self.new = old, new
         self.changes: list[Change] = []
 
-    def add(self, kind: str, ident: str, what: str, path: tuple, side: str = "new") -> None:
+    def add(self, kind: str, ident: str, what: str, path: KeyPath, side: str = "new") -> None:
         raw, marks, name = self.new if side == "new" else self.old
         self.changes.append(Change(kind, ident, what, name, marks.at(path)[0]))
 
-    def compare(self, kind: str, old: dict, new: dict, skip: tuple[str, ...] = ()) -> None:
+    def compare(
+        self, kind: str, old: dict[str, Any], new: dict[str, Any], skip: tuple[str, ...] = ()
+    ) -> None:
         for ident, (path, item) in new.items():
             if ident not in old:
                 self.add(kind, ident, "added", path)
@@ -150,8 +157,10 @@ class _Structure:
             if ident not in new:
                 self.add(kind, ident, "removed", path, "old")
 
-    def choices(self, old_q: dict, new_q: dict, path: tuple, qid: str) -> None:
-        def by_value(q: dict, base: tuple) -> dict[str, tuple[tuple, dict]]:
+    def choices(
+        self, old_q: dict[str, Any], new_q: dict[str, Any], path: KeyPath, qid: str
+    ) -> None:
+        def by_value(q: dict[str, Any], base: KeyPath) -> dict[str, Item]:
             return {
                 c["value"]: (base + ("choices", i), c)
                 for i, c in enumerate(q.get("choices") or ())
