@@ -268,12 +268,12 @@ class Nginx:
         prefix: Path,
         cert: Certificate,
         upstreams: Sequence[str],
-        server_name: str = SERVER_NAME,
+        server_names: str = SERVER_NAME,
     ):
         self.https_port, self.http_port = free_port(), free_port()
-        self.server_name = server_name
+        self.prefix = prefix
         site = Site(
-            server_name=server_name,
+            server_name=server_names,
             cert=cert.cert,
             key=cert.key,
             upstreams=upstreams,
@@ -323,11 +323,12 @@ class Deployment:
         cert: Certificate | None = None,
         isolation: str | None = None,
         env: dict[str, str] | None = None,
-        server_name: str = SERVER_NAME,
+        server_names: str = SERVER_NAME,
     ):
-        """`env`: more environment for every host; `server_name`: localhost for wrk."""
+        """`env`: more environment for every host (CLINICIAN_PASSWORD, ...); `server_names`:
+        nginx's (add `localhost` for a client that cannot be told where SERVER_NAME is: wrk)."""
         self.count, self.workers, self.given_cert, self.env = hosts, workers, cert, env
-        self.server_name = server_name
+        self.server_names = server_names
         self.isolation = isolation or os.environ.get("DEPLOY_ISOLATION", "ports")
         if self.isolation == "netns" and not netns_works():
             raise RuntimeError("isolation='netns' needs root and a working 'ip netns'")
@@ -356,7 +357,7 @@ class Deployment:
             for host in self.hosts:
                 host.wait()
             upstreams = [h.address for h in self.hosts]
-            self.nginx = Nginx(self.dir / "nginx", self.cert, upstreams, self.server_name)
+            self.nginx = Nginx(self.dir / "nginx", self.cert, upstreams, self.server_names)
         except BaseException:
             self.__exit__()
             raise

@@ -41,7 +41,7 @@ def run(seconds: int, connections: int):
     from . import soak
     from .deployment import Deployment
 
-    with Deployment(hosts=1, workers=2, server_name="localhost") as deployment:
+    with Deployment(hosts=1, workers=2, server_names="localhost") as deployment:
         origin = f"https://localhost:{deployment.nginx.https_port}"
         server = SimpleNamespace(url=origin)
         soak.run(server, seconds=3, connections=4, origin=origin)  # warm up  # type: ignore[arg-type]

@@ -103,9 +103,7 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         MAX_CONTENT_LENGTH=64 * 1024,  # answers are small; refuse anything bigger
         # Who runs the service, shown on the start page and the handout.
         SERVICE_NAME=os.environ.get("SERVICE_NAME", "Stem-cell treatment check"),
-        SERVICE_OPERATOR=os.environ.get(
-            "SERVICE_OPERATOR", "an independent information service that sells no treatment"
-        ),
+        SERVICE_OPERATOR=os.environ.get("SERVICE_OPERATOR", ""),  # none: a demonstration
         SERVICE_CONTACT=os.environ.get("SERVICE_CONTACT", ""),
         TRUSTED_PROXIES=os.environ.get("TRUSTED_PROXIES", "0"),
     )

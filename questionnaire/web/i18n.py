@@ -9,11 +9,13 @@ Accept-Language, English. The texts from rules.yaml come from the engine of the 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask, Response, g, request, url_for
-from flask_babel import Babel, gettext, lazy_gettext
+from flask_babel import Babel, force_locale, gettext, lazy_gettext
 from werkzeug.datastructures import Accept
 
 from ..engines import LANGUAGES
@@ -24,10 +26,8 @@ HOST_COOKIE = "__Host-lang"  # over HTTPS at the root, as the answers' cookie (s
 NAMES = {"en": "English", "es": "Español"}  # each language in its own words, for the switch
 # The service's name and operator come from the configuration (SERVICE_NAME, SERVICE_OPERATOR);
 # their defaults are marked here so that pybabel puts them in the catalogue.
-DEFAULT_SERVICE = (
-    lazy_gettext("Stem-cell treatment check"),
-    lazy_gettext("an independent information service that sells no treatment"),
-)
+# (With no SERVICE_OPERATOR the service says it is a demonstration: patient.service.)
+DEFAULT_SERVICE = (lazy_gettext("Stem-cell treatment check"),)
 
 
 def chosen() -> str | None:
@@ -131,3 +131,16 @@ def init_app(app: Flask) -> None:
                 path=request.script_root or "/",
             )
         return response
+
+
+@contextmanager
+def in_language(lang: str) -> Iterator[None]:
+    """Within this block, the interface text and dates are in `lang` (the handout's English copy
+    of a Spanish summary), then the request's own language again."""
+    kept = g.pop("lang", None)
+    g.lang = lang
+    try:
+        with force_locale(lang):
+            yield
+    finally:
+        g.lang = kept
