@@ -1,5 +1,11 @@
 """`flask rules ...`: check, evaluate, verify and test rule files from the command line.
 
+The commands need no web app: each loads the rule file it is given (or QUESTIONNAIRE_RULES), and
+`flask --app wsgi` gives them the CLI app (app.create_cli_app), with no SECRET_KEY. A command of
+another concern lives in its own module and joins with one line: `rules_group.add_command(...)`
+here (the version gate, release_cli.py), or `app.cli.add_command(...)` in app.register_commands
+for a group of its own (`flask studies`, studies_cli.py).
+
 Exit codes: 0 all good, 1 a check failed, 2 bad input (a broken rule, answers or scenario file).
 """
 
