@@ -25,7 +25,7 @@ from fpdf import FPDF
 from fpdf.fonts import CoreFont
 
 from ..engine import Summary
-from ..rules import LANGUAGES
+from ..engines import LANGUAGES
 from .i18n import current_language, date_pattern, in_language
 from .summary_view import given_answers, summary_context
 

@@ -18,7 +18,7 @@ from sample_answers import DISCUSS_ANSWERS
 from test_patient_summary import SUMMARY_CASES, answers_for, open_summary
 
 from questionnaire import create_app
-from questionnaire.rules import engine_for
+from questionnaire.engines import engine_for
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "handout"
 
