@@ -131,9 +131,9 @@ def eval_command(answers: str, as_json: bool, rules: str | None) -> None:
         lines = [f"  {p.question or '(answers)'}: {p.message}" for p in exc.problems]
         raise BadInput("the answers cannot be evaluated:\n" + "\n".join(lines)) from None
     if as_json:
-        data = summary_json(
-            summary, engine.sources, engine.ruleset.fingerprint, study_matches(engine, summary)
-        )
+        found, snapshot = study_matches(engine, summary)
+        fingerprint = engine.ruleset.fingerprint
+        data = summary_json(summary, engine.sources, fingerprint, found, snapshot)
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         click.echo(format_summary(summary))

@@ -9,7 +9,7 @@ from .yamlsource import Marks, Path
 
 # A questionnaire is small; these bounds keep the exact verifier exact and quick.
 MAX_MULTI_CHOICES = 20  # design.md section 3 (v3): 19 warning signs and "none"
-MAX_INTEGER_SPAN = 100_000
+MAX_INTEGER_SPAN = 1_000_000  # a price in dollars (offer.yaml); the verifier splits ranges
 
 
 class QuestionChecks:

@@ -22,6 +22,7 @@ from ..errors import RuleProblem, RulesError
 from ..evaluation.conditions import Condition, Parser
 from ..evaluation.ruleset import RuleSet
 from ..model import RawCondition, Text, Url
+from .fingerprint import file_fingerprint
 from .shape import shape_problem
 from .translations import Slot, read_translation
 from .yamlsource import Marks, Path, YamlProblem, read_yaml
@@ -116,6 +117,7 @@ class Studies:
     path: str
     criteria: dict[str, Condition]  # nct_id -> parsed criteria
     language: str = "en"
+    fingerprint: str = ""  # of studies.yaml and studies.es.yaml, as rules_fingerprint
 
     @property
     def studies(self) -> tuple[Study, ...]:
@@ -173,7 +175,9 @@ def load_studies(
     except YamlProblem as exc:
         problem = RuleProblem(name, exc.line, exc.column, exc.message, exc.expected)
         raise RulesError([problem]) from None
-    english = check_studies(raw, marks, name, ruleset)
+    english = dataclasses.replace(
+        check_studies(raw, marks, name, ruleset), fingerprint=file_fingerprint(name)
+    )
     result = {"en": english}
     problems: list[RuleProblem] = []
     for language in languages:
@@ -183,6 +187,7 @@ def load_studies(
             result[language] = dataclasses.replace(
                 check_studies(translation.data, marks, name, rulesets.get(language, ruleset)),
                 language=language,
+                fingerprint=english.fingerprint,
             )
     if problems:
         raise RulesError(sorted(problems, key=lambda p: (p.file, p.line, p.column)))
