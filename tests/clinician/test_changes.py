@@ -96,7 +96,9 @@ def test_the_page_lists_exactly_the_headline_changes_rules_diff_finds(client, cl
     )
     assert f"What changed since version {VERSION}" in text(page.find("h2", id="changes-title"))
     # the threshold moved but meta.version did not: the page says what the version gate will
-    assert f"the version is still {VERSION}" in text(one(page, attrs={"data-version-unchanged": True}))
+    assert f"the version is still {VERSION}" in text(
+        one(page, attrs={"data-version-unchanged": True})
+    )
     # In words: the outcome titles from the rule files, and the count as a person reads it
     change = page.find(class_="change")
     assert text(change.find("h4")) == f"From “{TITLES['discuss']}” to “{TITLES['not_yet']}”"
