@@ -203,9 +203,10 @@ def _answers_of(body: dict[str, Any]) -> dict[str, Any] | Response:
         "questionnaire",
         body="EvaluateRequest",
         description="Answers that fit the schema can still be refused with 422: every question "
-        "shown needs an answer (unless a warning sign already decides the headline), "
-        "a multi-select's 'none' cannot be ticked with another choice, and whole "
-        "numbers must be sent as JSON integers.",
+        "shown needs an answer unless the answers given already make the headline certain "
+        "(then `unanswered` lists the questions left; after an emergency or a final urgent "
+        "stop, later answers are checked but not used), a multi-select's 'none' cannot be "
+        "ticked with another choice, and whole numbers must be sent as JSON integers.",
         responses={
             200: ("The summary", EvaluateResponse, JSON),
             400: ("The body is not a JSON object, or there is no such language", Problem, JSON),
@@ -234,7 +235,11 @@ def evaluate():
     try:
         summary = engine.evaluate(answers)
     except AnswersError as exc:
-        return invalid(exc.problems)
+        # Some questions unanswered: still 200 when the headline is already certain.
+        settled = engine.settled(answers)
+        if settled is None:
+            return invalid(exc.problems)
+        summary = settled
     found = studies.matches(current_app, summary, language())
     return reply(summary_response(summary, engine.sources, engine.ruleset.fingerprint, found))
 

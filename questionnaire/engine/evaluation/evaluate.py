@@ -6,6 +6,7 @@ is evaluated on the answer keys the walk collected.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +30,11 @@ class FoundFinding:
     rule: str
     criterion: str
     text: str
-    source: str
+    sources: tuple[str, ...]  # the sources that say it, the main one first
+
+    @property
+    def source(self) -> str:
+        return self.sources[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +61,8 @@ class Summary:
     rules_version: str = ""
     fired: tuple[str, ...] = ()  # ids of the rules that matched
     because: tuple[Reason, ...] = ()  # the rules that decided the headline, with their answers
+    continuable: bool = False  # a stop its outcome's may_continue allows to continue
+    unanswered: tuple[str, ...] = ()  # shown questions without an answer (a settled headline)
 
     @property
     def said(self) -> tuple[SaidAnswer, ...]:
@@ -65,7 +72,8 @@ class Summary:
     def cited(self, notes: tuple[model.Note, ...] | list[model.Note] | None = None) -> list[str]:
         """Source ids of the findings and of the notes (all, or the ones shown), once each."""
         shown = self.notes if notes is None else notes
-        return list(dict.fromkeys([f.source for f in self.findings] + [n.source for n in shown]))
+        cited = [s for f in self.findings for s in f.sources]
+        return list(dict.fromkeys(cited + [s for n in shown for s in n.sources]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +106,7 @@ class Engine:
                 cond,
                 outcomes[r.outcome][1] if r.outcome else None,
                 outcomes[r.outcome][0] if r.outcome else None,
-                FoundFinding(r.id, r.finding.criterion, r.finding.text, r.source)
+                FoundFinding(r.id, r.finding.criterion, r.finding.text, r.sources)
                 if r.finding
                 else None,
                 questions_of(cond),
@@ -182,6 +190,41 @@ class Engine:
                 "the rules give no headline for these answers; run "
                 "'flask rules verify' to find the gap"
             )
+        return self._summary(states, end, fired, entries if trace else None)
+
+    def settled(self, answers: Mapping[str, Any]) -> Summary | None:
+        """The Summary of a partial answer set whose headline is already certain, whatever the
+        unanswered questions' answers are (`unanswered` lists them); None when it is not, or
+        when an answer given is not valid. A complete answer set gives its usual Summary.
+
+        Certain means, in the conditions' three-valued logic over the answers so far: a rule
+        of some outcome matches for sure, and no rule of a higher outcome could still match."""
+        if not isinstance(answers, Mapping) or any(name not in self._ids for name in answers):
+            return None
+        states, end = self.flow.read(answers)
+        if any(s.problem is not None for s in states):
+            return None
+        missing = tuple(s.question.id for s in states if s.state is State.MISSING)
+        if not missing:
+            return self.evaluate(answers)
+        truths = [(rule, rule.when.truth(end.keys)) for rule in self.rules]
+        sure = [r.rank for r, t in truths if t is True and r.rank is not None]
+        possible = [r.rank for r, t in truths if t is not False and r.rank is not None]
+        if not sure or min(possible) < min(sure):
+            return None
+        fired = [r for r, t in truths if t is True]
+        entries = tuple(_entry(r, end.keys) for r in self.rules)
+        summary = self._summary(states, end, fired, entries)
+        return dataclasses.replace(summary, unanswered=missing)
+
+    def _summary(
+        self,
+        states: list[QuestionState],
+        end: Point,
+        fired: list[CompiledRule],
+        entries: tuple[TraceEntry, ...] | None,
+    ) -> Summary:
+        ranked = [r for r in fired if r.rank is not None]
         headline = min(ranked, key=lambda r: r.rank)
         used = {
             s.question.id: s.question.info.readable(s.key)
@@ -191,17 +234,21 @@ class Engine:
         because = deciding(
             [r for r in ranked if r.rank == headline.rank], self._question_models, used
         )
+        stopped = end.stopped_after is not None
         return Summary(
             headline.outcome,
             tuple(r.finding for r in fired if r.finding is not None),
-            self._notes,
-            entries if trace else None,
+            # After a stop, only the notes the rule file marks `after_stop`: an emergency card
+            # stands alone, with nothing about the treatment beside it.
+            tuple(n for n in self._notes if n.after_stop) if stopped else self._notes,
+            entries,
             used,
             tuple(s.question.id for s in states if s.state is State.DROPPED),
             end.stopped_after,
             self.version,
             tuple(r.id for r in fired),
             because,
+            end.continuable,
         )
 
     def trace(self, keys: Mapping[str, Any]) -> tuple[TraceEntry, ...]:

@@ -8,7 +8,7 @@ from ..evaluation.questions import QuestionInfo
 from .yamlsource import Marks, Path
 
 # A questionnaire is small; these bounds keep the exact verifier exact and quick.
-MAX_MULTI_CHOICES = 16
+MAX_MULTI_CHOICES = 20  # design.md section 3 (v3): 19 warning signs and "none"
 MAX_INTEGER_SPAN = 100_000
 
 
