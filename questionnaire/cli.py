@@ -36,8 +36,10 @@ from .engine.scenarios import answers_in, load_scenarios, run_scenario, scenario
 from .engine.verify.diff import Diff, diff_rulesets
 from .engine.verify.symbolic import verify
 from .engines import engine_of, has_engine
+from .lint_cli import lint_command
 from .release_cli import gate_command
 from .studies_cli import app_studies, study_matches, verify_studies
+from .trace_cli import trace_command
 from .web.api_schema import summary_json
 
 
@@ -68,6 +70,8 @@ def _engine(path: str | None) -> Engine:
 # An AppGroup runs each command inside the app context, also under app.test_cli_runner().
 rules_group = AppGroup("rules", help="Check, evaluate, verify and test the rules in rules.yaml.")
 rules_group.add_command(gate_command)  # release_cli.py: the version gate
+rules_group.add_command(trace_command)  # trace_cli.py: the traceability matrix
+rules_group.add_command(lint_command)  # lint_cli.py: plain language
 
 
 @rules_group.command("check")
