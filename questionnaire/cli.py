@@ -33,6 +33,7 @@ from .engine.load.translations import LANGUAGES
 from .engine.load.yamlsource import YamlProblem, read_yaml
 from .engine.model import json_schema
 from .engine.scenarios import answers_in, load_scenarios, run_scenario, scenario_files
+from .engine.verify.deciding import deciding_message
 from .engine.verify.diff import Diff, diff_rulesets
 from .engine.verify.symbolic import verify
 from .engines import engine_of, has_engine
@@ -163,8 +164,13 @@ def verify_command(rules: str | None) -> None:
         click.echo("Complete: every set of answers gets exactly one headline.")
     else:
         click.echo(report.gap_message())
+        click.echo(deciding_message(ruleset, report.gaps[0]))
+        shown = {json.dumps(report.gaps[0], sort_keys=True)}
         for example in report.gaps[1:]:
-            click.echo("  another: " + json.dumps(example))
+            text = json.dumps(example, sort_keys=True)
+            if text not in shown:  # the verifier's examples may differ only in unasked answers
+                shown.add(text)
+                click.echo("  another: " + json.dumps(example))
     for rule in report.never_match:
         click.echo(f"Rule '{rule}' can never match.")
     studies_ok = rules is not None or verify_studies(ruleset)
@@ -301,6 +307,7 @@ def _parsed(path: str):
 def format_diff(diff: Diff) -> str:
     lines = [f"{c.file}:{c.line}: {c.kind} {c.id}: {c.what}" for c in diff.changes]
     lines = lines or ["No change in the rule file's items."]
+    lines += [f"Warning: {warning}" for warning in diff.warnings]
     if not diff.compared:
         lines.append(f"Headlines not compared: {diff.note}.")
     elif not diff.headlines:
