@@ -29,8 +29,8 @@ from .engine.model import json_schema
 from .engine.scenarios import answers_in, load_scenarios, run_scenario, scenario_files
 from .engine.verify.diff import Diff, diff_rulesets
 from .engine.verify.symbolic import verify
+from .engines import engine_of, has_engine
 from .release_cli import gate_command
-from .rules import engine_of, has_engine
 from .studies_cli import app_studies, study_matches, verify_studies
 from .web.api_schema import summary_json
 

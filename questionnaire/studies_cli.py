@@ -23,7 +23,7 @@ from .engine.load.registry import RegistryProblem, RegistryRecord, read_page
 from .engine.load.studies import Studies, check_studies, load_studies
 from .engine.load.yamlsource import YamlProblem, read_yaml
 from .engine.verify.studies import study_witnesses
-from .rules import engine_of, has_engine
+from .engines import engine_of, has_engine
 from .web.studies import studies_for, studies_path
 
 

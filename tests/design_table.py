@@ -1,4 +1,4 @@
-"""design.md section 4 (v2, 2026-12-01) read as written, as an outside check on rules.yaml.
+"""design.md section 4 (v3, 2026-12-06) read as written, as an outside check on rules.yaml.
 
 Everything here is hand-coded from design.md sections 3 and 4, not read from rules.yaml, so a
 slip in the rule file (a missing choice, a wrong boundary, a rule in the wrong outcome) shows up
@@ -15,12 +15,26 @@ from hypothesis import strategies as st
 EMERGENCY_SIGNS = (
     "bladder_bowel",
     "saddle_numbness",
+    "sexual_function",
     "leg_weakness",
     "arm_weakness",
+    "face_vision_speech",
+    "fever_stiff_neck",
+    "sudden_headache",
+    "aorta_pain",
     "serious_injury",
     "chest_pain",
 )
-URGENT_SIGNS = ("fever", "weight_loss", "cancer_history", "night_pain", "back_shape")
+URGENT_SIGNS = (
+    "fever",
+    "weight_loss",
+    "cancer_history",
+    "night_pain",
+    "back_shape",
+    "upper_back_pain",
+    "infection_risk",
+    "minor_fall_weak_bones",
+)
 SINGLE = {
     "pain_area": ("lower_back", "neck", "both"),
     "pain_duration": (
@@ -32,6 +46,7 @@ SINGLE = {
     ),
     "pain_pattern": ("mostly_back", "back_and_limb", "mostly_limb"),
     "diagnosis": ("yes_imaging", "yes_no_imaging", "no", "not_sure"),
+    "disc_count": ("one", "two", "three_or_more", "not_told"),
     "treatment_duration": ("under_3_months", "3_to_6_months", "over_6_months"),
     "treatment_relief": ("lasting", "some", "little_or_none"),
     "overall_health": ("good", "fair", "poor"),
@@ -53,6 +68,7 @@ MULTI = {
         "fusion_or_replacement",
         "discectomy_or_laminectomy",
         "disc_injection_or_cells",
+        "spine_fracture",
     ),
     "health_conditions": (
         "pregnant",
@@ -65,7 +81,9 @@ MULTI = {
     ),
 }
 PAIN_SCORES = range(0, 11)
+AGES = (0, 17, 18, 49, 50, 75, 76, 120)
 SHOWN_UNLESS_NO_TREATMENT = ("treatment_duration", "treatment_relief")
+SHOWN_WITH_A_DIAGNOSIS = ("yes_imaging", "yes_no_imaging")  # disc_count
 
 # --- design.md section 4: the outcome table ------------------------------------------------------
 EXCLUDING_CONDITIONS = {
@@ -79,18 +97,21 @@ EXCLUDING_PROCEDURES = {
     "fusion_or_replacement",
     "discectomy_or_laminectomy",
     "disc_injection_or_cells",
+    "spine_fracture",
 }
 
 
 def headline(a: dict[str, Any]) -> str:
     """The outcome design.md section 4 gives these answers: the first row whose `when` holds."""
     signs = set(a["warning_signs"])
-    if signs & set(EMERGENCY_SIGNS):
+    if signs & set(EMERGENCY_SIGNS) or {"fever", "infection_risk"} <= signs:
         return "emergency"
     if signs & set(URGENT_SIGNS):
         return "urgent"
     if (
-        set(a["health_conditions"]) & EXCLUDING_CONDITIONS
+        a["age"] < 18
+        or a.get("disc_count") == "three_or_more"
+        or set(a["health_conditions"]) & EXCLUDING_CONDITIONS
         or set(a["previous_procedures"]) & EXCLUDING_PROCEDURES
         or a["pain_pattern"] == "mostly_limb"
         or a["pain_area"] == "neck"
@@ -111,11 +132,13 @@ def headline(a: dict[str, Any]) -> str:
 # --- valid answer sets ---------------------------------------------------------------------------
 BASE = {  # meets every criterion: the table gives `discuss`
     "warning_signs": ["none"],
+    "age": 45,
     "pain_area": "lower_back",
     "pain_duration": "1_to_5_years",
     "pain_pattern": "mostly_back",
     "pain_intensity": 6,
     "diagnosis": "yes_imaging",
+    "disc_count": "one",
     "treatments_tried": ["physical_therapy"],
     "treatment_duration": "over_6_months",
     "treatment_relief": "some",
@@ -131,7 +154,9 @@ BASE = {  # meets every criterion: the table gives `discuss`
 def valid(a: dict[str, Any]) -> dict[str, Any]:
     """Drop the answers to questions the wizard does not show (design.md section 3)."""
     if a["treatments_tried"] == ["none"]:
-        return {k: v for k, v in a.items() if k not in SHOWN_UNLESS_NO_TREATMENT}
+        a = {k: v for k, v in a.items() if k not in SHOWN_UNLESS_NO_TREATMENT}
+    if a["diagnosis"] not in SHOWN_WITH_A_DIAGNOSIS:
+        a = {k: v for k, v in a.items() if k != "disc_count"}
     return a
 
 
@@ -139,6 +164,7 @@ def one_changes() -> list[tuple[str, Any]]:
     """Every single answer a question can take (one box ticked for a multi-select)."""
     changes: list[tuple[str, Any]] = [(q, v) for q, values in SINGLE.items() for v in values]
     changes += [("pain_intensity", n) for n in PAIN_SCORES]
+    changes += [("age", n) for n in AGES]
     changes += [(q, [v]) for q, values in MULTI.items() for v in (*values, "none")]
     return changes
 
@@ -156,6 +182,7 @@ answer_sets = st.fixed_dictionaries(
     {
         **{q: st.sampled_from(values) for q, values in SINGLE.items()},
         "pain_intensity": st.integers(0, 10),
+        "age": st.one_of(st.sampled_from(AGES), st.integers(0, 120)),
         # Mostly no warning sign, so the later rows of the table get most of the examples.
         "warning_signs": st.one_of(st.just(["none"]), _ticks(MULTI["warning_signs"])),
         **{

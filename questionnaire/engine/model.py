@@ -9,7 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from .evaluation.operators import REGISTRY
 
@@ -65,6 +72,23 @@ CONDITION_SCHEMA: dict[str, Any] = {
 }
 _PLACEHOLDER = "x-condition"
 RawCondition = Annotated[dict[str, Any], WithJsonSchema({_PLACEHOLDER: True})]
+
+
+def _listed(value: Any) -> Any:
+    """`source: x` is read as `source: [x]`: a text may cite one source or several."""
+    return (value,) if isinstance(value, str) else value
+
+
+# Key `source` in the file (one id or a list); `sources` in Python, `.source` the first.
+Sources = Annotated[
+    tuple[Id, ...],
+    BeforeValidator(_listed),
+    Field(
+        alias="source",
+        min_length=1,
+        description="The sources that say it: ids in meta.sources, the main one first.",
+    ),
+]
 
 
 class _Frozen(BaseModel):
@@ -166,6 +190,12 @@ class Outcome(_Frozen):
     next_steps: tuple[Text, ...] = Field(
         (), max_length=4, description="'What to do next', 2 to 4 short steps, inside the card."
     )
+    may_continue: RawCondition | None = Field(
+        None,
+        description="A stopping outcome only: when this holds, a person whose doctor has "
+        "checked the signs may answer the rest of the questions (the headline stays). "
+        "Without it, the stop is final.",
+    )
 
 
 class Finding(_Frozen):
@@ -183,7 +213,12 @@ class Rule(_Frozen):
     when: RawCondition
     outcome: Id | None = None
     finding: Finding | None = None
-    source: Id
+    sources: Sources
+
+    @property
+    def source(self) -> str:
+        """The main source: the first listed."""
+        return self.sources[0]
 
 
 class Note(_Frozen):
@@ -202,10 +237,15 @@ class Note(_Frozen):
     )
     after_stop: bool = Field(
         False,
-        description="Also printed on the handout after an "
-        "emergency or urgent stop (whose page shows the card alone).",
+        description="Also shown after an emergency or urgent stop (whose page shows "
+        "the card alone), and the only notes the API returns with one.",
     )
-    source: Id
+    sources: Sources
+
+    @property
+    def source(self) -> str:
+        """The main source: the first listed."""
+        return self.sources[0]
 
 
 class PageSection(_Frozen):

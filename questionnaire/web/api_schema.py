@@ -114,11 +114,16 @@ class OutcomeOut(_Out):
     )
 
 
+SOURCE = "The main source: a key into `sources` (the first of `sources`)."
+SOURCES = "Every source that says it, the main one first: keys into `sources`."
+
+
 class FindingOut(_Out):
     rule: str
     criterion: str
     text: str
-    source: str = Field(description="Key into `sources`.")
+    source: str = Field(description=SOURCE)
+    sources: list[str] = Field(description=SOURCES)
 
 
 class NoteOut(_Out):
@@ -126,7 +131,8 @@ class NoteOut(_Out):
     title: str
     text: str
     items: list[str]
-    source: str = Field(description="Key into `sources`.")
+    source: str = Field(description=SOURCE)
+    sources: list[str] = Field(description=SOURCES)
 
 
 class TraceOut(_Out):
@@ -170,6 +176,11 @@ class EvaluateResponse(_Out):
     )
     answers: dict[str, str | int | list[str]] = Field(description="The answers used.")
     fired: list[str] = Field(description="Ids of the rules that matched.")
+    unanswered: list[str] = Field(
+        description="Shown questions not answered: the headline was already certain whatever "
+        "their answers are, but findings and safety advice about them are missing. Empty for "
+        "a complete answer set."
+    )
     sources: dict[str, SourceOut] = Field(description="Every source cited above, by key.")
     studies_fingerprint: str | None = Field(
         None, description="Fingerprint of studies.yaml and studies.es.yaml, like rules_fingerprint."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
-from ..rules import engine_for, engine_of, has_engine
+from ..engines import engine_for, engine_of, has_engine
 from .api_schema import Health, Operation, operation
 from .studies import studies_for
 

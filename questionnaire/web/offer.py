@@ -22,11 +22,10 @@ from flask import (
     url_for,
 )
 
-from ..rules import engine_for, has_engine
+from ..engines import engine_for, has_engine
 from .forms import Page, to_answer, to_form_data
 from .i18n import current_language
 from .journey import Journey
-from .patient import Prefill
 from .session import IDLE_SECONDS, MAX_SECONDS, now
 from .summary_view import answer_text, given_answers, summary_context
 
@@ -134,15 +133,15 @@ def step(step_id: str):
         return redirect(page_url(j.next_page(page, walk), change=change))
     if request.method == "POST":
         form = page.form()
-        for q in page.questions:
-            if q not in shown:
-                del form[q.id]
-        if form.validate():
-            given = {q.id: to_answer(q, form[q.id].data) for q in shown}
-            return saved(page, answers, given, change)
-        fields: dict[str, Any] = {q.id: form[q.id] for q in shown}
-    else:
-        fields = {q.id: Prefill(to_form_data(q, answers.get(q.id))) for q in shown}
+    else:  # prefilled with the stored answers
+        stored_data = {q.id: to_form_data(q, answers.get(q.id)) for q in shown}
+        form = page.form(formdata=None, data=stored_data)
+    for q in page.questions:
+        if q not in shown:
+            del form[q.id]
+    if request.method == "POST" and form.validate():
+        return saved(page, answers, {q.id: to_answer(q, form[q.id].data) for q in shown}, change)
+    fields = {q.id: form[q.id] for q in shown}
     return render_template(
         "patient/step.html",
         page=page,

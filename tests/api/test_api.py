@@ -15,8 +15,13 @@ DESIGN = {
             [
                 "bladder_bowel",
                 "saddle_numbness",
+                "sexual_function",
                 "leg_weakness",
                 "arm_weakness",
+                "face_vision_speech",
+                "fever_stiff_neck",
+                "sudden_headache",
+                "aorta_pain",
                 "serious_injury",
                 "chest_pain",
                 "fever",
@@ -24,10 +29,14 @@ DESIGN = {
                 "cancer_history",
                 "night_pain",
                 "back_shape",
+                "upper_back_pain",
+                "infection_risk",
+                "minor_fall_weak_bones",
                 "none",
             ],
         ),
     },
+    "about_you": {"age": ("integer", [])},
     "pain": {
         "pain_area": ("single", ["lower_back", "neck", "both"]),
         "pain_duration": (
@@ -37,6 +46,7 @@ DESIGN = {
         "pain_pattern": ("single", ["mostly_back", "back_and_limb", "mostly_limb"]),
         "pain_intensity": ("integer", []),
         "diagnosis": ("single", ["yes_imaging", "yes_no_imaging", "no", "not_sure"]),
+        "disc_count": ("single", ["one", "two", "three_or_more", "not_told"]),
     },
     "treatments": {
         "treatments_tried": (
@@ -59,6 +69,7 @@ DESIGN = {
                 "fusion_or_replacement",
                 "discectomy_or_laminectomy",
                 "disc_injection_or_cells",
+                "spine_fracture",
                 "none",
             ],
         ),
@@ -403,8 +414,8 @@ def test_bad_requests_get_a_json_problem(client, method, path, request_kwargs, s
             id="none-with-others",
         ),
         pytest.param(
-            lambda a: {"answers": with_changes(a, {"overall_health": None})},
-            "overall_health",
+            lambda a: {"answers": with_changes(a, {"age": None})},
+            "age",
             "missing",
             id="missing-answer",
         ),

@@ -37,6 +37,12 @@ def test_scenario_gets_what_it_expects_through_the_spanish_api(api, scenario):
     english = evaluate(api, scenario.answers, query="")
     assert spanish.status_code == english.status_code
     expect = scenario.expect
+    if expect.problems is not None and spanish.status_code == 200:
+        # Only answers are missing, and the headline is already certain (v3): the API says
+        # which questions were left, in either language.
+        assert set(spanish.get_json()["unanswered"]) == set(expect.problems)
+        assert english.get_json()["unanswered"] == spanish.get_json()["unanswered"]
+        return
     if expect.problems is not None:
         assert spanish.status_code == 422
         got = {e["question"] for e in spanish.get_json()["errors"]}
@@ -186,6 +192,7 @@ def test_a_spanish_questionnaire_response_reads_back_as_the_same_answers():
     assert group["text"] == "Señales de alarma"
     assert [a["valueCoding"]["display"] for a in group["item"][0]["answer"]] == [
         "Fiebre, o siente calor y escalofríos",
-        "El dolor es peor de noche o no se calma cuando descansa",
+        "Un dolor que es nuevo o que empeora, y que le despierta de noche o no se calma nada "
+        "cuando descansa o cambia de posición",
     ]
     assert fhir.answers_from_response(Engine(languages["en"]), resource) == answers

@@ -22,7 +22,10 @@ BREAKAGES = [
         "when: {q: pain_intensity, at_most: 3}\n    outcome: not_yet",
         "when: {q: pain_intensity, at_most: 3}\n    outcome: not_soon",
     ),  # unknown outcome
-    ("    source: respine-2024\n", "    source: respine-2042\n"),  # unknown source
+    (
+        "    source: [respine-2024, mesoblast-2026]\n",
+        "    source: [respine-2042, mesoblast-2026]\n",
+    ),  # unknown source
 ]
 
 GENERAL_RULE = "  - id: general_criteria_may_apply\n"  # the rule that proposes `discuss`
@@ -30,11 +33,13 @@ GENERAL_RULE = "  - id: general_criteria_may_apply\n"  # the rule that proposes 
 DISCUSS_YAML = """\
 # The answers of someone the general criteria may apply to.
 warning_signs: [none]
+age: 45
 pain_area: lower_back
 pain_duration: 1_to_5_years
 pain_pattern: mostly_back
 pain_intensity: 6
 diagnosis: yes_imaging
+disc_count: one
 treatments_tried:
   - physical_therapy
   - pain_medication
@@ -96,7 +101,7 @@ def test_check_accepts_the_shipped_rules_by_default(runner):
     assert result.exit_code == 0, result.output
     assert result.output.startswith("OK: ")
     assert str(RULES) in result.output
-    assert "15 questions, 5 outcomes" in result.output
+    assert "17 questions, 5 outcomes" in result.output
 
 
 def test_check_accepts_an_explicit_rule_file(runner, tmp_path):

@@ -120,13 +120,13 @@ def test_a_wording_edit_is_a_change_with_no_headline_change(tmp_path):
     ("old", "new", "expected"),
     [
         (
-            "can mean the nerves\n        at the base",
-            "can mean the nerves\n        low in",
+            "can mean the nerves at the base of your spine are being\n        squeezed",
+            "can mean the nerves low in your spine are being\n        squeezed",
             ("rule", "cauda_equina_signs", "wording changed: finding.text"),
         ),
         (
-            "said: you have new trouble peeing,",
-            "said: you have trouble peeing,",
+            "said: you have new trouble peeing or pooing,",
+            "said: you have trouble peeing or pooing,",
             ("choice", "warning_signs.bladder_bowel", "wording changed: said"),
         ),
     ],

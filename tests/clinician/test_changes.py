@@ -96,14 +96,16 @@ def test_the_page_lists_exactly_the_headline_changes_rules_diff_finds(client, cl
     )
     assert f"What changed since version {VERSION}" in text(page.find("h2", id="changes-title"))
     # the threshold moved but meta.version did not: the page says what the version gate will
-    assert f"the version is still {VERSION}" in text(one(page, attrs={"data-version-unchanged": True}))
+    assert f"the version is still {VERSION}" in text(
+        one(page, attrs={"data-version-unchanged": True})
+    )
     # In words: the outcome titles from the rule files, and the count as a person reads it
     change = page.find(class_="change")
     assert text(change.find("h4")) == f"From “{TITLES['discuss']}” to “{TITLES['not_yet']}”"
     assert f"For {cli_report['headlines'][0]['answer_sets']:,} sets of answers" in text(change)
     # The example as a patient would read it: questions and answers in words
     rows = {text(r.dt): text(r.dd) for r in change.find_all(class_="summary-list__row")}
-    assert rows["How bad has your pain usually been over the past week?"] == "4"
+    assert rows["How bad has your pain usually been over the past week?"] == "4 out of 10"
     assert rows["Where is your pain?"] == "Lower back"
     # ...and the answers that decide the new headline, as the patient's card names them
     now = change.find("p", string=lambda s: s and s.startswith("Now, the answers that decide"))

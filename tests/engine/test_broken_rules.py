@@ -83,8 +83,8 @@ CASES = [
     ),
     Case(
         "tab_indent",
-        "  reviewed: 2026-12-01\n",
-        "\treviewed: 2026-12-01\n",
+        "  reviewed: 2026-12-06\n",
+        "\treviewed: 2026-12-06\n",
         "\treviewed:",
         "this is not valid YAML",
     ),
@@ -142,8 +142,8 @@ CASES = [
     ),
     Case(
         "unknown_operator",
-        "has_any: [bladder_bowel, saddle_numbness]",
-        "has_anyy: [bladder_bowel, saddle_numbness]",
+        "has_any: [bladder_bowel, saddle_numbness, sexual_function]",
+        "has_anyy: [bladder_bowel, saddle_numbness, sexual_function]",
         "has_anyy",
         "unknown operator 'has_anyy'; did you mean 'has_any'?",
     ),
@@ -224,8 +224,8 @@ CASES = [
     ),
     Case(
         "unknown_source",
-        "    source: asra-2018\n",
-        "    source: asra-2081\n",
+        "    source: [asra-2018]\n",
+        "    source: [asra-2081]\n",
         "asra-2081",
         "unknown source 'asra-2081'; did you mean 'asra-2018'?",
     ),
@@ -360,8 +360,11 @@ def test_very_deep_nesting_is_refused_without_crashing_the_process():
 
 THREE_EDITS = (
     ("{value: fair, label: Fair}", "{value: good, label: Fair}"),
-    ("has_any: [bladder_bowel, saddle_numbness]", "has_anyy: [bladder_bowel, saddle_numbness]"),
-    ("    source: asra-2018\n", "    source: asra-2081\n"),
+    (
+        "has_any: [bladder_bowel, saddle_numbness, sexual_function]",
+        "has_anyy: [bladder_bowel, saddle_numbness, sexual_function]",
+    ),
+    ("    source: [asra-2018]\n", "    source: [asra-2081]\n"),
 )
 
 

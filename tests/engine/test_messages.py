@@ -34,7 +34,7 @@ def at(text: str, row_text: str, token: str) -> str:
 
 
 def test_a_long_list_of_expected_ids_is_cut_after_twelve_and_says_so():
-    """15 questions: the 'expected' part of the message names the first 12, then '...'."""
+    """17 questions: the 'expected' part of the message names the first 12, then '...'."""
     edit = edited(("when: {q: pain_intensity, at_most: 3}", "when: {q: pain_intensty, at_most: 3}"))
     text = problems(edit)
     assert at(edit, "q: pain_intensty", "pain_intensty") + "unknown question" in text
@@ -42,30 +42,44 @@ def test_a_long_list_of_expected_ids_is_cut_after_twelve_and_says_so():
         q
         for q in [
             "warning_signs",
+            "age",
             "pain_area",
             "pain_duration",
             "pain_pattern",
             "pain_intensity",
             "diagnosis",
+            "disc_count",
             "treatments_tried",
             "treatment_duration",
             "treatment_relief",
             "previous_procedures",
-            "health_conditions",
-            "overall_health",
         ]
     )
     assert f"(expected one of the question ids: {ids}, ...)" in text
     assert "did you mean 'pain_intensity'?" in text
 
 
-def test_a_list_of_exactly_twelve_choices_is_shown_whole():
-    """warning_signs has 12 choices: all are named, with no '...' that hides nothing."""
+def test_a_list_of_twelve_choices_or_fewer_is_shown_whole():
+    """health_conditions has 8 choices: all are named, with no '...' that hides nothing."""
+    text = problems(
+        edited(
+            (
+                "when: {q: health_conditions, has: osteoporosis}",
+                "when: {q: health_conditions, has: osteoporsis}",
+            )
+        )
+    )
+    assert "'osteoporsis' is not a choice of 'health_conditions'" in text
+    assert "osteoporosis, none)" in text and "none, ...)" not in text
+
+
+def test_a_list_of_more_than_twelve_choices_is_cut_and_says_so():
+    """warning_signs has 20 choices (v3): the first 12 are named, then '...'."""
     text = problems(
         edited(("when: {q: warning_signs, has: fever}", "when: {q: warning_signs, has: fevr}"))
     )
     assert "'fevr' is not a choice of 'warning_signs'; did you mean 'fever'?" in text
-    assert "back_shape, none)" in text and "none, ...)" not in text
+    assert "chest_pain, fever, ...)" in text
 
 
 MILD = "when: {q: pain_intensity, at_most: 3}"

@@ -76,15 +76,15 @@ def test_the_same_answers_get_the_same_outcome_in_spanish_words(languages):
 
 def test_a_missing_spanish_text_points_at_the_english_line(tmp_path):
     spanish = SPANISH.read_text(encoding="utf-8")
-    removed = "  chest_pain_sign: El dolor en el pecho"
+    removed = "  adult_age: Los estudios aceptan adultos"
     assert removed in spanish
     spanish = "\n".join(line for line in spanish.splitlines() if not line.startswith(removed))
     rules = _copy(tmp_path, spanish)
     with pytest.raises(RulesError) as caught:
         load_languages(rules)
-    line = _line_of(rules, "text: Chest pain can be a sign of a heart problem")
+    line = _line_of(rules, "text: The studies take adults.")
     assert [str(p) for p in caught.value.problems] == [
-        f"{rules}:{line}:13: missing es translation (expected rules.chest_pain_sign in "
+        f"{rules}:{line}:13: missing es translation (expected rules.adult_age in "
         f"{tmp_path / 'rules.es.yaml'})"
     ]
 

@@ -30,11 +30,13 @@ CATCH_ALL = SRC[SRC.index(ANCHOR) : SRC.index("\n\n", SRC.index(ANCHOR)) + 1]
 # Answers that fill in whatever a verifier example leaves out (they reach `discuss`).
 FILLER = {
     "warning_signs": ["none"],
+    "age": 45,
     "pain_area": "lower_back",
     "pain_duration": "1_to_5_years",
     "pain_pattern": "mostly_back",
     "pain_intensity": 6,
     "diagnosis": "yes_imaging",
+    "disc_count": "one",
     "treatments_tried": ["physical_therapy", "pain_medication"],
     "treatment_duration": "over_6_months",
     "treatment_relief": "little_or_none",

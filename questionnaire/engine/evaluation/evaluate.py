@@ -6,20 +6,20 @@ is evaluated on the answer keys the walk collected.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .. import model
 from ..errors import AnswerProblem, AnswersError, QuestionnaireError
-from .conditions import UNKNOWN, Condition, questions_of
+from .conditions import Condition, questions_of
 from .questions import did_you_mean
 from .reasons import Reads, Reason, SaidAnswer, answers_of, deciding, reads
 from .ruleset import RuleSet
 from .walk import Flow, Point, QuestionState, State, Walk
 
 __all__ = ["Engine", "FoundFinding", "Summary", "TraceEntry", "Walk"]
-MEMO_LIMIT = 4096  # distinct answers remembered per group of rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,11 @@ class FoundFinding:
     rule: str
     criterion: str
     text: str
-    source: str
+    sources: tuple[str, ...]  # the sources that say it, the main one first
+
+    @property
+    def source(self) -> str:
+        return self.sources[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,8 @@ class Summary:
     rules_version: str = ""
     fired: tuple[str, ...] = ()  # ids of the rules that matched
     because: tuple[Reason, ...] = ()  # the rules that decided the headline, with their answers
+    continuable: bool = False  # a stop its outcome's may_continue allows to continue
+    unanswered: tuple[str, ...] = ()  # shown questions without an answer (a settled headline)
 
     @property
     def said(self) -> tuple[SaidAnswer, ...]:
@@ -65,7 +71,8 @@ class Summary:
     def cited(self, notes: tuple[model.Note, ...] | list[model.Note] | None = None) -> list[str]:
         """Source ids of the findings and of the notes (all, or the ones shown), once each."""
         shown = self.notes if notes is None else notes
-        return list(dict.fromkeys([f.source for f in self.findings] + [n.source for n in shown]))
+        cited = [s for f in self.findings for s in f.sources]
+        return list(dict.fromkeys(cited + [s for n in shown for s in n.sources]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +105,7 @@ class Engine:
                 cond,
                 outcomes[r.outcome][1] if r.outcome else None,
                 outcomes[r.outcome][0] if r.outcome else None,
-                FoundFinding(r.id, r.finding.criterion, r.finding.text, r.source)
+                FoundFinding(r.id, r.finding.criterion, r.finding.text, r.sources)
                 if r.finding
                 else None,
                 questions_of(cond),
@@ -111,19 +118,6 @@ class Engine:
         self._notes = file.notes
         self._ids = {q.id for q in self.flow.questions}
         self._question_models = {q.id: q for q in ruleset.questions}
-        # Rules that read the same questions form a group; what a group's rules say depends
-        # only on the answers to those questions, so it is worked out once per distinct answer
-        # and remembered (bounded). The one memo of the engine: docs/benchmarks.md measured
-        # the trace at 140 µs without it, 60 times the hand-written policy.
-        groups: dict[tuple[str, ...], list[int]] = {}
-        for i, rule in enumerate(self.rules):
-            groups.setdefault(rule.questions, []).append(i)
-        self._groups = tuple(
-            _Group(qs, tuple(self.rules[i] for i in ix), {}) for qs, ix in groups.items()
-        )
-        grouped_order = [i for ix in groups.values() for i in ix]
-        # Where each rule's entry is once the groups' entries are laid end to end.
-        self._rule_order = tuple(sorted(range(len(grouped_order)), key=grouped_order.__getitem__))
 
     def _read(self, answers: Any) -> tuple[list[QuestionState], Point]:
         """Walk the answers; raise AnswersError listing every problem, in question order."""
@@ -182,6 +176,41 @@ class Engine:
                 "the rules give no headline for these answers; run "
                 "'flask rules verify' to find the gap"
             )
+        return self._summary(states, end, fired, entries if trace else None)
+
+    def settled(self, answers: Mapping[str, Any]) -> Summary | None:
+        """The Summary of a partial answer set whose headline is already certain, whatever the
+        unanswered questions' answers are (`unanswered` lists them); None when it is not, or
+        when an answer given is not valid. A complete answer set gives its usual Summary.
+
+        Certain means, in the conditions' three-valued logic over the answers so far: a rule
+        of some outcome matches for sure, and no rule of a higher outcome could still match."""
+        if not isinstance(answers, Mapping) or any(name not in self._ids for name in answers):
+            return None
+        states, end = self.flow.read(answers)
+        if any(s.problem is not None for s in states):  # a bad answer, even after a stop
+            return None
+        missing = tuple(s.question.id for s in states if s.state is State.MISSING)
+        if not missing:
+            return self.evaluate(answers)
+        truths = [(rule, rule.when.truth(end.keys)) for rule in self.rules]
+        sure = [r.rank for r, t in truths if t is True and r.rank is not None]
+        possible = [r.rank for r, t in truths if t is not False and r.rank is not None]
+        if not sure or min(possible) < min(sure):
+            return None
+        fired = [r for r, t in truths if t is True]
+        entries = tuple(_entry(r, end.keys) for r in self.rules)
+        summary = self._summary(states, end, fired, entries)
+        return dataclasses.replace(summary, unanswered=missing)
+
+    def _summary(
+        self,
+        states: list[QuestionState],
+        end: Point,
+        fired: list[CompiledRule],
+        entries: tuple[TraceEntry, ...] | None,
+    ) -> Summary:
+        ranked = [r for r in fired if r.rank is not None]
         headline = min(ranked, key=lambda r: r.rank)
         used = {
             s.question.id: s.question.info.readable(s.key)
@@ -191,43 +220,28 @@ class Engine:
         because = deciding(
             [r for r in ranked if r.rank == headline.rank], self._question_models, used
         )
+        stopped = end.stopped_after is not None
         return Summary(
             headline.outcome,
             tuple(r.finding for r in fired if r.finding is not None),
-            self._notes,
-            entries if trace else None,
+            # After a stop, only the notes the rule file marks `after_stop`: an emergency card
+            # stands alone, with nothing about the treatment beside it.
+            tuple(n for n in self._notes if n.after_stop) if stopped else self._notes,
+            entries,
             used,
             tuple(s.question.id for s in states if s.state is State.DROPPED),
             end.stopped_after,
             self.version,
             tuple(r.id for r in fired),
             because,
+            end.continuable,
         )
 
     def trace(self, keys: Mapping[str, Any]) -> tuple[TraceEntry, ...]:
         """Whether each rule matched the answer keys, and why, in rule order."""
-        laid = [entry for group in self._groups for entry in group.entries(keys)]
-        return tuple([laid[i] for i in self._rule_order])
+        return tuple(_entry(rule, keys) for rule in self.rules)
 
 
 def _entry(rule: CompiledRule, keys: Mapping[str, Any]) -> TraceEntry:
     value, text = rule.when.because(keys)
     return TraceEntry(rule.id, value is True, text, rule.outcome.id if rule.outcome else None)
-
-
-@dataclass(frozen=True, slots=True)
-class _Group:
-    """Rules that read the same questions, with their entries remembered per answer."""
-
-    questions: tuple[str, ...]
-    rules: tuple[CompiledRule, ...]
-    memo: dict[tuple, tuple[TraceEntry, ...]]
-
-    def entries(self, keys: Mapping[str, Any]) -> tuple[TraceEntry, ...]:
-        answer = tuple([keys.get(q, UNKNOWN) for q in self.questions])
-        found = self.memo.get(answer)
-        if found is None:
-            found = tuple(_entry(rule, keys) for rule in self.rules)
-            if len(self.memo) < MEMO_LIMIT:
-                self.memo[answer] = found
-        return found

@@ -6,7 +6,7 @@ importing the loader (which runs the verifier).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .. import model
 from .conditions import Condition, Leaf
@@ -27,6 +27,8 @@ class RuleSet:
     language: str = "en"  # the language of every text (translations.py makes the others)
     texts: int = 0  # how many patient-facing texts the file gives in that language
     fingerprint: str = ""  # rules_fingerprint of the file and its translation (load/fingerprint.py)
+    # stopping outcome id -> parsed may_continue: when it holds, the stop may be continued
+    may_continue: dict[str, Condition] = field(default_factory=dict)
 
     @property
     def questions(self) -> list[model.Question]:

@@ -49,6 +49,8 @@ class Question:
     show_if: Condition | None
     step: str  # id of its step
     stop_checks: tuple[Condition, ...]  # stopping rules to check once it is answered
+    # for each stop check, its outcome's may_continue (None: that stop is final)
+    continue_checks: tuple[Condition | None, ...] = ()
 
 
 class QuestionState(NamedTuple):
@@ -67,6 +69,7 @@ class Point(NamedTuple):
     keys: dict[str, Any]  # question id -> answer key; None: not asked
     complete: bool = True  # every question asked so far has a valid answer
     stopped_after: str | None = None  # step after which a stopping outcome became certain
+    continuable: bool = False  # that stop may be continued (its outcome's may_continue holds)
 
 
 class Flow:
@@ -79,6 +82,11 @@ class Flow:
             for cond, rule in zip(rs.when, rs.file.rules, strict=True)
             if rule.outcome in stopping
         )
+        may_continue = {
+            cond: rs.may_continue.get(rule.outcome)
+            for cond, rule in zip(rs.when, rs.file.rules, strict=True)
+            if rule.outcome in stopping
+        }
         # A rule's truth changes only when a question it reads becomes known, so after each step
         # only the stopping rules that read that step's questions are checked again (all of them
         # after the first step, which also catches rules that read no question at all).
@@ -99,10 +107,18 @@ class Flow:
                 rs.show_if.get(q.id),
                 step.id,
                 checks[step.id] if k == len(step.questions) - 1 else (),
+                tuple(may_continue[c] for c in checks[step.id])
+                if k == len(step.questions) - 1
+                else (),
             )
             for step in rs.file.steps
             for k, q in enumerate(step.questions)
         )
+        # step id -> the questions after it, to see whether a stop was continued
+        self._after = {
+            step.id: tuple(q.id for q in self.questions if rs.step_of[q.id] > i)
+            for i, step in enumerate(rs.file.steps)
+        }
 
     @staticmethod
     def stops(question: Question, keys: Mapping[str, Any]) -> bool:
@@ -110,12 +126,31 @@ class Flow:
         certain to match whatever the unknown answers are."""
         return any(cond.truth(keys) is True for cond in question.stop_checks)
 
+    @staticmethod
+    def may_continue(question: Question, keys: Mapping[str, Any]) -> bool:
+        """Whether every stop that is certain here may be continued (its may_continue holds)."""
+        return all(
+            then is not None and then.truth(keys) is True
+            for cond, then in zip(question.stop_checks, question.continue_checks, strict=True)
+            if cond.truth(keys) is True
+        )
+
     def read(self, answers: Mapping[str, Any]) -> tuple[list[QuestionState], Point]:
-        """Walk raw answers (as the API or the session holds them), question by question."""
+        """Walk raw answers (as the API or the session holds them), question by question. A
+        stop that may be continued is walked past when any question after it has an answer."""
+        states, end = self._read(answers, continuing=False)
+        if end.stopped_after is not None and end.continuable:
+            if any(not is_empty(answers.get(q)) for q in self._after[end.stopped_after]):
+                return self._read(answers, continuing=True)
+        return states, end
+
+    def _read(
+        self, answers: Mapping[str, Any], continuing: bool
+    ) -> tuple[list[QuestionState], Point]:
         get = answers.get
         keys: dict[str, Any] = {}  # question id -> answer key; None: not asked
         states: list[QuestionState] = []
-        complete, stopped = True, None
+        complete, stopped, continuable = True, None, False
         for q in self.questions:
             raw = get(q.id)
             offer = NOTHING if not raw and is_empty(raw) else read_answer(q.info, q.errors, raw)
@@ -127,8 +162,10 @@ class Flow:
             states.append(state)
             complete = complete and state.state not in (State.MISSING, State.INVALID)
             if q.stop_checks and complete and self.stops(q, keys):
-                stopped = q.step
-        return states, Point(len(self.questions), keys, complete, stopped)
+                continuable = self.may_continue(q, keys)
+                if not (continuing and continuable):
+                    stopped = q.step
+        return states, Point(len(self.questions), keys, complete, stopped, continuable)
 
     @staticmethod
     def _state(
@@ -158,6 +195,7 @@ class Walk:
     problems: tuple[AnswerProblem, ...]  # answers to shown questions that are not valid
     dropped: tuple[str, ...]  # answered questions that no longer apply
     stopped_after: str | None  # step after which a stopping outcome is certain
+    continuable: bool = False  # a stop that may be continued (the answers so far allow it)
 
     @property
     def complete(self) -> bool:
@@ -180,4 +218,5 @@ class Walk:
             tuple(s.problem for s in states if s.state is State.INVALID),
             ids(State.DROPPED),
             end.stopped_after,
+            end.continuable,
         )

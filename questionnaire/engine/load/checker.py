@@ -145,6 +145,7 @@ class Checker(QuestionChecks):
         parser = Parser(catalogue, ignore=self.broken_questions)
         show_if = self.skip_logic(parts.get("steps", []), parser, catalogue)
         when, named = self.rules(parts.get("rules", []), parser, sources, criteria, outcome_ids)
+        may_continue = self.continuations(parts.get("outcomes", []), parser)
         for problem in parser.problems:
             self.condition_problem(problem)
         self.notes_and_pages(raw, parts, notes, sources)
@@ -168,7 +169,27 @@ class Checker(QuestionChecks):
             show_if=show_if,
             when=tuple(when),
             leaves=tuple(parser.leaf_list),
+            may_continue=may_continue,
         )
+
+    def continuations(self, outcomes: list, parser: Parser) -> dict[str, Condition]:
+        """Each stopping outcome's `may_continue`, parsed."""
+        found: dict[str, Condition] = {}
+        for i, outcome, _ in outcomes:
+            if outcome is None or outcome.may_continue is None:
+                continue
+            if not outcome.stop:
+                self.fail(
+                    ("outcomes", i, "may_continue"),
+                    f"outcome '{outcome.id}' does not stop, so it cannot be continued",
+                    "may_continue only on an outcome with stop: true",
+                    key=True,
+                )
+                continue
+            cond = parser.parse(outcome.may_continue, ("outcomes", i, "may_continue"))
+            if cond is not None:
+                found[outcome.id] = cond
+        return found
 
     def skip_logic(
         self, steps: list, parser: Parser, catalogue: dict[str, QuestionInfo]
@@ -203,7 +224,8 @@ class Checker(QuestionChecks):
             cond = parser.parse(rule.when, ("rules", r, "when"))
             if cond is not None:
                 when.append(cond)
-            self.reference(("rules", r, "source"), rule.source, sources, "source", "meta.sources")
+            for k, source in enumerate(rule.sources):  # (a single id has no index: its parent)
+                self.reference(("rules", r, "source", k), source, sources, "source", "meta.sources")
             if rule.outcome is not None:
                 named.add(rule.outcome)
                 # raw ids: a broken outcome is reported once, not per rule
@@ -230,10 +252,8 @@ class Checker(QuestionChecks):
         self, raw: Any, parts: dict[str, Any], notes: list[str], sources: list[str]
     ) -> None:
         for n, note, _ in parts.get("notes", []):
-            if note:
-                self.reference(
-                    ("notes", n, "source"), note.source, sources, "source", "meta.sources"
-                )
+            for k, source in enumerate(note.sources if note else ()):
+                self.reference(("notes", n, "source", k), source, sources, "source", "meta.sources")
         self.notes_order(parts.get("notes", []))
         for required in REQUIRED_NOTES if isinstance(raw, dict) else ():
             if required not in notes:

@@ -8,10 +8,9 @@ from ..evaluation.questions import QuestionInfo
 from .yamlsource import Marks, Path
 
 # A questionnaire is small; these bounds keep the exact verifier exact and quick.
-MAX_MULTI_CHOICES = 16
-MAX_INTEGER_SPAN = (
-    1_000_000  # a price in dollars (offer.yaml); the verifier splits ranges into classes
-)
+MAX_MULTI_CHOICES = 20  # design.md section 3 (v3): 19 warning signs and "none"
+# A price in dollars (offer.yaml) goes to 1,000,000; the verifier splits ranges into classes.
+MAX_INTEGER_SPAN = 1_000_000
 
 
 class QuestionChecks:

@@ -56,24 +56,47 @@ def _integers(info: QuestionInfo, points: set[Any], span: tuple | None) -> list[
     ]
 
 
-def _multi(q: model.Question, points: set[Any], span: tuple | None) -> list[tuple[frozenset, int]]:
-    """The exclusive choice alone; every subset of the choices a leaf names, with any of the
-    others; some of the others alone."""
+def _multi(
+    q: model.Question, tests: Sequence[Test], points: set[Any], span: tuple | None
+) -> list[tuple[frozenset, int]]:
+    """The exclusive choice alone; every subset of the units of choices a leaf names (see
+    `_units`), with any of the others; some of the others alone."""
     choices = [c for c in q.choices if span is None or c.value in span]
     plain = [c.value for c in choices if not c.exclusive]
     named = [c for c in plain if c in points]
     others = [c for c in plain if c not in points]
-    if 1 << len(named) > MAX_MULTI_SUBSETS:  # pragma: no cover - the loader caps choices
+    units = _units(named, tests)
+    if 1 << len(units) > MAX_MULTI_SUBSETS:  # pragma: no cover - the loader caps choices
         raise ValueError(f"'{q.id}' has too many choices for the exact analysis")
     domain = [(frozenset({c.value}), 1) for c in choices if c.exclusive]
     free = 2 ** len(others)
-    for subset in range(1 << len(named)):
-        picked = frozenset(c for j, c in enumerate(named) if subset >> j & 1)
-        if picked:
-            domain.append((picked, free))
+    for subset in range(1 << len(units)):
+        chosen = [u for j, u in enumerate(units) if subset >> j & 1]
+        if chosen:
+            weight = free
+            for unit in chosen:
+                weight *= 2 ** len(unit) - 1
+            domain.append((frozenset(u[0] for u in chosen), weight))
         elif others:
             domain.append((frozenset(others[:1]), free - 1))
     return domain
+
+
+def _units(named: list[Any], tests: Sequence[Test]) -> list[list[Any]]:
+    """The named choices in groups that every leaf tells apart only as "some ticked": choices
+    named by exactly the same leaves, all of them `has_any`. Ticking one of a group or several
+    makes every leaf the same, so a group is one unit (its first choice stands for it)."""
+    named_by: dict[Any, set[Test]] = {c: set() for c in named}
+    for test in tests:
+        leaf = test[0]
+        for item in leaf.op.points(leaf.info, leaf.value):
+            if item in named_by:
+                named_by[item].add(test)
+    groups: dict[Any, list[Any]] = {}
+    for c in named:
+        same = all(test[0].name == "has_any" for test in named_by[c])
+        groups.setdefault(frozenset(named_by[c]) if same else c, []).append(c)
+    return list(groups.values())
 
 
 def _domain(
@@ -84,7 +107,7 @@ def _domain(
     if info.type == "integer":
         return _integers(info, points, span)
     if info.type == "multi":
-        return _multi(q, points, span)
+        return _multi(q, tests, points, span)
     return [(c, 1) for c in info.choices if span is None or c in span]
 
 

@@ -1,4 +1,5 @@
-"""The app's rule engine: built once at start-up, reached from every blueprint through here.
+"""The app's rule engines, one per language: built once at start-up, reached from every blueprint
+through here (`engine_of`, `engine_for`).
 
 Like flaskr's `db.py`: `init_app` wires it in, `engine_of` hands it out, and blueprints import
 this module, never the app factory, so nothing imports in a circle. The loader proves once, while
