@@ -46,7 +46,7 @@ def requests() -> dict[str, Callable[[], bytes]]:
     from werkzeug.test import EnvironBuilder
 
     from questionnaire import create_app
-    from questionnaire.rules import engine_of
+    from questionnaire.engines import engine_of
 
     app = create_app({"SECRET_KEY": "bench-handout-" + "k" * 50})
     client = app.test_client()

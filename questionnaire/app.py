@@ -190,7 +190,7 @@ def init_csrf(app: Flask) -> None:
 
 def init_studies(app: Flask) -> None:
     """The registry snapshot of studies (studies.yaml), checked against the rules, and the
-    clinic-offer check's wizard (offer.yaml, loaded by engines.init_app)."""
+    check of a clinic's offer (offer.yaml), when its rule file is there."""
     from .web import offer, studies
 
     studies.init_app(app)

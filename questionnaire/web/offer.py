@@ -134,8 +134,8 @@ def step(step_id: str):
     if request.method == "POST":
         form = page.form()
     else:  # prefilled with the stored answers
-        stored_data = {q.id: to_form_data(q, answers.get(q.id)) for q in shown}
-        form = page.form(formdata=None, data=stored_data)
+        given = {q.id: to_form_data(q, answers.get(q.id)) for q in shown}
+        form = page.form(formdata=None, data=given)
     for q in page.questions:
         if q not in shown:
             del form[q.id]

@@ -18,7 +18,7 @@ from sample_answers import DISCUSS_ANSWERS
 from test_patient_summary import SUMMARY_CASES, answers_for, open_summary
 
 from questionnaire import create_app
-from questionnaire.rules import engine_for
+from questionnaire.engines import engine_for
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "handout"
 
@@ -129,6 +129,8 @@ def test_the_handout_renders_in_poppler(handouts, case):
     assert shutil.which("pdftoppm"), "pdftoppm is missing: run 'make poppler' (poppler-utils)"
     response, _ = handouts[case]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob(f"{case}-*.png"):  # a longer handout of an earlier run
+        old.unlink()
     pdf = ARTIFACTS / f"{case}.pdf"
     pdf.write_bytes(response.data)
 
