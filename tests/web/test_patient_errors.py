@@ -109,7 +109,7 @@ def test_a_whole_number_from_0_to_10_is_accepted(patient, discuss_answers, typed
         {**{q: discuss_answers[q] for q in page.questions}, "pain_intensity": typed}
     )
 
-    assert page.path == "/step/treatments"
+    assert (page.path, page.query) == ("/step/pain", {"part": "2"})  # the disc question (v3)
     assert patient.get(page.back_url).value("pain_intensity") == saved
 
 

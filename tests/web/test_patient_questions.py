@@ -22,10 +22,10 @@ def test_the_step_indicator_counts_the_pages_of_a_split_step(patient, discuss_an
     second = patient.walk(discuss_answers, until="pain_intensity")
 
     assert text(one(first.main, class_="caption")).startswith(
-        f"Step {number} of {steps}, page 1 of 2"
+        f"Step {number} of {steps}, page 1 of 3"
     )
     assert text(one(second.main, class_="caption")).startswith(
-        f"Step {number} of {steps}, page 2 of 2"
+        f"Step {number} of {steps}, page 2 of 3"
     )
     warning = patient.get("/step/warning_signs")
     assert text(one(warning.main, class_="caption")).startswith(f"Step 1 of {steps}:")
