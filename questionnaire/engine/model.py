@@ -342,7 +342,7 @@ def json_schema() -> dict[str, Any]:
             return [link(v) for v in node]
         return node
 
-    schema = link(RuleFile.model_json_schema())
+    schema: dict[str, Any] = link(RuleFile.model_json_schema())
     schema["$defs"]["Condition"] = {k: v for k, v in CONDITION_SCHEMA.items() if k != "$id"}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Questionnaire rule file (rules.yaml)"
