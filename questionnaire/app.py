@@ -189,17 +189,19 @@ def init_csrf(app: Flask) -> None:
 
 
 def init_studies(app: Flask) -> None:
-    """The registry snapshot of studies (studies.yaml), checked against the rules."""
-    from .web import studies
+    """The registry snapshot of studies (studies.yaml), checked against the rules, and the
+    check of a clinic's offer (offer.yaml), when its rule file is there."""
+    from .web import offer, studies
 
     studies.init_app(app)
+    offer.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """The patient pages, the API, the health check, the studies and the clinician preview."""
-    from .web import api, clinician, health, patient, studies
+    from .web import api, clinician, health, offer, patient, studies
 
-    for blueprint in (patient.bp, api.bp, health.bp, studies.bp, clinician.bp):
+    for blueprint in (patient.bp, api.bp, health.bp, studies.bp, offer.bp, clinician.bp):
         app.register_blueprint(blueprint)
 
 

@@ -67,10 +67,12 @@ def verify_studies(ruleset: RuleSet) -> bool:
     return not never
 
 
-def study_matches(engine: Engine, summary: Summary) -> list[StudyMatch]:
-    """The studies of `flask rules eval --json`: the same list as the API gives."""
+def study_matches(engine: Engine, summary: Summary) -> tuple[list[StudyMatch], str | None]:
+    """The studies of `flask rules eval --json`, and their file's fingerprint: as the API."""
     studies = app_studies(engine)
-    return match_studies(engine, studies, summary) if studies else []
+    if studies is None:
+        return [], None
+    return match_studies(engine, studies, summary), studies.fingerprint
 
 
 # --- flask studies refresh --------------------------------------------------------------------

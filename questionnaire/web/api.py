@@ -16,7 +16,7 @@ from werkzeug.exceptions import MethodNotAllowed
 from .. import fhir
 from ..engine import AnswerProblem, AnswersError
 from ..engine.load.translations import LANGUAGES
-from ..engines import engine_for
+from ..engines import engine_for, has_engine
 from . import studies
 from .api_schema import (
     AnswerProblemOut,
@@ -233,13 +233,43 @@ def _answers_of(body: dict[str, Any]) -> dict[str, Any] | Response:
 )
 def evaluate():
     """Evaluate `{"answers": {...}}` and return the summary with its trace."""
+    return _evaluate()
+
+
+@bp.post("/offer/evaluate")
+@operation(
+    Operation(
+        "evaluateOffer",
+        "Check what a clinic offered (the questions of offer.yaml)",
+        "offer",
+        description="The same request and response shapes as /evaluate, with the question ids "
+        "of the clinic-offer check (GET /offer/ in a browser); its `studies` list is empty.",
+        responses={
+            200: ("The summary", EvaluateResponse, JSON),
+            400: ("The body is not a JSON object, or there is no such language", Problem, JSON),
+            413: ("The body is too large", Problem, JSON),
+            415: ("The body is not sent as application/json", Problem, JSON),
+            422: ("The answers cannot be evaluated", InvalidAnswers, JSON),
+            **NOT_FOUND,
+        },
+        extra=LANG,
+    )
+)
+def evaluate_offer():
+    """Evaluate the answers of the clinic-offer check, like /evaluate."""
+    if not has_engine(current_app, "offer"):
+        abort(404)
+    return _evaluate("offer")
+
+
+def _evaluate(questionnaire: str | None = None) -> Response:
     body = _body_problem()
     if isinstance(body, Response):
         return body
     answers = _answers_of(body)
     if isinstance(answers, Response):
         return answers
-    engine = engine_for(current_app, language())
+    engine = engine_for(current_app, language(), questionnaire)
     try:
         summary = engine.evaluate(answers)
     except AnswersError as exc:
@@ -248,8 +278,10 @@ def evaluate():
         if settled is None:
             return invalid(exc.problems)
         summary = settled
-    found = studies.matches(current_app, summary, language())
-    return reply(summary_response(summary, engine.sources, engine.ruleset.fingerprint, found))
+    snapshot = None if questionnaire else studies.studies_for(current_app, language())
+    found = studies.matches(current_app, summary, language()) if snapshot else []
+    own = snapshot.fingerprint if snapshot else None
+    return reply(summary_response(summary, engine.sources, engine.ruleset.fingerprint, found, own))
 
 
 @bp.get("/openapi.json")

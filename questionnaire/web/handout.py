@@ -50,6 +50,7 @@ _PLAIN = str.maketrans(
 INK, GREY, BLUE, RED = (11, 12, 12), (80, 90, 95), (29, 112, 184), (212, 53, 28)
 FONT = "Helvetica"
 PAGE = "\x00page\x00"  # where the footer's page number goes, once the page is known
+LEADING = 0.42  # a line's height per point of font size, in mm (about 1.2 times the size)
 
 
 def plain(text: str) -> str:
@@ -138,13 +139,13 @@ def make(answers: Mapping[str, Any], service: Callable[[], Service]) -> bytes:
 class _Document(FPDF):
     def __init__(self):
         super().__init__(format="Letter", unit="mm")
-        self.set_margins(14, 11, 14)
-        self.set_auto_page_break(True, margin=13)
+        self.set_margins(13, 10, 13)
+        self.set_auto_page_break(True, margin=11.5)
         self.alias_nb_pages()
         self.footer_text = ""
 
     def footer(self) -> None:
-        self.set_y(-12)
+        self.set_y(-10)
         self.set_font(FONT, size=8)
         self.set_text_color(*GREY)
         self.cell(0, 4, self.footer_text.replace(PAGE, str(self.page_no())), align="C")
@@ -228,27 +229,27 @@ class _Document(FPDF):
     def heading(self, text: str, size: float = 12.5, color=INK) -> None:
         if self.get_y() > self.h - 32:  # keep a heading with the lines that follow it
             self.add_page()
-        self.ln(1.5)
+        self.ln(1.2)
         self.set_font(FONT, "B", size)
         self.set_text_color(*color)
-        self.block(plain(text), size * 0.5)
+        self.block(plain(text), size * LEADING)
         self.set_text_color(*INK)
         self.ln(0.8)
 
     def para(self, text: str, size: float = 8, style: str = "", color=INK) -> None:
         self.set_font(FONT, style, size)
         self.set_text_color(*color)
-        self.block(plain(text), size * 0.44)
+        self.block(plain(text), size * LEADING)
         self.set_text_color(*INK)
-        self.ln(0.6)
+        self.ln(0.5)
 
     def items(self, texts: Sequence[str], numbered: bool = False, size: float = 8) -> None:
         self.set_font(FONT, "", size)
         for i, text in enumerate(texts, 1):
             self.set_x(self.l_margin + 2)
-            self.cell(5, size * 0.44, f"{i}." if numbered else "-")
-            self.block(plain(text), size * 0.44)
-            self.ln(0.2)
+            self.cell(5, size * LEADING, f"{i}." if numbered else "-")
+            self.block(plain(text), size * LEADING)
+            self.ln(0.1)
         self.ln(0.5)
 
     def findings(self, groups: Sequence) -> None:
@@ -257,7 +258,9 @@ class _Document(FPDF):
         left = self.epw * 0.24
         for criterion, found in groups:
             text = "\n".join(f"- {plain(finding.text)}" for finding, _answered in found)
-            self.row(((left, "B", plain(criterion.title)), (self.epw - left, "", text)), 3.52)
+            self.row(
+                ((left, "B", plain(criterion.title)), (self.epw - left, "", text)), 8 * LEADING, 0.3
+            )
         self.ln(0.8)
 
     def pairs(self, texts: Sequence[str], size: float = 8) -> None:
@@ -266,7 +269,7 @@ class _Document(FPDF):
         half = self.epw / 2
         for i in range(0, len(texts), 2):
             pair = [f"- {plain(text)}" for text in texts[i : i + 2]] + [""]
-            self.row(((half, "", pair[0]), (half, "", pair[1])), size * 0.44, 0.3)
+            self.row(((half, "", pair[0]), (half, "", pair[1])), size * LEADING, 0.3)
         self.ln(0.8)
 
     def answers(self, rows: Sequence[tuple[str, Sequence[str]]]) -> None:
@@ -276,17 +279,17 @@ class _Document(FPDF):
         self.set_line_width(0.2)
         left = self.epw * 0.55
         head = ((left, "B", plain(_("Question"))), (self.epw - left, "B", plain(_("Answer"))))
-        self.row(head, 3.3, 0.5, ruled=True)
+        self.row(head, 3.2, 0.35, ruled=True)
         for question, labels in rows:
             cells = ((left, "", plain(question)), (self.epw - left, "", plain("; ".join(labels))))
-            self.row(cells, 3.3, 0.5, ruled=True, head=head)
+            self.row(cells, 3.2, 0.35, ruled=True, head=head)
         self.ln(1)
 
     def source(self, title: str, url: str) -> None:
-        self.set_font(FONT, "", 7)
+        self.set_font(FONT, "", 6.5)
         self.set_x(self.l_margin + 2)
-        self.cell(4, 3.2, "-")
-        self.block(f"{plain(title)}: {url}", 3.2, link=url)
+        self.cell(4, 6.5 * LEADING, "-")
+        self.block(f"{plain(title)}: {url}", 6.5 * LEADING, link=url)
         self.ln(0.3)
 
     def notes(self, notes: Sequence) -> None:

@@ -142,7 +142,7 @@ def with_rule(text: str) -> str:
                 "  - id: emergency\n    urgency: emergency",
                 "  - id: emergency\n    urgency: urgent",
             ),
-            ("outcome", "emergency", "changed: urgency"),
+            ("outcome", "emergency", "changed: urgency: emergency -> urgent"),
             "  - id: emergency",
         ),
         (

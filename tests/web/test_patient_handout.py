@@ -129,6 +129,8 @@ def test_the_handout_renders_in_poppler(handouts, case):
     assert shutil.which("pdftoppm"), "pdftoppm is missing: run 'make poppler' (poppler-utils)"
     response, _ = handouts[case]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob(f"{case}-*.png"):  # a longer handout of an earlier run
+        old.unlink()
     pdf = ARTIFACTS / f"{case}.pdf"
     pdf.write_bytes(response.data)
 
