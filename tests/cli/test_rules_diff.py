@@ -43,6 +43,7 @@ def threshold(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.mark.slow  # left out of make quick
 def test_a_threshold_edit_lists_exactly_the_answers_whose_headline_changes(threshold):
     result = diff(ROOT / "rules.yaml", threshold, "--json")
     assert result.exit_code == 1, result.output
