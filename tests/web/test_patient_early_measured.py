@@ -69,7 +69,7 @@ def shown_after(patient: Patient, answers: dict) -> tuple[int, str]:
         count += 1
     if page.path == "/check":
         page = patient.get(page.link("See your summary"))
-    assert page.path == "/summary", page
+    assert page.path == "/summary" and page.outcome, (page, page.main.get_text(" ")[:300])
     return count, page.outcome
 
 
@@ -80,7 +80,7 @@ def measure(app, engine, sets: int) -> dict[str, list[tuple[int, int]]]:
         answers = random_answers(engine, rng)
         best, outcome = fewest(engine, answers)
         ours, shown = shown_after(Patient(app.test_client()), answers)
-        assert shown == outcome, (answers, shown, outcome)
+        assert shown == outcome, (answers, shown, outcome, ours)
         found.setdefault(outcome, []).append((ours, best))
     return found
 
