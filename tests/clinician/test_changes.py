@@ -281,10 +281,10 @@ def test_the_page_is_not_found_when_the_preview_is_off():
     assert off.test_client().get("/clinician/changes").status_code == 404
 
 
-def test_in_a_git_checkout_it_compares_with_the_last_committed_rules(shared_app):
+def test_by_default_it_compares_with_the_newest_older_release(shared_app):
     page = parse(shared_app.test_client().get("/clinician/changes").get_data(as_text=True))
 
-    assert "Compared with the last committed rules.yaml" in text(page)
+    assert "Compared with the released version in releases/" in text(page)
 
 
 def test_a_previous_file_that_cannot_be_read_is_said_on_the_page_not_a_500(tmp_path):
