@@ -1,5 +1,11 @@
 """`flask rules ...`: check, evaluate, verify and test rule files from the command line.
 
+The commands need no web app: each loads the rule file it is given (or QUESTIONNAIRE_RULES), and
+`flask --app wsgi` gives them the CLI app (app.create_cli_app), with no SECRET_KEY. A command of
+another concern lives in its own module and joins with one line: `rules_group.add_command(...)`
+here (the version gate, release_cli.py), or `app.cli.add_command(...)` in app.register_commands
+for a group of its own (`flask studies`, studies_cli.py).
+
 Exit codes: 0 all good, 1 a check failed, 2 bad input (a broken rule, answers or scenario file).
 """
 
@@ -30,9 +36,11 @@ from .engine.scenarios import answers_in, load_scenarios, run_scenario, scenario
 from .engine.verify.deciding import deciding_message
 from .engine.verify.diff import Diff, diff_rulesets
 from .engine.verify.symbolic import verify
+from .engines import engine_of, has_engine
+from .lint_cli import lint_command
 from .release_cli import gate_command
-from .rules import engine_of, has_engine
 from .studies_cli import app_studies, study_matches, verify_studies
+from .trace_cli import trace_command
 from .web.api_schema import summary_json
 
 
@@ -63,6 +71,8 @@ def _engine(path: str | None) -> Engine:
 # An AppGroup runs each command inside the app context, also under app.test_cli_runner().
 rules_group = AppGroup("rules", help="Check, evaluate, verify and test the rules in rules.yaml.")
 rules_group.add_command(gate_command)  # release_cli.py: the version gate
+rules_group.add_command(trace_command)  # trace_cli.py: the traceability matrix
+rules_group.add_command(lint_command)  # lint_cli.py: plain language
 
 
 @rules_group.command("check")
@@ -132,9 +142,9 @@ def eval_command(answers: str, as_json: bool, rules: str | None) -> None:
         lines = [f"  {p.question or '(answers)'}: {p.message}" for p in exc.problems]
         raise BadInput("the answers cannot be evaluated:\n" + "\n".join(lines)) from None
     if as_json:
-        data = summary_json(
-            summary, engine.sources, engine.ruleset.fingerprint, study_matches(engine, summary)
-        )
+        found, snapshot = study_matches(engine, summary)
+        fingerprint = engine.ruleset.fingerprint
+        data = summary_json(summary, engine.sources, fingerprint, found, snapshot)
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         click.echo(format_summary(summary))

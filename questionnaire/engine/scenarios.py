@@ -178,7 +178,7 @@ def _refused(expect: Expect, exc: AnswersError) -> list[str]:
             f"  {p.question or '(answers)'}: {p.code}: {p.message}" for p in exc.problems
         ]
     if set(got) != set(expect.problems):
-        return [f"expected problems with {sorted(expect.problems)}, got {sorted(got)}"]
+        return [f"expected problems with {sorted(expect.problems)}, got {sorted(got, key=str)}"]
     return []
 
 

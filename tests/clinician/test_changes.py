@@ -105,7 +105,7 @@ def test_the_page_lists_exactly_the_headline_changes_rules_diff_finds(client, cl
     assert f"For {cli_report['headlines'][0]['answer_sets']:,} sets of answers" in text(change)
     # The example as a patient would read it: questions and answers in words
     rows = {text(r.dt): text(r.dd) for r in change.find_all(class_="summary-list__row")}
-    assert rows["How bad has your pain usually been over the past week?"] == "4"
+    assert rows["How bad has your pain usually been over the past week?"] == "4 out of 10"
     assert rows["Where is your pain?"] == "Lower back"
     # ...and the answers that decide the new headline, as the patient's card names them
     now = change.find("p", string=lambda s: s and s.startswith("Now, the answers that decide"))
@@ -148,7 +148,8 @@ def test_each_example_opens_in_try_answers_and_really_gets_the_new_headline(clie
         for k, v in fields.items()
         if k != "csrf_token"
     }
-    answers["pain_intensity"] = int(answers["pain_intensity"])
+    for number in ("pain_intensity", "age"):  # the whole-number questions
+        answers[number] = int(answers[number])
     assert answers == cli_report["headlines"][0]["witness"]
     assert Engine(load_rules(RULES)).evaluate(answers).outcome.id == "discuss"
 

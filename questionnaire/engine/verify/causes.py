@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..evaluation.ruleset import RuleSet
-from .answerspace import Space
+from .answerspace import Diagram, Space
 from .symbolic import SymbolicWalk, examples
 
 
@@ -40,7 +40,9 @@ def _distance(answer: Any, typical: Any) -> float:
     return 0 if answer == typical else 1
 
 
-def nearest(space: Space, walks: list[SymbolicWalk], region, typical: dict[str, Any]):
+def nearest(
+    space: Space, walks: list[SymbolicWalk], region: Diagram, typical: dict[str, Any]
+) -> dict[str, Any]:
     """An answer set in `region`, chosen question by question nearest to `typical`."""
     bdd = space.bdd
     for qid, domain in space.domains.items():
@@ -63,12 +65,15 @@ def _unchanged(old: RuleSet, new: RuleSet) -> set[str]:
     return {r.id for r in new.file.rules if r.id in before and before[r.id] == r}
 
 
-def _split(walk: SymbolicWalk, outcome: str | None, region):
+def _split(
+    walk: SymbolicWalk, outcome: str | None, region: Diagram
+) -> list[tuple[str | None, Diagram]]:
     """(rule id, part of `region`) for each rule of `outcome` that gives it there, first first."""
     bdd = walk.bdd
     if outcome is None:
         return [(None, region)]
-    out, covered = [], bdd.false
+    out: list[tuple[str | None, Diagram]] = []
+    covered = bdd.false
     for rule, fires in zip(walk.rs.file.rules, walk.fires, strict=True):
         if rule.outcome == outcome:
             part = region & fires & ~covered
@@ -78,10 +83,13 @@ def _split(walk: SymbolicWalk, outcome: str | None, region):
     return out
 
 
-def _regions(walks: list[SymbolicWalk], same: set[str]) -> dict[tuple, Any]:
+Key = tuple[str, str, str | None, str | None]  # (cause rule, side, old headline, new headline)
+
+
+def _regions(walks: list[SymbolicWalk], same: set[str]) -> dict[Key, Diagram]:
     """(cause rule, side, old headline, new headline) -> the answer sets it covers."""
     bdd = walks[0].bdd
-    found: dict[tuple, Any] = {}
+    found: dict[Key, Diagram] = {}
     for a, before in _heads(walks[0]):
         for b, after in _heads(walks[1]):
             region = before & after

@@ -30,7 +30,7 @@ class Neighbour:
         return f"with {self.question}={self.now}, rule {self.rule} gives {self.outcome}"
 
 
-def _neighbours(question, value: Any) -> Iterator[Any]:
+def _neighbours(question: Any, value: Any) -> Iterator[Any]:
     """Values next to `value`: the next integers, the neighbouring ordered choices first."""
     if question.type == "integer" and isinstance(value, int):
         low = question.min if question.min is not None else value - 1
@@ -88,7 +88,7 @@ def deciding_message(ruleset: RuleSet, gap: dict[str, Any], limit: int = 3) -> s
     return "\n".join(lines)
 
 
-def condition_path(raw: Any, rule: str, question: str) -> tuple:
+def condition_path(raw: Any, rule: str, question: str) -> tuple[Any, ...]:
     """The YAML path of the condition of `rule` that reads `question` (else the rule's)."""
     for i, item in enumerate(raw.get("rules") or ()):
         if isinstance(item, dict) and item.get("id") == rule:
@@ -97,13 +97,14 @@ def condition_path(raw: Any, rule: str, question: str) -> tuple:
     return ("rules",)
 
 
-def _find(node: Any, question: str, path: tuple) -> tuple | None:
+def _find(node: Any, question: str, path: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    items: list[tuple[Any, Any]]
     if isinstance(node, dict):
         if node.get("q") == question:
             return path
-        items = node.items()
+        items = list(node.items())
     elif isinstance(node, list):
-        items = enumerate(node)
+        items = list(enumerate(node))
     else:
         return None
     for key, child in items:

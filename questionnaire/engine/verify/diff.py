@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path as FilePath
 from typing import Any
@@ -38,6 +39,8 @@ WORDING = {
     "next_steps",
 }
 SECTIONS = ("criteria", "outcomes", "rules", "notes")
+KeyPath = tuple[str | int, ...]
+Item = tuple[KeyPath, dict[str, Any]]  # where an item is in a raw rule file, and the item
 
 
 @dataclass
@@ -94,17 +97,17 @@ class Diff:
 # --- Structural ----------------------------------------------------------------------------
 
 
-def _items(raw: Any, section: str) -> dict[str, tuple[tuple, dict]]:
+def _items(raw: Any, section: str) -> dict[str, Item]:
     """id -> (path, item) for a list section of a raw rule file."""
-    out: dict[str, tuple[tuple, dict]] = {}
+    out: dict[str, Item] = {}
     for i, item in enumerate(raw.get(section) or ()):
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             out[item["id"]] = ((section, i), item)
     return out
 
 
-def _questions(raw: Any) -> dict[str, tuple[tuple, dict]]:
-    out: dict[str, tuple[tuple, dict]] = {}
+def _questions(raw: Any) -> dict[str, Item]:
+    out: dict[str, Item] = {}
     for s, step in enumerate(raw.get("steps") or ()):
         for k, q in enumerate(step.get("questions") or () if isinstance(step, dict) else ()):
             if isinstance(q, dict) and isinstance(q.get("id"), str):
@@ -112,7 +115,9 @@ def _questions(raw: Any) -> dict[str, tuple[tuple, dict]]:
     return out
 
 
-def _changed(old: dict, new: dict, skip: tuple[str, ...] = (), prefix: str = ""):
+def _changed(
+    old: dict[str, Any], new: dict[str, Any], skip: tuple[str, ...] = (), prefix: str = ""
+) -> Iterator[tuple[str, str]]:
     """(dotted name, last key) of each field that differs; a mapping is looked into, so a
     finding whose text alone changed is `finding.text`, wording, not the whole finding."""
     for k in dict.fromkeys([*old, *new]):
@@ -122,9 +127,14 @@ def _changed(old: dict, new: dict, skip: tuple[str, ...] = (), prefix: str = "")
         if isinstance(a, dict) and isinstance(b, dict):
             yield from _changed(a, b, (), f"{prefix}{k}.")
         elif _conditions(a, b):  # the same list of conditions, one of them edited
-            yield from _changed(dict(enumerate(a)), dict(enumerate(b)), (), f"{prefix}{k}.")
+            yield from _changed(_numbered(a), _numbered(b), (), f"{prefix}{k}.")
         else:
             yield f"{prefix}{k}", k
+
+
+def _numbered(items: Any) -> dict[str, Any]:
+    """A list as a mapping from each item's place ("0", "1", ...), to look into it item by item."""
+    return {str(i): item for i, item in enumerate(items)}
 
 
 def _value(value: Any) -> str:
@@ -154,7 +164,7 @@ def _conditions(a: Any, b: Any) -> bool:
     )
 
 
-def _fields(old: dict, new: dict, skip: tuple[str, ...] = ()) -> str | None:
+def _fields(old: dict[str, Any], new: dict[str, Any], skip: tuple[str, ...] = ()) -> str | None:
     """What changed in an item: wording by name; meaning with its old -> new values."""
     changed = list(_changed(old, new, skip))
     if not changed:
@@ -174,11 +184,13 @@ class _Structure:
         self.old, self.new = old, new
         self.changes: list[Change] = []
 
-    def add(self, kind: str, ident: str, what: str, path: tuple, side: str = "new") -> None:
+    def add(self, kind: str, ident: str, what: str, path: KeyPath, side: str = "new") -> None:
         raw, marks, name = self.new if side == "new" else self.old
         self.changes.append(Change(kind, ident, what, name, marks.at(path)[0]))
 
-    def compare(self, kind: str, old: dict, new: dict, skip: tuple[str, ...] = ()) -> None:
+    def compare(
+        self, kind: str, old: dict[str, Any], new: dict[str, Any], skip: tuple[str, ...] = ()
+    ) -> None:
         for ident, (path, item) in new.items():
             if ident not in old:
                 self.add(kind, ident, "added", path)
@@ -190,8 +202,10 @@ class _Structure:
             if ident not in new:
                 self.add(kind, ident, "removed", path, "old")
 
-    def choices(self, old_q: dict, new_q: dict, path: tuple, qid: str) -> None:
-        def by_value(q: dict, base: tuple) -> dict[str, tuple[tuple, dict]]:
+    def choices(
+        self, old_q: dict[str, Any], new_q: dict[str, Any], path: KeyPath, qid: str
+    ) -> None:
+        def by_value(q: dict[str, Any], base: KeyPath) -> dict[str, Item]:
             return {
                 c["value"]: (base + ("choices", i), c)
                 for i, c in enumerate(q.get("choices") or ())
