@@ -117,8 +117,9 @@ def with_rule(text: str) -> str:
             (
                 "source",
                 "fda-2021",
-                "changed: url: https://www.fda.gov/vaccines-blood-biologics/consumers-bi... -> "
-                "https://www.fda.gov/new/important-patient-and-consumer-in...",
+                # long values are cut at 60 characters
+                "changed: url: https://www.fda.gov/vaccines-blood-biologics/consumers-bi... "
+                "-> https://www.fda.gov/new/important-patient-and-consumer-in...",
             ),
             '      title: "FDA: Important',
         ),
