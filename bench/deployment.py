@@ -263,10 +263,17 @@ class AppHost:
 class Nginx:
     """The shipped deploy/nginx configuration in front of `upstreams`, in the foreground."""
 
-    def __init__(self, prefix: Path, cert: Certificate, upstreams: Sequence[str]):
+    def __init__(
+        self,
+        prefix: Path,
+        cert: Certificate,
+        upstreams: Sequence[str],
+        server_names: str = SERVER_NAME,
+    ):
         self.https_port, self.http_port = free_port(), free_port()
+        self.prefix = prefix
         site = Site(
-            server_name=SERVER_NAME,
+            server_name=server_names,
             cert=cert.cert,
             key=cert.key,
             upstreams=upstreams,
@@ -286,7 +293,7 @@ class Nginx:
 
     @property
     def base_url(self) -> str:
-        return f"https://{SERVER_NAME}:{self.https_port}"
+        return f"https://{self.server_name}:{self.https_port}"
 
     def errors(self) -> str:
         return self.log.read_text()
@@ -316,9 +323,12 @@ class Deployment:
         cert: Certificate | None = None,
         isolation: str | None = None,
         env: dict[str, str] | None = None,
+        server_names: str = SERVER_NAME,
     ):
-        """`env`: more environment for every host (CLINICIAN_PASSWORD, ...)."""
+        """`env`: more environment for every host (CLINICIAN_PASSWORD, ...); `server_names`:
+        nginx's (add `localhost` for a client that cannot be told where SERVER_NAME is: wrk)."""
         self.count, self.workers, self.given_cert, self.env = hosts, workers, cert, env
+        self.server_names = server_names
         self.isolation = isolation or os.environ.get("DEPLOY_ISOLATION", "ports")
         if self.isolation == "netns" and not netns_works():
             raise RuntimeError("isolation='netns' needs root and a working 'ip netns'")
@@ -346,7 +356,8 @@ class Deployment:
             ]
             for host in self.hosts:
                 host.wait()
-            self.nginx = Nginx(self.dir / "nginx", self.cert, [h.address for h in self.hosts])
+            upstreams = [h.address for h in self.hosts]
+            self.nginx = Nginx(self.dir / "nginx", self.cert, upstreams, self.server_names)
         except BaseException:
             self.__exit__()
             raise

@@ -65,6 +65,35 @@
   window.addEventListener("afterprint", function () {
     closed.forEach(function (d) { d.open = false; });
   });
+  // The timeout warning: the clock time the answers end, a warning at the top of the page 5
+  // minutes before, and "Keep my answers" (opening any page keeps them for 30 minutes more).
+  var timeout = document.querySelector("[data-timeout]");
+  if (timeout) {
+    var deadline = Date.now() + Number(timeout.getAttribute("data-seconds")) * 1000;
+    var clock = timeout.querySelector("[data-timeout-clock]");
+    var keep = timeout.querySelector("[data-timeout-keep]");
+    var showClock = function () {
+      clock.textContent = " (" + new Date(deadline).toLocaleTimeString(
+        document.documentElement.lang, { hour: "numeric", minute: "2-digit" }) + ")";
+      clock.hidden = false;
+    };
+    showClock();
+    var warn = function () {
+      var main = document.getElementById("main");
+      if (timeout.parentNode !== main) { main.insertBefore(timeout, main.firstChild); }
+      timeout.classList.add("notice", "notice--warning");
+      timeout.setAttribute("role", "alert");
+      keep.hidden = timeout.getAttribute("data-hard") === "1";
+    };
+    setTimeout(warn, Math.max(0, deadline - 5 * 60 * 1000 - Date.now()));
+    keep.addEventListener("click", function () {
+      fetch(timeout.getAttribute("data-keep"), { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) { return; }
+        timeout.querySelector("p").textContent = timeout.getAttribute("data-kept");
+        keep.hidden = true;
+      });
+    });
+  }
   // A print button only makes sense with JavaScript.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;

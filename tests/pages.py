@@ -228,13 +228,21 @@ class Patient:
         """Post form data; token=True reads it from the current page, None sends none."""
         fields: dict[str, Any] = form_data(data or {})
         if token is True:
-            token = (self.page or self.get("/")).csrf_token
+            token = self.token()
         if token is not None:
             fields["csrf_token"] = token
         self.page = Page(
             self.client.post(url, data=fields, base_url=self.base_url, follow_redirects=follow)
         )
         return self.page
+
+    def token(self) -> str:
+        """The CSRF token of the current page's form, or else of the "Clear my answers" page
+        (the only form on pages without questions)."""
+        if self.page is not None and self.page.html.find("input", attrs={"name": "csrf_token"}):
+            return self.page.csrf_token
+        response = self.client.get("/start-again", base_url=self.base_url)
+        return Page(response).csrf_token
 
     def submit(self, answers: Mapping[str, Any], **kwargs) -> Page:
         """Send the current page's form with these answers."""

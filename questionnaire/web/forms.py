@@ -1,9 +1,8 @@
 """WTForms classes built from rules.yaml once at start-up: one per page of the wizard.
 
-A step of rules.yaml is one page, except that a question whose skip logic reads a question on
-the same page starts a new page part: without JavaScript, a page cannot hide a question until
-the answer it depends on has been sent. A question with `new_page: true` starts one too, so that
-no page asks too much at once.
+Each question of rules.yaml is a page of its own (GOV.UK's "one thing per page": see
+docs/patient-summary.md); a step's pages are its parts, `/step/<step>?part=N`. Without JavaScript a
+page could not hide a question until the answer it depends on has been sent anyway.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
 from ..engine import AnswerProblem, RuleSet, model
-from ..engine.evaluation.conditions import questions_of
 from ..engine.evaluation.questions import QuestionInfo, is_empty, read_answer
 
 
@@ -90,16 +88,13 @@ def build_pages(rs: RuleSet) -> tuple[Page, ...]:
     """Every page of the wizard with its form class, in order."""
     pages: list[Page] = []
     for number, step in enumerate(rs.file.steps, start=1):
-        parts: list[list[model.Question]] = [[]]
-        for q in step.questions:
-            deps = set(questions_of(rs.show_if[q.id])) if q.id in rs.show_if else set()
-            if parts[-1] and (q.new_page or deps & {p.id for p in parts[-1]}):
-                parts.append([])
-            parts[-1].append(q)
-        for part, questions in enumerate(parts):
-            fields = {q.id: make_field(q, rs.catalogue[q.id]) for q in questions}
-            form = type(f"{step.id.title().replace('_', '')}Part{part}Form", (FlaskForm,), fields)
-            pages.append(Page(step, number, part, tuple(questions), form))
+        for part, q in enumerate(step.questions):
+            form = type(
+                f"{step.id.title().replace('_', '')}Part{part}Form",
+                (FlaskForm,),
+                {q.id: make_field(q, rs.catalogue[q.id])},
+            )
+            pages.append(Page(step, number, part, (q,), form))
     return tuple(pages)
 
 

@@ -18,23 +18,63 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 
 from . import handout as handouts
 from .forms import Page, to_answer, to_form_data
-from .i18n import current_language, gettext, kept_language
+from .i18n import current_language, kept_language
 from .journey import Journey
 from .session import IDLE_SECONDS, MAX_SECONDS, now
-from .summary_view import answer_text, given_answers, summary_context
+from .summary_view import answer_text, given_answers, is_scale, summary_context
 
 bp = Blueprint("patient", __name__)
 
-NOTICES = ("unreadable", "changed", "cleared")
+NOTICES = ("unreadable", "changed", "cleared", "no_answers")
+WARN_SECONDS = 10 * 60  # a page shows the answers' end in a warning this long before it
 
 
 @bp.app_context_processor
 def service_context() -> dict[str, Any]:
-    """Who runs the service (config SERVICE_NAME, SERVICE_OPERATOR, SERVICE_CONTACT)."""
-    return {"service": service()}
+    """Who runs the service (config SERVICE_NAME, SERVICE_OPERATOR, SERVICE_CONTACT), whether it
+    is a demonstration (no operator configured), and when the patient's answers expire."""
+    return {
+        "service": service(),
+        "demonstration": not current_app.config["SERVICE_OPERATOR"],
+        "expiry": expiry(),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Expiry:
+    """When the answers in the cookie stop working, for the timeout warning on every page."""
+
+    seconds: int  # left from now
+    hard: bool  # the 2-hour limit, which using the site does not extend
+    idle_minutes: int = IDLE_SECONDS // 60
+    hours: int = MAX_SECONDS // 3600
+
+    @property
+    def minutes(self) -> int:
+        """Whole minutes left, at least 1."""
+        return max(1, self.seconds // 60)
+
+    @property
+    def soon(self) -> bool:
+        return self.seconds <= WARN_SECONDS
+
+
+def expiry() -> Expiry | None:
+    """None without answers (or outside the patient's pages)."""
+    if not isinstance(session.get("answers"), dict) or not session["answers"]:
+        return None
+    seen, born = session.get("seen"), session.get("born", session.get("seen"))
+    if not isinstance(seen, int) or not isinstance(born, int):
+        return None
+    idle, hard = seen + IDLE_SECONDS, born + MAX_SECONDS
+    return Expiry(max(0, min(idle, hard) - now()), hard < idle)
+
+
+bp.add_app_template_global(is_scale)  # for the question macro, imported without context
 
 
 def service() -> handouts.Service:
@@ -45,6 +85,8 @@ def service() -> handouts.Service:
         gettext(text) if text else text  # gettext("") is the catalogue's header
         for text in (config["SERVICE_NAME"], config["SERVICE_OPERATOR"])
     )
+    if not operator:  # nobody configured: the start page and the handout say so
+        operator = gettext("no one: this is a demonstration, not a public service")
     return handouts.Service(name, operator, config.get("SERVICE_CONTACT") or None)
 
 
@@ -139,21 +181,17 @@ def step(step_id: str):
     change = request.args.get("change") == "1"
     if not shown:
         return redirect(page_url(j.next_page(page, walk), change=change))
-    fields: dict[str, Any]
     if request.method == "POST":
         form = page.form()
-        for q in page.questions:
-            if q not in shown:
-                del form[q.id]
-        if form.validate():
-            return saved(
-                page, answers, {q.id: to_answer(q, form[q.id].data) for q in shown}, change
-            )
-        fields = {q.id: form[q.id] for q in shown}
-    else:
-        # A GET needs no WTForms form: the template reads only each field's data and errors
-        # (the CSRF token comes from csrf_token()). This is a fifth of the page's cost.
-        fields = {q.id: Prefill(to_form_data(q, answers.get(q.id))) for q in shown}
+    else:  # prefilled with the stored answers
+        stored = {q.id: to_form_data(q, answers.get(q.id)) for q in shown}
+        form = page.form(formdata=None, data=stored)
+    for q in page.questions:
+        if q not in shown:
+            del form[q.id]
+    if request.method == "POST" and form.validate():
+        return saved(page, answers, {q.id: to_answer(q, form[q.id].data) for q in shown}, change)
+    fields = {q.id: form[q.id] for q in shown}
     focus = request.args.get("focus") if request.method == "GET" else None
     return render_template(
         "patient/step.html",
@@ -168,14 +206,6 @@ def step(step_id: str):
         back_url=back_url(page, walk, change),
         errors=[(q, fields[q.id].errors[0]) for q in shown if fields[q.id].errors],
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Prefill:
-    """What the question macro reads from a field, for a page that was not submitted."""
-
-    data: Any
-    errors: tuple[str, ...] = ()
 
 
 def saved(page: Page, answers: dict[str, Any], given: dict[str, Any], change: bool):
@@ -241,6 +271,7 @@ def finished_walk():
     j = journey()
     answers = stored_answers()
     if not answers:
+        session["notice"] = "no_answers"
         return None, redirect(url_for(".start"))
     walk = j.walk(answers)
     if walk.stopped_after is None:
@@ -271,30 +302,12 @@ def summary():
 
 @bp.get("/summary.pdf")
 def handout():
-    """The take-away handout as a PDF, made now from the answers in the cookie."""
-    j = journey()
+    """The take-away handout as a PDF, made now from the answers in the cookie (in Spanish, with
+    an English copy for the clinician)."""
     walk, elsewhere = finished_walk()
     if walk is None:
         return elsewhere
-    result = j.engine.evaluate(walk.answers)
-    ctx = summary_context(j.engine, result)
-    meta = j.engine.ruleset.file.meta
-    given = given_answers(j.engine, walk)
-    pdf = handouts.build(
-        handouts.Handout(
-            service=service(),
-            made=dt.date.today(),
-            version=result.rules_version,
-            reviewed=meta.reviewed,
-            summary=result,
-            groups=ctx["groups"],
-            answers=given,
-            notes_first=ctx["notes_first"],
-            notes=ctx["notes_after"],
-            sources=[(ctx["sources"][k].title, ctx["sources"][k].url) for k in ctx["cited"]],
-            fingerprint=j.engine.ruleset.fingerprint,
-        )
-    )
+    pdf = handouts.make(walk.answers, service)
     response = current_app.response_class(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'inline; filename="my-summary.pdf"'
     return response
@@ -359,6 +372,12 @@ def same_site_referrer(fallback: str | None = None) -> str:
         if not back.startswith("//"):
             return back
     return fallback or url_for(".start")
+
+
+@bp.get("/still-here")
+def still_here():
+    """The timeout warning's "Keep my answers": opening any page keeps them (guard_session)."""
+    return "", 204
 
 
 @bp.get("/expired")

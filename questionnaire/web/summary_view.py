@@ -6,9 +6,27 @@ from __future__ import annotations
 from typing import Any
 
 from ..engine import Engine, Summary
+from ..engine.evaluation.reasons import said
+from .i18n import gettext
+
+URGENT = ("emergency", "urgent")  # the care cards that name each sign, highest first
+SCALE_STEPS = 10  # an integer question with at most this range is a row of radios (0-10)
+
+
+def is_scale(question) -> bool:
+    """Whether a number question is asked as a scale to tap (the 0-10 pain score), not typed."""
+    return (
+        question.type == "integer"
+        and question.min is not None
+        and question.max is not None
+        and question.max - question.min <= SCALE_STEPS
+    )
 
 
 def answer_text(question, answer: Any) -> list[str]:
+    """An answer in words: choice labels, or a score read back as "6 out of 10"."""
+    if is_scale(question) and isinstance(answer, int):
+        return [gettext("%(score)s out of %(max)s", score=answer, max=question.max)]
     labels = {c.value: c.label for c in question.choices}
     values = answer if isinstance(answer, list) else [answer]
     return [labels.get(v, str(v)) for v in values]
@@ -22,6 +40,26 @@ def given_answers(engine: Engine, walk: Any) -> list[tuple[str, list[str]]]:
         for q, a in walk.answers.items()
         if q in questions
     ]
+
+
+def signs(engine: Engine, result: Summary) -> list[tuple[str, list[str], str]]:
+    """Each warning sign the patient ticked, with what it can mean: for every matched rule of an
+    emergency or urgent outcome, (its urgency, the answers it read in the patient's words, its own
+    finding's text), emergency first. The care card names these, not a generic list."""
+    questions = {q.id: q for q in engine.ruleset.questions}
+    found = [
+        (
+            rule.outcome.urgency,
+            [a.answer for a in said(rule.reads, questions, result.answers)],
+            rule.finding.text,
+        )
+        for rule in engine.rules
+        if rule.id in result.fired
+        and rule.finding is not None
+        and rule.outcome is not None
+        and rule.outcome.urgency in URGENT
+    ]
+    return sorted(found, key=lambda sign: URGENT.index(sign[0]))
 
 
 def summary_context(engine: Engine, result: Summary) -> dict[str, Any]:
@@ -55,6 +93,7 @@ def summary_context(engine: Engine, result: Summary) -> dict[str, Any]:
         groups, fitting, cited = [], [], []
     return {
         "summary": result,
+        "signs": signs(engine, result),
         "groups": groups,
         "fitting": fitting,
         "cited": cited,

@@ -105,7 +105,7 @@ def test_the_page_lists_exactly_the_headline_changes_rules_diff_finds(client, cl
     assert f"For {cli_report['headlines'][0]['answer_sets']:,} sets of answers" in text(change)
     # The example as a patient would read it: questions and answers in words
     rows = {text(r.dt): text(r.dd) for r in change.find_all(class_="summary-list__row")}
-    assert rows["How bad has your pain usually been over the past week?"] == "4"
+    assert rows["How bad has your pain usually been over the past week?"] == "4 out of 10"
     assert rows["Where is your pain?"] == "Lower back"
     # ...and the answers that decide the new headline, as the patient's card names them
     now = change.find("p", string=lambda s: s and s.startswith("Now, the answers that decide"))
@@ -122,7 +122,7 @@ def test_the_page_lists_exactly_the_headline_changes_rules_diff_finds(client, cl
         for tr in page.find("h3", string="Items added, removed or changed")
         .find_next("table")
         .tbody.find_all("tr")
-    ] == [f"rule mild_pain changed: when.at_most new.yaml:{line}"]
+    ] == [f"rule mild_pain changed: when.at_most: 3 -> 4 new.yaml:{line}"]
     assert response.headers["Cache-Control"] == "no-store"
 
 

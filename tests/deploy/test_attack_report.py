@@ -131,26 +131,26 @@ def finished_patient(stack: Deployment, source: str) -> Patient:
     return patient
 
 
-def cookie_header(patient: Patient) -> str:
+def finished_cookie(stack: Deployment, source: str) -> str:
+    """The Cookie header of a patient who finished a journey (so /summary.pdf is a PDF)."""
+    patient = finished_patient(stack, source)
+    patient.close()
     return "; ".join(f"{k}={v}" for k, v in patient.cookies.items())
 
 
 def test_f2_one_address_gets_two_handouts_a_second_then_a_friendly_429(stack):
     attacker, neighbour = next(ADDRESSES), next(ADDRESSES)
-    cookie = cookie_header(finished_patient(stack, attacker))
-    with ThreadPoolExecutor(24) as pool:
-        replies = list(
-            pool.map(
-                lambda _: send(
-                    stack, "GET", "/summary.pdf", headers={"Cookie": cookie}, source=attacker
-                ),
-                range(24),
-            )
-        )
+    cookie = finished_cookie(stack, attacker)
+
+    def handout(_: int) -> Reply:
+        return send(stack, "GET", "/summary.pdf", headers={"Cookie": cookie}, source=attacker)
+
+    with ThreadPoolExecutor(40) as pool:  # more at once than the queue of 10
+        replies = list(pool.map(handout, range(40)))
     statuses = [r.status for r in replies]
     refused = [r for r in replies if r.status == 429]
 
-    assert statuses.count(200) <= 12 and refused, statuses
+    assert statuses.count(200) <= 20 and refused, statuses
     assert all(r.body.startswith(b"%PDF") for r in replies if r.status == 200)
     page = refused[0]
     assert "Too many requests" in page.text and page.headers["retry-after"] == "1"
@@ -159,29 +159,54 @@ def test_f2_one_address_gets_two_handouts_a_second_then_a_friendly_429(stack):
     assert send(stack, "GET", "/summary.pdf", source=neighbour).status != 429
 
 
-def test_f2_a_handout_flood_from_one_address_leaves_another_patient_under_100_ms(stack):
-    """A smaller, bounded version of the wrk run in docs/benchmarks.md: 16 connections on
-    /summary.pdf for 6 s while another patient loads their step pages."""
-    attacker, patient_address = next(ADDRESSES), next(ADDRESSES)
-    cookie = cookie_header(finished_patient(stack, attacker))
-    patient = finished_patient(stack, patient_address)
-    stop, counts = threading.Event(), {"pdf": 0, "refused": 0}
+def _flood(port: int, cafile: str, source: str, cookie: str, seconds: float, out) -> None:
+    """In a process of its own (no GIL shared with the patient being timed): `/summary.pdf`
+    again and again on 8 keep-alive connections for `seconds`."""
+    from collections import Counter
 
-    def flood() -> None:
-        conn = stack.connection(source=attacker)
-        while not stop.is_set():
+    from bench.deployment import Connection
+
+    counts: Counter[int] = Counter()
+    stop = time.monotonic() + seconds
+
+    def connection() -> Connection:
+        return Connection(port, ssl.create_default_context(cafile=cafile), 10, source)
+
+    def one() -> None:
+        conn = connection()
+        while time.monotonic() < stop:
             conn.request("GET", "/summary.pdf", headers={"Cookie": cookie})
             response = conn.getresponse()
             response.read()
-            counts["pdf" if response.status == 200 else "refused"] += 1
-            if response.getheader("Connection", "").lower() == "close":
+            counts[response.status] += 1
+            if response.will_close:
                 conn.close()
-                conn = stack.connection(source=attacker)
+                conn = connection()
         conn.close()
 
-    threads = [threading.Thread(target=flood) for _ in range(16)]
+    threads = [threading.Thread(target=one) for _ in range(8)]
     for thread in threads:
         thread.start()
+    for thread in threads:
+        thread.join()
+    out.put(dict(counts))
+
+
+def test_f2_a_handout_flood_from_one_address_leaves_another_patient_under_100_ms(stack):
+    """A smaller, bounded version of the wrk run in docs/benchmarks.md: 8 connections on
+    /summary.pdf for 7 s while another patient loads a step page every 20 ms."""
+    import multiprocessing
+
+    attacker, patient_address = next(ADDRESSES), next(ADDRESSES)
+    cookie = finished_cookie(stack, attacker)
+    patient = finished_patient(stack, patient_address)
+    context = multiprocessing.get_context("fork")
+    out = context.Queue()
+    flood = context.Process(
+        target=_flood,
+        args=(stack.nginx.https_port, str(stack.cert.cert), attacker, cookie, 7.0, out),
+    )
+    flood.start()
     times = []
     try:
         time.sleep(1.0)
@@ -191,29 +216,35 @@ def test_f2_a_handout_flood_from_one_address_leaves_another_patient_under_100_ms
             patient.page("/step/pain")
             times.append(time.perf_counter() - started)
             time.sleep(0.02)
+        counts = out.get(timeout=30)
     finally:
-        stop.set()
-        for thread in threads:
-            thread.join(15)
+        flood.join(30)
+        if flood.is_alive():
+            flood.kill()
         patient.close()
     p95 = statistics.quantiles(times, n=20)[18]
 
-    assert counts["refused"] > counts["pdf"], counts
-    assert counts["pdf"] <= 2 * 7 + 11, counts  # 2 a second for ~7 s, and the burst
+    # 8 connections fit in the queue (burst 10): the flood waits its turn, one handout at a
+    # time, 2 a second for 7 s, and the 8 still waiting when it stops
+    assert set(counts) <= {200, 429} and counts.get(200, 0) <= 2 * 7 + 1 + 8, counts
+    print(f"patient p95 {p95 * 1000:.1f} ms, median {statistics.median(times) * 1000:.1f} ms")
     assert p95 < 0.100, f"patient p95 {p95 * 1000:.0f} ms during the flood ({counts})"
 
 
 def test_f2_the_api_answers_too_many_requests_in_json_with_retry_after(stack):
-    source = next(ADDRESSES)
-    with ThreadPoolExecutor(10) as pool:
-        replies = list(
-            pool.map(
-                lambda _: send(stack, "GET", "/api/v1/openapi.json", source=source), range(120)
-            )
-        )
-    refused = [r for r in replies if r.status == 429]
+    source, replies, started = next(ADDRESSES), [], time.monotonic()
 
-    assert refused and sum(r.status == 200 for r in replies) >= 40
+    def until_refused(_: int) -> None:
+        while len(replies) < 600 and not any(r.status == 429 for r in replies[-20:]):
+            replies.append(send(stack, "GET", "/api/v1/healthz-nope", source=source))
+
+    with ThreadPoolExecutor(10) as pool:
+        list(pool.map(until_refused, range(10)))
+    seconds = time.monotonic() - started
+    refused = [r for r in replies if r.status == 429]
+    served = sum(r.status == 404 for r in replies)  # the app's own JSON 404
+
+    assert refused and 40 <= served <= 41 + 20 * seconds + 10, (served, seconds)
     reply = refused[0]
     assert reply.headers["content-type"] == "application/json"
     assert json.loads(reply.body)["status"] == 429
@@ -252,13 +283,13 @@ def test_f3_every_answer_has_the_security_headers(stack, what, request_bytes, st
     assert b"gunicorn" not in reply.body.lower()
 
 
-def test_f3_a_9_kb_cookie_over_http2_reaches_the_app(stack, visit):
+def test_f3_9_kb_of_cookies_over_http2_reaches_the_app(stack, visit):
     """nginx joins HTTP/2's cookie fields into one header over 8 KB: gunicorn used to refuse it
     with its own bare 431."""
     browser = visit(stack)
     base = stack.nginx.base_url + "/"
     browser.context.add_cookies(
-        [{"name": f"other{i}", "value": "a" * 4500, "url": base} for i in range(2)]
+        [{"name": f"other{i}", "value": "a" * 3000, "url": base} for i in range(3)]
     )
     response = browser.goto("/help")
 
@@ -376,6 +407,7 @@ def test_f8_tls_1_2_takes_aead_suites_with_forward_secrecy(stack, cipher):
 
 def test_f9_password_guesses_are_throttled_and_the_right_one_still_works_elsewhere(stack):
     guesser, clinician = next(ADDRESSES), next(ADDRESSES)
+    started = time.monotonic()
     with ThreadPoolExecutor(8) as pool:
         statuses = list(
             pool.map(
@@ -385,11 +417,38 @@ def test_f9_password_guesses_are_throttled_and_the_right_one_still_works_elsewhe
                 range(80),
             )
         )
+    seconds = time.monotonic() - started
 
-    assert statuses.count(429) >= 30 and set(statuses) == {401, 429}, statuses
+    assert set(statuses) == {401, 429}, statuses
+    # a burst of 30 after the first, then 2 a second: the other guesses never reach the app
+    assert statuses.count(401) <= 31 + 2 * seconds + 1, (statuses, seconds)
     assert (
         send(stack, "GET", "/clinician/", headers=basic(PASSWORD), source=clinician).status == 200
     )
+
+
+SPELLINGS = [
+    ("/clinician/", 45),
+    ("/%63linician/", 45),
+    ("//clinician/", 45),
+    ("/x/../clinician/", 45),
+    ("/summary%2Epdf", 24),
+    ("//summary.pdf", 24),
+]
+
+
+@pytest.mark.parametrize("path, count", SPELLINGS, ids=[s[0] for s in SPELLINGS])
+def test_f9_the_limits_hold_however_the_path_is_spelled(stack, path, count):
+    """nginx picks the location from the normalised path, as the app picks its route."""
+    source = next(ADDRESSES)
+    with ThreadPoolExecutor(24) as pool:  # more at once than the handout's queue of 10
+        statuses = list(
+            pool.map(
+                lambda _: send(stack, "GET", path, None, basic("wrong"), source).status,
+                range(count),
+            )
+        )
+    assert 429 in statuses, statuses
 
 
 def test_f9_a_host_with_a_short_clinician_password_refuses_to_start(stack, tmp_path):
@@ -417,16 +476,16 @@ def test_i3_the_api_sends_no_cookie_for_an_unreadable_one(stack):
 def test_i4_a_form_post_from_another_origin_is_refused_with_a_clear_page(stack):
     patient = Patient(lambda: stack.connection())
     token = re.search(r'name="csrf_token" value="([^"]+)"', patient.page("/help")).group(1)
+    patient.close()
     origin = f"https://{SERVER_NAME}:{stack.nginx.https_port}"
     headers = {
-        "Cookie": cookie_header(patient),
+        "Cookie": "; ".join(f"{k}={v}" for k, v in patient.cookies.items()),
         "Content-Type": "application/x-www-form-urlencoded",
         "Referer": origin + "/help",
     }
     body = f"csrf_token={token}".encode()
     refused = send(stack, "POST", "/clear", body, {**headers, "Origin": "https://evil.example"})
     taken = send(stack, "POST", "/clear", body, {**headers, "Origin": origin})
-    patient.close()
 
     assert refused.status == 400
     assert "The form came from another website" in refused.text

@@ -164,7 +164,12 @@ def test_pages_api_static_files_and_proxy_errors_carry_the_security_headers(depl
     assert app_headers <= nginx_headers, "nginx's error pages lack some of the app's headers"
     assert page.getheader("Referrer-Policy") == "same-origin"  # Flask-WTF needs the Referer
     assert page.getheader("Cache-Control") == "no-store"
-    assert "Too much was sent" in too_big.body.decode()
+    assert json.loads(too_big.body) == {  # under /api/, nginx answers in JSON (issue 20, F4)
+        "status": 413,
+        "message": "The body is larger than 64 KB, the most this service takes.",
+    }
+    page_too_big = fetch(deployment, "POST", "/step/pain", b"a=" + b"b" * 70_000)
+    assert page_too_big.status == 413 and "Too much was sent" in page_too_big.body.decode()
 
 
 def chunked(body: bytes, size: int = 4096) -> bytes:

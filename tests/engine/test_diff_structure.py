@@ -101,7 +101,7 @@ def with_rule(text: str) -> str:
         ),
         (
             edit(f'  version: "{VERSION}"', '  version: "9.9.9"'),
-            ("meta", "meta", "changed: version"),
+            ("meta", "meta", f"changed: version: {VERSION} -> 9.9.9"),
             "  title: Stem-cell",
         ),
         (
@@ -114,7 +114,12 @@ def with_rule(text: str) -> str:
                 "      url: https://www.fda.gov/vaccines-blood-biologics/consumers-biologics/",
                 "      url: https://www.fda.gov/new/",
             ),
-            ("source", "fda-2021", "changed: url"),
+            (
+                "source",
+                "fda-2021",
+                "changed: url: https://www.fda.gov/vaccines-blood-biologics/consumers-bi... -> "
+                "https://www.fda.gov/new/important-patient-and-consumer-in...",
+            ),
             '      title: "FDA: Important',
         ),
         (
@@ -142,7 +147,7 @@ def with_rule(text: str) -> str:
                 "  - id: emergency\n    urgency: emergency",
                 "  - id: emergency\n    urgency: urgent",
             ),
-            ("outcome", "emergency", "changed: urgency"),
+            ("outcome", "emergency", "changed: urgency: emergency -> urgent"),
             "  - id: emergency",
         ),
         (

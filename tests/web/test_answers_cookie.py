@@ -141,8 +141,8 @@ def test_a_copied_cookie_dies_2_hours_after_the_first_answer_even_if_kept_in_use
 def test_the_start_page_says_what_clear_cannot_do_about_a_copied_cookie(patient):
     privacy = text(patient.get("/").main)
 
-    assert "locked cookie" in privacy
-    assert "It cannot reach a copy" in privacy
+    assert "Only this web browser holds them, locked" in privacy
+    assert "It cannot reach a copy" in privacy  # in a reveal: plain, not the first thing read
     assert "30 minutes after it was last used" in privacy and "2 hours" in privacy
 
 

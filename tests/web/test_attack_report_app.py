@@ -57,8 +57,8 @@ def test_every_api_answer_is_an_attachment(client, path):
 
 
 def post_start_again(client, origin: str | None):
-    page = client.get("/help", base_url="https://localhost")
-    headers = {"Referer": "https://localhost/help"}
+    page = client.get("/start-again", base_url="https://localhost")  # Clear's question page
+    headers = {"Referer": "https://localhost/start-again"}
     if origin is not None:
         headers["Origin"] = origin
     return client.post(

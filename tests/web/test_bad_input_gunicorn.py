@@ -80,7 +80,8 @@ def test_behind_a_tls_proxy_the_cookie_is_host_prefixed_and_secure(server):
     """With TRUSTED_PROXIES=1 the app believes the proxy's X-Forwarded-Proto, as from nginx."""
     status, headers, _ = send(
         server,
-        b"GET / HTTP/1.1\r\nHost: criteria.example.org\r\n"
+        # a page with a form: its CSRF token starts the session (the start page has none)
+        b"GET /step/warning_signs HTTP/1.1\r\nHost: criteria.example.org\r\n"
         b"X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n",
     )
 
@@ -95,7 +96,8 @@ def test_behind_a_tls_proxy_the_cookie_is_host_prefixed_and_secure(server):
 
 def test_over_plain_http_the_cookie_has_no_prefix(server):
     status, headers, _ = send(
-        server, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        server,
+        b"GET /step/warning_signs HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
     )
 
     assert status == 200

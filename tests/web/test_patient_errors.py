@@ -61,12 +61,12 @@ def test_no_answer_shows_the_questions_own_message_and_keeps_the_other_answers(
 
 
 def test_an_empty_page_lists_every_question_in_page_order(patient, discuss_answers):
-    page = open_page_of(patient, discuss_answers, "pain_area")
+    page = open_page_of(patient, discuss_answers, "warning_signs")
 
     page = patient.submit({})
 
     shown = [q for q in QUESTIONS if q["id"] in page.questions]
-    assert len(shown) == len(page.questions) >= 2
+    assert len(shown) == len(page.questions) >= 1
     assert page.error_summary == [q["errors"]["required"] for q in shown]
     assert page.inline_errors == {q["id"]: q["errors"]["required"] for q in shown}
 
@@ -94,8 +94,7 @@ def test_a_pain_score_that_is_not_a_whole_number_from_0_to_10_is_refused(
 
     assert page.path == "/step/pain", f"{typed!r} was accepted"
     assert_error_page(page, "pain_intensity", PAIN_INTENSITY["errors"]["range"])
-    assert page.value("pain_intensity") == typed
-    assert page.values == {**{q: as_shown(a) for q, a in others.items()}, "pain_intensity": typed}
+    assert page.value("pain_intensity") == ""  # a scale of radios: no radio holds a forged score
 
 
 @pytest.mark.parametrize(
@@ -109,7 +108,7 @@ def test_a_whole_number_from_0_to_10_is_accepted(patient, discuss_answers, typed
         {**{q: discuss_answers[q] for q in page.questions}, "pain_intensity": typed}
     )
 
-    assert (page.path, page.query) == ("/step/pain", {"part": "2"})  # the disc question (v3)
+    assert page.questions == ["diagnosis"]
     assert patient.get(page.back_url).value("pain_intensity") == saved
 
 

@@ -138,6 +138,41 @@ def clock(monkeypatch):
     return fake
 
 
+def test_every_page_with_answers_says_when_they_will_be_cleared(patient, discuss_answers, clock):
+    patient.walk(discuss_answers)
+    clock.wait(5)
+
+    page = patient.get("/check")
+
+    timeout = one(page.html.footer, attrs={"data-timeout": True})
+    assert "your answers will be cleared in 30 minutes if you do not use this site" in text(timeout)
+    assert page.main.find(attrs={"data-timeout": True}) is None  # not yet a warning
+    assert one(patient.get("/").html.footer, attrs={"data-timeout": True})
+
+
+def test_near_the_2_hour_limit_the_page_warns_at_the_top_without_javascript(
+    patient, discuss_answers, clock
+):
+    patient.walk(discuss_answers)
+    for _ in range(4):  # keep using the site: the idle limit never comes
+        clock.wait(28)
+        patient.get("/check")
+    clock.wait(2)  # 114 minutes after the first answer
+
+    page = patient.get("/summary")
+
+    warning = one(page.main, attrs={"data-timeout": True})
+    assert page.main.find(attrs={"data-timeout": True}) is page.main.find(True)  # first thing
+    assert "cleared in 6 minutes, 2 hours after you started" in text(warning)
+    assert page.html.footer.find(attrs={"data-timeout": True}) is None
+
+
+def test_without_answers_no_page_talks_of_clearing_them(patient):
+    page = patient.get("/")
+
+    assert page.html.find(attrs={"data-timeout": True}) is None
+
+
 def test_answers_are_cleared_after_30_idle_minutes(patient, discuss_answers, clock):
     patient.walk(discuss_answers)
     clock.wait(31)
@@ -219,7 +254,7 @@ def test_the_session_cookie_is_http_only_same_site_and_secure_over_https(
 ):
     who = https_patient if secure else patient
 
-    page = who.get("/", follow=False)
+    page = who.get("/step/warning_signs", follow=False)  # its form's CSRF token starts one
 
     header = session_cookie_header(page)
     assert {"httponly", "samesite"} <= cookie_attributes(header)
@@ -294,13 +329,18 @@ def test_forms_are_built_without_deprecated_wtforms_calls(app):
 
 
 @pytest.mark.parametrize("url", ["/", "/step/pain", "/check", "/summary", "/help"])
-def test_the_footer_clear_button_on_every_page_forgets_the_answers(patient, discuss_answers, url):
+def test_the_footer_clear_link_on_every_page_asks_first_then_forgets_the_answers(
+    patient, discuss_answers, url
+):
     patient.walk(discuss_answers)
     page = patient.get(url)
     footer = one(page.html, "footer")
-    form = one(footer, "form")
+    assert footer.find("form") is None  # one tap below Continue must not clear at once
 
-    cleared = patient.post(form["action"], token=page.csrf_token)
+    confirm = patient.get(one(footer, "a", string="Clear my answers")["href"])
+    assert confirm.h1 == "Do you want to start again?"
+    assert patient.get("/summary").outcome == "discuss"  # nothing forgotten yet
+    cleared = patient.post("/clear", token=confirm.csrf_token)
 
     assert cleared.path == "/" and "Your answers have been cleared" in cleared.text
     assert patient.get("/summary").path == "/"

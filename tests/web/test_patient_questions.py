@@ -5,27 +5,29 @@ and "Start again" that asks before it forgets."""
 from __future__ import annotations
 
 import pytest
-from pages import one, text
+from pages import Patient, one, text
 
 
-def test_no_page_asks_more_than_three_questions(app):
+def test_each_page_asks_one_question(app, rules):
     pages = app.extensions["journeys"]["en"].pages
 
-    assert max(len(page.questions) for page in pages) <= 3
+    assert [len(page.questions) for page in pages] == [1] * len(pages)
+    assert len(pages) == sum(len(step["questions"]) for step in rules["steps"])
 
 
 def test_the_step_indicator_counts_the_pages_of_a_split_step(patient, discuss_answers, rules):
     steps = len(rules["steps"])
     number = next(i for i, s in enumerate(rules["steps"], 1) if s["id"] == "pain")
 
+    pages = len(rules["steps"][number - 1]["questions"])
     first = patient.walk(discuss_answers, until="pain_area")
     second = patient.walk(discuss_answers, until="pain_intensity")
 
     assert text(one(first.main, class_="caption")).startswith(
-        f"Step {number} of {steps}, page 1 of 3"
+        f"Step {number} of {steps}, page 1 of {pages}"
     )
     assert text(one(second.main, class_="caption")).startswith(
-        f"Step {number} of {steps}, page 2 of 3"
+        f"Step {number} of {steps}, page 4 of {pages}"
     )
     warning = patient.get("/step/warning_signs")
     assert text(one(warning.main, class_="caption")).startswith(f"Step 1 of {steps}:")
@@ -72,7 +74,26 @@ def test_the_start_page_warns_about_emergencies_before_anything_else(patient, ru
     assert " ".join(section["text"].split()) in text(warning)
     # straight after the page heading: nothing else comes first
     assert page.main.find("h1").find_next_sibling() is warning
-    assert "This service is run by " in text(page.main)
+
+
+def test_an_unconfigured_start_page_says_it_is_a_demonstration(patient):
+    page = patient.get("/")
+
+    operator = one(page.main, attrs={"data-operator": True})
+    assert operator["data-operator"] == "demonstration"
+    assert "This is a demonstration" in text(operator)
+    assert "This service is run by" not in text(page.main)
+
+
+def test_a_configured_start_page_names_who_runs_it(app):
+    app.config["SERVICE_OPERATOR"] = "the Example Health Library"
+    try:
+        page = Patient(app.test_client()).get("/")
+    finally:
+        app.config["SERVICE_OPERATOR"] = ""
+
+    operator = one(page.main, attrs={"data-operator": True})
+    assert text(operator) == "This service is run by the Example Health Library."
 
 
 def test_start_again_asks_first_and_keeps_the_answers_until_confirmed(patient, discuss_answers):
@@ -98,3 +119,25 @@ def test_every_page_has_a_description_and_an_icon(patient, url):
     with patient.client.get(icon["href"]) as response:
         assert response.status_code == 200
         assert response.mimetype == "image/svg+xml"
+
+
+def test_the_summary_opened_with_no_answers_says_why_it_is_not_there(patient):
+    page = patient.get("/summary")
+
+    assert page.path == "/"
+    assert "There is no summary yet, because there are no answers" in text(
+        one(page.main, class_="notice")
+    )
+    assert patient.get("/").main.find(class_="notice") is None  # said once
+
+
+def test_the_pain_score_is_a_row_of_eleven_radios_read_back_out_of_10(patient, discuss_answers):
+    page = patient.walk(discuss_answers, until="pain_intensity")
+
+    radios = page.form.find_all("input", attrs={"name": "pain_intensity"})
+    assert [(r["type"], r["value"]) for r in radios] == [("radio", str(n)) for n in range(11)]
+    assert (
+        text(page.form.find("legend")) == "How bad has your pain usually been over the past week?"
+    )
+    check = patient.walk(discuss_answers)
+    assert "6 out of 10" in text(check.main)

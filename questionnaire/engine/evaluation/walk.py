@@ -62,7 +62,8 @@ class QuestionState(NamedTuple):
     problem: AnswerProblem | None = None  # when the answer given is not valid
 
 
-class Point(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Point:
     """Where a walk ended: after question `index`, with the answer keys it knows."""
 
     index: int
@@ -136,8 +137,8 @@ class Flow:
         )
 
     def read(self, answers: Mapping[str, Any]) -> tuple[list[QuestionState], Point]:
-        """Walk raw answers (as the API or the session holds them), question by question.
-        A stop that may be continued is walked past when a question after it has an answer."""
+        """Walk raw answers (as the API or the session holds them), question by question. A
+        stop that may be continued is walked past when any question after it has an answer."""
         states, end = self._read(answers, continuing=False)
         if end.stopped_after is not None and end.continuable:
             if any(not is_empty(answers.get(q)) for q in self._after[end.stopped_after]):
@@ -215,7 +216,7 @@ class Walk:
                 if s.state is State.ANSWERED
             },
             ids(State.MISSING),
-            tuple(s.problem for s in states if s.state is State.INVALID),
+            tuple(s.problem for s in states if s.problem is not None and s.state is State.INVALID),
             ids(State.DROPPED),
             end.stopped_after,
             end.continuable,
