@@ -50,7 +50,8 @@ def with_changes(answers: dict, changes: dict) -> dict:
 
 def labels(questions: dict, question: str, answer) -> list[str]:
     """The labels a patient chose, as rules.yaml words them; a 0-10 score as "6 out of 10"."""
-    if questions[question]["type"] == "integer":
+    q = questions[question]
+    if q["type"] == "integer" and q["max"] - q["min"] <= 10:
         return [f"{answer} out of {questions[question]['max']}"]
     choices = {c["value"]: c["label"] for c in questions[question].get("choices", [])}
     return [choices.get(v, str(v)) for v in (answer if isinstance(answer, list) else [answer])]
@@ -131,9 +132,9 @@ def test_changing_red_flags_to_none_continues_the_journey_at_the_pain_page(
 
     page = patient.submit({"warning_signs": ["none"]})
 
-    assert page.path == "/step/pain"
-    pain = next(s for s in rules["steps"] if s["id"] == "pain")
-    assert page.questions == [q["id"] for q in pain["questions"]][: len(page.questions)]
+    assert page.path == "/step/about_you"
+    about_you = next(s for s in rules["steps"] if s["id"] == "about_you")
+    assert page.questions == [q["id"] for q in about_you["questions"]][: len(page.questions)]
     assert page.values == {q: "" for q in page.questions}  # nothing answered yet
     # The rest of the journey still works from here, and ends on the check page.
     for _ in range(20):
@@ -148,7 +149,7 @@ def test_back_from_the_pain_page_after_changing_red_flags_goes_to_the_warning_si
     page = patient.walk({"warning_signs": ["leg_weakness"]})
     patient.get(page.link("Change your answers"))
     page = patient.submit({"warning_signs": ["none"]})
-    assert page.path == "/step/pain"
+    assert page.path == "/step/about_you"
 
     back = patient.get(page.back_url)
 
@@ -159,8 +160,8 @@ def test_back_from_the_pain_page_after_changing_red_flags_goes_to_the_warning_si
 
 BACK_CASES = [
     pytest.param({}, "warning_signs", "/", id="warning_signs-to-start"),
-    pytest.param({}, "pain_area", "/step/warning_signs", id="pain-to-warning_signs"),
-    pytest.param({}, "treatments_tried", "/step/pain?part=4", id="treatments-to-pain_last"),
+    pytest.param({}, "pain_area", "/step/about_you", id="pain-to-about_you"),
+    pytest.param({}, "treatments_tried", "/step/pain?part=5", id="treatments-to-pain_last"),
     pytest.param({}, "pain_intensity", "/step/pain?part=2", id="pain_part3-to-part2"),
     pytest.param({}, "treatment_duration", "/step/treatments", id="treatments_part1-to-part0"),
     pytest.param(
@@ -340,12 +341,12 @@ EARLY_CASES = [
     pytest.param(
         None, "/step/treatments?part=1", "/step/warning_signs", id="part1-before-anything"
     ),
-    pytest.param(FIRST, "/step/cost_access", "/step/pain", id="later-step-after-first-page"),
+    pytest.param(FIRST, "/step/cost_access", "/step/about_you", id="later-step-after-first-page"),
     pytest.param("pain", "/step/treatments?part=1", "/step/treatments", id="part1-before-part0"),
     pytest.param(None, "/check", "/step/warning_signs", id="check-before-anything"),
     pytest.param("pain", "/check", "/step/treatments", id="check-before-finishing"),
     pytest.param(None, "/summary", "/", id="summary-before-anything"),
-    pytest.param(FIRST, "/summary", "/step/pain", id="summary-before-finishing"),
+    pytest.param(FIRST, "/summary", "/step/about_you", id="summary-before-finishing"),
 ]
 
 
@@ -354,7 +355,7 @@ def test_a_page_opened_too_early_redirects_to_the_first_unanswered_page(
     patient, discuss_answers, answered, url, lands_on
 ):
     if answered == "pain":
-        answered = {q: discuss_answers[q] for q in list(discuss_answers)[:6]}
+        answered = {q: discuss_answers[q] for q in list(discuss_answers)[:8]}
     patient.walk(answered or {})
 
     page = patient.get(url)
@@ -368,7 +369,7 @@ def test_answers_posted_to_a_page_that_is_not_open_yet_are_not_saved(patient, di
     page = patient.post(
         "/step/health", {"health_conditions": ["pregnant"], "overall_health": "poor"}
     )
-    assert page.path == "/step/pain"
+    assert page.path == "/step/about_you"
 
     page = patient.walk(discuss_answers, until="health_conditions")
 
@@ -393,8 +394,8 @@ ODD_QUERIES = {
 def test_a_page_with_odd_query_arguments_still_works(patient, query):
     patient.walk({"warning_signs": ["none"]})
 
-    page = patient.get("/step/pain" + query)
+    page = patient.get("/step/about_you" + query)
 
     assert page.status == 200, page
     action = urlsplit(page.form["action"])
-    assert (action.scheme in ("", "http"), action.path) == (True, "/step/pain")
+    assert (action.scheme in ("", "http"), action.path) == (True, "/step/about_you")

@@ -211,7 +211,7 @@ class Engine:
         entries: tuple[TraceEntry, ...] | None,
     ) -> Summary:
         ranked = [r for r in fired if r.rank is not None]
-        headline = min(ranked, key=lambda r: r.rank)
+        headline = min(ranked, key=lambda r: r.rank if r.rank is not None else len(self.rules))
         used = {
             s.question.id: s.question.info.readable(s.key)
             for s in states
@@ -221,6 +221,7 @@ class Engine:
             [r for r in ranked if r.rank == headline.rank], self._question_models, used
         )
         stopped = end.stopped_after is not None
+        assert headline.outcome is not None  # a ranked rule names its outcome
         return Summary(
             headline.outcome,
             tuple(r.finding for r in fired if r.finding is not None),

@@ -210,8 +210,8 @@ def check_studies(raw: Any, marks: Marks, name: str, ruleset: RuleSet) -> Studie
         raise RulesError(problems) from None
     parser = Parser(ruleset.catalogue)
     criteria = _criteria(file, parser, fail)
-    for problem in parser.problems:
-        fail(problem.path, problem.problem, problem.expected, problem.on_key)
+    for found in parser.problems:
+        fail(found.path, found.problem, found.expected, found.on_key)
     for field in ("status", "phases"):
         table = getattr(file.texts, field)
         for value in _values(field):
@@ -226,7 +226,7 @@ def check_studies(raw: Any, marks: Marks, name: str, ruleset: RuleSet) -> Studie
     return Studies(file, name, criteria)
 
 
-def _criteria(file: StudiesFile, parser: Parser, fail: Callable[..., None]) -> dict:
+def _criteria(file: StudiesFile, parser: Parser, fail: Callable[..., None]) -> dict[str, Condition]:
     """Each study's parsed criteria; a repeated NCT id or a wrong address is a problem."""
     criteria: dict[str, Condition] = {}
     for i, study in enumerate(file.studies):
