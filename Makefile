@@ -97,8 +97,8 @@ lint: $(DEV_STAMP)
 fuzz: $(DEV_STAMP)
 	HYPOTHESIS_PROFILE=long $(PY) -m pytest tests/fuzz
 
-# bench: run the benchmarks in bench/
-bench: $(DEV_STAMP) wrk
+# bench: what users feel: server CPU per page and API call, p95 behind nginx, the verifier at scale
+bench: $(DEV_STAMP) wrk nginx translations
 	$(PY) -m bench
 
 # soak: 60 s, 100 connections of whole patient journeys against gunicorn; fails on any error
@@ -124,12 +124,13 @@ clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis test-artifacts $(MO_FILES)
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
-# chromium: install Debian's chromium if missing (playwright's own download does not work here)
+# chromium: install Debian's chromium if missing (playwright's own download does not work here),
+# and libatomic1, which playwright's driver needs and a minimal Debian lacks
 chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
+	@if [ ! -x $(CHROMIUM) ] || ! dpkg -s libatomic1 >/dev/null 2>&1; then \
 		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update && \
-		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium libatomic1; \
 	fi
 
 # poppler: install Debian's poppler-utils (pdftoppm renders the PDF handout in tests) if missing
@@ -180,10 +181,13 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
 	touch $@ $(RUNTIME_STAMP)
 
 # lock: after editing requirements.in or requirements-dev.in (the direct dependencies), compile
-# the hashed locks make installs from; the dev lock keeps every runtime package at its runtime pin
+# the hashed locks make installs from; the dev lock keeps every runtime package at its runtime pin.
+# Resolved for Python 3.11.0, the oldest the README promises (Debian 12 has 3.11.2): some packages'
+# newest versions need 3.11.5 or later, and a lock made for this venv's Python picked them.
+LOCK_PYTHON = 3.11
 lock: $(DEV_STAMP)
 	rm -f requirements.txt requirements-dev.txt
-	$(VENV)/bin/uv pip compile --quiet --generate-hashes --python $(PY) \
+	$(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version $(LOCK_PYTHON) \
 		requirements.in -o requirements.txt
-	$(VENV)/bin/uv pip compile --quiet --generate-hashes --python $(PY) \
+	$(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version $(LOCK_PYTHON) \
 		-c requirements.txt requirements-dev.in -o requirements-dev.txt

@@ -293,7 +293,7 @@ class Nginx:
 
     @property
     def base_url(self) -> str:
-        return f"https://{SERVER_NAME}:{self.https_port}"
+        return f"https://{self.server_name}:{self.https_port}"
 
     def errors(self) -> str:
         return self.log.read_text()

@@ -1,24 +1,26 @@
 """Where one request's time goes: a target of the load benchmark, in process, under pyinstrument.
 
-Run from the project root:  .venv/bin/python -m bench.profile [step|evaluate|wtforms|hello]
+Run from the project root:  .venv/bin/python -m bench.profile [step|evaluate]
     [--requests 3000] [--tree]
 
-Calls the app's WSGI callable directly (no server, no sockets) for the same request as
-bench/load.py, so it shows the app's own per-request work; gunicorn's share is what the
-hello-world app costs under load (docs/benchmarks.md). Prints the CPU time per request (fastest
-of 20 batches) and the share of the sampled time spent in each part of the request; --tree adds
-pyinstrument's call tree.
+Calls the app's WSGI callable directly (no server, no sockets), so it shows the app's own
+per-request work (bench/requests.py measures every page this way). Prints the CPU time per
+request (fastest of 20 batches) and the share of the sampled time spent in each part of the
+request; --tree adds pyinstrument's call tree.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import sys
 import time
 from collections.abc import Callable
 
-from .load import EVALUATE_BODY
+from .load import ANSWERS
+
+EVALUATE_BODY = json.dumps({"answers": ANSWERS})
 
 # (label, function name, part of the file path); a sample counts once per label, in the
 # outermost frame that matches. "of which" lines are inside the line above them.
@@ -35,7 +37,7 @@ PARTS = (
     ("  of which the question macro (macros.html)", "macro", "macros.html"),
     ("  of which url_for in the templates", "url_for", ""),
     ("  of which markupsafe.escape", "escape", "markupsafe"),
-    ("API: jsonify (json.dumps)", "response", "flask/json/provider.py"),
+    ("API: the model written as JSON", "model_dump_json", ""),
     ("after_request: security headers", "add_headers", ""),
     ("save_session (sign the cookie)", "save_session", ""),
 )
@@ -74,21 +76,9 @@ def targets() -> dict[str, Callable[[], Callable[[], None]]]:
 
         return create_app({"SECRET_KEY": "bench-profile-" + "k" * 50})
 
-    def hello():
-        from .hello import app
-
-        return app
-
-    def wtforms():
-        from .form_page import app
-
-        return app
-
     return {
         "step": app_call(questionnaire, "/step/warning_signs"),
         "evaluate": app_call(questionnaire, "/api/v1/evaluate", "POST", EVALUATE_BODY),
-        "wtforms": app_call(wtforms, "/"),
-        "hello": app_call(hello, "/"),
     }
 
 

@@ -61,6 +61,9 @@ function request()
    if r.method == "POST" then
       headers["Content-Type"] = "application/x-www-form-urlencoded"
       body = r.body .. "&csrf_token=" .. (token or "")
+      if ORIGIN ~= "" then  -- over HTTPS, Flask-WTF checks that the form came from this site
+         headers["Referer"] = ORIGIN .. r.path
+      end
    end
    return wrk.format(r.method, r.path, headers, body)
 end
@@ -131,7 +134,8 @@ function done(summary, latency, requests)
    io.write(string.format("SOAK socket_errors %d %d %d %d\n", e.connect, e.read, e.write,
                           e.timeout))
    io.write("SOAK status_errors " .. e.status .. "\n")
-   io.write(string.format("SOAK latency_us %d %d %d %d\n", latency:percentile(50),
-                          latency:percentile(90), latency:percentile(99), latency.max))
+   io.write(string.format("SOAK latency_us %d %d %d %d %d\n", latency:percentile(50),
+                          latency:percentile(90), latency:percentile(95), latency:percentile(99),
+                          latency.max))
    io.write("SOAK first_error " .. first .. "\n")
 end

@@ -97,6 +97,7 @@ class SoakResult:
     status_errors: int  # HTTP 4xx/5xx as wrk counts them (also in page_errors)
     p50_ms: float
     p90_ms: float
+    p95_ms: float
     p99_ms: float
     max_ms: float
     first_error: str
@@ -128,8 +129,9 @@ def parse(output: str, connections: int) -> SoakResult:
             status_errors=int(values["status_errors"]),
             p50_ms=latency[0],
             p90_ms=latency[1],
-            p99_ms=latency[2],
-            max_ms=latency[3],
+            p95_ms=latency[2],
+            p99_ms=latency[3],
+            max_ms=latency[4],
             first_error=values.get("first_error", "").strip(),
             output=output,
         )
@@ -144,11 +146,12 @@ def run(
     connections: int,
     plan: list[Request] | None = None,
     timeout_s: int = 5,
+    origin: str = "",
 ) -> SoakResult:
     """Soak a running server: `connections` browsers (one wrk thread each) for `seconds`."""
     plan = journey_plan() if plan is None else plan
     script = (
-        "-- written by bench/soak.py\nPLAN = {\n"
+        f"-- written by bench/soak.py\nORIGIN = {json.dumps(origin)}\nPLAN = {{\n"
         + "".join(f"  {r.lua()},\n" for r in plan)
         + "}\n\n"
         + LUA.read_text()
@@ -183,7 +186,8 @@ def report(result: SoakResult) -> None:
     )
     print(
         f"Latency of all requests (GET and POST): p50 {result.p50_ms:.1f} ms, "
-        f"p90 {result.p90_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, max {result.max_ms:.1f} ms"
+        f"p90 {result.p90_ms:.1f} ms, p95 {result.p95_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
+        f"max {result.max_ms:.1f} ms"
     )
     socket = ", ".join(f"{k} {v}" for k, v in result.socket_errors.items())
     print(

@@ -2,9 +2,12 @@
 
     .venv/bin/python -m bench.verify_scale            # prints the table, writes docs/benchmarks.md
     .venv/bin/python -m bench.verify_scale --sizes 10 200 --no-write
+    .venv/bin/python -m bench.verify_scale --cli 1000  # the whole `rules verify` command
 
 Each measurement runs in its own process, so "peak memory" is that process's peak resident set
-(Python, the parsed file and CUDD's tables), and one run cannot warm up the next.
+(Python, the parsed file and CUDD's tables), and one run cannot warm up the next. `--cli` times
+what a clinician waits for: the whole `flask --app wsgi rules verify FILE` process (start-up,
+reading the YAML, checking, verifying and printing), its CPU time from the kernel's accounting.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import platform
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -24,6 +28,8 @@ from bench.rulegen import VARIANTS, generate_text
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- verify_scale:begin -->", "<!-- verify_scale:end -->"
+CLI_BEGIN, CLI_END = "<!-- verify_cli:begin -->", "<!-- verify_cli:end -->"
+CLI_BUDGET = 5.0  # seconds of CPU for the whole command at 1,000 questions (issue 19)
 SIZES = (10, 15, 30, 60, 100, 200, 1000)
 
 
@@ -102,6 +108,48 @@ def measure(sizes, timeout: float) -> list[dict]:
     return rows
 
 
+def cli(n: int, variant: str, timeout: float) -> dict:
+    """The whole `rules verify` command on one generated file: CPU, wall time and verdict."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"generated-{n}-{variant}.yaml"
+        path.write_text(generate_text(n, variant, 0), encoding="utf-8")
+        before, wall = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "rules", "verify", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=ROOT,
+            check=False,
+        )
+        wall, after = time.perf_counter() - wall, resource.getrusage(resource.RUSAGE_CHILDREN)
+    lines = out.stdout.splitlines()
+    verdict = "complete" if "Complete:" in out.stdout else "gap"
+    never = sum(line.endswith("can never match.") for line in lines)
+    return {
+        "questions": n,
+        "variant": variant,
+        "cpu": after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime,
+        "seconds": wall,
+        "found": f"exit {out.returncode}: {verdict}, {never} never match, "
+        f"{sum('can never give' in line for line in lines)} never win"
+        + (f"; {out.stderr.strip()}" if out.stderr else ""),
+    }
+
+
+def cli_table(rows: list[dict]) -> str:
+    lines = [
+        "| questions | variant | CPU seconds (whole process) | wall seconds | verdict |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['questions']} | {r['variant']} | {r['cpu']:.2f} | {r['seconds']:.2f} | "
+        f"{r['found']} |"
+        for r in rows
+    ]
+    return "\n".join(lines)
+
+
 def table(rows: list[dict]) -> str:
     def cell(value, fmt):
         return "-" if value is None else format(value, fmt)
@@ -119,18 +167,18 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def write(rows: list[dict]) -> None:
+def write(rows: list[dict], begin: str = BEGIN, end: str = END, made=table) -> None:
     load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
     block = (
-        f"{BEGIN}\nMeasured {date.today()} with `python -m bench.verify_scale` on "
+        f"{begin}\nMeasured {date.today()} with `python -m bench.verify_scale` on "
         f"{platform.machine()}, Python {platform.python_version()}, load average {load} "
         "(a shared machine: wall time is CPU time plus waiting for a core).\n\n"
-        + table(rows)
-        + f"\n{END}"
+        + made(rows)
+        + f"\n{end}"
     )
     text = DOC.read_text(encoding="utf-8")
-    if BEGIN in text:
-        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
+    if begin in text:
+        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
     else:
         text += "\n" + block + "\n"
     DOC.write_text(text, encoding="utf-8")
@@ -142,7 +190,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", nargs="+", type=int, default=list(SIZES))
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--no-write", action="store_true", help="Do not touch docs/.")
+    parser.add_argument("--cli", nargs="+", type=int, metavar="N", help="Time `rules verify`.")
     args = parser.parse_args(argv)
+    if args.cli:
+        rows = [cli(n, variant, args.timeout) for n in args.cli for variant in VARIANTS]
+        print(cli_table(rows))
+        if not args.no_write:
+            write(rows, CLI_BEGIN, CLI_END, cli_table)
+        over = [r for r in rows if r["cpu"] > CLI_BUDGET and r["questions"] <= 1000]
+        return 1 if over else 0
     if args.one:
         print(json.dumps(one(int(args.one[0]), args.one[1])))
         return 0

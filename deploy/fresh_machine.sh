@@ -49,7 +49,11 @@ unmount() {
 	done
 }
 trap unmount EXIT INT TERM
-if [ -d "$ROOT" ]; then unmount; rm -rf "$ROOT"; fi
+if [ -d "$ROOT" ]; then  # the last run's root: out of the way now, deleted meanwhile
+	unmount
+	mv "$ROOT" "$ROOT.old.$$"
+	nice -n 19 rm -rf "$ROOT.old.$$" &
+fi
 say "copy the clean root to $ROOT"
 cp -a "$BASE" "$ROOT"
 mount -t proc proc "$ROOT/proc"

@@ -1,19 +1,21 @@
-"""The Flask app factory: configuration, the rule engine, blueprints and commands."""
+"""The composition root: `create_app` builds the web app in named steps, one per concern;
+`create_cli_app` gives the `flask` command its commands without building the web app."""
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import rules
+from . import engines
 from .engine import QuestionnaireError
-from .rules import LANGUAGES, engine_for, engine_of
+from .engines import LANGUAGES, engine_for, engine_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,29 +25,59 @@ class ConfigError(QuestionnaireError):
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: configuration, the rule engine, then the web, API and CLI layers."""
-    app = Flask(
+    """Build the web app: configuration, the rule engine, then the web, API and CLI layers."""
+    app = _flask()
+    configure(app, config)
+    require_secret_key(app)
+    check_clinician_password(app)
+    engines.init_app(app)  # load, check and verify the rule files: one engine per language
+    init_i18n(app)
+    init_session(app)
+    init_forms(app)
+    init_csrf(app)
+    init_studies(app)
+    register_blueprints(app)
+    init_preview(app)
+    init_api_documents(app)
+    init_templates(app)
+    register_error_handlers(app)
+    wrap_wsgi(app)
+    register_commands(app)
+    return app
+
+
+def create_cli_app(web: Callable[[], Flask] = create_app) -> Flask:
+    """The `flask` command's app: the configuration and the commands, which load their own rule
+    file, so they work with a broken one and without SECRET_KEY. Served (`flask run`), it hands
+    each request to the web app that `web` builds on the first one."""
+    app = _flask()
+    configure(app, None)
+    register_commands(app)
+    app.wsgi_app = BuiltOnFirstRequest(web)  # type: ignore[method-assign]
+    return app
+
+
+class BuiltOnFirstRequest:
+    """A WSGI app that builds the real one when the first request comes (`flask run` only)."""
+
+    def __init__(self, build: Callable[[], Flask]):
+        self._build, self._lock = build, threading.Lock()
+        self._app: Flask | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        with self._lock:
+            if self._app is None:
+                self._app = self._build()
+        return self._app.wsgi_app(environ, start_response)
+
+
+def _flask() -> Flask:
+    return Flask(
         __name__,
         instance_path=str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    configure(app, config)
-    check_clinician_password(app)
-    rules.init_app(app)
-    register_blueprints(app)
-    register_commands(app)
-    trust_proxies(app)
-    return app
-
-
-def create_cli_app() -> Flask:
-    """Only the `flask rules` commands, for when the full app cannot start (a broken rule file,
-    or no SECRET_KEY on a clinician's machine): they load the rule file themselves."""
-    app = Flask(__name__, instance_path=str(ROOT / "instance"))
-    configure(app, {"SECRET_KEY": "not-used-by-the-commands"})
-    register_commands(app)
-    return app
 
 
 def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
@@ -75,7 +107,6 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         SERVICE_CONTACT=os.environ.get("SERVICE_CONTACT", ""),
         TRUSTED_PROXIES=os.environ.get("TRUSTED_PROXIES", "0"),
     )
-    app.json.sort_keys = False  # type: ignore[attr-defined]  # the documented field order
     secret = os.environ.get("SECRET_KEY")
     key_file = Path(app.instance_path) / "secret_key"
     if not secret and key_file.is_file():
@@ -91,6 +122,12 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         app.config["SECRET_KEY_FALLBACKS"] = old_keys
     if config:
         app.config.update(config)
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # the API's documented field order
+
+
+def require_secret_key(app: Flask) -> None:
+    """The answers' cookies are encrypted under SECRET_KEY: no key, no app (except in debug or
+    tests, which get a fixed one)."""
     if not app.config["SECRET_KEY"]:
         if not (app.debug or app.testing):
             raise ConfigError(
@@ -99,6 +136,134 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
                 "or run 'make run', which creates instance/secret_key for you."
             )
         app.config["SECRET_KEY"] = "dev-only-not-secret"
+
+
+STATIC_LINKED = ("style.css", "favicon.svg", "enhance.js")  # linked from every page
+
+
+def file_version(path: Path) -> str:
+    """A static file's fingerprint for its URL (`?v=`), so a proxy may let browsers keep it for a
+    year: a changed file gets a new URL."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def preview_on(app: Flask) -> bool:
+    """Whether the clinician preview is served (docs/clinician-preview.md)."""
+    return bool(app.config["CLINICIAN_PREVIEW"] or app.config["CLINICIAN_PASSWORD"])
+
+
+def init_i18n(app: Flask) -> None:
+    """Flask-Babel and the visit's language; refuse to start without a compiled catalogue."""
+    from .web import i18n
+    from .web.catalogues import require_compiled
+
+    i18n.init_app(app)
+    require_compiled(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]), LANGUAGES)
+
+
+def init_session(app: Flask) -> None:
+    """The answers live in encrypted cookies, one per step (web/session.py)."""
+    from .web.session import AnswerSessionInterface
+
+    app.session_interface = AnswerSessionInterface.for_app(app, engine_of(app).ruleset.file.steps)
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+
+
+def init_forms(app: Flask) -> None:
+    """The wizard's pages and forms, once per language (labels and messages come from the rules)."""
+    from .web.journey import Journey
+
+    app.extensions["journeys"] = {lang: Journey(engine_for(app, lang)) for lang in LANGUAGES}
+
+
+def init_csrf(app: Flask) -> None:
+    """CSRF checks on every form post; not on the API and the health check (no cookies)."""
+    from .web import api, clinician, errors, health
+
+    errors.refuse_nameless_fields(app)  # before the CSRF check, which trips over them
+    csrf = errors.OriginCheckingCSRF(app)  # the token, the Referer and the Origin
+    csrf.exempt(api.bp)
+    csrf.exempt(health.bp)
+    if not preview_on(app):  # its pages do not exist then: a POST there is 404, not a CSRF error
+        csrf.exempt(clinician.bp)
+
+
+def init_studies(app: Flask) -> None:
+    """The registry snapshot of studies (studies.yaml), checked against the rules, and the
+    check of a clinic's offer (offer.yaml), when its rule file is there."""
+    from .web import offer, studies
+
+    studies.init_app(app)
+    offer.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """The patient pages, the API, the health check, the studies and the clinician preview."""
+    from .web import api, clinician, health, offer, patient, studies
+
+    for blueprint in (patient.bp, api.bp, health.bp, studies.bp, offer.bp, clinician.bp):
+        app.register_blueprint(blueprint)
+
+
+def init_preview(app: Flask) -> None:
+    """The clinician preview, when it is on: the verifier's report, the comparison with the
+    previous rule file, and the slots that keep tries and uploads from holding every worker."""
+    if not preview_on(app):
+        return
+    from .web import clinician, clinician_changes
+
+    app.extensions["preview"] = clinician.Preview.build(
+        engine_of(app).ruleset, app.config["QUESTIONNAIRE_SCENARIOS"]
+    )
+    app.extensions["try_slots"] = clinician.try_slots()  # before gunicorn forks
+    clinician_changes.init_app(app)
+
+
+def init_api_documents(app: Flask) -> None:
+    """The OpenAPI document and FHIR Questionnaire, once every route is registered."""
+    from .web import api
+
+    api.init_documents(app)
+
+
+def init_templates(app: Flask) -> None:
+    """What every page's template gets: the rule file in the page's language and the links."""
+    from .web.i18n import current_language
+
+    static = Path(app.static_folder or ROOT / "static")
+    versions = {name: file_version(static / name) for name in STATIC_LINKED}
+
+    @app.context_processor
+    def shared() -> dict[str, Any]:
+        return {
+            "rule_file": engine_for(app, current_language()).ruleset.file,
+            "links": {
+                "style": url_for("static", filename="style.css", v=versions["style.css"]),
+                "icon": url_for("static", filename="favicon.svg", v=versions["favicon.svg"]),
+                "script": url_for("static", filename="enhance.js", v=versions["enhance.js"]),
+                "start": url_for("patient.start"),
+                "help": url_for("patient.help_now"),
+                "clear": url_for("patient.clear"),
+            },
+        }
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Error pages (JSON under /api/) and the security headers on every response."""
+    from .web import errors, headers
+
+    errors.init_app(app)
+    headers.init_app(app)
+
+
+def wrap_wsgi(app: Flask) -> None:
+    """WSGI wrappers, innermost first: bodies without a length, the last-resort 500 page, and
+    the proxies' X-Forwarded-* headers (outermost, so every layer sees the client's scheme)."""
+    from .web import errors
+
+    errors.limit_streamed_bodies(app)
+    errors.last_resort(app)  # catches anything the rest lets through
+    trust_proxies(app)
 
 
 MIN_PASSWORD_LENGTH = 16
@@ -133,82 +298,8 @@ def trust_proxies(app: Flask) -> None:
         )
 
 
-def static_url(root: Path, filename: str) -> str:
-    """The URL of a static file, fingerprinted with its content (`?v=`), so a proxy may let
-    browsers keep it for a year: a changed file gets a new URL."""
-    digest = hashlib.sha256((root / filename).read_bytes()).hexdigest()[:12]
-    return url_for("static", filename=filename, v=digest)
-
-
-def register_blueprints(app: Flask) -> None:
-    from .web import (
-        api,
-        clinician,
-        clinician_changes,
-        errors,
-        headers,
-        health,
-        i18n,
-        patient,
-        studies,
-    )
-    from .web.catalogues import require_compiled
-    from .web.journey import Journey
-    from .web.session import AnswerSessionInterface
-
-    app.session_interface = AnswerSessionInterface()
-    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
-    # forms are built here, once per language (their labels and messages come from the rules)
-    app.extensions["journeys"] = {lang: Journey(engine_for(app, lang)) for lang in LANGUAGES}
-    i18n.init_app(app)
-    require_compiled(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]), LANGUAGES)
-    errors.refuse_nameless_fields(app)  # before the CSRF check, which trips over them
-    csrf = errors.OriginCheckingCSRF(app)  # the token, the Referer and the Origin
-    csrf.exempt(api.bp)  # the API takes no cookies, so it needs no CSRF token
-    csrf.exempt(health.bp)
-    preview_on = bool(app.config["CLINICIAN_PREVIEW"] or app.config["CLINICIAN_PASSWORD"])
-    if not preview_on:  # its pages do not exist then: a POST there is 404, not a CSRF error
-        csrf.exempt(clinician.bp)
-    app.register_blueprint(patient.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(health.bp)
-    studies.init_app(app)
-    app.register_blueprint(studies.bp)
-    if preview_on:  # runs the verifier
-        app.extensions["preview"] = clinician.Preview.build(
-            engine_of(app).ruleset, app.config["QUESTIONNAIRE_SCENARIOS"]
-        )
-        app.extensions["try_slots"] = clinician.try_slots()  # before gunicorn forks
-        clinician_changes.init_app(app)
-    app.register_blueprint(clinician.bp)
-    errors.init_app(app)
-    headers.init_app(app)
-    errors.limit_streamed_bodies(app)
-    errors.last_resort(app)  # outermost: catches anything the rest lets through
-
-    links: dict[str, dict[str, str]] = {}
-
-    @app.context_processor
-    def shared():
-        """The rule file, and the links on every page, built once per mount point."""
-        root = request.script_root
-        if root not in links:
-            static = Path(app.static_folder or ROOT / "static")
-            links[root] = {
-                "style": static_url(static, "style.css"),
-                "icon": static_url(static, "favicon.svg"),
-                "script": static_url(static, "enhance.js"),
-                "start": url_for("patient.start"),
-                "help": url_for("patient.help_now"),
-                "clear": url_for("patient.clear"),
-            }
-        return {
-            "rules": engine_for(app, i18n.current_language()).ruleset.file,
-            "links": links[root],
-        }
-
-
 def register_commands(app: Flask) -> None:
+    """`flask rules ...` (questionnaire/cli.py) and `flask studies ...` (studies_cli.py)."""
     from . import cli, studies_cli
 
     app.cli.add_command(cli.rules_group)

@@ -1,5 +1,11 @@
 """`flask rules ...`: check, evaluate, verify and test rule files from the command line.
 
+The commands need no web app: each loads the rule file it is given (or QUESTIONNAIRE_RULES), and
+`flask --app wsgi` gives them the CLI app (app.create_cli_app), with no SECRET_KEY. A command of
+another concern lives in its own module and joins with one line: `rules_group.add_command(...)`
+here (the version gate, release_cli.py), or `app.cli.add_command(...)` in app.register_commands
+for a group of its own (`flask studies`, studies_cli.py).
+
 Exit codes: 0 all good, 1 a check failed, 2 bad input (a broken rule, answers or scenario file).
 """
 
@@ -27,11 +33,14 @@ from .engine.load.translations import LANGUAGES
 from .engine.load.yamlsource import YamlProblem, read_yaml
 from .engine.model import json_schema
 from .engine.scenarios import answers_in, load_scenarios, run_scenario, scenario_files
+from .engine.verify.deciding import deciding_message
 from .engine.verify.diff import Diff, diff_rulesets
 from .engine.verify.symbolic import verify
+from .engines import engine_of, has_engine
+from .lint_cli import lint_command
 from .release_cli import gate_command
-from .rules import engine_of, has_engine
 from .studies_cli import app_studies, study_matches, verify_studies
+from .trace_cli import trace_command
 from .web.api_schema import summary_json
 
 
@@ -62,6 +71,8 @@ def _engine(path: str | None) -> Engine:
 # An AppGroup runs each command inside the app context, also under app.test_cli_runner().
 rules_group = AppGroup("rules", help="Check, evaluate, verify and test the rules in rules.yaml.")
 rules_group.add_command(gate_command)  # release_cli.py: the version gate
+rules_group.add_command(trace_command)  # trace_cli.py: the traceability matrix
+rules_group.add_command(lint_command)  # lint_cli.py: plain language
 
 
 @rules_group.command("check")
@@ -131,9 +142,9 @@ def eval_command(answers: str, as_json: bool, rules: str | None) -> None:
         lines = [f"  {p.question or '(answers)'}: {p.message}" for p in exc.problems]
         raise BadInput("the answers cannot be evaluated:\n" + "\n".join(lines)) from None
     if as_json:
-        data = summary_json(
-            summary, engine.sources, engine.ruleset.fingerprint, study_matches(engine, summary)
-        )
+        found, snapshot = study_matches(engine, summary)
+        fingerprint = engine.ruleset.fingerprint
+        data = summary_json(summary, engine.sources, fingerprint, found, snapshot)
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         click.echo(format_summary(summary))
@@ -153,8 +164,13 @@ def verify_command(rules: str | None) -> None:
         click.echo("Complete: every set of answers gets exactly one headline.")
     else:
         click.echo(report.gap_message())
+        click.echo(deciding_message(ruleset, report.gaps[0]))
+        shown = {json.dumps(report.gaps[0], sort_keys=True)}
         for example in report.gaps[1:]:
-            click.echo("  another: " + json.dumps(example))
+            text = json.dumps(example, sort_keys=True)
+            if text not in shown:  # the verifier's examples may differ only in unasked answers
+                shown.add(text)
+                click.echo("  another: " + json.dumps(example))
     for rule in report.never_match:
         click.echo(f"Rule '{rule}' can never match.")
     studies_ok = rules is not None or verify_studies(ruleset)
@@ -291,6 +307,7 @@ def _parsed(path: str):
 def format_diff(diff: Diff) -> str:
     lines = [f"{c.file}:{c.line}: {c.kind} {c.id}: {c.what}" for c in diff.changes]
     lines = lines or ["No change in the rule file's items."]
+    lines += [f"Warning: {warning}" for warning in diff.warnings]
     if not diff.compared:
         lines.append(f"Headlines not compared: {diff.note}.")
     elif not diff.headlines:

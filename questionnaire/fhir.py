@@ -231,16 +231,16 @@ def answers_from_response(engine: Engine, data: Any) -> dict[str, Any]:
     catalogue = engine.ruleset.catalogue
     answers: dict[str, Any] = {}
 
-    def walk(items) -> None:
+    def collect(items) -> None:
         for item in items or ():
             info = catalogue.get(item.linkId)
             if info is not None and item.answer and (values := _values(info, item)):
                 answers[item.linkId] = values if info.type == "multi" else values[0]
-            walk(item.item)
+            collect(item.item)
             for answer in item.answer or ():
-                walk(answer.item)  # questions nested under an answer
+                collect(answer.item)  # questions nested under an answer
 
-    walk(resource.item)
+    collect(resource.item)
     if not answers:
         raise ValueError("it holds no answers to questions of this questionnaire")
     return answers

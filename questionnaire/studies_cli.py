@@ -23,7 +23,7 @@ from .engine.load.registry import RegistryProblem, RegistryRecord, read_page
 from .engine.load.studies import Studies, check_studies, load_studies
 from .engine.load.yamlsource import YamlProblem, read_yaml
 from .engine.verify.studies import study_witnesses
-from .rules import engine_of, has_engine
+from .engines import engine_of, has_engine
 from .web.studies import studies_for, studies_path
 
 
@@ -67,10 +67,12 @@ def verify_studies(ruleset: RuleSet) -> bool:
     return not never
 
 
-def study_matches(engine: Engine, summary: Summary) -> list[StudyMatch]:
-    """The studies of `flask rules eval --json`: the same list as the API gives."""
+def study_matches(engine: Engine, summary: Summary) -> tuple[list[StudyMatch], str | None]:
+    """The studies of `flask rules eval --json`, and their file's fingerprint: as the API."""
     studies = app_studies(engine)
-    return match_studies(engine, studies, summary) if studies else []
+    if studies is None:
+        return [], None
+    return match_studies(engine, studies, summary), studies.fingerprint
 
 
 # --- flask studies refresh --------------------------------------------------------------------

@@ -95,9 +95,59 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
+Quote = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+# A statement is covered by a choice ("warning_signs:leg_weakness") or by a rule ("under_18").
+Cover = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*(:[a-z0-9][a-z0-9_-]*)?$")]
+
+
+class Read(_Frozen):
+    """When a statement was read, and in which copy: the source's own page or a named copy."""
+
+    date: dt.date
+    page: Text = Field(
+        description="'primary page', or the copy read when the source's own page could not be "
+        "reached, e.g. 'NHS Sheffield trust copy'."
+    )
+    url: Url | None = Field(None, description="The copy's address, when it is not the source's.")
+
+
+class Decision(_Frozen):
+    """Why a statement is not (or not fully) covered by a question, and who decided."""
+
+    reason: Text
+    by: Text = Field(description="Who decided, e.g. 'proposed by the team'.")
+    signed_off_by: Text | None = Field(
+        None, description="The clinician who signed the decision off; until then it is pending."
+    )
+
+    @property
+    def pending(self) -> bool:
+        return self.signed_off_by is None
+
+
+class Statement(_Frozen):
+    """One thing a source says that the guidance relies on, quoted word for word."""
+
+    quote: Quote
+    where: Text = Field(description="The section or heading it is under, e.g. 'Call 999 if'.")
+    read: Read
+    urgency: Text | None = Field(None, description="What the source says to do, in its words.")
+    covered_by: tuple[Cover, ...] = Field(
+        (), description="Choices (question:value) or rules that ask or act on it."
+    )
+    decision: Decision | None = Field(
+        None, description="Why it is not covered (or only in part), and who decided."
+    )
+
+
 class Source(_Frozen):
     title: Text
     url: Url
+    statements: tuple[Statement, ...] = Field(
+        (),
+        description="What the guidance relies on, quoted; a red-flag source lists every red "
+        "flag it names, each covered or decided (`flask rules trace`).",
+    )
 
 
 class Meta(_Frozen):
@@ -292,7 +342,7 @@ def json_schema() -> dict[str, Any]:
             return [link(v) for v in node]
         return node
 
-    schema = link(RuleFile.model_json_schema())
+    schema: dict[str, Any] = link(RuleFile.model_json_schema())
     schema["$defs"]["Condition"] = {k: v for k, v in CONDITION_SCHEMA.items() if k != "$id"}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Questionnaire rule file (rules.yaml)"

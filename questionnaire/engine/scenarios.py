@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -20,9 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import AnswersError, RuleProblem, RulesError
 from .evaluation.evaluate import Engine, Summary
+from .evaluation.questions import did_you_mean
 from .evaluation.studies import match_studies
 from .load.studies import Studies
-from .load.yamlsource import YamlProblem, read_yaml
+from .load.yamlsource import RULE_FILE, YamlProblem, read_yaml
 
 
 class Expect(BaseModel):
@@ -46,6 +47,28 @@ class Scenario(BaseModel):
     line: int = 0
 
 
+class ScenarioFileError(RulesError):
+    """A scenario file cannot be used: said so, not "the rule file"."""
+
+    def __init__(self, problems: list[RuleProblem]):
+        super().__init__(problems)
+        count = len(self.problems)
+        self.args = (
+            f"{count} problem{'s' if count != 1 else ''} in the scenario file:\n"
+            + "\n".join(f"  {p}" for p in self.problems),
+        )
+
+
+# The rule file's limits, named for what it is in messages.
+SCENARIO_FILE = replace(RULE_FILE, what="a scenario file")
+
+# The keys each level of a scenario may have, for the hint of a misplaced or misspelt key.
+KEYS = {
+    "expect": "outcome, fired, not_fired, findings, problems or studies",
+    "": "name, answers and expect",
+}
+
+
 @dataclass(frozen=True)
 class Result:
     scenario: Scenario
@@ -58,16 +81,16 @@ class Result:
 
 
 def load_scenarios(path: str | os.PathLike[str]) -> list[Scenario]:
-    """Read one scenario file; raise RulesError (with file:line) if it is malformed."""
+    """Read one scenario file; raise ScenarioFileError (with file:line) if it is malformed."""
     name = os.fspath(path)
     try:
-        raw, marks = read_yaml(FilePath(name).read_bytes())
+        raw, marks = read_yaml(FilePath(name).read_bytes(), SCENARIO_FILE)
     except OSError as exc:
-        raise RulesError([RuleProblem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
+        raise ScenarioFileError([RuleProblem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
     except YamlProblem as exc:
-        raise RulesError([exc.at(name)]) from None
+        raise ScenarioFileError([exc.at(name)]) from None
     if not isinstance(raw, list):
-        raise RulesError(
+        raise ScenarioFileError(
             [
                 RuleProblem(
                     name,
@@ -95,11 +118,11 @@ def load_scenarios(path: str | os.PathLike[str]) -> list[Scenario]:
                         name,
                         *where,
                         f"{'.'.join(map(str, err['loc']))}: {err['msg']}",
-                        "name, answers and expect",
+                        KEYS.get(str(err["loc"][0]) if err["loc"] else "", KEYS[""]),
                     )
                 )
     if problems:
-        raise RulesError(problems)
+        raise ScenarioFileError(problems)
     return scenarios
 
 
@@ -115,17 +138,23 @@ def run_scenario(engine: Engine, scenario: Scenario, studies: Studies | None = N
     """Evaluate one scenario and list how the result differs from what it expects (with
     `studies`, also which studies' main criteria the answers meet)."""
     expect = scenario.expect
-    known_rules = {r.id for r in engine.ruleset.file.rules}
+    known_rules = [r.id for r in engine.ruleset.file.rules]
     failures = [
-        f"the scenario names unknown rule '{rule}'"
-        for rule in (*expect.fired, *expect.not_fired, *(expect.findings or ()))
+        f"the scenario names unknown rule '{rule}'" + did_you_mean(rule, known_rules)
+        for rule in dict.fromkeys((*expect.fired, *expect.not_fired, *(expect.findings or ())))
         if rule not in known_rules
     ]
+    outcomes = [o.id for o in engine.ruleset.file.outcomes]
+    if expect.outcome is not None and expect.outcome not in outcomes:
+        failures.append(
+            f"the scenario expects unknown outcome '{expect.outcome}'"
+            + did_you_mean(expect.outcome, outcomes)
+        )
     try:
         summary = engine.evaluate(scenario.answers, trace=False)
     except AnswersError as exc:
         return Result(scenario, tuple(failures + _refused(expect, exc)))
-    failures += _accepted(expect, summary, known_rules)
+    failures += _accepted(expect, summary, set(known_rules), set(outcomes))
     if expect.studies is not None:
         failures += _studies(expect.studies, engine, summary, studies)
     return Result(scenario, tuple(failures), summary.fired)
@@ -145,20 +174,24 @@ def _studies(
 def _refused(expect: Expect, exc: AnswersError) -> list[str]:
     got = [p.question for p in exc.problems]
     if expect.problems is None:
-        return ["the answers were refused: " + str(exc)]
+        return ["the answers were refused (add expect.problems if they should be):"] + [
+            f"  {p.question or '(answers)'}: {p.code}: {p.message}" for p in exc.problems
+        ]
     if set(got) != set(expect.problems):
-        return [f"expected problems with {sorted(expect.problems)}, got {sorted(got)}"]
+        return [f"expected problems with {sorted(expect.problems)}, got {sorted(got, key=str)}"]
     return []
 
 
-def _accepted(expect: Expect, summary: Summary, known_rules: set[str]) -> list[str]:
+def _accepted(
+    expect: Expect, summary: Summary, known_rules: set[str], outcomes: set[str]
+) -> list[str]:
     failures = []
     if expect.problems is not None:
         failures.append(
             f"expected problems with {sorted(expect.problems)}, but the answers "
             f"were accepted (outcome {summary.outcome.id})"
         )
-    if expect.outcome is not None and summary.outcome.id != expect.outcome:
+    if expect.outcome in outcomes and summary.outcome.id != expect.outcome:
         failures.append(f"expected outcome '{expect.outcome}', got '{summary.outcome.id}'")
     fired = set(summary.fired)
     failures += [

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, g, request
+from flask import Blueprint, Flask, Response, abort, current_app, g, request
 from pydantic import BaseModel
 from werkzeug.exceptions import MethodNotAllowed
 
+from .. import fhir
 from ..engine import AnswerProblem, AnswersError
 from ..engine.load.translations import LANGUAGES
-from ..rules import engine_for
+from ..engines import engine_for, has_engine
 from . import studies
 from .api_schema import (
     AnswerProblemOut,
@@ -29,9 +30,11 @@ from .api_schema import (
     request_model,
     summary_response,
 )
+from .api_schema import openapi as openapi_document
 from .i18n import browser_language
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+_DOCUMENTS = "api_documents"
 JSON = "application/json"
 NOT_FOUND = {404: ("No such resource (a path this document does not list)", Problem, JSON)}
 NO_LANGUAGE = {400: ("There is no such language (lang is not en or es)", Problem, JSON)}
@@ -148,7 +151,12 @@ def say_language(response: Response) -> Response:
 )
 def questionnaire():
     """Steps, questions and choices, as loaded."""
-    return document("questionnaire")
+    file = engine_for(current_app, language()).ruleset.file
+    return reply(
+        QuestionnaireDefinition(
+            meta=file.meta, criteria=file.criteria, steps=file.steps, outcomes=file.outcomes
+        )
+    )
 
 
 def _body_problem() -> Response | dict:
@@ -225,13 +233,43 @@ def _answers_of(body: dict[str, Any]) -> dict[str, Any] | Response:
 )
 def evaluate():
     """Evaluate `{"answers": {...}}` and return the summary with its trace."""
+    return _evaluate()
+
+
+@bp.post("/offer/evaluate")
+@operation(
+    Operation(
+        "evaluateOffer",
+        "Check what a clinic offered (the questions of offer.yaml)",
+        "offer",
+        description="The same request and response shapes as /evaluate, with the question ids "
+        "of the clinic-offer check (GET /offer/ in a browser); its `studies` list is empty.",
+        responses={
+            200: ("The summary", EvaluateResponse, JSON),
+            400: ("The body is not a JSON object, or there is no such language", Problem, JSON),
+            413: ("The body is too large", Problem, JSON),
+            415: ("The body is not sent as application/json", Problem, JSON),
+            422: ("The answers cannot be evaluated", InvalidAnswers, JSON),
+            **NOT_FOUND,
+        },
+        extra=LANG,
+    )
+)
+def evaluate_offer():
+    """Evaluate the answers of the clinic-offer check, like /evaluate."""
+    if not has_engine(current_app, "offer"):
+        abort(404)
+    return _evaluate("offer")
+
+
+def _evaluate(questionnaire: str | None = None) -> Response:
     body = _body_problem()
     if isinstance(body, Response):
         return body
     answers = _answers_of(body)
     if isinstance(answers, Response):
         return answers
-    engine = engine_for(current_app, language())
+    engine = engine_for(current_app, language(), questionnaire)
     try:
         summary = engine.evaluate(answers)
     except AnswersError as exc:
@@ -240,8 +278,10 @@ def evaluate():
         if settled is None:
             return invalid(exc.problems)
         summary = settled
-    found = studies.matches(current_app, summary, language())
-    return reply(summary_response(summary, engine.sources, engine.ruleset.fingerprint, found))
+    snapshot = None if questionnaire else studies.studies_for(current_app, language())
+    found = studies.matches(current_app, summary, language()) if snapshot else []
+    own = snapshot.fingerprint if snapshot else None
+    return reply(summary_response(summary, engine.sources, engine.ruleset.fingerprint, found, own))
 
 
 @bp.get("/openapi.json")
@@ -283,33 +323,22 @@ def fhir_questionnaire():
     return document("fhir")
 
 
-def document(name: str) -> Response:
-    """One of the three documents that depend only on the rules (and the language). Each takes
-    about 10 ms to build, so they are written once per app and language, on first use."""
-    app = current_app
-    lang = language()
-    built = app.extensions.setdefault("api_documents", {}).get(lang)
-    if built is None:
-        from .. import fhir
-        from .api_schema import openapi as openapi_document
-
+def init_documents(app: Flask) -> None:
+    """The OpenAPI document and the FHIR Questionnaire of each language, written once when the
+    app starts, after every route is registered: they depend only on the rules, and take 13 and
+    41 ms to build against 0.3 ms to send (docs/benchmarks.md)."""
+    built = {}
+    for lang in LANGUAGES:
         rs = engine_for(app, lang).ruleset
         others = [engine_for(app, other).ruleset for other in LANGUAGES if other != lang]
-        file = rs.file
-        built = app.extensions["api_documents"][lang] = {
-            "questionnaire": (
-                app.json.dumps(
-                    {
-                        "meta": file.meta.model_dump(mode="json"),
-                        "criteria": [c.model_dump(mode="json") for c in file.criteria],
-                        "steps": [s.model_dump(mode="json") for s in file.steps],
-                        "outcomes": [o.model_dump(mode="json") for o in file.outcomes],
-                    }
-                ),
-                JSON,
-            ),
+        built[lang] = {
             "openapi": (app.json.dumps(openapi_document(app, rs, request_model(rs))), JSON),
             "fhir": (app.json.dumps(fhir.questionnaire(rs, others)), "application/fhir+json"),
         }
-    body, mimetype = built[name]
+    app.extensions[_DOCUMENTS] = built
+
+
+def document(name: str) -> Response:
+    """One of the documents written when the app started, in the request's language."""
+    body, mimetype = current_app.extensions[_DOCUMENTS][language()][name]
     return Response(body, mimetype=mimetype)

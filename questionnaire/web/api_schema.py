@@ -182,6 +182,9 @@ class EvaluateResponse(_Out):
         "a complete answer set."
     )
     sources: dict[str, SourceOut] = Field(description="Every source cited above, by key.")
+    studies_fingerprint: str | None = Field(
+        None, description="Fingerprint of studies.yaml and studies.es.yaml, like rules_fingerprint."
+    )
     studies: list[StudyOut] = Field(
         description="The registered studies of the dated snapshot (studies.yaml), open ones "
         "first; empty beside an emergency or urgent headline."
@@ -200,6 +203,7 @@ def summary_response(
     sources: Mapping[str, model.Source],
     fingerprint: str = "",
     studies: Sequence[StudyMatch] = (),
+    studies_fingerprint: str | None = None,
 ) -> EvaluateResponse:
     """The API's object for a Summary, read field by field as EvaluateResponse declares it."""
     outcome = _fields(OutcomeOut, summary.outcome, because=summary.because)
@@ -211,6 +215,7 @@ def summary_response(
             trace=summary.trace or (),
             rules_fingerprint=fingerprint,
             sources={key: sources[key] for key in summary.cited() if key in sources},
+            studies_fingerprint=studies_fingerprint,
             studies=[
                 {
                     "nct_id": m.study.nct_id,
@@ -229,9 +234,11 @@ def summary_json(
     sources: Mapping[str, model.Source],
     fingerprint: str = "",
     studies: Sequence[StudyMatch] = (),
+    studies_fingerprint: str | None = None,
 ) -> dict[str, Any]:
     """The API's JSON object for a Summary (also what `flask rules eval --json` prints)."""
-    return summary_response(summary, sources, fingerprint, studies).model_dump(mode="json")
+    response = summary_response(summary, sources, fingerprint, studies, studies_fingerprint)
+    return response.model_dump(mode="json")
 
 
 class QuestionnaireDefinition(BaseModel):
@@ -269,6 +276,10 @@ class Health(BaseModel):
         description="SHA-256 of rules.yaml and rules.es.yaml (LF line endings, a NUL between): "
         "docs/rules-changelog.md records each version's."
     )
+    studies_version: str | None = Field(None, description="studies.yaml's meta.version.")
+    studies_fingerprint: str | None = Field(None, description="The same, of studies.yaml.")
+    offer_version: str | None = Field(None, description="offer.yaml's meta.version.")
+    offer_fingerprint: str | None = Field(None, description="The same, of offer.yaml.")
 
 
 class FhirQuestionnaire(BaseModel):

@@ -24,7 +24,10 @@ from ..engine.load.yamlsource import ANSWERS_FILE, YamlProblem, read_yaml
 from ..engine.scenarios import answers_in, load_scenarios, scenario_files
 from ..engine.verify.report import Report
 from ..engine.verify.symbolic import verify
-from ..rules import engine_of
+from ..engine.verify.trace import trace_matrix
+from ..engines import engine_of
+from ..safety import hazard_log
+from . import clinician_changes
 from .forms import build_all_questions_form, to_answer, to_form_data
 from .slots import PreviewSlots, Slot
 from .summary_view import given_answers, summary_context
@@ -269,6 +272,24 @@ def outcome_book():
         "clinician/book.html",
         file=file,
         fingerprint=ruleset.fingerprint,
+        hazards=hazard_log().hazards,  # the safety case (docs/safety/)
+        trace=trace_matrix(ruleset),
         preview=preview(),
         rules_by_outcome=rule_groups(file)[0],
     )
+
+
+@bp.route("/changes", methods=["GET", "POST"])
+def changes():
+    """What changed since the previous rule file: headlines first, then items and wording."""
+    uploaded = request.method == "POST"
+    configured = clinician_changes.configured(current_app)
+    comparison, problem = clinician_changes.uploaded(configured) if uploaded else configured.get()
+    status = 422 if uploaded and problem else 200
+    return render_template(
+        "clinician/changes.html",
+        changes_report=comparison,
+        problem=problem,
+        uploaded=uploaded,
+        max_kb=clinician_changes.UPLOADED_RULE_FILE.max_bytes // 1024,
+    ), status

@@ -1,4 +1,5 @@
-"""Clinician preview: "What changed since version X", the `rules diff` report in plain words.
+"""The comparison behind the clinician preview's "What changed" page and its outcome book: the
+`rules diff` report in plain words.
 
 The previous rule file is CLINICIAN_PREVIOUS_RULES (a path), or, when that is not set and the
 app's rule file is in a git checkout, its last committed version (read once, with `git show`, as
@@ -18,14 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, request
 from werkzeug.exceptions import ServiceUnavailable
 
 from ..engine import Engine, QuestionnaireError, RuleSet, read_rules
 from ..engine.load.yamlsource import RULE_FILE, Limits, Marks, read_yaml
 from ..engine.verify.diff import Change, Diff, diff_rulesets
-from ..rules import engine_of
-from .clinician import bp
+from ..engines import engine_of
 from .summary_view import answer_text
 
 # An uploaded previous rule file: the preview's 512 KB upload limit (rules.yaml 3.0.0 with its
@@ -321,7 +321,13 @@ def compare_upload(data: bytes, name: str, new: Side, seconds: float) -> Compari
     return value
 
 
-def _uploaded(configured: Configured) -> tuple[Comparison | None, str | None]:
+def configured(app: Flask) -> Configured:
+    """The comparison CLINICIAN_PREVIOUS_RULES (or the last commit) sets up."""
+    return app.extensions[_KEY]
+
+
+def uploaded(configured: Configured) -> tuple[Comparison | None, str | None]:
+    """The comparison of the rule file this request uploads, or the message that says why not."""
     upload = request.files.get("rules_file")
     if upload is None or not upload.filename:
         return None, "Choose a previous rule file (rules.yaml) to compare with."
@@ -338,19 +344,3 @@ def _uploaded(configured: Configured) -> tuple[Comparison | None, str | None]:
             return compare_upload(data, name, configured.side(), UPLOAD_SECONDS), None
         except PreviousFileProblem as exc:
             return None, str(exc)
-
-
-@bp.route("/changes", methods=["GET", "POST"])
-def changes():
-    """What changed since the previous rule file: headlines first, then items and wording."""
-    configured: Configured = current_app.extensions[_KEY]
-    uploaded = request.method == "POST"
-    comparison, problem = _uploaded(configured) if uploaded else configured.get()
-    status = 422 if uploaded and problem else 200
-    return render_template(
-        "clinician/changes.html",
-        changes_report=comparison,
-        problem=problem,
-        uploaded=uploaded,
-        max_kb=UPLOADED_RULE_FILE.max_bytes // 1024,
-    ), status

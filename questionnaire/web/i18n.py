@@ -1,5 +1,5 @@
-"""The page's language: Flask-Babel's gettext catalogues for the interface text (templates and
-the handout's labels), and the choice of language for the visit.
+"""The page's language: Flask-Babel's gettext catalogues for the interface text (templates, the
+handout's labels, error pages), and the choice of language for the visit.
 
 The choice, in order: `?lang=` on the request (kept for the visit in a small cookie, `lang`
 or `__Host-lang` over HTTPS, that holds nothing but the language), that cookie, the browser's
@@ -9,16 +9,16 @@ Accept-Language, English. The texts from rules.yaml come from the engine of the 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, Response, g, request, url_for
-from flask_babel import Babel, get_translations, lazy_gettext
-from markupsafe import Markup
+from flask_babel import Babel, force_locale, gettext, lazy_gettext
 from werkzeug.datastructures import Accept
 
-from ..rules import LANGUAGES
+from ..engines import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 COOKIE = "lang"
@@ -75,28 +75,6 @@ def browser_language() -> str:
     return primary.best_match(LANGUAGES, default=LANGUAGES[0])
 
 
-def translations():
-    """This request's catalogue, found once per request. Flask-Babel finds it again for every
-    string (about 7 µs each, fifteen strings a page; docs/benchmarks.md, issue 10)."""
-    found = g.get("translations")
-    if found is None:
-        found = g.translations = get_translations()
-    return found
-
-
-def gettext(text: str, **variables: Any) -> str:
-    """Flask-Babel's gettext, from this request's catalogue."""
-    translated = translations().ugettext(text)
-    return translated % variables if variables else translated
-
-
-def template_gettext(text: str, **variables: Any) -> Markup:
-    """The templates' `_()`: what Jinja's newstyle gettext gives in an autoescaped template
-    (every template is .html), without its three layers of context calls for each string
-    (about 40 µs of a step page: docs/benchmarks.md, issue 10)."""
-    return Markup(translations().ugettext(text)) % variables
-
-
 def date_pattern() -> str:
     """How a date is written, as a Babel pattern (CLDR)."""
     # TRANSLATORS: a Babel date pattern, not words: "d MMMM y" is "23 November 2026";
@@ -127,17 +105,7 @@ def init_app(app: Flask) -> None:
     """Flask-Babel with the catalogues in translations/, the language in every template, and
     the visit's choice kept in its cookie."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
-    Babel(app, locale_selector=current_language)
-    # The templates' gettext as Flask-Babel installs it (newstyle: escaped, %-formatted), but
-    # from the catalogue found once per request.
-    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda text: translations().ugettext(text),
-        ngettext=lambda one, many, n: translations().ungettext(one, many, n),
-        pgettext=lambda context, text: translations().upgettext(context, text),
-        npgettext=lambda context, one, many, n: translations().unpgettext(context, one, many, n),
-        newstyle=True,
-    )
-    app.jinja_env.globals["_"] = template_gettext
+    Babel(app, locale_selector=current_language)  # and the templates' _() and gettext()
 
     @app.context_processor
     def language():
@@ -163,3 +131,16 @@ def init_app(app: Flask) -> None:
                 path=request.script_root or "/",
             )
         return response
+
+
+@contextmanager
+def in_language(lang: str) -> Iterator[None]:
+    """Within this block, the interface text and dates are in `lang` (the handout's English copy
+    of a Spanish summary), then the request's own language again."""
+    kept = g.pop("lang", None)
+    g.lang = lang
+    try:
+        with force_locale(lang):
+            yield
+    finally:
+        g.lang = kept

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -132,21 +131,17 @@ def step(step_id: str):
     change = request.args.get("change") == "1"
     if not shown:
         return redirect(page_url(j.next_page(page, walk), change=change))
-    fields: dict[str, Any]
     if request.method == "POST":
         form = page.form()
-        for q in page.questions:
-            if q not in shown:
-                del form[q.id]
-        if form.validate():
-            return saved(
-                page, answers, {q.id: to_answer(q, form[q.id].data) for q in shown}, change
-            )
-        fields = {q.id: form[q.id] for q in shown}
-    else:
-        # A GET needs no WTForms form: the template reads only each field's data and errors
-        # (the CSRF token comes from csrf_token()). This is a fifth of the page's cost.
-        fields = {q.id: Prefill(to_form_data(q, answers.get(q.id))) for q in shown}
+    else:  # prefilled with the stored answers
+        stored = {q.id: to_form_data(q, answers.get(q.id)) for q in shown}
+        form = page.form(formdata=None, data=stored)
+    for q in page.questions:
+        if q not in shown:
+            del form[q.id]
+    if request.method == "POST" and form.validate():
+        return saved(page, answers, {q.id: to_answer(q, form[q.id].data) for q in shown}, change)
+    fields = {q.id: form[q.id] for q in shown}
     focus = request.args.get("focus") if request.method == "GET" else None
     return render_template(
         "patient/step.html",
@@ -174,14 +169,6 @@ def known_headline(answers: dict[str, Any], walk):
     if settled is None or settled.outcome.urgency != "routine":
         return None
     return settled.outcome
-
-
-@dataclass(frozen=True, slots=True)
-class Prefill:
-    """What the question macro reads from a field, for a page that was not submitted."""
-
-    data: Any
-    errors: tuple[str, ...] = ()
 
 
 def saved(page: Page, answers: dict[str, Any], given: dict[str, Any], change: bool):
@@ -284,29 +271,12 @@ def summary():
 
 @bp.get("/summary.pdf")
 def handout():
-    """The take-away handout as a PDF, made now from the answers in the cookie."""
-    j = journey()
-    walk, result = finished_walk()
+    """The take-away handout as a PDF, made now from the answers in the cookie (in Spanish, with
+    an English copy for the clinician)."""
+    walk, elsewhere = finished_walk()
     if walk is None:
-        return result
-    ctx = summary_context(j.engine, result)
-    meta = j.engine.ruleset.file.meta
-    given = given_answers(j.engine, walk)
-    pdf = handouts.build(
-        handouts.Handout(
-            service=service(),
-            made=dt.date.today(),
-            version=result.rules_version,
-            reviewed=meta.reviewed,
-            summary=result,
-            groups=ctx["groups"],
-            answers=given,
-            notes_first=ctx["notes_first"],
-            notes=ctx["notes_after"],
-            sources=[(ctx["sources"][k].title, ctx["sources"][k].url) for k in ctx["cited"]],
-            fingerprint=j.engine.ruleset.fingerprint,
-        )
-    )
+        return elsewhere
+    pdf = handouts.make(walk.answers, service)
     response = current_app.response_class(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'inline; filename="my-summary.pdf"'
     return response

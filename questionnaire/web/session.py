@@ -21,14 +21,17 @@ import json
 import os
 import secrets
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask.sessions import SecureCookieSession, SessionInterface
+
+from ..engine.model import Step
 
 IDLE_SECONDS = 30 * 60
 MAX_SECONDS = 2 * 60 * 60  # from the first answer: a copied cookie is dead after this
@@ -124,31 +127,20 @@ class AnswerSessionInterface(SessionInterface):
 
     session_class = AnswerSession
 
-    def __init__(self) -> None:
-        self._ciphers: dict[tuple, AnswerCipher] = {}
-        self._steps: dict[int, tuple[tuple[str, ...], dict[str, str]]] = {}
+    def __init__(self, cipher: AnswerCipher, steps: Sequence[Step]):
+        self._cipher = cipher
+        self._step_ids = tuple(s.id for s in steps)
+        self._step_of = {q.id: s.id for s in steps for q in s.questions}
 
-    def cipher(self, app: Flask) -> AnswerCipher | None:
-        """One cipher per set of keys, not one per request (HKDF and key setup cost ~50 us)."""
-        if not app.secret_key:
-            return None
+    @classmethod
+    def for_app(cls, app: Flask, steps: Sequence[Step]) -> AnswerSessionInterface:
+        """The interface for the app's keys (SECRET_KEY, SECRET_KEY_FALLBACKS) and steps."""
         fallbacks = tuple(app.config.get("SECRET_KEY_FALLBACKS") or ())
-        key = (app.secret_key, fallbacks)
-        found = self._ciphers.get(key)
-        if found is None:
-            found = self._ciphers[key] = AnswerCipher(app.secret_key, fallbacks)
-        return found
+        return cls(AnswerCipher(app.config["SECRET_KEY"], fallbacks), steps)
 
-    def steps(self, app: Flask) -> tuple[tuple[str, ...], dict[str, str]]:
-        """(step ids, question id -> step id) of the app's rules."""
-        found = self._steps.get(id(app))
-        if found is None:
-            steps = app.extensions["questionnaire"].ruleset.file.steps
-            found = self._steps[id(app)] = (
-                tuple(s.id for s in steps),
-                {q.id: s.id for s in steps for q in s.questions},
-            )
-        return found
+    def cipher(self, app: Flask) -> AnswerCipher:
+        """The cipher of the app's keys."""
+        return self._cipher
 
     def use_host_prefix(self, app: Flask) -> bool:
         """__Host- over HTTPS, when nothing configured rules it out (a Domain or a sub-path)."""
@@ -164,15 +156,13 @@ class AnswerSessionInterface(SessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
 
-    def open_session(self, app: Flask, request) -> AnswerSession | None:
-        cipher = self.cipher(app)
-        if cipher is None:
-            return None
+    def open_session(self, app: Flask, request) -> AnswerSession:
+        cipher = self._cipher
         base = self.get_cookie_name(app)
         cookies = request.cookies  # `in` first: for a missing name, .get() builds an exception
         tokens = {
             name: cookies[name]
-            for name in (base, *(f"{base}-{s}" for s in self.steps(app)[0]))
+            for name in (base, *(f"{base}-{s}" for s in self._step_ids))
             if name in cookies and cookies[name]
         }
         if not tokens:  # most API calls: no cookie, nothing to open
@@ -209,7 +199,8 @@ class AnswerSessionInterface(SessionInterface):
     def is_null_session(self, obj: object) -> bool:
         """Flask saves no session for the API: its contract is no cookies, not even the
         deletion of an unreadable one (attack report I3)."""
-        return request.path.startswith("/api/") or super().is_null_session(obj)
+        api = has_request_context() and request.path.startswith("/api/")
+        return api or super().is_null_session(obj)
 
     def save_session(  # type: ignore[override]  # open_session made an AnswerSession
         self, app: Flask, session: AnswerSession, response
@@ -231,13 +222,12 @@ class AnswerSessionInterface(SessionInterface):
             return
         if not session.modified:  # a static file, an API call: nothing to write back
             return
-        cipher = self.cipher(app)
-        assert cipher is not None  # else open_session made no session
+        cipher = self._cipher
         main = {k: v for k, v in session.items() if k not in STEP_KEYS}
         main["sid"] = sid = session.get("sid") or secrets.token_urlsafe(12)
         rewrite = session.rekey or sid != session.opened_main.get("sid")
         wrote_step = False
-        for step, answers in self._grouped(app, session).items():
+        for step, answers in self._grouped(session).items():
             name = f"{base}-{step}"
             if answers and (rewrite or answers != session.opened_steps.get(step)):
                 part = {
@@ -259,9 +249,9 @@ class AnswerSessionInterface(SessionInterface):
             response.set_cookie(base, cipher.dumps(main), **options)
         response.vary.add("Cookie")
 
-    def _grouped(self, app: Flask, session: AnswerSession) -> dict[str, dict[str, Any]]:
+    def _grouped(self, session: AnswerSession) -> dict[str, dict[str, Any]]:
         """The session's answers by step; a question the rules do not know goes with the first."""
-        step_ids, step_of = self.steps(app)
+        step_ids, step_of = self._step_ids, self._step_of
         groups: dict[str, dict[str, Any]] = {s: {} for s in step_ids}
         answers = session.get("answers")
         for question, answer in answers.items() if isinstance(answers, dict) else ():

@@ -20,7 +20,7 @@ from flask import Blueprint, Flask, current_app, render_template
 from ..engine import Summary
 from ..engine.evaluation.studies import StudyMatch, match_studies
 from ..engine.load.studies import Studies, load_studies
-from ..rules import LANGUAGES, engine_for, engine_of
+from ..engines import LANGUAGES, engine_for, engine_of
 from .i18n import current_language
 
 bp = Blueprint("studies", __name__)

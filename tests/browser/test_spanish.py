@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page
 from test_accessibility import axe_report
 
 from questionnaire import create_app
-from questionnaire.rules import engine_for, engine_of
+from questionnaire.engines import engine_for, engine_of
 
 pytestmark = pytest.mark.browser
 

@@ -377,3 +377,102 @@ def test_rules_verify_explains_the_apps_own_incomplete_rule_file(tmp_path):
     assert done.returncode == 1, done.stdout + done.stderr
     assert "no headline" in done.stdout and "warning_signs=['none']" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+# --- messages a tester can act on (issue 22) --------------------------------------------------
+
+PAIN_FLOOR = "- {q: pain_intensity, at_least: 4}"  # general_criteria_may_apply's pain condition
+
+
+def test_a_scenario_file_problem_names_the_scenario_file_and_the_keys_expect_takes(
+    runner, tmp_path
+):
+    path = tmp_path / "typo.yaml"
+    path.write_text(
+        "- name: misspelt key under expect\n"
+        "  answers: {warning_signs: [fever]}\n"
+        "  expect: {outcome: urgent, fird: [infection_sign]}\n",
+        encoding="utf-8",
+    )
+    result = invoke(runner, "test", str(path))
+    assert result.exit_code == 2
+    assert "1 problem in the scenario file" in result.output
+    assert "rule file" not in result.output
+    assert f"{path}:3:" in result.output
+    assert "expect.fird" in result.output and "fired, not_fired" in result.output
+    assert "name, answers and expect" not in result.output  # the keys of the wrong level
+
+
+def test_a_misspelt_outcome_and_rule_are_named_with_did_you_mean(runner, tmp_path):
+    path = tmp_path / "misspelt.yaml"
+    path.write_text(
+        "- name: loss of bladder control\n"
+        "  answers: {warning_signs: [bladder_bowel]}\n"
+        "  expect: {outcome: emergncy, fired: [cauda_equina_sign]}\n",
+        encoding="utf-8",
+    )
+    result = invoke(runner, "test", str(path))
+    assert result.exit_code == 1
+    assert (
+        "the scenario expects unknown outcome 'emergncy'; did you mean 'emergency'?"
+        in result.output
+    )
+    assert (
+        "the scenario names unknown rule 'cauda_equina_sign'; did you mean 'cauda_equina_signs'?"
+        in result.output
+    )
+    assert "got 'emergency'" not in result.output  # not mistaken for a wrong headline
+
+
+def test_refused_answers_are_listed_one_per_line(runner, tmp_path):
+    path = tmp_path / "refused.yaml"
+    path.write_text(
+        "- name: answers a patient could not give\n"
+        "  answers: {warning_signs: [nonee], age: 300}\n"
+        "  expect: {outcome: emergency}\n",
+        encoding="utf-8",
+    )
+    result = invoke(runner, "test", str(path))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert any("the answers were refused" in line for line in lines)
+    refused = [line.strip() for line in lines if ": missing: " in line or "_choice: " in line]
+    assert any(line.startswith("warning_signs: unknown_choice: 'nonee'") for line in refused)
+    assert "did you mean 'none'" in result.output
+    assert any(line.strip().startswith("age: out_of_range:") for line in lines)
+    assert any(line.strip().startswith("pain_area: missing:") for line in lines)
+    assert max(len(line) for line in lines if "missing:" in line) < 200
+
+
+@pytest.fixture()
+def gap_rules(tmp_path) -> tuple[Path, int]:
+    """rules.yaml with a gap: the may-apply rule needs pain 5, mild pain covers 3 or less."""
+    text = RULES.read_text(encoding="utf-8")
+    assert text.count(PAIN_FLOOR) == 1, "rules.yaml changed; update PAIN_FLOOR"
+    text = text.replace(PAIN_FLOOR, "- {q: pain_intensity, at_least: 5}")
+    path = tmp_path / "gap.yaml"
+    path.write_text(text, encoding="utf-8")
+    path.with_name("gap.es.yaml").write_text(
+        (ROOT / "rules.es.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    return path, line_of(text, "- {q: pain_intensity, at_least: 5}")
+
+
+def test_verify_names_the_deciding_answer_of_a_gap_and_repeats_no_example(runner, gap_rules):
+    path, _ = gap_rules
+    result = invoke(runner, "verify", str(path))
+    assert result.exit_code == 1, result.output
+    assert "The deciding answer: pain_intensity=4." in result.output
+    assert "with pain_intensity=5, rule general_criteria_may_apply gives discuss" in result.output
+    assert "with pain_intensity=3, rule mild_pain gives not_yet" in result.output
+    others = [line for line in result.output.splitlines() if line.startswith("  another: ")]
+    assert len(others) == len(set(others))
+
+
+def test_check_points_at_the_condition_that_makes_a_gap(runner, gap_rules):
+    path, line = gap_rules
+    result = invoke(runner, "check", str(path))
+    assert result.exit_code == 2
+    assert re.search(
+        rf"{re.escape(str(path))}:{line}:\d+: the rules give no headline", result.output
+    )

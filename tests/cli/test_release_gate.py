@@ -7,13 +7,14 @@ wording included, without a new meta.version and its changelog entry fails here,
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from questionnaire import create_app
+from questionnaire.app import create_cli_app
 from questionnaire.engine.load.fingerprint import (
     changelog_entries,
     file_fingerprint,
@@ -62,19 +63,31 @@ def test_line_endings_do_not_change_the_fingerprint_but_a_word_does(tmp_path):
 
 @pytest.fixture()
 def release(tmp_path) -> Path:
-    """A copy of the project's rule files, changelog and releases, as a CI checkout has them."""
+    """A copy of the project's rule files, changelog and releases, as a CI checkout has them,
+    with the shipped files released (an entry with their fingerprint, and their folder) if they
+    are not yet: each test below starts from a released version, whatever is shipped today."""
     for name in ("rules.yaml", "rules.es.yaml"):
         shutil.copy(ROOT / name, tmp_path / name)
     (tmp_path / "docs").mkdir()
-    shutil.copy(ROOT / "docs/rules-changelog.md", tmp_path / "docs/rules-changelog.md")
+    changelog = tmp_path / "docs/rules-changelog.md"
+    shutil.copy(ROOT / "docs/rules-changelog.md", changelog)
     shutil.copytree(ROOT / "releases", tmp_path / "releases")
+    if gate_problems(tmp_path / "rules.yaml")[2]:  # not released yet: release it in the copy
+        text = changelog.read_text().replace(f"## {CURRENT} (", f"## {CURRENT}-draft (", 1)
+        line = fingerprint_line(file_fingerprint(tmp_path / "rules.yaml"))
+        entry = f"## {CURRENT} (2026-12-06)\n\n{line}\n\n"
+        changelog.write_text(re.sub(r"^(?=## \d)", entry, text, count=1, flags=re.MULTILINE))
+        shutil.rmtree(tmp_path / "releases" / CURRENT, ignore_errors=True)
+        (tmp_path / "releases" / CURRENT).mkdir()
+        for name in ("rules.yaml", "rules.es.yaml"):
+            shutil.copy(ROOT / name, tmp_path / "releases" / CURRENT / name)
     return tmp_path
 
 
 def gate(folder: Path, *args: str):
-    app = create_app(
-        {"TESTING": True, "SECRET_KEY": "t", "QUESTIONNAIRE_RULES": str(folder / "rules.yaml")}
-    )
+    # the commands-only app, as `flask --app wsgi rules` runs when the rules do not load
+    app = create_cli_app()
+    app.config["QUESTIONNAIRE_RULES"] = str(folder / "rules.yaml")
     return app.test_cli_runner().invoke(args=["rules", "gate", *args])
 
 

@@ -43,12 +43,13 @@ def threshold(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.mark.slow  # left out of make quick
 def test_a_threshold_edit_lists_exactly_the_answers_whose_headline_changes(threshold):
     result = diff(ROOT / "rules.yaml", threshold, "--json")
     assert result.exit_code == 1, result.output
     report = json.loads(result.output)
     assert [(c["kind"], c["id"], c["what"]) for c in report["changes"]] == [
-        ("rule", "mild_pain", "changed: when.at_most")
+        ("rule", "mild_pain", "changed: when.at_most: 3 -> 4")
     ]
     assert report["changes"][0]["line"] == SRC.splitlines().index("  - id: mild_pain") + 1
     assert [(h["from"], h["to"]) for h in report["headlines"]] == [("discuss", "not_yet")]
@@ -148,9 +149,11 @@ def test_moving_a_finding_to_another_criterion_is_a_change_of_meaning(tmp_path):
     head = "outcome: emergency\n    finding:\n      criterion: "
     path.write_text(SRC.replace(head + "safety", head + "general_health", 1), encoding="utf-8")
     report = json.loads(diff(ROOT / "rules.yaml", path, "--json").output)
-    assert ("rule", "cauda_equina_signs", "changed: finding.criterion") in [
-        (c["kind"], c["id"], c["what"]) for c in report["changes"]
-    ]
+    assert (
+        "rule",
+        "cauda_equina_signs",
+        "changed: finding.criterion: safety -> general_health",
+    ) in [(c["kind"], c["id"], c["what"]) for c in report["changes"]]
 
 
 @pytest.mark.parametrize(
@@ -177,3 +180,32 @@ def test_diff_is_fast_on_200_question_files(tmp_path):
     assert time.process_time() - started < 5, "CPU seconds"
     assert result.exit_code in (0, 1), result.output
     assert json.loads(result.output)["changes"][0]["kind"] == "rule"
+
+
+def test_a_threshold_edit_shows_old_and_new_and_warns_of_texts_that_quote_the_old_number(
+    threshold,
+):
+    result = diff(ROOT / "rules.yaml", threshold)
+    lines = result.output.splitlines()
+    assert any(line.endswith("rule mild_pain: changed: when.at_most: 3 -> 4") for line in lines)
+    warnings = [line for line in lines if line.startswith("Warning: ")]
+    english = [w for w in warnings if "new.yaml:" in w]
+    spanish = [w for w in warnings if "new.es.yaml:" in w]
+    assert len(english) == 1 and "3 or less out of 10" in english[0]
+    assert len(spanish) == 1 and "3 o menos sobre 10" in spanish[0]
+    assert "when.at_most changed 3 -> 4" in english[0]
+
+
+def test_a_threshold_inside_a_list_of_conditions_is_named_with_its_values(tmp_path):
+    text = SRC.replace("- {q: pain_intensity, at_least: 4}", "- {q: pain_intensity, at_least: 5}")
+    path = tmp_path / "new.yaml"
+    path.write_text(text, encoding="utf-8")
+    path.with_name("new.es.yaml").write_text(
+        (ROOT / "rules.es.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    report = json.loads(diff(ROOT / "rules.yaml", path, "--json").output)
+    [change] = report["changes"]
+    assert change["id"] == "general_criteria_may_apply"
+    assert change["what"].startswith("changed: when.all.") and change["what"].endswith(
+        ".at_least: 4 -> 5"
+    )

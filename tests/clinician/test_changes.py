@@ -122,7 +122,7 @@ def test_the_page_lists_exactly_the_headline_changes_rules_diff_finds(client, cl
         for tr in page.find("h3", string="Items added, removed or changed")
         .find_next("table")
         .tbody.find_all("tr")
-    ] == [f"rule mild_pain changed: when.at_most new.yaml:{line}"]
+    ] == [f"rule mild_pain changed: when.at_most: 3 -> 4 new.yaml:{line}"]
     assert response.headers["Cache-Control"] == "no-store"
 
 

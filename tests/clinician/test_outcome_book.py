@@ -79,3 +79,18 @@ def test_book_prints_the_rules_version_and_fingerprint(book, parse, engine):
     page = parse(book)
     assert page.select_one(".book__fingerprint").get_text() == engine.ruleset.fingerprint
     assert f"Guidance version {engine.version}" in book
+
+
+def test_book_prints_the_hazard_log_and_the_traceability_matrix(book, parse, engine):
+    from questionnaire.engine.verify.trace import trace_matrix
+    from questionnaire.safety import hazard_log
+
+    page = parse(book)
+    hazards = page.select_one("#book-hazards").find_parent("section")
+    for hazard in hazard_log().hazards:
+        assert page.select_one(f"#hazard-{hazard.id}").get_text().startswith(hazard.id)
+        assert hazard.tests[0] in hazards.get_text()
+    matrix = trace_matrix(engine.ruleset)
+    rows = page.select(".book__trace tbody tr")
+    assert len(rows) == len(matrix.rows) > 100
+    assert sum("Pending sign-off." in row.get_text() for row in rows) == len(matrix.pending)

@@ -14,6 +14,7 @@ from itertools import product
 from typing import Any
 
 import pytest
+import yaml
 
 from questionnaire import create_app
 from questionnaire.engine import Engine, QuestionnaireError, RuleSet, loads_rules
@@ -191,3 +192,17 @@ def test_the_reviewed_file_gets_the_engines_report():
 @pytest.mark.parametrize("stop", list(STOPS.values()), ids=list(STOPS))
 def test_stopping_rules_of_every_shape_get_the_engines_report(stop):
     assert_report_is_the_engines(loads_rules(three_steps(stop), verify=False))
+
+
+def test_every_example_is_its_own_data_so_a_scenario_file_has_no_yaml_aliases():
+    """Examples are written out when read (a large file has one per rule); each is new data,
+    so a file of them (`rules witnesses`) is plain YAML, which answers files must be."""
+    from bench.rulegen import generate_text
+
+    report = verify(loads_rules(generate_text(30, "complete", 0), verify=False))
+    examples = [*report.witnesses.values(), *report.wins.values()]
+    assert len(examples) > 60 and any(isinstance(v, list) for v in examples[0].values())
+    assert "&id" not in yaml.safe_dump(examples)
+    first = next(iter(report.witnesses))
+    assert report.witnesses[first] == report.witnesses[first]
+    assert report.witnesses[first] is not report.witnesses[first]

@@ -41,7 +41,7 @@ def test_a_study_record_quotes_the_registry_and_says_what_was_not_read(patient):
     words = text(page.main)
     assert "Age 22 to 85 years old." in words
     assert "Not read from the registry" in words  # its sponsor and status were not read
-    assert "https://clinicaltrials.gov/study/NCT06778447" in words
+    assert page.main.find("a", href="https://clinicaltrials.gov/study/NCT06778447")
 
 
 def test_a_study_not_in_the_list_says_so_and_links_to_the_registry(patient):
@@ -110,3 +110,23 @@ def test_the_api_lists_each_study_with_whether_its_main_criteria_are_met(api):
 def test_the_api_lists_no_studies_beside_an_emergency(api):
     body = api.post("/api/v1/evaluate", json={"answers": {"warning_signs": ["bladder_bowel"]}})
     assert body.get_json()["studies"] == []
+
+
+def _sha(name: str) -> str:
+    import hashlib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    english = (root / f"{name}.yaml").read_bytes().replace(b"\r\n", b"\n")
+    spanish = (root / f"{name}.es.yaml").read_bytes().replace(b"\r\n", b"\n")
+    return hashlib.sha256(english + b"\0" + spanish).hexdigest()
+
+
+def test_healthz_and_the_api_give_each_rule_files_fingerprint_in_its_own_field(api):
+    health = api.get("/healthz").get_json()
+    assert health["studies_fingerprint"] == _sha("studies")
+    assert health["offer_fingerprint"] == _sha("offer")
+    assert health["rules_fingerprint"] == _sha("rules")
+    assert health["studies_version"] == health["offer_version"] == "1.0.0"
+    body = api.post("/api/v1/evaluate", json={"answers": DISCUSS_ANSWERS}).get_json()
+    assert body["studies_fingerprint"] == _sha("studies")

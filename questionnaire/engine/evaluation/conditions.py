@@ -9,7 +9,7 @@ answer set at once, as decision diagrams (the verifier's `Symbols`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -20,6 +20,9 @@ NOT_ASKED = "not asked, because it does not apply to the earlier answers"
 NOT_REACHED = "not asked, because the questions stopped early"
 UNKNOWN = object()  # a question the walk-through never reached
 Keys = Mapping[str, Any]
+
+
+FhirLeaf = tuple[str, str, str, Any]  # (question, FHIR operator, answer kind, answer)
 
 
 class Symbols(Protocol):
@@ -41,7 +44,7 @@ class Symbols(Protocol):
         """The disjunction of diagrams."""
 
 
-def _joined(texts) -> str:
+def _joined(texts: Iterable[str]) -> str:
     return "; and ".join(dict.fromkeys(texts))  # one fact once, even if two leaves read it
 
 
@@ -82,7 +85,7 @@ class Leaf:
             return held, f"{self.info.short}: {NOT_ASKED}"
         return held, self.op.because(self.info, self.value, key, held)
 
-    def fhir(self, negated: bool = False) -> list[tuple] | None:
+    def fhir(self, negated: bool = False) -> list[FhirLeaf] | None:
         """[(question, FHIR operator, answer kind, answer)], or None if FHIR cannot say it."""
         parts = self.op.fhir(self.info, self.value, negated)
         return None if parts is None else [(self.question, *part) for part in parts]
@@ -109,7 +112,7 @@ class Always:
     def because(self, keys: Keys) -> tuple[bool | None, str]:
         return self.value, "this rule always applies" if self.value else "this rule never applies"
 
-    def fhir(self, negated: bool = False) -> list[tuple] | None:
+    def fhir(self, negated: bool = False) -> list[FhirLeaf] | None:
         return None
 
 
@@ -141,7 +144,7 @@ class Not:
         value, text = self.child.because(keys)
         return (None if value is None else not value), text
 
-    def fhir(self, negated: bool = False) -> list[tuple] | None:
+    def fhir(self, negated: bool = False) -> list[FhirLeaf] | None:
         return self.child.fhir(not negated) if isinstance(self.child, Leaf) else None
 
 
@@ -195,11 +198,12 @@ class All:
             return None, _joined(text for value, text in results if value is None)
         return not self.decisive, _joined(text for _, text in results)
 
-    def fhir(self, negated: bool = False) -> list[tuple] | None:
+    def fhir(self, negated: bool = False) -> list[FhirLeaf] | None:
         if negated:
             return None
         parts = [c.fhir() if isinstance(c, Leaf | Not) else None for c in self.children]
-        return None if any(p is None for p in parts) else [x for p in parts for x in p]
+        said = [part for part in parts if part is not None]
+        return None if len(said) < len(parts) else [x for part in said for x in part]
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,12 +241,12 @@ class ConditionProblem:
 class Parser:
     """Parses raw conditions against a question catalogue; one Leaf object per distinct leaf."""
 
-    def __init__(self, catalogue: dict[str, QuestionInfo], ignore=()):
+    def __init__(self, catalogue: dict[str, QuestionInfo], ignore: Iterable[str] = ()):
         self.catalogue = catalogue
         self.ignore = set(ignore)  # questions already reported broken: no knock-on problems
         self.problems: list[ConditionProblem] = []
         self.leaf_list: list[Leaf] = []
-        self._leaf_ids: dict[tuple, Leaf] = {}
+        self._leaf_ids: dict[tuple[str, str, Any], Leaf] = {}
 
     def parse(self, raw: Any, path: Path, *, before: int | None = None) -> Condition | None:
         """Parse one condition; None if it has problems (recorded in `self.problems`)."""
@@ -250,7 +254,9 @@ class Parser:
         cond = self._parse(raw, path, before)
         return cond if len(self.problems) == count else None
 
-    def _fail(self, path: Path, problem: str, expected: str | None = None, on_key=False) -> None:
+    def _fail(
+        self, path: Path, problem: str, expected: str | None = None, on_key: bool = False
+    ) -> None:
         self.problems.append(ConditionProblem(path, problem, expected, on_key))
 
     def _parse(self, raw: Any, path: Path, before: int | None) -> Condition | None:
@@ -286,7 +292,9 @@ class Parser:
             return None
         return self._leaf(raw, path, before)
 
-    def _combinator(self, name: str, value: Any, path: Path, before) -> Condition | None:
+    def _combinator(
+        self, name: str, value: Any, path: Path, before: int | None
+    ) -> Condition | None:
         if name == "always":
             if value is not True and value is not False:
                 self._fail(path, f"'always' must be true or false, not {value!r}", "true or false")
@@ -300,12 +308,13 @@ class Parser:
                 path, f"'{name}' needs a list of conditions", "a list with at least one item"
             )
             return None
-        children = [self._parse(item, path + (i,), before) for i, item in enumerate(value)]
-        if any(c is None for c in children):
+        parsed = [self._parse(item, path + (i,), before) for i, item in enumerate(value)]
+        children = tuple(c for c in parsed if c is not None)
+        if len(children) < len(parsed):
             return None
-        return All(tuple(children)) if name == "all" else AnyOf(tuple(children))
+        return All(children) if name == "all" else AnyOf(children)
 
-    def _question(self, raw: dict, path: Path, before) -> QuestionInfo | None:
+    def _question(self, raw: dict[str, Any], path: Path, before: int | None) -> QuestionInfo | None:
         qid = raw["q"]
         named = isinstance(qid, str)  # a list or a mapping here is a mistake, and unhashable
         info = self.catalogue.get(qid) if named else None
@@ -326,7 +335,7 @@ class Parser:
             return None
         return info
 
-    def _operator(self, raw: dict, info: QuestionInfo, path: Path) -> Operator | None:
+    def _operator(self, raw: dict[str, Any], info: QuestionInfo, path: Path) -> Operator | None:
         ops = [k for k in raw if k != "q"]
         allowed = ", ".join(operators_for(info.type))
         if len(ops) != 1:
@@ -357,10 +366,10 @@ class Parser:
             return None
         return op
 
-    def _leaf(self, raw: dict, path: Path, before) -> Leaf | None:
+    def _leaf(self, raw: dict[str, Any], path: Path, before: int | None) -> Leaf | None:
         info = self._question(raw, path, before)
         op = self._operator(raw, info, path) if info is not None else None
-        if op is None:
+        if op is None or info is None:
             return None
         try:
             value = op.check(info, raw[op.name])

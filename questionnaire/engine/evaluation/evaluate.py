@@ -13,14 +13,13 @@ from typing import Any
 
 from .. import model
 from ..errors import AnswerProblem, AnswersError, QuestionnaireError
-from .conditions import UNKNOWN, Condition, questions_of
+from .conditions import Condition, questions_of
 from .questions import did_you_mean
 from .reasons import Reads, Reason, SaidAnswer, answers_of, deciding, reads
 from .ruleset import RuleSet
 from .walk import Flow, Point, QuestionState, State, Walk
 
 __all__ = ["Engine", "FoundFinding", "Summary", "TraceEntry", "Walk"]
-MEMO_LIMIT = 4096  # distinct answers remembered per group of rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,19 +118,6 @@ class Engine:
         self._notes = file.notes
         self._ids = {q.id for q in self.flow.questions}
         self._question_models = {q.id: q for q in ruleset.questions}
-        # Rules that read the same questions form a group; what a group's rules say depends
-        # only on the answers to those questions, so it is worked out once per distinct answer
-        # and remembered (bounded). The one memo of the engine: docs/benchmarks.md measured
-        # the trace at 140 µs without it, 60 times the hand-written policy.
-        groups: dict[tuple[str, ...], list[int]] = {}
-        for i, rule in enumerate(self.rules):
-            groups.setdefault(rule.questions, []).append(i)
-        self._groups = tuple(
-            _Group(qs, tuple(self.rules[i] for i in ix), {}) for qs, ix in groups.items()
-        )
-        grouped_order = [i for ix in groups.values() for i in ix]
-        # Where each rule's entry is once the groups' entries are laid end to end.
-        self._rule_order = tuple(sorted(range(len(grouped_order)), key=grouped_order.__getitem__))
 
     def _read(self, answers: Any) -> tuple[list[QuestionState], Point]:
         """Walk the answers; raise AnswersError listing every problem, in question order."""
@@ -225,7 +211,7 @@ class Engine:
         entries: tuple[TraceEntry, ...] | None,
     ) -> Summary:
         ranked = [r for r in fired if r.rank is not None]
-        headline = min(ranked, key=lambda r: r.rank)
+        headline = min(ranked, key=lambda r: r.rank if r.rank is not None else len(self.rules))
         used = {
             s.question.id: s.question.info.readable(s.key)
             for s in states
@@ -235,6 +221,7 @@ class Engine:
             [r for r in ranked if r.rank == headline.rank], self._question_models, used
         )
         stopped = end.stopped_after is not None
+        assert headline.outcome is not None  # a ranked rule names its outcome
         return Summary(
             headline.outcome,
             tuple(r.finding for r in fired if r.finding is not None),
@@ -253,28 +240,9 @@ class Engine:
 
     def trace(self, keys: Mapping[str, Any]) -> tuple[TraceEntry, ...]:
         """Whether each rule matched the answer keys, and why, in rule order."""
-        laid = [entry for group in self._groups for entry in group.entries(keys)]
-        return tuple([laid[i] for i in self._rule_order])
+        return tuple(_entry(rule, keys) for rule in self.rules)
 
 
 def _entry(rule: CompiledRule, keys: Mapping[str, Any]) -> TraceEntry:
     value, text = rule.when.because(keys)
     return TraceEntry(rule.id, value is True, text, rule.outcome.id if rule.outcome else None)
-
-
-@dataclass(frozen=True, slots=True)
-class _Group:
-    """Rules that read the same questions, with their entries remembered per answer."""
-
-    questions: tuple[str, ...]
-    rules: tuple[CompiledRule, ...]
-    memo: dict[tuple, tuple[TraceEntry, ...]]
-
-    def entries(self, keys: Mapping[str, Any]) -> tuple[TraceEntry, ...]:
-        answer = tuple([keys.get(q, UNKNOWN) for q in self.questions])
-        found = self.memo.get(answer)
-        if found is None:
-            found = tuple(_entry(rule, keys) for rule in self.rules)
-            if len(self.memo) < MEMO_LIMIT:
-                self.memo[answer] = found
-        return found

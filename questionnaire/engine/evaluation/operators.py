@@ -15,13 +15,16 @@ from typing import Any, ClassVar
 from .questions import QuestionInfo, did_you_mean, listing
 
 REGISTRY: dict[str, Operator] = {}
+FhirPart = tuple[str, str, Any]  # (FHIR operator, answer kind, answer)
 CHOICE_TYPES = ("single", "integer")
 
 
 class BadValue(Exception):
     """An operator's value does not fit its question; `where` extends the path to the value."""
 
-    def __init__(self, problem: str, expected: str | None = None, where: tuple = ()):
+    def __init__(
+        self, problem: str, expected: str | None = None, where: tuple[str | int, ...] = ()
+    ):
         super().__init__(problem)
         self.problem, self.expected, self.where = problem, expected, where
 
@@ -36,7 +39,7 @@ def labels(info: QuestionInfo, values: Sequence[Any], joiner: str = "or") -> str
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" {joiner} " + shown[-1]
 
 
-def one_value(info: QuestionInfo, value: Any, where: tuple = ()) -> Any:
+def one_value(info: QuestionInfo, value: Any, where: tuple[str | int, ...] = ()) -> Any:
     """Check one value against a question: one of its choices, or a whole number in range."""
     if info.type != "integer":
         if value not in info.choices:
@@ -49,7 +52,8 @@ def one_value(info: QuestionInfo, value: Any, where: tuple = ()) -> Any:
     expected = f"a whole number from {info.min} to {info.max}"
     if isinstance(value, bool) or not isinstance(value, int):
         raise BadValue(f"'{info.id}' takes whole numbers, not {value!r}", expected, where)
-    if not info.min <= value <= info.max:
+    low, high = info.bounds
+    if not low <= value <= high:
         raise BadValue(f"{value} is outside the range of '{info.id}'", expected, where)
     return value
 
@@ -101,7 +105,7 @@ class Operator:
             return values
         return (p for v in values for p in (v - 1, v, v + 1))
 
-    def fhir(self, info: QuestionInfo, value: Any, negated: bool) -> list[tuple] | None:
+    def fhir(self, info: QuestionInfo, value: Any, negated: bool) -> list[FhirPart] | None:
         """[(FHIR operator, answer kind, answer)] for enableWhen, or None if FHIR cannot say it."""
         return None
 
@@ -110,17 +114,17 @@ class Operator:
 class Is(Operator):
     name, fits = "is", CHOICE_TYPES
 
-    def holds(self, info, value, key):
+    def holds(self, info: QuestionInfo, value: Any, key: Any) -> bool:
         return key is not None and key == value
 
-    def explain(self, info, value, negated):
+    def explain(self, info: QuestionInfo, value: Any, negated: bool) -> str:
         return f"{info.short} is{' not' if negated else ''} {info.label(value)}"
 
-    def because(self, info, value, key, held):
+    def because(self, info: QuestionInfo, value: Any, key: Any, held: bool) -> str:
         said = f"{info.short} is {info.label(key)}"
         return said if held else f"{said}, not {info.label(value)}"
 
-    def fhir(self, info, value, negated):
+    def fhir(self, info: QuestionInfo, value: Any, negated: bool) -> list[FhirPart] | None:
         kind = "integer" if info.type == "integer" else "coding"
         return [("!=" if negated else "=", kind, value)]
 
@@ -130,16 +134,16 @@ class In(Operator):
     name, fits = "in", CHOICE_TYPES
     schema = {"type": "array", "items": {"type": ["string", "integer"]}, "minItems": 1}
 
-    def check(self, info, raw):
+    def check(self, info: QuestionInfo, raw: Any) -> Any:
         return value_list(info, self.name, raw)
 
-    def holds(self, info, value, key):
+    def holds(self, info: QuestionInfo, value: Any, key: Any) -> bool:
         return key is not None and key in value
 
-    def explain(self, info, value, negated):
+    def explain(self, info: QuestionInfo, value: Any, negated: bool) -> str:
         return f"{info.short} is{' not' if negated else ''} {labels(info, value)}"
 
-    def because(self, info, value, key, held):
+    def because(self, info: QuestionInfo, value: Any, key: Any, held: bool) -> str:
         return (
             f"{info.short} is {info.label(key)}, which is {'' if held else 'not '}"
             f"{labels(info, value)}"
@@ -152,13 +156,13 @@ class NotIn(In):
 
     name = "not_in"
 
-    def holds(self, info, value, key):
+    def holds(self, info: QuestionInfo, value: Any, key: Any) -> bool:
         return key is not None and key not in value
 
-    def explain(self, info, value, negated):
+    def explain(self, info: QuestionInfo, value: Any, negated: bool) -> str:
         return super().explain(info, value, not negated)
 
-    def because(self, info, value, key, held):
+    def because(self, info: QuestionInfo, value: Any, key: Any, held: bool) -> str:
         return (
             f"{info.short} is {info.label(key)}, which is {'not ' if held else ''}"
             f"{labels(info, value)}"
@@ -171,16 +175,16 @@ class Has(Operator):
     schema = {"type": "string"}
     several_hint = "; use 'has_any' or 'has_all' for several"
 
-    def holds(self, info, value, key):
+    def holds(self, info: QuestionInfo, value: Any, key: Any) -> bool:
         return key is not None and value in key
 
-    def explain(self, info, value, negated):
+    def explain(self, info: QuestionInfo, value: Any, negated: bool) -> str:
         return f"{info.short} {'do not include' if negated else 'include'} {info.label(value)}"
 
-    def because(self, info, value, key, held):
+    def because(self, info: QuestionInfo, value: Any, key: Any, held: bool) -> str:
         return f"{info.short} {'include' if held else 'do not include'} {info.label(value)}"
 
-    def fhir(self, info, value, negated):
+    def fhir(self, info: QuestionInfo, value: Any, negated: bool) -> list[FhirPart] | None:
         return [("!=" if negated else "=", "coding", value)]
 
 
@@ -189,19 +193,19 @@ class HasAny(Operator):
     name, fits = "has_any", ("multi",)
     schema = {"type": "array", "items": {"type": "string"}, "minItems": 1}
 
-    def check(self, info, raw):
+    def check(self, info: QuestionInfo, raw: Any) -> Any:
         return value_list(info, self.name, raw)
 
-    def holds(self, info, value, key):
+    def holds(self, info: QuestionInfo, value: Any, key: Any) -> bool:
         return key is not None and not key.isdisjoint(value)
 
-    def explain(self, info, value, negated):
+    def explain(self, info: QuestionInfo, value: Any, negated: bool) -> str:
         return (
             f"{info.short} {'include none of' if negated else 'include any of'} "
             f"{labels(info, value)}"
         )
 
-    def because(self, info, value, key, held):
+    def because(self, info: QuestionInfo, value: Any, key: Any, held: bool) -> str:
         if held:
             return f"{info.short} include {labels(info, [c for c in value if c in key], 'and')}"
         return f"{info.short} include none of {labels(info, value)}"
@@ -211,16 +215,16 @@ class HasAny(Operator):
 class HasAll(HasAny):
     name = "has_all"
 
-    def holds(self, info, value, key):
+    def holds(self, info: QuestionInfo, value: Any, key: Any) -> bool:
         return key is not None and key.issuperset(value)
 
-    def explain(self, info, value, negated):
+    def explain(self, info: QuestionInfo, value: Any, negated: bool) -> str:
         return (
             f"{info.short} {'do not include all of' if negated else 'include all of'} "
             f"{labels(info, value, 'and')}"
         )
 
-    def because(self, info, value, key, held):
+    def because(self, info: QuestionInfo, value: Any, key: Any, held: bool) -> str:
         if held:
             return f"{info.short} include {labels(info, value, 'and')}"
         return f"{info.short} do not include {labels(info, [c for c in value if c not in key])}"
@@ -232,7 +236,7 @@ class _Scale(Operator):
     fits, needs_order = CHOICE_TYPES, True
     word: ClassVar[str]  # "more" or "less"
 
-    def explain(self, info, value, negated):
+    def explain(self, info: QuestionInfo, value: Any, negated: bool) -> str:
         return f"{info.short} is{' not' if negated else ''} {info.label(value)} or {self.word}"
 
 
@@ -240,15 +244,15 @@ class _Scale(Operator):
 class AtLeast(_Scale):
     name, word = "at_least", "more"
 
-    def holds(self, info, value, key):
+    def holds(self, info: QuestionInfo, value: Any, key: Any) -> bool:
         return key is not None and info.rank(key) >= info.rank(value)
 
-    def because(self, info, value, key, held):
+    def because(self, info: QuestionInfo, value: Any, key: Any, held: bool) -> str:
         return f"{info.short} is {info.label(key)}, which is " + (
             f"{info.label(value)} or more" if held else f"less than {info.label(value)}"
         )
 
-    def fhir(self, info, value, negated):
+    def fhir(self, info: QuestionInfo, value: Any, negated: bool) -> list[FhirPart] | None:
         return None if negated or info.type != "integer" else [(">=", "integer", value)]
 
 
@@ -256,15 +260,15 @@ class AtLeast(_Scale):
 class AtMost(_Scale):
     name, word = "at_most", "less"
 
-    def holds(self, info, value, key):
+    def holds(self, info: QuestionInfo, value: Any, key: Any) -> bool:
         return key is not None and info.rank(key) <= info.rank(value)
 
-    def because(self, info, value, key, held):
+    def because(self, info: QuestionInfo, value: Any, key: Any, held: bool) -> str:
         return f"{info.short} is {info.label(key)}, which is " + (
             f"{info.label(value)} or less" if held else f"more than {info.label(value)}"
         )
 
-    def fhir(self, info, value, negated):
+    def fhir(self, info: QuestionInfo, value: Any, negated: bool) -> list[FhirPart] | None:
         return None if negated or info.type != "integer" else [("<=", "integer", value)]
 
 
@@ -273,7 +277,7 @@ class Between(_Scale):
     name = "between"
     schema = {"type": "array", "minItems": 2, "maxItems": 2}
 
-    def check(self, info, raw):
+    def check(self, info: QuestionInfo, raw: Any) -> Any:
         if not isinstance(raw, list) or not raw:
             raise BadValue("'between' needs a list", "a list like [a, b]")
         if len(raw) != 2:
@@ -283,16 +287,16 @@ class Between(_Scale):
             raise BadValue(f"'between' runs from {low} down to {high}", "the lower value first")
         return low, high
 
-    def holds(self, info, value, key):
+    def holds(self, info: QuestionInfo, value: Any, key: Any) -> bool:
         return key is not None and info.rank(value[0]) <= info.rank(key) <= info.rank(value[1])
 
-    def explain(self, info, value, negated):
+    def explain(self, info: QuestionInfo, value: Any, negated: bool) -> str:
         return (
             f"{info.short} is{' not' if negated else ''} between {info.label(value[0])} "
             f"and {info.label(value[1])}"
         )
 
-    def because(self, info, value, key, held):
+    def because(self, info: QuestionInfo, value: Any, key: Any, held: bool) -> str:
         return (
             f"{info.short} is {info.label(key)}, which is {'' if held else 'not '}between "
             f"{info.label(value[0])} and {info.label(value[1])}"
@@ -304,24 +308,24 @@ class Answered(Operator):
     name, fits = "answered", ("single", "integer", "multi")
     schema = {"type": "boolean"}
 
-    def check(self, info, raw):
+    def check(self, info: QuestionInfo, raw: Any) -> Any:
         if raw is not True and raw is not False:
             raise BadValue(f"'answered' must be true or false, not {raw!r}", "true or false")
         return raw
 
-    def holds(self, info, value, key):
+    def holds(self, info: QuestionInfo, value: Any, key: Any) -> bool:
         return (key is not None) is value
 
-    def explain(self, info, value, negated):
+    def explain(self, info: QuestionInfo, value: Any, negated: bool) -> str:
         return f"{info.short} was{' not' if value == negated else ''} answered"
 
-    def because(self, info, value, key, held):
+    def because(self, info: QuestionInfo, value: Any, key: Any, held: bool) -> str:
         return f"{info.short} was answered"
 
-    def points(self, info, value):
+    def points(self, info: QuestionInfo, value: Any) -> Iterable[Any]:
         return ()
 
-    def fhir(self, info, value, negated):
+    def fhir(self, info: QuestionInfo, value: Any, negated: bool) -> list[FhirPart] | None:
         return [("exists", "boolean", value != negated)]
 
 

@@ -38,6 +38,12 @@ class QuestionInfo:
     min: int | None = None
     max: int | None = None
 
+    @property
+    def bounds(self) -> tuple[int, int]:
+        """The range of an integer question (the loader requires both ends)."""
+        assert self.min is not None and self.max is not None, self.id
+        return self.min, self.max
+
     def label(self, value: Any) -> str:
         return f"“{self.labels.get(value, value)}”" if self.type != "integer" else str(value)
 
@@ -94,7 +100,8 @@ def _read_single(info: QuestionInfo, errors: Any, raw: Any) -> Any:
 def _read_integer(info: QuestionInfo, errors: Any, raw: Any) -> Any:
     if isinstance(raw, bool) or not isinstance(raw, int):
         return AnswerProblem(info.id, "wrong_type", f"expected a whole number, got {_kind(raw)}")
-    if not info.min <= raw <= info.max:
+    low, high = info.bounds
+    if not low <= raw <= high:
         return AnswerProblem(
             info.id, "out_of_range", errors.range or f"expected {info.min} to {info.max}"
         )

@@ -76,7 +76,9 @@ def said(
     return tuple(result)
 
 
-def _picked(question: model.Question, given: list[Any], chosen: set[Any]) -> list[Any]:
+def _picked(
+    question: model.Question, given: list[Any], chosen: set[Any] | frozenset[Any]
+) -> list[Any]:
     """The ticked boxes that explain a match: those the condition names; else, when it names
     boxes the patient left unticked (`not has_any`), only a ticked "none"; else every box."""
     picked = [v for v in given if v in chosen]

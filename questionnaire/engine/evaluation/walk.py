@@ -62,7 +62,8 @@ class QuestionState(NamedTuple):
     problem: AnswerProblem | None = None  # when the answer given is not valid
 
 
-class Point(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Point:
     """Where a walk ended: after question `index`, with the answer keys it knows."""
 
     index: int
@@ -215,7 +216,7 @@ class Walk:
                 if s.state is State.ANSWERED
             },
             ids(State.MISSING),
-            tuple(s.problem for s in states if s.state is State.INVALID),
+            tuple(s.problem for s in states if s.problem is not None and s.state is State.INVALID),
             ids(State.DROPPED),
             end.stopped_after,
             end.continuable,

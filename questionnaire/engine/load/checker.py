@@ -15,6 +15,7 @@ from ..evaluation.questions import QuestionInfo, did_you_mean, listing
 from ..evaluation.ruleset import RuleSet
 from .question_checks import QuestionChecks
 from .shape import shape_problem
+from .source_checks import source_problems
 from .yamlsource import Marks, Path
 
 REQUIRED_NOTES = ("consult", "regulatory")
@@ -40,7 +41,9 @@ class Checker(QuestionChecks):
         self.soft: list[RuleProblem] = []  # problems of meaning that still leave a usable model
         self.broken_questions: set[str] = set()
 
-    def fail(self, path: Path, problem: str, expected: str | None = None, *, key=False) -> None:
+    def fail(
+        self, path: Path, problem: str, expected: str | None = None, *, key: bool = False
+    ) -> None:
         line, column = self.marks.at(path, key=key)
         self.problems.append(RuleProblem(self.name, line, column, problem, expected))
 
@@ -149,6 +152,8 @@ class Checker(QuestionChecks):
         for problem in parser.problems:
             self.condition_problem(problem)
         self.notes_and_pages(raw, parts, notes, sources)
+        hard, soft = source_problems(self.name, self.marks, meta, parts, catalogue)
+        self.problems, self.soft = self.problems + hard, self.soft + soft
         all_rules_read = all(rule is not None for _, rule, _ in parts.get("rules", []))
         self.outcomes(parts.get("outcomes", []), named if all_rules_read else None)
         if self.problems or meta is None or parts.get("pages") is None:
@@ -172,7 +177,9 @@ class Checker(QuestionChecks):
             may_continue=may_continue,
         )
 
-    def continuations(self, outcomes: list, parser: Parser) -> dict[str, Condition]:
+    def continuations(
+        self, outcomes: list[tuple[int, Any, Any]], parser: Parser
+    ) -> dict[str, Condition]:
         """Each stopping outcome's `may_continue`, parsed."""
         found: dict[str, Condition] = {}
         for i, outcome, _ in outcomes:
@@ -192,7 +199,7 @@ class Checker(QuestionChecks):
         return found
 
     def skip_logic(
-        self, steps: list, parser: Parser, catalogue: dict[str, QuestionInfo]
+        self, steps: list[tuple[int, Any, Any]], parser: Parser, catalogue: dict[str, QuestionInfo]
     ) -> dict[str, Condition]:
         show_if: dict[str, Condition] = {}
         for s, step, _ in steps:
@@ -209,7 +216,7 @@ class Checker(QuestionChecks):
 
     def rules(
         self,
-        rules: list,
+        rules: list[tuple[int, Any, Any]],
         parser: Parser,
         sources: list[str],
         criteria: list[str],
@@ -270,7 +277,7 @@ class Checker(QuestionChecks):
                     ("pages", key, "source"), page.source, sources, "source", "meta.sources"
                 )
 
-    def notes_order(self, notes: list) -> None:
+    def notes_order(self, notes: list[tuple[int, Any, Any]]) -> None:
         """The file lists notes in the order the summary shows them: 'show: first' ones first."""
         later = None  # the first note shown after the findings
         for n, note, _ in notes:
@@ -285,7 +292,9 @@ class Checker(QuestionChecks):
                     "'show: first' note before the others",
                 )
 
-    def reference(self, path: Path, value: str, known: Iterable[str], what: str, where: str):
+    def reference(
+        self, path: Path, value: str, known: Iterable[str], what: str, where: str
+    ) -> None:
         known = list(known)
         if not known:  # the list itself is broken and already reported
             return
@@ -301,7 +310,7 @@ class Checker(QuestionChecks):
             return
         self.fail(problem.path, problem.problem, problem.expected, key=problem.on_key)
 
-    def outcomes(self, outcomes: list, named: set[str] | None) -> None:
+    def outcomes(self, outcomes: list[tuple[int, Any, Any]], named: set[str] | None) -> None:
         seen_non_stop = None
         for i, outcome, _ in outcomes:
             if outcome is None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import RuleProblem, RulesError
 from ..evaluation.ruleset import RuleSet
-from ..verify import symbolic
+from ..verify import deciding, symbolic
 from .checker import Checker
 from .fingerprint import file_fingerprint
 from .translations import translated_rules
@@ -54,7 +54,7 @@ def read_rules(
     ruleset = checker.check(raw)
     problems = checker.problems + checker.soft
     if ruleset is not None and verify:
-        problems += _completeness(ruleset, name, marks)
+        problems += _completeness(ruleset, name, raw, marks)
     return Loaded(
         name, ruleset, tuple(sorted(problems, key=lambda p: (p.line, p.column))), raw, marks
     )
@@ -97,7 +97,7 @@ def load_languages(
 
 # The symbolic verifier proves completeness within a time budget, so a large or broken rule
 # file never hangs start-up; past the budget the message names the command.
-def _completeness(ruleset: RuleSet, name: str, marks: Marks) -> list[RuleProblem]:
+def _completeness(ruleset: RuleSet, name: str, raw: Any, marks: Marks) -> list[RuleProblem]:
     where, budget = marks.at(("rules",)), symbolic.LOADER_BUDGET_SECONDS
     try:
         gaps = symbolic.check_complete(ruleset, budget)
@@ -118,7 +118,7 @@ def _completeness(ruleset: RuleSet, name: str, marks: Marks) -> list[RuleProblem
     return [
         RuleProblem(
             name,
-            *where,
+            *deciding.gap_line(ruleset, raw, marks, gaps[0]),  # the condition likely at fault
             f"the rules give no headline for some answers, for example: {example}",
             "rules that give a headline for every set of answers",
         )

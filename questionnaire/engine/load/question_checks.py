@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .. import model
 from ..errors import RuleProblem
 from ..evaluation.questions import QuestionInfo
@@ -9,7 +11,7 @@ from .yamlsource import Marks, Path
 
 # A questionnaire is small; these bounds keep the exact verifier exact and quick.
 MAX_MULTI_CHOICES = 20  # design.md section 3 (v3): 19 warning signs and "none"
-MAX_INTEGER_SPAN = 100_000
+MAX_INTEGER_SPAN = 1_000_000  # a price in dollars (offer.yaml); the verifier splits ranges
 
 
 class QuestionChecks:
@@ -20,10 +22,14 @@ class QuestionChecks:
     problems: list[RuleProblem]
     broken_questions: set[str]
 
-    def fail(self, path: Path, problem: str, expected: str | None = None, *, key=False) -> None:
+    def fail(
+        self, path: Path, problem: str, expected: str | None = None, *, key: bool = False
+    ) -> None:
         raise NotImplementedError
 
-    def questions(self, steps: list) -> tuple[dict[str, QuestionInfo], dict[str, int]]:
+    def questions(
+        self, steps: list[tuple[int, Any, Any]]
+    ) -> tuple[dict[str, QuestionInfo], dict[str, int]]:
         catalogue: dict[str, QuestionInfo] = {}
         step_of: dict[str, int] = {}
         first_seen: dict[str, Path] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -50,7 +50,7 @@ _TYPE_WORDS = {
 }
 
 
-def _pattern(name: str, shown: str, ctx: dict) -> tuple[str, str]:
+def _pattern(name: str, shown: str, ctx: dict[str, Any]) -> tuple[str, str]:
     if str(ctx.get("pattern", "")).startswith("^https?"):
         return f"'{name}' is not a web address:{shown}", "a URL starting with https://"
     return (
@@ -60,7 +60,7 @@ def _pattern(name: str, shown: str, ctx: dict) -> tuple[str, str]:
 
 
 # pydantic error type -> (problem, expected) from the field name, the value shown and the context
-_WORDED = {
+_WORDED: dict[str, Callable[[str, str, Any], tuple[str, str | None]]] = {
     "literal_error": lambda name, shown, ctx: (f"'{name}' cannot be{shown}", ctx.get("expected")),
     "string_pattern_mismatch": _pattern,
     "string_too_short": lambda name, shown, ctx: (f"'{name}' is empty", "some text"),
@@ -79,14 +79,14 @@ _WORDED = {
 }
 
 
-def _field_name(loc: tuple) -> str:
+def _field_name(loc: tuple[str | int, ...]) -> str:
     name = str(loc[-1]) if loc else "file"
     if name == "[key]":  # pydantic's marker for a mapping key
         name = f"key {str(loc[-2])!r}" if len(loc) > 1 else "key"
     return name
 
 
-def shape_problem(err: dict[str, Any], root: type[BaseModel]) -> tuple[str, str | None, bool]:
+def shape_problem(err: Mapping[str, Any], root: type[BaseModel]) -> tuple[str, str | None, bool]:
     """(problem, expected, points at the key) for one pydantic error."""
     loc, kind, ctx = err["loc"], err["type"], err.get("ctx") or {}
     name = _field_name(loc)

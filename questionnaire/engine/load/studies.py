@@ -22,6 +22,7 @@ from ..errors import RuleProblem, RulesError
 from ..evaluation.conditions import Condition, Parser
 from ..evaluation.ruleset import RuleSet
 from ..model import RawCondition, Text, Url
+from .fingerprint import file_fingerprint
 from .shape import shape_problem
 from .translations import Slot, read_translation
 from .yamlsource import Marks, Path, YamlProblem, read_yaml
@@ -116,6 +117,7 @@ class Studies:
     path: str
     criteria: dict[str, Condition]  # nct_id -> parsed criteria
     language: str = "en"
+    fingerprint: str = ""  # of studies.yaml and studies.es.yaml, as rules_fingerprint
 
     @property
     def studies(self) -> tuple[Study, ...]:
@@ -173,7 +175,9 @@ def load_studies(
     except YamlProblem as exc:
         problem = RuleProblem(name, exc.line, exc.column, exc.message, exc.expected)
         raise RulesError([problem]) from None
-    english = check_studies(raw, marks, name, ruleset)
+    english = dataclasses.replace(
+        check_studies(raw, marks, name, ruleset), fingerprint=file_fingerprint(name)
+    )
     result = {"en": english}
     problems: list[RuleProblem] = []
     for language in languages:
@@ -183,6 +187,7 @@ def load_studies(
             result[language] = dataclasses.replace(
                 check_studies(translation.data, marks, name, rulesets.get(language, ruleset)),
                 language=language,
+                fingerprint=english.fingerprint,
             )
     if problems:
         raise RulesError(sorted(problems, key=lambda p: (p.file, p.line, p.column)))
@@ -205,8 +210,8 @@ def check_studies(raw: Any, marks: Marks, name: str, ruleset: RuleSet) -> Studie
         raise RulesError(problems) from None
     parser = Parser(ruleset.catalogue)
     criteria = _criteria(file, parser, fail)
-    for problem in parser.problems:
-        fail(problem.path, problem.problem, problem.expected, problem.on_key)
+    for found in parser.problems:
+        fail(found.path, found.problem, found.expected, found.on_key)
     for field in ("status", "phases"):
         table = getattr(file.texts, field)
         for value in _values(field):
@@ -221,7 +226,7 @@ def check_studies(raw: Any, marks: Marks, name: str, ruleset: RuleSet) -> Studie
     return Studies(file, name, criteria)
 
 
-def _criteria(file: StudiesFile, parser: Parser, fail: Callable[..., None]) -> dict:
+def _criteria(file: StudiesFile, parser: Parser, fail: Callable[..., None]) -> dict[str, Condition]:
     """Each study's parsed criteria; a repeated NCT id or a wrong address is a problem."""
     criteria: dict[str, Condition] = {}
     for i, study in enumerate(file.studies):

@@ -47,25 +47,29 @@ def translation_path(rules_path: str | os.PathLike[str], language: str) -> str:
     return str(path.with_name(f"{path.stem}.{language}{path.suffix or '.yaml'}"))
 
 
-def _texts(item: dict, fields: tuple[str, ...], english: Path, key: Path) -> Iterator[Slot]:
+def _texts(
+    item: dict[str, Any], fields: tuple[str, ...], english: Path, key: Path
+) -> Iterator[Slot]:
     for field in fields:
         if isinstance(item.get(field), str):
             yield Slot(english + (field,), key + (field,))
 
 
-def _listed(item: dict, field: str, english: Path, key: Path) -> Iterator[Slot]:
+def _listed(item: dict[str, Any], field: str, english: Path, key: Path) -> Iterator[Slot]:
     for i, text in enumerate(item.get(field) or ()):
         if isinstance(text, str):
             yield Slot(english + (field, i), key + (field, i))
 
 
-def _by_id(raw: dict, section: str, id_field: str = "id") -> Iterator[tuple[Path, str, dict]]:
+def _by_id(
+    raw: dict[str, Any], section: str, id_field: str = "id"
+) -> Iterator[tuple[Path, str, dict[str, Any]]]:
     for i, item in enumerate(raw.get(section) or ()):
         if isinstance(item, dict) and isinstance(item.get(id_field), str | int | bool):
             yield (section, i), str(item[id_field]), item
 
 
-def _question_slots(q: dict, english: Path) -> Iterator[Slot]:
+def _question_slots(q: dict[str, Any], english: Path) -> Iterator[Slot]:
     key: Path = ("questions", str(q.get("id")))
     yield from _texts(q, _QUESTION_TEXTS, english, key)
     if isinstance(q.get("errors"), dict):
@@ -74,7 +78,7 @@ def _question_slots(q: dict, english: Path) -> Iterator[Slot]:
         yield from _texts(choice, _CHOICE_TEXTS, english + path, key + ("choices", value))
 
 
-def _step_slots(raw: dict) -> Iterator[Slot]:
+def _step_slots(raw: dict[str, Any]) -> Iterator[Slot]:
     for path, ident, step in _by_id(raw, "steps"):
         yield from _texts(step, ("title", "intro"), path, ("steps", ident))
         for k, q in enumerate(step.get("questions") or ()):
@@ -82,7 +86,7 @@ def _step_slots(raw: dict) -> Iterator[Slot]:
                 yield from _question_slots(q, path + ("questions", k))
 
 
-def _outcome_slots(raw: dict) -> Iterator[Slot]:
+def _outcome_slots(raw: dict[str, Any]) -> Iterator[Slot]:
     for path, ident, item in _by_id(raw, "outcomes"):
         key: Path = ("outcomes", ident)
         yield from _texts(item, ("title", "message"), path, key)
@@ -92,8 +96,8 @@ def _outcome_slots(raw: dict) -> Iterator[Slot]:
             yield Slot(path + ("call", "label"), key + ("call",))  # one text: no ".label"
 
 
-def _page_slots(raw: dict) -> Iterator[Slot]:
-    pages = raw.get("pages") if isinstance(raw.get("pages"), dict) else {}
+def _page_slots(raw: dict[str, Any]) -> Iterator[Slot]:
+    pages: dict[str, Any] = raw["pages"] if isinstance(raw.get("pages"), dict) else {}
     for name, page in pages.items():
         if not isinstance(page, dict):
             continue
@@ -111,7 +115,7 @@ def slots(raw: Any) -> list[Slot]:
     if not isinstance(raw, dict):
         return []
     found: list[Slot] = []
-    meta = raw.get("meta") if isinstance(raw.get("meta"), dict) else {}
+    meta: dict[str, Any] = raw["meta"] if isinstance(raw.get("meta"), dict) else {}
     found += _texts(meta, ("title",), ("meta",), ("meta",))
     for ident, source in (meta.get("sources") or {}).items():  # one text each: no ".title"
         if isinstance(source, dict) and isinstance(source.get("title"), str):

@@ -5,15 +5,14 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
 from ..errors import QuestionnaireError, RuleProblem
 
-try:  # libyaml is much faster on big files; both keep line marks.
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
+# libyaml is much faster on big files; both keep line marks.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Path = tuple[str | int, ...]
 
@@ -27,7 +26,7 @@ class Limits:
     max_nodes: int
     max_depth: int
     max_aliases: int
-    max_seconds: float
+    max_seconds: float  # of the reading thread's CPU, so a busy machine refuses no file
 
 
 # A rule file is a few hundred lines; these limits keep a hostile file from eating the machine.
@@ -96,8 +95,9 @@ class YamlProblem(QuestionnaireError):
         return RuleProblem(name, self.line, self.column, self.message, self.expected)
 
 
-def _mark(node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+def _mark(node: yaml.Node | yaml.Event) -> tuple[int, int]:
+    mark = node.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 class _Builder:
@@ -107,7 +107,7 @@ class _Builder:
         self.nodes = 0
         self._scalars = yaml.SafeLoader("")
 
-    def build(self, node: yaml.Node, path: Path, depth: int):
+    def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
         self.nodes += 1
         limits = self.limits
         if self.nodes > limits.max_nodes:
@@ -119,7 +119,7 @@ class _Builder:
             raise YamlProblem(
                 f"the file is nested more than {limits.max_depth} levels deep", *_mark(node)
             )
-        if self.nodes % 1024 == 0 and time.monotonic() > self.deadline:
+        if self.nodes % 1024 == 0 and time.thread_time() > self.deadline:
             raise YamlProblem(
                 "the file takes too long to read; is it the right file?", *_mark(node)
             )
@@ -130,10 +130,11 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             self.check_tag(node)
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return self.build_scalar(node)
 
-    def build_mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
-        result: dict = {}
+    def build_mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlProblem("a key must be plain text", *_mark(key_node))
@@ -160,7 +161,9 @@ class _Builder:
                 "plain text, numbers, lists and mappings",
             )
 
-    def build_scalar(self, node: yaml.ScalarNode):
+    def build_scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag == _STR:  # most values: the text itself, as PyYAML would construct it
+            return node.value
         # YAML 1.1 reads yes/no/on/off as booleans; a clinician typing `value: no` means the word.
         if node.tag == _BOOL and node.value.lower() not in ("true", "false"):
             return node.value
@@ -172,7 +175,8 @@ class _Builder:
         try:
             value = self._scalars.construct_object(node)
         except yaml.YAMLError as exc:
-            raise self.unreadable(node, f"cannot read this value: {exc.problem or exc}") from None
+            said = getattr(exc, "problem", None) or exc
+            raise self.unreadable(node, f"cannot read this value: {said}") from None
         except (ValueError, OverflowError, TypeError):
             # Impossible dates (2026-02-30) or time zones; PyYAML lets datetime's errors through.
             raise self.unreadable(
@@ -212,7 +216,7 @@ def _check_events(text: str, limits: Limits, deadline: float) -> None:
                 aliases += 1
                 if aliases > limits.max_aliases:
                     raise YamlProblem(_too_many_aliases(limits), *_mark(event))
-            if count % 1024 == 0 and time.monotonic() > deadline:
+            if count % 1024 == 0 and time.thread_time() > deadline:
                 raise YamlProblem(
                     "the file takes too long to read; is it the right file?", *_mark(event)
                 )
@@ -251,7 +255,7 @@ def _text(data: bytes | str, limits: Limits) -> str:
 
 def read_yaml(data: bytes | str, limits: Limits = RULE_FILE) -> tuple[object, Marks]:
     """Parse one YAML document into plain data and the marks of each value."""
-    deadline = time.monotonic() + limits.max_seconds
+    deadline = time.thread_time() + limits.max_seconds
     text = _text(data, limits)
     _check_events(text, limits, deadline)
     try:

@@ -26,6 +26,8 @@ from ..evaluation.ruleset import RuleSet
 
 MAX_MULTI_SUBSETS = 1 << 16
 Test = tuple[Leaf, int]  # a leaf of one rule file (its index among the space's files)
+Diagram = Any  # a node of a decision diagram (dd ships no type information)
+Span = tuple[Any, ...] | None  # the answers every file accepts (None: the files agree)
 
 
 @dataclass
@@ -46,10 +48,9 @@ class Domain:
         return {v: bool(index >> b & 1) for b, v in enumerate(self.bits)}
 
 
-def _integers(info: QuestionInfo, points: set[Any], span: tuple | None) -> list[tuple[int, int]]:
+def _integers(info: QuestionInfo, points: set[Any], span: Span) -> list[tuple[int, int]]:
     """Every number a leaf names (and its neighbours) alone; the gaps between as one class."""
-    assert info.min is not None and info.max is not None
-    low, high = span if span else (info.min, info.max)
+    low, high = span if span else info.bounds
     ordered = sorted({low, high} | {p for p in points if low <= p <= high})
     return [(p, 1) for p in ordered] + [
         (a + 1, b - a - 1) for a, b in zip(ordered, ordered[1:], strict=False) if b - a > 1
@@ -57,8 +58,8 @@ def _integers(info: QuestionInfo, points: set[Any], span: tuple | None) -> list[
 
 
 def _multi(
-    q: model.Question, tests: Sequence[Test], points: set[Any], span: tuple | None
-) -> list[tuple[frozenset, int]]:
+    q: model.Question, tests: Sequence[Test], points: set[Any], span: Span
+) -> list[tuple[frozenset[str], int]]:
     """The exclusive choice alone; every subset of the units of choices a leaf names (see
     `_units`), with any of the others; some of the others alone."""
     choices = [c for c in q.choices if span is None or c.value in span]
@@ -100,7 +101,7 @@ def _units(named: list[Any], tests: Sequence[Test]) -> list[list[Any]]:
 
 
 def _domain(
-    q: model.Question, info: QuestionInfo, tests: Sequence[Test], span: tuple | None
+    q: model.Question, info: QuestionInfo, tests: Sequence[Test], span: Span
 ) -> list[tuple[Any, int]]:
     """(answer key, how many answers it stands for) covering every answer to a question once."""
     points = {p for leaf, _ in tests for p in leaf.op.points(leaf.info, leaf.value)}
@@ -133,14 +134,14 @@ class Space:
         self.classes_of: dict[str, list[tuple[bool, ...]]] = {}  # truth vector of each class
         self.position: dict[Test, int] = {}  # leaf of a file -> its place in the vectors
         self.block_of: dict[str, int] = {}  # BDD variable -> index of its question
-        self.cubes: dict[str, list] = {}  # question -> BDD of each class
+        self.cubes: dict[str, list[Diagram]] = {}  # question -> BDD of each class
         self.bit_of: dict[str, tuple[str, int]] = {}  # class variable -> (question, bit value)
         self.readable: dict[str, list[Any]] = {}  # question -> answer of each bit pattern
         for q in shared:
             self._add(q, first.catalogue[q.id], tests[q.id], _span(q, rulesets))
 
-    def _add(self, q: model.Question, info: QuestionInfo, tests: list[Test], span) -> None:
-        grouped: dict[tuple[bool, ...], list] = {}
+    def _add(self, q: model.Question, info: QuestionInfo, tests: list[Test], span: Span) -> None:
+        grouped: dict[tuple[bool, ...], list[Any]] = {}
         for key, count in _domain(q, info, tests, span):
             vector = tuple(leaf.holds(key) for leaf, _ in tests)
             if vector in grouped:
@@ -162,9 +163,13 @@ class Space:
         self.classes_of[q.id] = list(grouped)
         # Every bit pattern is a class: one past the last stands for the class without its top
         # bit, so no pattern needs excluding (counting enumerates the real classes only).
+        patterns = [self.bdd.true]  # the diagram of each bit pattern, one bit at a time
+        for var in bits:
+            bit = self.bdd.var(var)
+            patterns = [p & ~bit for p in patterns] + [p & bit for p in patterns]
         cubes = [self.bdd.false] * n
-        for pattern in range(1 << len(bits)):
-            cubes[alias(pattern, n)] |= self.bdd.cube(domain.pattern(pattern))
+        for pattern, cube in enumerate(patterns):
+            cubes[alias(pattern, n)] |= cube
         self.cubes[q.id] = cubes
         self.readable[q.id] = [
             info.readable(domain.keys[alias(p, n)]) for p in range(1 << len(bits))
@@ -174,7 +179,7 @@ class Space:
             self.block_of[var] = len(self.domains) - 1
         self.position.update({test: i for i, test in enumerate(tests)})
 
-    def leaf(self, leaf: Leaf, file: int):
+    def leaf(self, leaf: Leaf, file: int) -> Diagram:
         """BDD of a leaf of one rule file, on its question's answers (as if asked)."""
         qid = leaf.question
         position = self.position[leaf, file]
@@ -197,7 +202,7 @@ class Space:
         out = {qid: readable[qid][index.get(qid, 0)] for qid in asked}
         return {qid: list(v) if isinstance(v, list) else v for qid, v in out.items()}
 
-    def count(self, u, asked: dict[str, Any], only: set[str] | None = None) -> int:
+    def count(self, u: Diagram, asked: dict[str, Diagram], only: set[str] | None = None) -> int:
         """Weighted model count of `u`: answers to questions asked (a BDD each) are counted.
 
         Questions outside `only` (when given) must not matter to `u` and count once. A level by
@@ -226,14 +231,14 @@ class Space:
             frontier = {node: times for node, times in step.items() if node != bdd.false}
         return sum(times for node, times in frontier.items() if node == bdd.true)
 
-    def _classes(self, domain: Domain, node, block: int):
+    def _classes(self, domain: Domain, node: Diagram, block: int) -> list[tuple[Diagram, int]]:
         """(node below the question, weight) for each class, when the question is asked."""
         if node.var is None or self.block_of[node.var] > block:
             return [(node, sum(domain.weights))]
         return [(descend(node, domain.patterns[i]), w) for i, w in enumerate(domain.weights)]
 
 
-def balanced(parts: Sequence, op: str, bdd):
+def balanced(parts: Sequence[Diagram], op: str, bdd: Any) -> Diagram:
     """The conjunction or disjunction of many diagrams, pairwise (much faster than a chain)."""
     if not parts:
         return bdd.true if op == "and" else bdd.false
@@ -252,7 +257,7 @@ def alias(pattern: int, classes: int) -> int:
     return pattern if pattern < classes else pattern - (1 << (classes - 1).bit_length() - 1)
 
 
-def descend(u, assignment: dict[str, bool]):
+def descend(u: Diagram, assignment: dict[str, bool]) -> Diagram:
     """Follow a diagram down while its variables are in `assignment` (missing: False)."""
     while u.var is not None and u.var in assignment:
         child = u.high if assignment[u.var] else u.low
@@ -260,19 +265,20 @@ def descend(u, assignment: dict[str, bool]):
     return u
 
 
-def holds(u, assignment: dict[str, bool]) -> bool:
+def holds(u: Diagram, assignment: dict[str, bool]) -> bool:
     """Whether a diagram is true for an assignment (variables left out are False)."""
     while u.var is not None:
         child = u.high if assignment.get(u.var) else u.low
         u = ~child if u.negated else child
-    return u == u.bdd.true
+    return bool(u == u.bdd.true)
 
 
-def _span(q: model.Question, rulesets: Sequence[RuleSet]) -> tuple | None:
+def _span(q: model.Question, rulesets: Sequence[RuleSet]) -> Span:
     """The answers every rule file accepts for a question (None when the files agree)."""
     others = [rs.catalogue[q.id] for rs in rulesets[1:]]
     if not others:
         return None
     if q.type == "integer":
-        return (max([q.min] + [o.min for o in others]), min([q.max] + [o.max for o in others]))
+        infos = [rulesets[0].catalogue[q.id], *others]
+        return max(i.bounds[0] for i in infos), min(i.bounds[1] for i in infos)
     return tuple(c.value for c in q.choices if all(c.value in o.choices for o in others))

@@ -9,11 +9,16 @@ whose firing changes.
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from pathlib import Path as FilePath
 from typing import Any
 
 from ..evaluation.ruleset import RuleSet
-from ..load.yamlsource import Marks
+from ..load.translations import translation_path
+from ..load.yamlsource import Marks, YamlProblem, read_yaml
 from .answerspace import Space
 from .symbolic import SymbolicWalk, examples
 
@@ -34,6 +39,8 @@ WORDING = {
     "next_steps",
 }
 SECTIONS = ("criteria", "outcomes", "rules", "notes")
+KeyPath = tuple[str | int, ...]
+Item = tuple[KeyPath, dict[str, Any]]  # where an item is in a raw rule file, and the item
 
 
 @dataclass
@@ -70,6 +77,7 @@ class Diff:
     rules: list[Shift] = field(default_factory=list)
     compared: bool = True  # False when the files do not ask the same questions
     note: str | None = None
+    warnings: list[str] = field(default_factory=list)  # texts that still quote an old number
 
     @property
     def headline_changes(self) -> bool:
@@ -82,23 +90,24 @@ class Diff:
             "rules": [r.to_dict() for r in self.rules],
             "compared": self.compared,
             "note": self.note,
+            "warnings": self.warnings,
         }
 
 
 # --- Structural ----------------------------------------------------------------------------
 
 
-def _items(raw: Any, section: str) -> dict[str, tuple[tuple, dict]]:
+def _items(raw: Any, section: str) -> dict[str, Item]:
     """id -> (path, item) for a list section of a raw rule file."""
-    out: dict[str, tuple[tuple, dict]] = {}
+    out: dict[str, Item] = {}
     for i, item in enumerate(raw.get(section) or ()):
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             out[item["id"]] = ((section, i), item)
     return out
 
 
-def _questions(raw: Any) -> dict[str, tuple[tuple, dict]]:
-    out: dict[str, tuple[tuple, dict]] = {}
+def _questions(raw: Any) -> dict[str, Item]:
+    out: dict[str, Item] = {}
     for s, step in enumerate(raw.get("steps") or ()):
         for k, q in enumerate(step.get("questions") or () if isinstance(step, dict) else ()):
             if isinstance(q, dict) and isinstance(q.get("id"), str):
@@ -106,7 +115,9 @@ def _questions(raw: Any) -> dict[str, tuple[tuple, dict]]:
     return out
 
 
-def _changed(old: dict, new: dict, skip: tuple[str, ...] = (), prefix: str = ""):
+def _changed(
+    old: dict[str, Any], new: dict[str, Any], skip: tuple[str, ...] = (), prefix: str = ""
+) -> Iterator[tuple[str, str]]:
     """(dotted name, last key) of each field that differs; a mapping is looked into, so a
     finding whose text alone changed is `finding.text`, wording, not the whole finding."""
     for k in dict.fromkeys([*old, *new]):
@@ -115,18 +126,57 @@ def _changed(old: dict, new: dict, skip: tuple[str, ...] = (), prefix: str = "")
             continue
         if isinstance(a, dict) and isinstance(b, dict):
             yield from _changed(a, b, (), f"{prefix}{k}.")
+        elif _conditions(a, b):  # the same list of conditions, one of them edited
+            yield from _changed(_numbered(a), _numbered(b), (), f"{prefix}{k}.")
         else:
             yield f"{prefix}{k}", k
 
 
-def _fields(old: dict, new: dict, skip: tuple[str, ...] = ()) -> str | None:
+def _numbered(items: Any) -> dict[str, Any]:
+    """A list as a mapping from each item's place ("0", "1", ...), to look into it item by item."""
+    return {str(i): item for i, item in enumerate(items)}
+
+
+def _value(value: Any) -> str:
+    """A changed value in a message: short and in the file's own notation."""
+    if value is None:
+        return "(none)"
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _lookup(node: Any, dotted: str) -> Any:
+    for key in dotted.split("."):
+        if isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        else:
+            node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
+def _conditions(a: Any, b: Any) -> bool:
+    """Two lists of mappings of the same length: looked into item by item."""
+    return (
+        isinstance(a, list)
+        and isinstance(b, list)
+        and len(a) == len(b)
+        and all(isinstance(x, dict) for x in a + b)
+    )
+
+
+def _fields(old: dict[str, Any], new: dict[str, Any], skip: tuple[str, ...] = ()) -> str | None:
+    """What changed in an item: wording by name; meaning with its old -> new values."""
     changed = list(_changed(old, new, skip))
     if not changed:
         return None
-    names = ", ".join(name for name, _ in changed)
-    if any(key not in WORDING for _, key in changed):
-        return "changed: " + names
-    return "wording changed: " + names
+    if all(key in WORDING for _, key in changed):
+        return "wording changed: " + ", ".join(name for name, _ in changed)
+    return "changed: " + ", ".join(
+        name
+        if key in WORDING
+        else f"{name}: {_value(_lookup(old, name))} -> {_value(_lookup(new, name))}"
+        for name, key in changed
+    )
 
 
 class _Structure:
@@ -134,11 +184,13 @@ class _Structure:
         self.old, self.new = old, new
         self.changes: list[Change] = []
 
-    def add(self, kind: str, ident: str, what: str, path: tuple, side: str = "new") -> None:
+    def add(self, kind: str, ident: str, what: str, path: KeyPath, side: str = "new") -> None:
         raw, marks, name = self.new if side == "new" else self.old
         self.changes.append(Change(kind, ident, what, name, marks.at(path)[0]))
 
-    def compare(self, kind: str, old: dict, new: dict, skip: tuple[str, ...] = ()) -> None:
+    def compare(
+        self, kind: str, old: dict[str, Any], new: dict[str, Any], skip: tuple[str, ...] = ()
+    ) -> None:
         for ident, (path, item) in new.items():
             if ident not in old:
                 self.add(kind, ident, "added", path)
@@ -150,8 +202,10 @@ class _Structure:
             if ident not in new:
                 self.add(kind, ident, "removed", path, "old")
 
-    def choices(self, old_q: dict, new_q: dict, path: tuple, qid: str) -> None:
-        def by_value(q: dict, base: tuple) -> dict[str, tuple[tuple, dict]]:
+    def choices(
+        self, old_q: dict[str, Any], new_q: dict[str, Any], path: KeyPath, qid: str
+    ) -> None:
+        def by_value(q: dict[str, Any], base: KeyPath) -> dict[str, Item]:
             return {
                 c["value"]: (base + ("choices", i), c)
                 for i, c in enumerate(q.get("choices") or ())
@@ -198,6 +252,57 @@ class _Structure:
             {k: (("pages", k), v) for k, v in new_pages.items()},
         )
         return self.changes
+
+
+# --- Texts that still quote an old number -------------------------------------------------------
+
+
+def _spanish(path: str) -> tuple[Any, Marks | None, str]:
+    """The translation beside a rule file (raw, marks, name), or ({}, None, name)."""
+    name = translation_path(path, "es")
+    try:
+        raw, marks = read_yaml(FilePath(name).read_bytes())
+    except (OSError, YamlProblem):
+        return {}, None, name
+    return (raw if isinstance(raw, dict) else {}), marks, name
+
+
+def _quote(text: str, number: int) -> str | None:
+    """The words around `number` in `text` when it appears there as a number of its own."""
+    found = re.search(rf"(?<![\d.,]){number}(?![\d.,]|_)", text)
+    if not found:
+        return None
+    start, end = max(found.start() - 25, 0), min(found.end() + 25, len(text))
+    return " ".join(text[start:end].split())
+
+
+def stale_numbers(old: tuple[Any, Marks, str], new: tuple[Any, Marks, str]) -> list[str]:
+    """For each number a rule's condition no longer uses, its finding's text (English or
+    Spanish) that still says it: "3 or less" after `at_most: 3 -> 4`."""
+    old_rules, new_rules = _items(old[0], "rules"), _items(new[0], "rules")
+    es_raw, es_marks, es_name = _spanish(new[2])
+    es_rules = es_raw.get("rules") if isinstance(es_raw.get("rules"), dict) else {}
+    warnings = []
+    for ident, (path, item) in new_rules.items():
+        if ident not in old_rules:
+            continue
+        for name, key in _changed(old_rules[ident][1], item):
+            was, now = _lookup(old_rules[ident][1], name), _lookup(item, name)
+            if key in WORDING or type(was) is not int or type(now) is not int:
+                continue
+            texts = [
+                (new[2], new[1].at((*path, "finding", "text"))[0], _lookup(item, "finding.text"))
+            ]
+            if es_marks is not None:
+                texts.append((es_name, es_marks.at(("rules", ident))[0], es_rules.get(ident)))
+            for file, line, text in texts:
+                quoted = _quote(text, was) if isinstance(text, str) else None
+                if quoted:
+                    warnings.append(
+                        f"{file}:{line}: rule {ident}: {name} changed {was} -> {now}, but its "
+                        f'text still says {was}: "...{quoted}..."'
+                    )
+    return warnings
 
 
 # --- Semantic ------------------------------------------------------------------------------
@@ -257,6 +362,8 @@ def semantic(old: RuleSet, new: RuleSet, diff: Diff) -> None:
 def diff_rulesets(old: tuple[RuleSet, Any, Marks], new: tuple[RuleSet, Any, Marks]) -> Diff:
     """Both parts of the diff; each side is (rule set, raw data, YAML marks)."""
     result = Diff()
-    result.changes = _Structure((old[1], old[2], old[0].path), (new[1], new[2], new[0].path)).run()
+    sides = (old[1], old[2], old[0].path), (new[1], new[2], new[0].path)
+    result.changes = _Structure(*sides).run()
+    result.warnings = stale_numbers(*sides)
     semantic(old[0], new[0], result)
     return result

@@ -19,8 +19,8 @@ from typing import Any
 from ..evaluation.conditions import Condition, Leaf, questions_of
 from ..evaluation.ruleset import RuleSet
 from ..evaluation.walk import Flow
-from .answerspace import Space, balanced, holds
-from .report import Report
+from .answerspace import Diagram, Space, balanced, holds
+from .report import Examples, Report
 
 LOADER_BUDGET_SECONDS = 5.0
 
@@ -30,11 +30,13 @@ class VerifyTimeout(Exception):
 
 
 class Clock:
+    """A budget of the verifying thread's CPU time (a busy machine does not shrink it)."""
+
     def __init__(self, budget: float | None):
-        self.deadline = None if budget is None else time.perf_counter() + budget
+        self.deadline = None if budget is None else time.thread_time() + budget
 
     def tick(self) -> None:
-        if self.deadline is not None and time.perf_counter() > self.deadline:
+        if self.deadline is not None and time.thread_time() > self.deadline:
             raise VerifyTimeout
 
 
@@ -85,12 +87,13 @@ class SymbolicWalk:
                 self.stops.append((i, certain & ~stopped))
                 stopped |= certain
                 clock.tick()
-        self.fires = []  # BDD per rule: it fires
+        self._examples = _Examples(self)
+        self.fires: list[Diagram] = []  # BDD per rule: it fires
         for cond in rs.when:
             self.fires.append(self.fire(cond))
             clock.tick()
         rank = rs.outcome_rank()
-        by_level: list[list] = [[] for _ in rs.file.outcomes]
+        by_level: list[list[Diagram]] = [[] for _ in rs.file.outcomes]
         for fires, rule in zip(self.fires, rs.file.rules, strict=True):
             if rule.outcome is not None:
                 by_level[rank[rule.outcome]].append(fires)
@@ -101,7 +104,7 @@ class SymbolicWalk:
             self.higher.append(self.higher[-1] | level)
             clock.tick()
 
-    def leaf(self, leaf: Leaf):
+    def leaf(self, leaf: Leaf) -> Diagram:
         """A leaf once its question is known: on a skipped question, its 'not asked' truth."""
         u = self._leaves.get(leaf)
         if u is None:
@@ -111,7 +114,7 @@ class SymbolicWalk:
             self._leaves[leaf] = u
         return u
 
-    def fire(self, cond: Condition):
+    def fire(self, cond: Condition) -> Diagram:
         """BDD: the rule fires, on the walk as the engine takes it (early stops included)."""
         last = max((self.position[q] for q in questions_of(cond)), default=-1)
         u, stopped = self.bdd.false, self.bdd.false
@@ -146,15 +149,78 @@ class SymbolicWalk:
             if qid not in conditional or holds(shown[qid], assignment)
         ]
 
-    def headline(self, rank: int):
+    def answers_in(self, assignment: dict[str, bool]) -> dict[str, Any]:
+        """The complete answers of one assignment: every question the walk asks, in order."""
+        return self._examples.answers(assignment)
+
+    def headline(self, rank: int) -> Diagram:
         """BDD: outcome number `rank` is the headline."""
         return self.levels[rank] & ~self.higher[rank]
 
-    def gap(self):
+    def gap(self) -> Diagram:
         return ~self.higher[-1]
 
 
-def examples(walks: list[SymbolicWalk], u, limit: int = 1) -> list[dict[str, Any]]:
+class _Examples:
+    """Complete answer sets from assignments, quickly: a file of 1,000 questions asks for one
+    per rule (thousands), while an assignment sets only the few variables the rule decides on.
+    So the answers of the all-false assignment are worked out once, and only the questions
+    (and skip logic and stops) that the set variables touch are looked at again."""
+
+    def __init__(self, walk: SymbolicWalk):
+        self.walk, self.space = walk, walk.space
+        bdd, shown = walk.bdd, walk.shown
+        self.stop_vars = {v for _, stop in walk.stops for v in bdd.support(stop)}
+        self.shown_by: dict[str, list[str]] = {}  # variable -> conditional questions it affects
+        for qid in walk.conditional:
+            for var in bdd.support(shown[qid]):
+                self.shown_by.setdefault(var, []).append(qid)
+        self.end = self._end({})
+        self.hidden = frozenset(q for q in walk.conditional if not holds(shown[q], {}))
+        self.multi = [q for q in walk.order if walk.rs.catalogue[q].type == "multi"]
+        self.prefix: dict[int, dict[str, Any]] = {}  # end -> first answers of order[:end]
+
+    def _end(self, assignment: dict[str, bool]) -> int:
+        for i, stop in self.walk.stops:
+            if holds(stop, assignment):
+                return i + 1
+        return len(self.walk.order)
+
+    def _hidden(self, assignment: dict[str, bool], trues: list[str]) -> set[str]:
+        """The questions skip logic hides: as with no variable set, but for those they touch."""
+        hidden = set(self.hidden)
+        for qid in {q for var in trues for q in self.shown_by.get(var, ())}:
+            if holds(self.walk.shown[qid], assignment):
+                hidden.discard(qid)
+            else:
+                hidden.add(qid)
+        return hidden
+
+    def answers(self, assignment: dict[str, bool]) -> dict[str, Any]:
+        walk, readable, bit_of = self.walk, self.space.readable, self.space.bit_of
+        trues = [var for var, value in assignment.items() if value]
+        end = self._end(assignment) if not self.stop_vars.isdisjoint(trues) else self.end
+        hidden = self._hidden(assignment, trues)
+        if end not in self.prefix:
+            self.prefix[end] = {q: readable[q][0] for q in walk.order[:end]}
+        out = dict(self.prefix[end])
+        for qid in hidden:
+            out.pop(qid, None)
+        index: dict[str, int] = {}
+        for var in trues:
+            if var in bit_of:
+                qid, bit = bit_of[var]
+                index[qid] = index.get(qid, 0) | bit
+        for qid, pattern in index.items():
+            if qid in out:
+                out[qid] = readable[qid][pattern]
+        for qid in self.multi:  # a list of its own in each example (YAML would alias a shared one)
+            if qid in out:
+                out[qid] = list(out[qid])
+        return out
+
+
+def examples(walks: list[SymbolicWalk], u: Diagram, limit: int = 1) -> list[dict[str, Any]]:
     """Up to `limit` different complete sets of answers in `u`: every question a walk asks."""
     space = walks[0].space
     bdd, found = space.bdd, []
@@ -163,20 +229,19 @@ def examples(walks: list[SymbolicWalk], u, limit: int = 1) -> list[dict[str, Any
         if assignment is None:
             break
         if len(walks) == 1:
-            asked: Iterable[str] = walks[0].asked_in(assignment)
+            found.append(walks[0].answers_in(assignment))
         else:
             union = {q for walk in walks for q in walk.asked_in(assignment)}
-            asked = [q for q in space.domains if q in union]
-        found.append(space.answers(assignment, asked))
+            found.append(space.answers(assignment, [q for q in space.domains if q in union]))
         if limit > 1:
             u &= ~bdd.cube(assignment)
     return found
 
 
-def pick(walk: SymbolicWalk, u) -> dict[str, Any] | None:
+def pick(walk: SymbolicWalk, u: Diagram) -> dict[str, Any] | None:
     """One complete set of answers in `u`, or None if it is empty."""
-    found = examples([walk], u)
-    return found[0] if found else None
+    found = walk.bdd.pick(u)
+    return None if found is None else walk.answers_in(found)
 
 
 def closure(walk: SymbolicWalk, reads: Iterable[str]) -> set[str]:
@@ -194,7 +259,7 @@ def closure(walk: SymbolicWalk, reads: Iterable[str]) -> set[str]:
 
 def verify(rs: RuleSet, *, max_examples: int = 3, budget: float | None = None) -> Report:
     """Prove that every valid set of answers gets a headline; find dead and shadowed rules."""
-    started, clock = time.perf_counter(), Clock(budget)
+    started, clock = time.thread_time(), Clock(budget)
     space = Space([rs])
     walk = SymbolicWalk(space, 0, clock)
     asked = walk.asked()
@@ -209,26 +274,33 @@ def verify(rs: RuleSet, *, max_examples: int = 3, budget: float | None = None) -
             for q in questions_of(cond)
         ]
         report.gap_count = space.count(gap, asked, closure(walk, outcome_reads))
-    rank = rs.outcome_rank()
-    for rule, fires in zip(rs.file.rules, walk.fires, strict=True):
-        clock.tick()
-        witness = pick(walk, fires)
-        if witness is None:
+    _examples(walk, report)
+    report.answer_sets = space.count(space.bdd.true, asked)
+    report.seconds = time.thread_time() - started
+    return report
+
+
+def _examples(walk: SymbolicWalk, report: Report) -> None:
+    """A witness for every rule that can match, and answers where each outcome rule wins."""
+    pick, rules = walk.bdd.pick, walk.rs.file.rules
+    witnesses, wins, never_win = (Examples(walk.answers_in) for _ in range(3))
+    rank = walk.rs.outcome_rank()
+    for rule, fires in zip(rules, walk.fires, strict=True):
+        found = pick(fires)
+        if found is None:
             report.never_match.append(rule.id)
             if rule.outcome is not None:
-                report.never_win[rule.id] = {}
+                never_win.add(rule.id, None)
             continue
-        report.witnesses[rule.id] = witness
+        witnesses.add(rule.id, found)
         if rule.outcome is None:
             continue
-        win = pick(walk, fires & ~walk.higher[rank[rule.outcome]])
+        win = pick(fires & ~walk.higher[rank[rule.outcome]])
         if win is None:
-            report.never_win[rule.id] = witness
+            never_win.add(rule.id, found)
         else:
-            report.wins[rule.id] = win
-    report.answer_sets = space.count(space.bdd.true, asked)
-    report.seconds = time.perf_counter() - started
-    return report
+            wins.add(rule.id, win)
+    report.witnesses, report.wins, report.never_win = witnesses, wins, never_win
 
 
 def check_complete(rs: RuleSet, budget: float = LOADER_BUDGET_SECONDS) -> list[dict[str, Any]]:

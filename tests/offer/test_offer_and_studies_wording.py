@@ -1,0 +1,64 @@
+"""Plain language in offer.yaml and studies.yaml: the same reading check as rules.yaml's texts
+(grade 8 or lower, docs/plain-language.md), no verdict words, and every offer outcome sends the
+person to their own doctor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_readability import BANNED_EVERYWHERE, VERDICT_WORDS, reading_problem
+
+from questionnaire.engine import load_rules
+from questionnaire.engine.load.studies import load_studies
+
+ROOT = Path(__file__).resolve().parents[2]
+OFFER = load_rules(ROOT / "offer.yaml", verify=False).file
+STUDIES = load_studies(ROOT / "studies.yaml", {"en": load_rules(ROOT / "rules.yaml")})["en"]
+
+
+def offer_texts() -> list[tuple[str, str]]:
+    found = []
+    for step in OFFER.steps:
+        found += [(f"steps.{step.id}", t) for t in (step.title, step.intro) if t]
+        for q in step.questions:
+            found += [(f"questions.{q.id}", t) for t in (q.prompt, q.hint) if t]
+            found += [(f"questions.{q.id}.{c.value}", c.label) for c in q.choices]
+    for o in OFFER.outcomes:
+        found += [(f"outcomes.{o.id}", t) for t in (o.title, o.message, *o.next_steps)]
+    found += [(f"rules.{r.id}", r.finding.text) for r in OFFER.rules if r.finding]
+    found += [(f"notes.{n.id}", n.text) for n in OFFER.notes]
+    return found
+
+
+def studies_texts() -> list[tuple[str, str]]:
+    texts = STUDIES.file.texts
+    # The summary's heading is design.md section 7's own words (contract), so it is not scored.
+    found = [
+        (f"texts.{k}", v)
+        for k, v in texts.model_dump().items()
+        if isinstance(v, str) and k != "heading"
+    ]
+    for study in STUDIES.studies:
+        found.append((f"{study.nct_id}.about", study.about))
+        found += [(f"{study.nct_id}.team_checks", t) for t in study.team_checks]
+    return found
+
+
+TEXTS = offer_texts() + studies_texts()
+
+
+@pytest.mark.parametrize(("where", "text"), TEXTS, ids=[w for w, _ in TEXTS])
+def test_reads_at_grade_8_or_lower(where, text):
+    assert reading_problem(text) is None, (where, text, reading_problem(text))
+
+
+@pytest.mark.parametrize(("where", "text"), TEXTS, ids=[w for w, _ in TEXTS])
+def test_no_verdict_and_no_banned_word(where, text):
+    lowered = text.lower()
+    assert not [w for w in (*VERDICT_WORDS, *BANNED_EVERYWHERE) if f" {w}" in f" {lowered}"]
+
+
+@pytest.mark.parametrize("outcome", OFFER.outcomes, ids=[o.id for o in OFFER.outcomes])
+def test_every_offer_outcome_sends_the_person_to_their_own_doctor(outcome):
+    assert "doctor" in " ".join((outcome.message, *outcome.next_steps))
