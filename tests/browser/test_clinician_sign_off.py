@@ -7,12 +7,15 @@ import pytest
 from test_accessibility import SCREENSHOTS, axe_report
 
 
-@pytest.mark.parametrize("path", ["/clinician/sign-off", "/clinician/changes"])
+@pytest.mark.parametrize(
+    "path",
+    ["/clinician/sign-off", "/clinician/changes", "/clinician/try?scenario=discuss.yaml:0"],
+)
 def test_the_page_passes_axe_at_phone_and_desktop_widths(open_page, events, path):
     page = open_page()
     page.goto(path)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    name = path.strip("/").replace("/", "-")
+    name = path.strip("/").split("?")[0].replace("/", "-")
     for width in (375, 1280):
         page.set_viewport_size({"width": width, "height": 800})
         assert axe_report(page) == [], f"{path} at {width}px"
