@@ -294,6 +294,7 @@ def outcome_book():
         fingerprint=ruleset.fingerprint,
         preview=preview(),
         rules_by_outcome=rule_groups(file)[0],
+        matrix=trace_matrix(ruleset),
     )
 
 
@@ -306,6 +307,18 @@ def short_quotes(text: str, words: int = 6) -> str:
         return "“" + " ".join(said[:words]) + ("…" if len(said) > words else "") + "”"
 
     return re.sub(r"“([^”]*)”", cut, text)
+
+
+bp.add_app_template_filter(short_quotes, "short_quotes")
+
+
+def gist(text: str, words: int = 12) -> str:
+    """A finding's first words, for the short book (the overview has every text in full)."""
+    first = text.split(". ")[0].split()
+    return " ".join(first[:words]) + ("…" if len(first) > words else ".")
+
+
+bp.add_app_template_filter(gist, "gist")
 
 
 @bp.get("/sign-off")
@@ -322,7 +335,6 @@ def sign_off():
         preview=preview(),
         rules_by_outcome=rule_groups(file)[0],
         matrix=trace_matrix(ruleset),
-        short={rule: short_quotes(text) for rule, text in preview().conditions.items()},
         comparison=comparison,
         today=dt.date.today(),
     )

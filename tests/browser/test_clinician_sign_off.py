@@ -31,3 +31,15 @@ def test_each_section_box_ticks_from_the_keyboard(open_page, events):
     page.keyboard.press("Space")
     assert box.is_checked()
     assert events.take() == []
+
+
+def test_the_short_book_prints_call_911_in_black_and_passes_axe(open_page, events):
+    page = open_page()
+    page.goto("/clinician/book")
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert axe_report(page) == [], f"book at {width}px"
+    page.emulate_media(media="print")
+    call = page.locator(".card--emergency .action-link").first
+    assert call.evaluate("a => getComputedStyle(a).color") == "rgb(0, 0, 0)"
+    assert events.take() == []
