@@ -130,6 +130,7 @@ def test_a_whole_journey_alternating_between_two_processes(two_servers):
     patient = Browser(two_servers)
     steps = [
         ("/step/warning_signs", [("warning_signs", "none")]),
+        ("/step/about_you", [("age", "45")]),
         (
             "/step/pain",
             [
@@ -139,6 +140,7 @@ def test_a_whole_journey_alternating_between_two_processes(two_servers):
             ],
         ),
         ("/step/pain?part=1", [("pain_intensity", "6"), ("diagnosis", "yes_imaging")]),
+        ("/step/pain?part=2", [("disc_count", "one")]),
         (
             "/step/treatments",
             [("treatments_tried", "physical_therapy"), ("treatments_tried", "pain_medication")],
@@ -162,7 +164,7 @@ def test_a_whole_journey_alternating_between_two_processes(two_servers):
         location = patient.answer(path, fields)
         assert location.endswith(following), f"after {path} went to {location}"
     check = patient.page("/check")
-    assert check.count(">Change<") == 15
+    assert check.count(">Change<") == 17
     summary = patient.page("/summary")
     assert 'data-outcome="discuss"' in summary
     assert set(patient.seen) == set(two_servers), "both servers must have served the journey"

@@ -34,6 +34,7 @@ from ..engine.verify.report import Report
 from ..engine.verify.symbolic import verify
 from ..engine.verify.trace import trace_matrix
 from ..engines import engine_of
+from ..safety import hazard_log
 from . import clinician_changes
 from .forms import build_all_questions_form, to_answer, to_form_data
 from .slots import PreviewSlots, Slot
@@ -292,9 +293,10 @@ def outcome_book():
         "clinician/book.html",
         file=file,
         fingerprint=ruleset.fingerprint,
+        hazards=hazard_log().hazards,  # the safety case (docs/safety/)
+        trace=trace_matrix(ruleset),
         preview=preview(),
         rules_by_outcome=rule_groups(file)[0],
-        matrix=trace_matrix(ruleset),
     )
 
 

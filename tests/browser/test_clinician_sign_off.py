@@ -1,5 +1,6 @@
 """The clinician's sign-off sheet and the changes by cause in Chromium: axe-core (WCAG 2.2 A/AA
-and best practices) finds nothing at phone and desktop widths; the boxes tick by keyboard."""
+and best practices) finds nothing at phone and desktop widths, and the sheet's boxes tick by
+keyboard."""
 
 from __future__ import annotations
 
