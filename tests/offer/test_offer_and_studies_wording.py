@@ -4,6 +4,7 @@ person to their own doctor."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,11 @@ def test_no_verdict_and_no_banned_word(where, text):
 @pytest.mark.parametrize("outcome", OFFER.outcomes, ids=[o.id for o in OFFER.outcomes])
 def test_every_offer_outcome_sends_the_person_to_their_own_doctor(outcome):
     assert "doctor" in " ".join((outcome.message, *outcome.next_steps))
+
+
+def test_offer_yaml_and_its_spanish_pass_flask_rules_lint(runner):
+    # The same command as for rules.yaml: every check, both languages (docs/plain-language.md).
+    result = runner.invoke(args=["rules", "lint", str(ROOT / "offer.yaml")])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"Checked \d+ texts: \d+ in offer.yaml, \d+ in its Spanish", result.output)
+    assert result.output.rstrip().endswith("0 problems.")
