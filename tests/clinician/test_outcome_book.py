@@ -56,7 +56,9 @@ def test_book_gives_each_outcomes_rules_as_conditions_in_plain_words_with_source
         assert len(items) == len(rules) > 0
         for item, rule in zip(items, rules, strict=True):
             assert text(item).startswith(f"If {conditions[rule['id']]}"), text(item)
-            assert [a["href"] for a in item.find_all("a")] == [sources[rule["source"]]["url"]]
+            assert [a["href"] for a in item.find_all("a")] == [
+                sources[key]["url"] for key in rule["source"]
+            ]
 
 
 def test_book_says_when_each_finding_is_shown(app, book, parse, rules_data):
