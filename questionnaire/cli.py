@@ -325,16 +325,35 @@ def format_diff(diff: Diff) -> str:
     return "\n".join(lines)
 
 
+def format_causes(old, new, diff: Diff) -> str:
+    """The headline changes by cause, as the clinician preview lists them."""
+    from .web.clinician_previous import cause_lines, typical_answers
+
+    typical = typical_answers(Path(current_app.config["QUESTIONNAIRE_SCENARIOS"]), new)
+    lines = ["By cause (the rule behind each headline change):"]
+    for c in cause_lines(old, new, diff.changes, typical):
+        lines.append(
+            f"  {c.rule} ({c.change or 'unchanged'}): {c.before_id or '(none)'} -> "
+            f"{c.after_id or '(none)'} for {c.of_all} of all answer sets"
+            + (f", {c.of_before} of those that got {c.before_id}" if c.before_id else "")
+            + f" ({c.answer_sets:,}); for example: {json.dumps(c.witness)}"
+        )
+    return "\n".join(lines)
+
+
 @rules_group.command("diff")
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", required=False, type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
 def diff_command(old: str, new: str | None, as_json: bool) -> None:
     """What changed from OLD to NEW (default: the app's rule file), and which headlines change."""
-    diff = diff_rulesets(_parsed(old), _parsed(_rules_path(new)))
+    sides = _parsed(old), _parsed(_rules_path(new))
+    diff = diff_rulesets(*sides)
     if as_json:
         click.echo(json.dumps(diff.to_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(format_diff(diff))
+        if diff.compared and diff.headlines:
+            click.echo(format_causes(sides[0][0], sides[1][0], diff))
     if diff.headline_changes:
         sys.exit(1)

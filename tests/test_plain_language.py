@@ -12,14 +12,48 @@ from pathlib import Path
 import pytest
 import yaml
 
+from questionnaire.engine import load_languages
 from questionnaire.engine.verify.plain_language import (
+    GLOSSARY,
     PatientText,
     lint,
     reading_problem,
 )
+from questionnaire.lint_cli import rule_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules.yaml"
+
+
+def test_the_shipped_rule_files_pass_flask_rules_lint(runner):
+    result = runner.invoke(args=["rules", "lint"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"Checked \d+ texts: \d+ in rules.yaml, \d+ in its Spanish", result.output)
+    assert result.output.rstrip().endswith("0 problems.")
+
+
+def test_every_kind_of_text_is_linted_in_both_languages():
+    texts = rule_texts(RULES)
+    keys = {(t.lang, re.sub(r"\.[^.]+", ".*", t.key, count=1).split("[")[0]) for t in texts}
+    for lang in ("en", "es"):
+        for expected in (
+            "criteria.*",
+            "steps.*.title",
+            "questions.*.prompt",
+            "questions.*.hint",
+            "questions.*.choices.bladder_bowel.label",
+            "questions.*.errors.required",
+            "outcomes.*.title",
+            "outcomes.*.message",
+            "outcomes.*.next_steps",
+            "rules.*",
+            "notes.*.text",
+            "pages.*.title",
+        ):
+            assert (lang, expected) in keys, (lang, expected)
+    english = [t for t in texts if t.lang == "en"]
+    assert len(english) > 250 and len(texts) == 2 * len(english)
+    assert all(t.where.startswith(str(RULES)) for t in english)
 
 
 def test_the_interface_catalogue_is_linted_on_request(runner):
@@ -214,8 +248,39 @@ def test_all_the_spanish_together_must_read_at_about_6th_grade():
     assert any("Fernández-Huerta of all the Spanish" in p.message for p in lint(hard))
 
 
+def test_every_glossary_term_is_used_by_some_english_text():
+    english = " ".join(t.text for t in rule_texts(RULES) if t.lang == "en")
+    unused = [term for term in GLOSSARY if not re.search(term, english, re.I)]
+    assert not unused, f"glossary terms no English text uses: {unused}"
+
+
 # --- Beyond wording: sources, and the reviewed emergency and urgent cards ---------------------
+
+
+def test_every_cited_source_is_served_over_https():
+    file = load_languages(RULES, verify=False)["en"].file
+    for sid, source in file.meta.sources.items():
+        assert source.url.startswith("https://"), f"{sid}: {source.url}"
 
 
 GLOSSARY_DOC = ROOT / "docs" / "glossary-es.md"
 REVIEW_ROW = re.compile(r"^\| `([^`]+)` \| (.+?) \| (.+?) \| (.+?) \|$", re.M)
+
+
+def test_the_reviewed_emergency_and_urgent_cards_are_the_texts_shipped():
+    # docs/glossary-es.md reviews every text of the emergency and urgent cards word by word
+    english = load_languages(RULES, verify=False)["en"].file
+    stop = {o.id for o in english.outcomes if o.urgency in ("emergency", "urgent")}
+    texts = {t.key: t for t in rule_texts(RULES) if t.lang == "es"}
+    wanted = {k for k in texts if k.split(".")[:2] in (["outcomes", o] for o in stop)}
+    wanted |= {f"rules.{r.id}" for r in english.rules if r.outcome in stop}
+    wanted |= {k for k in texts if k.startswith("questions.warning_signs.choices.")}
+    rows = {k: (en, es) for k, en, es, _ in REVIEW_ROW.findall(GLOSSARY_DOC.read_text())}
+    missing = sorted(wanted - set(rows))
+    assert not missing, f"texts of the emergency and urgent cards not reviewed: {missing}"
+    changed = [
+        k
+        for k, (en, es) in rows.items()
+        if k not in texts or (texts[k].english, texts[k].text) != (en, es)
+    ]
+    assert not changed, f"changed since their review in {GLOSSARY_DOC.name}: {changed}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,9 @@ from ..engine.load.yamlsource import ANSWERS_FILE, YamlProblem, read_yaml
 from ..engine.scenarios import answers_in, load_scenarios, scenario_files
 from ..engine.verify.report import Report
 from ..engine.verify.symbolic import verify
+from ..engine.verify.trace import trace_matrix
 from ..engines import engine_of
+from ..safety import hazard_log
 from . import clinician_changes
 from .forms import build_all_questions_form, to_answer, to_form_data
 from .slots import PreviewSlots, Slot
@@ -270,8 +273,41 @@ def outcome_book():
         "clinician/book.html",
         file=file,
         fingerprint=ruleset.fingerprint,
+        hazards=hazard_log().hazards,  # the safety case (docs/safety/)
+        trace=trace_matrix(ruleset),
         preview=preview(),
         rules_by_outcome=rule_groups(file)[0],
+    )
+
+
+def short_quotes(text: str, words: int = 6) -> str:
+    """A condition with each quoted answer cut to its first words: the sign-off sheet names the
+    answer; the outcome book quotes it in full."""
+
+    def cut(found: re.Match[str]) -> str:
+        said = found.group(1).split()
+        return "“" + " ".join(said[:words]) + ("…" if len(said) > words else "") + "”"
+
+    return re.sub(r"“([^”]*)”", cut, text)
+
+
+@bp.get("/sign-off")
+def sign_off():
+    """One page to sign: version, fingerprint, the headlines, red flags with their sources, the
+    exclusions and thresholds, and what changed since the previous version; a box per section."""
+    ruleset = engine_of(current_app).ruleset
+    file = ruleset.file
+    comparison, _ = clinician_changes.configured(current_app).get()
+    return render_template(
+        "clinician/sign_off.html",
+        file=file,
+        fingerprint=ruleset.fingerprint,
+        preview=preview(),
+        rules_by_outcome=rule_groups(file)[0],
+        matrix=trace_matrix(ruleset),
+        short={rule: short_quotes(text) for rule, text in preview().conditions.items()},
+        comparison=comparison,
+        today=dt.date.today(),
     )
 
 
@@ -286,6 +322,7 @@ def changes():
         "clinician/changes.html",
         changes_report=comparison,
         problem=problem,
+        missing=None if uploaded else configured.missing,
         uploaded=uploaded,
         max_kb=clinician_changes.UPLOADED_RULE_FILE.max_bytes // 1024,
     ), status

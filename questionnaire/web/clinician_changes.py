@@ -1,11 +1,12 @@
 """The comparison behind the clinician preview's "What changed" page and its outcome book: the
 `rules diff` report in plain words.
 
-The previous rule file is CLINICIAN_PREVIOUS_RULES (a path), or, when that is not set and the
-app's rule file is in a git checkout, its last committed version (read once, with `git show`, as
-`make check`'s version gate does). That comparison is made once, on its first view, and is also
-printed in the outcome book. A clinician can upload another previous file instead: it is read
-with the preview's upload limits and compared in a child process that is stopped after
+The previous rule file is the newest released version older than the app's, from
+`releases/<version>/` (clinician_previous.py), or CLINICIAN_PREVIOUS_RULES (a path; "" turns the
+comparison off). That comparison is made once, on its first view, and is also printed in the
+outcome book. Headline changes are listed by cause (the rule behind each, with its old -> new
+values), with shares a clinician can weigh. A clinician can upload another previous file instead:
+it is read with the preview's upload limits and compared in a child process that is stopped after
 UPLOAD_SECONDS, so a hostile file cannot hold a worker.
 """
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import subprocess
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +26,7 @@ from ..engine import Engine, QuestionnaireError, RuleSet, read_rules
 from ..engine.load.yamlsource import RULE_FILE, Limits, Marks, read_yaml
 from ..engine.verify.diff import Change, Diff, diff_rulesets
 from ..engines import engine_of
+from .clinician_previous import CauseLine, cause_lines, previous_release, typical_answers
 from .summary_view import answer_text
 
 # An uploaded previous rule file: the preview's 512 KB upload limit (rules.yaml 3.0.0 with its
@@ -93,6 +94,8 @@ class Comparison:
     wording: list[Change] = field(default_factory=list)
     compared: bool = True
     note: str | None = None
+    causes: list[tuple[CauseLine, Example]] = field(default_factory=list)  # largest first
+    warnings: list[str] = field(default_factory=list)  # texts that still quote an old number
 
 
 # --- reading the two sides ----------------------------------------------------------------------
@@ -112,21 +115,6 @@ def app_side(app: Flask) -> Side:
     ruleset = engine_of(app).ruleset
     raw, marks = read_yaml(Path(app.config["QUESTIONNAIRE_RULES"]).read_bytes())
     return ruleset, raw, marks
-
-
-def last_committed(path: Path) -> bytes | None:
-    """The rule file as last committed, when it is in a git checkout (else None)."""
-    try:
-        shown = subprocess.run(
-            ["git", "show", f"HEAD:./{path.name}"],
-            cwd=path.parent,
-            capture_output=True,
-            check=False,
-            timeout=10,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return shown.stdout if shown.returncode == 0 else None
 
 
 # --- the report in words ------------------------------------------------------------------------
@@ -152,10 +140,11 @@ def because(engine: Engine, witness: dict[str, Any]) -> list[tuple[str, str]]:
         return []
 
 
-def compare(old: Side, new: Side, source: str) -> Comparison:
-    """The diff of OLD and NEW (the app's), ready to show."""
+def compare(old: Side, new: Side, source: str, typical: dict[str, Any] | None = None) -> Comparison:
+    """The diff of OLD and NEW (the app's), ready to show; examples nearest to `typical`."""
     diff: Diff = diff_rulesets(old, new)
     old_rs, new_rs = old[0], new[0]
+    by_cause = cause_lines(old_rs, new_rs, diff.changes, typical or {}) if diff.compared else []
     before = {o.id: o.title for o in old_rs.file.outcomes}
     after = {o.id: o.title for o in new_rs.file.outcomes}
     meta = old_rs.file.meta
@@ -186,6 +175,8 @@ def compare(old: Side, new: Side, source: str) -> Comparison:
         wording=[c for c in diff.changes if c.what.startswith("wording")],
         compared=diff.compared,
         note=diff.note,
+        causes=[(c, example(new_rs, c.witness)) for c in by_cause],
+        warnings=diff.warnings,
     )
 
 
@@ -204,7 +195,8 @@ class Configured:
         self._side: Side | None = None
         setting = app.config.get("CLINICIAN_PREVIOUS_RULES")
         self.path = str(setting) if setting else None
-        self.use_git = setting is None  # "" turns the comparison off
+        self.use_releases = setting is None  # "" turns the comparison off
+        self.missing: str | None = None  # why there is no default comparison, in words
 
     def side(self) -> Side:
         """The app's side of every comparison, read once (uploads compare with it too)."""
@@ -235,23 +227,33 @@ class Configured:
                 read_side(data, self.path),
                 self.side(),
                 f"the file set in CLINICIAN_PREVIOUS_RULES ({self.path})",
+                self.typical(),
             )
-        rules = Path(self.app.config["QUESTIONNAIRE_RULES"]).resolve()
-        committed = last_committed(rules) if self.use_git else None
-        if committed is None:
+        if not self.use_releases:
+            return None
+        rules = Path(self.app.config["QUESTIONNAIRE_RULES"])
+        version = self.side()[0].file.meta.version
+        previous = previous_release(rules, version)
+        if previous is None:
+            self.missing = (
+                f"No released version older than {version} was found in "
+                f"{rules.resolve().parent / 'releases'}/."
+            )
             return None
         return compare(
-            read_side(committed, f"HEAD:{rules.name}"),
+            read_side(previous.read_bytes(), str(previous)),
             self.side(),
-            f"the last committed {rules.name}",
+            f"the released version in releases/{previous.parent.name}/",
+            self.typical(),
         )
 
+    def typical(self) -> dict[str, Any]:
+        scenarios = Path(self.app.config["QUESTIONNAIRE_SCENARIOS"])
+        return typical_answers(scenarios, self.side()[0])
+
     def for_book(self) -> Comparison | None:
-        """Printed in the outcome book when a file is set, or the last commit differs."""
-        result, _ = self.get()
-        if result is None or self.path:
-            return result
-        return result if (result.headlines or result.changes or result.wording) else None
+        """Printed in the outcome book: the comparison with the previous version, if any."""
+        return self.get()[0]
 
 
 def init_app(app: Flask) -> None:
@@ -271,7 +273,7 @@ def _allow_a_rule_file() -> None:
 # --- uploads, compared in a child process with a time limit -------------------------------------
 
 
-def _compare_upload(conn, data: bytes, name: str, new: Side) -> None:
+def _compare_upload(conn, data: bytes, name: str, new: Side, typical: dict[str, Any]) -> None:
     """Runs in the child: send back ("ok", Comparison) or ("bad", message)."""
     # The collector would walk every object the app inherited, and writing their headers
     # copies each page of memory the child shares with the server: 3 to 5 times slower.
@@ -281,7 +283,10 @@ def _compare_upload(conn, data: bytes, name: str, new: Side) -> None:
             (
                 "ok",
                 compare(
-                    read_side(data, name, UPLOADED_RULE_FILE), new, f"the uploaded file {name}"
+                    read_side(data, name, UPLOADED_RULE_FILE),
+                    new,
+                    f"the uploaded file {name}",
+                    typical,
                 ),
             )
         )
@@ -293,11 +298,15 @@ def _compare_upload(conn, data: bytes, name: str, new: Side) -> None:
         conn.close()
 
 
-def compare_upload(data: bytes, name: str, new: Side, seconds: float) -> Comparison:
+def compare_upload(
+    data: bytes, name: str, new: Side, seconds: float, typical: dict[str, Any] | None = None
+) -> Comparison:
     """Compare an uploaded previous file with the app's, in a child stopped after `seconds`."""
     context = multiprocessing.get_context("fork")  # the child shares the app's loaded rules
     reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_compare_upload, args=(writer, data, name, new), daemon=True)
+    child = context.Process(
+        target=_compare_upload, args=(writer, data, name, new, typical or {}), daemon=True
+    )
     child.start()
     writer.close()
     try:
@@ -341,6 +350,9 @@ def uploaded(configured: Configured) -> tuple[Comparison | None, str | None]:
         )
     with held:
         try:
-            return compare_upload(data, name, configured.side(), UPLOAD_SECONDS), None
+            return (
+                compare_upload(data, name, configured.side(), UPLOAD_SECONDS, configured.typical()),
+                None,
+            )
         except PreviousFileProblem as exc:
             return None, str(exc)

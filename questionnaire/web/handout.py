@@ -93,7 +93,8 @@ def handout_of(lang: str, answers: Mapping[str, Any], service: Service) -> Hando
     marks `after_stop` (no stem-cell notes): the card stands alone."""
     engine = current_app.extensions["journeys"][lang].engine
     walk = engine.walk(answers)
-    result = engine.evaluate(walk.answers)
+    # a summary shown early (its headline already certain) has questions still open
+    result = engine.settled(walk.answers) or engine.evaluate(walk.answers)
     ctx = summary_context(engine, result)
     file = engine.ruleset.file
     groups, signs = ctx["groups"], []

@@ -26,7 +26,7 @@ HOST_COOKIE = "__Host-lang"  # over HTTPS at the root, as the answers' cookie (s
 NAMES = {"en": "English", "es": "Español"}  # each language in its own words, for the switch
 # The service's name and operator come from the configuration (SERVICE_NAME, SERVICE_OPERATOR);
 # their defaults are marked here so that pybabel puts them in the catalogue.
-# (With no SERVICE_OPERATOR the service says it is a demonstration: patient.service.)
+# (With no SERVICE_OPERATOR the service says it is a demonstration: page_context.service.)
 DEFAULT_SERVICE = (lazy_gettext("Stem-cell treatment check"),)
 
 

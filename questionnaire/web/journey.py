@@ -59,6 +59,18 @@ class Journey:
         first = self.first_open(walk)
         return first is None or self.index(page) <= self.index(first)
 
+    def after_stop(self, walk: Walk) -> Page | None:
+        """The first page after the step where the questions stopped."""
+        steps = [s.id for s in self.engine.ruleset.file.steps]
+        if walk.stopped_after is None:
+            return None
+        stop = steps.index(walk.stopped_after)
+        return next((p for p in self.pages if steps.index(p.step.id) > stop), None)
+
+    def continues_here(self, page: Page, walk: Walk) -> bool:
+        """Whether this page is where a stop that may be continued goes on."""
+        return walk.continuable and page is self.after_stop(walk)
+
     def parts_of(self, page: Page, walk: Walk) -> tuple[int, int] | None:
         """(this page's number, how many) among its step's pages that ask something of this
         patient, for "Step 2 of 5, page 1 of 2"; None when the step is one page."""

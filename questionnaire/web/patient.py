@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,76 +17,22 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext
 
 from . import handout as handouts
 from .forms import Page, to_answer, to_form_data
 from .i18n import current_language, kept_language
 from .journey import Journey
+from .page_context import service, service_context
 from .session import IDLE_SECONDS, MAX_SECONDS, now
 from .summary_view import answer_text, given_answers, is_scale, summary_context
 
 bp = Blueprint("patient", __name__)
 
 NOTICES = ("unreadable", "changed", "cleared", "no_answers")
-WARN_SECONDS = 10 * 60  # a page shows the answers' end in a warning this long before it
 
 
-@bp.app_context_processor
-def service_context() -> dict[str, Any]:
-    """Who runs the service (config SERVICE_NAME, SERVICE_OPERATOR, SERVICE_CONTACT), whether it
-    is a demonstration (no operator configured), and when the patient's answers expire."""
-    return {
-        "service": service(),
-        "demonstration": not current_app.config["SERVICE_OPERATOR"],
-        "expiry": expiry(),
-    }
-
-
-@dataclass(frozen=True, slots=True)
-class Expiry:
-    """When the answers in the cookie stop working, for the timeout warning on every page."""
-
-    seconds: int  # left from now
-    hard: bool  # the 2-hour limit, which using the site does not extend
-    idle_minutes: int = IDLE_SECONDS // 60
-    hours: int = MAX_SECONDS // 3600
-
-    @property
-    def minutes(self) -> int:
-        """Whole minutes left, at least 1."""
-        return max(1, self.seconds // 60)
-
-    @property
-    def soon(self) -> bool:
-        return self.seconds <= WARN_SECONDS
-
-
-def expiry() -> Expiry | None:
-    """None without answers (or outside the patient's pages)."""
-    if not isinstance(session.get("answers"), dict) or not session["answers"]:
-        return None
-    seen, born = session.get("seen"), session.get("born", session.get("seen"))
-    if not isinstance(seen, int) or not isinstance(born, int):
-        return None
-    idle, hard = seen + IDLE_SECONDS, born + MAX_SECONDS
-    return Expiry(max(0, min(idle, hard) - now()), hard < idle)
-
-
+bp.app_context_processor(service_context)
 bp.add_app_template_global(is_scale)  # for the question macro, imported without context
-
-
-def service() -> handouts.Service:
-    """In the page's language: the defaults are in the interface catalogue; a name or
-    operator configured otherwise is shown as configured (gettext returns it unchanged)."""
-    config = current_app.config
-    name, operator = (
-        gettext(text) if text else text  # gettext("") is the catalogue's header
-        for text in (config["SERVICE_NAME"], config["SERVICE_OPERATOR"])
-    )
-    if not operator:  # nobody configured: the start page and the handout say so
-        operator = gettext("no one: this is a demonstration, not a public service")
-    return handouts.Service(name, operator, config.get("SERVICE_CONTACT") or None)
 
 
 def journey() -> Journey:
@@ -100,7 +45,9 @@ def stored_answers() -> dict[str, Any]:
     return answers if isinstance(answers, dict) else {}
 
 
-def page_url(page: Page | None, *, change: bool = False, focus: str | None = None) -> str:
+def page_url(
+    page: Page | None, *, change: bool = False, focus: str | None = None, go_on: bool = False
+) -> str:
     """A page's URL; `focus` names the question to land on, with its answer focused."""
     if page is None:
         return url_for(".check")
@@ -111,6 +58,8 @@ def page_url(page: Page | None, *, change: bool = False, focus: str | None = Non
         args["change"] = 1
     if focus:  # no #fragment: Chromium drops the focus when it scrolls to one
         args["focus"] = focus
+    if go_on:  # past an urgent stop that may be continued ("A doctor has checked these signs")
+        args["go_on"] = 1
     return url_for(".step", **args)
 
 
@@ -175,9 +124,10 @@ def step(step_id: str):
         abort(404)
     answers = stored_answers()
     walk = j.walk(answers)
-    if not j.reachable(page, walk):
+    going_on = j.continues_here(page, walk) and request.args.get("go_on") == "1"
+    if not (going_on or j.reachable(page, walk)):
         return redirect(page_url(j.first_open(walk)) if j.first_open(walk) else url_for(".summary"))
-    shown = j.shown_on(page, walk)
+    shown = list(page.questions) if going_on else j.shown_on(page, walk)
     change = request.args.get("change") == "1"
     if not shown:
         return redirect(page_url(j.next_page(page, walk), change=change))
@@ -199,13 +149,26 @@ def step(step_id: str):
         fields=fields,
         shown=shown,
         change=change,
-        action=page_url(page, change=change),
+        action=page_url(page, change=change, go_on=going_on),
         focus=focus,
+        known=None if going_on or change else known_headline(answers, walk),
         parts=j.parts_of(page, walk),
         step_count=j.step_count,
         back_url=back_url(page, walk, change),
         errors=[(q, fields[q.id].errors[0]) for q in shown if fields[q.id].errors],
     )
+
+
+def known_headline(answers: dict[str, Any], walk):
+    """The headline, when the answers so far already decide it whatever the rest are
+    (Engine.settled: three-valued evaluation of every rule); only for the routine outcomes,
+    since emergency and urgent stop the questions themselves."""
+    if not answers or walk.complete or walk.stopped_after is not None:
+        return None
+    settled = journey().engine.settled(answers)
+    if settled is None or settled.outcome.urgency != "routine":
+        return None
+    return settled.outcome
 
 
 def saved(page: Page, answers: dict[str, Any], given: dict[str, Any], change: bool):
@@ -267,34 +230,40 @@ def check():
 
 
 def finished_walk():
-    """The patient's walk if it reached a summary, else where to send them instead."""
+    """(the patient's walk, its Summary) if it reached a summary, or (None, where to send them
+    instead). A summary is reached at the end, at an early stop, or as soon as the answers so
+    far make the headline certain (its Summary's `unanswered` lists what is still open)."""
     j = journey()
     answers = stored_answers()
     if not answers:
         session["notice"] = "no_answers"
         return None, redirect(url_for(".start"))
     walk = j.walk(answers)
-    if walk.stopped_after is None:
-        open_page = j.first_open(walk)
-        if open_page is not None:
-            return None, redirect(page_url(open_page))
-    return walk, None
+    if walk.stopped_after is None and j.first_open(walk) is not None:
+        settled = j.engine.settled(answers)
+        if settled is None:
+            return None, redirect(page_url(j.first_open(walk)))
+        return walk, settled
+    return walk, j.engine.evaluate(walk.answers)
 
 
 @bp.get("/summary")
 def summary():
     """The informational summary: headline, findings, notes, sources."""
     j = journey()
-    walk, elsewhere = finished_walk()
+    walk, result = finished_walk()
     if walk is None:
-        return elsewhere
-    result = j.engine.evaluate(walk.answers)
+        return result
     first = j.pages[0]
     change_url = page_url(first, change=True, focus=first.questions[0].id)
+    after_stop = j.after_stop(walk) if walk.continuable else None
     return render_template(
         "patient/summary.html",
         **summary_context(j.engine, result),
         change_url=change_url,
+        continue_url=page_url(after_stop, go_on=True) if after_stop else None,
+        unanswered=[j.questions[q] for q in result.unanswered],
+        rest_url=page_url(j.first_open(walk)) if result.unanswered else None,
         today=dt.date.today(),
         given=given_answers(j.engine, walk),
     )

@@ -42,24 +42,34 @@ def given_answers(engine: Engine, walk: Any) -> list[tuple[str, list[str]]]:
     ]
 
 
-def signs(engine: Engine, result: Summary) -> list[tuple[str, list[str], str]]:
-    """Each warning sign the patient ticked, with what it can mean: for every matched rule of an
-    emergency or urgent outcome, (its urgency, the answers it read in the patient's words, its own
-    finding's text), emergency first. The care card names these, not a generic list."""
+def signs(engine: Engine, result: Summary) -> list[tuple[str, list[str], str, str]]:
+    """Why the headline, in the card: (urgency, the answers in the patient's words, what they can
+    mean in the rule's own finding words, rule id). Emergency and urgent: every matched rule of
+    either level, emergency first (each sign ticked), not a generic list of causes. The lower
+    outcomes: the rules that decided the headline, when they carry a finding (neck-only pain
+    says "the studies treat the lower back", not "for safety, or because...")."""
     questions = {q.id: q for q in engine.ruleset.questions}
+    if result.outcome.urgency in URGENT:
+        chosen = [
+            r
+            for r in engine.rules
+            if r.id in result.fired and r.outcome is not None and r.outcome.urgency in URGENT
+        ]
+    else:
+        deciding = {reason.rule for reason in result.because}
+        chosen = [r for r in engine.rules if r.id in deciding]
     found = [
         (
-            rule.outcome.urgency,
+            rule.outcome.urgency if rule.outcome else "routine",
             [a.answer for a in said(rule.reads, questions, result.answers)],
             rule.finding.text,
+            rule.id,
         )
-        for rule in engine.rules
-        if rule.id in result.fired
-        and rule.finding is not None
-        and rule.outcome is not None
-        and rule.outcome.urgency in URGENT
+        for rule in chosen
+        if rule.finding is not None
     ]
-    return sorted(found, key=lambda sign: URGENT.index(sign[0]))
+    order = (*URGENT, "routine")
+    return sorted(found, key=lambda sign: order.index(sign[0]))
 
 
 def summary_context(engine: Engine, result: Summary) -> dict[str, Any]:

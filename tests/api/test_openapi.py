@@ -122,6 +122,7 @@ def test_a_summary_matches_the_schema_and_carries_the_summary_attributes(
     assert set(body["sources"]) == set(summary.cited())
 
 
+@pytest.mark.slow  # every shipped scenario through the API: left out of make quick
 def test_every_evaluate_response_is_what_the_document_declares(client, document, engine):
     """The API writes each summary through EvaluateResponse; the published schema holds it."""
     validator = _validator(document, _operation(document, EVALUATE, "post"), "200")

@@ -189,8 +189,12 @@ class Wizard:
             if name not in answers:
                 continue
             value = answers[name]
-            if isinstance(value, int):
-                self.page.fill(f"input[name='{name}']", str(value))
+            if isinstance(value, int):  # a text box, or a 0-10 scale of radios
+                box = self.page.locator(f"input[name='{name}'][type=text]")
+                if box.count():
+                    box.fill(str(value))
+                else:
+                    self.page.check(f"input[name='{name}'][value='{value}']")
             else:
                 for one in value if isinstance(value, list) else [value]:
                     self.page.check(f"input[name='{name}'][value='{one}']")
@@ -210,7 +214,7 @@ class Wizard:
     ) -> None:
         """Answer page after page from `start` until the browser is at `until`."""
         self.page.goto(start)
-        for _ in range(12):
+        for _ in range(30):  # one question per page
             seen(self.location())
             if self.location() == until:
                 return

@@ -58,10 +58,15 @@ def test_the_fda_note_is_on_the_first_two_phone_screens(wizard, language):
 
 
 def visible_words(page) -> int:
-    """Words a reader sees in <main> with every reveal closed (print-only text is hidden)."""
+    """Words a reader sees in <main> with every reveal closed (print-only text is hidden), not
+    counting the registered-studies section (issue 21: the studies issue's own part) nor the
+    safety findings (what to watch for and when to call 911: never shortened or folded away to
+    fit a word budget; rules 3.0.0 added 41 to 96 words of them)."""
     return page.locator("main").evaluate(
         "m => { m.querySelectorAll('details').forEach(d => d.open = false);"
-        " return m.innerText.split(/\\s+/).filter(Boolean).length; }"
+        " const words = e => e.innerText.split(/\\s+/).filter(Boolean).length;"
+        " const left = [...m.querySelectorAll('section.studies, [data-criterion=safety]')];"
+        " return words(m) - left.reduce((n, e) => n + words(e), 0); }"
     )
 
 
@@ -150,3 +155,118 @@ def test_every_summary_and_its_printout_are_saved_at_phone_and_desktop_width(wiz
         assert not page.locator(".note--questions_to_ask li").first.is_visible()  # a reveal
         page.emulate_media(media="print")
     assert page.locator(".take-away").count() == 0 or not page.locator(".take-away").is_visible()
+
+
+# --- issue 21: the new page states, walked in Chromium -------------------------------------------
+
+DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+
+
+def shoot(page, name: str, width: int) -> None:
+    """A full-page screenshot for docs/patient-summary.md (and the test artifacts)."""
+    page.set_viewport_size({"width": width, "height": 800 if width > 375 else 667})
+    for folder in (SCREENSHOTS, DOCS_IMAGES):
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
+
+
+def no_axe_violations(page) -> None:
+    from test_accessibility import axe_report
+
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert axe_report(page) == []
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = false)")
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_an_urgent_stop_continued_ends_on_an_urgent_summary_with_everything_after_it(
+    open_page, wizard_on, journeys, width
+):
+    page = open_page(viewport={"width": width, "height": 800})
+    wizard = wizard_on(page)
+    answers = {**journeys["discuss"], "warning_signs": ["night_pain"]}
+    wizard.walk(answers, until="/summary")
+    assert page.locator("[data-outcome=urgent]").count() == 1
+    assert page.locator("[data-signs] li").count() == 1
+    no_axe_violations(page)
+    shoot(page, "summary-urgent-continue", width)
+
+    with page.expect_navigation():
+        page.locator("[data-action=continue]").click()
+    wizard.walk(answers, until="/summary", start=wizard.location())
+
+    assert page.locator("[data-outcome=urgent]").count() == 1
+    assert page.locator("ul.findings").count() >= 2  # the later answers' findings follow
+    assert page.locator("[data-action=continue]").count() == 0
+
+
+@pytest.mark.parametrize(("width", "language"), [(375, "en"), (1280, "es")])
+def test_neck_only_pain_is_told_its_headline_on_the_next_page_and_may_see_it_now(
+    open_page, wizard_on, journeys, width, language
+):
+    page = open_page(viewport={"width": width, "height": 800})
+    wizard = wizard_on(page)
+    answers = {**journeys["discuss"], "pain_area": "neck"}
+    wizard.walk(answers, until="/step/pain?part=1")
+    if language != "en":
+        page.goto(f"/step/pain?part=1&lang={language}")
+    known = page.locator("[data-outcome-known]")
+    assert known.get_attribute("data-outcome-known") == "usually_excluded"
+    no_axe_violations(page)
+    shoot(page, f"step-outcome-known-{language}", width)
+
+    with page.expect_navigation():
+        page.locator("[data-action=summary-now]").click()
+
+    assert page.locator("[data-outcome=usually_excluded]").count() == 1
+    unanswered = page.locator("[data-unanswered]")
+    assert "pain_duration" in unanswered.get_attribute("data-unanswered").split()
+    assert unanswered.locator("li").count() >= 10
+    no_axe_violations(page)
+    shoot(page, f"summary-now-{language}", width)
+
+
+def test_a_whole_journey_without_javascript_on_a_phone(open_page, wizard_on, journeys):
+    page = open_page(viewport=PHONE, java_script_enabled=False)
+    wizard = wizard_on(page)
+
+    wizard.walk(journeys["discuss"], until="/step/pain?part=3")
+    scale = page.locator("input[name=pain_intensity]")
+    assert scale.count() == 11
+    box = page.locator("label[for=pain_intensity-7]").bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44  # a thumb can tap it
+    shoot(page, "step-pain-scale", 375)
+    wizard.walk(journeys["discuss"], until="/check", start=wizard.location())
+
+    assert "6 out of 10" in page.locator("main").inner_text()
+    assert "cleared in 30 minutes" in page.locator("footer [data-timeout]").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Clear my answers").click()
+    assert page.locator("h1").inner_text() == "Do you want to start again?"
+    with page.expect_navigation():
+        page.get_by_role("link", name="No, go back").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="See your summary").click()
+    assert page.locator("[data-outcome=discuss]").count() == 1
+
+
+def test_two_signs_are_each_named_with_what_they_can_mean(open_page, wizard_on):
+    page = open_page(viewport=PHONE)
+    wizard_on(page).walk({"warning_signs": ["fever", "chest_pain"]}, until="/summary")
+
+    signs = page.locator("[data-signs] li")
+    assert signs.count() == 2
+    assert page.locator("[data-outcome=emergency]").count() == 1
+    no_axe_violations(page)
+    shoot(page, "summary-emergency-two-signs", 375)
+
+
+def test_the_start_page_says_it_is_a_demonstration_and_summary_without_answers_says_why(page):
+    page.set_viewport_size(PHONE)
+    page.goto("/summary")
+
+    assert page.url.endswith("/")
+    assert "There is no summary yet" in page.locator(".notice").inner_text()
+    assert "This is a demonstration" in page.locator("main").inner_text()
+    no_axe_violations(page)
+    shoot(page, "start-no-summary-yet", 375)

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from questionnaire.app import create_cli_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +46,8 @@ def test_rules_commands_run_where_the_web_app_would_refuse_to_start():
     assert done.stdout.startswith("OK: ")
 
 
-def test_a_wsgi_server_gets_the_whole_app_and_its_refusal(tmp_path):
+@pytest.mark.slow  # a subprocess that builds the whole app: left out of make quick
+def test_a_wsgi_server_gets_the_whole_app_and_its_refusal():
     done = _run(["-c", "import wsgi"], SECRET_KEY="x" * 40, CLINICIAN_PASSWORD="short")
     assert done.returncode == 2
     assert "CLINICIAN_PASSWORD has 5 characters" in done.stderr

@@ -43,6 +43,7 @@ def threshold(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.mark.slow  # left out of make quick
 def test_a_threshold_edit_lists_exactly_the_answers_whose_headline_changes(threshold):
     result = diff(ROOT / "rules.yaml", threshold, "--json")
     assert result.exit_code == 1, result.output
@@ -208,3 +209,14 @@ def test_a_threshold_inside_a_list_of_conditions_is_named_with_its_values(tmp_pa
     assert change["what"].startswith("changed: when.all.") and change["what"].endswith(
         ".at_least: 4 -> 5"
     )
+
+
+def test_diff_lists_the_headline_changes_by_cause_with_their_share():
+    result = diff(ROOT / "releases/1.0.0/rules.yaml", ROOT / "releases/2.0.0/rules.yaml")
+    lines = result.output.splitlines()
+    start = lines.index("By cause (the rule behind each headline change):")
+    causes = lines[start + 1 :]
+    # osteoporosis, earlier disc surgery, disc cell injections and neck-only pain: one line each
+    for rule in ("weak_bones", "previous_disc_surgery", "previous_cell_injection", "neck_pain"):
+        assert any(line.startswith(f"  {rule} (") for line in causes), rule
+    assert all("% of all answer sets" in line for line in causes)

@@ -56,9 +56,8 @@ def test_book_gives_each_outcomes_rules_as_conditions_in_plain_words_with_source
         assert len(items) == len(rules) > 0
         for item, rule in zip(items, rules, strict=True):
             assert text(item).startswith(f"If {conditions[rule['id']]}"), text(item)
-            assert [a["href"] for a in item.find_all("a")] == [
-                sources[key]["url"] for key in rule["source"]
-            ]
+            cited = rule["source"] if isinstance(rule["source"], list) else [rule["source"]]
+            assert [a["href"] for a in item.find_all("a")] == [sources[s]["url"] for s in cited]
 
 
 def test_book_says_when_each_finding_is_shown(app, book, parse, rules_data):
@@ -81,3 +80,18 @@ def test_book_prints_the_rules_version_and_fingerprint(book, parse, engine):
     page = parse(book)
     assert page.select_one(".book__fingerprint").get_text() == engine.ruleset.fingerprint
     assert f"Guidance version {engine.version}" in book
+
+
+def test_book_prints_the_hazard_log_and_the_traceability_matrix(book, parse, engine):
+    from questionnaire.engine.verify.trace import trace_matrix
+    from questionnaire.safety import hazard_log
+
+    page = parse(book)
+    hazards = page.select_one("#book-hazards").find_parent("section")
+    for hazard in hazard_log().hazards:
+        assert page.select_one(f"#hazard-{hazard.id}").get_text().startswith(hazard.id)
+        assert hazard.tests[0] in hazards.get_text()
+    matrix = trace_matrix(engine.ruleset)
+    rows = page.select(".book__trace tbody tr")
+    assert len(rows) == len(matrix.rows) > 100
+    assert sum("Pending sign-off." in row.get_text() for row in rows) == len(matrix.pending)

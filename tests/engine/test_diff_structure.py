@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from questionnaire.engine import loads_rules
-from questionnaire.engine.load.yamlsource import read_yaml
+from questionnaire.engine import read_rules
 from questionnaire.engine.verify.diff import diff_rulesets
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,9 +53,11 @@ NEW_SOURCE = """  sources:
 
 
 def side(text: str, name: str):
-    data = text.encode("utf-8")
-    raw, marks = read_yaml(data)
-    return loads_rules(data, name, verify=False), raw, marks
+    """What `rules diff` compares: a file that parses, even where its meaning is wrong (an
+    added source that nothing cites yet)."""
+    loaded = read_rules(text, name, verify=False)
+    assert loaded.ruleset is not None, loaded.problems
+    return loaded.ruleset, loaded.raw, loaded.marks
 
 
 def changes(old: str, new: str) -> list[tuple[str, str, str, str, int]]:
@@ -117,8 +118,9 @@ def with_rule(text: str) -> str:
             (
                 "source",
                 "fda-2021",
-                "changed: url: https://www.fda.gov/vaccines-blood-biologics/consumers-bi... -> "
-                "https://www.fda.gov/new/important-patient-and-consumer-in...",
+                # long values are cut at 60 characters
+                "changed: url: https://www.fda.gov/vaccines-blood-biologics/consumers-bi... "
+                "-> https://www.fda.gov/new/important-patient-and-consumer-in...",
             ),
             '      title: "FDA: Important',
         ),

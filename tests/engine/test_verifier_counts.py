@@ -21,6 +21,7 @@ SHORT = "when: {q: treatment_duration, is: under_3_months}"
 NO_TREATMENT = "when: {q: treatments_tried, has: none}\n    outcome: not_yet"
 
 
+@pytest.mark.slow  # three verifier runs over the whole shipped file: left out of make quick
 @pytest.mark.parametrize("edit", ["shipped", "travel-decides", "read-through-skip-logic"])
 def test_a_gap_is_counted_over_the_deciding_answers_only(edit):
     """A score of 3 gets no headline once the mild-pain rule stops at 2. The count is over the

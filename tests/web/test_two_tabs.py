@@ -104,7 +104,7 @@ def test_a_step_cookie_from_before_clear_is_ignored(app, patient, discuss_answer
     patient.get("/")
     patient.walk({"warning_signs": ["none"], "age": 45}, until="pain_area")
 
-    assert patient.get("/step/health").path == "/step/about_you"  # no health answer came back
+    assert patient.get("/step/health").path == "/step/pain"  # no health answer came back
 
 
 def test_a_static_file_or_api_call_sets_no_cookie(patient, discuss_answers):

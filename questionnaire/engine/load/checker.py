@@ -15,6 +15,7 @@ from ..evaluation.questions import QuestionInfo, did_you_mean, listing
 from ..evaluation.ruleset import RuleSet
 from .question_checks import QuestionChecks
 from .shape import shape_problem
+from .source_checks import source_problems
 from .yamlsource import Marks, Path
 
 REQUIRED_NOTES = ("consult", "regulatory")
@@ -151,6 +152,8 @@ class Checker(QuestionChecks):
         for problem in parser.problems:
             self.condition_problem(problem)
         self.notes_and_pages(raw, parts, notes, sources)
+        hard, soft = source_problems(self.name, self.marks, meta, parts, catalogue)
+        self.problems, self.soft = self.problems + hard, self.soft + soft
         all_rules_read = all(rule is not None for _, rule, _ in parts.get("rules", []))
         self.outcomes(parts.get("outcomes", []), named if all_rules_read else None)
         if self.problems or meta is None or parts.get("pages") is None:

@@ -102,7 +102,9 @@ def source_problems(
     rules = [rule.id for _, rule, _ in parts.get("rules", [])]
     found = list(_statement_problems(meta, catalogue, rules))
     cited = citations(parts)
-    for sid in meta.sources:
+    # A misspelt citation is reported where it is; its source is not "cited by nothing" too.
+    unknown = cited - set(meta.sources)
+    for sid in meta.sources if not unknown else ():
         if sid not in cited:
             found.append(
                 (

@@ -321,7 +321,7 @@ def semantic(old: RuleSet, new: RuleSet, diff: Diff) -> None:
         diff.compared = False
         diff.note = (
             "the files do not ask the same questions (ids or types differ), so no set "
-            "of answers is valid for both; compare the changes above"
+            "of answers is valid for both; compare the items added, removed or changed"
         )
         return
     space = Space([old, new])
