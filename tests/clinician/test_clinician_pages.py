@@ -393,7 +393,7 @@ def test_trying_answers_leaves_a_patients_own_answers_alone(
         pytest.param(
             {"warning_signs": ["arm_weakness"]},
             "emergency",
-            "arms or hands",
+            "arm or hand",
             id="emergency-names-the-sign",
         ),
         pytest.param(

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from questionnaire.engine.load.loader import read_rules
-from questionnaire.engine.load.yamlsource import read_yaml
+from questionnaire.engine import read_rules
 from questionnaire.engine.verify.diff import diff_rulesets
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,13 +53,11 @@ NEW_SOURCE = """  sources:
 
 
 def side(text: str, name: str):
-    data = text.encode("utf-8")
-    raw, marks = read_yaml(data)
-    # as `rules diff` reads a side: a rule set whose meaning may be wrong (a source added and not
-    # yet cited is refused by the loader) still parses, and is compared
-    loaded = read_rules(data, name, verify=False)
+    """What `rules diff` compares: a file that parses, even where its meaning is wrong (an
+    added source that nothing cites yet)."""
+    loaded = read_rules(text, name, verify=False)
     assert loaded.ruleset is not None, loaded.problems
-    return loaded.ruleset, raw, marks
+    return loaded.ruleset, loaded.raw, loaded.marks
 
 
 def changes(old: str, new: str) -> list[tuple[str, str, str, str, int]]:

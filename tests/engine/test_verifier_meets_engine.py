@@ -206,3 +206,25 @@ def test_every_example_is_its_own_data_so_a_scenario_file_has_no_yaml_aliases():
     first = next(iter(report.witnesses))
     assert report.witnesses[first] == report.witnesses[first]
     assert report.witnesses[first] is not report.witnesses[first]
+
+
+def test_the_deciding_answer_of_a_gap_in_a_large_file_costs_few_evaluations(monkeypatch):
+    """`rules verify` names the answer that decides a gap by trying one-answer changes: on a
+    file of 300 questions it finds q1 (no headline when q1 is c0) with a few full evaluations,
+    not one per question."""
+    from bench.rulegen import generate_text
+    from questionnaire.engine.verify import deciding
+
+    ruleset = loads_rules(generate_text(300, "incomplete", 0), verify=False)
+    gap = verify(ruleset).gaps[0]
+    calls = []
+    evaluate = Engine.evaluate
+
+    def counted(self, *args, **kwargs):
+        calls.append(1)
+        return evaluate(self, *args, **kwargs)
+
+    monkeypatch.setattr(Engine, "evaluate", counted)
+    message = deciding.deciding_message(ruleset, gap)
+    assert message.startswith("The deciding answer: q1=c0."), message
+    assert len(calls) <= 10
