@@ -1,9 +1,8 @@
 """The production shape on one machine: app hosts under gunicorn behind the shipped nginx, TLS.
 
-Used by tests/deploy and bench/slow_clients.py. Everything listens on 127.0.0.1 at free ports;
-nginx runs in the foreground from its own prefix in a temporary directory, with a throwaway
-self-signed certificate for SERVER_NAME (made with openssl). Browsers reach SERVER_NAME through
-Chromium's --host-resolver-rules, Python clients through `Connection` below.
+Used by tests/deploy and bench/. Everything listens on 127.0.0.1 at free ports; nginx runs in the
+foreground from its own prefix in a temporary directory, with a throwaway self-signed certificate
+for SERVER_NAME (openssl). Browsers reach it through Chromium's --host-resolver-rules.
 """
 
 from __future__ import annotations
@@ -271,7 +270,7 @@ class Nginx:
         server_names: str = SERVER_NAME,
     ):
         self.https_port, self.http_port = free_port(), free_port()
-        self.prefix = prefix
+        self.prefix, self.server_name = prefix, server_names.split()[0]
         site = Site(
             server_name=server_names,
             cert=cert.cert,
@@ -282,9 +281,11 @@ class Nginx:
         )
         conf = write_prefix(prefix, site)
         self.log = prefix / "error.log"
+        extra = " user root;" if os.geteuid() == 0 else ""  # `nobody` can't read a 700 home
+        command = [NGINX, "-p", str(prefix), "-c", str(conf), "-e", "stderr"]
         with self.log.open("w") as out:
             self.proc = subprocess.Popen(
-                [NGINX, "-p", str(prefix), "-c", str(conf), "-e", "stderr", "-g", "daemon off;"],
+                [*command, "-g", "daemon off;" + extra],
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,

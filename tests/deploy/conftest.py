@@ -120,8 +120,12 @@ class Visit:
         """Tick, choose and type this page's answers, then press Continue."""
         for name in self.questions():
             value = answers[name]
-            if isinstance(value, int):
-                self.page.fill(f"input[name='{name}']", str(value))
+            if isinstance(value, int):  # a text box, or a 0-10 scale of radios
+                box = self.page.locator(f"input[name='{name}'][type=text]")
+                if box.count():
+                    box.fill(str(value))
+                else:
+                    self.page.check(f"input[name='{name}'][value='{value}']")
                 continue
             for one in value if isinstance(value, list) else [value]:
                 self.page.check(f"input[name='{name}'][value='{one}']")
@@ -132,7 +136,7 @@ class Visit:
         """From the first step to the summary; `between(n)` runs after the n-th page is
         answered. Returns the summary's data-outcome."""
         self.goto("/step/warning_signs")
-        for number in range(12):
+        for number in range(40):  # one question a page, then the check page
             if self.location() == "/summary":
                 return self.page.get_attribute("[data-outcome]", "data-outcome") or ""
             if self.location() == "/check":
