@@ -77,11 +77,19 @@ def test_no_python_module_is_longer_than_400_lines():
     assert long == {}
 
 
+# safety.py checks the hazard log's test names are pytest node ids ("tests/....py::name"); it
+# reads no file under tests/ (the test suite checks that those tests exist).
+NAMES_TESTS = {"questionnaire/safety.py"}
+
+
 def test_production_code_reads_nothing_from_the_tests_folder():
     readers = [
         str(p.relative_to(ROOT))
         for p in [*PACKAGE.rglob("*.py"), ROOT / "wsgi.py"]
-        if '"tests"' in p.read_text(encoding="utf-8") or "tests/" in p.read_text(encoding="utf-8")
+        if str(p.relative_to(ROOT)) not in NAMES_TESTS
+        and (
+            '"tests"' in p.read_text(encoding="utf-8") or "tests/" in p.read_text(encoding="utf-8")
+        )
     ]
     assert readers == []
 

@@ -1,6 +1,6 @@
 """JSON API under /api/v1: no cookies, no CSRF, and errors are always JSON.
 
-Each view declares its OpenAPI operation (api_schema.operation); the document is generated from
+Each view declares its OpenAPI operation (openapi.operation); the document is generated from
 those declarations and the pydantic models that validate requests and serialise responses.
 """
 
@@ -23,15 +23,14 @@ from .api_schema import (
     EvaluateResponse,
     FhirQuestionnaire,
     InvalidAnswers,
-    Operation,
     Problem,
     QuestionnaireDefinition,
-    operation,
     request_model,
     summary_response,
 )
-from .api_schema import openapi as openapi_document
 from .i18n import browser_language
+from .openapi import Operation, operation
+from .openapi import openapi as openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 _DOCUMENTS = "api_documents"

@@ -22,7 +22,14 @@ from werkzeug.exceptions import ServiceUnavailable, Unauthorized
 
 from ..engine import AnswersError, Engine, RulesError, RuleSet
 from ..engine.load.yamlsource import ANSWERS_FILE, YamlProblem, read_yaml
-from ..engine.scenarios import answers_in, load_scenarios, scenario_files
+from ..engine.scenarios import (
+    Result,
+    Scenario,
+    answers_in,
+    load_scenarios,
+    run_scenario,
+    scenario_files,
+)
 from ..engine.verify.report import Report
 from ..engine.verify.symbolic import verify
 from ..engine.verify.trace import trace_matrix
@@ -44,7 +51,7 @@ class Preview:
     skip_logic: dict[str, str]  # question id -> "asked only if ..."
     conditions: dict[str, str]  # rule id -> plain-English condition
     form: type
-    scenarios: dict[str, tuple[str, dict[str, Any]]]  # key -> (label, answers)
+    scenarios: dict[str, tuple[str, Scenario]]  # key -> (label, scenario)
 
     @classmethod
     def build(cls, rs: RuleSet, scenarios: str | os.PathLike[str]) -> Preview:
@@ -120,16 +127,16 @@ def rule_groups(file) -> tuple[list, list]:
     return by_outcome, findings_only
 
 
-def load_scenario_answers(folder: Path) -> dict[str, tuple[str, dict[str, Any]]]:
-    """key -> (label, answers) of every scenario in the scenarios folder, read at start-up."""
-    found: dict[str, tuple[str, dict[str, Any]]] = {}
+def load_scenario_answers(folder: Path) -> dict[str, tuple[str, Scenario]]:
+    """key -> (label, scenario) of every scenario in the scenarios folder, read at start-up."""
+    found: dict[str, tuple[str, Scenario]] = {}
     for path in scenario_files([folder]) if folder.is_dir() else []:
         try:
             scenarios = load_scenarios(path)
         except RulesError:  # a broken scenario file is reported by `rules test`, not here
             continue
         for i, s in enumerate(scenarios):
-            found[f"{path.name}:{i}"] = (f"{path.stem}: {s.name}", s.answers)
+            found[f"{path.name}:{i}"] = (f"{s.name} ({path.name})", s)
     return found
 
 
@@ -201,7 +208,8 @@ def _try_page():
         )
     elif request.args.get("scenario"):
         found = preview().scenarios.get(request.args["scenario"])
-        answers = found[1] if found else None
+        scenario = found[1] if found else None
+        answers = scenario.answers if scenario else None
         message = None if answers is not None else "That scenario was not found."
     if request.method == "POST" and not uploading:
         form = preview().form()
@@ -233,7 +241,19 @@ def _try_page():
         field_errors=field_errors,
         scenarios=[(k, label) for k, (label, _) in preview().scenarios.items()],
         patient_view=patient_view(engine, summary) if summary else None,
+        checked=scenario_check(engine) if request.method == "GET" else None,
     )
+
+
+def scenario_check(engine: Engine) -> tuple[Scenario, Result] | None:
+    """The scenario filled in, and whether the rules still give what it expects (its studies are
+    checked by `rules test`, not here)."""
+    found = preview().scenarios.get(request.args.get("scenario", ""))
+    if found is None:
+        return None
+    scenario = found[1]
+    without_studies = scenario.expect.model_copy(update={"studies": None})
+    return scenario, run_scenario(engine, scenario.model_copy(update={"expect": without_studies}))
 
 
 # The patient's summary page, laid out in nothing but its `main` block: for the try page.
@@ -291,6 +311,18 @@ def short_quotes(text: str, words: int = 6) -> str:
     return re.sub(r"“([^”]*)”", cut, text)
 
 
+bp.add_app_template_filter(short_quotes, "short_quotes")
+
+
+def gist(text: str, words: int = 12) -> str:
+    """A finding's first words, for the short book (the overview has every text in full)."""
+    first = text.split(". ")[0].split()
+    return " ".join(first[:words]) + ("…" if len(first) > words else ".")
+
+
+bp.add_app_template_filter(gist, "gist")
+
+
 @bp.get("/sign-off")
 def sign_off():
     """One page to sign: version, fingerprint, the headlines, red flags with their sources, the
@@ -305,7 +337,6 @@ def sign_off():
         preview=preview(),
         rules_by_outcome=rule_groups(file)[0],
         matrix=trace_matrix(ruleset),
-        short={rule: short_quotes(text) for rule, text in preview().conditions.items()},
         comparison=comparison,
         today=dt.date.today(),
     )

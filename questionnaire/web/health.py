@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 
 from ..engines import engine_for, engine_of, has_engine
-from .api_schema import Health, Operation, operation
+from .api_schema import Health
+from .openapi import Operation, operation
 from .studies import studies_for
 
 bp = Blueprint("health", __name__)

@@ -9,12 +9,14 @@ test-artifacts/screenshots/ for a person to look at.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Response
 
@@ -36,14 +38,12 @@ TARGETS = (
     "input, button, summary, .back-link, a.button, .error-summary a, "
     ".summary-list__actions a, header a"
 )
+RULES = yaml.safe_load((Path(__file__).resolve().parents[2] / "rules.yaml").read_text("utf-8"))
+# One question per page: every page the discuss answers pass, in order.
 STEPS = [
-    "/step/warning_signs",
-    "/step/pain",
-    "/step/pain?part=1",
-    "/step/treatments",
-    "/step/treatments?part=1",
-    "/step/health",
-    "/step/cost_access",
+    f"/step/{step['id']}" + (f"?part={part}" if part else "")
+    for step in RULES["steps"]
+    for part, _ in enumerate(step["questions"])
 ]
 
 Journeys = dict[str, dict[str, Any]]
@@ -142,7 +142,7 @@ def audit(page: Page, name: str, events, subtests, status: int = 200) -> None:
 
 
 def slug(path: str) -> str:
-    return path.removeprefix("/step/").replace("?part=1", "-part-1")
+    return re.sub(r"\?part=(\d+)", r"-part-\1", path.removeprefix("/step/"))
 
 
 # --- the question pages, on the way through -----------------------------------------------------
@@ -221,8 +221,10 @@ def none_and_another(w: Wizard, j: Journeys) -> Response | None:
 
 
 def pain_score_out_of_range(w: Wizard, j: Journeys) -> Response | None:
-    w.reach("/step/pain?part=1")
-    w.answer({**j["discuss"], "pain_intensity": 11})
+    w.reach("/step/pain?part=3")
+    # a forged score: no radio offers 11, but a browser can send anything
+    w.page.evaluate("""() => { const r = document.querySelector('input[name=pain_intensity]');
+        r.value = '11'; r.checked = true; }""")
     return w.submit()
 
 
@@ -243,8 +245,8 @@ VISITS = [
     Visit("start", go("/"), "main a.button--start"),
     Visit("start-cleared", go("/?cleared=1"), "main .notice"),
     Visit(
-        "step-treatments-part-1-after-none",
-        branch("/step/treatments", "not_yet", "/step/treatments?part=1"),
+        "step-treatments-part-3-after-none",
+        branch("/step/treatments", "not_yet", "/step/treatments?part=3"),
         "main legend h1",
     ),
     Visit("error-none-and-another", none_and_another, "#warning_signs-error"),

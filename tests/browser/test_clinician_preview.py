@@ -169,7 +169,9 @@ def test_form_errors_are_in_view_after_evaluate_too(open_page, wizard_on, discus
 def test_a_matched_rule_says_so_and_stands_out_at_3_to_1(page, wizard_on, discuss_answers, engine):
     evaluate(page, wizard_on, discuss_answers)
     fired = set(engine.evaluate(discuss_answers).fired)
-    rows = page.evaluate("""() => [...document.querySelectorAll('.trace tbody tr')].map(row => {
+    page.locator("[data-all-rules]").evaluate("d => d.open = true")  # every rule, one tap away
+    rows = page.evaluate("""() => [...document.querySelectorAll(
+        '[data-all-rules] .trace tbody tr')].map(row => {
         const cell = getComputedStyle(row.cells[0]);
         return {rule: row.cells[0].querySelector('code').textContent,
                 mark: row.cells[1].innerText.trim(),

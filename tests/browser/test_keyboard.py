@@ -94,8 +94,8 @@ class KeyboardUser:
             answer = answers[name]
             if kind[name] == "text":
                 self.type_into(name, str(answer))
-            elif kind[name] == "radio":
-                self.choose(name, answer)
+            elif kind[name] == "radio":  # the 0-10 pain score too: a row of radios
+                self.choose(name, str(answer))
             else:
                 for value in answer:
                     self.tick(name, value)
@@ -114,20 +114,14 @@ def test_whole_journey_by_keyboard_alone_reaches_the_summary(page, discuss_answe
         pages.append(page.url.split("/", 3)[-1])
         user.answer_page(discuss_answers)
         user.follow("main form button[type=submit]")
-    assert pages == [
-        "step/warning_signs",
-        "step/pain",
-        "step/pain?part=1",
-        "step/treatments",
-        "step/treatments?part=1",
-        "step/health",
-        "step/cost_access",
-    ]
+    # one question per page, in the order of rules.yaml
+    assert len(pages) == len(discuss_answers)
+    assert pages[:3] == ["step/warning_signs", "step/about_you", "step/pain"]
     assert page.url.endswith("/check")
     user.follow("main a[href='/summary']")
     assert page.locator("h1[data-outcome]").get_attribute("data-outcome") == "discuss"
     assert page.locator("[data-print]").is_visible()  # printing needs JavaScript, which is on
-    for key in ("Tab", "Shift+Tab", "Space", "ArrowDown", "Enter"):
+    for key in ("Tab", "Space", "ArrowDown", "Enter"):  # one question a page: no Shift+Tab
         assert key in user.keys, f"the journey never needed {key}"
     assert events.problems() == []
 

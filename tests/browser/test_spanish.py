@@ -67,8 +67,15 @@ def spanish_engine() -> tuple[Any, Any]:
 
 
 def lines(page: Page) -> list[str]:
-    """The page's visible text, line by line, as a person (or a screen reader) meets it."""
-    body = page.inner_text("body")
+    """The page's visible text, line by line, as a person (or a screen reader) meets it; not the
+    registry's own data on the summary's studies section (sponsors, places, record addresses),
+    which the registry gives in English only."""
+    body = page.evaluate("""() => {
+        const data = [...document.querySelectorAll('.study dd:not([data-status])')];
+        data.forEach(e => e.style.display = 'none');
+        const text = document.body.innerText;
+        data.forEach(e => e.style.display = '');
+        return text; }""")
     return [" ".join(line.split()) for line in body.splitlines() if line.strip()]
 
 
@@ -110,8 +117,11 @@ class SpanishWalk:
     def answer(self, answers: dict[str, Any]) -> None:
         for name in self.questions():
             value = answers[name]
-            if isinstance(value, int):
-                self.spanish.fill(f"input[name='{name}']", str(value))
+            box = self.spanish.locator(f"input[name='{name}'][type=text]")
+            if isinstance(value, int) and box.count():
+                box.fill(str(value))
+            elif isinstance(value, int):  # the 0-10 pain score: a row of radios
+                self.spanish.check(f"input[name='{name}'][value='{value}']")
             else:
                 for one in value if isinstance(value, list) else [value]:
                     self.spanish.check(f"input[name='{name}'][value='{one}']")
@@ -139,7 +149,7 @@ def walk_to_summary(walk: SpanishWalk, answers: dict[str, Any], check) -> None:
     check("/")
     with page.expect_navigation():
         page.get_by_role("button", name="Empezar ahora").click()  # role=button on a link
-    for _ in range(12):
+    for _ in range(30):
         path = page.url.removeprefix(walk.base_url)
         if path.startswith("/summary"):
             check(path)

@@ -7,6 +7,7 @@ PDF handout) at 375 and 1280 px go to test-artifacts/screenshots/.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -163,9 +164,11 @@ DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 
 
 def shoot(page, name: str, width: int) -> None:
-    """A full-page screenshot for docs/patient-summary.md (and the test artifacts)."""
+    """A full-page screenshot in the test artifacts; with DOCS_IMAGES=1 also in docs/images for
+    docs/patient-summary.md (so that a test run does not change the committed pictures)."""
     page.set_viewport_size({"width": width, "height": 800 if width > 375 else 667})
-    for folder in (SCREENSHOTS, DOCS_IMAGES):
+    folders = (SCREENSHOTS, DOCS_IMAGES) if os.environ.get("DOCS_IMAGES") == "1" else (SCREENSHOTS,)
+    for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
 

@@ -220,3 +220,13 @@ def test_diff_lists_the_headline_changes_by_cause_with_their_share():
     for rule in ("weak_bones", "previous_disc_surgery", "previous_cell_injection", "neck_pain"):
         assert any(line.startswith(f"  {rule} (") for line in causes), rule
     assert all("% of all answer sets" in line for line in causes)
+
+
+def test_a_source_that_gained_dated_statements_is_named_with_its_values():
+    # the sources' quoted statements carry dates (read.date), which a message must still print
+    result = diff(ROOT / "releases/2.0.1/rules.yaml", ROOT / "rules.yaml")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert any(
+        ": source " in line and "changed: statements: (none) -> [" in line
+        for line in result.output.splitlines()
+    ), result.output[:2000]

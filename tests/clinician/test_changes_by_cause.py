@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from pages import parse, text
 
 from questionnaire import create_app
@@ -14,7 +15,6 @@ from questionnaire.engine import Engine, load_rules
 from questionnaire.web.clinician_previous import previous_release, share
 
 ROOT = Path(__file__).resolve().parents[2]
-RELEASES = ROOT / "releases"
 
 
 def app_for(rules: Path):
@@ -28,19 +28,34 @@ def app_for(rules: Path):
     )
 
 
-def install(folder: Path, version: str, *older: str) -> Path:
-    """A checkout-like folder (no git): releases/<version>/ as the app's rules, and older ones."""
-    for name in ("rules.yaml", "rules.es.yaml"):
-        shutil.copy(RELEASES / version / name, folder / name)
-    for old in older:
-        (folder / "releases" / old).mkdir(parents=True)
-        shutil.copy(RELEASES / old / "rules.yaml", folder / "releases" / old / "rules.yaml")
+SRC = (ROOT / "rules.yaml").read_text(encoding="utf-8")
+EDITS = [  # two policy changes: a pain threshold and the age limit
+    ("when: {q: pain_intensity, at_most: 3}", "when: {q: pain_intensity, at_most: 4}"),
+    ("when: {q: age, at_most: 17}", "when: {q: age, at_most: 20}"),
+]
+
+
+def checkout(folder: Path, releases: bool = True) -> Path:
+    """A checkout-like folder (no git): the shipped rules with two edits as the app's, and the
+    shipped rules as the previous release 2.9.0 in releases/."""
+    version = yaml.safe_load(SRC)["meta"]["version"]
+    text = SRC
+    for old, new in EDITS:
+        assert text.count(old) == 1, f"rules.yaml changed; update EDITS: {old}"
+        text = text.replace(old, new)
+    (folder / "rules.yaml").write_text(text, encoding="utf-8")
+    shutil.copy(ROOT / "rules.es.yaml", folder / "rules.es.yaml")
+    if releases:
+        (folder / "releases" / "2.9.0").mkdir(parents=True)
+        previous = SRC.replace(f'version: "{version}"', 'version: "2.9.0"', 1)
+        assert previous != SRC
+        (folder / "releases" / "2.9.0" / "rules.yaml").write_text(previous, encoding="utf-8")
     return folder / "rules.yaml"
 
 
 @pytest.fixture(scope="module")
 def v2_page(tmp_path_factory):
-    rules = install(tmp_path_factory.mktemp("checkout"), "2.0.0", "1.0.0")
+    rules = checkout(tmp_path_factory.mktemp("checkout"))
     app = app_for(rules)
     response = app.test_client().get("/clinician/changes")
     assert response.status_code == 200
@@ -49,8 +64,8 @@ def v2_page(tmp_path_factory):
 
 def test_the_newest_older_release_is_the_default_without_git(v2_page):
     page, _ = v2_page
-    assert "Compared with the released version in releases/1.0.0/" in text(page)
-    assert "What changed since version 1.0.0" in text(page)
+    assert "Compared with the released version in releases/2.9.0/" in text(page)
+    assert "What changed since version 2.9.0" in text(page)
 
 
 def test_the_previous_release_is_the_newest_one_older_than_the_app(tmp_path):
@@ -66,21 +81,22 @@ def test_the_previous_release_is_the_newest_one_older_than_the_app(tmp_path):
 def test_each_cause_is_one_line_naming_the_rule_the_move_and_its_share(v2_page):
     page, _ = v2_page
     causes = page.find_all("li", class_="cause")
-    rules = {c["data-rule"] for c in causes}
-    # 1.0.0 -> 2.0.0: osteoporosis, earlier disc surgery, disc cell injections and neck-only
-    # pain each became an exclusion, each named on its own line (not hidden in one group).
-    assert {"weak_bones", "previous_disc_surgery", "previous_cell_injection", "neck_pain"} <= rules
-    osteoporosis = next(c for c in causes if c["data-rule"] == "weak_bones")
-    line = text(osteoporosis)
-    assert "outcome: (none) -> usually_excluded" in line  # what changed in the rule
+    assert {c["data-rule"] for c in causes} == {"mild_pain", "under_18"}
+    mild = next(c for c in causes if c["data-rule"] == "mild_pain")
+    line = text(mild)
+    assert "when.at_most: 3 -> 4" in line  # what changed in the rule
     assert "% of all answer sets" in line and "of those that got" in line
-    assert osteoporosis["data-to"] == "usually_excluded"
+    assert (mild["data-from"], mild["data-to"]) == ("discuss", "not_yet")
+    assert all(c["data-to"] == "usually_excluded" for c in causes if c["data-rule"] == "under_18")
+    # the finding still says "3 or less", in English and in Spanish
+    stale = text(page.find(attrs={"data-stale-numbers": True}))
+    assert "3 or less" in stale and "3 o menos" in stale
 
 
 def test_each_cause_example_is_plausible_and_really_moves_the_headline(v2_page):
     page, rules = v2_page
     new = Engine(load_rules(rules))
-    old = Engine(load_rules(rules.parent / "releases" / "1.0.0" / "rules.yaml", verify=False))
+    old = Engine(load_rules(rules.parent / "releases" / "2.9.0" / "rules.yaml", verify=False))
     for cause in page.find_all("li", class_="cause"):
         fields = [
             (i["name"], i["value"])
@@ -98,14 +114,15 @@ def test_each_cause_example_is_plausible_and_really_moves_the_headline(v2_page):
             for k, v in answers.items()
         }
         assert answers["pain_intensity"] >= 4  # near a typical answer set, not pain 0
+        assert answers["age"] >= 18 or cause["data-rule"] == "under_18"
         assert new.evaluate(answers).outcome.id == cause["data-to"]
         assert old.evaluate(answers).outcome.id == cause["data-from"]
 
 
 def test_no_older_release_is_said_plainly(tmp_path):
-    rules = install(tmp_path, "2.0.0")
+    rules = checkout(tmp_path, releases=False)
     page = parse(app_for(rules).test_client().get("/clinician/changes").get_data(as_text=True))
-    assert "No released version older than 2.0.0 was found" in text(page)
+    assert "No released version older than" in text(page) and "was found in" in text(page)
 
 
 def test_files_that_ask_different_questions_say_why_there_is_no_list_by_cause(tmp_path):

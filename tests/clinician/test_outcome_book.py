@@ -31,18 +31,27 @@ def test_book_shows_every_outcome_as_the_patient_sees_it(book, parse, rules_data
             assert outcome["call"]["label"] in text(card)
 
 
-def test_book_shows_every_finding_and_note(book, parse, rules_data):
-    findings = [text(li) for li in parse(book).find_all("li", class_="finding")]
-    wordings = [r["finding"]["text"] for r in rules_data["rules"] if "finding" in r]
-    assert len(findings) == len(wordings)
-    for wording in wordings:
-        assert sum(wording in f for f in findings) == 1, wording
+def test_book_shows_every_finding_and_names_every_note(book, parse, rules_data):
+    # the short book (issue 22): each finding's first words, linked to its full text
+    findings = parse(book).find_all("li", class_="finding")
+    with_finding = [r for r in rules_data["rules"] if "finding" in r]
+    assert [li["data-rule"] for li in findings] == [
+        r["id"]
+        for c in rules_data["criteria"]
+        for r in with_finding
+        if r["finding"]["criterion"] == c["id"]
+    ]
+    for li in findings:
+        rule = next(r for r in with_finding if r["id"] == li["data-rule"])
+        first = " ".join(rule["finding"]["text"].split()[:4])
+        assert first in text(li), (first, text(li))
+        assert li.find("a", href=f"/clinician/?open=all#rule-{rule['id']}") is not None
     main = text(parse(book).find("main"))
     for note in rules_data["notes"]:
-        assert note["title"] in main and note["text"] in main
+        assert note["title"] in main
 
 
-def test_book_gives_each_outcomes_rules_as_conditions_in_plain_words_with_sources(
+def test_book_gives_each_outcomes_rules_in_words_with_their_sources_and_ids(
     app, book, parse, rules_data
 ):
     conditions = app.extensions["preview"].conditions
@@ -55,17 +64,25 @@ def test_book_gives_each_outcomes_rules_as_conditions_in_plain_words_with_source
         rules = [r for r in rules_data["rules"] if r.get("outcome") == outcome["id"]]
         assert len(items) == len(rules) > 0
         for item, rule in zip(items, rules, strict=True):
-            assert text(item).startswith(f"If {conditions[rule['id']]}"), text(item)
+            words = conditions[rule["id"]].split("“")[0]
+            assert text(item).startswith(f"If {words}".strip()), text(item)
             cited = rule["source"] if isinstance(rule["source"], list) else [rule["source"]]
             assert [a["href"] for a in item.find_all("a")] == [sources[s]["url"] for s in cited]
+            assert text(item.find("small", class_="rule-id").find_all("code")[-1]) == rule["id"]
 
 
-def test_book_says_when_each_finding_is_shown(app, book, parse, rules_data):
-    conditions = app.extensions["preview"].conditions
-    findings = {text(li.find("p")): text(li) for li in parse(book).find_all("li", class_="finding")}
-    for rule in rules_data["rules"]:
-        if "finding" in rule:
-            assert f"Shown when {conditions[rule['id']]}" in findings[rule["finding"]["text"]]
+def test_the_book_before_its_appendix_is_at_most_3000_words(book, parse):
+    main = parse(book).find("main")
+    main.find(id="appendix").decompose()  # the hazard log and the matrix, in full
+    words = text(main).split()
+    assert len(words) <= 3000, len(words)
+
+
+def test_the_book_ends_with_the_hazard_log_and_the_matrix_in_an_appendix(book, parse):
+    page = parse(book)
+    appendix = page.find(id="appendix")
+    assert appendix.find(id="book-hazards") is not None and appendix.find(id="book-trace")
+    assert page.find("nav", class_="book__index").find("a", href="#appendix") is not None
 
 
 def test_book_has_contents_and_a_print_button_only_with_javascript(book, parse):

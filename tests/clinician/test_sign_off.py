@@ -70,3 +70,10 @@ def test_the_sheet_is_at_most_1200_words(sheet):
 def test_the_preview_menu_links_to_it(app):
     page = parse(app.test_client().get("/clinician/").get_data(as_text=True))
     assert page.find("a", href="/clinician/sign-off") is not None
+
+
+def test_the_overview_points_a_reviewer_to_the_sheet_and_the_book(app):
+    page = parse(app.test_client().get("/clinician/").get_data(as_text=True))
+    path = page.find(attrs={"data-review-path": True})
+    hrefs = {a["href"] for a in path.find_all("a")}
+    assert hrefs == {"/clinician/sign-off", "/clinician/book"}

@@ -53,7 +53,7 @@ def test_the_api_refuses_unknown_and_missing_answers_with_422(api):
 
 def test_the_api_in_spanish(api):
     body = api.post("/api/v1/offer/evaluate?lang=es", json={"answers": REGISTERED}).get_json()
-    assert body["outcome"]["title"] == "Parece un estudio registrado, pero revíselo"
+    assert body["outcome"]["title"] == "Parece un estudio que está en el registro, pero revíselo"
 
 
 def test_rules_check_and_verify_work_on_offer_yaml(cli):

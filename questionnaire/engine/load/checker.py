@@ -152,7 +152,9 @@ class Checker(QuestionChecks):
         for problem in parser.problems:
             self.condition_problem(problem)
         self.notes_and_pages(raw, parts, notes, sources)
-        hard, soft = source_problems(self.name, self.marks, meta, parts, catalogue)
+        hard, soft = source_problems(
+            self.name, self.marks, meta, parts, catalogue, self.broken_questions
+        )
         self.problems, self.soft = self.problems + hard, self.soft + soft
         all_rules_read = all(rule is not None for _, rule, _ in parts.get("rules", []))
         self.outcomes(parts.get("outcomes", []), named if all_rules_read else None)

@@ -3,7 +3,7 @@ every cover names a real choice or rule, and every source is cited by something.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from .. import model
@@ -66,7 +66,7 @@ _Found = tuple[Path, str, str, bool, bool]
 
 
 def _statement_problems(
-    meta: model.Meta, catalogue: dict[str, QuestionInfo], rules: list[str]
+    meta: model.Meta, catalogue: dict[str, QuestionInfo], rules: list[str], broken: set[str]
 ) -> Iterator[_Found]:
     for sid, source in meta.sources.items():
         for i, statement in enumerate(source.statements):
@@ -82,6 +82,8 @@ def _statement_problems(
                     True,
                 )
             for k, cover in enumerate(statement.covered_by):
+                if cover.split(":", 1)[0] in broken:  # that question is reported already
+                    continue
                 problem = cover_problem(cover, catalogue, rules)
                 if problem:
                     expected = "question:value of a choice, or a rule id: " + listing(rules)
@@ -94,13 +96,15 @@ def source_problems(
     meta: model.Meta | None,
     parts: dict[str, Any],
     catalogue: dict[str, QuestionInfo],
+    broken: Collection[str] = (),
 ) -> tuple[list[RuleProblem], list[RuleProblem]]:
     """(hard, soft) problems: a cover that names no choice or rule is hard; a statement neither
-    covered nor decided, and a source cited by nothing, are soft."""
+    covered nor decided, and a source cited by nothing, are soft. A cover of a question whose
+    definition is broken (`broken`, reported already) is not reported again."""
     if meta is None or any(item is None for _, item, _ in parts.get("rules", [])):
         return [], []  # the broken part is reported already; its ids cannot be trusted
     rules = [rule.id for _, rule, _ in parts.get("rules", [])]
-    found = list(_statement_problems(meta, catalogue, rules))
+    found = list(_statement_problems(meta, catalogue, rules, set(broken)))
     cited = citations(parts)
     # A misspelt citation is reported where it is; its source is not "cited by nothing" too.
     unknown = cited - set(meta.sources)

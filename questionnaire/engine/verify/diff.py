@@ -141,7 +141,11 @@ def _value(value: Any) -> str:
     """A changed value in a message: short and in the file's own notation."""
     if value is None:
         return "(none)"
-    text = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
+    text = (
+        json.dumps(value, ensure_ascii=False, default=str)
+        if isinstance(value, (dict, list))
+        else str(value)
+    )
     return text if len(text) <= 60 else text[:57] + "..."
 
 
