@@ -33,6 +33,9 @@ class Point(NamedTuple):
     index: int
     keys: dict[str, Any]  # question id -> answer key; None: not asked
     stopped_after: str | None = None
+    continuing: bool = False  # the person went on past a stop that may be continued
+    went_on: bool = False  # continuing, and a question after that stop was asked
+    may_go_on: bool = False  # stopped at the first stop, which may be continued
 
 
 Visit = Callable[[Point, dict[str, Any], int], bool]
@@ -55,8 +58,13 @@ def _advance(flow: Flow, at: Point, offer: Any) -> tuple[State, Point]:
         state = State.ANSWERED
         if offer is not ANY:
             keys[q.id] = offer
-    stops = any(cond.truth(keys) is True for cond in q.stop_checks)
-    return state, Point(at.index + 1, keys, q.step if stops else None)
+    went_on = at.went_on or (at.continuing and state is State.ANSWERED)
+    if not any(cond.truth(keys) is True for cond in q.stop_checks):
+        return state, Point(at.index + 1, keys, None, at.continuing, went_on)
+    may = flow.may_continue(q, keys)
+    if at.continuing and may:  # as Flow.read's second pass: walked past
+        return state, Point(at.index + 1, keys, None, True, went_on)
+    return state, Point(at.index + 1, keys, q.step, at.continuing, went_on, may)
 
 
 @dataclass(frozen=True)
@@ -145,7 +153,9 @@ class _Search:
             for q in self.flow.questions
         }
         self.sizes = {q: sum(c.count for c in classes) for q, classes in self.classes.items()}
-        self.stop_questions = {q for c in self.flow.stop_rules for q in questions_of(c)}
+        self.stop_questions = {
+            q for c in (*self.flow.stop_rules, *rs.may_continue.values()) for q in questions_of(c)
+        }
 
     def closure(self, questions: Iterable[str]) -> set[str]:
         """Questions needed to decide these: add skip-logic and early-stop dependencies."""
@@ -174,6 +184,11 @@ class _Search:
         flow, end = self.flow, len(self.flow.questions)
 
         def go(at: Point, answers: dict[str, Any], count: int) -> bool:
+            if at.may_go_on:  # two walks: stopped here, and gone on (as `Flow.read`)
+                gone_on = at._replace(stopped_after=None, continuing=True, may_go_on=False)
+                return visit(at, answers, count) or go(gone_on, answers, count)
+            if at.continuing and not at.went_on and (at.stopped_after or at.index == end):
+                return False  # nothing asked after the stop: the stopped walk's answers
             if at.stopped_after is not None or at.index == end:
                 return visit(at, answers, count)
             if prune is not None and prune(at.keys):
@@ -193,7 +208,7 @@ class _Search:
 
         go(Point(0, {}), {}, 1)
 
-    def answers(self, keys: dict[str, Any]) -> dict[str, Any]:
+    def answers(self, keys: dict[str, Any], continuing: bool = False) -> dict[str, Any]:
         """A complete, valid set of answers for a report or a scenario file.
 
         Questions the search did not need get a plain default (the first choice, the lowest
@@ -212,7 +227,7 @@ class _Search:
                 else info.choices[0]
             )
 
-        at, out = Point(0, {}), {}
+        at, out = Point(0, {}, continuing=continuing), {}
         for q in self.flow.questions:
             key = offer(q)
             state, at = _advance(self.flow, at, key)
@@ -238,7 +253,7 @@ def _check_complete(finer: _Search, report: Report, rules: list, max_examples: i
         if not covered(end.keys):
             report.gap_count += count
             if len(report.gaps) < max_examples:
-                report.gaps.append(search.answers(answers))
+                report.gaps.append(search.answers(answers, end.continuing))
         return False
 
     search.run(search.closure(q for c in outcome_conds for q in questions_of(c)), gap, covered)
@@ -255,7 +270,7 @@ def _first(
 
     def hit(end: Point, answers: dict, count: int) -> bool:
         if found(end.keys):
-            hits.append(search.answers(answers))
+            hits.append(search.answers(answers, end.continuing))
             return True
         return False
 

@@ -106,13 +106,19 @@ STOPS = {
 
 def through_the_engine(ruleset: RuleSet) -> dict[tuple, tuple[str | None, tuple[str, ...]]]:
     """Every answer set the engine tells apart -> (headline, rules fired): every combination of
-    answers to every question goes through `evaluate`; the answers it uses name the set."""
+    answers (each question answered or not) whose walk is complete goes through `evaluate`; the
+    answers it uses name the set. Leaving later questions out is how a person stops at a stop
+    that may be continued; answering them is how they go on."""
     engine, ids = Engine(ruleset), [q.id for q in ruleset.questions]
-    choices = [[c.value for c in q.choices] for q in ruleset.questions]
+    # None: the question left unanswered (a person who stops at a stop that may be continued)
+    choices = [[None, *(c.value for c in q.choices)] for q in ruleset.questions]
     found: dict[tuple, tuple[str | None, tuple[str, ...]]] = {}
     for combination in product(*choices):
-        answers = dict(zip(ids, combination, strict=True))
-        used = tuple(engine.walk(answers).answers.items())
+        answers = {q: a for q, a in zip(ids, combination, strict=True) if a is not None}
+        walk = engine.walk(answers)
+        if not walk.complete:
+            continue
+        used = tuple(walk.answers.items())
         try:
             summary = engine.evaluate(answers)
         except QuestionnaireError:
@@ -192,6 +198,63 @@ def test_the_reviewed_file_gets_the_engines_report():
 @pytest.mark.parametrize("stop", list(STOPS.values()), ids=list(STOPS))
 def test_stopping_rules_of_every_shape_get_the_engines_report(stop):
     assert_report_is_the_engines(loads_rules(three_steps(stop), verify=False))
+
+
+def continuable(stop: str, may_continue: str) -> str:
+    """Three steps as in `three_steps`, with an urgent stop that may be continued (rules.yaml's
+    `urgent`: `may_continue` on a stopping outcome) besides the final emergency stop on q2 b."""
+    head = HEAD.replace(
+        "urgency: emergency, stop: true}\n",
+        "urgency: emergency, stop: true}\n"
+        "  - {id: soon, title: Soon, message: Talk to a clinician., urgency: urgent, stop: true,"
+        f" may_continue: {may_continue}}}\n",
+    )
+    return (
+        head
+        + "steps:\n"
+        + "  - id: first\n    title: First\n    questions:\n"
+        + question("q0", ("yes", "no", "fever"))
+        + "  - id: second\n    title: Second\n    questions:\n"
+        + question("q1", ("a", "b", "c"), '{q: q0, is: "yes"}')
+        + "  - id: third\n    title: Third\n    questions:\n"
+        + question("q2", ("a", "b"), "{q: q1, is: a}")
+        + "rules:\n"
+        + rule("stop_rule", "{q: q2, is: b}", "stop_now")
+        + rule("soon_rule", stop, "soon")
+        + rule("finding_q1", "{q: q1, is: b}", None)
+        + rule("finding_q2", "{q: q2, answered: false}", None)
+        + rule("high_q2", "{q: q2, is: a}", "high")
+        + rule("catch_all", "{always: true}", "low")
+    )
+
+
+CONTINUABLE = {
+    "not-with-fever": ('{q: q0, in: ["yes", fever]}', "{not: {q: q0, is: fever}}"),
+    "always-continued": ('{q: q0, in: ["yes", fever]}', "{always: true}"),
+    "never-continued": ('{q: q0, in: ["yes", fever]}', "{always: false}"),
+    "on-a-later-answer": ('{q: q0, is: "yes"}', "{q: q1, is: a}"),
+    "certain-at-once": ("{always: true}", "{not: {q: q0, is: fever}}"),
+    "after-the-second-step": ("{q: q1, in: [a, c]}", "{q: q1, is: a}"),
+}
+
+
+@pytest.mark.parametrize("stop", list(CONTINUABLE.values()), ids=list(CONTINUABLE))
+def test_a_stop_that_may_be_continued_gets_the_engines_report(stop):
+    """Both walks past such a stop count: the person stops there (nothing after answered) or
+    goes on (the later questions asked as usual, the stop's outcome still the headline)."""
+    assert_report_is_the_engines(loads_rules(continuable(*stop), verify=False))
+
+
+def test_a_continued_urgent_walk_counts_beside_the_stopped_one():
+    """q0 'yes' stops (urgent) and may be continued: 1 stopped set, then q1 (b, c: 2 sets; a:
+    q2 a or b, 2 sets); 'fever' stops for good; 'no' is 1 set. 7 in all, 4 of them continued,
+    and the urgent rule has a witness where the person went on."""
+    ruleset = loads_rules(continuable(*CONTINUABLE["not-with-fever"]), verify=False)
+    report = verify(ruleset)
+    assert report.answer_sets == 7
+    assert "finding_q1" in report.witnesses and "high_q2" in report.witnesses
+    summary = Engine(ruleset).evaluate(report.witnesses["finding_q1"])
+    assert summary.outcome.id == "soon" and "soon_rule" in summary.fired
 
 
 def test_every_example_is_its_own_data_so_a_scenario_file_has_no_yaml_aliases():

@@ -25,6 +25,8 @@ from ..evaluation.questions import QuestionInfo
 from ..evaluation.ruleset import RuleSet
 
 MAX_MULTI_SUBSETS = 1 << 16
+# Not a question: whether the person went on past a stop that may be continued (`may_continue`)
+CONTINUED = "#continued"
 Test = tuple[Leaf, int]  # a leaf of one rule file (its index among the space's files)
 Diagram = Any  # a node of a decision diagram (dd ships no type information)
 Span = tuple[Any, ...] | None  # the answers every file accepts (None: the files agree)
@@ -137,6 +139,9 @@ class Space:
         self.cubes: dict[str, list[Diagram]] = {}  # question -> BDD of each class
         self.bit_of: dict[str, tuple[str, int]] = {}  # class variable -> (question, bit value)
         self.readable: dict[str, list[Any]] = {}  # question -> answer of each bit pattern
+        self.continued: Diagram | None = None  # the CONTINUED variable, when a file needs it
+        if any(rs.may_continue for rs in rulesets):
+            self._add_continued()
         for q in shared:
             self._add(q, first.catalogue[q.id], tests[q.id], _span(q, rulesets))
 
@@ -178,6 +183,15 @@ class Space:
         for var in (count_var, *bits):
             self.block_of[var] = len(self.domains) - 1
         self.position.update({test: i for i, test in enumerate(tests)})
+
+    def _add_continued(self) -> None:
+        """CONTINUED as a yes-or-no "question" of its own (first in the order), asked where a
+        walk may go on past a stop, so counting sees both walks there and one elsewhere."""
+        bit, count_var = f"{CONTINUED}#0", f"{CONTINUED}#asked"
+        self.bdd.declare(count_var, bit)
+        self.domains[CONTINUED] = Domain(CONTINUED, [False, True], [1, 1], [bit], count_var)
+        self.block_of.update({count_var: 0, bit: 0})
+        self.continued = self.bdd.var(bit)
 
     def leaf(self, leaf: Leaf, file: int) -> Diagram:
         """BDD of a leaf of one rule file, on its question's answers (as if asked)."""

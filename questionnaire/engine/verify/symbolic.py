@@ -18,8 +18,8 @@ from typing import Any
 
 from ..evaluation.conditions import Condition, Leaf, questions_of
 from ..evaluation.ruleset import RuleSet
-from ..evaluation.walk import Flow
-from .answerspace import Diagram, Space, balanced, holds
+from ..evaluation.walk import Flow, Question
+from .answerspace import CONTINUED, Diagram, Space, balanced, holds
 from .report import Examples, Report
 
 LOADER_BUDGET_SECONDS = 5.0
@@ -75,22 +75,27 @@ class SymbolicWalk:
         self._leaves: dict[Leaf, Any] = {}
         self.shown: dict[str, Any] = {}  # question -> BDD: its skip logic lets it show
         self.stops: list[tuple[int, Any]] = []  # (question index, BDD: the walk stops after it)
-        stopped = bdd.false
+        # (question index, BDD: the walk's first stop is there and may be continued)
+        self.continuable: list[tuple[int, Any]] = []
+        first, stopped = bdd.false, bdd.false
         for i, q in enumerate(flow.questions):
-            # As `Flow.advance`: asked unless the skip logic is certainly false; a stop is
+            # As `Flow.read`: asked unless the skip logic is certainly false; a stop is
             # checked once the last question of a step is answered, with what is known then.
             known = Known(self, i)
             self.shown[q.id] = bdd.true if q.show_if is None else ~q.show_if.bdd(known)[1]
             if q.stop_checks:
-                known = Known(self, i + 1)
-                certain = known.any([cond.bdd(known)[0] for cond in q.stop_checks])
-                self.stops.append((i, certain & ~stopped))
-                stopped |= certain
+                certain, passed = self._stop(q, Known(self, i + 1), first)
+                self.stops.append((i, certain & ~passed & ~stopped))
+                first, stopped = first | certain, stopped | (certain & ~passed)
                 clock.tick()
+        # BDD: the person may go on past the first stop and be asked something after it
+        self.goes_on = self._goes_on()
+        # the answer sets there are: CONTINUED only where going on asks something more
+        self.valid = bdd.true if space.continued is None else ~space.continued | self.goes_on
         self._examples = _Examples(self)
         self.fires: list[Diagram] = []  # BDD per rule: it fires
         for cond in rs.when:
-            self.fires.append(self.fire(cond))
+            self.fires.append(self.fire(cond) & self.valid)
             clock.tick()
         rank = rs.outcome_rank()
         by_level: list[list[Diagram]] = [[] for _ in rs.file.outcomes]
@@ -103,6 +108,38 @@ class SymbolicWalk:
         for level in self.levels:
             self.higher.append(self.higher[-1] | level)
             clock.tick()
+
+    def _stop(self, q: Question, known: Known, first: Diagram) -> tuple[Diagram, Diagram]:
+        """BDDs after `q` (the last of its step): a stopping rule is certain; the walk goes on
+        past it. As `Flow.read`: a person who went on past the first stop (CONTINUED) passes
+        every stop whose certain rules all may be continued, and stops at the first other."""
+        certains = [cond.bdd(known)[0] for cond in q.stop_checks]
+        certain = known.any(certains)
+        go_on = self.space.continued
+        if go_on is None or all(then is None for then in q.continue_checks):
+            return certain, self.bdd.false
+        may = known.all(
+            [
+                ~sure | (self.bdd.false if then is None else then.bdd(known)[0])
+                for sure, then in zip(certains, q.continue_checks, strict=True)
+            ]
+        )
+        self.continuable.append((self.position[q.id], certain & ~first & may))
+        return certain, certain & may & go_on
+
+    def _goes_on(self) -> Diagram:
+        """BDD (free of CONTINUED): the walk's first stop may be continued, and going on asks
+        a question after it (otherwise the answers are the stopped walk's)."""
+        bdd, go_on = self.bdd, self.space.continued
+        if go_on is None or not self.continuable:
+            return bdd.false
+        asked = self._asked()
+        later, after = bdd.false, [bdd.false] * len(self.order)  # after[i]: a later one asked
+        for i in range(len(self.order) - 1, -1, -1):
+            after[i] = later
+            later |= asked[self.order[i]]
+        u = balanced([first & after[i] for i, first in self.continuable], "or", bdd)
+        return bdd.let({str(go_on.var): True}, u)
 
     def leaf(self, leaf: Leaf) -> Diagram:
         """A leaf once its question is known: on a skipped question, its 'not asked' truth."""
@@ -127,7 +164,14 @@ class SymbolicWalk:
         return u | (~stopped & cond.bdd(Known(self, len(self.order)))[0])
 
     def asked(self) -> dict[str, Any]:
-        """Question -> BDD: the walk asks it (not skipped, not after an early stop)."""
+        """Question -> BDD: the walk asks it (not skipped, not after an early stop); and
+        CONTINUED, when the space has it, where the person may go on past a stop."""
+        out = self._asked()
+        if self.space.continued is not None:
+            out[CONTINUED] = self.goes_on
+        return out
+
+    def _asked(self) -> dict[str, Any]:
         out, stopped, stop_at = {}, self.bdd.false, dict(self.stops)
         for i, qid in enumerate(self.order):
             out[qid] = ~stopped & self.shown[qid]
@@ -158,7 +202,7 @@ class SymbolicWalk:
         return self.levels[rank] & ~self.higher[rank]
 
     def gap(self) -> Diagram:
-        return ~self.higher[-1]
+        return ~self.higher[-1] & self.valid
 
 
 class _Examples:
@@ -248,7 +292,12 @@ def closure(walk: SymbolicWalk, reads: Iterable[str]) -> set[str]:
     """Questions that decide these: add skip-logic and early-stop questions."""
     show_if = walk.rs.show_if
     needed: set[str] = set()
-    todo = [*reads, *(q for cond in walk.stop_rules for q in questions_of(cond))]
+    todo: list[str] = []
+    if walk.space.continued is not None:  # going on past a stop decides what is asked
+        needed.add(CONTINUED)
+        bit_of = walk.space.bit_of
+        todo.extend(bit_of[v][0] for v in walk.bdd.support(walk.goes_on) if v in bit_of)
+    todo += [*reads, *(q for cond in walk.stop_rules for q in questions_of(cond))]
     while todo:
         qid = todo.pop()
         if qid not in needed:
@@ -275,7 +324,7 @@ def verify(rs: RuleSet, *, max_examples: int = 3, budget: float | None = None) -
         ]
         report.gap_count = space.count(gap, asked, closure(walk, outcome_reads))
     _examples(walk, report)
-    report.answer_sets = space.count(space.bdd.true, asked)
+    report.answer_sets = space.count(walk.valid, asked)
     report.seconds = time.thread_time() - started
     return report
 
