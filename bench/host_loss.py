@@ -5,8 +5,8 @@ Run from the project root:
 
 Two hosts (2 sync workers each) behind the shipped nginx (bench/deployment.py), on two ports of
 127.0.0.1 or (--isolation netns, as root) in two network namespaces with addresses of their own.
-Journeys run one after another (as in bench/slow_clients.py, 14 requests each); in journey
-`journeys // 3`, between its pain and treatments pages, one host is lost:
+Journeys run one after another (as in bench/slow_clients.py, 35 requests each); in journey
+`journeys // 3`, after its first two pages (warning signs, about you), one host is lost:
 - `--loss kill` (default): SIGKILL to its master and workers; connections to it are refused.
 - `--loss unplug` (netns only): its network link goes down while it runs; packets to it vanish,
   so nginx waits proxy_connect_timeout (2 s) before it tries the other host.
@@ -24,7 +24,7 @@ import time
 from .deployment import Deployment
 from .load import ANSWERS
 from .slow_clients import Patient, percentiles
-from .soak import STEP_PAGES
+from .soak import step_pages
 
 
 def run(journeys: int, isolation: str, loss: str) -> dict[str, object]:
@@ -34,7 +34,7 @@ def run(journeys: int, isolation: str, loss: str) -> dict[str, object]:
         for number in range(journeys):
             patient, started = Patient(deployment.connection), time.perf_counter()
             try:
-                for index, (path, questions) in enumerate(STEP_PAGES):
+                for index, (path, questions) in enumerate(step_pages(ANSWERS)):
                     if number == kill_at and index == 2:
                         lost = deployment.hosts[0]
                         lost.kill() if loss == "kill" else lost.unplug()

@@ -2,7 +2,7 @@
 
 Run from the project root:  .venv/bin/python -m bench.slow_clients [--journeys 20] [--slow 50]
 
-Measures whole journeys (every step page GET, its POST, the check page and the summary: 14
+Measures whole journeys (every step page GET, its POST, the check page and the summary: 35
 requests, one keep-alive connection, as a browser would) in four cases:
 
 1. behind the shipped nginx (bench/deployment.py: TLS, one app host, 2 sync workers), alone;
@@ -33,7 +33,7 @@ from urllib.parse import urlencode
 
 from .deployment import SERVER_NAME, AppHost, Deployment
 from .load import ANSWERS
-from .soak import STEP_PAGES
+from .soak import step_pages
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 OUTCOME = re.compile(r'data-outcome="([a-z_]+)"')
@@ -89,7 +89,7 @@ class Patient:
 
     def journey(self, answers: dict = ANSWERS) -> str:
         """The whole wizard; returns the summary's outcome id."""
-        for path, questions in STEP_PAGES:
+        for path, questions in step_pages(answers):
             self.answer(path, questions, answers)
         self.page("/check")
         found = OUTCOME.search(self.page("/summary"))

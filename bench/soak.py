@@ -16,6 +16,7 @@ Exit status 1 on any error or when no journey was completed.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import subprocess
@@ -37,11 +38,16 @@ LUA = Path(__file__).resolve().parent / "soak.lua"
 RULES = Path(__file__).resolve().parent.parent / "rules.yaml"
 
 
+@functools.cache
+def _engine(rules: Path) -> Engine:
+    return Engine(load_rules(rules, verify=False))
+
+
 def step_pages(answers: dict[str, Any], rules: Path = RULES) -> list[tuple[str, tuple[str, ...]]]:
     """The wizard's pages these answers show, in order, with the question each one asks: one
     page per question of the rule file's steps, `/step/<step>?part=N` (no query for part 0),
     skipping questions the answers do not show (as the wizard does)."""
-    engine = Engine(load_rules(rules, verify=False))
+    engine = _engine(rules)
     shown = set(engine.walk(answers).shown)
     return [
         (f"/step/{step.id}" + (f"?part={part}" if part else ""), (q.id,))
