@@ -20,11 +20,13 @@ from types import SimpleNamespace
 # A complete, valid set of answers (outcome "discuss": every step is evaluated).
 ANSWERS = {
     "warning_signs": ["none"],
+    "age": 45,
     "pain_area": "lower_back",
     "pain_duration": "1_to_5_years",
     "pain_pattern": "mostly_back",
     "pain_intensity": 6,
     "diagnosis": "yes_imaging",
+    "disc_count": "one",
     "treatments_tried": ["physical_therapy", "pain_medication"],
     "treatment_duration": "over_6_months",
     "treatment_relief": "little_or_none",

@@ -27,21 +27,28 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from questionnaire.engine import Engine, load_rules
+
 from .load import ANSWERS
 from .server import Server, need_wrk
 
 LUA = Path(__file__).resolve().parent / "soak.lua"
 
-# The wizard's pages in order, with the questions each one asks (rules.yaml, bench.load.ANSWERS).
-STEP_PAGES = (
-    ("/step/warning_signs", ("warning_signs",)),
-    ("/step/pain", ("pain_area", "pain_duration", "pain_pattern")),
-    ("/step/pain?part=1", ("pain_intensity", "diagnosis")),
-    ("/step/treatments", ("treatments_tried",)),
-    ("/step/treatments?part=1", ("treatment_duration", "treatment_relief", "previous_procedures")),
-    ("/step/health", ("health_conditions", "overall_health")),
-    ("/step/cost_access", ("payment", "clinical_trial", "travel")),
-)
+RULES = Path(__file__).resolve().parent.parent / "rules.yaml"
+
+
+def step_pages(answers: dict[str, Any], rules: Path = RULES) -> list[tuple[str, tuple[str, ...]]]:
+    """The wizard's pages these answers show, in order, with the question each one asks: one
+    page per question of the rule file's steps, `/step/<step>?part=N` (no query for part 0),
+    skipping questions the answers do not show (as the wizard does)."""
+    engine = Engine(load_rules(rules, verify=False))
+    shown = set(engine.walk(answers).shown)
+    return [
+        (f"/step/{step.id}" + (f"?part={part}" if part else ""), (q.id,))
+        for step in engine.ruleset.file.steps
+        for part, q in enumerate(step.questions)
+        if q.id in shown
+    ]
 
 
 @dataclass(frozen=True)
@@ -74,9 +81,10 @@ def form_body(answers: dict[str, Any], questions: tuple[str, ...]) -> str:
 
 def journey_plan(answers: dict[str, Any] = ANSWERS, outcome: str = "discuss") -> list[Request]:
     """Start page, every step page (GET, then POST redirecting to the next), check, summary."""
-    plan = [Request("GET", "/", 200, contains=f'href="{STEP_PAGES[0][0]}"')]
-    for index, (path, questions) in enumerate(STEP_PAGES):
-        after = STEP_PAGES[index + 1][0] if index + 1 < len(STEP_PAGES) else "/check"
+    pages = step_pages(answers)
+    plan = [Request("GET", "/", 200, contains=f'href="{pages[0][0]}"')]
+    for index, (path, questions) in enumerate(pages):
+        after = pages[index + 1][0] if index + 1 < len(pages) else "/check"
         plan.append(Request("GET", path, 200, contains=f'action="{path}"', token=True))
         plan.append(Request("POST", path, 302, body=form_body(answers, questions), location=after))
     plan.append(Request("GET", "/check", 200, contains="<h1>Check your answers</h1>"))

@@ -19,6 +19,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from sample_answers import DISCUSS_ANSWERS
+
+from bench import soak
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -128,36 +131,10 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def test_a_whole_journey_alternating_between_two_processes(two_servers):
     patient = Browser(two_servers)
+    # One question a page, as rules.yaml's steps lay them out for these answers.
     steps = [
-        ("/step/warning_signs", [("warning_signs", "none")]),
-        ("/step/about_you", [("age", "45")]),
-        (
-            "/step/pain",
-            [
-                ("pain_area", "lower_back"),
-                ("pain_duration", "1_to_5_years"),
-                ("pain_pattern", "mostly_back"),
-            ],
-        ),
-        ("/step/pain?part=1", [("pain_intensity", "6"), ("diagnosis", "yes_imaging")]),
-        ("/step/pain?part=2", [("disc_count", "one")]),
-        (
-            "/step/treatments",
-            [("treatments_tried", "physical_therapy"), ("treatments_tried", "pain_medication")],
-        ),
-        (
-            "/step/treatments?part=1",
-            [
-                ("treatment_duration", "over_6_months"),
-                ("treatment_relief", "little_or_none"),
-                ("previous_procedures", "none"),
-            ],
-        ),
-        ("/step/health", [("health_conditions", "none"), ("overall_health", "good")]),
-        (
-            "/step/cost_access",
-            [("payment", "self_pay_possible"), ("clinical_trial", "yes"), ("travel", "yes")],
-        ),
+        (path, urllib.parse.parse_qsl(soak.form_body(DISCUSS_ANSWERS, questions)))
+        for path, questions in soak.step_pages(DISCUSS_ANSWERS)
     ]
     expected_next = [path for path, _ in steps[1:]] + ["/check"]
     for (path, fields), following in zip(steps, expected_next, strict=True):

@@ -18,8 +18,8 @@ from bench.server import WRK, Server
 
 SECONDS = 5
 CONNECTIONS = 10
-# Journeys move in waves of CONNECTIONS (15 requests each); one wave takes about 2.3 s at the
-# slowest rate seen on a busy 2-core machine (65 requests/s), so 5 s always completes one.
+# Journeys move in waves of CONNECTIONS (len(soak.journey_plan()) requests each: 37 with one
+# question a page); 5 s completes at least one wave on a quiet 2-core machine.
 MIN_JOURNEYS = CONNECTIONS
 
 
@@ -59,7 +59,7 @@ WRONG_EXPECTATIONS = [
     ),
     pytest.param(
         _plan_with(_index("POST", "/step/warning_signs"), location="/step/health"),
-        "POST /step/warning_signs: redirected to '/step/pain', expected '/step/health'",
+        "POST /step/warning_signs: redirected to '/step/about_you', expected '/step/health'",
         id="post-redirects-elsewhere",
     ),
     pytest.param(
