@@ -44,9 +44,9 @@ def pages_to_audit() -> list[tuple[str, str, str]]:
     ]
 
 
-def run_lighthouse(node: str, pages: list[dict]) -> dict:
+def run_lighthouse(binary: str, pages: list[dict]) -> dict:
     done = subprocess.run(
-        [node, str(SCRIPT)],
+        [binary, str(SCRIPT)],
         input=json.dumps(pages),
         capture_output=True,
         text=True,

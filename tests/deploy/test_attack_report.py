@@ -475,13 +475,13 @@ def test_i3_the_api_sends_no_cookie_for_an_unreadable_one(stack):
 
 def test_i4_a_form_post_from_another_origin_is_refused_with_a_clear_page(stack):
     patient = Patient(lambda: stack.connection())
-    token = re.search(r'name="csrf_token" value="([^"]+)"', patient.page("/help")).group(1)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', patient.page("/start-again")).group(1)
     patient.close()
     origin = f"https://{SERVER_NAME}:{stack.nginx.https_port}"
     headers = {
         "Cookie": "; ".join(f"{k}={v}" for k, v in patient.cookies.items()),
         "Content-Type": "application/x-www-form-urlencoded",
-        "Referer": origin + "/help",
+        "Referer": origin + "/start-again",
     }
     body = f"csrf_token={token}".encode()
     refused = send(stack, "POST", "/clear", body, {**headers, "Origin": "https://evil.example"})
