@@ -16,7 +16,7 @@ def test_two_tabs_posting_at_once_keep_both_answers(open_page, discuss_answers):
     context = first.context
     second = context.new_page()
     first.goto("/step/health?change=1")
-    second.goto("/step/cost_access?change=1")
+    second.goto("/step/cost_access?part=2&change=1")  # travel: the step's third page
     stale = "; ".join(f"{c['name']}={c['value']}" for c in context.cookies())
 
     def with_stale_cookies(route):
@@ -41,8 +41,8 @@ def test_two_tabs_posting_at_once_keep_both_answers(open_page, discuss_answers):
     assert first.get_attribute("[data-outcome]", "data-outcome") == "usually_excluded", (
         "the pregnancy answer from the first tab was lost"
     )
-    first.goto("/step/cost_access?change=1")
-    assert location(first) == "/step/cost_access?change=1"
+    first.goto("/step/cost_access?part=2&change=1")
+    assert location(first) == "/step/cost_access?part=2&change=1"
     assert first.is_checked("input[name='travel'][value='no']")
     names = {c["name"] for c in context.cookies()}
     assert {"session", "session-health", "session-cost_access"} <= names
