@@ -119,7 +119,9 @@ def valid_answers(engine: Engine, *, extras: bool = True) -> st.SearchStrategy[D
     """Answers question by question, asking the engine which question comes next.
 
     With `extras`, questions that are hidden or come after an early stop may get a valid
-    answer too, as a client that sends every field would.
+    answer too, as a client that sends every field would. After a stop that may be continued
+    (`may_continue`), a coin decides: the person answers the rest (every question then shown
+    is required) or sends nothing after the stop.
     """
     questions = engine.ruleset.questions
     answer = {q.id: valid_answer(q) for q in questions}  # built once: building is slow
@@ -134,18 +136,36 @@ def valid_answers(engine: Engine, *, extras: bool = True) -> st.SearchStrategy[D
     def drawn(draw) -> Drawn:
         answers: dict[str, Any] = {}
         required, hidden, after_stop = [], [], []
-        stopped = False
+        stopped = final = going_on = declined = False
         for q in questions:
-            if q.id in ask:
+            value = None
+            if going_on:
+                # Past a stop that may be continued, the walk goes on once a later question has
+                # an answer: ask the engine with this question answered.
+                value = draw(answer[q.id])
+                walk = engine.walk({**answers, q.id: value})
+                stopped, shown = walk.stopped_after is not None, q.id in walk.shown
+                final = final or stopped
+            elif q.id in ask:
                 walk = engine.walk(answers)
                 stopped, shown = walk.stopped_after is not None, q.id in walk.shown
+                if stopped and walk.continuable and not declined and not draw(coin):
+                    declined = True
+                elif stopped and walk.continuable and not declined:
+                    going_on = True  # the person answers the rest after an urgent stop
+                    value = draw(answer[q.id])
+                    walk = engine.walk({**answers, q.id: value})
+                    stopped, shown = walk.stopped_after is not None, q.id in walk.shown
+                final = stopped and (going_on or not walk.continuable)
             else:
                 shown = not stopped
             if shown and not stopped:
-                answers[q.id] = draw(answer[q.id])
+                answers[q.id] = draw(answer[q.id]) if value is None else value
                 required.append(q.id)
-            elif extras and draw(coin):
-                answers[q.id] = draw(answer[q.id])
+            elif extras and (final or not stopped) and draw(coin):
+                # After a stop that may be continued, any later answer would continue the walk:
+                # a client that stops there sends none.
+                answers[q.id] = draw(answer[q.id]) if value is None else value
                 (after_stop if stopped else hidden).append(q.id)
         return Drawn(answers, tuple(required), tuple(hidden), tuple(after_stop))
 

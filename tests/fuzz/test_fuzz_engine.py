@@ -119,17 +119,33 @@ def independent_reading(
     file, answers: dict[str, Any]
 ) -> tuple[list[str], str | None, dict[str, Any]]:
     """(questions asked, step of the early stop, what each question reads as), from the rule
-    file alone: show_if and `stop: true` outcomes, evaluated by `fuzzing.holds`."""
+    file alone: show_if, `stop: true` outcomes and their `may_continue`, evaluated by
+    `fuzzing.holds`. A stop whose every certain rule's outcome may be continued is walked past
+    when any later question has an answer, and so is every later one that may be continued
+    (docs/rules-format.md, walk.py `Flow.read`)."""
     values: dict[str, Any] = {q.id: UNKNOWN for step in file.steps for q in step.questions}
-    stops = {o.id for o in file.outcomes if o.stop}
+    outcomes = {o.id: o for o in file.outcomes}
     asked: list[str] = []
-    for step in file.steps:
+    going_on = False  # walked past a stop once: every later stop that may be continued too
+    for i, step in enumerate(file.steps):
         for q in step.questions:
             shown = q.show_if is None or holds(q.show_if, values, file) is True
             values[q.id] = answers.get(q.id) if shown else None
             if shown:
                 asked.append(q.id)
-        if any(r.outcome in stops and holds(r.when, values, file) is True for r in file.rules):
+        stops = [
+            outcomes[r.outcome]
+            for r in file.rules
+            if r.outcome and outcomes[r.outcome].stop and holds(r.when, values, file) is True
+        ]
+        if not stops:
+            continue
+        later = [q.id for s in file.steps[i + 1 :] for q in s.questions]
+        going_on = all(
+            o.may_continue is not None and holds(o.may_continue, values, file) is True
+            for o in stops
+        ) and (going_on or any(answers.get(qid) not in (None, "", []) for qid in later))
+        if not going_on:
             return asked, step.id, values
     return asked, None, values
 

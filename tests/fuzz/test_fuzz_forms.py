@@ -5,7 +5,7 @@ session, so each page really handles the post. The fields are the real question 
 values, numbers or any text (up to 10 kB, any Unicode, empty), as one value or several, plus
 fields with random names; the CSRF token is the one from the page, none, or a wrong one; the
 body is URL-encoded or multipart. The clinician's try-answers page also gets uploaded files, and
-"Clear my answers" gets the same random posts.
+"Clear my answers" (the form on its confirm page, /start-again) gets the same random posts.
 """
 
 from __future__ import annotations
@@ -245,13 +245,18 @@ def test_random_posts_to_clear_never_get_a_server_error(
     if answers is not None:
         with client.session_transaction() as session:
             session.update(answers=answers.answers, v=ENGINE.version, seen=now())
-    page_token = token_on(client.get("/"))
+    # The footer's "Clear my answers" links to a page that asks first: its form posts /clear.
+    page_token = token_on(client.get("/start-again"))
+    assert page_token, "the start-again page has the form that clears the answers"
     sent = {"from the page": page_token, "none": None, "wrong": wrong}[token]
     response = post(client, "/clear", fields, sent, multipart)
     assert_no_server_error(response, "/clear")
-    # A multipart part whose name is only line breaks or spaces has no usable name once its
-    # header is read: the app refuses such a form with 400 ("a field without a name").
-    nameless = multipart and any(isinstance(k, str) and not k.strip() for k in fields)
+    # A multipart part whose name is only spaces, or holds a line break anywhere (which breaks
+    # its header line; browsers escape them), has no usable name once its header is read: the
+    # app refuses such a form with 400 ("a field without a name").
+    nameless = multipart and any(
+        isinstance(k, str) and (not k.strip() or "\r" in k or "\n" in k) for k in fields
+    )
     if token == "from the page" and response.status_code != 413 and not nameless:
         assert response.status_code == 302, "a post with the page's token clears the answers"
 

@@ -110,11 +110,8 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
         self.nodes += 1
         limits = self.limits
-        if self.nodes > limits.max_nodes:
-            raise YamlProblem(
-                f"the file has more than {limits.max_nodes} values; is it the right file?",
-                *_mark(node),
-            )
+        if self.nodes > limits.max_nodes:  # aliases, each built again, add to the events' count
+            raise YamlProblem(_too_many_values(limits), *_mark(node))
         if depth > limits.max_depth:
             raise YamlProblem(
                 f"the file is nested more than {limits.max_depth} levels deep", *_mark(node)
@@ -195,18 +192,24 @@ class _Builder:
 
 _OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_VALUES = (*_OPEN, yaml.ScalarEvent)  # the events that become a value (a node)
 
 
 def _check_events(text: str, limits: Limits, deadline: float) -> None:
-    """Refuse deep nesting, many aliases or a slow file before composing: libyaml's composer
-    recurses in C and can crash, and aliases are what makes a tiny file expand."""
-    depth, too_deep, aliases = 0, False, 0
+    """Refuse deep nesting, many aliases, too many values or a slow file before composing:
+    libyaml's composer recurses in C and can crash, and aliases are what makes a tiny file
+    expand. Values are counted here too, so a file with too many is named as such before a
+    busy machine's clock can run out on it (the time limit fired first under load)."""
+    depth, too_deep, aliases, values = 0, False, 0, 0
     try:
         for count, event in enumerate(yaml.parse(text, Loader=_Loader)):  # does not recurse
             if too_deep:  # point at the first thing inside, as the line a person would look at
                 raise YamlProblem(
                     f"the file is nested more than {limits.max_depth} levels deep", *_mark(event)
                 )
+            values += isinstance(event, _VALUES)
+            if values > limits.max_nodes:
+                raise YamlProblem(_too_many_values(limits), *_mark(event))
             if isinstance(event, _OPEN):
                 depth += 1
                 too_deep = depth > limits.max_depth + 1  # the top level is depth 1 here
@@ -222,6 +225,10 @@ def _check_events(text: str, limits: Limits, deadline: float) -> None:
                 )
     except yaml.YAMLError:
         return  # compose reports syntax errors with their position
+
+
+def _too_many_values(limits: Limits) -> str:
+    return f"the file has more than {limits.max_nodes} values; is it the right file?"
 
 
 def _too_many_aliases(limits: Limits) -> str:

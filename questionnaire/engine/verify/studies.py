@@ -23,7 +23,8 @@ def study_witnesses(rs: RuleSet, studies: Studies) -> dict[str, dict[str, Any] |
     leaves = tuple(dict.fromkeys((*rs.leaves, *extra)))
     walk = SymbolicWalk(Space([dataclasses.replace(rs, leaves=leaves)]), 0)
     ranks = [i for i, o in enumerate(rs.file.outcomes) if o.urgency == "routine"]
-    lower = ~walk.higher[ranks[0]] if ranks else walk.bdd.false
+    # walk.valid: an answer set there is (going on past a stop only where it asks something)
+    lower = ~walk.higher[ranks[0]] & walk.valid if ranks else walk.bdd.false
     return {
         study.nct_id: pick(walk, walk.fire(studies.criteria[study.nct_id]) & lower)
         if study.nct_id in studies.criteria
