@@ -197,9 +197,23 @@ def _answers_of(body: dict[str, Any]) -> dict[str, Any] | Response:
     elif not isinstance(body["answers"], dict):
         what = "field 'answers' that is not an object"
     else:
-        return body["answers"]
+        return _no_empty_answers(body["answers"])
     message = f'The body has {what}; send {{"answers": {{question id: answer}}}}.'
     return invalid([AnswerProblem(None, "wrong_type", message)])
+
+
+def _no_empty_answers(answers: dict[str, Any]) -> dict[str, Any] | Response:
+    """An answer may be left out, but null, "" or [] is no answer (the OpenAPI document says
+    so): refused by name, so a question left open is never sent as an empty value."""
+    empty = [name for name, value in answers.items() if value is None or value in ("", [])]
+    if not empty:
+        return answers
+    return invalid(
+        [
+            AnswerProblem(str(name), "wrong_type", "an empty answer; leave the question out")
+            for name in empty
+        ]
+    )
 
 
 @bp.post("/evaluate")
@@ -241,6 +255,7 @@ def evaluate():
         "evaluateOffer",
         "Check what a clinic offered (the questions of offer.yaml)",
         "offer",
+        body="OfferEvaluateRequest",
         description="The same request and response shapes as /evaluate, with the question ids "
         "of the clinic-offer check (GET /offer/ in a browser); its `studies` list is empty.",
         responses={
@@ -330,8 +345,11 @@ def init_documents(app: Flask) -> None:
     for lang in LANGUAGES:
         rs = engine_for(app, lang).ruleset
         others = [engine_for(app, other).ruleset for other in LANGUAGES if other != lang]
+        requests = [request_model(rs)]
+        if has_engine(app, "offer"):
+            requests.append(request_model(engine_for(app, lang, "offer").ruleset, "Offer"))
         built[lang] = {
-            "openapi": (app.json.dumps(openapi_document(app, rs, request_model(rs))), JSON),
+            "openapi": (app.json.dumps(openapi_document(app, rs, requests)), JSON),
             "fhir": (app.json.dumps(fhir.questionnaire(rs, others)), "application/fhir+json"),
         }
     app.extensions[_DOCUMENTS] = built

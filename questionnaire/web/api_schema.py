@@ -42,15 +42,19 @@ def _untitled(schema: dict[str, Any]) -> None:
     schema.pop("title", None)
 
 
-def request_model(rs: RuleSet) -> type[BaseModel]:
+def request_model(rs: RuleSet, prefix: str = "") -> type[BaseModel]:
     """The body of POST /api/v1/evaluate as the OpenAPI document describes it, generated from the
-    rules: `{"answers": {...}}` with one strictly typed field per question, required for the
-    questions everyone is asked (the first step's, without skip logic). Only a description: the
+    rules: `{"answers": {...}}` with one strictly typed field per question, the opening question
+    required (see below). Only a description: the
     API checks the envelope and the engine checks the answers (one validator, one set of
     messages)."""
     fields: dict[str, Any] = {}
     first = rs.file.steps[0]
-    always = {q.id for q in first.questions if q.id not in rs.show_if}  # asked of everyone
+    # A partial answer set is answered when its headline is already certain (Engine.settled), so
+    # only an opening question alone on the first page is required: our headlines all need it
+    # (the warning signs). The offer check's first page has several, any of which may settle it.
+    opening = [q.id for q in first.questions if q.id not in rs.show_if]
+    always = set(opening) if len(first.questions) == 1 else set()
     for q in rs.questions:
         if q.type == "integer":
             kind: Any = Annotated[int, Field(ge=q.min, le=q.max)]
@@ -66,10 +70,10 @@ def request_model(rs: RuleSet) -> type[BaseModel]:
                 Field(default=None, description=q.prompt, json_schema_extra=_untitled),
             )
     strict = ConfigDict(extra="forbid", strict=True)
-    answers = create_model("Answers", __config__=strict, **fields)
+    answers = create_model(f"{prefix}Answers", __config__=strict, **fields)
     answers.__doc__ = "Answers by question id (GET /api/v1/questionnaire lists them)."
     model = create_model(
-        "EvaluateRequest",
+        f"{prefix}EvaluateRequest",
         __config__=strict,
         answers=(answers, Field(description=ANSWERS_DESCRIPTION)),
     )

@@ -3,7 +3,7 @@ those declarations and the pydantic models of api_schema.py that validate and se
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -89,8 +89,9 @@ TOO_MANY_REQUESTS = {
 }
 
 
-def openapi(app: Flask, rs: RuleSet, request: type[BaseModel]) -> dict[str, Any]:
-    """The OpenAPI 3.1 document of every route that declares an Operation."""
+def openapi(app: Flask, rs: RuleSet, requests: Sequence[type[BaseModel]]) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of every route that declares an Operation; `requests`: the
+    request bodies made from the rule files (the main questionnaire's, the offer check's)."""
     paths: dict[str, Any] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         op = getattr(app.view_functions[rule.endpoint], "openapi", None)
@@ -100,7 +101,7 @@ def openapi(app: Flask, rs: RuleSet, request: type[BaseModel]) -> dict[str, Any]
         for spec in item.values() if path.startswith("/api/") else ():
             spec["responses"]["429"] = TOO_MANY_REQUESTS
     wanted: list[tuple[type[BaseModel], Literal["validation", "serialization"]]] = [
-        (request, "validation")
+        (request, "validation") for request in requests
     ]
     _, schemas = models_json_schema(
         wanted + [(m, "serialization") for m in MODELS],
