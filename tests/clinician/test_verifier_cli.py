@@ -77,17 +77,19 @@ def test_verify_proves_the_shipped_rules_complete(runner):
     assert "can never" not in result.output
 
 
-def test_verify_of_the_shipped_rules_takes_under_100_ms(runner):
-    # Best of three, so a busy test machine does not decide the result.
+def test_verify_of_the_shipped_rules_takes_under_200_ms(runner):
+    # Best of three, so a busy test machine does not decide the result. Rules 3.0.0 doubled the
+    # work: the walks that go on past a continuable urgent stop are verified too (about 120 ms
+    # on the 2-core machine, 2026-12-06; 2.0.x took about 60 ms).
     printed = []
     for _ in range(3):
         result = verify_cli(runner)
         match = re.search(r"in ([0-9.]+) ms\.", result.output)
         assert match, result.output
         printed.append(float(match.group(1)))
-    assert min(printed) < 100, printed
+    assert min(printed) < 200, printed
     rs = load_rules(RULES, verify=False)
-    assert min(verify(rs).seconds for _ in range(3)) < 0.1
+    assert min(verify(rs).seconds for _ in range(3)) < 0.2
 
 
 def referenced(condition) -> set[str]:
