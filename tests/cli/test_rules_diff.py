@@ -10,6 +10,7 @@ import pytest
 
 from bench.rulegen import generate_text
 from questionnaire import create_app
+from questionnaire.app import create_cli_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = (ROOT / "rules.yaml").read_text(encoding="utf-8")
@@ -23,12 +24,13 @@ def app_for(path: Path):
 
 
 def diff(old: Path, new: Path, *extra: str):
-    result = (
-        app_for(ROOT / "rules.yaml")
+    """`flask rules diff` on the `flask` command's own app (wsgi.py's create_cli_app), which
+    loads no rule file of its own: the command reads OLD and NEW."""
+    return (
+        create_cli_app()
         .test_cli_runner()
         .invoke(args=["rules", "diff", str(old), str(new), *extra])
     )
-    return result
 
 
 @pytest.fixture(scope="module")
