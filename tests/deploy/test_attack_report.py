@@ -238,6 +238,7 @@ def test_f3_9_kb_of_cookies_over_http2_reaches_the_app(stack, visit):
 API_ERRORS = [
     ("body over 64 KB", "POST", "/api/v1/evaluate", b"{" + b" " * 70_000 + b"}", (), 413),
     ("URL over 8 KB", "GET", "/api/v1/" + "a" * 9000, None, (), 414),
+    ("URL of 6,000 bytes (gunicorn's 414)", "GET", "/api/v1/" + "a" * 6000, None, (), 404),
     ("a header over 8 KB", "GET", "/api/v1/questionnaire", None, ("X-Big: " + "a" * 9000,), 400),
     ("TRACE", "TRACE", "/api/v1/questionnaire", None, (), 405),
 ]

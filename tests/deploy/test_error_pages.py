@@ -219,3 +219,23 @@ def test_every_page_is_axe_clean_with_a_language_a_main_landmark_and_one_h1(depl
         if name.endswith(".html") and name != "404.html":
             browser.page.set_content(html)
             assert_accessible(browser.page, name)
+
+
+def test_over_http2_a_body_over_64_kb_gets_the_413_page_and_json(deployment, visit):
+    """Over HTTP/2 nginx answers while the body is still arriving (its page once fell back to
+    nginx's bare default there). Sent by Chromium's fetch from one of the app's pages."""
+    browser = visit(deployment)
+    browser.goto("/help")
+    for path, kind in (("/step/pain", "html"), ("/api/v1/evaluate", "json")):
+        status, headers, body, protocol = browser.page.evaluate(
+            """async path => {
+                const r = await fetch(path, {method: 'POST', body: 'x'.repeat(70000)});
+                const text = await r.text();
+                const entry = performance.getEntriesByName(r.url).pop();
+                return [r.status, Object.fromEntries(r.headers), text, entry.nextHopProtocol];
+            }""",
+            path,
+        )
+        assert protocol == "h2" and status == 413, path
+        assert body == render.error_pages()[f"413.{kind}"], path
+        assert Reply(status, headers, body.encode()).missing_headers() == [], path
