@@ -30,6 +30,10 @@ class Reply:
     def text(self) -> str:
         return self.body.decode("utf-8", "replace")
 
+    def getheader(self, name: str) -> str | None:
+        """As http.client's: any case, several of one name joined by ", "."""
+        return self.headers.get(name.lower())
+
     def missing_headers(self) -> list[str]:
         return [name for name in SECURITY_HEADERS if name not in self.headers]
 
@@ -49,7 +53,8 @@ def send(
         data = response.read()
     finally:
         conn.close()
-    return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, data)
+    headers = {k.lower(): response.getheader(k) or "" for k, _ in response.getheaders()}
+    return Reply(response.status, headers, data)
 
 
 def raw(stack: Deployment, request: bytes) -> Reply:
