@@ -139,8 +139,9 @@ def step(step_id: str):
     for q in page.questions:
         if q not in shown:
             del form[q.id]
-    if request.method == "POST" and form.validate():
-        return saved(page, answers, {q.id: to_answer(q, form[q.id].data) for q in shown}, change)
+    given, refused = checked(page, form, shown, answers, walk)
+    if given is not None:
+        return saved(page, answers, given, change)
     fields = {q.id: form[q.id] for q in shown}
     focus = request.args.get("focus") if request.method == "GET" else None
     return render_template(
@@ -156,7 +157,30 @@ def step(step_id: str):
         step_count=j.step_count,
         back_url=back_url(page, walk, change),
         errors=[(q, fields[q.id].errors[0]) for q in shown if fields[q.id].errors],
+        change_links=change_links(refused),
     )
+
+
+def checked(page: Page, form, shown: list, answers: dict[str, Any], walk):
+    """(the page's answers, or None until the form and the engine accept them; the engine's
+    problems with this page's answers among all of them). A field alone cannot see an answer
+    that contradicts an earlier one: the engine refuses it, and its message goes on the field."""
+    j = journey()
+    given = None
+    if request.method == "POST" and form.validate():
+        given = {q.id: to_answer(q, form[q.id].data) for q in shown}
+    refused = j.refused(page, j.walk({**answers, **given}) if given else walk)
+    for problem in refused:
+        if not form[problem.question].errors:
+            form[problem.question].errors = [problem.message]
+    return (None if refused else given), refused
+
+
+def change_links(refused) -> list[tuple[str, str]]:
+    """(question, its page) of each earlier answer a refused answer contradicts."""
+    j = journey()
+    earlier = dict.fromkeys(q for problem in refused for q in problem.earlier)
+    return [(j.questions[q].prompt, page_url(j.page_of(q), change=True, focus=q)) for q in earlier]
 
 
 def known_headline(answers: dict[str, Any], walk):
