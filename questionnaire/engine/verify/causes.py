@@ -52,18 +52,23 @@ def _distance(answer: Any, typical: Any) -> float:
     return 0 if answer == typical else 1
 
 
-def nearest(joint: Joint, region: Diagram, typical: dict[str, Any]) -> dict[str, bool]:
-    """An assignment in `region`, chosen question by question nearest to `typical`."""
+def preferences(joint: Joint, typical: dict[str, Any]) -> dict[str, list[int]]:
+    """Question -> its bit patterns, nearest to the typical answer first (sorted once)."""
+    readable = joint.space.readable
+    return {
+        qid: sorted(range(len(readable[qid])), key=lambda p: _distance(readable[qid][p], answer))
+        for qid, answer in typical.items()
+        if qid in readable
+    }
+
+
+def nearest(joint: Joint, region: Diagram, preferred: dict[str, list[int]]) -> dict[str, bool]:
+    """An assignment in `region`, chosen question by question nearest to a typical answer set
+    (`preferences`)."""
     space = joint.space
     bdd = space.bdd
     for qid, domain in space.domains.items():
-        if qid not in typical:
-            continue
-        patterns = sorted(
-            range(len(space.readable[qid])),
-            key=lambda p: _distance(space.readable[qid][p], typical[qid]),
-        )
-        for p in patterns:
+        for p in preferred.get(qid, ()):
             narrowed = region & bdd.cube(domain.pattern(p))
             if narrowed != bdd.false:
                 region = narrowed
@@ -233,9 +238,10 @@ def causes(
     """Every headline change, one entry per (cause, old headline, new headline)."""
     joint = joint or Joint(old, new)
     before = {a: joint.count(u) for a, u in joint.old_heads}
+    preferred = preferences(joint, typical)
     found = []
     for (rule, side, a, b, item), region in _Attribution(joint).regions().items():
-        witness, witness_old = _plausible(joint, nearest(joint, region, typical), typical)
+        witness, witness_old = _plausible(joint, nearest(joint, region, preferred), typical)
         found.append(
             Cause(
                 rule,
