@@ -104,6 +104,8 @@ class Comparison:
     new_choices: list[str] = field(default_factory=list)  # "question.choice" it adds
     old_only: list[str] = field(default_factory=list)  # ids only the old file asks
     source_path: str = ""  # the previous file's path, when a setting names it
+    continues: list[str] = field(default_factory=list)  # titles of stops only the new file
+    #  lets a person go on past
 
 
 # --- reading the two sides ----------------------------------------------------------------------
@@ -195,6 +197,11 @@ def compare(old: Side, new: Side, source: str, typical: dict[str, Any] | None = 
             f"{q}.{c}" for q, cs in (space.new_choices() if space else {}).items() for c in cs
         ],
         old_only=space.old_only() if space else [],
+        continues=[
+            o.title
+            for o in new_rs.file.outcomes
+            if o.id in set(new_rs.may_continue) - set(old_rs.may_continue)
+        ],
     )
 
 

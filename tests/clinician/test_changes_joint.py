@@ -352,6 +352,8 @@ def test_the_page_lists_2_0_1_to_3_0_0_by_cause(release_page, release_diff):
         "warning_signs.sexual_function" in notice and "previous_procedures.spine_fracture" in notice
     )
     assert "Counts are of version 3.0.0’s sets of answers" in notice
+    continues = text(page.find(attrs={"data-continues": True}))
+    assert "go on past a stop (“See a doctor within 24 hours”)" in continues
 
 
 HEALTH = """        type: single
