@@ -305,6 +305,12 @@ def _parsed(path: str):
     return loaded.ruleset, loaded.raw, loaded.marks
 
 
+def _before(shift: Any) -> str:
+    if shift.undecided or shift.refused:
+        return "(not decided)" if shift.undecided else "(refused)"
+    return shift.from_ or "(none)"
+
+
 def format_diff(diff: Diff) -> str:
     lines = [f"{c.file}:{c.line}: {c.kind} {c.id}: {c.what}" for c in diff.changes]
     lines = lines or ["No change in the rule file's items."]
@@ -317,7 +323,7 @@ def format_diff(diff: Diff) -> str:
         lines.append("No headline changes: every set of answers gets the same headline.")
     for shift in diff.headlines:
         lines.append(
-            f"Headline {'(not decided)' if shift.undecided else shift.from_ or '(none)'} -> "
+            f"Headline {_before(shift)} -> "
             f"{shift.to or '(none)'} for "
             f"{shift.answer_sets:,} sets of answers, for example: " + json.dumps(shift.witness)
         )
@@ -337,35 +343,9 @@ def _causes(old, new, diff: Diff, joint) -> list:
     return cause_lines(old, new, diff.changes, typical, joint)
 
 
-def cause_json(c) -> dict[str, Any]:
-    return {
-        "rule": c.rule,
-        "change": c.change,
-        "item": c.item,
-        "item_text": c.item_text,
-        "from": c.before_id or None,
-        "to": c.after_id or None,
-        "from_undecided": c.undecided,
-        "answer_sets": c.answer_sets,
-        "share_of_all": c.of_all,
-        "share_of_before": c.of_before,
-        "witness": c.witness,
-        "witness_old": c.witness_old,
-    }
-
-
 def format_causes(causes: list) -> str:
     lines = ["By cause (the rule, or the new question or choice, behind each headline change):"]
-    for c in causes:
-        before = "(not decided)" if c.undecided else c.before_id or "(none)"
-        lines.append(
-            f"  {c.rule} ({c.change or 'unchanged'})"
-            + (f", {c.item_text}" if c.item else "")
-            + f": {before} -> {c.after_id or '(none)'} for {c.of_all} of all answer sets"
-            + (f", {c.of_before} of those that got {c.before_id}" if c.before_id else "")
-            + f" ({c.answer_sets:,}); for example: {json.dumps(c.witness)}"
-        )
-    return "\n".join(lines)
+    return "\n".join(lines + ["  " + c.line() for c in causes])
 
 
 @rules_group.command("diff")
@@ -379,7 +359,7 @@ def diff_command(old: str, new: str | None, as_json: bool) -> None:
     diff = diff_rulesets(*sides, joint)
     causes = _causes(sides[0][0], sides[1][0], diff, joint) if joint and diff.headlines else []
     if as_json:
-        report = diff.to_dict() | {"causes": [cause_json(c) for c in causes]}
+        report = diff.to_dict() | {"causes": [c.to_dict() for c in causes]}
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         click.echo(format_diff(diff))

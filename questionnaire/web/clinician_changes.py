@@ -74,6 +74,7 @@ class HeadlineChange:
     before_because: list[tuple[str, str]]  # the example's deciding answers, with each file
     after_because: list[tuple[str, str]]
     undecided: bool = False  # the old headline depended on answers the new file does not ask
+    refused: bool = False  # the old file refused these answers (one contradicts another)
 
 
 @dataclass(frozen=True)
@@ -176,9 +177,10 @@ def compare(old: Side, new: Side, source: str, typical: dict[str, Any] | None = 
                 s.to or "",
                 s.answer_sets,
                 example(new_rs, s.witness),
-                [] if s.undecided else because(engines[0], s.witness_old),
+                [] if s.undecided or s.refused else because(engines[0], s.witness_old),
                 because(engines[1], s.witness),
                 s.undecided,
+                s.refused,
             )
             for s in diff.headlines
         ],

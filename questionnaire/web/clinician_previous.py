@@ -7,6 +7,7 @@ CLINICIAN_PREVIOUS_RULES names another file instead ("" turns the comparison off
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from ..engine.errors import RulesError
 from ..engine.scenarios import load_scenarios, scenario_files
 from ..engine.verify.causes import Cause, causes
 from ..engine.verify.diff import Change
-from ..engine.verify.joint import UNDECIDED, Joint
+from ..engine.verify.joint import REFUSED, UNDECIDED, UNSETTLED, Joint
 
 RELEASES = "releases"
 
@@ -85,6 +86,37 @@ class CauseLine:
     item_text: str = ""  # the same in words: 'new question "age"', 'new choice: upper back pain'
     undecided: bool = False  # the old headline depended on answers the new file does not ask
     witness_old: dict[str, Any] = field(default_factory=dict)  # as the old file asks it
+    refused: bool = False  # the old file refused these answers (one contradicts another)
+
+    def to_dict(self) -> dict[str, Any]:
+        """As `rules diff --json` lists it under "causes"."""
+        return {
+            "rule": self.rule,
+            "change": self.change,
+            "item": self.item,
+            "item_text": self.item_text,
+            "from": self.before_id or None,
+            "to": self.after_id or None,
+            "from_undecided": self.undecided,
+            "from_refused": self.refused,
+            "answer_sets": self.answer_sets,
+            "share_of_all": self.of_all,
+            "share_of_before": self.of_before,
+            "witness": self.witness,
+            "witness_old": self.witness_old,
+        }
+
+    def line(self) -> str:
+        """As `rules diff` prints it: one line."""
+        before = "(refused)" if self.refused else self.before_id or "(none)"
+        before = "(not decided)" if self.undecided else before
+        return (
+            f"{self.rule} ({self.change or 'unchanged'})"
+            + (f", {self.item_text}" if self.item else "")
+            + f": {before} -> {self.after_id or '(none)'} for {self.of_all} of all answer sets"
+            + (f", {self.of_before} of those that got {self.before_id}" if self.before_id else "")
+            + f" ({self.answer_sets:,}); for example: {json.dumps(self.witness)}"
+        )
 
 
 def item_text(new: RuleSet, rule: str, item: str) -> tuple[str, list[str]]:
@@ -125,7 +157,7 @@ def cause_lines(
             what.get(c.rule, ""),
             titles[0].get(c.from_ or "", ""),
             titles[1].get(c.to or "", ""),
-            "" if c.from_ == UNDECIDED else c.from_ or "",
+            "" if c.from_ in UNSETTLED else c.from_ or "",
             c.to or "",
             c.answer_sets,
             share(c.answer_sets, c.total),
@@ -135,6 +167,7 @@ def cause_lines(
             item_text(new, c.rule, c.item)[0],
             c.from_ == UNDECIDED,
             c.witness_old,
+            c.from_ == REFUSED,
         )
         for c in found
     ]

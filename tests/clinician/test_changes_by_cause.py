@@ -126,15 +126,22 @@ def test_no_older_release_is_said_plainly(tmp_path):
 
 
 def test_files_that_ask_different_questions_are_listed_by_cause_too(tmp_path):
-    """rules.yaml asks questions its previous release did not: the page lists the changes by
-    cause anyway, and says what the counts mean (test_changes_joint.py checks them)."""
+    # The shipped rules beside release 2.0.1, which asked fewer questions (3.0.0 added age and
+    # disc_count): the page lists the changes by cause anyway, and says what the counts mean
+    # (test_changes_joint.py checks them).
+    for name in ("rules.yaml", "rules.es.yaml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "releases" / "2.0.1", tmp_path / "releases" / "2.0.1")
     page = parse(
-        app_for(ROOT / "rules.yaml").test_client().get("/clinician/changes").get_data(as_text=True)
+        app_for(tmp_path / "rules.yaml")
+        .test_client()
+        .get("/clinician/changes")
+        .get_data(as_text=True)
     )
     assert page.find(attrs={"data-causes": "none"}) is None
     assert len(page.find_all("li", class_="cause")) > 0
-    notice = page.find(attrs={"data-questions-differ": True})
-    assert notice is None or "Counts are of version" in text(notice)
+    notice = text(page.find(attrs={"data-questions-differ": True}))
+    assert "New questions: age, disc_count." in notice and "Counts are of version" in notice
 
 
 @pytest.mark.parametrize(

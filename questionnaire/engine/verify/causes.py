@@ -23,7 +23,7 @@ from typing import Any
 from ..evaluation.conditions import Leaf, questions_of
 from ..evaluation.ruleset import RuleSet
 from .answerspace import Diagram
-from .joint import UNDECIDED, Joint
+from .joint import UNSETTLED, Joint
 from .jointspace import NEW, OLD, read_as
 from .symbolic import Known
 
@@ -32,7 +32,7 @@ from .symbolic import Known
 class Cause:
     rule: str  # the rule behind the change
     side: str  # "new": it now gives the headline; "old": it gave the old one
-    from_: str | None  # headline with the old file (None: none; joint.UNDECIDED: not decided)
+    from_: str | None  # headline with the old file (None: none; or joint.UNDECIDED, REFUSED)
     to: str | None
     answer_sets: int
     before: int  # answer sets that had the headline `from_` with the old file
@@ -180,7 +180,7 @@ class _Attribution:
         for a, b, region in joint.moves():
             for rule, part in self.split_new(b, region):
                 rid = "" if rule is None else rules[NEW][rule]
-                if rule is None or (rid in self.same and a not in (None, UNDECIDED)):
+                if rule is None or (rid in self.same and a not in UNSETTLED):
                     parts = [
                         ("old", "" if r is None else rules[OLD][r], "", p)
                         for r, p in self.split_old(a, part)
@@ -201,7 +201,7 @@ def _split(
 ) -> list[tuple[int | None, Diagram]]:
     """(rule number, part of `region`) for each rule of `outcome` that gives it there, first
     first; what no rule covers (no headline, or not decided) under None."""
-    if outcome is None or outcome == UNDECIDED:
+    if outcome in UNSETTLED:
         return [(None, region)]
     out: list[tuple[int | None, Diagram]] = []
     covered = bdd.false

@@ -21,7 +21,7 @@ from ..evaluation.ruleset import RuleSet
 from ..load.translations import translation_path
 from ..load.yamlsource import Marks, YamlProblem, read_yaml
 from .answerspace import Diagram
-from .joint import UNDECIDED, Joint, NotComparable
+from .joint import REFUSED, UNDECIDED, UNSETTLED, Joint, NotComparable
 from .jointspace import NEW
 
 WORDING = {
@@ -66,6 +66,7 @@ class Shift:
     fires: str | None = None  # "starts" or "stops"
     witness_old: dict[str, Any] = field(default_factory=dict)  # the witness as OLD asks it
     undecided: bool = False  # OLD's headline depends on answers NEW does not ask (from_: None)
+    refused: bool = False  # OLD refuses these answers: one contradicts another (from_: None)
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -74,7 +75,13 @@ class Shift:
             "witness_old": self.witness_old,
         }
         if self.rule is None:
-            return {"from": self.from_, "to": self.to, "from_undecided": self.undecided, **out}
+            return {
+                "from": self.from_,
+                "to": self.to,
+                "from_undecided": self.undecided,
+                "from_refused": self.refused,
+                **out,
+            }
         return {"rule": self.rule, "fires": self.fires, **out}
 
 
@@ -341,9 +348,9 @@ def semantic(old: RuleSet, new: RuleSet, diff: Diff, joint: Joint | None = None)
             "headline depended on that answer, it is counted as not decided"
         )
     for a, b, region in joint.moves():
-        undecided = a == UNDECIDED
+        from_ = None if a in UNSETTLED else a
         diff.headlines.append(
-            _shift(joint, region, from_=None if undecided else a, to=b, undecided=undecided)
+            _shift(joint, region, from_=from_, to=b, undecided=a == UNDECIDED, refused=a == REFUSED)
         )
     new_rules = {r.id: i for i, r in enumerate(new.file.rules)}
     bdd = joint.bdd
@@ -352,7 +359,8 @@ def semantic(old: RuleSet, new: RuleSet, diff: Diff, joint: Joint | None = None)
         if j is None:
             continue
         now = joint.walks[NEW].fires[j]
-        starts = now & ~joint.old_fires(i, every=False)
+        # where OLD refuses the answers, no rule of it fires: not a change of the rule
+        starts = now & ~joint.old_fires(i, every=False) & ~joint.refused
         stops = joint.old_fires(i) & ~now & joint.valid
         for fires, region in (("starts", starts), ("stops", stops)):
             if region != bdd.false:

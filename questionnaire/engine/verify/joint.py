@@ -26,6 +26,8 @@ class NotComparable(Exception):
 
 
 UNDECIDED = "#undecided"  # the OLD headline depends on answers NEW does not ask
+REFUSED = "#refused"  # OLD refuses these answers (one contradicts another), whatever the rest
+UNSETTLED = (None, UNDECIDED, REFUSED)  # OLD headlines that are not an outcome
 Heads = list[tuple[str | None, Diagram]]  # (outcome id, or None: no headline; where it is)
 
 
@@ -58,8 +60,14 @@ class Joint:
         self.total = self.count(self.valid)
         self.new_heads = heads(self.walks[NEW])
         settled = [(a, self.settle(self.old_view(u))) for a, u in heads(self.walks[OLD])]
-        decided = balanced([u for _, u in settled], "or", bdd)
-        self.old_heads: list[tuple[str | None, Diagram]] = [*settled, (UNDECIDED, ~decided)]
+        # an answer set OLD refuses gets no walk there: no headline, no rule fires
+        self.refused = self.settle(self.old_view(~self.walks[OLD].valid))
+        decided = balanced([u for _, u in settled] + [self.refused], "or", bdd)
+        self.old_heads: list[tuple[str | None, Diagram]] = [
+            *settled,
+            (REFUSED, self.refused),
+            (UNDECIDED, ~decided),
+        ]
 
     def count(self, u: Diagram) -> int:
         """How many of NEW's answer sets are in `u` (which reads only answers NEW asks)."""
