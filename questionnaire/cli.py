@@ -35,6 +35,7 @@ from .engine.model import json_schema
 from .engine.scenarios import answers_in, load_scenarios, run_scenario, scenario_files
 from .engine.verify.deciding import deciding_message
 from .engine.verify.diff import Diff, diff_rulesets
+from .engine.verify.joint import joint_of
 from .engine.verify.symbolic import verify
 from .engines import engine_of, has_engine
 from .lint_cli import lint_command
@@ -304,17 +305,26 @@ def _parsed(path: str):
     return loaded.ruleset, loaded.raw, loaded.marks
 
 
+def _before(shift: Any) -> str:
+    if shift.undecided or shift.refused:
+        return "(not decided)" if shift.undecided else "(refused)"
+    return shift.from_ or "(none)"
+
+
 def format_diff(diff: Diff) -> str:
     lines = [f"{c.file}:{c.line}: {c.kind} {c.id}: {c.what}" for c in diff.changes]
     lines = lines or ["No change in the rule file's items."]
     lines += [f"Warning: {warning}" for warning in diff.warnings]
     if not diff.compared:
         lines.append(f"Headlines not compared: {diff.note}.")
-    elif not diff.headlines:
+    elif diff.note:
+        lines.append(f"Note: {diff.note}.")
+    if diff.compared and not diff.headlines:
         lines.append("No headline changes: every set of answers gets the same headline.")
     for shift in diff.headlines:
         lines.append(
-            f"Headline {shift.from_ or '(none)'} -> {shift.to or '(none)'} for "
+            f"Headline {_before(shift)} -> "
+            f"{shift.to or '(none)'} for "
             f"{shift.answer_sets:,} sets of answers, for example: " + json.dumps(shift.witness)
         )
     for shift in diff.rules:
@@ -325,20 +335,17 @@ def format_diff(diff: Diff) -> str:
     return "\n".join(lines)
 
 
-def format_causes(old, new, diff: Diff) -> str:
+def _causes(old, new, diff: Diff, joint) -> list:
     """The headline changes by cause, as the clinician preview lists them."""
     from .web.clinician_previous import cause_lines, typical_answers
 
     typical = typical_answers(Path(current_app.config["QUESTIONNAIRE_SCENARIOS"]), new)
-    lines = ["By cause (the rule behind each headline change):"]
-    for c in cause_lines(old, new, diff.changes, typical):
-        lines.append(
-            f"  {c.rule} ({c.change or 'unchanged'}): {c.before_id or '(none)'} -> "
-            f"{c.after_id or '(none)'} for {c.of_all} of all answer sets"
-            + (f", {c.of_before} of those that got {c.before_id}" if c.before_id else "")
-            + f" ({c.answer_sets:,}); for example: {json.dumps(c.witness)}"
-        )
-    return "\n".join(lines)
+    return cause_lines(old, new, diff.changes, typical, joint)
+
+
+def format_causes(causes: list) -> str:
+    lines = ["By cause (the rule, or the new question or choice, behind each headline change):"]
+    return "\n".join(lines + ["  " + c.line() for c in causes])
 
 
 @rules_group.command("diff")
@@ -348,12 +355,15 @@ def format_causes(old, new, diff: Diff) -> str:
 def diff_command(old: str, new: str | None, as_json: bool) -> None:
     """What changed from OLD to NEW (default: the app's rule file), and which headlines change."""
     sides = _parsed(old), _parsed(_rules_path(new))
-    diff = diff_rulesets(*sides)
+    joint = joint_of(sides[0][0], sides[1][0])
+    diff = diff_rulesets(*sides, joint)
+    causes = _causes(sides[0][0], sides[1][0], diff, joint) if joint and diff.headlines else []
     if as_json:
-        click.echo(json.dumps(diff.to_dict(), indent=2, ensure_ascii=False))
+        report = diff.to_dict() | {"causes": [c.to_dict() for c in causes]}
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         click.echo(format_diff(diff))
-        if diff.compared and diff.headlines:
-            click.echo(format_causes(sides[0][0], sides[1][0], diff))
+        if causes:
+            click.echo(format_causes(causes))
     if diff.headline_changes:
         sys.exit(1)
