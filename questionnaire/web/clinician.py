@@ -32,9 +32,9 @@ from ..engine.scenarios import (
 )
 from ..engine.verify.report import Report
 from ..engine.verify.symbolic import verify
-from ..engine.verify.trace import trace_matrix
+from ..engine.verify.trace import Matrix, trace_matrix
 from ..engines import engine_of
-from ..safety import hazard_log
+from ..safety import Hazard, hazard_log
 from . import clinician_changes
 from .forms import build_all_questions_form, to_answer, to_form_data
 from .slots import PreviewSlots, Slot
@@ -52,6 +52,8 @@ class Preview:
     conditions: dict[str, str]  # rule id -> plain-English condition
     form: type
     scenarios: dict[str, tuple[str, Scenario]]  # key -> (label, scenario)
+    trace: Matrix  # the traceability matrix of the sources (book and sign-off sheet)
+    hazards: tuple[Hazard, ...]  # the safety case (docs/safety/), for the book
 
     @classmethod
     def build(cls, rs: RuleSet, scenarios: str | os.PathLike[str]) -> Preview:
@@ -61,6 +63,8 @@ class Preview:
             conditions={r.id: c.explain() for r, c in zip(rs.file.rules, rs.when, strict=True)},
             form=build_all_questions_form(rs),
             scenarios=load_scenario_answers(Path(scenarios)),
+            trace=trace_matrix(rs),
+            hazards=hazard_log().hazards,
         )
 
 
@@ -293,8 +297,8 @@ def outcome_book():
         "clinician/book.html",
         file=file,
         fingerprint=ruleset.fingerprint,
-        hazards=hazard_log().hazards,  # the safety case (docs/safety/)
-        trace=trace_matrix(ruleset),
+        hazards=preview().hazards,
+        trace=preview().trace,
         preview=preview(),
         rules_by_outcome=rule_groups(file)[0],
     )
@@ -336,7 +340,7 @@ def sign_off():
         fingerprint=ruleset.fingerprint,
         preview=preview(),
         rules_by_outcome=rule_groups(file)[0],
-        matrix=trace_matrix(ruleset),
+        matrix=preview().trace,
         comparison=comparison,
         today=dt.date.today(),
     )

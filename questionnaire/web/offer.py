@@ -209,7 +209,7 @@ def summary():
     first = j.first_open(walk)
     if first is not None:
         return redirect(page_url(first))
-    result = j.engine.evaluate(walk.answers)
+    result = j.engine.evaluate(walk.answers, trace=False)
     return render_template(
         "offer/summary.html",
         **summary_context(j.engine, result),

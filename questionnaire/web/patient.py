@@ -165,7 +165,7 @@ def known_headline(answers: dict[str, Any], walk):
     since emergency and urgent stop the questions themselves."""
     if not answers or walk.complete or walk.stopped_after is not None:
         return None
-    settled = journey().engine.settled(answers)
+    settled = journey().engine.settled(answers, trace=False)
     if settled is None or settled.outcome.urgency != "routine":
         return None
     return settled.outcome
@@ -240,11 +240,11 @@ def finished_walk():
         return None, redirect(url_for(".start"))
     walk = j.walk(answers)
     if walk.stopped_after is None and j.first_open(walk) is not None:
-        settled = j.engine.settled(answers)
+        settled = j.engine.settled(answers, trace=False)
         if settled is None:
             return None, redirect(page_url(j.first_open(walk)))
         return walk, settled
-    return walk, j.engine.evaluate(walk.answers)
+    return walk, j.engine.evaluate(walk.answers, trace=False)
 
 
 @bp.get("/summary")
