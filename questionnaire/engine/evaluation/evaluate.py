@@ -151,7 +151,8 @@ class Engine:
         return states, end
 
     def check(self, answers: Any) -> list[AnswerProblem]:
-        """Every problem with a set of answers (empty if they can be evaluated)."""
+        """Every problem with a set of answers (empty if they can be evaluated): what the API and
+        `rules eval` tell when `settled` gives no Summary (unanswered questions are "missing")."""
         try:
             self._read(answers)
         except AnswersError as exc:
@@ -168,7 +169,10 @@ class Engine:
     def evaluate(self, answers: Mapping[str, Any], *, trace: bool = True) -> Summary:
         """Evaluate one set of answers; raise AnswersError listing every problem. Without
         `trace` (the patient's pages), no rule's reasoning is written out in words."""
-        states, end = self._read(answers)
+        return self._evaluated(*self._read(answers), trace)
+
+    def _evaluated(self, states: list[QuestionState], end: Point, trace: bool) -> Summary:
+        """The Summary of a walk with every shown question validly answered."""
         entries = self.trace(end.keys) if trace else None
         fired = (
             [rule for rule, entry in zip(self.rules, entries, strict=True) if entry.matched]
@@ -196,7 +200,7 @@ class Engine:
             return None
         missing = tuple(s.question.id for s in states if s.state is State.MISSING)
         if not missing:
-            return self.evaluate(answers, trace=trace)
+            return self._evaluated(states, end, trace)
         truths = [(rule, rule.when.truth(end.keys)) for rule in self.rules]
         sure = [r.rank for r, t in truths if t is True and r.rank is not None]
         possible = [r.rank for r, t in truths if t is not False and r.rank is not None]
