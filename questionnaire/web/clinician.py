@@ -10,6 +10,7 @@ import datetime as dt
 import hmac
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -341,9 +342,36 @@ def sign_off():
         preview=preview(),
         rules_by_outcome=rule_groups(file)[0],
         matrix=preview().trace,
+        statuses=statuses(preview().trace),
+        changes_by_kind=by_kind(comparison.changes) if comparison else {},
         comparison=comparison,
         today=dt.date.today(),
     )
+
+
+def statuses(matrix: Matrix) -> dict[str, int]:
+    """The sheet's counts of the traceability matrix: its rows' sources, and how many are
+    covered by a question, decided otherwise, or missing (in Python: Jinja's filters took
+    three fifths of the sheet's CPU for these four numbers, docs/benchmarks.md)."""
+    status = Counter(row.status for row in matrix.rows)
+    return {
+        "sources": len({row.source for row in matrix.rows}),
+        "covered": status["covered"],
+        "decided": len(matrix.rows) - status["covered"] - status["MISSING"],
+        "missing": status["MISSING"],
+    }
+
+
+def by_kind(changes: list) -> dict[str, dict[str, Any]]:
+    """kind -> how many changes of that kind, added, removed, and their ids, for the sheet."""
+    found: dict[str, dict[str, Any]] = {}
+    for change in changes:
+        kind = found.setdefault(change.kind, {"count": 0, "added": 0, "removed": 0, "ids": []})
+        kind["count"] += 1
+        kind["ids"].append(change.id)
+        if change.what in ("added", "removed"):
+            kind[change.what] += 1
+    return found
 
 
 @bp.route("/changes", methods=["GET", "POST"])
