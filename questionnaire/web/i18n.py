@@ -133,7 +133,9 @@ def init_app(app: Flask) -> None:
                 catalogues[lang] = get_translations()
     app.extensions["catalogues"] = catalogues
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda text: catalogue().ugettext(text), ngettext=ngettext, newstyle=True
+        gettext=lambda text: catalogues[current_language()].ugettext(text),
+        ngettext=ngettext,
+        newstyle=True,
     )
 
     @app.context_processor
