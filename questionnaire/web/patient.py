@@ -1,4 +1,5 @@
-"""The patient's pages: start, one page per step, check your answers, summary, clear."""
+"""The patient's pages: start, summary, handout, clear, help. The pages of questions and "Check
+your answers" are the one wizard's (wizard.py), on this blueprint."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     redirect,
     render_template,
@@ -19,12 +19,11 @@ from flask import (
 )
 
 from . import handout as handouts
-from .forms import Page, to_answer, to_form_data
 from .i18n import current_language, kept_language
-from .journey import Journey
 from .page_context import service, service_context
 from .session import IDLE_SECONDS, MAX_SECONDS, now
-from .summary_view import answer_text, given_answers, is_scale, summary_context
+from .summary_view import given_answers, is_scale, summary_context
+from .wizard import Wizard
 
 bp = Blueprint("patient", __name__)
 
@@ -35,32 +34,10 @@ bp.app_context_processor(service_context)
 bp.add_app_template_global(is_scale)  # for the question macro, imported without context
 
 
-def journey() -> Journey:
-    """The wizard in the page's language (its forms carry the questions' words)."""
-    return current_app.extensions["journeys"][current_language()]
-
-
 def stored_answers() -> dict[str, Any]:
+    """The answers in the session (guard_session has already checked their version and age)."""
     answers = session.get("answers")
     return answers if isinstance(answers, dict) else {}
-
-
-def page_url(
-    page: Page | None, *, change: bool = False, focus: str | None = None, go_on: bool = False
-) -> str:
-    """A page's URL; `focus` names the question to land on, with its answer focused."""
-    if page is None:
-        return url_for(".check")
-    args: dict[str, Any] = {"step_id": page.step.id}
-    if page.part:
-        args["part"] = page.part
-    if change:
-        args["change"] = 1
-    if focus:  # no #fragment: Chromium drops the focus when it scrolls to one
-        args["focus"] = focus
-    if go_on:  # past an urgent stop that may be continued ("A doctor has checked these signs")
-        args["go_on"] = 1
-    return url_for(".step", **args)
 
 
 @bp.before_request
@@ -72,7 +49,7 @@ def guard_session():
         return redirect(url_for(".start"))
     if "answers" not in session:
         return None
-    version = journey().engine.version
+    version = WIZARD.journey().engine.version
     if session.get("v") != version or not isinstance(session.get("answers"), dict):
         session.clear()
         session["notice"] = "changed"
@@ -93,9 +70,26 @@ def guard_session():
 
 def save(answers: dict[str, Any]) -> None:
     session["answers"] = answers
-    session["v"] = journey().engine.version
+    session["v"] = WIZARD.journey().engine.version
     session["seen"] = now()
     session.setdefault("born", now())
+
+
+# The step and check pages: the one wizard the offer check uses too (wizard.py), with what only
+# this questionnaire has: the headline as soon as it is certain, answers it removed named, and
+# Change links that land on the answer.
+WIZARD = Wizard(
+    "patient",
+    "journeys",
+    stored=stored_answers,
+    save=save,
+    check_template="patient/check.html",
+    early_headline=True,
+    tell_removed=True,
+    focus_on_change=True,
+)
+bp.add_url_rule("/step/<step_id>", view_func=WIZARD.step, methods=["GET", "POST"])
+bp.add_url_rule("/check", view_func=WIZARD.check)
 
 
 @bp.get("/")
@@ -104,128 +98,14 @@ def start():
     notice = session.pop("notice", None)
     if request.args.get("cleared") == "1":
         notice = "cleared"
-    first = journey().pages[0]
+    first = WIZARD.journey().pages[0]
     return render_template(
         "patient/start.html",
         notice=notice if notice in NOTICES else None,
-        start_url=page_url(first),
+        start_url=WIZARD.page_url(first),
         resume=bool(stored_answers()),
         minutes=IDLE_SECONDS // 60,
         hours=MAX_SECONDS // 3600,
-    )
-
-
-@bp.route("/step/<step_id>", methods=["GET", "POST"])
-def step(step_id: str):
-    """One page of questions."""
-    j = journey()
-    page = j.page(step_id, request.args.get("part", 0, type=int))
-    if page is None:
-        abort(404)
-    answers = stored_answers()
-    walk = j.walk(answers)
-    going_on = j.continues_here(page, walk) and request.args.get("go_on") == "1"
-    if not (going_on or j.reachable(page, walk)):
-        return redirect(page_url(j.first_open(walk)) if j.first_open(walk) else url_for(".summary"))
-    shown = list(page.questions) if going_on else j.shown_on(page, walk)
-    change = request.args.get("change") == "1"
-    if not shown:
-        return redirect(page_url(j.next_page(page, walk), change=change))
-    if request.method == "POST":
-        form = page.form()
-    else:  # prefilled with the stored answers
-        stored = {q.id: to_form_data(q, answers.get(q.id)) for q in shown}
-        form = page.form(formdata=None, data=stored)
-    for q in page.questions:
-        if q not in shown:
-            del form[q.id]
-    if request.method == "POST" and form.validate():
-        return saved(page, answers, {q.id: to_answer(q, form[q.id].data) for q in shown}, change)
-    fields = {q.id: form[q.id] for q in shown}
-    focus = request.args.get("focus") if request.method == "GET" else None
-    return render_template(
-        "patient/step.html",
-        page=page,
-        fields=fields,
-        shown=shown,
-        change=change,
-        action=page_url(page, change=change, go_on=going_on),
-        focus=focus,
-        known=None if going_on or change else known_headline(answers, walk),
-        parts=j.parts_of(page, walk),
-        step_count=j.step_count,
-        back_url=back_url(page, walk, change),
-        errors=[(q, fields[q.id].errors[0]) for q in shown if fields[q.id].errors],
-    )
-
-
-def known_headline(answers: dict[str, Any], walk):
-    """The headline, when the answers so far already decide it whatever the rest are
-    (Engine.settled: three-valued evaluation of every rule); only for the routine outcomes,
-    since emergency and urgent stop the questions themselves."""
-    if not answers or walk.complete or walk.stopped_after is not None:
-        return None
-    settled = journey().engine.settled(answers, trace=False)
-    if settled is None or settled.outcome.urgency != "routine":
-        return None
-    return settled.outcome
-
-
-def saved(page: Page, answers: dict[str, Any], given: dict[str, Any], change: bool):
-    """Store a page's valid answers, forget those that no longer apply, and go on."""
-    j = journey()
-    updated = {**answers, **given}
-    after = j.walk(updated)
-    for qid in after.dropped:  # answers that no longer apply are forgotten, and we say so
-        updated.pop(qid, None)
-    if after.dropped:
-        session["removed"] = sorted(set(session.get("removed", [])) | set(after.dropped))
-    save(updated)
-    if after.stopped_after is not None:
-        return redirect(url_for(".summary"))
-    if change:
-        open_page = j.first_open(after)
-        return redirect(page_url(open_page, change=True) if open_page else url_for(".check"))
-    return redirect(page_url(j.next_page(page, after)))
-
-
-def back_url(page: Page, walk, change: bool) -> str:
-    """Back to where the patient came from: the check page while changing a finished set of
-    answers, else the previous page that applies to them."""
-    j = journey()
-    if change and j.first_open(walk) is None:
-        return url_for(".check") if walk.stopped_after is None else url_for(".summary")
-    for earlier in reversed(j.pages[: j.index(page)]):
-        if set(earlier.ids) & set(walk.shown):
-            return page_url(earlier, change=change)
-    return url_for(".start")
-
-
-@bp.get("/check")
-def check():
-    """Every answer, with a Change link."""
-    j = journey()
-    walk = j.walk(stored_answers())
-    if walk.stopped_after is not None:
-        return redirect(url_for(".summary"))
-    open_page = j.first_open(walk)
-    if open_page is not None:
-        return redirect(page_url(open_page))
-    sections = []
-    for page in j.pages:
-        rows = [
-            (q, answer_text(q, walk.answers[q.id]), page_url(page, change=True, focus=q.id))
-            for q in j.shown_on(page, walk)
-        ]
-        if rows:
-            if sections and sections[-1][0] is page.step:
-                sections[-1][1].extend(rows)
-            else:
-                sections.append((page.step, rows))
-    removed = [j.questions[q] for q in session.pop("removed", []) if q in j.questions]
-    last = next(page for page in reversed(j.pages) if j.shown_on(page, walk))
-    return render_template(
-        "patient/check.html", sections=sections, removed=removed, back_url=page_url(last)
     )
 
 
@@ -233,7 +113,7 @@ def finished_walk():
     """(the patient's walk, its Summary) if it reached a summary, or (None, where to send them
     instead). A summary is reached at the end, at an early stop, or as soon as the answers so
     far make the headline certain (its Summary's `unanswered` lists what is still open)."""
-    j = journey()
+    j = WIZARD.journey()
     answers = stored_answers()
     if not answers:
         session["notice"] = "no_answers"
@@ -242,7 +122,7 @@ def finished_walk():
     if walk.stopped_after is None and j.first_open(walk) is not None:
         settled = j.engine.settled(answers, trace=False)
         if settled is None:
-            return None, redirect(page_url(j.first_open(walk)))
+            return None, redirect(WIZARD.page_url(j.first_open(walk)))
         return walk, settled
     return walk, j.engine.evaluate(walk.answers, trace=False)
 
@@ -250,20 +130,20 @@ def finished_walk():
 @bp.get("/summary")
 def summary():
     """The informational summary: headline, findings, notes, sources."""
-    j = journey()
+    j = WIZARD.journey()
     walk, result = finished_walk()
     if walk is None:
         return result
     first = j.pages[0]
-    change_url = page_url(first, change=True, focus=first.questions[0].id)
+    change_url = WIZARD.page_url(first, change=True, focus=first.questions[0].id)
     after_stop = j.after_stop(walk) if walk.continuable else None
     return render_template(
         "patient/summary.html",
         **summary_context(j.engine, result),
         change_url=change_url,
-        continue_url=page_url(after_stop, go_on=True) if after_stop else None,
+        continue_url=WIZARD.page_url(after_stop, go_on=True) if after_stop else None,
         unanswered=[j.questions[q] for q in result.unanswered],
-        rest_url=page_url(j.first_open(walk)) if result.unanswered else None,
+        rest_url=WIZARD.page_url(j.first_open(walk)) if result.unanswered else None,
         today=dt.date.today(),
         given=given_answers(j.engine, walk),
     )
@@ -287,7 +167,7 @@ def download_answers():
     """The patient's answers as a FHIR QuestionnaireResponse file, to take to a clinician."""
     from .. import fhir
 
-    j = journey()
+    j = WIZARD.journey()
     walk = j.walk(stored_answers())
     if not walk.answers or (walk.stopped_after is None and not walk.complete):
         return redirect(url_for(".summary"))
@@ -322,7 +202,7 @@ def start_again():
 @bp.get("/help")
 def help_now():
     """Where to get urgent help: the same link on every page, with the same care cards."""
-    file = journey().engine.ruleset.file
+    file = WIZARD.journey().engine.ruleset.file
     return render_template(
         "patient/page.html",
         page=file.pages.help,

@@ -23,23 +23,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from wire import Reply, get, raw, send
 
 from bench.deployment import SERVER_NAME, AppHost, Certificate, Deployment
 from bench.slow_clients import Patient
 
 PASSWORD = "a clinician password of 32 chars"
 ADDRESSES = (f"127.0.0.{n}" for n in itertools.count(10))
-SECURITY_HEADERS = (
-    "content-security-policy",
-    "x-content-type-options",
-    "referrer-policy",
-    "x-frame-options",
-    "strict-transport-security",
-    "permissions-policy",
-    "cross-origin-opener-policy",
-    "cross-origin-resource-policy",
-    "cache-control",
-)
 
 
 @pytest.fixture(scope="module")
@@ -55,59 +45,6 @@ def stack(certificate: Certificate, home: Path) -> Iterator[Deployment]:
     env = {"CLINICIAN_PASSWORD": PASSWORD, "HOME": str(home), "XDG_RUNTIME_DIR": str(home)}
     with Deployment(hosts=1, workers=2, cert=certificate, env=env) as running:
         yield running
-
-
-class Reply:
-    def __init__(self, status: int, headers: dict[str, str], body: bytes):
-        self.status, self.headers, self.body = status, headers, body
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8", "replace")
-
-    def missing_headers(self) -> list[str]:
-        return [name for name in SECURITY_HEADERS if name not in self.headers]
-
-
-def send(
-    stack: Deployment,
-    method: str,
-    path: str,
-    body: bytes | None = None,
-    headers: dict[str, str] | None = None,
-    source: str | None = None,
-) -> Reply:
-    conn = stack.connection(source=source)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        data = response.read()
-    finally:
-        conn.close()
-    return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, data)
-
-
-def raw(stack: Deployment, request: bytes) -> Reply:
-    """Bytes as sent, over TLS, HTTP/1.1; the answer up to the connection's end."""
-    sock = socket.create_connection(("127.0.0.1", stack.nginx.https_port), timeout=10)
-    tls = stack.cert.context().wrap_socket(sock, server_hostname=SERVER_NAME)
-    tls.sendall(request)
-    reply = b""
-    try:
-        while chunk := tls.recv(65536):
-            reply += chunk
-    except (ssl.SSLError, ConnectionResetError):
-        pass
-    tls.close()
-    head, _, body = reply.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    headers = {k.strip().lower(): v.strip() for k, _, v in (x.partition(":") for x in lines[1:])}
-    return Reply(int(lines[0].split()[1]), headers, body)
-
-
-def get(path: str, *headers: str, version: str = "HTTP/1.1", method: str = "GET") -> bytes:
-    lines = [f"{method} {path} {version}", f"Host: {SERVER_NAME}", *headers, "Connection: close"]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
 # --- F1: the language link of an error page -------------------------------------------------------
@@ -301,6 +238,7 @@ def test_f3_9_kb_of_cookies_over_http2_reaches_the_app(stack, visit):
 API_ERRORS = [
     ("body over 64 KB", "POST", "/api/v1/evaluate", b"{" + b" " * 70_000 + b"}", (), 413),
     ("URL over 8 KB", "GET", "/api/v1/" + "a" * 9000, None, (), 414),
+    ("URL of 6,000 bytes (gunicorn's 414)", "GET", "/api/v1/" + "a" * 6000, None, (), 404),
     ("a header over 8 KB", "GET", "/api/v1/questionnaire", None, ("X-Big: " + "a" * 9000,), 400),
     ("TRACE", "TRACE", "/api/v1/questionnaire", None, (), 405),
 ]

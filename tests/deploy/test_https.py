@@ -11,6 +11,7 @@ import socket
 import ssl
 
 import pytest
+from wire import send
 
 from bench.deployment import ROOT, SERVER_NAME, Deployment
 from questionnaire import create_app
@@ -31,23 +32,8 @@ ALL_SECURITY_HEADERS = (
 )
 
 
-def fetch(
-    deployment: Deployment,
-    method: str,
-    path: str,
-    body: bytes | None = None,
-    headers: dict[str, str] | None = None,
-) -> http.client.HTTPResponse:
-    conn = deployment.connection()
-    conn.request(method, path, body=body, headers=headers or {})
-    response = conn.getresponse()
-    response.body = response.read()
-    conn.close()
-    return response
-
-
 def api_outcome(deployment: Deployment, answers: dict) -> str:
-    response = fetch(
+    response = send(
         deployment,
         "POST",
         "/api/v1/evaluate",
@@ -125,7 +111,7 @@ def test_plain_http_is_redirected_to_https_with_path_and_query(deployment):
     ],
 )
 def test_every_405_through_nginx_says_which_methods_are_allowed(deployment, method, path):
-    response = fetch(deployment, method, path)
+    response = send(deployment, method, path)
     assert response.status == 405
     allowed = {m.strip() for m in (response.getheader("Allow") or "").split(",") if m.strip()}
     assert allowed and method not in allowed, f"Allow: {response.getheader('Allow')!r}"
@@ -134,9 +120,9 @@ def test_every_405_through_nginx_says_which_methods_are_allowed(deployment, meth
 
 
 def test_pages_api_static_files_and_proxy_errors_carry_the_security_headers(deployment):
-    page = fetch(deployment, "GET", "/")
+    page = send(deployment, "GET", "/")
     static = re.search(r'href="(/static/style\.css\?v=[0-9a-f]+)"', page.body.decode()).group(1)
-    too_big = fetch(
+    too_big = send(
         deployment,
         "POST",
         "/api/v1/evaluate",
@@ -144,16 +130,16 @@ def test_pages_api_static_files_and_proxy_errors_carry_the_security_headers(depl
         {"Content-Type": "application/json"},
     )
     assert too_big.status == 413
-    huge_header = fetch(deployment, "GET", "/", headers={"X-Big": "a" * 9000})
+    huge_header = send(deployment, "GET", "/", headers={"X-Big": "a" * 9000})
     assert huge_header.status == 400 and b"could not be read" in huge_header.body
     for what, response, headers in [
         ("start page", page, SECURITY_HEADERS),
-        ("API", fetch(deployment, "GET", "/api/v1/questionnaire"), SECURITY_HEADERS),
+        ("API", send(deployment, "GET", "/api/v1/questionnaire"), SECURITY_HEADERS),
         ("nginx's 413", too_big, SECURITY_HEADERS),
         ("nginx's 400", huge_header, SECURITY_HEADERS),
         (
             "static file",
-            fetch(deployment, "GET", static),
+            send(deployment, "GET", static),
             ("X-Content-Type-Options", "Strict-Transport-Security"),
         ),
     ]:
@@ -168,7 +154,7 @@ def test_pages_api_static_files_and_proxy_errors_carry_the_security_headers(depl
         "status": 413,
         "message": "The body is larger than 64 KB, the most this service takes.",
     }
-    page_too_big = fetch(deployment, "POST", "/step/pain", b"a=" + b"b" * 70_000)
+    page_too_big = send(deployment, "POST", "/step/pain", b"a=" + b"b" * 70_000)
     assert page_too_big.status == 413 and "Too much was sent" in page_too_big.body.decode()
 
 
@@ -194,17 +180,17 @@ def test_a_chunked_body_over_64_kb_is_refused_whole(deployment):
 
 
 def test_static_files_are_fingerprinted_compressed_and_kept_for_a_year(deployment):
-    page = fetch(deployment, "GET", "/").body.decode()
+    page = send(deployment, "GET", "/").body.decode()
     for name in ("style.css", "enhance.js"):
         digest = hashlib.sha256((ROOT / "static" / name).read_bytes()).hexdigest()[:12]
         url = f"/static/{name}?v={digest}"
         assert f'"{url}"' in page, f"{name} is not linked with its fingerprint"
-        response = fetch(deployment, "GET", url, headers={"Accept-Encoding": "gzip"})
+        response = send(deployment, "GET", url, headers={"Accept-Encoding": "gzip"})
         assert response.status == 200
         assert response.getheader("Cache-Control") == "public, max-age=31536000, immutable"
         assert response.getheader("Content-Encoding") == "gzip"
         assert gzip.decompress(response.body) == (ROOT / "static" / name).read_bytes()
-        unversioned = fetch(deployment, "GET", f"/static/{name}")
+        unversioned = send(deployment, "GET", f"/static/{name}")
         assert unversioned.getheader("Cache-Control") == "no-cache"
 
 
@@ -212,16 +198,16 @@ def test_the_api_is_compressed_but_pages_with_a_csrf_token_are_not(deployment):
     """BREACH: a compressed page that holds a secret next to text an attacker may choose leaks
     the secret through its size; API answers hold no secret."""
     accept = {"Accept-Encoding": "gzip"}
-    api = fetch(deployment, "GET", "/api/v1/questionnaire", headers=accept)
+    api = send(deployment, "GET", "/api/v1/questionnaire", headers=accept)
     assert api.getheader("Content-Encoding") == "gzip"
     assert json.loads(gzip.decompress(api.body))["steps"]
-    page = fetch(deployment, "GET", "/step/warning_signs", headers=accept)
+    page = send(deployment, "GET", "/step/warning_signs", headers=accept)
     assert page.getheader("Content-Encoding") is None and b"csrf_token" in page.body
 
 
 def test_a_client_cannot_claim_plain_http_or_another_scheme(deployment):
     """nginx replaces X-Forwarded-Proto: the app still sees https, so HSTS and Secure stay."""
-    response = fetch(
+    response = send(
         deployment,
         "GET",
         "/",

@@ -40,7 +40,7 @@ NOTHING = _Offer.NOTHING
 
 
 @dataclass(frozen=True, slots=True)
-class Question:
+class FlowQuestion:
     """One question as the walk needs it."""
 
     id: str
@@ -56,7 +56,7 @@ class Question:
 class QuestionState(NamedTuple):
     """What the walk made of one question (a named tuple: immutable and cheap to make)."""
 
-    question: Question
+    question: FlowQuestion
     state: State
     key: Any = None  # the answer key, when answered
     problem: AnswerProblem | None = None  # when the answer given is not valid
@@ -101,7 +101,7 @@ class Flow:
             for step in rs.file.steps
         }
         self.questions = tuple(
-            Question(
+            FlowQuestion(
                 q.id,
                 rs.catalogue[q.id],
                 q.errors,
@@ -122,13 +122,13 @@ class Flow:
         }
 
     @staticmethod
-    def stops(question: Question, keys: Mapping[str, Any]) -> bool:
+    def stops(question: FlowQuestion, keys: Mapping[str, Any]) -> bool:
         """Whether, once `question` (the last of its step) is answered, a stopping rule is
         certain to match whatever the unknown answers are."""
         return any(cond.truth(keys) is True for cond in question.stop_checks)
 
     @staticmethod
-    def may_continue(question: Question, keys: Mapping[str, Any]) -> bool:
+    def may_continue(question: FlowQuestion, keys: Mapping[str, Any]) -> bool:
         """Whether every stop that is certain here may be continued (its may_continue holds)."""
         return all(
             then is not None and then.truth(keys) is True
@@ -170,7 +170,7 @@ class Flow:
 
     @staticmethod
     def _state(
-        q: Question, offer: Any, problem: AnswerProblem | None, keys: dict[str, Any]
+        q: FlowQuestion, offer: Any, problem: AnswerProblem | None, keys: dict[str, Any]
     ) -> QuestionState:
         """One question's state before any stop; records its answer key in `keys`."""
         if q.show_if is not None and q.show_if.truth(keys) is False:

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..evaluation.conditions import Condition, Leaf, questions_of
 from ..evaluation.ruleset import RuleSet
-from ..evaluation.walk import Flow, Question
+from ..evaluation.walk import Flow, FlowQuestion
 from .answerspace import CONTINUED, Diagram, Space, balanced, holds
 from .report import Examples, Report
 
@@ -109,7 +109,7 @@ class SymbolicWalk:
             self.higher.append(self.higher[-1] | level)
             clock.tick()
 
-    def _stop(self, q: Question, known: Known, first: Diagram) -> tuple[Diagram, Diagram]:
+    def _stop(self, q: FlowQuestion, known: Known, first: Diagram) -> tuple[Diagram, Diagram]:
         """BDDs after `q` (the last of its step): a stopping rule is certain; the walk goes on
         past it. As `Flow.read`: a person who went on past the first stop (CONTINUED) passes
         every stop whose certain rules all may be continued, and stops at the first other."""
