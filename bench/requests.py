@@ -282,11 +282,15 @@ def cpu_ms(one: Callable[[], str], batches: int, size: int) -> float:
     return best * 1000
 
 
-def measure(batches: int = 7, size: int = 30) -> list[tuple[Call, str, float]]:
+def measure(
+    batches: int = 7, size: int = 30, only: list[str] | None = None
+) -> list[tuple[Call, str, float]]:
     app = make_app()
     cookie, token, offer = journey_cookies(app)
     rows = []
     for call in calls(app, offer):
+        if only and call.path not in only and call.path != "/summary":
+            continue
         one = wsgi_call(app, call, cookie, token)
         status = one()
         if status[:1] not in ("2", "3"):
@@ -303,8 +307,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--batches", type=int, default=7)
     parser.add_argument("--size", type=int, default=30, help="calls per batch")
+    parser.add_argument(
+        "--only", action="append", metavar="PATH", help="only this path (and the summary page)"
+    )
     args = parser.parse_args(argv)
-    rows = measure(args.batches, args.size)
+    rows = measure(args.batches, args.size, args.only)
     summary_ms = next(ms for call, _, ms in rows if call.path == "/summary")
     print(f"Server CPU per request, in process (fastest of {args.batches} batches of {args.size})")
     print("| request | status | CPU ms | budget ms |\n|---|---:|---:|---:|")
