@@ -180,6 +180,12 @@ def calls(app, offer_answers: dict | None = None) -> list[Call]:
             [
                 Call("offer check start page", "/offer/"),
                 Call(f"offer check page {offer}", f"/offer/step/{offer}"),
+                Call(
+                    f"offer check page {offer}, answers sent",
+                    f"/offer/step/{offer}",
+                    "POST",
+                    form=offer_page_answers(app, offer_answers or {}),
+                ),
                 Call("offer check answers page", "/offer/check"),
                 Call("offer check summary", "/offer/summary"),
             ]
@@ -221,6 +227,14 @@ def calls(app, offer_answers: dict | None = None) -> list[Call]:
         Call("clinician sign-off sheet", "/clinician/sign-off", **basic),
         Call("clinician what changed", "/clinician/changes", **basic),
     ]
+
+
+def offer_page_answers(app, answers: dict) -> dict:
+    """The offer check's answers to the questions of its first page."""
+    from questionnaire.engines import engine_for
+
+    first = engine_for(app, "en", "offer").ruleset.file.steps[0]
+    return {q.id: answers[q.id] for q in first.questions if q.id in answers}
 
 
 def _json_answers(form: dict) -> dict:
