@@ -119,6 +119,16 @@ def test_each_cause_example_is_plausible_and_really_moves_the_headline(v2_page):
         assert old.evaluate(answers).outcome.id == cause["data-from"]
 
 
+def test_the_shipped_rules_are_compared_with_3_0_0_and_show_each_change(tmp_path):
+    page = parse(
+        app_for(ROOT / "rules.yaml").test_client().get("/clinician/changes").get_data(as_text=True)
+    )
+    words = text(page)
+    assert "What changed since version 3.0.0" in words
+    for changed in ("treatment_duration", "contradictions", "self_pay", "questions_to_ask"):
+        assert changed in words, changed
+
+
 def test_no_older_release_is_said_plainly(tmp_path):
     rules = checkout(tmp_path, releases=False)
     page = parse(app_for(rules).test_client().get("/clinician/changes").get_data(as_text=True))
@@ -126,8 +136,16 @@ def test_no_older_release_is_said_plainly(tmp_path):
 
 
 def test_files_that_ask_different_questions_say_why_there_is_no_list_by_cause(tmp_path):
+    # The shipped rules beside release 2.0.1, which asked fewer questions (3.0.0 added age and
+    # disc_count; the shipped 3.1.0 now compares with 3.0.0, which asks the same ones).
+    for name in ("rules.yaml", "rules.es.yaml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "releases" / "2.0.1", tmp_path / "releases" / "2.0.1")
     page = parse(
-        app_for(ROOT / "rules.yaml").test_client().get("/clinician/changes").get_data(as_text=True)
+        app_for(tmp_path / "rules.yaml")
+        .test_client()
+        .get("/clinician/changes")
+        .get_data(as_text=True)
     )
     note = page.find(attrs={"data-causes": "none"})
     assert note is not None and "does not ask the same questions" in text(note)

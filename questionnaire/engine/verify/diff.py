@@ -346,11 +346,12 @@ def semantic(old: RuleSet, new: RuleSet, diff: Diff) -> None:
                     Shift(space.count(region, asked), examples(walks, region)[0], a, b)
                 )
     new_rules = {r.id: i for i, r in enumerate(new.file.rules)}
+    both = walks[0].valid & walks[1].valid  # a set one file refuses (a contradiction) fires none
     for i, rule in enumerate(old.file.rules):
         j = new_rules.get(rule.id)
         if j is None:
             continue
-        was, now = walks[0].fires[i], walks[1].fires[j]
+        was, now = walks[0].fires[i] & both, walks[1].fires[j] & both
         for fires, region in (("starts", now & ~was), ("stops", was & ~now)):
             if region != bdd.false:
                 diff.rules.append(
