@@ -22,7 +22,6 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .engine import (
-    AnswersError,
     Engine,
     RulesError,
     load_languages,
@@ -117,6 +116,10 @@ def format_summary(summary) -> str:
         lines.append(f"(stopped after step '{summary.stopped_after}')")
     if summary.dropped:
         lines.append("Dropped answers (question does not apply): " + ", ".join(summary.dropped))
+    if summary.unanswered:
+        lines.append(
+            "Not answered (the headline is certain without them): " + ", ".join(summary.unanswered)
+        )
     lines.append("Findings:")
     lines += [
         f"  [{f.criterion}] {f.text} ({f.rule}; source: {f.source})" for f in summary.findings
@@ -134,14 +137,19 @@ def format_summary(summary) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON object as the API.")
 @click.option("--rules", type=click.Path(dir_okay=False), help="Rule file (default: the app's).")
 def eval_command(answers: str, as_json: bool, rules: str | None) -> None:
-    """Evaluate a JSON or YAML answers file ('-' for standard input)."""
+    """Evaluate a JSON or YAML answers file ('-' for standard input). A partial file is
+    answered, as the API answers it, when its headline is already certain."""
     engine = _engine(rules)
     data = read_answers(answers)
-    try:
-        summary = engine.evaluate(data)
-    except AnswersError as exc:
-        lines = [f"  {p.question or '(answers)'}: {p.message}" for p in exc.problems]
-        raise BadInput("the answers cannot be evaluated:\n" + "\n".join(lines)) from None
+    summary = engine.settled(data)
+    if summary is None:
+        problems = engine.check(data)
+        unanswered = any(p.code == "missing" for p in problems)
+        why = (
+            " (the headline is not certain without the unanswered questions)" if unanswered else ""
+        )
+        lines = [f"  {p.question or '(answers)'}: {p.message}" for p in problems]
+        raise BadInput(f"the answers cannot be evaluated{why}:\n" + "\n".join(lines))
     if as_json:
         found, snapshot = study_matches(engine, summary)
         fingerprint = engine.ruleset.fingerprint

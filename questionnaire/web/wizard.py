@@ -168,7 +168,7 @@ class Wizard:
             return None
         if walk.stopped_after is not None:
             return None
-        settled = self.journey().engine.settled(answers)
+        settled = self.journey().engine.settled(answers, trace=False)
         if settled is None or settled.outcome.urgency != "routine":
             return None
         return settled.outcome
