@@ -1,6 +1,7 @@
 """Where one request's time goes: a target of the load benchmark, in process, under pyinstrument.
 
-Run from the project root:  .venv/bin/python -m bench.profile [step|evaluate]
+Run from the project root:  .venv/bin/python -m bench.profile
+    [step|evaluate|summary|download|check|overview|try|tried|book|sign-off]
     [--requests 3000] [--tree]
 
 Calls the app's WSGI callable directly (no server, no sockets), so it shows the app's own
@@ -34,8 +35,9 @@ PARTS = (
     ("WTForms: build the form", "__call__", "wtforms/form.py"),
     ("  of which the CSRF token (Flask-WTF)", "generate_csrf", ""),
     ("Jinja: render_template", "render_template", "flask/templating.py"),
-    ("  of which the question macro (macros.html)", "macro", "macros.html"),
+    ("  of which macros (the question, the summary's cards and findings)", "macro", "macros.html"),
     ("  of which url_for in the templates", "url_for", ""),
+    ("  of which gettext (the interface text)", "gettext", "jinja2/ext.py"),
     ("  of which markupsafe.escape", "escape", "markupsafe"),
     ("API: the model written as JSON", "model_dump_json", ""),
     ("after_request: security headers", "add_headers", ""),
@@ -79,7 +81,40 @@ def targets() -> dict[str, Callable[[], Callable[[], None]]]:
     return {
         "step": app_call(questionnaire, "/step/warning_signs"),
         "evaluate": app_call(questionnaire, "/api/v1/evaluate", "POST", EVALUATE_BODY),
+        **{name: journey_call(path) for name, path in JOURNEY_TARGETS.items()},
     }
+
+
+# Pages that need a finished journey's cookies or the clinician's password (bench/requests.py).
+JOURNEY_TARGETS = {
+    "summary": "/summary",
+    "download": "/summary/answers.json",
+    "check": "/check",
+    "overview": "/clinician/",
+    "try": "/clinician/try",
+    "tried": "/clinician/try?scenario=discuss.yaml:0",
+    "book": "/clinician/book",
+    "sign-off": "/clinician/sign-off",
+}
+
+
+def journey_call(path: str):
+    """A builder of one call to `path` exactly as bench.requests sends it."""
+
+    def build() -> Callable[[], None]:
+        from . import requests
+
+        app = requests.make_app()
+        cookie, token, offer = requests.journey_cookies(app)
+        call = next(c for c in requests.calls(app, offer) if c.path == path)
+        one = requests.wsgi_call(app, call, cookie, token)
+
+        def once() -> None:
+            one()
+
+        return once
+
+    return build
 
 
 def cpu_per_request(one: Callable[[], None], batches: int = 20, size: int = 50) -> float:

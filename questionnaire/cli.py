@@ -22,7 +22,6 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .engine import (
-    AnswersError,
     Engine,
     RulesError,
     load_languages,
@@ -35,6 +34,7 @@ from .engine.model import json_schema
 from .engine.scenarios import answers_in, load_scenarios, run_scenario, scenario_files
 from .engine.verify.deciding import deciding_message
 from .engine.verify.diff import Diff, diff_rulesets
+from .engine.verify.joint import joint_of
 from .engine.verify.symbolic import verify
 from .engines import engine_of, has_engine
 from .lint_cli import lint_command
@@ -116,6 +116,10 @@ def format_summary(summary) -> str:
         lines.append(f"(stopped after step '{summary.stopped_after}')")
     if summary.dropped:
         lines.append("Dropped answers (question does not apply): " + ", ".join(summary.dropped))
+    if summary.unanswered:
+        lines.append(
+            "Not answered (the headline is certain without them): " + ", ".join(summary.unanswered)
+        )
     lines.append("Findings:")
     lines += [
         f"  [{f.criterion}] {f.text} ({f.rule}; source: {f.source})" for f in summary.findings
@@ -133,14 +137,19 @@ def format_summary(summary) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON object as the API.")
 @click.option("--rules", type=click.Path(dir_okay=False), help="Rule file (default: the app's).")
 def eval_command(answers: str, as_json: bool, rules: str | None) -> None:
-    """Evaluate a JSON or YAML answers file ('-' for standard input)."""
+    """Evaluate a JSON or YAML answers file ('-' for standard input). A partial file is
+    answered, as the API answers it, when its headline is already certain."""
     engine = _engine(rules)
     data = read_answers(answers)
-    try:
-        summary = engine.evaluate(data)
-    except AnswersError as exc:
-        lines = [f"  {p.question or '(answers)'}: {p.message}" for p in exc.problems]
-        raise BadInput("the answers cannot be evaluated:\n" + "\n".join(lines)) from None
+    summary = engine.settled(data)
+    if summary is None:
+        problems = engine.check(data)
+        unanswered = any(p.code == "missing" for p in problems)
+        why = (
+            " (the headline is not certain without the unanswered questions)" if unanswered else ""
+        )
+        lines = [f"  {p.question or '(answers)'}: {p.message}" for p in problems]
+        raise BadInput(f"the answers cannot be evaluated{why}:\n" + "\n".join(lines))
     if as_json:
         found, snapshot = study_matches(engine, summary)
         fingerprint = engine.ruleset.fingerprint
@@ -304,17 +313,26 @@ def _parsed(path: str):
     return loaded.ruleset, loaded.raw, loaded.marks
 
 
+def _before(shift: Any) -> str:
+    if shift.undecided or shift.refused:
+        return "(not decided)" if shift.undecided else "(refused)"
+    return shift.from_ or "(none)"
+
+
 def format_diff(diff: Diff) -> str:
     lines = [f"{c.file}:{c.line}: {c.kind} {c.id}: {c.what}" for c in diff.changes]
     lines = lines or ["No change in the rule file's items."]
     lines += [f"Warning: {warning}" for warning in diff.warnings]
     if not diff.compared:
         lines.append(f"Headlines not compared: {diff.note}.")
-    elif not diff.headlines:
+    elif diff.note:
+        lines.append(f"Note: {diff.note}.")
+    if diff.compared and not diff.headlines:
         lines.append("No headline changes: every set of answers gets the same headline.")
     for shift in diff.headlines:
         lines.append(
-            f"Headline {shift.from_ or '(none)'} -> {shift.to or '(none)'} for "
+            f"Headline {_before(shift)} -> "
+            f"{shift.to or '(none)'} for "
             f"{shift.answer_sets:,} sets of answers, for example: " + json.dumps(shift.witness)
         )
     for shift in diff.rules:
@@ -325,20 +343,17 @@ def format_diff(diff: Diff) -> str:
     return "\n".join(lines)
 
 
-def format_causes(old, new, diff: Diff) -> str:
+def _causes(old, new, diff: Diff, joint) -> list:
     """The headline changes by cause, as the clinician preview lists them."""
     from .web.clinician_previous import cause_lines, typical_answers
 
     typical = typical_answers(Path(current_app.config["QUESTIONNAIRE_SCENARIOS"]), new)
-    lines = ["By cause (the rule behind each headline change):"]
-    for c in cause_lines(old, new, diff.changes, typical):
-        lines.append(
-            f"  {c.rule} ({c.change or 'unchanged'}): {c.before_id or '(none)'} -> "
-            f"{c.after_id or '(none)'} for {c.of_all} of all answer sets"
-            + (f", {c.of_before} of those that got {c.before_id}" if c.before_id else "")
-            + f" ({c.answer_sets:,}); for example: {json.dumps(c.witness)}"
-        )
-    return "\n".join(lines)
+    return cause_lines(old, new, diff.changes, typical, joint)
+
+
+def format_causes(causes: list) -> str:
+    lines = ["By cause (the rule, or the new question or choice, behind each headline change):"]
+    return "\n".join(lines + ["  " + c.line() for c in causes])
 
 
 @rules_group.command("diff")
@@ -348,12 +363,15 @@ def format_causes(old, new, diff: Diff) -> str:
 def diff_command(old: str, new: str | None, as_json: bool) -> None:
     """What changed from OLD to NEW (default: the app's rule file), and which headlines change."""
     sides = _parsed(old), _parsed(_rules_path(new))
-    diff = diff_rulesets(*sides)
+    joint = joint_of(sides[0][0], sides[1][0])
+    diff = diff_rulesets(*sides, joint)
+    causes = _causes(sides[0][0], sides[1][0], diff, joint) if joint and diff.headlines else []
     if as_json:
-        click.echo(json.dumps(diff.to_dict(), indent=2, ensure_ascii=False))
+        report = diff.to_dict() | {"causes": [c.to_dict() for c in causes]}
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         click.echo(format_diff(diff))
-        if diff.compared and diff.headlines:
-            click.echo(format_causes(sides[0][0], sides[1][0], diff))
+        if causes:
+            click.echo(format_causes(causes))
     if diff.headline_changes:
         sys.exit(1)

@@ -152,7 +152,11 @@ BASE = {  # meets every criterion: the table gives `discuss`
 
 
 def valid(a: dict[str, Any]) -> dict[str, Any]:
-    """Drop the answers to questions the wizard does not show (design.md section 3)."""
+    """Drop the answers to questions the wizard does not show (design.md section 3), and make
+    treatments over 6 months of a pain under 3 months old 3 to 6 months: rules 3.1.0 asks that
+    pair back (issue 21 item 6), and either way the pain alone makes the headline not_yet."""
+    if a["pain_duration"] == "under_3_months" and a.get("treatment_duration") == "over_6_months":
+        a = {**a, "treatment_duration": "3_to_6_months"}
     if a["treatments_tried"] == ["none"]:
         a = {k: v for k, v in a.items() if k not in SHOWN_UNLESS_NO_TREATMENT}
     if a["diagnosis"] not in SHOWN_WITH_A_DIAGNOSIS:

@@ -58,6 +58,8 @@ def _advance(flow: Flow, at: Point, offer: Any) -> tuple[State, Point]:
         state = State.ANSWERED
         if offer is not ANY:
             keys[q.id] = offer
+            if any(c.problem(q.id, keys) for c in q.contradictions):  # the engine refuses it
+                return State.INVALID, Point(at.index + 1, keys, at.stopped_after)
     went_on = at.went_on or (at.continuing and state is State.ANSWERED)
     if not any(cond.truth(keys) is True for cond in q.stop_checks):
         return state, Point(at.index + 1, keys, None, at.continuing, went_on)
@@ -143,10 +145,15 @@ class _Search:
         that only other conditions (findings) tell apart share a class. Exact for them.
         `like`: a search of the same rules whose (finer) classes are regrouped."""
         self.rs, self.flow = rs, Flow(rs)
+        refusing = [c for conds in rs.contradictions.values() for c in conds]
         telling = (
             None
             if read_by is None
-            else {leaf for cond in (*read_by, *rs.show_if.values()) for leaf in cond.leaves()}
+            else {
+                leaf
+                for cond in (*read_by, *rs.show_if.values(), *refusing)
+                for leaf in cond.leaves()
+            }
         )
         self.classes = {
             q.id: _classes(rs, q.id, telling, like.classes[q.id] if like else None)
@@ -154,7 +161,9 @@ class _Search:
         }
         self.sizes = {q: sum(c.count for c in classes) for q, classes in self.classes.items()}
         self.stop_questions = {
-            q for c in (*self.flow.stop_rules, *rs.may_continue.values()) for q in questions_of(c)
+            q
+            for c in (*self.flow.stop_rules, *rs.may_continue.values(), *refusing)
+            for q in questions_of(c)
         }
 
     def closure(self, questions: Iterable[str]) -> set[str]:
@@ -201,7 +210,9 @@ class _Search:
                 return go(after, answers, count * weight)
             for cls in self.classes[q.id]:
                 answers[q.id] = cls.key
-                if go(_advance(flow, at, cls.key)[1], answers, count * cls.count):
+                state, after = _advance(flow, at, cls.key)
+                # an answer that contradicts an earlier one is refused: no answer set goes on
+                if state is not State.INVALID and go(after, answers, count * cls.count):
                     return True
                 del answers[q.id]
             return False

@@ -40,7 +40,9 @@ class AnswerProblem:
 
     question: str | None
     code: str  # missing | unknown_question | unknown_choice | wrong_type | out_of_range | exclusive
+    # | contradiction
     message: str
+    earlier: tuple[str, ...] = ()  # a contradiction: the earlier questions it contradicts
 
     def as_dict(self) -> dict[str, str | None]:
         return {"question": self.question, "code": self.code, "message": self.message}

@@ -190,6 +190,19 @@ class QuestionErrors(_Frozen):
     range: Text | None = None
 
 
+class Contradiction(_Frozen):
+    """Answers that cannot all be true: the engine refuses this question's answer when `when`
+    holds, as it refuses a number out of range, and the patient is asked to check it or change
+    the earlier answer it contradicts. `when` reads this question and earlier ones only."""
+
+    id: Id
+    when: RawCondition
+    message: Text = Field(
+        description="Said to the patient on this question, GOV.UK style: what they said "
+        "before, and what to check or change."
+    )
+
+
 class Question(_Frozen):
     id: Id
     type: Literal["single", "multi", "integer"]
@@ -213,6 +226,11 @@ class Question(_Frozen):
         "asks: the FHIR Questionnaire's item.code.",
     )
     errors: QuestionErrors
+    contradictions: tuple[Contradiction, ...] = Field(
+        (),
+        description="Answers to this question that contradict an earlier answer: each is "
+        "refused with its message, naming the earlier question to change.",
+    )
 
 
 class Step(_Frozen):

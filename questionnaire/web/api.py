@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from werkzeug.exceptions import MethodNotAllowed
 
 from .. import fhir
-from ..engine import AnswerProblem, AnswersError
+from ..engine import AnswerProblem
 from ..engine.load.translations import LANGUAGES
 from ..engines import engine_for, has_engine
 from . import studies
@@ -284,14 +284,10 @@ def _evaluate(questionnaire: str | None = None) -> Response:
     if isinstance(answers, Response):
         return answers
     engine = engine_for(current_app, language(), questionnaire)
-    try:
-        summary = engine.evaluate(answers)
-    except AnswersError as exc:
-        # Some questions unanswered: still 200 when the headline is already certain.
-        settled = engine.settled(answers)
-        if settled is None:
-            return invalid(exc.problems)
-        summary = settled
+    # Every question answered, or some unanswered but the headline already certain: 200.
+    summary = engine.settled(answers)
+    if summary is None:
+        return invalid(engine.check(answers))
     snapshot = None if questionnaire else studies.studies_for(current_app, language())
     found = studies.matches(current_app, summary, language()) if snapshot else []
     own = snapshot.fingerprint if snapshot else None

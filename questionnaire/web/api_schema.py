@@ -255,7 +255,7 @@ class AnswerProblemOut(BaseModel):
     question: str | None = Field(description="Question id, or null for the body as a whole.")
     code: str = Field(
         description="missing, unknown_question, unknown_choice, wrong_type, "
-        "out_of_range or exclusive."
+        "out_of_range, exclusive, or contradiction (the answer contradicts an earlier one)."
     )
     message: str
 

@@ -10,6 +10,7 @@ import datetime as dt
 import hmac
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,9 @@ from ..engine.scenarios import (
 )
 from ..engine.verify.report import Report
 from ..engine.verify.symbolic import verify
-from ..engine.verify.trace import trace_matrix
+from ..engine.verify.trace import Matrix, trace_matrix
 from ..engines import engine_of
-from ..safety import hazard_log
+from ..safety import Hazard, hazard_log
 from . import clinician_changes
 from .forms import build_all_questions_form, to_answer, to_form_data
 from .slots import PreviewSlots, Slot
@@ -52,6 +53,8 @@ class Preview:
     conditions: dict[str, str]  # rule id -> plain-English condition
     form: type
     scenarios: dict[str, tuple[str, Scenario]]  # key -> (label, scenario)
+    trace: Matrix  # the traceability matrix of the sources (book and sign-off sheet)
+    hazards: tuple[Hazard, ...]  # the safety case (docs/safety/), for the book
 
     @classmethod
     def build(cls, rs: RuleSet, scenarios: str | os.PathLike[str]) -> Preview:
@@ -61,6 +64,8 @@ class Preview:
             conditions={r.id: c.explain() for r, c in zip(rs.file.rules, rs.when, strict=True)},
             form=build_all_questions_form(rs),
             scenarios=load_scenario_answers(Path(scenarios)),
+            trace=trace_matrix(rs),
+            hazards=hazard_log().hazards,
         )
 
 
@@ -293,8 +298,8 @@ def outcome_book():
         "clinician/book.html",
         file=file,
         fingerprint=ruleset.fingerprint,
-        hazards=hazard_log().hazards,  # the safety case (docs/safety/)
-        trace=trace_matrix(ruleset),
+        hazards=preview().hazards,
+        trace=preview().trace,
         preview=preview(),
         rules_by_outcome=rule_groups(file)[0],
     )
@@ -336,10 +341,37 @@ def sign_off():
         fingerprint=ruleset.fingerprint,
         preview=preview(),
         rules_by_outcome=rule_groups(file)[0],
-        matrix=trace_matrix(ruleset),
+        matrix=preview().trace,
+        statuses=statuses(preview().trace),
+        changes_by_kind=by_kind(comparison.changes) if comparison else {},
         comparison=comparison,
         today=dt.date.today(),
     )
+
+
+def statuses(matrix: Matrix) -> dict[str, int]:
+    """The sheet's counts of the traceability matrix: its rows' sources, and how many are
+    covered by a question, decided otherwise, or missing (in Python: Jinja's filters took
+    three fifths of the sheet's CPU for these four numbers, docs/benchmarks.md)."""
+    status = Counter(row.status for row in matrix.rows)
+    return {
+        "sources": len({row.source for row in matrix.rows}),
+        "covered": status["covered"],
+        "decided": len(matrix.rows) - status["covered"] - status["MISSING"],
+        "missing": status["MISSING"],
+    }
+
+
+def by_kind(changes: list) -> dict[str, dict[str, Any]]:
+    """kind -> how many changes of that kind, added, removed, and their ids, for the sheet."""
+    found: dict[str, dict[str, Any]] = {}
+    for change in changes:
+        kind = found.setdefault(change.kind, {"count": 0, "added": 0, "removed": 0, "ids": []})
+        kind["count"] += 1
+        kind["ids"].append(change.id)
+        if change.what in ("added", "removed"):
+            kind[change.what] += 1
+    return found
 
 
 @bp.route("/changes", methods=["GET", "POST"])

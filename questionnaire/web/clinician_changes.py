@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from werkzeug.exceptions import ServiceUnavailable
 from ..engine import Engine, QuestionnaireError, RuleSet, read_rules
 from ..engine.load.yamlsource import RULE_FILE, Limits, Marks, read_yaml
 from ..engine.verify.diff import Change, Diff, diff_rulesets
+from ..engine.verify.joint import joint_of
 from ..engines import engine_of
 from .clinician_previous import CauseLine, cause_lines, previous_release, typical_answers
 from .summary_view import answer_text
@@ -40,8 +41,10 @@ UPLOADED_RULE_FILE = Limits(
     max_aliases=100,
     max_seconds=1.0,
 )
-# The comparison of the shipped file with a previous one takes about 0.1 to 0.3 s here.
-UPLOAD_SECONDS = 5.0
+# The comparison of files that ask the same questions takes about 0.1 to 0.3 s here; of files
+# whose questions differ (2.0.1 with 3.0.0: new questions and warning signs) about 2.7 s of CPU,
+# 5.5 s on this machine when busy.
+UPLOAD_SECONDS = 15.0
 UPLOAD_FORM_BYTES = 16 * 1024  # the form around the file: its token, field names and boundaries
 _KEY = "clinician_changes"
 
@@ -70,6 +73,8 @@ class HeadlineChange:
     example: Example
     before_because: list[tuple[str, str]]  # the example's deciding answers, with each file
     after_because: list[tuple[str, str]]
+    undecided: bool = False  # the old headline depended on answers the new file does not ask
+    refused: bool = False  # the old file refused these answers (one contradicts another)
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,12 @@ class Comparison:
     note: str | None = None
     causes: list[tuple[CauseLine, Example]] = field(default_factory=list)  # largest first
     warnings: list[str] = field(default_factory=list)  # texts that still quote an old number
+    new_questions: list[str] = field(default_factory=list)  # ids only the new file asks
+    new_choices: list[str] = field(default_factory=list)  # "question.choice" it adds
+    old_only: list[str] = field(default_factory=list)  # ids only the old file asks
+    source_path: str = ""  # the previous file's path, when a setting names it
+    continues: list[str] = field(default_factory=list)  # titles of stops only the new file
+    #  lets a person go on past
 
 
 # --- reading the two sides ----------------------------------------------------------------------
@@ -142,13 +153,17 @@ def because(engine: Engine, witness: dict[str, Any]) -> list[tuple[str, str]]:
 
 def compare(old: Side, new: Side, source: str, typical: dict[str, Any] | None = None) -> Comparison:
     """The diff of OLD and NEW (the app's), ready to show; examples nearest to `typical`."""
-    diff: Diff = diff_rulesets(old, new)
     old_rs, new_rs = old[0], new[0]
-    by_cause = cause_lines(old_rs, new_rs, diff.changes, typical or {}) if diff.compared else []
+    joint = joint_of(old_rs, new_rs)
+    diff: Diff = diff_rulesets(old, new, joint)
+    by_cause = (
+        cause_lines(old_rs, new_rs, diff.changes, typical or {}, joint) if joint is not None else []
+    )
     before = {o.id: o.title for o in old_rs.file.outcomes}
     after = {o.id: o.title for o in new_rs.file.outcomes}
     meta = old_rs.file.meta
     engines = Engine(old_rs), Engine(new_rs)
+    space = joint.space if joint is not None else None
     return Comparison(
         source=source,
         old_version=meta.version,
@@ -162,8 +177,10 @@ def compare(old: Side, new: Side, source: str, typical: dict[str, Any] | None = 
                 s.to or "",
                 s.answer_sets,
                 example(new_rs, s.witness),
-                because(engines[0], s.witness),
+                [] if s.undecided or s.refused else because(engines[0], s.witness_old),
                 because(engines[1], s.witness),
+                s.undecided,
+                s.refused,
             )
             for s in diff.headlines
         ],
@@ -177,6 +194,16 @@ def compare(old: Side, new: Side, source: str, typical: dict[str, Any] | None = 
         note=diff.note,
         causes=[(c, example(new_rs, c.witness)) for c in by_cause],
         warnings=diff.warnings,
+        new_questions=space.new_only() if space else [],
+        new_choices=[
+            f"{q}.{c}" for q, cs in (space.new_choices() if space else {}).items() for c in cs
+        ],
+        old_only=space.old_only() if space else [],
+        continues=[
+            o.title
+            for o in new_rs.file.outcomes
+            if o.id in set(new_rs.may_continue) - set(old_rs.may_continue)
+        ],
     )
 
 
@@ -223,12 +250,13 @@ class Configured:
                     f"{self.path}: cannot read the file set in "
                     f"CLINICIAN_PREVIOUS_RULES: {exc.strerror}"
                 ) from None
-            return compare(
+            found = compare(
                 read_side(data, self.path),
                 self.side(),
-                f"the file set in CLINICIAN_PREVIOUS_RULES ({self.path})",
+                "the file set in CLINICIAN_PREVIOUS_RULES",
                 self.typical(),
             )
+            return replace(found, source_path=self.path)
         if not self.use_releases:
             return None
         rules = Path(self.app.config["QUESTIONNAIRE_RULES"])

@@ -11,12 +11,12 @@ import traceback
 
 from flask import Flask, Response, abort, g, render_template, request
 from flask.globals import request_ctx
-from flask_babel import gettext, lazy_gettext
+from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect, same_origin
 from werkzeug.exceptions import HTTPException
 
 from . import api
-from .i18n import this_page
+from .i18n import gettext, this_page
 
 
 def _wants_json() -> bool:

@@ -20,13 +20,13 @@ from typing import Any, cast
 
 from flask import current_app
 from flask_babel import format_date
-from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import CoreFont
 
 from ..engine import Summary
 from ..engines import LANGUAGES
 from .i18n import current_language, date_pattern, in_language
+from .i18n import gettext as _
 from .summary_view import given_answers, summary_context
 
 # The PDF core fonts cover Latin-1 only (English and Spanish). Typographic characters outside it
@@ -94,7 +94,7 @@ def handout_of(lang: str, answers: Mapping[str, Any], service: Service) -> Hando
     engine = current_app.extensions["journeys"][lang].engine
     walk = engine.walk(answers)
     # a summary shown early (its headline already certain) has questions still open
-    result = engine.settled(walk.answers) or engine.evaluate(walk.answers)
+    result = engine.settled(walk.answers, trace=False) or engine.evaluate(walk.answers, trace=False)
     ctx = summary_context(engine, result)
     file = engine.ruleset.file
     groups, signs = ctx["groups"], []

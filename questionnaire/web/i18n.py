@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, Response, g, request, url_for
-from flask_babel import Babel, force_locale, gettext, lazy_gettext
+from flask import Flask, Response, current_app, g, request, url_for
+from flask_babel import Babel, force_locale, get_translations, lazy_gettext
 from werkzeug.datastructures import Accept
 
 from ..engines import LANGUAGES
@@ -75,6 +76,22 @@ def browser_language() -> str:
     return primary.best_match(LANGUAGES, default=LANGUAGES[0])
 
 
+def catalogue():
+    """The interface text's catalogue in the page's language (`in_language` changes it)."""
+    return current_app.extensions["catalogues"][current_language()]
+
+
+def gettext(text: str, **variables: Any) -> str:
+    """The interface text in the page's language: the one gettext of the Python code and, with
+    Jinja's newstyle i18n (escaped, %-formatted), of the templates."""
+    translated = catalogue().ugettext(text)
+    return translated % variables if variables else translated
+
+
+def ngettext(singular: str, plural: str, num: int) -> str:
+    return catalogue().ungettext(singular, plural, num)
+
+
 def date_pattern() -> str:
     """How a date is written, as a Babel pattern (CLDR)."""
     # TRANSLATORS: a Babel date pattern, not words: "d MMMM y" is "23 November 2026";
@@ -105,7 +122,21 @@ def init_app(app: Flask) -> None:
     """Flask-Babel with the catalogues in translations/, the language in every template, and
     the visit's choice kept in its cookie."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "translations"))
-    Babel(app, locale_selector=current_language)  # and the templates' _() and gettext()
+    Babel(app, locale_selector=current_language)
+    # Each language's catalogue, as Flask-Babel reads it, taken once at start-up. Flask-Babel's
+    # own gettext finds the locale and the catalogue again for every string: about 60 times on
+    # a summary page, a fifth of its CPU (docs/benchmarks.md, issue 19).
+    with app.app_context():
+        catalogues = {}
+        for lang in LANGUAGES:
+            with force_locale(lang):
+                catalogues[lang] = get_translations()
+    app.extensions["catalogues"] = catalogues
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda text: catalogues[current_language()].ugettext(text),
+        ngettext=ngettext,
+        newstyle=True,
+    )
 
     @app.context_processor
     def language():

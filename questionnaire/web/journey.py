@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..engine import Engine
+from ..engine import AnswerProblem, Engine
 from ..engine.evaluation.evaluate import Walk
 from .forms import Page, build_pages
 
@@ -31,6 +31,16 @@ class Journey:
 
     def walk(self, answers: Mapping[str, Any]) -> Walk:
         return self.engine.walk(answers)
+
+    def page_of(self, question: str) -> Page | None:
+        """The page that asks a question."""
+        return next((page for page in self.pages if question in page.ids), None)
+
+    def refused(self, page: Page, walk: Walk) -> list[AnswerProblem]:
+        """The engine's problems with this page's answers among all of them: an answer that
+        contradicts an earlier one (`contradictions` in rules.yaml), which a field alone
+        cannot see."""
+        return [p for p in walk.problems if p.question in page.ids]
 
     def shown_on(self, page: Page, walk: Walk) -> list:
         """The page's questions that apply to the answers so far."""

@@ -111,7 +111,7 @@ def summary():
     first = j.first_open(walk)
     if first is not None:
         return redirect(WIZARD.page_url(first))
-    result = j.engine.evaluate(walk.answers)
+    result = j.engine.evaluate(walk.answers, trace=False)
     return render_template(
         "offer/summary.html",
         **summary_context(j.engine, result),

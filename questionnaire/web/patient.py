@@ -120,11 +120,11 @@ def finished_walk():
         return None, redirect(url_for(".start"))
     walk = j.walk(answers)
     if walk.stopped_after is None and j.first_open(walk) is not None:
-        settled = j.engine.settled(answers)
+        settled = j.engine.settled(answers, trace=False)
         if settled is None:
             return None, redirect(WIZARD.page_url(j.first_open(walk)))
         return walk, settled
-    return walk, j.engine.evaluate(walk.answers)
+    return walk, j.engine.evaluate(walk.answers, trace=False)
 
 
 @bp.get("/summary")

@@ -23,6 +23,7 @@ from typing import Any
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 
+from ..engine import AnswerProblem
 from ..engine.evaluation.evaluate import Walk
 from ..engine.model import Outcome
 from .forms import Page, to_answer, to_form_data
@@ -98,8 +99,8 @@ class Wizard:
         if not shown:
             return redirect(self.page_url(j.next_page(page, walk), change=change))
         form = self._form(page, shown, answers)
-        if request.method == "POST" and form.validate():
-            given = {q.id: to_answer(q, form[q.id].data) for q in shown}
+        given, refused = self._checked(page, form, shown, answers, walk)
+        if given is not None:
             return self.saved(page, answers, given, change)
         fields = {q.id: form[q.id] for q in shown}
         return render_template(
@@ -116,7 +117,34 @@ class Wizard:
             step_count=j.step_count,
             back_url=self.back_url(page, walk, change),
             errors=[(q, fields[q.id].errors[0]) for q in shown if fields[q.id].errors],
+            change_links=self.change_links(refused),
         )
+
+    def _checked(
+        self, page: Page, form: FlaskForm, shown: list, answers: Answers, walk: Walk
+    ) -> tuple[Answers | None, list[AnswerProblem]]:
+        """(the page's answers, or None until the form and the engine accept them; the engine's
+        problems with this page's answers among all of them). A field alone cannot see an
+        answer that contradicts an earlier one (`contradictions` in the rule file): the engine
+        refuses it, and its message goes on the field."""
+        j = self.journey()
+        given = None
+        if request.method == "POST" and form.validate():
+            given = {q.id: to_answer(q, form[q.id].data) for q in shown}
+        refused = j.refused(page, j.walk({**answers, **given}) if given else walk)
+        for problem in refused:
+            if not form[problem.question].errors:
+                form[problem.question].errors = [problem.message]
+        return (None if refused else given), refused
+
+    def change_links(self, refused: list[AnswerProblem]) -> list[tuple[str, str]]:
+        """(question, its page) of each earlier answer that a refused answer contradicts."""
+        j = self.journey()
+        earlier = dict.fromkeys(q for problem in refused for q in problem.earlier)
+        return [
+            (j.questions[q].prompt, self.page_url(j.page_of(q), change=True, focus=q))
+            for q in earlier
+        ]
 
     @staticmethod
     def _form(page: Page, shown: list, answers: Answers) -> FlaskForm:
@@ -140,7 +168,7 @@ class Wizard:
             return None
         if walk.stopped_after is not None:
             return None
-        settled = self.journey().engine.settled(answers)
+        settled = self.journey().engine.settled(answers, trace=False)
         if settled is None or settled.outcome.urgency != "routine":
             return None
         return settled.outcome

@@ -244,11 +244,19 @@ def test_evaluate_sets_no_cookie(client, discuss_answers):
             id="fusion-excluded",
         ),
         pytest.param(
-            {"pain_pattern": "mostly_limb", "pain_duration": "under_3_months"},
+            {
+                "pain_pattern": "mostly_limb",
+                "pain_duration": "under_3_months",
+                "treatment_duration": "3_to_6_months",  # over 6 months is asked back (3.1.0)
+            },
             "usually_excluded",
             id="excluded-outranks-not-yet",
         ),
-        pytest.param({"pain_duration": "under_3_months"}, "not_yet", id="new-pain-not-yet"),
+        pytest.param(
+            {"pain_duration": "under_3_months", "treatment_duration": "3_to_6_months"},
+            "not_yet",
+            id="new-pain-not-yet",
+        ),
         pytest.param({"pain_intensity": 3}, "not_yet", id="mild-pain-not-yet"),
         pytest.param({"diagnosis": "no"}, "not_yet", id="no-diagnosis-not-yet"),
         pytest.param(

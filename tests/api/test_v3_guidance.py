@@ -169,8 +169,9 @@ def test_f18_an_earlier_broken_bone_in_the_spine_says_some_studies_leave_it_out(
 
 
 def test_new_pain_after_50_is_flagged_for_a_check_at_50_not_at_49(client):
-    at_50 = evaluate(client, complete(age=50, pain_duration="under_3_months"))
-    at_49 = evaluate(client, complete(age=49, pain_duration="under_3_months"))
+    new = {"pain_duration": "under_3_months", "treatment_duration": "3_to_6_months"}  # (3.1.0)
+    at_50 = evaluate(client, complete(age=50, **new))
+    at_49 = evaluate(client, complete(age=49, **new))
     assert "new_pain_after_50" in finding_rules(at_50)
     assert "new_pain_after_50" not in finding_rules(at_49)
 

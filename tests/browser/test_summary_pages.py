@@ -158,7 +158,9 @@ def test_every_summary_and_its_printout_are_saved_at_phone_and_desktop_width(wiz
         assert page.locator(".details--fits .finding").first.is_visible()  # what fits, too
         assert page.locator("ul.sources a").first.is_visible()
         page.emulate_media(media="screen")
-        assert not page.locator(".note--questions_to_ask li").first.is_visible()  # a reveal
+        # open on screen too since rules 3.1.0 (issue 21: the questions to ask a clinic)
+        assert page.locator(".note--questions_to_ask li").first.is_visible()
+        assert not page.locator(".details--fits .finding").first.is_visible()  # a reveal
         page.emulate_media(media="print")
     assert page.locator(".take-away").count() == 0 or not page.locator(".take-away").is_visible()
 

@@ -216,7 +216,9 @@ def test_a_threshold_inside_a_list_of_conditions_is_named_with_its_values(tmp_pa
 def test_diff_lists_the_headline_changes_by_cause_with_their_share():
     result = diff(ROOT / "releases/1.0.0/rules.yaml", ROOT / "releases/2.0.0/rules.yaml")
     lines = result.output.splitlines()
-    start = lines.index("By cause (the rule behind each headline change):")
+    start = lines.index(
+        "By cause (the rule, or the new question or choice, behind each headline change):"
+    )
     causes = lines[start + 1 :]
     # osteoporosis, earlier disc surgery, disc cell injections and neck-only pain: one line each
     for rule in ("weak_bones", "previous_disc_surgery", "previous_cell_injection", "neck_pain"):

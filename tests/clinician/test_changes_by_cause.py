@@ -119,18 +119,39 @@ def test_each_cause_example_is_plausible_and_really_moves_the_headline(v2_page):
         assert old.evaluate(answers).outcome.id == cause["data-from"]
 
 
+def test_the_shipped_rules_are_compared_with_3_0_0_and_show_each_change(tmp_path):
+    page = parse(
+        app_for(ROOT / "rules.yaml").test_client().get("/clinician/changes").get_data(as_text=True)
+    )
+    words = text(page)
+    assert "What changed since version 3.0.0" in words
+    for changed in ("treatment_duration", "contradictions", "self_pay", "questions_to_ask"):
+        assert changed in words, changed
+
+
 def test_no_older_release_is_said_plainly(tmp_path):
     rules = checkout(tmp_path, releases=False)
     page = parse(app_for(rules).test_client().get("/clinician/changes").get_data(as_text=True))
     assert "No released version older than" in text(page) and "was found in" in text(page)
 
 
-def test_files_that_ask_different_questions_say_why_there_is_no_list_by_cause(tmp_path):
+def test_files_that_ask_different_questions_are_listed_by_cause_too(tmp_path):
+    # The shipped rules beside release 2.0.1, which asked fewer questions (3.0.0 added age and
+    # disc_count): the page lists the changes by cause anyway, and says what the counts mean
+    # (test_changes_joint.py checks them).
+    for name in ("rules.yaml", "rules.es.yaml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "releases" / "2.0.1", tmp_path / "releases" / "2.0.1")
     page = parse(
-        app_for(ROOT / "rules.yaml").test_client().get("/clinician/changes").get_data(as_text=True)
+        app_for(tmp_path / "rules.yaml")
+        .test_client()
+        .get("/clinician/changes")
+        .get_data(as_text=True)
     )
-    note = page.find(attrs={"data-causes": "none"})
-    assert note is not None and "does not ask the same questions" in text(note)
+    assert page.find(attrs={"data-causes": "none"}) is None
+    assert len(page.find_all("li", class_="cause")) > 0
+    notice = text(page.find(attrs={"data-questions-differ": True}))
+    assert "New questions: age, disc_count." in notice and "Counts are of version" in notice
 
 
 @pytest.mark.parametrize(

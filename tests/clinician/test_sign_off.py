@@ -50,9 +50,12 @@ def test_every_exclusion_and_threshold_rule_is_listed(app, sheet):
 
 def test_what_changed_fits_in_ten_lines(sheet):
     section = sheet.find("section", attrs={"aria-labelledby": "so-changes"})
-    assert "Since version" in text(section)
     lines = section.find(attrs={"data-change-lines": True})
-    assert lines is not None and 0 < len(lines.find_all("li")) <= 10
+    if lines is not None:
+        assert 0 < len(lines.find_all("li")) <= 10
+    else:  # the shipped 3.1.0 against 3.0.0: no answer set both accept changes its headline
+        assert "Since version 3.0.0" in text(section)
+        assert "No headline changes." in text(section)
 
 
 def test_each_section_has_a_box_to_tick_with_a_label(sheet):

@@ -14,7 +14,14 @@ import pytest
 import yaml
 
 from questionnaire import create_app
-from questionnaire.engine import Engine, RulesError, load_rules, loads_rules, read_rules_file
+from questionnaire.engine import (
+    AnswersError,
+    Engine,
+    RulesError,
+    load_rules,
+    loads_rules,
+    read_rules_file,
+)
 from questionnaire.engine.verify.symbolic import verify  # what `rules verify` and the loader run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -174,9 +181,24 @@ def test_the_answer_set_count_counts_each_valid_answer_set_once(engine):
     stops = set().union(
         *(referenced(r["when"]) for r in data["rules"] if r.get("outcome") in stopping)
     )
+    # rules 3.1.0: the questions a contradiction reads decide whether the engine accepts a set
+    refusing = set().union(
+        *(
+            referenced(c["when"])
+            for s in data["steps"]
+            for item in s["questions"]
+            for c in item.get("contradictions", ())
+        )
+    )
     questions = engine.ruleset.questions
-    deciding = [q for q in questions if q.id in show_if | stops]
-    assert [q.id for q in deciding] == ["warning_signs", "diagnosis", "treatments_tried"]
+    deciding = [q for q in questions if q.id in show_if | stops | refusing]
+    assert [q.id for q in deciding] == [
+        "warning_signs",
+        "pain_duration",
+        "diagnosis",
+        "treatments_tried",
+        "treatment_duration",
+    ]
     # Only the first step's warning signs decide a stop, and no skip logic reads them: so the
     # walk after them is the same whatever signs go on.
     assert stops == {"warning_signs"} and "warning_signs" not in show_if
@@ -191,8 +213,14 @@ def test_the_answer_set_count_counts_each_valid_answer_set_once(engine):
         for choice in product(*(answers[q.id] for q in later)):
             given = {**first, "warning_signs": signs}
             given.update({q.id: a for q, a in zip(later, choice, strict=True)})
-            summary = engine.evaluate(given, trace=False)
+            try:
+                summary = engine.evaluate(given, trace=False)
+            except AnswersError as refused:  # answers that contradict: not an answer set
+                assert {p.code for p in refused.problems} == {"contradiction"}, given
+                continue
             assert summary.stopped_after is None, given
+            if any(q.id in summary.dropped and given[q.id] != answers[q.id][0] for q in later):
+                continue  # a hidden question's answer is dropped: the set counts once
             total += prod(
                 len(answers[q.id])
                 for q in questions

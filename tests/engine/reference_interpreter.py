@@ -140,6 +140,12 @@ def _take(result: Result, question: dict, raw: Any, known: dict, by_id: dict) ->
         result.problems.add(qid)
     else:
         known[qid] = value
+        # docs: "Contradictions": an answer that contradicts earlier ones is refused
+        if any(truth(c["when"], known, by_id) is True for c in question.get("contradictions", ())):
+            del known[qid]
+            result.invalid.append(qid)
+            result.problems.add(qid)
+            return
         result.used[qid] = shown_as(question, value)
 
 

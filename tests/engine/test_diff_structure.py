@@ -263,11 +263,14 @@ def test_a_removed_rule_does_not_hide_the_changes_of_the_rules_after_it():
     assert "mild_pain" in [r.rule for r in found.rules], "a rule after the removed one"
 
 
-def test_files_that_ask_different_questions_are_not_compared_and_say_why():
+def test_files_that_ask_different_questions_are_compared_on_the_new_files_answers():
     anchor = "          required: Select if you could travel to another city\n"
-    new = edit(anchor, anchor + EXTRA_QUESTION)
+    new = edit(anchor, anchor + EXTRA_QUESTION)  # a new question no rule reads
     found = semantic(SRC, new)
     shown = found.to_dict()
-    assert (shown["compared"], found.headline_changes) == (False, True)
-    assert shown["note"].startswith("the files do not ask the same questions")
-    assert shown["headlines"] == [] and shown["rules"] == []
+    assert (shown["compared"], found.headline_changes) == (True, False)
+    assert shown["headlines"] == [] and shown["rules"] == [] and shown["note"] is None
+    # the other way round the old file asks what the new one does not: the note says so
+    found = semantic(new, SRC)
+    assert found.note is not None and found.note.startswith("the old file also asks extra_question")
+    assert found.headlines == [] and found.rules == []

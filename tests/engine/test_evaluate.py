@@ -31,7 +31,12 @@ SETS = [
         "usually_excluded",
         id="usually_excluded_beats_not_yet",
     ),
-    pytest.param(answers(pain_duration="under_3_months"), "not_yet", id="not_yet"),
+    pytest.param(
+        # treatments of 3 to 6 months: over 6 months of a newer pain is asked back (3.1.0)
+        answers(pain_duration="under_3_months", treatment_duration="3_to_6_months"),
+        "not_yet",
+        id="not_yet",
+    ),
     pytest.param(
         answers(treatments_tried=["none"], treatment_duration=..., treatment_relief=...),
         "not_yet",

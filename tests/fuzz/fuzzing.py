@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import settings
+from hypothesis import assume, settings
 from hypothesis import strategies as st
 
 from questionnaire import create_app
@@ -126,6 +126,7 @@ def valid_answers(engine: Engine, *, extras: bool = True) -> st.SearchStrategy[D
     questions = engine.ruleset.questions
     answer = {q.id: valid_answer(q) for q in questions}  # built once: building is slow
     coin = st.booleans()
+    contradicting = {q.id for q in questions if q.contradictions}
     # The engine is asked only where its answer can change: a stop is decided at the end of
     # a step, so at the start of the next one; and at each question with skip logic.
     ask = {step.questions[0].id for step in engine.ruleset.file.steps} | {
@@ -161,6 +162,8 @@ def valid_answers(engine: Engine, *, extras: bool = True) -> st.SearchStrategy[D
                 shown = not stopped
             if shown and not stopped:
                 answers[q.id] = draw(answer[q.id]) if value is None else value
+                if q.id in contradicting:  # rules 3.1.0: an answer that contradicts an earlier
+                    assume(not engine.walk(answers).problems)  # one is refused: not valid
                 required.append(q.id)
             elif extras and (final or not stopped) and draw(coin):
                 # After a stop that may be continued, any later answer would continue the walk:

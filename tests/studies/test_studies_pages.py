@@ -127,6 +127,7 @@ def test_healthz_and_the_api_give_each_rule_files_fingerprint_in_its_own_field(a
     assert health["studies_fingerprint"] == _sha("studies")
     assert health["offer_fingerprint"] == _sha("offer")
     assert health["rules_fingerprint"] == _sha("rules")
-    assert health["studies_version"] == health["offer_version"] == "1.0.0"
+    assert health["studies_version"] == "1.0.0"
+    assert health["offer_version"] == "1.1.0"  # its knee prices say "knee" (issue 21)
     body = api.post("/api/v1/evaluate", json={"answers": DISCUSS_ANSWERS}).get_json()
     assert body["studies_fingerprint"] == _sha("studies")

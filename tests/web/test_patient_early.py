@@ -50,7 +50,14 @@ def test_the_page_after_the_deciding_answer_says_so_and_offers_the_summary_now(
 
 @pytest.mark.parametrize(
     "changes",
-    [{}, {"pain_duration": "under_3_months"}, {"health_conditions": ["osteoporosis"]}],
+    [
+        {},
+        {
+            "pain_duration": "under_3_months",
+            "treatment_duration": "3_to_6_months",
+        },  # over 6 months of treatment is asked back (3.1.0)
+        {"health_conditions": ["osteoporosis"]},
+    ],
     ids=["discuss", "not_yet", "usually_excluded"],
 )
 def test_a_headline_said_early_is_the_one_the_last_answer_gives(patient, discuss_answers, changes):

@@ -34,6 +34,14 @@ def random_answers(engine, rng: random.Random) -> dict:
                 answers[q.id] = ["none"]
             else:
                 answers[q.id] = rng.sample(plain, rng.randint(1, min(3, len(plain))))
+    # Rules 3.1.0 asks back treatments over 6 months of a pain under 3 months old (issue 21 item
+    # 6): such a set is no journey, so it becomes the nearest one the wizard takes (no draw is
+    # added, so every other set stays as it was).
+    if (answers["pain_duration"], answers["treatment_duration"]) == (
+        "under_3_months",
+        "over_6_months",
+    ):
+        answers["treatment_duration"] = "3_to_6_months"
     return answers
 
 

@@ -19,7 +19,11 @@ OUTCOME_CASES = [
     pytest.param(
         {"pain_pattern": "mostly_limb"}, "usually_excluded", id="usually_excluded-limb_pain"
     ),
-    pytest.param({"pain_duration": "under_3_months"}, "not_yet", id="not_yet-new_pain"),
+    pytest.param(  # treatments over 6 months of a newer pain are asked back (rules 3.1.0)
+        {"pain_duration": "under_3_months", "treatment_duration": "3_to_6_months"},
+        "not_yet",
+        id="not_yet-new_pain",
+    ),
     pytest.param(
         {"treatments_tried": ["none"], "treatment_duration": None, "treatment_relief": None},
         "not_yet",

@@ -12,7 +12,11 @@ SUMMARY_CASES = {
         "pain_pattern": "back_and_limb",
         "payment": "insurance_only",
     },
-    "not_yet": {"pain_duration": "under_3_months", "treatment_relief": "lasting"},
+    "not_yet": {  # treatments over 6 months of a newer pain are asked back (rules 3.1.0)
+        "pain_duration": "under_3_months",
+        "treatment_duration": "3_to_6_months",
+        "treatment_relief": "lasting",
+    },
     "emergency": {"warning_signs": ["bladder_bowel", "chest_pain"]},
     "urgent": {"warning_signs": ["fever"]},
 }

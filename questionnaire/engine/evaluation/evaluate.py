@@ -151,7 +151,8 @@ class Engine:
         return states, end
 
     def check(self, answers: Any) -> list[AnswerProblem]:
-        """Every problem with a set of answers (empty if they can be evaluated)."""
+        """Every problem with a set of answers (empty if they can be evaluated): what the API and
+        `rules eval` tell when `settled` gives no Summary (unanswered questions are "missing")."""
         try:
             self._read(answers)
         except AnswersError as exc:
@@ -166,19 +167,26 @@ class Engine:
         return Walk.of(*self.flow.read(answers))
 
     def evaluate(self, answers: Mapping[str, Any], *, trace: bool = True) -> Summary:
-        """Evaluate one set of answers; raise AnswersError listing every problem."""
-        states, end = self._read(answers)
-        entries = self.trace(end.keys)
-        fired = [rule for rule, entry in zip(self.rules, entries, strict=True) if entry.matched]
-        ranked = [r for r in fired if r.rank is not None]
-        if not ranked:
+        """Evaluate one set of answers; raise AnswersError listing every problem. Without
+        `trace` (the patient's pages), no rule's reasoning is written out in words."""
+        return self._evaluated(*self._read(answers), trace)
+
+    def _evaluated(self, states: list[QuestionState], end: Point, trace: bool) -> Summary:
+        """The Summary of a walk with every shown question validly answered."""
+        entries = self.trace(end.keys) if trace else None
+        fired = (
+            [rule for rule, entry in zip(self.rules, entries, strict=True) if entry.matched]
+            if entries is not None
+            else [rule for rule in self.rules if rule.when.truth(end.keys) is True]
+        )
+        if not any(r.rank is not None for r in fired):
             raise QuestionnaireError(
                 "the rules give no headline for these answers; run "
                 "'flask rules verify' to find the gap"
             )
-        return self._summary(states, end, fired, entries if trace else None)
+        return self._summary(states, end, fired, entries)
 
-    def settled(self, answers: Mapping[str, Any]) -> Summary | None:
+    def settled(self, answers: Mapping[str, Any], *, trace: bool = True) -> Summary | None:
         """The Summary of a partial answer set whose headline is already certain, whatever the
         unanswered questions' answers are (`unanswered` lists them); None when it is not, or
         when an answer given is not valid. A complete answer set gives its usual Summary.
@@ -192,14 +200,14 @@ class Engine:
             return None
         missing = tuple(s.question.id for s in states if s.state is State.MISSING)
         if not missing:
-            return self.evaluate(answers)
+            return self._evaluated(states, end, trace)
         truths = [(rule, rule.when.truth(end.keys)) for rule in self.rules]
         sure = [r.rank for r, t in truths if t is True and r.rank is not None]
         possible = [r.rank for r, t in truths if t is not False and r.rank is not None]
         if not sure or min(possible) < min(sure):
             return None
         fired = [r for r, t in truths if t is True]
-        entries = tuple(_entry(r, end.keys) for r in self.rules)
+        entries = self.trace(end.keys) if trace else None
         summary = self._summary(states, end, fired, entries)
         return dataclasses.replace(summary, unanswered=missing)
 

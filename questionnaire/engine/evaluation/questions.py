@@ -58,6 +58,24 @@ class QuestionInfo:
         return key
 
 
+@dataclass(frozen=True, slots=True)
+class Contradiction:
+    """A contradiction of rules.yaml, parsed: answers that cannot all be true. The walk refuses
+    the answer of the question it belongs to when `when` is certainly true of the answers so far
+    (the earlier ones and this one), as `read_answer` refuses a number out of range."""
+
+    id: str
+    when: Any  # a Condition (conditions.py imports this module)
+    message: str
+    earlier: tuple[str, ...]  # the earlier questions `when` reads: the answers to change
+
+    def problem(self, question: str, keys: Any) -> AnswerProblem | None:
+        """The AnswerProblem of `question`'s answer when these answer keys contradict."""
+        if self.when.truth(keys) is not True:
+            return None
+        return AnswerProblem(question, "contradiction", self.message, self.earlier)
+
+
 def _kind(value: Any) -> str:
     names = {
         dict: "an object",

@@ -29,6 +29,8 @@ class RuleSet:
     fingerprint: str = ""  # rules_fingerprint of the file and its translation (load/fingerprint.py)
     # stopping outcome id -> parsed may_continue: when it holds, the stop may be continued
     may_continue: dict[str, Condition] = field(default_factory=dict)
+    # question id -> the parsed `when` of each of its contradictions, in file order
+    contradictions: dict[str, tuple[Condition, ...]] = field(default_factory=dict)
 
     @property
     def questions(self) -> list[model.Question]:

@@ -7,9 +7,12 @@ under the lower outcomes: never beside an emergency or urgent card.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..load.studies import Studies, Study
+from .conditions import Condition
 from .evaluate import Engine, Summary
 
 
@@ -17,7 +20,14 @@ from .evaluate import Engine, Summary
 class StudyMatch:
     study: Study
     meets: bool  # the main criteria are met by the answers given
-    why: str  # the criteria, in words, as these answers decide them
+    criteria: Condition
+    keys: Mapping[str, Any]  # the answer keys they were decided on
+
+    @property
+    def why(self) -> str:
+        """The criteria, in words, as these answers decide them (written only when shown: the
+        summary shows it for one study at most)."""
+        return self.criteria.because(self.keys)[1]
 
 
 def match_studies(engine: Engine, studies: Studies, summary: Summary) -> list[StudyMatch]:
@@ -29,6 +39,6 @@ def match_studies(engine: Engine, studies: Studies, summary: Summary) -> list[St
     _, end = engine.flow.read(summary.answers)
     found = []
     for study in studies.studies:
-        value, why = studies.criteria[study.nct_id].because(end.keys)
-        found.append(StudyMatch(study, value is True, why))
+        criteria = studies.criteria[study.nct_id]
+        found.append(StudyMatch(study, criteria.truth(end.keys) is True, criteria, end.keys))
     return sorted(found, key=lambda m: not m.study.is_open)

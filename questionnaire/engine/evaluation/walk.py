@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from .. import model
 from ..errors import AnswerProblem
 from .conditions import Condition, questions_of
-from .questions import QuestionInfo, is_empty, read_answer
+from .questions import Contradiction, QuestionInfo, is_empty, read_answer
 from .ruleset import RuleSet
 
 
@@ -51,6 +51,7 @@ class FlowQuestion:
     stop_checks: tuple[Condition, ...]  # stopping rules to check once it is answered
     # for each stop check, its outcome's may_continue (None: that stop is final)
     continue_checks: tuple[Condition | None, ...] = ()
+    contradictions: tuple[Contradiction, ...] = ()  # answers refused as contradicting earlier ones
 
 
 class QuestionState(NamedTuple):
@@ -111,6 +112,7 @@ class Flow:
                 tuple(may_continue[c] for c in checks[step.id])
                 if k == len(step.questions) - 1
                 else (),
+                _contradictions(rs, q),
             )
             for step in rs.file.steps
             for k, q in enumerate(step.questions)
@@ -183,7 +185,21 @@ class Flow:
                 q, State.MISSING if problem is None else State.INVALID, None, problem
             )
         keys[q.id] = offer
+        for contradiction in q.contradictions:  # refused like an answer out of range
+            problem = contradiction.problem(q.id, keys)
+            if problem is not None:
+                del keys[q.id]
+                return QuestionState(q, State.INVALID, None, problem)
         return QuestionState(q, State.ANSWERED, offer)
+
+
+def _contradictions(rs: RuleSet, q: model.Question) -> tuple[Contradiction, ...]:
+    """A question's contradictions: the parsed conditions with the file's words (a translated
+    rule set keeps the English conditions and its own messages)."""
+    return tuple(
+        Contradiction(c.id, when, c.message, tuple(x for x in questions_of(when) if x != q.id))
+        for c, when in zip(q.contradictions, rs.contradictions.get(q.id, ()), strict=True)
+    )
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,7 @@ class Checker(QuestionChecks):
         show_if = self.skip_logic(parts.get("steps", []), parser, catalogue)
         when, named = self.rules(parts.get("rules", []), parser, sources, criteria, outcome_ids)
         may_continue = self.continuations(parts.get("outcomes", []), parser)
+        contradictions = self.contradictions(parts.get("steps", []), parser, catalogue)
         for problem in parser.problems:
             self.condition_problem(problem)
         self.notes_and_pages(raw, parts, notes, sources)
@@ -177,6 +178,7 @@ class Checker(QuestionChecks):
             when=tuple(when),
             leaves=tuple(parser.leaf_list),
             may_continue=may_continue,
+            contradictions=contradictions,
         )
 
     def continuations(

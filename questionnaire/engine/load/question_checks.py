@@ -6,6 +6,7 @@ from typing import Any
 
 from .. import model
 from ..errors import RuleProblem
+from ..evaluation.conditions import Condition, Parser, questions_of
 from ..evaluation.questions import QuestionInfo
 from .yamlsource import Marks, Path
 
@@ -159,3 +160,58 @@ class QuestionChecks:
                 f"multi-select '{q.id}' needs errors.exclusive",
                 "a message for 'none' ticked with other boxes",
             )
+
+    def contradictions(
+        self, steps: list[tuple[int, Any, Any]], parser: Parser, catalogue: dict[str, QuestionInfo]
+    ) -> dict[str, tuple[Condition, ...]]:
+        """Each question's contradictions, parsed: a condition on this question and earlier
+        ones (it is checked as soon as this question is answered), with a unique id."""
+        found: dict[str, tuple[Condition, ...]] = {}
+        for s, step, _ in steps:
+            for k, q in enumerate(step.questions if step else ()):
+                path: Path = ("steps", s, "questions", k, "contradictions")
+                parsed = [
+                    self.contradiction(q, c, path + (i,), parser, catalogue)
+                    for i, c in enumerate(q.contradictions)
+                ]
+                ids = [c.id for c in q.contradictions]
+                for i, ident in enumerate(ids):
+                    if ident in ids[:i]:
+                        self.fail(
+                            path + (i, "id"),
+                            f"duplicate contradiction id '{ident}' in '{q.id}'",
+                            "each contradiction id used once in a question",
+                        )
+                if parsed and all(c is not None for c in parsed):
+                    found[q.id] = tuple(c for c in parsed if c is not None)
+        return found
+
+    def contradiction(
+        self,
+        q: model.Question,
+        c: model.Contradiction,
+        path: Path,
+        parser: Parser,
+        catalogue: dict[str, QuestionInfo],
+    ) -> Condition | None:
+        cond = parser.parse(c.when, path + ("when",))
+        if cond is None:
+            return None
+        reads = questions_of(cond)
+        own = catalogue[q.id].index
+        later = [x for x in reads if catalogue[x].index > own]
+        if later:
+            self.fail(
+                path + ("when",),
+                f"contradiction '{c.id}' of '{q.id}' reads '{later[0]}', which is asked later",
+                f"a condition on '{q.id}' and questions asked before it",
+            )
+        elif q.id not in reads or len(reads) < 2:
+            self.fail(
+                path + ("when",),
+                f"contradiction '{c.id}' must read '{q.id}' and an earlier question",
+                f"a condition on '{q.id}' and the earlier answer it contradicts",
+            )
+        else:
+            return cond
+        return None

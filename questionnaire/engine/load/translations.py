@@ -76,6 +76,9 @@ def _question_slots(q: dict[str, Any], english: Path) -> Iterator[Slot]:
         yield from _texts(q["errors"], _ERROR_TEXTS, english + ("errors",), key + ("errors",))
     for path, value, choice in _by_id(q, "choices", "value"):
         yield from _texts(choice, _CHOICE_TEXTS, english + path, key + ("choices", value))
+    for path, ident, item in _by_id(q, "contradictions"):  # one text each: no ".message"
+        if isinstance(item.get("message"), str):
+            yield Slot(english + path + ("message",), key + ("contradictions", ident))
 
 
 def _step_slots(raw: dict[str, Any]) -> Iterator[Slot]:

@@ -121,13 +121,8 @@ class Space:
         self.bdd = BDD()
         self.bdd.configure(reordering=False)  # questions in order suit the walk; sifting costs more
         self.rulesets = list(rulesets)
-        first = rulesets[0]
-        shared = [
-            q
-            for q in first.questions
-            if all(q.id in rs.catalogue and rs.catalogue[q.id].type == q.type for rs in rulesets)
-        ]
-        tests: dict[str, list[Test]] = {q.id: [] for q in shared}
+        shared = self._questions()
+        tests: dict[str, list[Test]] = {q.id: [] for q, _, _ in shared}
         for file, rs in enumerate(rulesets):
             for leaf in rs.leaves:
                 if leaf.question in tests:
@@ -142,13 +137,29 @@ class Space:
         self.continued: Diagram | None = None  # the CONTINUED variable, when a file needs it
         if any(rs.may_continue for rs in rulesets):
             self._add_continued()
-        for q in shared:
-            self._add(q, first.catalogue[q.id], tests[q.id], _span(q, rulesets))
+        for q, info, span in shared:
+            self._add(q, info, tests[q.id], span)
+
+    def _questions(self) -> list[tuple[model.Question, QuestionInfo, Span]]:
+        """The questions every file asks (same id and type), each with the answers all accept
+        (`jointspace` overrides it to take every question of either file)."""
+        rulesets = self.rulesets
+        first = rulesets[0]
+        return [
+            (q, first.catalogue[q.id], _span(q, rulesets))
+            for q in first.questions
+            if all(q.id in rs.catalogue and rs.catalogue[q.id].type == q.type for rs in rulesets)
+        ]
+
+    def _holds(self, leaf: Leaf, file: int, key: Any) -> bool:
+        """Whether a leaf of one file holds for an answer class (`jointspace`: as that file
+        reads an answer it may not offer)."""
+        return leaf.holds(key)
 
     def _add(self, q: model.Question, info: QuestionInfo, tests: list[Test], span: Span) -> None:
         grouped: dict[tuple[bool, ...], list[Any]] = {}
         for key, count in _domain(q, info, tests, span):
-            vector = tuple(leaf.holds(key) for leaf, _ in tests)
+            vector = tuple(self._holds(leaf, file, key) for leaf, file in tests)
             if vector in grouped:
                 grouped[vector][1] += count
             else:

@@ -1,9 +1,10 @@
 """What changed between two rule files: by id with file:line, and exactly, by headline.
 
 The structural diff compares the two files' items by id (questions, choices, steps, outcomes,
-rules, notes, criteria, sources, pages). The semantic diff puts both walk-throughs on one answer
-space (see `answerspace` and `symbolic`) and lists every pair (headline with OLD, headline with
-NEW) that differs, with how many answer sets it covers and one complete witness, and every rule
+rules, notes, criteria, sources, pages). The semantic diff puts both walk-throughs on their joint
+answer space (see `joint`: every question of either file, counted as the NEW file's answer sets)
+and lists every pair (headline with OLD, headline with NEW) that differs, with how many answer
+sets it covers and one complete witness (and the same answers as OLD asks them), and every rule
 whose firing changes.
 """
 
@@ -19,8 +20,9 @@ from typing import Any
 from ..evaluation.ruleset import RuleSet
 from ..load.translations import translation_path
 from ..load.yamlsource import Marks, YamlProblem, read_yaml
-from .answerspace import Space
-from .symbolic import SymbolicWalk, examples
+from .answerspace import Diagram
+from .joint import REFUSED, UNDECIDED, UNSETTLED, Joint, NotComparable
+from .jointspace import NEW
 
 WORDING = {
     "title",
@@ -62,11 +64,24 @@ class Shift:
     to: str | None = None
     rule: str | None = None  # for a rule whose firing changes
     fires: str | None = None  # "starts" or "stops"
+    witness_old: dict[str, Any] = field(default_factory=dict)  # the witness as OLD asks it
+    undecided: bool = False  # OLD's headline depends on answers NEW does not ask (from_: None)
+    refused: bool = False  # OLD refuses these answers: one contradicts another (from_: None)
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"answer_sets": self.answer_sets, "witness": self.witness}
+        out = {
+            "answer_sets": self.answer_sets,
+            "witness": self.witness,
+            "witness_old": self.witness_old,
+        }
         if self.rule is None:
-            return {"from": self.from_, "to": self.to, **out}
+            return {
+                "from": self.from_,
+                "to": self.to,
+                "from_undecided": self.undecided,
+                "from_refused": self.refused,
+                **out,
+            }
         return {"rule": self.rule, "fires": self.fires, **out}
 
 
@@ -75,7 +90,7 @@ class Diff:
     changes: list[Change] = field(default_factory=list)
     headlines: list[Shift] = field(default_factory=list)
     rules: list[Shift] = field(default_factory=list)
-    compared: bool = True  # False when the files do not ask the same questions
+    compared: bool = True  # False when the files cannot be compared (joint.NotComparable)
     note: str | None = None
     warnings: list[str] = field(default_factory=list)  # texts that still quote an old number
 
@@ -312,62 +327,53 @@ def stale_numbers(old: tuple[Any, Marks, str], new: tuple[Any, Marks, str]) -> l
 # --- Semantic ------------------------------------------------------------------------------
 
 
-def _same_questions(old: RuleSet, new: RuleSet) -> bool:
-    def shape(rs: RuleSet) -> dict[str, str]:
-        return {q.id: q.type for q in rs.questions}
-
-    return shape(old) == shape(new)
+def _shift(joint: Joint, region: Diagram, **result: Any) -> Shift:
+    witness, witness_old = joint.witnesses(joint.bdd.pick(region))
+    return Shift(joint.count(region), witness, witness_old=witness_old, **result)
 
 
-def semantic(old: RuleSet, new: RuleSet, diff: Diff) -> None:
-    """Every class of answer sets whose headline changes, and every rule whose firing does."""
-    if not _same_questions(old, new):
-        diff.compared = False
-        diff.note = (
-            "the files do not ask the same questions (ids or types differ), so no set "
-            "of answers is valid for both; compare the items added, removed or changed"
-        )
+def semantic(old: RuleSet, new: RuleSet, diff: Diff, joint: Joint | None = None) -> None:
+    """Every class of the NEW file's answer sets whose headline changes, and every rule whose
+    firing does (see `joint`: the OLD headline is the one OLD gives whatever the answers NEW
+    does not ask, or undecided)."""
+    try:
+        joint = joint or Joint(old, new)
+    except NotComparable as exc:
+        diff.compared, diff.note = False, str(exc)
         return
-    space = Space([old, new])
-    walks = [SymbolicWalk(space, 0), SymbolicWalk(space, 1)]
-    asked_old, asked_new = walks[0].asked(), walks[1].asked()
-    asked = {q: asked_old[q] | asked_new[q] for q in asked_old}
-
-    def heads(walk: SymbolicWalk) -> list[tuple[str | None, Any]]:
-        out = [(o.id, walk.headline(i)) for i, o in enumerate(walk.rs.file.outcomes)]
-        return out + [(None, walk.gap())]
-
-    bdd = space.bdd
-    for a, before in heads(walks[0]):
-        for b, after in heads(walks[1]):
-            region = before & after
-            if a != b and region != bdd.false:
-                diff.headlines.append(
-                    Shift(space.count(region, asked), examples(walks, region)[0], a, b)
-                )
+    only = joint.space.old_only()
+    if only:
+        diff.note = (
+            f"the old file also asks {', '.join(only)}, which the new one does not: where its "
+            "headline depended on that answer, it is counted as not decided"
+        )
+    for a, b, region in joint.moves():
+        from_ = None if a in UNSETTLED else a
+        diff.headlines.append(
+            _shift(joint, region, from_=from_, to=b, undecided=a == UNDECIDED, refused=a == REFUSED)
+        )
     new_rules = {r.id: i for i, r in enumerate(new.file.rules)}
+    bdd = joint.bdd
     for i, rule in enumerate(old.file.rules):
         j = new_rules.get(rule.id)
         if j is None:
             continue
-        was, now = walks[0].fires[i], walks[1].fires[j]
-        for fires, region in (("starts", now & ~was), ("stops", was & ~now)):
+        now = joint.walks[NEW].fires[j]
+        # where OLD refuses the answers, no rule of it fires: not a change of the rule
+        starts = now & ~joint.old_fires(i, every=False) & ~joint.refused
+        stops = joint.old_fires(i) & ~now & joint.valid
+        for fires, region in (("starts", starts), ("stops", stops)):
             if region != bdd.false:
-                diff.rules.append(
-                    Shift(
-                        space.count(region, asked),
-                        examples(walks, region)[0],
-                        rule=rule.id,
-                        fires=fires,
-                    )
-                )
+                diff.rules.append(_shift(joint, region, rule=rule.id, fires=fires))
 
 
-def diff_rulesets(old: tuple[RuleSet, Any, Marks], new: tuple[RuleSet, Any, Marks]) -> Diff:
+def diff_rulesets(
+    old: tuple[RuleSet, Any, Marks], new: tuple[RuleSet, Any, Marks], joint: Joint | None = None
+) -> Diff:
     """Both parts of the diff; each side is (rule set, raw data, YAML marks)."""
     result = Diff()
     sides = (old[1], old[2], old[0].path), (new[1], new[2], new[0].path)
     result.changes = _Structure(*sides).run()
     result.warnings = stale_numbers(*sides)
-    semantic(old[0], new[0], result)
+    semantic(old[0], new[0], result, joint)
     return result

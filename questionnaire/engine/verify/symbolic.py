@@ -90,8 +90,12 @@ class SymbolicWalk:
                 clock.tick()
         # BDD: the person may go on past the first stop and be asked something after it
         self.goes_on = self._goes_on()
-        # the answer sets there are: CONTINUED only where going on asks something more
-        self.valid = bdd.true if space.continued is None else ~space.continued | self.goes_on
+        # answer sets the engine refuses: an answer contradicts an earlier one
+        self.refused = self._refused(flow)
+        # the answer sets there are: CONTINUED only where going on asks something more, and
+        # none the engine refuses
+        continued = bdd.true if space.continued is None else ~space.continued | self.goes_on
+        self.valid = continued & ~self.refused
         self._examples = _Examples(self)
         self.fires: list[Diagram] = []  # BDD per rule: it fires
         for cond in rs.when:
@@ -140,6 +144,19 @@ class SymbolicWalk:
             later |= asked[self.order[i]]
         u = balanced([first & after[i] for i, first in self.continuable], "or", bdd)
         return bdd.let({str(go_on.var): True}, u)
+
+    def _refused(self, flow: Flow) -> Diagram:
+        """BDD: the walk asks a question whose answer contradicts the answers before it (a
+        `contradictions` entry holds), which the engine refuses as it refuses a bad answer."""
+        found = [(i, q, c) for i, q in enumerate(flow.questions) for c in q.contradictions]
+        if not found:
+            return self.bdd.false
+        asked = self._asked()
+        return balanced(
+            [asked[q.id] & c.when.bdd(Known(self, i + 1))[0] for i, q, c in found],
+            "or",
+            self.bdd,
+        )
 
     def leaf(self, leaf: Leaf) -> Diagram:
         """A leaf once its question is known: on a skipped question, its 'not asked' truth."""
@@ -298,6 +315,7 @@ def closure(walk: SymbolicWalk, reads: Iterable[str]) -> set[str]:
         bit_of = walk.space.bit_of
         todo.extend(bit_of[v][0] for v in walk.bdd.support(walk.goes_on) if v in bit_of)
     todo += [*reads, *(q for cond in walk.stop_rules for q in questions_of(cond))]
+    todo += [q for conds in walk.rs.contradictions.values() for c in conds for q in questions_of(c)]
     while todo:
         qid = todo.pop()
         if qid not in needed:
