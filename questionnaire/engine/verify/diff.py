@@ -4,8 +4,8 @@ The structural diff compares the two files' items by id (questions, choices, ste
 rules, notes, criteria, sources, pages). The semantic diff puts both walk-throughs on their joint
 answer space (see `joint`: every question of either file, counted as the NEW file's answer sets)
 and lists every pair (headline with OLD, headline with NEW) that differs, with how many answer
-sets it covers and one complete witness (and the same answers as OLD asks them), and every rule
-whose firing changes.
+sets it covers and one complete witness (and the same answers as OLD asks them), the answer sets
+OLD accepted that NEW refuses (`refusals`: to None, to_refused), and each rule whose firing changes.
 """
 
 from __future__ import annotations
