@@ -12,6 +12,10 @@ from bench.rulegen import generate_text
 from questionnaire import create_app
 from questionnaire.app import create_cli_app
 
+# Each test diffs two whole rule files, headline changes included (0.5 to 7 s): `make test` runs
+# them; `make quick` keeps tests/engine/test_diff_structure.py.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 SRC = (ROOT / "rules.yaml").read_text(encoding="utf-8")
 MILD = "when: {q: pain_intensity, at_most: 3}"
@@ -45,7 +49,6 @@ def threshold(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.mark.slow  # left out of make quick
 def test_a_threshold_edit_lists_exactly_the_answers_whose_headline_changes(threshold):
     result = diff(ROOT / "rules.yaml", threshold, "--json")
     assert result.exit_code == 1, result.output
@@ -172,7 +175,6 @@ def test_bad_input_exits_with_code_2_and_a_message(tmp_path, content):
     assert "Traceback" not in result.output and result.output.strip()
 
 
-@pytest.mark.slow  # left out of `make quick`
 def test_diff_is_fast_on_200_question_files(tmp_path):
     old = generate_text(200, "complete", 0)
     (tmp_path / "old.yaml").write_text(old)

@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,6 +30,7 @@ def statements_in(text: str) -> int:
     return sum(len(s.get("statements", [])) for s in sources)
 
 
+@pytest.mark.slow  # over 1 s: left out of make quick
 def test_the_shipped_matrix_is_complete_and_shows_what_is_pending(runner):
     result = runner.invoke(args=["rules", "trace"])
     assert result.exit_code == 0, result.output
@@ -37,6 +39,7 @@ def test_the_shipped_matrix_is_complete_and_shows_what_is_pending(runner):
     assert "rules.yaml:" in result.output and '"chest pain"' in result.output
 
 
+@pytest.mark.slow  # over 1 s: left out of make quick
 def test_the_json_matrix_gives_every_statement_its_line_status_and_pending_flag(runner):
     result = runner.invoke(args=["rules", "trace", "--json"])
     assert result.exit_code == 0
@@ -64,6 +67,7 @@ def test_a_signed_off_decision_is_no_longer_pending(runner, tmp_path):
     assert after["pending"] == before - 1
 
 
+@pytest.mark.slow  # over 1 s: left out of make quick
 def test_a_statement_neither_covered_nor_decided_exits_1_and_names_its_line(runner, tmp_path):
     path = copy_with(tmp_path, ("          covered_by: [warning_signs:chest_pain]\n", ""))
     result = runner.invoke(args=["rules", "trace", str(path)])

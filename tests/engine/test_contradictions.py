@@ -124,6 +124,7 @@ def test_every_witness_the_verifier_gives_is_accepted_by_the_engine(engines):
         assert engines["en"].check(answers) == [], answers
 
 
+@pytest.mark.slow  # the reference verifier's search, about 3 s: left out of make quick
 def test_the_verifier_leaves_out_the_answer_sets_the_engine_refuses():
     """A rule that fires only on contradicting answers can never match, and the count is the
     reference search's (which walks the engine's refusals), smaller than without the

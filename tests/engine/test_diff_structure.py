@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from questionnaire.engine import read_rules
-from questionnaire.engine.verify.diff import diff_rulesets
+from questionnaire.engine.verify.diff import diff_rulesets, structure
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = (ROOT / "rules.yaml").read_text(encoding="utf-8")
@@ -61,7 +61,7 @@ def side(text: str, name: str):
 
 
 def changes(old: str, new: str) -> list[tuple[str, str, str, str, int]]:
-    diff = diff_rulesets(side(old, "old.yaml"), side(new, "new.yaml"))
+    diff = structure(side(old, "old.yaml"), side(new, "new.yaml"))
     return [(c.kind, c.id, c.what, c.file, c.line) for c in diff.changes]
 
 

@@ -271,6 +271,7 @@ def test_every_example_is_its_own_data_so_a_scenario_file_has_no_yaml_aliases():
     assert report.witnesses[first] is not report.witnesses[first]
 
 
+@pytest.mark.slow  # a generated large file, over 1 s: left out of make quick
 def test_the_deciding_answer_of_a_gap_in_a_large_file_costs_few_evaluations(monkeypatch):
     """`rules verify` names the answer that decides a gap by trying one-answer changes: on a
     file of 300 questions it finds q1 (no headline when q1 is c0) with a few full evaluations,

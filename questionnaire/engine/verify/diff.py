@@ -25,22 +25,9 @@ from .joint import REFUSED, UNDECIDED, UNSETTLED, Joint, NotComparable
 from .jointspace import NEW
 from .refusals import refusals
 
-WORDING = {
-    "title",
-    "message",
-    "text",
-    "label",
-    "prompt",
-    "hint",
-    "short",
-    "intro",
-    "items",
-    "actions",
-    "errors",
-    "sections",
-    "said",
-    "next_steps",
-}
+# A changed field with one of these names is wording; any other field changes meaning.
+WORDING = {"title", "message", "text", "label", "prompt", "hint", "short", "intro", "items"}
+WORDING |= {"actions", "errors", "sections", "said", "next_steps"}
 SECTIONS = ("criteria", "outcomes", "rules", "notes")
 KeyPath = tuple[str | int, ...]
 Item = tuple[KeyPath, dict[str, Any]]  # where an item is in a raw rule file, and the item
@@ -385,13 +372,19 @@ def _now_refused(joint: Joint, diff: Diff) -> None:
         diff.headlines.append(shift)
 
 
-def diff_rulesets(
-    old: tuple[RuleSet, Any, Marks], new: tuple[RuleSet, Any, Marks], joint: Joint | None = None
-) -> Diff:
-    """Both parts of the diff; each side is (rule set, raw data, YAML marks)."""
+def structure(old: tuple[RuleSet, Any, Marks], new: tuple[RuleSet, Any, Marks]) -> Diff:
+    """The diff's structural part alone: what was added, removed or reworded, and stale numbers."""
     result = Diff()
     sides = (old[1], old[2], old[0].path), (new[1], new[2], new[0].path)
     result.changes = _Structure(*sides).run()
     result.warnings = stale_numbers(*sides)
+    return result
+
+
+def diff_rulesets(
+    old: tuple[RuleSet, Any, Marks], new: tuple[RuleSet, Any, Marks], joint: Joint | None = None
+) -> Diff:
+    """Both parts of the diff; each side is (rule set, raw data, YAML marks)."""
+    result = structure(old, new)
     semantic(old[0], new[0], result, joint)
     return result
