@@ -71,7 +71,7 @@ TEST_WORKERS ?= 2
 test: lint $(DEV_STAMP) chromium wrk nginx poppler node_modules translations
 	$(PY) -m pytest $(if $(filter 1,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
-# quick: the fast loop while editing: engine, scenarios, API and CLI tests (about 35 s of CPU;
+# quick: the fast loop while editing: engine, scenarios, API and CLI tests (about 25 s of CPU;
 # no npm). Python may cache compiled modules here (PYTHONDONTWRITEBYTECODE unset): 2 to 3 s less.
 quick: $(DEV_STAMP) translations
 	env -u PYTHONDONTWRITEBYTECODE PROPERTY_EXAMPLES=20 $(PY) -m pytest -q -p no:cacheprovider \
