@@ -63,15 +63,19 @@ serve: $(RUNTIME_STAMP) translations
 proxy: $(RUNTIME_STAMP) nginx translations
 	$(PY) -m deploy.local
 
-# test: lint, then the whole pytest suite (installs Debian chromium, wrk and nginx for the
-# browser, load and deployment tests, and poppler-utils, whose pdftoppm draws the PDF handout)
+# test: lint, then the whole pytest suite in two processes (pytest-xdist: each test file runs
+# whole in one of them, tests/deploy all in one; docs/testing.md). Installs Debian chromium, wrk
+# and nginx for the browser, load and deployment tests, and poppler-utils, whose pdftoppm draws
+# the PDF handout. TEST_WORKERS=1 runs it in one process.
+TEST_WORKERS ?= 2
 test: lint $(DEV_STAMP) chromium wrk nginx poppler node_modules translations
-	$(PY) -m pytest
+	$(PY) -m pytest $(if $(filter 1,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 
-# quick: the fast loop while editing: engine, scenarios, API and CLI tests (under 20 s; no npm)
+# quick: the fast loop while editing: engine, scenarios, API and CLI tests (about 35 s of CPU;
+# no npm). Python may cache compiled modules here (PYTHONDONTWRITEBYTECODE unset): 2 to 3 s less.
 quick: $(DEV_STAMP) translations
-	PROPERTY_EXAMPLES=20 $(PY) -m pytest -q -p no:cacheprovider -m "not slow and not npm" \
-		tests/engine tests/test_scenarios.py tests/api tests/cli
+	env -u PYTHONDONTWRITEBYTECODE PROPERTY_EXAMPLES=20 $(PY) -m pytest -q -p no:cacheprovider \
+		-m "not slow and not npm" tests/engine tests/test_scenarios.py tests/api tests/cli
 
 # mutants: mutation testing of the engine's logic with mutmut (docs/testing.md), one module at a
 # time (each run's results stay in mutants/ if a later one is stopped); 1.5 to 2 hours on 2 cores

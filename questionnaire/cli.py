@@ -319,7 +319,26 @@ def _before(shift: Any) -> str:
     return shift.from_ or "(none)"
 
 
-def format_diff(diff: Diff) -> str:
+def _after(shift: Any) -> str:
+    if shift.to_refused:
+        return f"(refused: {shift.refused_by['question']}.{shift.refused_by['contradiction']})"
+    return shift.to or "(none)"
+
+
+def now_refused(diff: Diff, versions: tuple[str, str]) -> str | None:
+    """The line of answer sets the old file accepted that the new one refuses, if any."""
+    from .web.clinician_previous import share
+
+    count = sum(s.answer_sets for s in diff.headlines if s.to_refused)
+    if not count:
+        return None
+    return (
+        f"{count:,} answer sets version {versions[0]} accepted are now asked back (refused) by "
+        f"version {versions[1]} ({share(count, diff.possible)} of all answer sets)."
+    )
+
+
+def format_diff(diff: Diff, versions: tuple[str, str] = ("OLD", "NEW")) -> str:
     lines = [f"{c.file}:{c.line}: {c.kind} {c.id}: {c.what}" for c in diff.changes]
     lines = lines or ["No change in the rule file's items."]
     lines += [f"Warning: {warning}" for warning in diff.warnings]
@@ -329,10 +348,12 @@ def format_diff(diff: Diff) -> str:
         lines.append(f"Note: {diff.note}.")
     if diff.compared and not diff.headlines:
         lines.append("No headline changes: every set of answers gets the same headline.")
+    refused = now_refused(diff, versions)
+    lines += [refused] if refused else []
     for shift in diff.headlines:
         lines.append(
             f"Headline {_before(shift)} -> "
-            f"{shift.to or '(none)'} for "
+            f"{_after(shift)} for "
             f"{shift.answer_sets:,} sets of answers, for example: " + json.dumps(shift.witness)
         )
     for shift in diff.rules:
@@ -370,7 +391,9 @@ def diff_command(old: str, new: str | None, as_json: bool) -> None:
         report = diff.to_dict() | {"causes": [c.to_dict() for c in causes]}
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        click.echo(format_diff(diff))
+        click.echo(
+            format_diff(diff, (sides[0][0].file.meta.version, sides[1][0].file.meta.version))
+        )
         if causes:
             click.echo(format_causes(causes))
     if diff.headline_changes:

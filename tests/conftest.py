@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,49 @@ from questionnaire.engine import Engine, load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules.yaml"
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook (`make test` runs two processes)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`--dist loadfile`, but every test of tests/deploy in one process: they share one
+    deployment (nginx and two gunicorn hosts) per process, so it is started once, not twice.
+    (`--dist loadgroup` would do this with marks, but pytest-xdist 3.8 cannot add the group to a
+    test's id under pytest 9.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class ByFileDeployTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "tests/deploy/" if path.startswith("tests/deploy/") else path
+
+    return ByFileDeployTogether(config, log)
+
+
+# Under pytest-xdist: the workers' fuzz input counts, and their hypothesis profile.
+FUZZ_INPUTS: Counter[str] = Counter()
+FUZZ_PROFILE: set[str] = set()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """A pytest-xdist worker finished: keep its fuzz input counts (tests/fuzz/conftest.py)."""
+    FUZZ_INPUTS.update(node.workeroutput.get("fuzz_inputs", {}))
+    if "fuzz_profile" in node.workeroutput:
+        FUZZ_PROFILE.add(node.workeroutput["fuzz_profile"])
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The fuzz tests' input counts, as tests/fuzz/conftest.py prints them in one process."""
+    if not FUZZ_INPUTS:
+        return
+    total, profile = sum(FUZZ_INPUTS.values()), ", ".join(sorted(FUZZ_PROFILE))
+    terminalreporter.write_sep(
+        "-", f"fuzz: {total:,} generated inputs (hypothesis profile '{profile}')"
+    )
+    for name, count in sorted(FUZZ_INPUTS.items()):
+        terminalreporter.write_line(f"{count:>9,}  {name}")
 
 
 @pytest.fixture(scope=shared("session"))

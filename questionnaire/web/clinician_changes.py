@@ -28,6 +28,7 @@ from ..engine.verify.diff import Change, Diff, diff_rulesets
 from ..engine.verify.joint import joint_of
 from ..engines import engine_of
 from .clinician_previous import CauseLine, cause_lines, previous_release, typical_answers
+from .clinician_refused import NowRefused, now_refused
 from .summary_view import answer_text
 
 # An uploaded previous rule file: the preview's 512 KB upload limit (rules.yaml 3.0.0 with its
@@ -75,6 +76,7 @@ class HeadlineChange:
     after_because: list[tuple[str, str]]
     undecided: bool = False  # the old headline depended on answers the new file does not ask
     refused: bool = False  # the old file refused these answers (one contradicts another)
+    to_refused: str = ""  # the new file refuses them: what it tells the person
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class Comparison:
     source_path: str = ""  # the previous file's path, when a setting names it
     continues: list[str] = field(default_factory=list)  # titles of stops only the new file
     #  lets a person go on past
+    now_refused: NowRefused | None = None  # answer sets the old file accepted, now refused
 
 
 # --- reading the two sides ----------------------------------------------------------------------
@@ -181,6 +184,7 @@ def compare(old: Side, new: Side, source: str, typical: dict[str, Any] | None = 
                 because(engines[1], s.witness),
                 s.undecided,
                 s.refused,
+                (s.refused_by or {}).get("message", ""),
             )
             for s in diff.headlines
         ],
@@ -193,6 +197,9 @@ def compare(old: Side, new: Side, source: str, typical: dict[str, Any] | None = 
         compared=diff.compared,
         note=diff.note,
         causes=[(c, example(new_rs, c.witness)) for c in by_cause],
+        now_refused=now_refused(old_rs, new_rs, joint, typical or {}, lambda w: example(new_rs, w))
+        if joint
+        else None,
         warnings=diff.warnings,
         new_questions=space.new_only() if space else [],
         new_choices=[

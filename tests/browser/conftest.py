@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Browser, Error, Page, Playwright, Response
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -46,16 +48,32 @@ class QuietHandler(WSGIRequestHandler):
         pass
 
 
+@contextmanager
+def serving(app: Flask, name: str = "live-server") -> Iterator[str]:
+    """`app` on 127.0.0.1 at a free port, in a thread, while the block runs; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def serve() -> Callable[..., AbstractContextManager[str]]:
+    """serving(app, name): for a test module that needs an app of its own in the browser."""
+    return serving
+
+
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
     """The app on 127.0.0.1 at a free port, for the whole session; yields its base URL."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "CLINICIAN_PREVIEW": True})
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(
+        create_app({"TESTING": True, "SECRET_KEY": "x", "CLINICIAN_PREVIEW": True})
+    ) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -4,15 +4,12 @@ axe-core (WCAG 2.2 A/AA and best practices) finding nothing on the report; and t
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import QuietHandler
 from playwright.sync_api import Browser, Page
 from test_accessibility import SCREENSHOTS, axe_report
-from werkzeug.serving import make_server
 
 from questionnaire import create_app
 
@@ -79,7 +76,7 @@ def test_the_report_passes_axe_at_phone_and_desktop_widths(open_page, previous, 
 
 
 @pytest.fixture(scope="module")
-def releases_server() -> Iterator[str]:
+def releases_server(serve) -> Iterator[str]:
     """The app serving releases/3.0.0, comparing with releases/2.0.1 by default (named, so the
     test does not depend on which version is current)."""
     app = create_app(
@@ -91,12 +88,8 @@ def releases_server() -> Iterator[str]:
             "CLINICIAN_PREVIOUS_RULES": str(ROOT / "releases" / "2.0.1" / "rules.yaml"),
         }
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="releases-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serve(app, "releases-server") as url:
+        yield url
 
 
 def test_2_0_1_to_3_0_0_by_cause_passes_axe_at_phone_and_desktop_widths(

@@ -7,12 +7,10 @@ response sets only the cookie of its own step, and Chromium keeps both.
 
 from __future__ import annotations
 
-from conftest import Wizard, location
 
-
-def test_two_tabs_posting_at_once_keep_both_answers(open_page, discuss_answers):
+def test_two_tabs_posting_at_once_keep_both_answers(open_page, wizard_on, discuss_answers):
     first = open_page()
-    Wizard(first).walk(discuss_answers, until="/summary")
+    wizard_on(first).walk(discuss_answers, until="/summary")
     context = first.context
     second = context.new_page()
     first.goto("/step/health?change=1")
@@ -42,7 +40,7 @@ def test_two_tabs_posting_at_once_keep_both_answers(open_page, discuss_answers):
         "the pregnancy answer from the first tab was lost"
     )
     first.goto("/step/cost_access?part=2&change=1")
-    assert location(first) == "/step/cost_access?part=2&change=1"
+    assert wizard_on(first).location() == "/step/cost_access?part=2&change=1"
     assert first.is_checked("input[name='travel'][value='no']")
     names = {c["name"] for c in context.cookies()}
     assert {"session", "session-health", "session-cost_access"} <= names

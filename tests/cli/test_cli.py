@@ -351,6 +351,8 @@ def test_flask_rules_check_runs_from_the_command_line():
     assert done.stdout.startswith("OK: ")
 
 
+@pytest.mark.slow  # a subprocess; test_check_lists_every_problem_with_file_line_and_column
+# checks the same file in-process in `make quick`
 def test_flask_refuses_a_broken_rule_file_listing_every_problem(broken_rules):
     path, lines = broken_rules
     done = run_flask("rules", "check", SECRET_KEY="cli-test-secret", QUESTIONNAIRE_RULES=str(path))
@@ -360,13 +362,8 @@ def test_flask_refuses_a_broken_rule_file_listing_every_problem(broken_rules):
     assert sorted(int(n) for n in found) == sorted(lines), done.stderr
 
 
-def test_rules_commands_need_no_secret_key():
-    """A clinician checking an edit does not need the server's secret."""
-    done = run_flask("rules", "check")
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("OK: ")
-
-
+@pytest.mark.slow  # a subprocess; test_verify_without_the_catch_all_rule_prints_a_counterexample
+# verifies a file without the same rule in-process in `make quick`
 def test_rules_verify_explains_the_apps_own_incomplete_rule_file(tmp_path):
     incomplete = tmp_path / "rules.yaml"
     source = RULES.read_text()

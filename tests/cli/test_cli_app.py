@@ -38,9 +38,11 @@ def test_the_cli_app_has_the_commands_and_no_web_app():
     assert not app.config["SECRET_KEY"]
 
 
+@pytest.mark.slow  # a subprocess (about 1 s of CPU): left out of make quick
 def test_rules_commands_run_where_the_web_app_would_refuse_to_start():
     # A clinician's password too short to serve with stops the web app; the commands, which
-    # build no web app, still explain the rule file.
+    # build no web app, still explain the rule file. Without SECRET_KEY too: a clinician
+    # checking an edit does not need the server's secret.
     done = _run(["-m", "flask", "--app", "wsgi", "rules", "check"], CLINICIAN_PASSWORD="short")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("OK: ")

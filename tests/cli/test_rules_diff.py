@@ -10,6 +10,7 @@ import pytest
 
 from bench.rulegen import generate_text
 from questionnaire import create_app
+from questionnaire.app import create_cli_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = (ROOT / "rules.yaml").read_text(encoding="utf-8")
@@ -23,12 +24,13 @@ def app_for(path: Path):
 
 
 def diff(old: Path, new: Path, *extra: str):
-    result = (
-        app_for(ROOT / "rules.yaml")
+    """`flask rules diff` on the `flask` command's own app (wsgi.py's create_cli_app), which
+    loads no rule file of its own: the command reads OLD and NEW."""
+    return (
+        create_cli_app()
         .test_cli_runner()
         .invoke(args=["rules", "diff", str(old), str(new), *extra])
     )
-    return result
 
 
 @pytest.fixture(scope="module")
@@ -232,3 +234,21 @@ def test_a_source_that_gained_dated_statements_is_named_with_its_values():
         ": source " in line and "changed: statements: (none) -> [" in line
         for line in result.output.splitlines()
     ), result.output[:2000]
+
+
+def test_a_new_contradiction_check_is_a_headline_change_with_its_count(tmp_path):
+    # The shipped file less its contradiction check accepts every answer set the check refuses:
+    # diffing it with the shipped file must say how many are now asked back, and exit 1.
+    start = SRC.index("        contradictions:")
+    end = SRC.index("\n\n", start)
+    old = tmp_path / "old.yaml"
+    old.write_text(SRC[:start] + SRC[end + 1 :], encoding="utf-8")
+    result = diff(old, ROOT / "rules.yaml")
+    assert result.exit_code == 1, result.output
+    assert "No headline changes" not in result.output
+    assert "480,736,735,395,840 answer sets version" in result.output
+    assert "are now asked back (refused) by version" in result.output
+    report = json.loads(diff(old, ROOT / "rules.yaml", "--json").output)
+    refused = [h for h in report["headlines"] if h["to_refused"]]
+    assert refused and all(h["to"] is None for h in refused)
+    assert sum(h["answer_sets"] for h in refused) == 480_736_735_395_840

@@ -134,6 +134,7 @@ def test_every_yaml_value_is_a_located_problem_with_what_was_expected(old, new, 
     assert len(shown[0]) < 300, "a message never quotes a huge value back in full"
 
 
+@pytest.mark.slow  # a subprocess; the february_30 case above reads the same value in-process
 def test_rules_check_says_file_line_column_and_exits_2_for_an_impossible_date(tmp_path):
     path = tmp_path / "rules.yaml"
     path.write_text(SRC.replace(REVIEWED, "reviewed: 2026-02-30", 1), encoding="utf-8")

@@ -59,6 +59,15 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         FAILED.add(report.nodeid.split("::")[-1].split("[")[0])
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In a pytest-xdist worker (`make test`), hand the counts to the main process, which prints
+    them (tests/conftest.py): a worker's own summary is never shown."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["fuzz_inputs"] = dict(INPUTS)
+        output["fuzz_profile"] = PROFILE
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     if not INPUTS:
         return

@@ -215,7 +215,7 @@ def _split(
     return out + ([(None, rest)] if rest != bdd.false else [])
 
 
-def _plausible(
+def plausible(
     joint: Joint, assignment: dict[str, bool], typical: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The witnesses of an assignment with each number moved nearest the typical answer (or
@@ -241,7 +241,7 @@ def causes(
     preferred = preferences(joint, typical)
     found = []
     for (rule, side, a, b, item), region in _Attribution(joint).regions().items():
-        witness, witness_old = _plausible(joint, nearest(joint, region, preferred), typical)
+        witness, witness_old = plausible(joint, nearest(joint, region, preferred), typical)
         found.append(
             Cause(
                 rule,

@@ -4,8 +4,8 @@ The structural diff compares the two files' items by id (questions, choices, ste
 rules, notes, criteria, sources, pages). The semantic diff puts both walk-throughs on their joint
 answer space (see `joint`: every question of either file, counted as the NEW file's answer sets)
 and lists every pair (headline with OLD, headline with NEW) that differs, with how many answer
-sets it covers and one complete witness (and the same answers as OLD asks them), and every rule
-whose firing changes.
+sets it covers and one complete witness (and the same answers as OLD asks them), the answer sets
+OLD accepted that NEW refuses (`refusals`: to None, to_refused), and each rule whose firing changes.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from ..load.yamlsource import Marks, YamlProblem, read_yaml
 from .answerspace import Diagram
 from .joint import REFUSED, UNDECIDED, UNSETTLED, Joint, NotComparable
 from .jointspace import NEW
+from .refusals import refusals
 
 WORDING = {
     "title",
@@ -67,6 +68,8 @@ class Shift:
     witness_old: dict[str, Any] = field(default_factory=dict)  # the witness as OLD asks it
     undecided: bool = False  # OLD's headline depends on answers NEW does not ask (from_: None)
     refused: bool = False  # OLD refuses these answers: one contradicts another (from_: None)
+    to_refused: bool = False  # NEW refuses these answers, which OLD accepted (to: None)
+    refused_by: dict[str, str] | None = None  # then: NEW's question, contradiction, message
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -80,6 +83,8 @@ class Shift:
                 "to": self.to,
                 "from_undecided": self.undecided,
                 "from_refused": self.refused,
+                "to_refused": self.to_refused,
+                "refused_by": self.refused_by,
                 **out,
             }
         return {"rule": self.rule, "fires": self.fires, **out}
@@ -93,6 +98,7 @@ class Diff:
     compared: bool = True  # False when the files cannot be compared (joint.NotComparable)
     note: str | None = None
     warnings: list[str] = field(default_factory=list)  # texts that still quote an old number
+    possible: int = 0  # NEW's answer sets, its contradiction checks aside (the refused' whole)
 
     @property
     def headline_changes(self) -> bool:
@@ -352,6 +358,7 @@ def semantic(old: RuleSet, new: RuleSet, diff: Diff, joint: Joint | None = None)
         diff.headlines.append(
             _shift(joint, region, from_=from_, to=b, undecided=a == UNDECIDED, refused=a == REFUSED)
         )
+    _now_refused(joint, diff)
     new_rules = {r.id: i for i, r in enumerate(new.file.rules)}
     bdd = joint.bdd
     for i, rule in enumerate(old.file.rules):
@@ -365,6 +372,17 @@ def semantic(old: RuleSet, new: RuleSet, diff: Diff, joint: Joint | None = None)
         for fires, region in (("starts", starts), ("stops", stops)):
             if region != bdd.false:
                 diff.rules.append(_shift(joint, region, rule=rule.id, fires=fires))
+
+
+def _now_refused(joint: Joint, diff: Diff) -> None:
+    """OLD's answer sets NEW refuses (asks back), by contradiction and OLD headline."""
+    diff.possible = joint.count_possible(joint.bdd.true)
+    for r in refusals(joint):
+        by = {"question": r.question, "contradiction": r.contradiction, "message": r.message}
+        undecided = r.from_ == UNDECIDED
+        shift = Shift(r.answer_sets, r.witness, None if undecided else r.from_, undecided=undecided)
+        shift.witness_old, shift.to_refused, shift.refused_by = r.witness_old, True, by
+        diff.headlines.append(shift)
 
 
 def diff_rulesets(

@@ -57,6 +57,9 @@ class Joint:
         asked = self.walks[NEW].asked()
         self.asked = {q: asked.get(q, bdd.false) for q in space.domains}  # NEW asks it
         self.valid = self.walks[NEW].valid
+        # NEW's answer sets as if it refused none (see `refusals`): the same questions asked
+        go_on = space.continued
+        self.possible = bdd.true if go_on is None else ~go_on | self.walks[NEW].goes_on
         self.total = self.count(self.valid)
         self.new_heads = heads(self.walks[NEW])
         settled = [(a, self.settle(self.old_view(u))) for a, u in heads(self.walks[OLD])]
@@ -72,6 +75,10 @@ class Joint:
     def count(self, u: Diagram) -> int:
         """How many of NEW's answer sets are in `u` (which reads only answers NEW asks)."""
         return self.space.count(u & self.valid, self.asked)
+
+    def count_possible(self, u: Diagram) -> int:
+        """As `count`, with the answer sets NEW refuses (one answer contradicts another)."""
+        return self.space.count(u & self.possible, self.asked)
 
     def old_view(self, u: Diagram) -> Diagram:
         """A diagram of OLD's walk for NEW's answer sets: where the person went on past a stop
