@@ -28,7 +28,7 @@ def test_the_api_says_it_in_spanish(client, discuss_answers):
     response = client.post(EVALUATE + "?lang=es", json={"answers": contradicting(discuss_answers)})
 
     assert response.status_code == 422
-    assert response.get_json()["errors"][0]["message"].startswith("Usted dijo que tiene")
+    assert response.get_json()["errors"][0]["message"].startswith("Su tiempo de tratamiento")
 
 
 def test_one_step_from_it_the_api_answers(client, discuss_answers):
@@ -48,6 +48,6 @@ def test_rules_eval_exits_2_with_the_message(app, discuss_answers):
     )
 
     assert result.exit_code == 2
-    assert "treatment_duration: You said you have had this pain for less than 3 months" in (
+    assert "treatment_duration: Your treatment time cannot be longer than your pain" in (
         result.output
     )

@@ -274,8 +274,8 @@ CASES = [
     ),  # at the list's first note
     Case(
         "note_shown_first_after_one_that_is_not",  # the page order is the file's order
-        "    title: What studies have found so far\n",
-        "    title: What studies have found so far\n    show: first # before the findings\n",
+        "    title: What studies have found\n",
+        "    title: What studies have found\n    show: first # before the findings\n",
         "show: first # before the findings",
         "note 'evidence' is shown first, before the findings, but comes after note 'consult'",
     ),

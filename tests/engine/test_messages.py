@@ -135,8 +135,8 @@ def test_skip_logic_may_not_read_a_later_question_at_any_depth(show_if):
     shipped = "show_if: {not: {q: treatments_tried, has: none}}"
     text = edited(
         (
-            f"tried these treatments?\n        {shipped}",
-            f"tried these treatments?\n        show_if: {show_if}",
+            f"for this pain.\n        {shipped}",
+            f"for this pain.\n        show_if: {show_if}",
         )
     )
     assert (

@@ -79,9 +79,9 @@ def test_a_stop_that_always_applies_stops_after_the_first_page(leave_out):
 
 def test_a_question_cannot_be_shown_depending_on_its_own_answer():
     text = edited(
-        "        prompt: In total, how long have you tried these treatments?\n"
+        "        hint: Count from your first treatment for this pain.\n"
         "        show_if: {not: {q: treatments_tried, has: none}}\n",
-        "        prompt: In total, how long have you tried these treatments?\n"
+        "        hint: Count from your first treatment for this pain.\n"
         "        show_if: {q: treatment_duration, answered: true}\n",
     )
     with pytest.raises(
