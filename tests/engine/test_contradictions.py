@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from reference_verifier import verify as reference
+from sample_answers import DISCUSS_ANSWERS
 from test_broken_rules import SRC, assert_reported, line_of, mutate, problems_of
 
 from questionnaire.engine import AnswersError, Engine, load_languages, loads_rules
@@ -15,25 +16,8 @@ from questionnaire.engine.verify import symbolic
 
 ROOT = Path(__file__).resolve().parents[2]
 WHEN = "                - {q: pain_duration, is: under_3_months}\n"
-ANSWERS = {
-    "warning_signs": ["none"],
-    "age": 45,
-    "pain_area": "lower_back",
-    "pain_duration": "under_3_months",
-    "pain_pattern": "mostly_back",
-    "pain_intensity": 6,
-    "diagnosis": "yes_imaging",
-    "disc_count": "one",
-    "treatments_tried": ["physical_therapy"],
-    "treatment_duration": "over_6_months",
-    "treatment_relief": "little_or_none",
-    "previous_procedures": ["none"],
-    "health_conditions": ["none"],
-    "overall_health": "good",
-    "payment": "self_pay_possible",
-    "clinical_trial": "yes",
-    "travel": "yes",
-}
+# A discuss answer set but for the pain: under 3 months, with treatments for over 6 months.
+ANSWERS = {**DISCUSS_ANSWERS, "pain_duration": "under_3_months"}
 
 
 @pytest.fixture(scope="module")
