@@ -173,6 +173,14 @@ class Wizard:
             return None
         return settled.outcome
 
+    def care_first(self, walk: Walk, answers: Answers) -> bool:
+        """Whether answers a contradiction holds back already call for emergency or urgent care:
+        the card comes before the question asked back."""
+        if not walk.problems:
+            return False
+        settled = self.journey().engine.settled(answers, trace=False)
+        return settled is not None and settled.outcome.urgency != "routine"
+
     def saved(self, page: Page, answers: Answers, given: Answers, change: bool):
         """Store a page's valid answers, forget those that no longer apply, and go on."""
         j = self.journey()
@@ -183,7 +191,7 @@ class Wizard:
         if after.dropped and self.tell_removed:  # and the check page says so
             session["removed"] = sorted(set(session.get("removed", [])) | set(after.dropped))
         self.save(updated)
-        if after.stopped_after is not None:
+        if after.stopped_after is not None or self.care_first(after, updated):
             return redirect(self.url("summary"))
         if change:
             open_page = j.first_open(after)

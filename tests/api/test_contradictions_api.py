@@ -51,3 +51,12 @@ def test_rules_eval_exits_2_with_the_message(app, discuss_answers):
     assert "treatment_duration: Your treatment time cannot be longer than your pain" in (
         result.output
     )
+
+
+def test_an_urgent_sign_beside_a_contradiction_answers_urgent(client, discuss_answers):
+    answers = {**contradicting(discuss_answers), "warning_signs": ["night_pain"]}
+    response = client.post(EVALUATE, json={"answers": answers})
+    body = response.get_json()
+    assert response.status_code == 200, body
+    assert body["outcome"]["id"] == "urgent"
+    assert "treatment_duration" in body["unanswered"]

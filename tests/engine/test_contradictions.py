@@ -138,3 +138,22 @@ def test_the_verifier_leaves_out_the_answer_sets_the_engine_refuses():
     assert "impossible" not in plain.never_match
     assert report.answer_sets == reference(with_contradiction).answer_sets
     assert report.answer_sets < plain.answer_sets
+
+
+def test_asking_a_contradiction_back_never_holds_up_emergency_or_urgent_care(engines):
+    # Every warning sign alone, with the rest of the answers contradicting each other: where the
+    # sign alone gives emergency or urgent care, the contradiction does not hold it up.
+    engine = engines["en"]
+    (signs,) = [q for q in engine.ruleset.questions if q.id == "warning_signs"]
+    cards = 0
+    for choice in signs.choices:
+        sign = {"warning_signs": [choice.value]}
+        alone = engine.settled(sign)
+        with_rest = engine.settled({**ANSWERS, **sign})
+        if alone is not None and alone.outcome.urgency != "routine":
+            cards += 1
+            assert with_rest is not None, choice.value
+            assert with_rest.outcome.id == alone.outcome.id, choice.value
+        else:
+            assert with_rest is None, choice.value  # asked back first
+    assert cards >= 10  # the emergency and urgent signs of rules.yaml

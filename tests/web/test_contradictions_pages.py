@@ -78,3 +78,59 @@ def test_changing_the_earlier_answer_later_asks_the_later_question_again(
     assert page.error_summary == [message, change_link(questions)]
     assert page.values["treatment_duration"] == "over_6_months"
     assert patient.get("/summary").questions == ["treatment_duration"]  # no summary until then
+
+
+# --- Safety: asking a contradiction back never holds up an urgent or emergency card -------------
+# (review of 2026-12-06: before the fix, each of these reached a question page, not the card)
+
+
+def continued_to_the_end(patient, answers: dict) -> None:
+    """Tick the urgent sign, choose to go on, and answer every later page from `answers`."""
+    page = patient.walk({"warning_signs": answers["warning_signs"]})
+    page = patient.get(one(page.main, attrs={"data-action": "continue"})["href"])
+    for _ in range(30):
+        if not page.path.startswith("/step/"):
+            break
+        page = patient.submit({q: answers[q] for q in page.questions})
+    assert page.path == "/check"
+
+
+def change(patient, question: str, value) -> object:
+    check = patient.get("/check")
+    link = next(
+        a["href"] for a in check.main.find_all("a") if f"focus={question}" in a.get("href", "")
+    )
+    patient.get(link)
+    return patient.submit({question: value})
+
+
+def test_a_contradiction_after_a_continued_urgent_stop_keeps_the_urgent_summary(
+    patient, discuss_answers
+):
+    continued_to_the_end(patient, {**discuss_answers, "warning_signs": ["night_pain"]})
+
+    page = change(patient, "pain_duration", "under_3_months")  # treatments: over 6 months
+
+    assert page.path == "/summary" and page.outcome == "urgent"
+    assert patient.get("/summary").outcome == "urgent"
+    handout = patient.client.get("/summary.pdf")
+    assert handout.status_code == 200 and handout.mimetype == "application/pdf"
+
+
+def test_an_urgent_sign_ticked_beside_a_stored_contradiction_goes_to_the_card(
+    patient, discuss_answers
+):
+    patient.walk(discuss_answers)
+    change(patient, "pain_duration", "under_3_months")  # stored; the treatments page asks back
+
+    patient.get("/step/warning_signs?change=1")  # the check page is not reachable now
+    page = patient.submit({"warning_signs": ["night_pain"]})
+
+    assert page.path == "/summary" and page.outcome == "urgent"
+
+
+def test_without_an_urgent_sign_the_contradiction_is_still_asked_first(patient, discuss_answers):
+    patient.walk(discuss_answers)
+    change(patient, "pain_duration", "under_3_months")
+
+    assert patient.get("/summary").questions == ["treatment_duration"]

@@ -192,13 +192,23 @@ class Engine:
         when an answer given is not valid. A complete answer set gives its usual Summary.
 
         Certain means, in the conditions' three-valued logic over the answers so far: a rule
-        of some outcome matches for sure, and no rule of a higher outcome could still match."""
+        of some outcome matches for sure, and no rule of a higher outcome could still match.
+        An answer refused as a contradiction counts as unanswered when the headline is then
+        certain to be emergency or urgent care: asking it back must never hold up that card."""
         if not isinstance(answers, Mapping) or any(name not in self._ids for name in answers):
             return None
         states, end = self.flow.read(answers)
-        if any(s.problem is not None for s in states):  # a bad answer, even after a stop
+        problems = [s.problem for s in states if s.problem is not None]
+        if any(p.code != "contradiction" for p in problems):  # a bad answer, even after a stop
             return None
-        missing = tuple(s.question.id for s in states if s.state is State.MISSING)
+        summary = self._certain(states, end, trace)
+        if problems and summary is not None and summary.outcome.urgency == "routine":
+            return None  # the contradiction is asked back first
+        return summary
+
+    def _certain(self, states: list[QuestionState], end: Point, trace: bool) -> Summary | None:
+        unanswered = (State.MISSING, State.INVALID)
+        missing = tuple(s.question.id for s in states if s.state in unanswered)
         if not missing:
             return self._evaluated(states, end, trace)
         truths = [(rule, rule.when.truth(end.keys)) for rule in self.rules]
