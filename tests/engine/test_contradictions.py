@@ -157,3 +157,21 @@ def test_asking_a_contradiction_back_never_holds_up_emergency_or_urgent_care(eng
         else:
             assert with_rest is None, choice.value  # asked back first
     assert cards >= 10  # the emergency and urgent signs of rules.yaml
+
+
+def test_a_contradiction_before_a_stopping_rules_question_is_refused():
+    # A stop checked after the treatments' questions (here: an emergency rule that also reads how
+    # much they helped) would be held up by an answer asked back on treatment_duration.
+    text = mutate(
+        SRC,
+        (
+            "    when: {q: warning_signs, has_any: [bladder_bowel, saddle_numbness, "
+            "sexual_function]}\n",
+            "    when: {all: [{q: warning_signs, has_any: [bladder_bowel, saddle_numbness, "
+            "sexual_function]}, {not: {q: treatment_relief, is: lasting}}]}\n",
+        ),
+    )
+
+    problems = problems_of(text)
+
+    assert_reported(problems, line_of(text, "- id: longer_than_the_pain"), "hold up that stop")

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from .. import model
 from ..errors import RuleProblem
-from ..evaluation.conditions import Condition, ConditionProblem, Parser
+from ..evaluation.conditions import Condition, ConditionProblem, Parser, questions_of
 from ..evaluation.questions import QuestionInfo, did_you_mean, listing
 from ..evaluation.ruleset import RuleSet
 from .question_checks import QuestionChecks
@@ -150,6 +150,7 @@ class Checker(QuestionChecks):
         when, named = self.rules(parts.get("rules", []), parser, sources, criteria, outcome_ids)
         may_continue = self.continuations(parts.get("outcomes", []), parser)
         contradictions = self.contradictions(parts.get("steps", []), parser, catalogue)
+        self.contradictions_after_stops(parts, when, catalogue, step_of)
         for problem in parser.problems:
             self.condition_problem(problem)
         self.notes_and_pages(raw, parts, notes, sources)
@@ -180,6 +181,38 @@ class Checker(QuestionChecks):
             may_continue=may_continue,
             contradictions=contradictions,
         )
+
+    def contradictions_after_stops(
+        self,
+        parts: dict[str, Any],
+        when: list[Condition],
+        catalogue: dict[str, QuestionInfo],
+        step_of: dict[str, int],
+    ) -> None:
+        """Refuse a contradiction on a question at or before a stopping rule's last question:
+        the walk checks a stop only over valid answers, so an answer asked back there would hold
+        up an emergency or urgent card."""
+        steps, rules = parts.get("steps", []), [r for _, r, _ in parts.get("rules", [])]
+        if not steps or None in rules or len(when) != len(rules):
+            return  # reported already
+        stopping = {o.id for _, o, _ in parts.get("outcomes", []) if o is not None and o.stop}
+        read = {
+            q
+            for c, r in zip(when, rules, strict=True)
+            if r.outcome in stopping
+            for q in questions_of(c)
+        }
+        stop_steps = {0} | {step_of[q] for q in read if q in step_of}
+        last = max(catalogue[q].index for q in catalogue if step_of.get(q) in stop_steps)
+        for s, step, _ in steps:
+            for k, q in enumerate(step.questions if step else ()):
+                if q.contradictions and catalogue[q.id].index <= last:
+                    self.fail(
+                        ("steps", s, "questions", k, "contradictions"),
+                        f"a contradiction on '{q.id}', which is asked before a stopping rule "
+                        "is checked: an answer asked back there would hold up that stop",
+                        "contradictions only on questions after every stopping rule's questions",
+                    )
 
     def continuations(
         self, outcomes: list[tuple[int, Any, Any]], parser: Parser
