@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
+from form_filling import fill, location, questions
 from playwright.sync_api import Browser, Error, Page, Playwright, Response
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -176,12 +177,6 @@ def page(open_page: Callable[..., Page]) -> Page:
     return open_page()
 
 
-def location(page: Page) -> str:
-    """The page's path and query, such as '/step/treatments?part=1'."""
-    parts = urlsplit(page.url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
 class Wizard:
     """Walks the questionnaire in a browser with the mouse, as most people would."""
 
@@ -197,25 +192,11 @@ class Wizard:
 
     def questions(self) -> list[str]:
         """The names of the questions on the current page, in order."""
-        return self.page.eval_on_selector_all(
-            "main form [name]:not([type=hidden])", "els => [...new Set(els.map(e => e.name))]"
-        )
+        return questions(self.page)
 
     def answer(self, answers: dict[str, Any]) -> None:
         """Tick, choose and type the answers to this page's questions that `answers` has."""
-        for name in self.questions():
-            if name not in answers:
-                continue
-            value = answers[name]
-            if isinstance(value, int):  # a text box, or a 0-10 scale of radios
-                box = self.page.locator(f"input[name='{name}'][type=text]")
-                if box.count():
-                    box.fill(str(value))
-                else:
-                    self.page.check(f"input[name='{name}'][value='{value}']")
-            else:
-                for one in value if isinstance(value, list) else [value]:
-                    self.page.check(f"input[name='{name}'][value='{one}']")
+        fill(self.page, answers)
 
     def submit(self) -> Response | None:
         """Press Continue; returns the response to the page it leads to."""

@@ -12,9 +12,9 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
+from form_filling import fill, location, questions
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Response
 from sample_answers import DISCUSS_ANSWERS
 
@@ -105,30 +105,19 @@ class Visit:
         return self.page.goto(url)
 
     def location(self) -> str:
-        parts = urlsplit(self.page.url)
-        return parts.path + (f"?{parts.query}" if parts.query else "")
+        return location(self.page)
 
     def server_errors(self) -> list[str]:
         return [f"{r.status} {r.request.method} {r.url}" for r in self.responses if r.status >= 500]
 
     def questions(self) -> list[str]:
-        return self.page.eval_on_selector_all(
-            "main form [name]:not([type=hidden])", "els => [...new Set(els.map(e => e.name))]"
-        )
+        return questions(self.page)
 
     def answer_page(self, answers: dict[str, Any]) -> None:
         """Tick, choose and type this page's answers, then press Continue."""
-        for name in self.questions():
-            value = answers[name]
-            if isinstance(value, int):  # a text box, or a 0-10 scale of radios
-                box = self.page.locator(f"input[name='{name}'][type=text]")
-                if box.count():
-                    box.fill(str(value))
-                else:
-                    self.page.check(f"input[name='{name}'][value='{value}']")
-                continue
-            for one in value if isinstance(value, list) else [value]:
-                self.page.check(f"input[name='{name}'][value='{one}']")
+        missing = [name for name in self.questions() if name not in answers]
+        assert not missing, f"no answers for {missing} at {self.location()}"
+        fill(self.page, answers)
         with self.page.expect_navigation():
             self.page.get_by_role("button", name="Continue").click()
 
