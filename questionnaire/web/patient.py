@@ -139,7 +139,7 @@ def summary():
     after_stop = j.after_stop(walk) if walk.continuable else None
     return render_template(
         "patient/summary.html",
-        **summary_context(j.engine, result),
+        **summary_context(j.engine, result, answers=False),
         change_url=change_url,
         continue_url=WIZARD.page_url(after_stop, go_on=True) if after_stop else None,
         unanswered=[j.questions[q] for q in result.unanswered],
