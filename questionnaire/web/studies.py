@@ -94,7 +94,9 @@ def index():
 
 @bp.get("/studies/<nct_id>")
 def record(nct_id: str):
-    """One study's record; a study not in the snapshot says so and links to the registry."""
+    """One study's record; a study not in the snapshot says so and links to the registry. At
+    the list's URL and the NCT id: study cards build their links so, from one `url_for` per
+    page (studies/_macros.html)."""
     studies = studies_for(current_app, current_language())
     if studies is None:
         return render_template("studies/none.html"), 404
