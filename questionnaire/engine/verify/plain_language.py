@@ -208,12 +208,13 @@ def _text_problems(t: PatientText) -> Iterator[tuple[str, str]]:
 
 
 def _whole_problems(texts: list[PatientText]) -> Iterator[Problem]:
-    """Checks of all the texts together: card length, and the Spanish as a whole."""
+    """Checks of texts together: card length, and each file's Spanish as a whole."""
     bullets: dict[str, list[PatientText]] = {}
     for t in texts:
         parts = t.key.split(".")
         if parts[0] == "outcomes" and len(parts) > 2 and parts[2].split("[")[0] in CARD:
-            bullets.setdefault(f"{t.lang}:{parts[1]}", []).append(t)
+            file = t.where.rsplit(":", 1)[0]  # rules.yaml and offer.yaml may share an id
+            bullets.setdefault(f"{file}:{parts[1]}", []).append(t)
     for items in bullets.values():
         if len(items) > MAX_CARD_BULLETS:
             yield Problem(
@@ -222,8 +223,16 @@ def _whole_problems(texts: list[PatientText]) -> Iterator[Problem]:
                 "care card",
                 f"{len(items)} bullets (actions and next steps; at most {MAX_CARD_BULLETS})",
             )
-    spanish = [t for t in texts if t.lang == "es"]
-    if spanish:
+    yield from _spanish_together(texts)
+
+
+def _spanish_together(texts: list[PatientText]) -> Iterator[Problem]:
+    """All the Spanish of each file read together: about 6th grade."""
+    files: dict[str, list[PatientText]] = {}
+    for t in texts:
+        if t.lang == "es":
+            files.setdefault(t.where.rsplit(":", 1)[0], []).append(t)
+    for spanish in files.values():
         together = " ".join(
             t.text if t.text.endswith((".", "?", "!")) else t.text + "." for t in spanish
         )
@@ -232,9 +241,10 @@ def _whole_problems(texts: list[PatientText]) -> Iterator[Problem]:
         if ease < MIN_EASE_ALL:
             yield Problem(
                 spanish[0].where,
-                "(all the Spanish)",
+                "(all the Spanish of the file)",
                 "reading level",
-                f"Fernández-Huerta of all the Spanish {ease:.1f} (at least {MIN_EASE_ALL:g})",
+                f"Fernández-Huerta of all the file's Spanish {ease:.1f} "
+                f"(at least {MIN_EASE_ALL:g})",
             )
 
 
