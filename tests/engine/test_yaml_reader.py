@@ -13,6 +13,7 @@ import yaml
 from questionnaire.engine.load.yamlsource import ANSWERS_FILE, YamlProblem, read_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+KEY = yaml.CSafeLoader("")  # builds a key node's value as PyYAML would
 FILES = ["rules.yaml", "rules.es.yaml", "studies.yaml", "offer.yaml", "scenarios/findings.yaml"]
 
 
@@ -23,7 +24,7 @@ def composer_marks(node: yaml.Node, path=(), values=None, keys=None):
     values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            key = str(yaml.safe_load(yaml.serialize(key_node)))
+            key = str(KEY.construct_object(key_node))
             keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             composer_marks(value_node, path + (key,), values, keys)
     elif isinstance(node, yaml.SequenceNode):
