@@ -62,6 +62,7 @@ _BOOL, _INT, _FLOAT, _STR = _TAG + "bool", _TAG + "int", _TAG + "float", _TAG + 
 _MERGE, _VALUE = _TAG + "merge", _TAG + "value"
 _TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 _TIMESTAMP = _TAG + "timestamp"
+_TOO_SLOW = "the file takes too long to read; is it the right file?"
 _EXPECTED = {
     _INT: f"a whole number between -{MAX_INT:,} and {MAX_INT:,}",
     _FLOAT: "a number",
@@ -142,9 +143,11 @@ class _Reader:
         self.nodes = 0
         self.broken: YamlProblem | None = None  # not one YAML document
         self.failed: YamlProblem | None = None  # a value that cannot be built
+        self.building = True  # until one of these two
         self.loader = _Loader("")  # the text's, once read() starts: resolves and builds scalars
 
     def read(self, text: str) -> Any:
+        """The text's one document as plain data; YamlProblem if there is a problem."""
         self.loader = loader = _Loader(text)
         on: dict[type[yaml.Event], Callable[[Any], None]] = {
             yaml.ScalarEvent: self.on_value,
@@ -161,10 +164,11 @@ class _Reader:
             while type(event) is not yaml.StreamEndEvent:
                 if self.too_deep:  # point at the first thing inside, the line a person would see
                     raise YamlProblem(_too_deep(self.limits), *_mark(event))
-                if type(event) in on:
-                    on[type(event)](event)
+                handle = on.get(type(event))
+                if handle is not None:
+                    handle(event)
                 if count % 1024 == 0 and time.thread_time() > self.deadline:
-                    raise YamlProblem(_too_slow(), *_mark(event))
+                    raise YamlProblem(_TOO_SLOW, *_mark(event))
                 event, count = next_event(), count + 1
         except yaml.YAMLError as exc:
             raise self.broken or _not_yaml(exc) from None
@@ -197,21 +201,25 @@ class _Reader:
         self.aliases += 1
         if self.aliases > self.limits.max_aliases:
             raise YamlProblem(_too_many_aliases(self.limits), *_mark(event))
-        if event.anchor not in self.anchors and not self.broken:
-            self.broken = _composing("found undefined alias", event)
+        if event.anchor not in self.anchors:
+            self.stop(_composing("found undefined alias", event))
         self.follow(event)
 
     def on_document(self, event: yaml.Event) -> None:
         self.documents += 1
-        if self.documents > 1 and not self.broken:
-            self.broken = _composing("but found another document", event)
+        if self.documents > 1:
+            self.stop(_composing("but found another document", event))
 
     def anchor(self, event: yaml.NodeEvent) -> None:
-        if event.anchor in self.anchors and not self.broken:
-            self.broken = _composing("second occurrence", event)
+        if event.anchor in self.anchors:
+            self.stop(_composing("second occurrence", event))
         events: list[yaml.Event] = []  # filled as they arrive: an alias inside sees them
         self.anchors[event.anchor] = events
         self.recording.append((self.depth - isinstance(event, yaml.CollectionStartEvent), events))
+
+    def stop(self, problem: YamlProblem) -> None:
+        """The text is not one YAML document: no more building; the first such problem wins."""
+        self.broken, self.building = self.broken or problem, False
 
     def follow(self, event: yaml.Event) -> None:
         """Keep the events of every anchored node still open; build until the first problem."""
@@ -221,11 +229,11 @@ class _Reader:
             if self.recording[-1][0] == self.depth:
                 if not isinstance(event, yaml.CollectionStartEvent):
                     self.recording.pop()  # that node is complete
-        if not (self.broken or self.failed):
+        if self.building:
             try:
                 self.build(event)
             except YamlProblem as problem:
-                self.failed = problem
+                self.failed, self.building = problem, False
 
     def build(self, event: yaml.Event) -> None:
         if isinstance(event, yaml.CollectionEndEvent):
@@ -261,7 +269,7 @@ class _Reader:
         if depth > limits.max_depth:
             raise YamlProblem(_too_deep(limits), *_mark(event))
         if self.nodes % 1024 == 0 and time.thread_time() > self.deadline:
-            raise YamlProblem(_too_slow(), *_mark(event))
+            raise YamlProblem(_TOO_SLOW, *_mark(event))
         self.marks.values[path] = mark = _mark(event)
         if isinstance(event, yaml.ScalarEvent):
             return self.scalar(event, self.tag(event))
@@ -353,10 +361,6 @@ def _too_deep(limits: Limits) -> str:
     return f"the file is nested more than {limits.max_depth} levels deep"
 
 
-def _too_slow() -> str:
-    return "the file takes too long to read; is it the right file?"
-
-
 def _too_many_values(limits: Limits) -> str:
     return f"the file has more than {limits.max_nodes} values; is it the right file?"
 
@@ -370,11 +374,8 @@ def _too_many_aliases(limits: Limits) -> str:
 def _text(data: bytes | str, limits: Limits) -> str:
     size = len(data)
     if size > limits.max_bytes:
-        shown = (
-            f"{limits.max_bytes // 1_000_000} MB"
-            if limits.max_bytes >= 1_000_000
-            else f"{limits.max_bytes // 1024} KB"
-        )
+        mb = limits.max_bytes >= 1_000_000
+        shown = f"{limits.max_bytes // 1_000_000} MB" if mb else f"{limits.max_bytes // 1024} KB"
         raise YamlProblem(f"the file is larger than {shown}")
     if isinstance(data, str):
         try:
