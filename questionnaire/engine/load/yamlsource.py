@@ -239,27 +239,21 @@ class _Reader:
         if isinstance(event, yaml.CollectionEndEvent):
             self.stack.pop()
             return
-        parent = self.stack[-1] if self.stack else None
-        if parent is None:
-            path: Path = ()
-        elif isinstance(parent.data, list):
-            path = parent.path + (len(parent.data),)
-        elif parent.key is None:
-            return self.key(parent, event)
-        else:
-            path = parent.path + (parent.key,)
-        if isinstance(event, yaml.AliasEvent):  # the anchor's node, built again here
+        if not self.stack:  # the document itself (never an alias: no anchor is known yet)
+            self.result = self.value(event, (), 0)
+            return
+        parent = self.stack[-1]
+        data = parent.data
+        if isinstance(data, dict) and parent.key is None:
+            self.key(parent, event)
+        elif isinstance(event, yaml.AliasEvent):  # the anchor's node, built again here
             for again in self.anchors[event.anchor]:
                 self.build(again)
-            return
-        value = self.value(event, path, parent.depth + 1 if parent else 0)
-        if parent is None:
-            self.result = value
-        elif isinstance(parent.data, list):
-            parent.data.append(value)
+        elif isinstance(data, list):
+            data.append(self.value(event, parent.path + (len(data),), parent.depth + 1))
         else:
-            parent.data[parent.key] = value  # type: ignore[index]
-            parent.key = None
+            key, parent.key = str(parent.key), None
+            data[key] = self.value(event, parent.path + (key,), parent.depth + 1)
 
     def value(self, event: yaml.Event, path: Path, depth: int) -> Any:
         self.nodes += 1
@@ -300,9 +294,10 @@ class _Reader:
         parent.key = key
 
     def tag(self, event: yaml.ScalarEvent) -> str:
-        """The tag PyYAML's composer gives the scalar (resolved from its text when untagged)."""
+        """The tag PyYAML's composer gives the scalar (resolved from its text when untagged),
+        kept on the event, which an alias builds again."""
         if event.tag is None or event.tag == "!":
-            return str(self.loader.resolve(yaml.ScalarNode, event.value, event.implicit))  # type: ignore[no-untyped-call]
+            event.tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
         return str(event.tag)
 
     def check_tag(self, tag: str, mark: tuple[int, int]) -> None:
