@@ -47,7 +47,8 @@ run: $(RUNTIME_STAMP) translations
 	CLINICIAN_PREVIEW=$${CLINICIAN_PREVIEW:-1} $(PY) -m flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 # check: validate rules.yaml (and rules.es.yaml), prove every set of answers gets one headline, and refuse
-# any change to them without a new meta.version whose docs/rules-changelog.md entry records their fingerprint
+# any change to a rule file (rules, offer, studies) without a new meta.version whose changelog
+# (docs/<name>-changelog.md) records its fingerprint
 check: $(RUNTIME_STAMP)
 	$(PY) -m flask --app wsgi rules check
 	$(PY) -m flask --app wsgi rules verify

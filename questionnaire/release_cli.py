@@ -1,8 +1,10 @@
-"""`flask rules gate`: the shipped rule files are exactly their meta.version as released.
+"""`flask rules gate`: every shipped rule file is exactly its meta.version as released.
 
-No git history needed (CI checkouts are shallow, production hosts are not checkouts): the files'
-fingerprint is compared with the one docs/rules-changelog.md records for their meta.version, and
-with the released copy in releases/<version>/. Every message says what to do.
+The rule files are the ones the app loads: rules.yaml (QUESTIONNAIRE_RULES), each other
+questionnaire's (offer.yaml) and the studies (studies.yaml), each with its .es file. No git
+history needed (CI checkouts are shallow, production hosts are not checkouts): each file's
+fingerprint is compared with the one its changelog, docs/<name>-changelog.md, records for its
+meta.version, and with the released copy in releases/<version>/. Every message says what to do.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .engine.load.fingerprint import changelog_entries, file_fingerprint, release_problems
+from .engine.load.fingerprint import Release, changelog_entries, file_fingerprint, release_problems
 from .engine.load.yamlsource import YamlProblem, read_yaml
+from .engines import other_rule_files
+from .web.studies import studies_path
 
-CHANGELOG = Path("docs") / "rules-changelog.md"
 RELEASES = Path("releases")
 
 
@@ -30,6 +33,18 @@ class BadRulesInput(click.ClickException):
 def rules_path(path: str | None) -> Path:
     """The rule file named on the command line, or the app's."""
     return Path(path or current_app.config["QUESTIONNAIRE_RULES"])
+
+
+def shipped_rule_files() -> list[Path]:
+    """Every rule file the app loads: the rules, each other questionnaire's, the studies."""
+    others = [Path(path) for path in other_rule_files(current_app).values()]
+    studies = studies_path(current_app)
+    return [rules_path(None), *others, *([Path(studies)] if studies else [])]
+
+
+def changelog_of(path: Path) -> Path:
+    """A rule file's changelog, in docs/ beside it: rules.yaml -> docs/rules-changelog.md."""
+    return Path("docs") / f"{path.stem}-changelog.md"
 
 
 def meta_version(path: Path) -> str:
@@ -52,19 +67,20 @@ def gate_problems(path: Path) -> tuple[str, str, list[str]]:
     root = path.resolve().parent
     version = meta_version(path)
     shipped = file_fingerprint(path)
-    changelog_path = root / CHANGELOG
-    changelog = changelog_path.read_text(encoding="utf-8") if changelog_path.exists() else ""
-    released_file = root / RELEASES / version / path.name
-    released = file_fingerprint(released_file) if released_file.exists() else None
-    problems = release_problems(version, shipped, changelog, released, str(CHANGELOG))
-    entries = changelog_entries(changelog)
-    for folder in sorted((root / RELEASES).glob(f"*/{path.name}")):
-        old = folder.parent.name
+    where = changelog_of(path)
+    text = (root / where).read_text(encoding="utf-8") if (root / where).exists() else None
+    copy = root / RELEASES / version / path.name
+    released = file_fingerprint(copy) if copy.exists() else None
+    release = Release(path.name, version, shipped, str(where), text, released)
+    problems = release_problems(release)
+    entries = changelog_entries(text or "")
+    for older in sorted((root / RELEASES).glob(f"*/{path.name}")):
+        old = older.parent.name
         recorded = entries[old].fingerprint if old in entries else None
-        if old != version and recorded != file_fingerprint(folder):
+        if old != version and recorded != file_fingerprint(older):
             problems.append(
-                f"{RELEASES / old}/ does not match the fingerprint {CHANGELOG} records for "
-                f"{old}: released files never change; restore them"
+                f"{RELEASES / old / path.name} does not match the fingerprint {where} records "
+                f"for {old}: released files never change; restore it"
             )
     return version, shipped, problems
 
@@ -73,10 +89,15 @@ def gate_problems(path: Path) -> tuple[str, str, list[str]]:
 @click.argument("rules", required=False, type=click.Path(dir_okay=False))
 @with_appcontext
 def gate_command(rules: str | None) -> None:
-    """Check the rule files are their meta.version as released (docs/rules-changelog.md)."""
-    version, shipped, problems = gate_problems(rules_path(rules))
-    for problem in problems:
-        click.echo(f"Version gate: {problem}")
-    if problems:
+    """Check every rule file the app loads (or only RULES) is its meta.version as released:
+    the fingerprint docs/<name>-changelog.md records, and the copy in releases/<version>/."""
+    failed = False
+    for path in [Path(rules)] if rules else shipped_rule_files():
+        version, shipped, problems = gate_problems(path)
+        for problem in problems:
+            click.echo(f"Version gate: {problem}")
+        if not problems:
+            click.echo(f"Version gate: OK, {path.name} {version}, fingerprint {shipped}.")
+        failed = failed or bool(problems)
+    if failed:
         sys.exit(1)
-    click.echo(f"Version gate: OK, version {version}, fingerprint {shipped}.")

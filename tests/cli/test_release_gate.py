@@ -1,7 +1,9 @@
-"""Releases pinned to content: the fingerprint, docs/rules-changelog.md and releases/<version>/.
+"""Releases pinned to content: each rule file's fingerprint, its docs/<name>-changelog.md and its
+copy in releases/<version>/.
 
-`flask rules gate` needs no git history: any change to rules.yaml or rules.es.yaml, a word of
-wording included, without a new meta.version and its changelog entry fails here, in CI.
+`flask rules gate` needs no git history: any change to a rule file the app loads (rules.yaml,
+offer.yaml, studies.yaml) or its .es file, a word of wording included, without a new
+meta.version and its changelog entry fails here, in CI.
 """
 
 from __future__ import annotations
@@ -24,32 +26,67 @@ from questionnaire.engine.load.fingerprint import (
 from questionnaire.release_cli import gate_problems
 
 ROOT = Path(__file__).resolve().parents[2]
-CURRENT = str(yaml.safe_load((ROOT / "rules.yaml").read_text(encoding="utf-8"))["meta"]["version"])
+RULE_FILES = ("rules.yaml", "offer.yaml", "studies.yaml")  # each with its .es.yaml
+
+
+def version_of(path: Path) -> str:
+    return str(yaml.safe_load(path.read_text(encoding="utf-8"))["meta"]["version"])
+
+
+def spanish(name: str) -> str:
+    return name.replace(".yaml", ".es.yaml")
+
+
+def changelog(folder: Path, name: str) -> Path:
+    return folder / "docs" / name.replace(".yaml", "-changelog.md")
+
+
+CURRENT = version_of(ROOT / "rules.yaml")
+
+
+def gate(folder: Path, *args: str):
+    # the commands-only app, as `flask --app wsgi rules` runs when the rules do not load; the
+    # other rule files are found beside rules.yaml, as the app finds them
+    app = create_cli_app()
+    app.config.update(QUESTIONNAIRE_RULES=str(folder / "rules.yaml"), QUESTIONNAIRE_STUDIES=None)
+    app.config.pop("QUESTIONNAIRE_OTHERS", None)
+    return app.test_cli_runner().invoke(args=["rules", "gate", *args])
 
 
 def test_the_shipped_rule_files_are_their_version_as_released():
-    # Fails when rules.yaml or rules.es.yaml changed without a new meta.version; the message
-    # says what to do (a new version and entry, or the fingerprint line to paste).
-    version, shipped, problems = gate_problems(ROOT / "rules.yaml")
-    assert not problems, "\n".join(problems)
-    assert changelog_entries((ROOT / "docs/rules-changelog.md").read_text())[version].fingerprint
+    # Fails when any rule file changed without a new meta.version; the message says what to do
+    # (a new version and entry, or the fingerprint line to paste). The gate checks every rule
+    # file in the project's root, not only rules.yaml.
+    result = gate(ROOT)
+    assert result.exit_code == 0, result.output
+    gated = set(re.findall(r"^Version gate: OK, (\S+) ", result.output, re.MULTILINE))
+    beside = {p.name for p in ROOT.glob("[!.]*.yaml") if not p.name.endswith(".es.yaml")}
+    assert gated == beside == set(RULE_FILES)
+    for name in RULE_FILES:
+        assert f"OK, {name} {version_of(ROOT / name)}, fingerprint " in result.output
+        assert file_fingerprint(ROOT / name) in result.output
 
 
 def test_every_release_folder_holds_the_files_its_changelog_entry_fingerprints():
-    entries = changelog_entries((ROOT / "docs/rules-changelog.md").read_text(encoding="utf-8"))
-    folders = sorted(p.name for p in (ROOT / "releases").iterdir())
-    assert {"1.0.0", "2.0.0"} <= set(folders)
-    for version in folders:
-        assert file_fingerprint(ROOT / "releases" / version / "rules.yaml") == (
-            entries[version].fingerprint
-        ), version
+    copies = [p for p in (ROOT / "releases").glob("*/*.yaml") if not p.name.endswith(".es.yaml")]
+    assert {p.name for p in copies} == set(RULE_FILES)
+    for name in RULE_FILES:  # the shipped version is released
+        assert (ROOT / "releases" / version_of(ROOT / name) / name).exists(), name
+    for copy in copies:
+        entries = changelog_entries(changelog(ROOT, copy.name).read_text(encoding="utf-8"))
+        assert file_fingerprint(copy) == entries[copy.parent.name].fingerprint, copy
 
 
 def test_the_fingerprint_is_the_sha256_of_both_files_with_a_nul_between():
     # design.md section 5, computed here with hashlib and nothing of ours
-    rules, spanish = b"meta:\n  version: 1\n", b"meta:\n  title: t\n"
-    assert fingerprint(rules, spanish) == hashlib.sha256(rules + b"\0" + spanish).hexdigest()
-    assert fingerprint(rules, spanish) != fingerprint(rules + spanish, b"")
+    rules, translation = b"meta:\n  version: 1\n", b"meta:\n  title: t\n"
+    assert (
+        fingerprint(rules, translation) == hashlib.sha256(rules + b"\0" + translation).hexdigest()
+    )
+    assert fingerprint(rules, translation) != fingerprint(rules + translation, b"")
+    for name in RULE_FILES:  # each file's covers its own .es file, and no other file
+        english, es = (ROOT / name).read_bytes(), (ROOT / spanish(name)).read_bytes()
+        assert file_fingerprint(ROOT / name) == hashlib.sha256(english + b"\0" + es).hexdigest()
 
 
 def test_line_endings_do_not_change_the_fingerprint_but_a_word_does(tmp_path):
@@ -61,34 +98,34 @@ def test_line_endings_do_not_change_the_fingerprint_but_a_word_does(tmp_path):
     assert fingerprint(lf, es.replace(b"Llame", b"Llame ya", 1)) != fingerprint(lf, es)
 
 
+def release_in(folder: Path, name: str) -> None:
+    """Release the copied `name` in the copied changelog and releases/ (a version being edited
+    on the branch is not released yet)."""
+    version = version_of(folder / name)
+    log = changelog(folder, name)
+    text = log.read_text().replace(f"## {version} (", f"## {version}-draft (", 1)
+    line = fingerprint_line(file_fingerprint(folder / name), name)
+    entry = f"## {version} (2026-12-06)\n\n{line}\n\n"
+    log.write_text(re.sub(r"^(?=## \d)", entry, text, count=1, flags=re.MULTILINE))
+    (folder / "releases" / version).mkdir(exist_ok=True)
+    for each in (name, spanish(name)):
+        shutil.copy(folder / each, folder / "releases" / version / each)
+
+
 @pytest.fixture()
 def release(tmp_path) -> Path:
-    """A copy of the project's rule files, changelog and releases, as a CI checkout has them,
-    with the shipped files released (an entry with their fingerprint, and their folder) if they
-    are not yet: each test below starts from a released version, whatever is shipped today."""
-    for name in ("rules.yaml", "rules.es.yaml"):
-        shutil.copy(ROOT / name, tmp_path / name)
+    """A copy of the project's rule files, changelogs and releases, as a CI checkout has them,
+    with each shipped file released (an entry with its fingerprint, and its copy) if it is not
+    yet: each test below starts from released versions, whatever is shipped today."""
     (tmp_path / "docs").mkdir()
-    changelog = tmp_path / "docs/rules-changelog.md"
-    shutil.copy(ROOT / "docs/rules-changelog.md", changelog)
     shutil.copytree(ROOT / "releases", tmp_path / "releases")
-    if gate_problems(tmp_path / "rules.yaml")[2]:  # not released yet: release it in the copy
-        text = changelog.read_text().replace(f"## {CURRENT} (", f"## {CURRENT}-draft (", 1)
-        line = fingerprint_line(file_fingerprint(tmp_path / "rules.yaml"))
-        entry = f"## {CURRENT} (2026-12-06)\n\n{line}\n\n"
-        changelog.write_text(re.sub(r"^(?=## \d)", entry, text, count=1, flags=re.MULTILINE))
-        shutil.rmtree(tmp_path / "releases" / CURRENT, ignore_errors=True)
-        (tmp_path / "releases" / CURRENT).mkdir()
-        for name in ("rules.yaml", "rules.es.yaml"):
-            shutil.copy(ROOT / name, tmp_path / "releases" / CURRENT / name)
+    for name in RULE_FILES:
+        for each in (name, spanish(name)):
+            shutil.copy(ROOT / each, tmp_path / each)
+        shutil.copy(changelog(ROOT, name), changelog(tmp_path, name))
+        if gate_problems(tmp_path / name)[2]:
+            release_in(tmp_path, name)
     return tmp_path
-
-
-def gate(folder: Path, *args: str):
-    # the commands-only app, as `flask --app wsgi rules` runs when the rules do not load
-    app = create_cli_app()
-    app.config["QUESTIONNAIRE_RULES"] = str(folder / "rules.yaml")
-    return app.test_cli_runner().invoke(args=["rules", "gate", *args])
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -100,36 +137,82 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_the_gate_passes_on_the_shipped_files_and_prints_their_fingerprint(release):
     result = gate(release)
     assert result.exit_code == 0, result.output
-    assert file_fingerprint(ROOT / "rules.yaml") in result.output
+    for name in RULE_FILES:
+        assert file_fingerprint(ROOT / name) in result.output
 
 
 def test_a_wording_change_without_a_new_version_fails_and_says_what_to_do(release):
     edit(release / "rules.es.yaml", "meta:\n  title: ", "meta:\n  title: Nuevo - ")
     result = gate(release)
     assert result.exit_code == 1
-    assert f"the rule files changed since {CURRENT} was released" in result.output
+    assert f"rules.yaml and rules.es.yaml changed since {CURRENT} was released" in result.output
     assert "needs a new meta.version: raise meta.version in rules.yaml" in result.output
+
+
+@pytest.mark.parametrize("name", RULE_FILES)
+def test_each_rule_file_edited_under_the_same_version_fails_alone(release, name):
+    edit(release / name, "meta:\n  title: ", "meta:\n  title: New - ")
+    version = version_of(release / name)
+    result = gate(release)
+    assert result.exit_code == 1
+    assert f"{name} and {spanish(name)} changed since {version} was released" in result.output
+    assert f"raise meta.version in {name}, add its entry to docs/" in result.output
+    assert file_fingerprint(release / name) in result.output  # the shipped files' fingerprint
+    passed = re.findall(r"^Version gate: OK, (\S+) ", result.output, re.MULTILINE)
+    assert sorted(passed) == sorted(set(RULE_FILES) - {name})
+
+
+@pytest.mark.parametrize("name", RULE_FILES)
+def test_each_rule_file_needs_its_release_copy(release, name):
+    version = version_of(release / name)
+    (release / "releases" / version / name).unlink()
+    result = gate(release)
+    assert result.exit_code == 1
+    assert (
+        f"releases/{version}/{name} is missing: copy {name} and {spanish(name)} into "
+        f"releases/{version}/"
+    ) in result.output
+
+
+def test_a_missing_changelog_is_named_with_the_line_to_paste(release):
+    changelog(release, "offer.yaml").unlink()
+    result = gate(release)
+    assert result.exit_code == 1
+    version = version_of(release / "offer.yaml")
+    assert (
+        f"offer.yaml {version} has no entry in docs/offer-changelog.md: docs/offer-changelog.md "
+        f"is missing: create it, and add '## {version} (<date>)'"
+    ) in result.output
+    assert fingerprint_line(file_fingerprint(release / "offer.yaml"), "offer.yaml") in result.output
+
+
+def test_the_gate_of_one_file_checks_only_that_file(release):
+    edit(release / "rules.yaml", "meta:\n  title: ", "meta:\n  title: New - ")
+    result = gate(release, str(release / "offer.yaml"))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Version gate: OK, offer.yaml ")
+    assert result.output.count("Version gate:") == 1
 
 
 def test_a_new_version_needs_an_entry_then_its_fingerprint_then_its_release_folder(release):
     edit(release / "rules.yaml", f'version: "{CURRENT}"', 'version: "99.0.0"')
     result = gate(release)
     assert result.exit_code == 1
-    line = fingerprint_line(file_fingerprint(release / "rules.yaml"))
-    assert "meta.version 99.0.0 has no entry in docs/rules-changelog.md" in result.output
+    line = fingerprint_line(file_fingerprint(release / "rules.yaml"), "rules.yaml")
+    assert "rules.yaml 99.0.0 has no entry in docs/rules-changelog.md: add" in result.output
     assert line in result.output  # the line to paste
 
-    changelog = release / "docs/rules-changelog.md"
-    edit(changelog, f"## {CURRENT} (", f"## 99.0.0 (2026-12-06)\n\n- A test.\n\n## {CURRENT} (")
+    log = release / "docs/rules-changelog.md"
+    edit(log, f"## {CURRENT} (", f"## 99.0.0 (2026-12-06)\n\n- A test.\n\n## {CURRENT} (")
     result = gate(release)
     assert result.exit_code == 1
     assert "the '## 99.0.0' entry has no fingerprint; paste:" in result.output
     assert line in result.output
 
-    edit(changelog, "- A test.\n", f"- A test.\n{line}\n")
+    edit(log, "- A test.\n", f"- A test.\n{line}\n")
     result = gate(release)
     assert result.exit_code == 1
-    assert "releases/99.0.0/ is missing" in result.output
+    assert "releases/99.0.0/rules.yaml is missing" in result.output
 
     (release / "releases/99.0.0").mkdir()
     for name in ("rules.yaml", "rules.es.yaml"):
@@ -142,7 +225,8 @@ def test_a_changed_release_folder_fails(release):
     edit(release / "releases/1.0.0/rules.yaml", "version:", "version: ")
     result = gate(release)
     assert result.exit_code == 1
-    assert "releases/1.0.0/ does not match the fingerprint" in result.output
+    assert "releases/1.0.0/rules.yaml does not match the fingerprint" in result.output
+    assert "OK, studies.yaml" in result.output  # the studies' 1.0.0 in the same folder is whole
 
 
 def test_a_rule_file_without_a_version_is_bad_input(release):

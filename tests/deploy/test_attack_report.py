@@ -90,7 +90,7 @@ def test_f2_one_address_gets_two_handouts_a_second_then_a_friendly_429(stack):
     assert statuses.count(200) <= 20 and refused, statuses
     assert all(r.body.startswith(b"%PDF") for r in replies if r.status == 200)
     page = refused[0]
-    assert "Too many requests" in page.text and page.headers["retry-after"] == "1"
+    assert "Too many visits at once" in page.text and page.headers["retry-after"] == "1"
     assert page.headers["content-type"].startswith("text/html")
     assert page.missing_headers() == []
     assert send(stack, "GET", "/summary.pdf", source=neighbour).status != 429

@@ -131,7 +131,7 @@ def test_pages_api_static_files_and_proxy_errors_carry_the_security_headers(depl
     )
     assert too_big.status == 413
     huge_header = send(deployment, "GET", "/", headers={"X-Big": "a" * 9000})
-    assert huge_header.status == 400 and b"could not be read" in huge_header.body
+    assert huge_header.status == 400 and b"We could not read what was sent" in huge_header.body
     for what, response, headers in [
         ("start page", page, SECURITY_HEADERS),
         ("API", send(deployment, "GET", "/api/v1/questionnaire"), SECURITY_HEADERS),
@@ -152,10 +152,10 @@ def test_pages_api_static_files_and_proxy_errors_carry_the_security_headers(depl
     assert page.getheader("Cache-Control") == "no-store"
     assert json.loads(too_big.body) == {  # under /api/, nginx answers in JSON (issue 20, F4)
         "status": 413,
-        "message": "The body is larger than 64 KB, the most this service takes.",
+        "message": "What was sent is larger than 64 KB, the most this service takes.",
     }
     page_too_big = send(deployment, "POST", "/step/pain", b"a=" + b"b" * 70_000)
-    assert page_too_big.status == 413 and "Too much was sent" in page_too_big.body.decode()
+    assert page_too_big.status == 413 and "What was sent is too large" in page_too_big.body.decode()
 
 
 def chunked(body: bytes, size: int = 4096) -> bytes:

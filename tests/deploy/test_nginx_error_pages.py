@@ -30,17 +30,17 @@ from deploy import render
 # and its Spanish heading. Written out here, not read from error-pages.toml, so a wrong word
 # there fails.
 WORDS = {
-    400: ("The request could not be read", "No se pudo leer la solicitud"),
+    400: ("We could not read what was sent", "No pudimos leer lo que se envió"),
     404: ("Page not found", "No se encontró la página"),
-    405: ("This page cannot be used that way", "Esta página no se puede usar de esa manera"),
-    413: ("Too much was sent", "Se envió demasiado"),
-    414: ("The request could not be read", "No se pudo leer la solicitud"),
-    429: ("Too many requests", "Demasiadas solicitudes"),
-    501: ("The request could not be read", "No se pudo leer la solicitud"),
+    405: ("This page cannot be used that way", "Esta página no se puede usar así"),
+    413: ("What was sent is too large", "Lo que se envió es demasiado grande"),
+    414: ("We could not read what was sent", "No pudimos leer lo que se envió"),
+    429: ("Too many visits at once", "Demasiadas visitas a la vez"),
+    501: ("We could not read what was sent", "No pudimos leer lo que se envió"),
     502: ("The service is busy", "El servicio está ocupado"),
     503: ("The service is busy", "El servicio está ocupado"),
     504: ("The service is busy", "El servicio está ocupado"),
-    505: ("The request could not be read", "No se pudo leer la solicitud"),
+    505: ("We could not read what was sent", "No pudimos leer lo que se envió"),
 }
 PAGE = "/step/pain"  # a patient's page (the app is never asked: nginx answers first)
 API = "/api/v1/questionnaire"

@@ -1,10 +1,12 @@
-"""The rule file's fingerprint, and the release record that pins each version to one.
+"""A rule file's fingerprint, and the release record that pins each of its versions to one.
 
 `rules_fingerprint` (design section 5): the SHA-256 of the rule file's bytes with line endings
-normalised to LF, a NUL byte, then its translation's bytes likewise. Any change to the content,
-a comma of wording included, changes it; a checkout on Windows (CRLF) does not. The changelog
-(docs/rules-changelog.md) records each released version's fingerprint, and `releases/<version>/`
-keeps the released files, so whether the shipped file is its version's needs no git history.
+normalised to LF, a NUL byte, then its translation's bytes likewise; the same for studies.yaml and
+offer.yaml, each with its own .es file. Any change to the content, a comma of wording included,
+changes it; a checkout on Windows (CRLF) does not. Each rule file has its changelog
+(`docs/<name>-changelog.md`: rules.yaml's is docs/rules-changelog.md) recording each released
+version's fingerprint, and `releases/<version>/` keeps the released files, so whether a shipped
+file is its version's needs no git history.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from .translations import translation_path
 # A changelog entry's heading ("## 2.0.0 (2026-12-01)") and its fingerprint line.
 _HEADING = re.compile(r"^## +(\S+)", re.MULTILINE)
 _FINGERPRINT = re.compile(r"^- Fingerprint[^`\n]*`([0-9a-f]{64})`", re.MULTILINE)
-TRANSLATION = "es"  # the translation the fingerprint covers (rules.es.yaml)
+TRANSLATION = "es"  # the translation the fingerprint covers (rules.es.yaml, offer.es.yaml...)
 
 
 def _lf(data: bytes) -> bytes:
@@ -34,7 +36,7 @@ def fingerprint(rules: bytes, translation: bytes) -> str:
 
 
 def file_fingerprint(path: str | os.PathLike[str]) -> str:
-    """The fingerprint of a rule file and the translation beside it (rules.es.yaml).
+    """The fingerprint of a rule file and the translation beside it (rules.yaml: rules.es.yaml).
 
     A rule file without a translation (1.0.0 had none) counts as an empty translation."""
     beside = Path(translation_path(path, TRANSLATION))
@@ -42,9 +44,14 @@ def file_fingerprint(path: str | os.PathLike[str]) -> str:
     return fingerprint(Path(path).read_bytes(), translation)
 
 
-def fingerprint_line(value: str) -> str:
-    """The changelog line that records a version's fingerprint."""
-    return f"- Fingerprint (rules.yaml + rules.es.yaml): `{value}`"
+def pair(name: str) -> str:
+    """The files a fingerprint covers, in words: 'rules.yaml and rules.es.yaml'."""
+    return f"{name} and {Path(translation_path(name, TRANSLATION)).name}"
+
+
+def fingerprint_line(value: str, name: str = "rules.yaml") -> str:
+    """The changelog line that records a version's fingerprint of the rule file `name`."""
+    return f"- Fingerprint ({pair(name).replace(' and ', ' + ')}): `{value}`"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,18 +76,29 @@ def changelog_entries(text: str) -> dict[str, Entry]:
     return entries
 
 
-def release_problems(
-    version: str, shipped: str, changelog: str, released: str | None, where: str
-) -> list[str]:
-    """Why the shipped files are not version `version` as released (empty: they are).
+@dataclass(frozen=True, slots=True)
+class Release:
+    """What the gate compares for one rule file: its name ("offer.yaml"), meta.version and
+    fingerprint; its changelog's path (for messages) and text (None when the file is missing);
+    and the fingerprint of its copy in releases/<version>/ (None when that copy is missing)."""
 
-    `shipped` is their fingerprint, `changelog` the changelog's text, `released` the fingerprint
-    of releases/<version>/ (None when that folder is missing), `where` the changelog's path."""
-    entry = changelog_entries(changelog).get(version)
-    line = fingerprint_line(shipped)
+    name: str
+    version: str
+    shipped: str
+    where: str
+    changelog: str | None
+    released: str | None
+
+
+def release_problems(release: Release) -> list[str]:
+    """Why the shipped file is not its version as released (empty: it is)."""
+    name, version, shipped, where = release.name, release.version, release.shipped, release.where
+    entry = changelog_entries(release.changelog or "").get(version)
+    line = fingerprint_line(shipped, name)
     if entry is None:
+        missing = f"{where} is missing: create it, and add" if release.changelog is None else "add"
         return [
-            f"meta.version {version} has no entry in {where}: add '## {version} (<date>)' "
+            f"{name} {version} has no entry in {where}: {missing} '## {version} (<date>)' "
             f"saying what changed and why, with this line:\n    {line}"
         ]
     if entry.fingerprint is None:
@@ -89,16 +107,16 @@ def release_problems(
         ]
     if entry.fingerprint != shipped:
         return [
-            f"the rule files changed since {version} was released ({where}:{entry.line} records "
+            f"{pair(name)} changed since {version} was released ({where}:{entry.line} records "
             f"`{entry.fingerprint}`; the shipped files are `{shipped}`). Any change, wording "
-            f"included, needs a new meta.version: raise meta.version in rules.yaml, add its entry "
+            f"included, needs a new meta.version: raise meta.version in {name}, add its entry "
             f"to {where}, then run `flask --app wsgi rules gate` again for its fingerprint line."
         ]
-    if released is None:
-        return [f"releases/{version}/ is missing: copy rules.yaml and rules.es.yaml into it"]
-    if released != shipped:
+    if release.released is None:
+        return [f"releases/{version}/{name} is missing: copy {pair(name)} into releases/{version}/"]
+    if release.released != shipped:
         return [
-            f"releases/{version}/ does not hold the files of {version} (fingerprint `{released}`, "
-            f"not `{shipped}`): copy the shipped rules.yaml and rules.es.yaml into it"
+            f"releases/{version}/ does not hold {name} {version} (fingerprint "
+            f"`{release.released}`, not `{shipped}`): copy the shipped {pair(name)} into it"
         ]
     return []
