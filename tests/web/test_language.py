@@ -324,34 +324,6 @@ def test_the_compiled_catalogue_matches_its_source():
             assert compiled.gettext(m.id) == m.string, f"stale: run 'make translations' ({m.id})"
 
 
-def spanish_sentences() -> list[str]:
-    """The catalogue's Spanish as plain sentences (markup and placeholders out)."""
-    found = []
-    for m in catalogue():
-        if not m.id or m.id == "d MMMM y":  # a date pattern, not words
-            continue
-        for s in [m.string] if isinstance(m.string, str) else m.string:
-            s = re.sub(r"%\(\w+\)[sd]", "3", re.sub(r"<[^>]+>", "", s)).strip()
-            found.append(s if s[-1:] in ".?!:" else s + ".")
-    return found
-
-
-def test_the_spanish_interface_text_is_plain():
-    """Fernández-Huerta 70 or more for all of it (6th grade, the target docs/plain-language.md
-    gives the Spanish rules), "usted" and never "tú"."""
-    import textstat
-
-    sentences = spanish_sentences()
-    textstat.set_lang("es")
-    try:
-        ease = textstat.fernandez_huerta(" ".join(sentences))
-    finally:
-        textstat.set_lang("en_US")  # textstat's language is global; the English tests use this
-    assert ease >= 70, f"Fernández-Huerta {ease:.1f}"
-    familiar = [s for s in sentences if re.search(r"\b(tú|tu|tus|ti|contigo)\b", s, re.I)]
-    assert not familiar
-
-
 def test_a_form_too_large_is_refused_in_spanish(patient, app):
     in_spanish(patient)
     token = patient.get("/step/warning_signs").csrf_token

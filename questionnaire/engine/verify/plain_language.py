@@ -3,7 +3,8 @@
 Reading level (Flesch-Kincaid grade 8 or lower in English; Fernández-Huerta 60 or more in
 Spanish), sentence length, promise words ("eligible", "candidate", ...), GOV.UK's banned words,
 error messages that say what to do, outcomes that send the patient to a doctor, and in Spanish
-"usted", US Spanish, the glossary's terms and the English numbers. Why each limit: docs/plain-
+"usted", US Spanish, the glossary's terms and the English numbers. One text is spared its
+reading grade, as its words are a contract's (CONTRACT_WORDING). Why each limit: docs/plain-
 language.md. textstat is imported here only, so the web app never loads it.
 """
 
@@ -13,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import PurePath
 
 import textstat
 
@@ -73,6 +75,15 @@ GLOSSARY = {
     r"\bfake shot\b": r"\binyección falsa\b",
 }
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+# The one exemption: wording a contract fixes word for word is not reworded for its reading grade.
+# (file name, key) -> (the contract that fixes it, its words). Every other check still runs, and
+# only while the text is those words: the same words under another key, or in another file, fail.
+CONTRACT_WORDING = {
+    ("studies.yaml", "texts.heading"): (
+        "design.md section 7",
+        "Registered studies whose main criteria your answers seem to meet",
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,9 +191,16 @@ def _spanish_problems(t: PatientText) -> Iterator[tuple[str, str]]:
         yield "numbers", "a translation never changes a number: " + repr(t.english[:60])
 
 
+def fixed_by(t: PatientText) -> str | None:
+    """The contract that fixes this text's words (CONTRACT_WORDING), or None."""
+    file = PurePath(t.where.rsplit(":", 1)[0]).name
+    contract, words = CONTRACT_WORDING.get((file, t.key), (None, None))
+    return contract if words == t.text else None
+
+
 def _text_problems(t: PatientText) -> Iterator[tuple[str, str]]:
     checks: list[tuple[str, Callable[[], str | None]]] = [
-        ("reading level", lambda: reading_problem(t.text, t.lang)),
+        ("reading level", lambda: None if fixed_by(t) else reading_problem(t.text, t.lang)),
         ("sentence length", lambda: sentence_problem(t.text)),
     ]
     for check, run in checks:
@@ -208,12 +226,13 @@ def _text_problems(t: PatientText) -> Iterator[tuple[str, str]]:
 
 
 def _whole_problems(texts: list[PatientText]) -> Iterator[Problem]:
-    """Checks of all the texts together: card length, and the Spanish as a whole."""
+    """Checks of texts together: card length, and each file's Spanish as a whole."""
     bullets: dict[str, list[PatientText]] = {}
     for t in texts:
         parts = t.key.split(".")
         if parts[0] == "outcomes" and len(parts) > 2 and parts[2].split("[")[0] in CARD:
-            bullets.setdefault(f"{t.lang}:{parts[1]}", []).append(t)
+            file = t.where.rsplit(":", 1)[0]  # rules.yaml and offer.yaml may share an id
+            bullets.setdefault(f"{file}:{parts[1]}", []).append(t)
     for items in bullets.values():
         if len(items) > MAX_CARD_BULLETS:
             yield Problem(
@@ -222,8 +241,16 @@ def _whole_problems(texts: list[PatientText]) -> Iterator[Problem]:
                 "care card",
                 f"{len(items)} bullets (actions and next steps; at most {MAX_CARD_BULLETS})",
             )
-    spanish = [t for t in texts if t.lang == "es"]
-    if spanish:
+    yield from _spanish_together(texts)
+
+
+def _spanish_together(texts: list[PatientText]) -> Iterator[Problem]:
+    """All the Spanish of each file read together: about 6th grade."""
+    files: dict[str, list[PatientText]] = {}
+    for t in texts:
+        if t.lang == "es":
+            files.setdefault(t.where.rsplit(":", 1)[0], []).append(t)
+    for spanish in files.values():
         together = " ".join(
             t.text if t.text.endswith((".", "?", "!")) else t.text + "." for t in spanish
         )
@@ -232,9 +259,10 @@ def _whole_problems(texts: list[PatientText]) -> Iterator[Problem]:
         if ease < MIN_EASE_ALL:
             yield Problem(
                 spanish[0].where,
-                "(all the Spanish)",
+                "(all the Spanish of the file)",
                 "reading level",
-                f"Fernández-Huerta of all the Spanish {ease:.1f} (at least {MIN_EASE_ALL:g})",
+                f"Fernández-Huerta of all the file's Spanish {ease:.1f} "
+                f"(at least {MIN_EASE_ALL:g})",
             )
 
 
