@@ -38,8 +38,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_studies(app)
     register_blueprints(app)
     init_preview(app)
-    init_api_documents(app)
     init_templates(app)
+    init_documents(app)
     register_error_handlers(app)
     wrap_wsgi(app)
     register_commands(app)
@@ -219,11 +219,15 @@ def init_preview(app: Flask) -> None:
     clinician_changes.init_app(app)
 
 
-def init_api_documents(app: Flask) -> None:
-    """The OpenAPI document and FHIR Questionnaire, once every route is registered."""
-    from .web import api
+def init_documents(app: Flask) -> None:
+    """The release's documents, written once every route and template helper is there
+    (web/documents.py): the OpenAPI document and the FHIR Questionnaire of each language, and
+    with the preview on, the clinician's guidance overview and outcome book."""
+    from .web import api, clinician
 
     api.init_documents(app)
+    if preview_on(app):
+        clinician.init_documents(app)
 
 
 def init_templates(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from pathlib import Path
 
@@ -33,6 +34,15 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
             return "tests/deploy/" if path.startswith("tests/deploy/") else path
 
     return ByFileDeployTogether(config, log)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Everything imported and collected so far lives to the end of the run: move it out of the
+    garbage collector's reach (gc.freeze), so its full collections no longer walk it each time.
+    They took 4.4 s of the 22 s of CPU of `make quick`, 1.3 s after this. Only the test
+    process is tuned; the app and engine run under Python's defaults."""
+    gc.collect()
+    gc.freeze()
 
 
 # Under pytest-xdist: the workers' fuzz input counts, and their hypothesis profile.
@@ -68,8 +78,9 @@ def engine() -> Engine:
 
 @pytest.fixture(scope="session")
 def rules() -> dict:
-    """rules.yaml as plain data: the wording the pages must show."""
-    return yaml.safe_load(RULES.read_text(encoding="utf-8"))
+    """rules.yaml as plain data: the wording the pages must show. (libyaml's loader: PyYAML's
+    pure-Python one took 0.7 s for this file.)"""
+    return yaml.load(RULES.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
 
 
 @pytest.fixture(scope="session")

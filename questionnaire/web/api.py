@@ -17,7 +17,7 @@ from .. import fhir
 from ..engine import AnswerProblem
 from ..engine.load.translations import LANGUAGES
 from ..engines import engine_for, has_engine
-from . import studies
+from . import documents, studies
 from .api_schema import (
     AnswerProblemOut,
     EvaluateResponse,
@@ -33,7 +33,6 @@ from .openapi import Operation, operation
 from .openapi import openapi as openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-_DOCUMENTS = "api_documents"
 JSON = "application/json"
 NOT_FOUND = {404: ("No such resource (a path this document does not list)", Problem, JSON)}
 NO_LANGUAGE = {400: ("There is no such language (lang is not en or es)", Problem, JSON)}
@@ -335,23 +334,25 @@ def fhir_questionnaire():
 
 def init_documents(app: Flask) -> None:
     """The OpenAPI document and the FHIR Questionnaire of each language, written once when the
-    app starts, after every route is registered: they depend only on the rules, and take 13 and
-    41 ms to build against 0.3 ms to send (docs/benchmarks.md)."""
-    built = {}
+    app starts, after every route is registered (documents.py): they depend only on the rules,
+    and take 13 and 41 ms to build against 0.3 ms to send (docs/benchmarks.md)."""
     for lang in LANGUAGES:
         rs = engine_for(app, lang).ruleset
         others = [engine_for(app, other).ruleset for other in LANGUAGES if other != lang]
         requests = [request_model(rs)]
         if has_engine(app, "offer"):
             requests.append(request_model(engine_for(app, lang, "offer").ruleset, "Offer"))
-        built[lang] = {
-            "openapi": (app.json.dumps(openapi_document(app, rs, requests)), JSON),
-            "fhir": (app.json.dumps(fhir.questionnaire(rs, others)), "application/fhir+json"),
-        }
-    app.extensions[_DOCUMENTS] = built
+        documents.keep(
+            app, f"openapi {lang}", app.json.dumps(openapi_document(app, rs, requests)), JSON
+        )
+        documents.keep(
+            app,
+            f"fhir {lang}",
+            app.json.dumps(fhir.questionnaire(rs, others)),
+            "application/fhir+json",
+        )
 
 
 def document(name: str) -> Response:
     """One of the documents written when the app started, in the request's language."""
-    body, mimetype = current_app.extensions[_DOCUMENTS][language()][name]
-    return Response(body, mimetype=mimetype)
+    return documents.send(f"{name} {language()}")

@@ -11,32 +11,27 @@ import hmac
 import os
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 from jinja2 import ChoiceLoader, DictLoader
 from markupsafe import Markup
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import ServiceUnavailable, Unauthorized
 
-from ..engine import AnswersError, Engine, RulesError, RuleSet
-from ..engine.load.yamlsource import ANSWERS_FILE, YamlProblem, read_yaml
-from ..engine.scenarios import (
-    Result,
-    Scenario,
-    answers_in,
-    load_scenarios,
-    run_scenario,
-    scenario_files,
-)
+from ..engine import AnswersError, Engine, RuleSet
+from ..engine.load.yamlsource import ANSWERS_FILE
+from ..engine.scenarios import Result, Scenario, run_scenario
 from ..engine.verify.report import Report
 from ..engine.verify.symbolic import verify
 from ..engine.verify.trace import Matrix, trace_matrix
 from ..engines import engine_of
 from ..safety import Hazard, hazard_log
-from . import clinician_changes
+from . import clinician_changes, documents
+from .clinician_answers import load_scenario_answers, uploaded_answers
 from .forms import build_all_questions_form, to_answer, to_form_data
 from .slots import PreviewSlots, Slot
 from .summary_view import given_answers, summary_context
@@ -73,6 +68,13 @@ def preview() -> Preview:
     return current_app.extensions["preview"]
 
 
+@bp.context_processor
+def no_patient_timeout() -> dict[str, Any]:
+    """The preview keeps no patient's answers: it never warns that the answers of a patient
+    who used the same browser will expire (their footer is not there either)."""
+    return {"expiry": None}
+
+
 @bp.before_request
 def only_when_enabled():
     """Not found unless turned on; with a password, only over HTTPS and only with it."""
@@ -99,7 +101,12 @@ def only_when_enabled():
 
 @bp.get("/")
 def overview():
-    """Every step, question and rule in plain English, folded, with an index by outcome."""
+    """Every step, question and rule in plain English, folded, with an index by outcome; every
+    section open with ?open=all. Written when the app is built (init_documents)."""
+    return release_page(OVERVIEW_OPEN if request.args.get("open") == "all" else OVERVIEW)
+
+
+def overview_page(expanded: bool) -> str:
     file = engine_of(current_app).ruleset.file
     rules_by_outcome, findings_only = rule_groups(file)
     return render_template(
@@ -111,7 +118,7 @@ def overview():
         outcome_rule_count=sum(len(rules) for _, rules in rules_by_outcome),
         finding_rule_count=sum(len(rules) for _, rules in findings_only),
         question_count=sum(len(step.questions) for step in file.steps),
-        expanded=request.args.get("open") == "all",
+        expanded=expanded,
     )
 
 
@@ -130,46 +137,6 @@ def rule_groups(file) -> tuple[list, list]:
         for c in file.criteria
     ]
     return by_outcome, findings_only
-
-
-def load_scenario_answers(folder: Path) -> dict[str, tuple[str, Scenario]]:
-    """key -> (label, scenario) of every scenario in the scenarios folder, read at start-up."""
-    found: dict[str, tuple[str, Scenario]] = {}
-    for path in scenario_files([folder]) if folder.is_dir() else []:
-        try:
-            scenarios = load_scenarios(path)
-        except RulesError:  # a broken scenario file is reported by `rules test`, not here
-            continue
-        for i, s in enumerate(scenarios):
-            found[f"{path.name}:{i}"] = (f"{s.name} ({path.name})", s)
-    return found
-
-
-def uploaded_answers(engine: Engine, data: bytes) -> tuple[dict[str, Any] | None, str | None]:
-    """Answers from an uploaded JSON/YAML answers file or FHIR QuestionnaireResponse."""
-    try:
-        parsed, _ = read_yaml(data, ANSWERS_FILE)  # YAML is a superset of JSON
-    except YamlProblem as exc:
-        expected = f" (expected {exc.expected})" if exc.expected else ""
-        return None, f"The file could not be read: line {exc.line}: {exc.message}{expected}."
-    kind = parsed.get("resourceType") if isinstance(parsed, dict) else None
-    if kind is not None and kind != "QuestionnaireResponse":
-        return None, (
-            f"This file is a FHIR {str(kind)[:40]}, not a QuestionnaireResponse. "
-            "Upload the answers a patient downloaded from their summary."
-        )
-    if kind == "QuestionnaireResponse":
-        from ..fhir import answers_from_response
-
-        try:
-            return answers_from_response(engine, parsed), None
-        except ValueError as exc:
-            # Cut short: the reason can quote a value from the file back.
-            return None, f"The QuestionnaireResponse could not be read: {str(exc)[:200]}"
-    parsed = answers_in(parsed)
-    if not isinstance(parsed, dict):
-        return None, "The file must hold answers: question ids mapped to answers."
-    return parsed, None
 
 
 def try_slots() -> PreviewSlots:
@@ -291,7 +258,12 @@ def patient_view(engine: Engine, result) -> Markup:
 
 @bp.get("/book")
 def outcome_book():
-    """Every outcome and finding as a patient would see it, with its rules in plain words."""
+    """Every outcome and finding as a patient would see it, with its rules in plain words.
+    Written when the app is built (init_documents)."""
+    return release_page(BOOK)
+
+
+def book_page() -> str:
     ruleset = engine_of(current_app).ruleset
     file = ruleset.file
     return render_template(
@@ -303,6 +275,35 @@ def outcome_book():
         preview=preview(),
         rules_by_outcome=rule_groups(file)[0],
     )
+
+
+# The clinician's pages that depend only on the rule files (and the previous release the book
+# compares with): (document name, the URL it is written for, how it is written).
+OVERVIEW, OVERVIEW_OPEN, BOOK = "clinician overview", "clinician overview open", "clinician book"
+RELEASE_PAGES: tuple[tuple[str, str, Callable[[], str]], ...] = (
+    (OVERVIEW, "/clinician/", lambda: overview_page(expanded=False)),
+    (OVERVIEW_OPEN, "/clinician/?open=all", lambda: overview_page(expanded=True)),
+    (BOOK, "/clinician/book", book_page),
+)
+HTML = "text/html"
+
+
+def init_documents(app: Flask) -> None:
+    """Write the release's pages once (documents.py), each in a request for its own URL at the
+    app's root, as nginx serves it: nothing in them depends on the request (the language is
+    English, the page's own link is marked by its route; no form, no date, no patient's
+    answers); the clinician tests compare them with fresh renders (test_release_pages.py)."""
+    for name, url, write in RELEASE_PAGES:
+        with app.test_request_context(url, base_url="https://localhost"):
+            documents.keep(app, name, write(), HTML)
+
+
+def release_page(name: str) -> Response | str:
+    """A page written when the app was built, for the app at the root of its host. Under a
+    sub-path (SCRIPT_NAME) its links would differ, so there it is written for the request."""
+    if request.script_root:
+        return next(write for page, _, write in RELEASE_PAGES if page == name)()
+    return documents.send(name)
 
 
 def short_quotes(text: str, words: int = 6) -> str:

@@ -3,7 +3,7 @@
 
 The previous rule file is the newest released version older than the app's, from
 `releases/<version>/` (clinician_previous.py), or CLINICIAN_PREVIOUS_RULES (a path; "" turns the
-comparison off). That comparison is made once, on its first view, and is also printed in the
+comparison off). That comparison is made once, when the app is built, and is also printed in the
 outcome book. Headline changes are listed by cause (the rule behind each, with its old -> new
 values), with shares a clinician can weigh. A clinician can upload another previous file instead:
 it is read with the preview's upload limits and compared in a child process that is stopped after
@@ -218,7 +218,8 @@ def compare(old: Side, new: Side, source: str, typical: dict[str, Any] | None = 
 
 
 class Configured:
-    """The comparison with the configured previous file, made on its first view."""
+    """The comparison with the configured previous file, made once: when the app is built, for
+    the outcome book written then (clinician.init_documents)."""
 
     def __init__(self, app: Flask):
         self.app = app

@@ -26,7 +26,7 @@ def copy_with(tmp_path: Path, *edits: tuple[str, str]) -> Path:
 
 
 def statements_in(text: str) -> int:
-    sources = yaml.safe_load(text)["meta"]["sources"].values()
+    sources = yaml.load(text, Loader=yaml.CSafeLoader)["meta"]["sources"].values()  # libyaml: fast
     return sum(len(s.get("statements", [])) for s in sources)
 
 

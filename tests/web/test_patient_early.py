@@ -43,7 +43,7 @@ def test_the_page_after_the_deciding_answer_says_so_and_offers_the_summary_now(
     assert summary.outcome == outcome
     missing = one(summary.main, attrs={"data-unanswered": True})
     assert page.questions[0] in missing["data-unanswered"].split()
-    assert "advice about them is missing" in text(missing)
+    assert "Advice about them is missing here, safety advice included" in text(missing)
     rest = patient.get(one(missing, attrs={"data-action": "continue"})["href"])
     assert rest.url == page.url
 

@@ -1,9 +1,14 @@
-"""Read YAML into plain Python data while remembering where every value came from."""
+"""Read YAML into plain Python data while remembering where every value came from.
+
+The text is parsed once: the values are built from libyaml's events as they arrive, with the
+limits checked on the way (`_Reader`), rather than checked over the events and then composed
+into nodes by a second parse (rules.yaml: 18 to 20 ms of CPU instead of 24 to 36 ms)."""
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,10 +61,12 @@ _TAG = "tag:yaml.org,2002:"
 _BOOL, _INT, _FLOAT, _STR = _TAG + "bool", _TAG + "int", _TAG + "float", _TAG + "str"
 _MERGE, _VALUE = _TAG + "merge", _TAG + "value"
 _TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+_TIMESTAMP = _TAG + "timestamp"
+_TOO_SLOW = "the file takes too long to read; is it the right file?"
 _EXPECTED = {
     _INT: f"a whole number between -{MAX_INT:,} and {MAX_INT:,}",
     _FLOAT: "a number",
-    _TAG + "timestamp": "a real date written YYYY-MM-DD, such as 2026-11-23",
+    _TIMESTAMP: "a real date written YYYY-MM-DD, such as 2026-11-23",
 }
 
 
@@ -95,136 +102,258 @@ class YamlProblem(QuestionnaireError):
         return RuleProblem(name, self.line, self.column, self.message, self.expected)
 
 
-def _mark(node: yaml.Node | yaml.Event) -> tuple[int, int]:
-    mark = node.start_mark
+def _mark(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
-class _Builder:
+class _Open:
+    """A mapping or list whose events are still arriving."""
+
+    __slots__ = ("data", "path", "depth", "key")
+
+    def __init__(self, data: dict[str, Any] | list[Any], path: Path, depth: int) -> None:
+        self.data, self.path, self.depth = data, path, depth
+        self.key: str | None = None  # in a mapping: the key whose value comes next
+
+
+class _Reader:
+    """One pass over libyaml's events: the limits, the values and their marks together.
+
+    Problems are told as when the text was parsed twice (limits first, then composing, then
+    building): a limit the text breaks, as the events arrive; then text that is not one YAML
+    document (a syntax error, an undefined or repeated anchor, a second document); then the
+    first value that cannot be built. An alias is built again from its anchor's events (a bomb
+    counts every value it expands to); a node that contains itself is built deeper each time
+    until the nesting limit stops it, as PyYAML's composer makes it. No recursion follows the
+    text's nesting, so deep nesting cannot crash the process.
+    """
+
     def __init__(self, limits: Limits, deadline: float) -> None:
         self.limits, self.deadline = limits, deadline
-        self.marks = Marks()
+        self.marks, self.result, self.stack = Marks(), None, list[_Open]()
+        # The text's limits: its values (aliases not expanded), aliases and nesting.
+        self.values = self.aliases = self.depth = 0
+        self.too_deep = False
+        # Composing: the documents, every anchor's events (so far), the anchors still open.
+        self.documents = 0
+        self.anchors: dict[str | None, list[yaml.Event]] = {}
+        self.recording: list[tuple[int, list[yaml.Event]]] = []  # (depth outside, events)
+        # Building: the values built (aliases built again), and the first problem of each kind.
         self.nodes = 0
-        self._scalars = yaml.SafeLoader("")
+        self.broken: YamlProblem | None = None  # not one YAML document
+        self.failed: YamlProblem | None = None  # a value that cannot be built
+        self.building = True  # until one of these two
+        self.loader = _Loader("")  # the text's, once read() starts: resolves and builds scalars
 
-    def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
+    def read(self, text: str) -> Any:
+        """The text's one document as plain data; YamlProblem if there is a problem."""
+        self.loader = loader = _Loader(text)
+        on: dict[type[yaml.Event], Callable[[Any], None]] = {
+            yaml.ScalarEvent: self.on_value,
+            yaml.MappingStartEvent: self.on_open,
+            yaml.SequenceStartEvent: self.on_open,
+            yaml.MappingEndEvent: self.on_close,
+            yaml.SequenceEndEvent: self.on_close,
+            yaml.AliasEvent: self.on_alias,
+            yaml.DocumentStartEvent: self.on_document,
+        }
+        try:
+            next_event: Callable[[], yaml.Event] = loader.get_event
+            event, count = next_event(), 0
+            while type(event) is not yaml.StreamEndEvent:
+                if self.too_deep:  # point at the first thing inside, the line a person would see
+                    raise YamlProblem(_too_deep(self.limits), *_mark(event))
+                handle = on.get(type(event))
+                if handle is not None:
+                    handle(event)
+                if count % 1024 == 0 and time.thread_time() > self.deadline:
+                    raise YamlProblem(_TOO_SLOW, *_mark(event))
+                event, count = next_event(), count + 1
+        except yaml.YAMLError as exc:
+            raise self.broken or _not_yaml(exc) from None
+        finally:
+            loader.dispose()
+        if self.broken or self.failed:
+            raise self.broken or self.failed  # type: ignore[misc]
+        if not self.documents:
+            raise YamlProblem("the file is empty")
+        return self.result
+
+    def on_value(self, event: yaml.NodeEvent) -> None:
+        self.values += 1
+        if self.values > self.limits.max_nodes:
+            raise YamlProblem(_too_many_values(self.limits), *_mark(event))
+        if event.anchor is not None:
+            self.anchor(event)
+        self.follow(event)
+
+    def on_open(self, event: yaml.CollectionStartEvent) -> None:
+        self.depth += 1
+        self.too_deep = self.depth > self.limits.max_depth + 1  # the top level is depth 1 here
+        self.on_value(event)
+
+    def on_close(self, event: yaml.Event) -> None:
+        self.depth -= 1
+        self.follow(event)
+
+    def on_alias(self, event: yaml.AliasEvent) -> None:
+        self.aliases += 1
+        if self.aliases > self.limits.max_aliases:
+            raise YamlProblem(_too_many_aliases(self.limits), *_mark(event))
+        if event.anchor not in self.anchors:
+            self.stop(_composing("found undefined alias", event))
+        self.follow(event)
+
+    def on_document(self, event: yaml.Event) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            self.stop(_composing("but found another document", event))
+
+    def anchor(self, event: yaml.NodeEvent) -> None:
+        if event.anchor in self.anchors:
+            self.stop(_composing("second occurrence", event))
+        events: list[yaml.Event] = []  # filled as they arrive: an alias inside sees them
+        self.anchors[event.anchor] = events
+        self.recording.append((self.depth - isinstance(event, yaml.CollectionStartEvent), events))
+
+    def stop(self, problem: YamlProblem) -> None:
+        """The text is not one YAML document: no more building; the first such problem wins."""
+        self.broken, self.building = self.broken or problem, False
+
+    def follow(self, event: yaml.Event) -> None:
+        """Keep the events of every anchored node still open; build until the first problem."""
+        if self.recording:
+            for _, events in self.recording:
+                events.append(event)
+            if self.recording[-1][0] == self.depth:
+                if not isinstance(event, yaml.CollectionStartEvent):
+                    self.recording.pop()  # that node is complete
+        if self.building:
+            try:
+                self.build(event)
+            except YamlProblem as problem:
+                self.failed, self.building = problem, False
+
+    def build(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.CollectionEndEvent):
+            self.stack.pop()
+            return
+        if not self.stack:  # the document itself (never an alias: no anchor is known yet)
+            self.result = self.value(event, (), 0)
+            return
+        parent = self.stack[-1]
+        data = parent.data
+        if isinstance(data, dict) and parent.key is None:
+            self.key(parent, event)
+        elif isinstance(event, yaml.AliasEvent):  # the anchor's node, built again here
+            for again in self.anchors[event.anchor]:
+                self.build(again)
+        elif isinstance(data, list):
+            data.append(self.value(event, parent.path + (len(data),), parent.depth + 1))
+        else:
+            key, parent.key = str(parent.key), None
+            data[key] = self.value(event, parent.path + (key,), parent.depth + 1)
+
+    def value(self, event: yaml.Event, path: Path, depth: int) -> Any:
         self.nodes += 1
         limits = self.limits
         if self.nodes > limits.max_nodes:  # aliases, each built again, add to the events' count
-            raise YamlProblem(_too_many_values(limits), *_mark(node))
+            raise YamlProblem(_too_many_values(limits), *_mark(event))
         if depth > limits.max_depth:
-            raise YamlProblem(
-                f"the file is nested more than {limits.max_depth} levels deep", *_mark(node)
-            )
+            raise YamlProblem(_too_deep(limits), *_mark(event))
         if self.nodes % 1024 == 0 and time.thread_time() > self.deadline:
+            raise YamlProblem(_TOO_SLOW, *_mark(event))
+        self.marks.values[path] = mark = _mark(event)
+        if isinstance(event, yaml.ScalarEvent):
+            return self.scalar(event, self.tag(event))
+        assert isinstance(event, yaml.CollectionStartEvent)
+        mapping = isinstance(event, yaml.MappingStartEvent)
+        tag = event.tag if event.tag not in (None, "!") else _TAG + ("map" if mapping else "seq")
+        self.check_tag(tag, mark)
+        data: dict[str, Any] | list[Any] = {} if mapping else []
+        self.stack.append(_Open(data, path, depth))
+        return data
+
+    def key(self, parent: _Open, event: yaml.Event) -> None:
+        if isinstance(event, yaml.AliasEvent):
+            event = self.anchors[event.anchor][0]  # the first event of the node it names
+        if not isinstance(event, yaml.ScalarEvent):
+            raise YamlProblem("a key must be plain text", *_mark(event))
+        tag = self.tag(event)
+        if tag == _MERGE or event.value == "<<":
             raise YamlProblem(
-                "the file takes too long to read; is it the right file?", *_mark(node)
+                "merge keys ('<<') are not supported; write the fields out", *_mark(event)
             )
-        self.marks.values[path] = _mark(node)
-        if isinstance(node, yaml.MappingNode):
-            self.check_tag(node)
-            return self.build_mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
-            self.check_tag(node)
-            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
-        return self.build_scalar(node)
+        key = str(self.scalar(event, tag))
+        path = parent.path + (key,)
+        if key in parent.data:
+            line, _ = self.marks.keys[path]
+            raise YamlProblem(f"duplicate key '{key}' (first given on line {line})", *_mark(event))
+        self.marks.keys[path] = _mark(event)
+        parent.key = key
 
-    def build_mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlProblem("a key must be plain text", *_mark(key_node))
-            if key_node.tag == _MERGE or key_node.value == "<<":
-                raise YamlProblem(
-                    "merge keys ('<<') are not supported; write the fields out", *_mark(key_node)
-                )
-            key = str(self.build_scalar(key_node))
-            if key in result:
-                line, _ = self.marks.keys[path + (key,)]
-                raise YamlProblem(
-                    f"duplicate key '{key}' (first given on line {line})", *_mark(key_node)
-                )
-            self.marks.keys[path + (key,)] = _mark(key_node)
-            result[key] = self.build(value_node, path + (key,), depth + 1)
-        return result
+    def tag(self, event: yaml.ScalarEvent) -> str:
+        """The tag PyYAML's composer gives the scalar (resolved from its text when untagged),
+        kept on the event, which an alias builds again."""
+        if event.tag is None or event.tag == "!":
+            event.tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+        return str(event.tag)
 
-    def check_tag(self, node: yaml.Node) -> None:
-        if node.tag not in _TAGS:
+    def check_tag(self, tag: str, mark: tuple[int, int]) -> None:
+        if tag not in _TAGS:
             # The tag as typed, cut short: it is quoted back to whoever sent the file.
             raise YamlProblem(
-                f"the tag '{node.tag[:60]}' is not allowed in {self.limits.what}; remove it",
-                *_mark(node),
+                f"the tag '{tag[:60]}' is not allowed in {self.limits.what}; remove it",
+                *mark,
                 "plain text, numbers, lists and mappings",
             )
 
-    def build_scalar(self, node: yaml.ScalarNode) -> Any:
-        if node.tag == _STR:  # most values: the text itself, as PyYAML would construct it
-            return node.value
-        # YAML 1.1 reads yes/no/on/off as booleans; a clinician typing `value: no` means the word.
-        if node.tag == _BOOL and node.value.lower() not in ("true", "false"):
-            return node.value
-        if node.tag == _VALUE:  # a lone '=' is the text '='
-            return node.value
-        self.check_tag(node)
-        if node.tag == _INT and len(node.value) > 40:  # never build a huge number at all
-            raise self.unreadable(node, "this number is too big")
+    def scalar(self, event: yaml.ScalarEvent, tag: str) -> Any:
+        text = event.value
+        # Text as typed: most values; yes/no/on/off, which YAML 1.1 reads as booleans (a
+        # clinician typing `value: no` means the word); and a lone '='.
+        if tag == _STR or tag == _VALUE or (tag == _BOOL and text.lower() not in ("true", "false")):
+            return text
+        self.check_tag(tag, _mark(event))
+        if tag == _INT and len(text) > 40:  # never build a huge number at all
+            raise _unreadable(event, tag, "this number is too big")
+        node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style)  # type: ignore[arg-type]
         try:
-            value = self._scalars.construct_object(node)
+            value = self.loader.construct_object(node)
         except yaml.YAMLError as exc:
             said = getattr(exc, "problem", None) or exc
-            raise self.unreadable(node, f"cannot read this value: {said}") from None
-        except (ValueError, OverflowError, TypeError):
-            # Impossible dates (2026-02-30) or time zones; PyYAML lets datetime's errors through.
-            raise self.unreadable(
-                node, f"cannot read this value: '{node.value[:40]}' is not a real date"
-            ) from None
+            raise _unreadable(event, tag, f"cannot read this value: {said}") from None
+        except (ValueError, OverflowError, TypeError, IndexError, AttributeError):
+            # PyYAML lets Python's errors through: impossible dates (2026-02-30) and time zones,
+            # and an explicit tag on text that is not of its type (`!!int 12x`, `!!int` alone).
+            said = " is not a real date" if tag == _TIMESTAMP else ""
+            raise _unreadable(event, tag, f"cannot read this value: '{text[:40]}'{said}") from None
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
-            raise self.unreadable(node, "this number is too big")
+            raise _unreadable(event, tag, "this number is too big")
         if isinstance(value, float) and not math.isfinite(value):
-            raise self.unreadable(node, f"'{node.value[:40]}' is not a finite number")
+            raise _unreadable(event, tag, f"'{text[:40]}' is not a finite number")
         return value
 
-    @staticmethod
-    def unreadable(node: yaml.ScalarNode, message: str) -> YamlProblem:
-        return YamlProblem(message, *_mark(node), _EXPECTED.get(node.tag, "a plain value"))
+
+def _unreadable(event: yaml.ScalarEvent, tag: str, message: str) -> YamlProblem:
+    return YamlProblem(message, *_mark(event), _EXPECTED.get(tag, "a plain value"))
 
 
-_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
-_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-_VALUES = (*_OPEN, yaml.ScalarEvent)  # the events that become a value (a node)
+def _composing(problem: str, event: yaml.Event) -> YamlProblem:
+    return YamlProblem(f"this is not valid YAML: {problem}", *_mark(event))
 
 
-def _check_events(text: str, limits: Limits, deadline: float) -> None:
-    """Refuse deep nesting, many aliases, too many values or a slow file before composing:
-    libyaml's composer recurses in C and can crash, and aliases are what makes a tiny file
-    expand. Values are counted here too, so a file with too many is named as such before a
-    busy machine's clock can run out on it (the time limit fired first under load)."""
-    depth, too_deep, aliases, values = 0, False, 0, 0
-    try:
-        for count, event in enumerate(yaml.parse(text, Loader=_Loader)):  # does not recurse
-            if too_deep:  # point at the first thing inside, as the line a person would look at
-                raise YamlProblem(
-                    f"the file is nested more than {limits.max_depth} levels deep", *_mark(event)
-                )
-            values += isinstance(event, _VALUES)
-            if values > limits.max_nodes:
-                raise YamlProblem(_too_many_values(limits), *_mark(event))
-            if isinstance(event, _OPEN):
-                depth += 1
-                too_deep = depth > limits.max_depth + 1  # the top level is depth 1 here
-            elif isinstance(event, _CLOSE):
-                depth -= 1
-            elif isinstance(event, yaml.AliasEvent):
-                aliases += 1
-                if aliases > limits.max_aliases:
-                    raise YamlProblem(_too_many_aliases(limits), *_mark(event))
-            if count % 1024 == 0 and time.thread_time() > deadline:
-                raise YamlProblem(
-                    "the file takes too long to read; is it the right file?", *_mark(event)
-                )
-    except yaml.YAMLError:
-        return  # compose reports syntax errors with their position
+def _not_yaml(exc: yaml.YAMLError) -> YamlProblem:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return YamlProblem(f"this is not valid YAML: {exc.problem or exc.context}", line, col)
+    return YamlProblem(f"this is not valid YAML: {exc}")
+
+
+def _too_deep(limits: Limits) -> str:
+    return f"the file is nested more than {limits.max_depth} levels deep"
 
 
 def _too_many_values(limits: Limits) -> str:
@@ -240,11 +369,8 @@ def _too_many_aliases(limits: Limits) -> str:
 def _text(data: bytes | str, limits: Limits) -> str:
     size = len(data)
     if size > limits.max_bytes:
-        shown = (
-            f"{limits.max_bytes // 1_000_000} MB"
-            if limits.max_bytes >= 1_000_000
-            else f"{limits.max_bytes // 1024} KB"
-        )
+        mb = limits.max_bytes >= 1_000_000
+        shown = f"{limits.max_bytes // 1_000_000} MB" if mb else f"{limits.max_bytes // 1024} KB"
         raise YamlProblem(f"the file is larger than {shown}")
     if isinstance(data, str):
         try:
@@ -263,20 +389,5 @@ def _text(data: bytes | str, limits: Limits) -> str:
 def read_yaml(data: bytes | str, limits: Limits = RULE_FILE) -> tuple[object, Marks]:
     """Parse one YAML document into plain data and the marks of each value."""
     deadline = time.thread_time() + limits.max_seconds
-    text = _text(data, limits)
-    _check_events(text, limits, deadline)
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = f"this is not valid YAML: {exc.problem or exc.context}"
-        raise YamlProblem(problem, line, col) from None
-    except yaml.YAMLError as exc:
-        raise YamlProblem(f"this is not valid YAML: {exc}") from None
-    except RecursionError:
-        raise YamlProblem(f"the file is nested more than {limits.max_depth} levels deep") from None
-    if node is None:
-        raise YamlProblem("the file is empty")
-    builder = _Builder(limits, deadline)
-    return builder.build(node, (), 0), builder.marks
+    reader = _Reader(limits, deadline)
+    return reader.read(_text(data, limits)), reader.marks
