@@ -72,7 +72,7 @@ def study_matches(engine: Engine, summary: Summary) -> tuple[list[StudyMatch], s
     studies = app_studies(engine)
     if studies is None:
         return [], None
-    return match_studies(engine, studies, summary), studies.fingerprint
+    return match_studies(studies, summary), studies.fingerprint
 
 
 # --- flask studies refresh --------------------------------------------------------------------

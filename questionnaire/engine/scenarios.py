@@ -156,16 +156,14 @@ def run_scenario(engine: Engine, scenario: Scenario, studies: Studies | None = N
         return Result(scenario, tuple(failures + _refused(expect, exc)))
     failures += _accepted(expect, summary, set(known_rules), set(outcomes))
     if expect.studies is not None:
-        failures += _studies(expect.studies, engine, summary, studies)
+        failures += _studies(expect.studies, summary, studies)
     return Result(scenario, tuple(failures), summary.fired)
 
 
-def _studies(
-    expected: tuple[str, ...], engine: Engine, summary: Summary, studies: Studies | None
-) -> list[str]:
+def _studies(expected: tuple[str, ...], summary: Summary, studies: Studies | None) -> list[str]:
     if studies is None:
         return ["the scenario expects studies, but no studies file is loaded"]
-    got = [m.study.nct_id for m in match_studies(engine, studies, summary) if m.meets]
+    got = [m.study.nct_id for m in match_studies(studies, summary) if m.meets]
     if set(got) != set(expected):
         return [f"expected the criteria of {sorted(expected)} to be met, got {sorted(got)}"]
     return []

@@ -112,19 +112,19 @@ def start():
 def finished_walk():
     """(the patient's walk, its Summary) if it reached a summary, or (None, where to send them
     instead). A summary is reached at the end, at an early stop, or as soon as the answers so
-    far make the headline certain (its Summary's `unanswered` lists what is still open)."""
+    far make the headline certain (its Summary's `unanswered` lists what is still open). The
+    answers are walked once: the headline, the findings and the studies all come from that
+    walk's Summary."""
     j = WIZARD.journey()
     answers = stored_answers()
     if not answers:
         session["notice"] = "no_answers"
         return None, redirect(url_for(".start"))
     walk = j.walk(answers)
-    if walk.stopped_after is None and j.first_open(walk) is not None:
-        settled = j.engine.settled(answers, trace=False)
-        if settled is None:
-            return None, redirect(WIZARD.page_url(j.first_open(walk)))
-        return walk, settled
-    return walk, j.engine.evaluate(walk.answers, trace=False)
+    result = j.engine.summary(walk, trace=False)
+    if result is None:
+        return None, redirect(WIZARD.page_url(j.first_open(walk)))
+    return walk, result
 
 
 @bp.get("/summary")
@@ -139,7 +139,7 @@ def summary():
     after_stop = j.after_stop(walk) if walk.continuable else None
     return render_template(
         "patient/summary.html",
-        **summary_context(j.engine, result),
+        **summary_context(j.engine, result, answers=False),
         change_url=change_url,
         continue_url=WIZARD.page_url(after_stop, go_on=True) if after_stop else None,
         unanswered=[j.questions[q] for q in result.unanswered],

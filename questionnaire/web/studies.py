@@ -20,7 +20,7 @@ from flask import Blueprint, Flask, current_app, render_template
 from ..engine import Summary
 from ..engine.evaluation.studies import StudyMatch, match_studies
 from ..engine.load.studies import Studies, load_studies
-from ..engines import LANGUAGES, engine_for, engine_of
+from ..engines import LANGUAGES, engine_for
 from .i18n import current_language
 
 bp = Blueprint("studies", __name__)
@@ -57,7 +57,7 @@ def matches(app: Flask, summary: Summary, lang: str | None = None) -> list[Study
     studies = studies_for(app, lang)
     if studies is None:
         return []
-    return match_studies(engine_for(app, lang) if lang else engine_of(app), studies, summary)
+    return match_studies(studies, summary)
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,9 @@ def index():
 
 @bp.get("/studies/<nct_id>")
 def record(nct_id: str):
-    """One study's record; a study not in the snapshot says so and links to the registry."""
+    """One study's record; a study not in the snapshot says so and links to the registry. At
+    the list's URL and the NCT id: study cards build their links so, from one `url_for` per
+    page (studies/_macros.html)."""
     studies = studies_for(current_app, current_language())
     if studies is None:
         return render_template("studies/none.html"), 404

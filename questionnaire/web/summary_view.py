@@ -72,9 +72,12 @@ def signs(engine: Engine, result: Summary) -> list[tuple[str, list[str], str, st
     return sorted(found, key=lambda sign: order.index(sign[0]))
 
 
-def summary_context(engine: Engine, result: Summary) -> dict[str, Any]:
-    """What the summary templates need: findings by criterion with the answers behind each,
-    the rules whose finding fits what studies ask for (`fits:`), notes and sources.
+def summary_context(engine: Engine, result: Summary, *, answers: bool = True) -> dict[str, Any]:
+    """What the summary templates need: findings by criterion with the answers behind each
+    (`answers=False`: without them, for the patient's summary, which gives each finding's
+    source only), split as the patient's summary shows them: open under their criterion, or
+    in the reveal of those whose rule fits what studies ask for (`fits:`), or not at all when
+    the care card already names them (`signs`); notes and sources.
 
     Notes come in rules.yaml's order, split where their `show:` puts them. After an early stop
     only the notes marked `after_stop` are kept (for the handout): an emergency card stands alone.
@@ -84,6 +87,8 @@ def summary_context(engine: Engine, result: Summary) -> dict[str, Any]:
 
     def answered(rule: str) -> list[tuple[str, list[str]]]:
         """The patient's own answers that made a finding appear: (question, answer labels)."""
+        if not answers:
+            return []
         return [
             (questions[q].prompt, answer_text(questions[q], result.answers[q]))
             for q in engine.rule_questions[rule]
@@ -95,17 +100,23 @@ def summary_context(engine: Engine, result: Summary) -> dict[str, Any]:
         found = [(f, answered(f.rule)) for f in result.findings if f.criterion == criterion.id]
         if found:
             groups.append((criterion, found))
-    fitting = [r.id for r in file.rules if r.finding and r.finding.fits and r.id in result.fired]
+    fits = {r.id for r in file.rules if r.finding and r.finding.fits and r.id in result.fired}
     stopped = result.stopped_after is not None
     notes = [n for n in result.notes if not stopped or n.after_stop]
     cited = result.cited(notes)
     if stopped:  # an emergency card stands alone: no findings, no sources
-        groups, fitting, cited = [], [], []
+        groups, fits, cited = [], set(), []
+    found_signs = signs(engine, result)
+    apart = fits | {sign[3] for sign in found_signs}  # in the reveal, or in the card
     return {
         "summary": result,
-        "signs": signs(engine, result),
+        "signs": found_signs,
         "groups": groups,
-        "fitting": fitting,
+        "open_groups": [
+            (criterion, [item for item in found if item[0].rule not in apart])
+            for criterion, found in groups
+        ],
+        "fitting": [item for _, found in groups for item in found if item[0].rule in fits],
         "cited": cited,
         "sources": file.meta.sources,
         "notes_first": [n for n in notes if n.show == "first"],

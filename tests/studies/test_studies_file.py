@@ -92,7 +92,7 @@ def test_every_shipped_study_can_be_met_under_a_lower_outcome(ruleset):
         assert witness is not None, nct
         summary = engine.evaluate(witness)
         assert summary.outcome.urgency == "routine"
-        met = {m.study.nct_id for m in match_studies(engine, studies, summary) if m.meets}
+        met = {m.study.nct_id for m in match_studies(studies, summary) if m.meets}
         assert nct in met
 
 
@@ -114,6 +114,6 @@ def test_open_studies_come_first(ruleset, engine):
     from sample_answers import DISCUSS_ANSWERS
 
     studies = load_studies(STUDIES, {"en": ruleset})["en"]
-    found = match_studies(engine, studies, engine.evaluate(DISCUSS_ANSWERS))
+    found = match_studies(studies, engine.evaluate(DISCUSS_ANSWERS))
     open_flags = [m.study.is_open for m in found]
     assert open_flags == sorted(open_flags, reverse=True) and open_flags[0]

@@ -131,3 +131,22 @@ def test_healthz_and_the_api_give_each_rule_files_fingerprint_in_its_own_field(a
     assert health["offer_version"] == "1.1.0"  # its knee prices say "knee" (issue 21)
     body = api.post("/api/v1/evaluate", json={"answers": DISCUSS_ANSWERS}).get_json()
     assert body["studies_fingerprint"] == _sha("studies")
+
+
+def test_every_study_card_links_to_that_studys_record(patient, shared_app):
+    """The cards' links are built from the list's URL (once per page): each must open its own
+    study's record, on the list and on the summary."""
+    from questionnaire.web.studies import studies_for
+
+    every = [s.nct_id for s in studies_for(shared_app).studies]
+    listed = patient.get("/studies")
+    patient.walk(DISCUSS_ANSWERS)
+    summary = patient.get("/summary")
+    for page, expected in ((listed, every), (summary, None)):
+        cards = page.main.select("[data-study]")
+        assert cards and (expected is None or len(cards) == len(expected))
+        for card in cards:
+            record = patient.get(card.find("a")["href"])
+            assert record.status == 200, card["data-study"]
+            assert record.path == f"/studies/{card['data-study']}"
+            assert record.main.select_one("[data-study]")["data-study"] == card["data-study"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .. import model
@@ -62,6 +62,9 @@ class Summary:
     because: tuple[Reason, ...] = ()  # the rules that decided the headline, with their answers
     continuable: bool = False  # a stop its outcome's may_continue allows to continue
     unanswered: tuple[str, ...] = ()  # shown questions without an answer (a settled headline)
+    # The answer keys the rules were evaluated on (question id -> key; None: not asked), for
+    # conditions read later on the same answers (the studies' main criteria).
+    keys: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def said(self) -> tuple[SaidAnswer, ...]:
@@ -164,7 +167,21 @@ class Engine:
 
         A question whose skip logic depends on an unanswered question counts as shown.
         """
-        return Walk.of(*self.flow.read(answers))
+        unknown = tuple(str(name) for name in answers if name not in self._ids)
+        return Walk.of(*self.flow.read(answers), unknown)
+
+    def summary(self, walk: Walk, *, trace: bool = True) -> Summary | None:
+        """The Summary of the answers a walk read, without reading them again (the patient's
+        summary page: one walk per request). Where the walk ended, or stopped early, with every
+        question asked validly answered: their evaluation, as `evaluate(walk.answers)` (with
+        the answers the walk dropped named). Before that: as `settled`, the headline if the
+        answers so far already make it certain, else None."""
+        if walk.end is None:
+            raise ValueError("the walk carries no reading: make it with Engine.walk")
+        states = list(walk.states)
+        if walk.stopped_after is not None or walk.complete:
+            return self._evaluated(states, walk.end, trace)
+        return None if walk.unknown else self._settled(states, walk.end, trace)
 
     def evaluate(self, answers: Mapping[str, Any], *, trace: bool = True) -> Summary:
         """Evaluate one set of answers; raise AnswersError listing every problem. Without
@@ -197,7 +214,9 @@ class Engine:
         certain to be emergency or urgent care: asking it back must never hold up that card."""
         if not isinstance(answers, Mapping) or any(name not in self._ids for name in answers):
             return None
-        states, end = self.flow.read(answers)
+        return self._settled(*self.flow.read(answers), trace)
+
+    def _settled(self, states: list[QuestionState], end: Point, trace: bool) -> Summary | None:
         problems = [s.problem for s in states if s.problem is not None]
         if any(p.code != "contradiction" for p in problems):  # a bad answer, even after a stop
             return None
@@ -254,6 +273,7 @@ class Engine:
             tuple(r.id for r in fired),
             because,
             end.continuable,
+            keys=end.keys,
         )
 
     def trace(self, keys: Mapping[str, Any]) -> tuple[TraceEntry, ...]:

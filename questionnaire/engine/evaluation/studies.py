@@ -13,7 +13,7 @@ from typing import Any
 
 from ..load.studies import Studies, Study
 from .conditions import Condition
-from .evaluate import Engine, Summary
+from .evaluate import Summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,15 +30,15 @@ class StudyMatch:
         return self.criteria.because(self.keys)[1]
 
 
-def match_studies(engine: Engine, studies: Studies, summary: Summary) -> list[StudyMatch]:
+def match_studies(studies: Studies, summary: Summary) -> list[StudyMatch]:
     """Every study of the snapshot, open ones (recruiting) first, each with whether the
     answers meet its main criteria; none at all beside an emergency or urgent headline
     (nothing about studies belongs there)."""
     if summary.outcome.urgency != "routine":
         return []
-    _, end = engine.flow.read(summary.answers)
+    keys = summary.keys  # the answer keys of the summary's own walk: not read again
     found = []
     for study in studies.studies:
         criteria = studies.criteria[study.nct_id]
-        found.append(StudyMatch(study, criteria.truth(end.keys) is True, criteria, end.keys))
+        found.append(StudyMatch(study, criteria.truth(keys) is True, criteria, keys))
     return sorted(found, key=lambda m: not m.study.is_open)

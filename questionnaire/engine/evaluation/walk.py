@@ -9,7 +9,7 @@ every answer set at once (verify/symbolic.py).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, NamedTuple
 
@@ -213,6 +213,11 @@ class Walk:
     dropped: tuple[str, ...]  # answered questions that no longer apply
     stopped_after: str | None  # step after which a stopping outcome is certain
     continuable: bool = False  # a stop that may be continued (the answers so far allow it)
+    # The reading it was made from, so that evaluating the walk (`Engine.summary`) does not read
+    # the answers again; and the names answered that are no question here (ignored).
+    states: tuple[QuestionState, ...] = field(default=(), repr=False, compare=False)
+    end: Point | None = field(default=None, repr=False, compare=False)
+    unknown: tuple[str, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -220,7 +225,7 @@ class Walk:
         return not self.missing and not self.problems
 
     @classmethod
-    def of(cls, states: list[QuestionState], end: Point) -> Walk:
+    def of(cls, states: list[QuestionState], end: Point, unknown: tuple[str, ...] = ()) -> Walk:
         def ids(*wanted: State) -> tuple[str, ...]:
             return tuple(s.question.id for s in states if s.state in wanted)
 
@@ -236,4 +241,7 @@ class Walk:
             ids(State.DROPPED),
             end.stopped_after,
             end.continuable,
+            tuple(states),
+            end,
+            unknown,
         )
