@@ -247,7 +247,6 @@ def init_templates(app: Flask) -> None:
                 "script": url_for("static", filename="enhance.js", v=versions["enhance.js"]),
                 "start": url_for("patient.start"),
                 "help": url_for("patient.help_now"),
-                "clear": url_for("patient.clear"),
             },
         }
 
