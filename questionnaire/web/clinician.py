@@ -48,6 +48,7 @@ class Preview:
     conditions: dict[str, str]  # rule id -> plain-English condition
     form: type
     scenarios: dict[str, tuple[str, Scenario]]  # key -> (label, scenario)
+    scenario_choices: tuple[tuple[str, str], ...]  # (key, label): the try page's list
     trace: Matrix  # the traceability matrix of the sources (book and sign-off sheet)
     hazards: tuple[Hazard, ...]  # the safety case (docs/safety/), for the book
 
@@ -58,7 +59,8 @@ class Preview:
             skip_logic={q: c.explain() for q, c in rs.show_if.items()},
             conditions={r.id: c.explain() for r, c in zip(rs.file.rules, rs.when, strict=True)},
             form=build_all_questions_form(rs),
-            scenarios=load_scenario_answers(Path(scenarios)),
+            scenarios=(found := load_scenario_answers(Path(scenarios))),
+            scenario_choices=tuple((key, label) for key, (label, _) in found.items()),
             trace=trace_matrix(rs),
             hazards=hazard_log().hazards,
         )
@@ -211,7 +213,7 @@ def _try_page():
         problems=problems,
         message=message,
         field_errors=field_errors,
-        scenarios=[(k, label) for k, (label, _) in preview().scenarios.items()],
+        scenarios=preview().scenario_choices,
         patient_view=patient_view(engine, summary) if summary else None,
         checked=scenario_check(engine) if request.method == "GET" else None,
     )
