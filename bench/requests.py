@@ -9,7 +9,7 @@ request: the fastest of several batches, so another process on the machine canno
 The budget (issue 19): no page or API call over 2 ms, except two rows whose budget is derived
 from other rows' figures in the same run: the handout (a multiple of the summary page) and a
 scenario tried on the clinician's try page (the try page plus the summary page, both of which it
-shows). Exit status 3 if one is over its budget.
+shows, and the reasoning on top). Exit status 3 if one is over its budget.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from .load import ANSWERS
 BUDGET_MS = 2.0
 DERIVED_BUDGETS = (
     "the handout: 20x the summary page in English, 40x in Spanish with its English copy",
-    "a scenario tried: the try page + the summary page",
+    "a scenario tried: 1.2x the try page + the summary page",
 )
 BASE = "https://localhost"  # as nginx hands requests on (TRUSTED_PROXIES reads its headers)
 PASSWORD = "bench-" + "p" * 20
@@ -52,7 +52,8 @@ class Call:
     clinician: bool = False  # with the preview's Basic credentials
     # A budget derived from other rows of the same run: `times` the sum of the CPU of the rows
     # at these paths (the handout, issue 20: 20x the summary page; a scenario tried: the try page
-    # and the patient's summary page it shows whole, plus the reasoning).
+    # and the patient's summary page, both of which it shows whole, and a fifth more for the
+    # reasoning it adds: the engine's trace of every rule and its two tables, docs/benchmarks.md).
     budget_of: tuple[str, ...] = ()
     times: float = 1.0
 
@@ -66,7 +67,7 @@ class Call:
         if not self.budget_of:
             return ""
         parts = " + ".join(PART_NAMES.get(path, path) for path in self.budget_of)
-        return f" ({self.times:g}x {parts})" if self.times != 1 else f" ({parts})"
+        return f" ({self.times:g}x {parts if len(self.budget_of) == 1 else f'({parts})'})"
 
 
 PART_NAMES = {"/summary": "summary", "/clinician/try": "try page"}
@@ -245,6 +246,7 @@ def calls(app, offer_answers: dict | None = None) -> list[Call]:
             "page and the reasoning",
             "/clinician/try?scenario=discuss.yaml:0",
             budget_of=("/clinician/try", "/summary"),
+            times=1.2,
             **basic,
         ),
         Call("clinician outcome book", "/clinician/book", **basic),

@@ -217,6 +217,7 @@ def _try_page():
         field_errors=field_errors,
         scenarios=preview().scenario_choices,
         patient_view=patient_view,
+        matched=[t for t in summary.trace if t.matched] if summary else [],
         checked=(
             scenario_check(engine, scenario, evaluated)
             if scenario and request.method == "GET"
