@@ -280,13 +280,13 @@ class _Reader:
             raise YamlProblem(_too_deep(limits), *_mark(event))
         if self.nodes % 1024 == 0 and time.thread_time() > self.deadline:
             raise YamlProblem(_TOO_SLOW, *_mark(event))
-        self.marks.values[path] = mark = _mark(event)
+        self.marks.values[path] = _mark(event)
         if isinstance(event, yaml.ScalarEvent):
             return self.scalar(event, self.tag(event))
         assert isinstance(event, yaml.CollectionStartEvent)
         mapping = isinstance(event, yaml.MappingStartEvent)
         tag = event.tag if event.tag not in (None, "!") else _TAG + ("map" if mapping else "seq")
-        self.check_tag(tag, mark)
+        self.check_tag(tag, event)
         data: dict[str, Any] | list[Any] = {} if mapping else []
         self.stack.append(_Open(data, path, depth))
         return data
@@ -313,12 +313,12 @@ class _Reader:
             event.tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
         return str(event.tag)
 
-    def check_tag(self, tag: str, mark: tuple[int, int]) -> None:
+    def check_tag(self, tag: str, event: yaml.Event) -> None:
         if tag not in _TAGS:
             # The tag as typed, cut short: it is quoted back to whoever sent the file.
             raise YamlProblem(
                 f"the tag '{tag[:60]}' is not allowed in {self.limits.what}; remove it",
-                *mark,
+                *_mark(event),
                 "plain text, numbers, lists and mappings",
             )
 
@@ -328,7 +328,7 @@ class _Reader:
         # clinician typing `value: no` means the word); and a lone '='.
         if tag == _STR or tag == _VALUE or (tag == _BOOL and text.lower() not in ("true", "false")):
             return text
-        self.check_tag(tag, _mark(event))
+        self.check_tag(tag, event)
         if tag == _INT and len(text) > 40:  # never build a huge number at all
             raise _unreadable(event, tag, "this number is too big")
         node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style)  # type: ignore[arg-type]
