@@ -34,6 +34,25 @@ def other_rule_files(app: Flask) -> dict[str, str]:
     return {name: str(path) for name, path in beside.items() if path.is_file()}
 
 
+def studies_path(app: Flask) -> str | None:
+    """The studies file to load: QUESTIONNAIRE_STUDIES, or studies.yaml beside the rule file
+    when there is one."""
+    configured = app.config.get("QUESTIONNAIRE_STUDIES")
+    if configured is not None:
+        return configured or None
+    beside = Path(app.config["QUESTIONNAIRE_RULES"]).with_name("studies.yaml")
+    return str(beside) if beside.is_file() else None
+
+
+def rule_files(app: Flask) -> list[Path]:
+    """Every rule file the app loads, each with its .es file beside it: the rules, each other
+    questionnaire's (offer.yaml), the studies. The release gate and the plain-language check
+    both read this list."""
+    others = [Path(path) for path in other_rule_files(app).values()]
+    studies = studies_path(app)
+    return [Path(app.config["QUESTIONNAIRE_RULES"]), *others, *([Path(studies)] if studies else [])]
+
+
 def init_app(app: Flask) -> None:
     """Load, check and verify the configured rule file and its translations (rules.es.yaml),
     one engine per language, and each other questionnaire's the same way; an unusable file or

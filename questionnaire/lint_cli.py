@@ -17,9 +17,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .engines import other_rule_files
+from .engines import rule_files
 from .release_cli import BadRulesInput
-from .web.studies import studies_path
 
 ERROR_PAGES = Path("deploy") / "nginx" / "error-pages.toml"
 
@@ -28,10 +27,7 @@ def app_files() -> list[Path]:
     """Every file of patient-facing words the app and its nginx serve, English first (each
     file's Spanish is read beside it)."""
     app = current_app
-    files = [Path(app.config["QUESTIONNAIRE_RULES"])]
-    files += [Path(path) for path in other_rule_files(app).values()]
-    studies = studies_path(app)
-    files += [Path(studies)] if studies else []
+    files = rule_files(app)
     root = Path(app.root_path).parent
     files += sorted(root.glob("translations/*/LC_MESSAGES/messages.po"))
     return [_shown(path) for path in [*files, root / ERROR_PAGES]]

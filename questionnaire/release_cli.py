@@ -16,10 +16,15 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .engine.load.fingerprint import Release, changelog_entries, file_fingerprint, release_problems
+from .engine.load.fingerprint import (
+    Release,
+    changelog_entries,
+    file_fingerprint,
+    pair,
+    release_problems,
+)
 from .engine.load.yamlsource import YamlProblem, read_yaml
-from .engines import other_rule_files
-from .web.studies import studies_path
+from .engines import rule_files
 
 RELEASES = Path("releases")
 
@@ -33,13 +38,6 @@ class BadRulesInput(click.ClickException):
 def rules_path(path: str | None) -> Path:
     """The rule file named on the command line, or the app's."""
     return Path(path or current_app.config["QUESTIONNAIRE_RULES"])
-
-
-def shipped_rule_files() -> list[Path]:
-    """Every rule file the app loads: the rules, each other questionnaire's, the studies."""
-    others = [Path(path) for path in other_rule_files(current_app).values()]
-    studies = studies_path(current_app)
-    return [rules_path(None), *others, *([Path(studies)] if studies else [])]
 
 
 def changelog_of(path: Path) -> Path:
@@ -79,8 +77,8 @@ def gate_problems(path: Path) -> tuple[str, str, list[str]]:
         recorded = entries[old].fingerprint if old in entries else None
         if old != version and recorded != file_fingerprint(older):
             problems.append(
-                f"{RELEASES / old / path.name} does not match the fingerprint {where} records "
-                f"for {old}: released files never change; restore it"
+                f"{RELEASES / old}/ does not hold {pair(path.name)} as {where} records them "
+                f"for {old}: released files never change; restore them"
             )
     return version, shipped, problems
 
@@ -92,7 +90,7 @@ def gate_command(rules: str | None) -> None:
     """Check every rule file the app loads (or only RULES) is its meta.version as released:
     the fingerprint docs/<name>-changelog.md records, and the copy in releases/<version>/."""
     failed = False
-    for path in [Path(rules)] if rules else shipped_rule_files():
+    for path in [Path(rules)] if rules else rule_files(current_app):
         version, shipped, problems = gate_problems(path)
         for problem in problems:
             click.echo(f"Version gate: {problem}")

@@ -23,8 +23,8 @@ from .engine.load.registry import RegistryProblem, RegistryRecord, read_page
 from .engine.load.studies import Studies, check_studies, load_studies
 from .engine.load.yamlsource import YamlProblem, read_yaml
 from .engine.verify.studies import study_witnesses
-from .engines import engine_of, has_engine
-from .web.studies import studies_for, studies_path
+from .engines import engine_of, has_engine, studies_path
+from .web.studies import studies_for
 
 
 def _load(ruleset: RuleSet) -> Studies | None:

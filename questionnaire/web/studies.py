@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, render_template
@@ -20,22 +19,12 @@ from flask import Blueprint, Flask, current_app, render_template
 from ..engine import Summary
 from ..engine.evaluation.studies import StudyMatch, match_studies
 from ..engine.load.studies import Studies, load_studies
-from ..engines import LANGUAGES, engine_for
+from ..engines import LANGUAGES, engine_for, studies_path
 from .i18n import current_language
 
 bp = Blueprint("studies", __name__)
 _KEY = "studies"
 NCT_ID = re.compile(r"^NCT[0-9]{8}$")
-
-
-def studies_path(app: Flask) -> str | None:
-    """The studies file to load: QUESTIONNAIRE_STUDIES, or studies.yaml beside the rule file
-    when there is one."""
-    configured = app.config.get("QUESTIONNAIRE_STUDIES")
-    if configured is not None:
-        return configured or None
-    beside = Path(app.config["QUESTIONNAIRE_RULES"]).with_name("studies.yaml")
-    return str(beside) if beside.is_file() else None
 
 
 def init_app(app: Flask) -> None:

@@ -228,8 +228,40 @@ def test_a_changed_release_folder_fails(release):
     edit(release / "releases/1.0.0/rules.yaml", "version:", "version: ")
     result = gate(release)
     assert result.exit_code == 1
-    assert "releases/1.0.0/rules.yaml does not match the fingerprint" in result.output
+    assert "releases/1.0.0/ does not hold rules.yaml and rules.es.yaml as" in result.output
     assert "OK, studies.yaml" in result.output  # the studies' 1.0.0 in the same folder is whole
+
+
+def test_an_old_release_whose_spanish_changed_names_both_files(release):
+    edit(release / "releases/2.0.0/rules.es.yaml", "meta:\n  title: ", "meta:\n  title: Otro - ")
+    result = gate(release)
+    assert result.exit_code == 1
+    assert (
+        "releases/2.0.0/ does not hold rules.yaml and rules.es.yaml as docs/rules-changelog.md "
+        "records them for 2.0.0: released files never change; restore them"
+    ) in result.output
+
+
+@pytest.mark.parametrize("name", RULE_FILES)
+def test_a_second_entry_for_a_released_version_does_not_let_a_change_through(release, name):
+    # The way past the gate a review found: change the files under the same version, then add
+    # a second '## <version>' entry with the new fingerprint and copy them into releases/.
+    version = version_of(release / name)
+    translation = release / spanish(name)
+    translation.write_text(translation.read_text(encoding="utf-8") + "# otro cambio\n")
+    log = changelog(release, name)
+    line = fingerprint_line(file_fingerprint(release / name), name)
+    log.write_text(log.read_text(encoding="utf-8") + f"\n## {version} (again)\n\n{line}\n")
+    for each in (name, spanish(name)):
+        shutil.copy(release / each, release / "releases" / version / each)
+    result = gate(release)
+    assert result.exit_code == 1
+    assert re.search(
+        rf"docs/{name[:-5]}-changelog.md: version {re.escape(version)} has 2 entries "
+        rf"\(lines \d+, \d+\): a version is released once",
+        result.output,
+    ), result.output
+    assert f"OK, {name}" not in result.output
 
 
 def test_a_rule_file_without_a_version_is_bad_input(release):

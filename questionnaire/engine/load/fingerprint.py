@@ -76,6 +76,15 @@ def changelog_entries(text: str) -> dict[str, Entry]:
     return entries
 
 
+def repeated_versions(text: str) -> dict[str, list[int]]:
+    """Version -> the lines of its `## <version>` headings, for each version with more than one:
+    a second entry could otherwise record a new fingerprint for a version already released."""
+    lines: dict[str, list[int]] = {}
+    for heading in _HEADING.finditer(text):
+        lines.setdefault(heading.group(1), []).append(text.count("\n", 0, heading.start()) + 1)
+    return {version: found for version, found in lines.items() if len(found) > 1}
+
+
 @dataclass(frozen=True, slots=True)
 class Release:
     """What the gate compares for one rule file: its name ("offer.yaml"), meta.version and
@@ -93,6 +102,14 @@ class Release:
 def release_problems(release: Release) -> list[str]:
     """Why the shipped file is not its version as released (empty: it is)."""
     name, version, shipped, where = release.name, release.version, release.shipped, release.where
+    repeated = [
+        f"{where}: version {old} has {len(lines)} entries (lines "
+        f"{', '.join(map(str, lines))}): a version is released once; merge them, and give a "
+        f"later change a new meta.version"
+        for old, lines in repeated_versions(release.changelog or "").items()
+    ]
+    if repeated:
+        return repeated
     entry = changelog_entries(release.changelog or "").get(version)
     line = fingerprint_line(shipped, name)
     if entry is None:
