@@ -69,8 +69,9 @@ def _kind(key: str) -> str:
 
 
 def yaml_texts(path: Path) -> list[PatientText]:
-    """Every patient-facing text of a rule or studies file and of its Spanish, at its line.
-    Not the sources' titles and the file's own (`meta`): those are the sources' words."""
+    """Every patient-facing text of a rule or studies file and of its Spanish, at its line,
+    the file's title (`meta.title`) included. A source's title is linted in Spanish only: the
+    Spanish is our translation, the English the source's own words (docs/plain-language.md)."""
     raw, marks = _read_yaml(path)
     is_studies = isinstance(raw, dict) and "studies" in raw
     slots_of: Callable[[Any], list[Slot]] = study_slots if is_studies else slots
@@ -79,10 +80,11 @@ def yaml_texts(path: Path) -> list[PatientText]:
     found = []
     for slot in slots_of(raw):
         key, english = _dotted(slot.key), words(_lookup(raw, slot.english))
-        if slot.key[0] in ("meta", "sources") or english is None:
+        if english is None:
             continue
         kind = _kind(key)
-        found.append(PatientText(f"{path}:{marks.at(slot.english)[0]}", key, english, kind))
+        if slot.key[0] != "sources":
+            found.append(PatientText(f"{path}:{marks.at(slot.english)[0]}", key, english, kind))
         spanish = words(_lookup(es_raw, slot.key))
         if spanish and es_marks is not None:
             where = f"{es_path}:{es_marks.at(slot.key)[0]}"

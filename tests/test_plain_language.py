@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from babel.messages.pofile import read_po
 
 from questionnaire.engine import load_languages
 from questionnaire.engine.verify import plain_language
@@ -25,6 +26,7 @@ from questionnaire.engine.verify.plain_language import (
     reading_problem,
 )
 from questionnaire.patient_texts import yaml_texts
+from questionnaire.web import errors
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules.yaml"
@@ -53,8 +55,9 @@ def test_the_shipped_rule_files_pass_flask_rules_lint(runner):
     }.items():
         assert counts.get(name, 0) >= at_least, (name, result.output[-400:])
         spanish = name.replace(".yaml", ".es.yaml")
-        if spanish != name:
-            assert counts.get(spanish) == counts[name], (spanish, counts)
+        if spanish != name:  # and each source's title, in Spanish only
+            sources = (yaml.safe_load((ROOT / spanish).read_text()) or {}).get("sources") or {}
+            assert counts.get(spanish) == counts[name] + len(sources), (spanish, counts)
     found = [PROBLEM.match(line) for line in result.output.splitlines()[:-1]]
     assert all(found), result.output
     problems = {(Path(m[1]).name, m[4], m[3]) for m in found if m}
@@ -79,10 +82,13 @@ def test_every_kind_of_text_is_linted_in_both_languages():
             "rules.*",
             "notes.*.text",
             "pages.*.title",
+            "meta.*",
         ):
             assert (lang, expected) in keys, (lang, expected)
+    assert ("es", "sources.*") in keys and ("en", "sources.*") not in keys
     english = [t for t in texts if t.lang == "en"]
-    assert len(english) > 250 and len(texts) == 2 * len(english)
+    sources = yaml.safe_load(RULES.read_text())["meta"]["sources"]
+    assert len(english) > 250 and len(texts) == 2 * len(english) + len(sources)
     assert all(t.where.startswith(str(RULES)) for t in english)
     studies = {(t.lang, t.key.split(".")[0]) for t in yaml_texts(ROOT / "studies.yaml")}
     assert studies == {(lang, part) for lang in ("en", "es") for part in ("texts", "studies")}
@@ -231,6 +237,42 @@ def test_each_check_fails_on_a_broken_text_at_its_line(
     assert file == str(tmp_path / name)
     text = (tmp_path / name).read_text().splitlines()[int(number) - 1]
     assert str(value)[:12] in text or str(path[-1]) in text
+
+
+# The file's title (the offer summary's caption, every page's description) in both languages,
+# and each source's title in Spanish: our translation, shown under "Based on:" and in the
+# handout. The English source titles are the sources' own words: not linted.
+SOURCE_EN = "Degenerative intervertebral disc pathology in contemporary guidelines: a review (2016)"
+SOURCE_ES = (
+    "Revisión de las guías actuales sobre el dolor de espalda, con las señales de alarma que "
+    "piden una consulta pronto y las que piden ir a la sala de emergencias (2016)"
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "path", "value", "expected"),
+    [
+        ("en", ("meta", "title"), HARD, "reading level: Flesch-Kincaid grade"),
+        ("es", ("meta", "title"), HARD_ES, "reading level: Fernández-Huerta"),
+        ("es", ("sources", "review"), SOURCE_ES, "sentence length: a sentence of 31 words"),
+    ],
+    ids=["the title", "the Spanish title", "a Spanish source's title"],
+)
+def test_a_broken_title_fails_at_its_line(tmp_path, runner, lang, path, value, expected):
+    english = {**ENGLISH, "meta": {"title": "Talk to a doctor about your back"}}
+    english["meta"]["sources"] = {"review": {"title": SOURCE_EN, "url": "https://example.org"}}
+    spanish = {**SPANISH, "meta": {"title": "Hable con un médico de su espalda"}}
+    spanish["sources"] = {"review": "Una revisión de las guías (2016)"}
+    assert lint_files(tmp_path, runner, english, spanish).exit_code == 0
+    if lang == "en":
+        english = _with(english, path, value)
+    else:
+        spanish = _with(spanish, path, value)
+    result = lint_files(tmp_path, runner, english, spanish)
+    assert result.exit_code == 1, result.output
+    where = tmp_path / ("rules.yaml" if lang == "en" else "rules.es.yaml")
+    assert _problem_line(result.output, expected) == (where, _line(where, value))
+    assert SOURCE_EN[:20] not in result.output  # the source's own words are not ours to reword
 
 
 def test_the_glossary_term_of_the_english_must_be_in_the_spanish(tmp_path, runner):
@@ -401,14 +443,44 @@ def _edited_copy(source: Path, folder: Path, old: str, new: str) -> Path:
             'msgid "<strong>Inconstitutionality</strong>"',
             "short text with words of more than 3 syllables: Inconstitutionality",
         ),
+        (  # the last-resort 500 page's words (questionnaire/web/errors.py) are the catalogue's
+            'msgstr "Inténtelo otra vez más tarde."',
+            'msgstr "Por favor, inténtelo otra vez más tarde."',
+            "plain words: uses ['por favor']",
+        ),
     ],
-    ids=["please in English", "tú in Spanish", "a plural form", "HTML dropped"],
+    ids=["please in English", "tú in Spanish", "a plural form", "HTML dropped", "the 500 page"],
 )
 def test_a_broken_interface_text_fails_at_its_line(tmp_path, runner, old, new, expected):
     catalogue = _edited_copy(CATALOGUE, tmp_path, old, new)
     result = runner.invoke(args=["rules", "lint", str(catalogue)])
     assert result.exit_code == 1, result.output
     assert _problem_line(result.output, expected) == (catalogue, _line(catalogue, new))
+
+
+@pytest.mark.parametrize(
+    ("spanish", "ok"),
+    [
+        ("NHS: Dolor de espalda - llame a emergencias (en inglés)", True),
+        ("NHS: Dolor de espalda - llame al 911 (en inglés)", False),
+        ("NHS: Dolor de espalda (en inglés)", False),
+    ],
+    ids=["said in words", "another number", "left out"],
+)
+def test_the_uks_999_may_only_be_said_as_emergencias_in_spanish(spanish, ok):
+    text = PatientText("x.es.yaml:1", "sources.nhs", spanish, "other", "es", "NHS: call 999")
+    assert ("numbers" not in {p.check for p in lint([text])}) is ok
+
+
+def test_the_last_resort_500_page_says_the_catalogues_words_in_both_languages(app):
+    # Built once at start-up from the catalogue, so `flask rules lint` reads its words there.
+    with CATALOGUE.open("rb") as po:
+        catalogue = read_po(po)
+    page = errors.fallback_500(app.extensions["catalogues"]).decode()
+    for english in errors.FALLBACK_WORDS:
+        spanish = catalogue[english].string
+        assert spanish and f">{english}<" in page and f">{spanish}<" in page, page
+    assert page.index('<div lang="es">') > page.index(errors.FALLBACK_WORDS[1])
 
 
 @pytest.mark.parametrize(

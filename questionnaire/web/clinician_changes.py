@@ -100,6 +100,7 @@ class Comparison:
     changes: list[Change] = field(default_factory=list)  # meaning: added, removed, changed
     wording: list[Change] = field(default_factory=list)
     compared: bool = True
+    spanish: bool = True  # False: only the English files were compared (an upload)
     note: str | None = None
     causes: list[tuple[CauseLine, Example]] = field(default_factory=list)  # largest first
     warnings: list[str] = field(default_factory=list)  # texts that still quote an old number
@@ -107,8 +108,7 @@ class Comparison:
     new_choices: list[str] = field(default_factory=list)  # "question.choice" it adds
     old_only: list[str] = field(default_factory=list)  # ids only the old file asks
     source_path: str = ""  # the previous file's path, when a setting names it
-    continues: list[str] = field(default_factory=list)  # titles of stops only the new file
-    #  lets a person go on past
+    continues: list[str] = field(default_factory=list)  # titles of stops one may now go past
     now_refused: NowRefused | None = None  # answer sets the old file accepted, now refused
 
 
@@ -154,11 +154,14 @@ def because(engine: Engine, witness: dict[str, Any]) -> list[tuple[str, str]]:
         return []
 
 
-def compare(old: Side, new: Side, source: str, typical: dict[str, Any] | None = None) -> Comparison:
-    """The diff of OLD and NEW (the app's), ready to show; examples nearest to `typical`."""
+def compare(
+    old: Side, new: Side, source: str, typical: dict[str, Any] | None = None, spanish: bool = True
+) -> Comparison:
+    """The diff of OLD and NEW (the app's), ready to show; examples nearest to `typical`; the
+    Spanish beside the files too, unless `spanish` is False (an uploaded file has none)."""
     old_rs, new_rs = old[0], new[0]
     joint = joint_of(old_rs, new_rs)
-    diff: Diff = diff_rulesets(old, new, joint)
+    diff: Diff = diff_rulesets(old, new, joint, spanish)
     by_cause = (
         cause_lines(old_rs, new_rs, diff.changes, typical or {}, joint) if joint is not None else []
     )
@@ -195,6 +198,7 @@ def compare(old: Side, new: Side, source: str, typical: dict[str, Any] | None = 
         changes=[c for c in diff.changes if not c.what.startswith("wording")],
         wording=[c for c in diff.changes if c.what.startswith("wording")],
         compared=diff.compared,
+        spanish=spanish,
         note=diff.note,
         causes=[(c, example(new_rs, c.witness)) for c in by_cause],
         now_refused=now_refused(old_rs, new_rs, joint, typical or {}, lambda w: example(new_rs, w))
@@ -323,6 +327,7 @@ def _compare_upload(conn, data: bytes, name: str, new: Side, typical: dict[str, 
                     new,
                     f"the uploaded file {name}",
                     typical,
+                    spanish=False,  # its name is not a path: there is no file beside it
                 ),
             )
         )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import traceback
+from html import escape
+from typing import Any
 
 from flask import Flask, Response, abort, g, render_template, request
 from flask.globals import request_ctx
@@ -15,8 +17,14 @@ from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect, same_origin
 from werkzeug.exceptions import HTTPException
 
+from ..engines import LANGUAGES
 from . import api
 from .i18n import gettext, this_page
+
+
+def N_(text: str) -> str:
+    """Marks a text for the catalogue (pybabel's N_) where it is translated later."""
+    return text
 
 
 def _wants_json() -> bool:
@@ -130,11 +138,25 @@ def init_app(app: Flask) -> None:
         return _page(500, gettext("Sorry, there is a problem with the service"), None), 500
 
 
-FALLBACK_500 = (
-    b'<!doctype html><html lang="en"><meta charset="utf-8">'
-    b"<title>Sorry, there is a problem with the service</title>"
-    b"<h1>Sorry, there is a problem with the service</h1><p>Try again later.</p>"
-)
+# The last-resort page's words, in the interface catalogue (N_ marks them for pybabel), so they
+# are translated and linted (`flask rules lint`) with every other interface text.
+FALLBACK_WORDS = (N_("Sorry, there is a problem with the service"), N_("Try again later."))
+
+
+def fallback_500(catalogues: dict[str, Any]) -> bytes:
+    """The last-resort page, built once at start-up: each language's words from its catalogue
+    (English where one is missing), English first. Nothing is looked up, chosen or rendered
+    when it is served, so a request that broke everything else still gets it whole."""
+    title, text = FALLBACK_WORDS
+    parts = [b'<!doctype html><html lang="en"><meta charset="utf-8">']
+    for lang in LANGUAGES:
+        say = getattr(catalogues.get(lang), "ugettext", str)
+        words = [escape(say(title)), escape(say(text))]
+        if lang == LANGUAGES[0]:
+            parts.append(f"<title>{words[0]}</title><h1>{words[0]}</h1><p>{words[1]}</p>".encode())
+        else:
+            parts.append(f'<div lang="{lang}"><h1>{words[0]}</h1><p>{words[1]}</p></div>'.encode())
+    return b"".join(parts)
 
 
 def last_resort(app: Flask) -> None:
@@ -143,12 +165,13 @@ def last_resort(app: Flask) -> None:
     from .headers import security_headers
 
     inner = app.wsgi_app
+    page = fallback_500(app.extensions.get("catalogues") or {})
 
     def wsgi_app(environ, start_response):
         try:
             return inner(environ, start_response)
         except Exception:  # noqa: BLE001 - the last line of defence; Flask has logged it
-            response = Response(FALLBACK_500, status=500, mimetype="text/html")
+            response = Response(page, status=500, mimetype="text/html")
             security_headers(response.headers, secure=environ.get("wsgi.url_scheme") == "https")
             response.headers["Cache-Control"] = "no-store"
             return response(environ, start_response)

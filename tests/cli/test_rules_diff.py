@@ -37,6 +37,14 @@ def diff(old: Path, new: Path, *extra: str):
     )
 
 
+def with_spanish(path: Path, text: str) -> Path:
+    """An edited copy of rules.yaml with the shipped Spanish beside it, as the app needs: without
+    it, the diff would also say "translation es: removed"."""
+    path.write_text(text, encoding="utf-8")
+    path.with_name(f"{path.stem}.es.yaml").write_bytes((ROOT / "rules.es.yaml").read_bytes())
+    return path
+
+
 @pytest.fixture(scope="module")
 def threshold(tmp_path_factory) -> Path:
     assert MILD in SRC, "the shipped mild-pain threshold changed; update the test"
@@ -108,10 +116,9 @@ def test_the_count_is_exact_on_a_small_file_checked_by_brute_force(tmp_path):
 
 
 def test_a_wording_edit_is_a_change_with_no_headline_change(tmp_path):
-    path = tmp_path / "new.yaml"
-    path.write_text(
+    path = with_spanish(
+        tmp_path / "new.yaml",
         SRC.replace("title: Get emergency care now", "title: Get emergency care right now", 1),
-        encoding="utf-8",
     )
     result = diff(ROOT / "rules.yaml", path, "--json")
     assert result.exit_code == 0, result.output
@@ -141,8 +148,7 @@ def test_a_wording_edit_is_a_change_with_no_headline_change(tmp_path):
 def test_an_edit_inside_a_finding_or_a_choice_is_named_and_is_wording(tmp_path, old, new, expected):
     """A clinician reviewing a wording edit sees which words changed, not 'the rule changed'."""
     assert SRC.count(old) == 1
-    path = tmp_path / "new.yaml"
-    path.write_text(SRC.replace(old, new), encoding="utf-8")
+    path = with_spanish(tmp_path / "new.yaml", SRC.replace(old, new))
     result = diff(ROOT / "rules.yaml", path, "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)

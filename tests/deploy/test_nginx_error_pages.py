@@ -42,6 +42,11 @@ WORDS = {
     504: ("The service is busy", "El servicio está ocupado"),
     505: ("We could not read what was sent", "No pudimos leer lo que se envió"),
 }
+# A cookie too large for nginx (494, sent as 400) is sent again with every request to the site,
+# the start page's link included, and the app's cookies last until the browser closes (no
+# Expires: questionnaire/web/session.py), so "go back" and closing tabs loop: the way out that
+# works is a window that has none of the site's cookies.
+WAY_OUT = {status: ("private (incognito) window", "ventana privada") for status in (400, 414)}
 PAGE = "/step/pain"  # a patient's page (the app is never asked: nginx answers first)
 API = "/api/v1/questionnaire"
 TOO_BIG = b"a=" + b"b" * 70_000  # over client_max_body_size 64k
@@ -81,6 +86,8 @@ def assert_page(reply: Reply, status: int) -> None:
     assert re.search(r"<title>(.*)</title>", text).group(1) == title
     assert re.search(r"<h1>(.*)</h1>", text).group(1) == title
     assert re.search(r'<div lang="es">\s*<h2>(.*)</h2>', text).group(1) == spanish
+    for way_out in WAY_OUT.get(status, ()):
+        assert way_out in text, (status, way_out)
     assert reply.missing_headers() == []
     assert reply.headers["content-security-policy"].startswith("default-src 'none'")
     assert reply.headers["cache-control"] == "no-store"

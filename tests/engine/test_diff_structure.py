@@ -96,7 +96,7 @@ def with_rule(text: str) -> str:
     [
         (
             edit(
-                "  title: Stem-cell treatment for worn spinal discs",
+                "  title: Stem-cell treatment for worn discs in the spine",
                 "  title: Stem-cell treatment for worn discs",
             ),
             ("meta", "meta", "wording changed: title"),

@@ -128,7 +128,7 @@ def test_healthz_and_the_api_give_each_rule_files_fingerprint_in_its_own_field(a
     assert health["offer_fingerprint"] == _sha("offer")
     assert health["rules_fingerprint"] == _sha("rules")
     assert health["studies_version"] == "1.0.1"  # its wording passes `flask rules lint`
-    assert health["offer_version"] == "1.1.0"  # its knee prices say "knee" (issue 21)
+    assert health["offer_version"] == "1.1.1"  # its Spanish source titles pass `rules lint`
     body = api.post("/api/v1/evaluate", json={"answers": DISCUSS_ANSWERS}).get_json()
     assert body["studies_fingerprint"] == _sha("studies")
 

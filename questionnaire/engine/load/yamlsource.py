@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,6 +63,7 @@ _MERGE, _VALUE = _TAG + "merge", _TAG + "value"
 _TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 _TIMESTAMP = _TAG + "timestamp"
 _TOO_SLOW = "the file takes too long to read; is it the right file?"
+_NO_MERGE = "merge keys ('<<') are not supported; write the fields out"
 _EXPECTED = {
     _INT: f"a whole number between -{MAX_INT:,} and {MAX_INT:,}",
     _FLOAT: "a number",
@@ -104,6 +105,8 @@ class YamlProblem(QuestionnaireError):
 
 def _mark(event: yaml.Event) -> tuple[int, int]:
     mark = event.start_mark
+    if isinstance(mark, tuple):  # an event kept for aliases (_Reader.follow)
+        return mark
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
@@ -123,22 +126,22 @@ class _Reader:
     Problems are told as when the text was parsed twice (limits first, then composing, then
     building): a limit the text breaks, as the events arrive; then text that is not one YAML
     document (a syntax error, an undefined or repeated anchor, a second document); then the
-    first value that cannot be built. An alias is built again from its anchor's events (a bomb
-    counts every value it expands to); a node that contains itself is built deeper each time
-    until the nesting limit stops it, as PyYAML's composer makes it. No recursion follows the
-    text's nesting, so deep nesting cannot crash the process.
-    """
+    first value that cannot be built. An alias is built again from its anchor's events, kept
+    once in one list however many anchors hold them (a bomb counts every value it expands to);
+    a node that contains itself is built deeper each time until the nesting limit stops it, as
+    PyYAML's composer makes it. No recursion follows the nesting or an alias (`build` keeps a
+    stack of positions), so no file can crash the process."""
 
     def __init__(self, limits: Limits, deadline: float) -> None:
         self.limits, self.deadline = limits, deadline
         self.marks, self.result, self.stack = Marks(), None, list[_Open]()
         # The text's limits: its values (aliases not expanded), aliases and nesting.
-        self.values = self.aliases = self.depth = 0
-        self.too_deep = False
-        # Composing: the documents, every anchor's events (so far), the anchors still open.
-        self.documents = 0
-        self.anchors: dict[str | None, list[yaml.Event]] = {}
-        self.recording: list[tuple[int, list[yaml.Event]]] = []  # (depth outside, events)
+        self.values, self.aliases, self.depth, self.too_deep = 0, 0, 0, False
+        # Composing: the documents; the events kept while an anchored node is open, where each
+        # anchor's start in them and (once its node is complete) end; the anchors still open.
+        self.documents, self.events = 0, list[yaml.Event]()
+        self.starts, self.ends = dict[str | None, int](), dict[str | None, int]()
+        self.recording: list[tuple[int, str | None]] = []  # (depth outside, anchor)
         # Building: the values built (aliases built again), and the first problem of each kind.
         self.nodes = 0
         self.broken: YamlProblem | None = None  # not one YAML document
@@ -201,7 +204,7 @@ class _Reader:
         self.aliases += 1
         if self.aliases > self.limits.max_aliases:
             raise YamlProblem(_too_many_aliases(self.limits), *_mark(event))
-        if event.anchor not in self.anchors:
+        if event.anchor not in self.starts:
             self.stop(_composing("found undefined alias", event))
         self.follow(event)
 
@@ -211,24 +214,26 @@ class _Reader:
             self.stop(_composing("but found another document", event))
 
     def anchor(self, event: yaml.NodeEvent) -> None:
-        if event.anchor in self.anchors:
+        if event.anchor in self.starts:
             self.stop(_composing("second occurrence", event))
-        events: list[yaml.Event] = []  # filled as they arrive: an alias inside sees them
-        self.anchors[event.anchor] = events
-        self.recording.append((self.depth - isinstance(event, yaml.CollectionStartEvent), events))
+        self.starts[event.anchor] = len(self.events)  # the next event kept is the node's first
+        outside = self.depth - isinstance(event, yaml.CollectionStartEvent)
+        self.recording.append((outside, event.anchor))
 
     def stop(self, problem: YamlProblem) -> None:
         """The text is not one YAML document: no more building; the first such problem wins."""
         self.broken, self.building = self.broken or problem, False
 
     def follow(self, event: yaml.Event) -> None:
-        """Keep the events of every anchored node still open; build until the first problem."""
+        """Keep the event while an anchored node is open; build until the first problem."""
         if self.recording:
-            for _, events in self.recording:
-                events.append(event)
-            if self.recording[-1][0] == self.depth:
-                if not isinstance(event, yaml.CollectionStartEvent):
-                    self.recording.pop()  # that node is complete
+            self.events.append(event)
+            # Its (line, column) for libyaml's marks: two objects fewer for the collector to walk.
+            event.start_mark, event.end_mark = _mark(event), None  # type: ignore[assignment]
+            depth, anchor = self.recording[-1]
+            if depth == self.depth and not isinstance(event, yaml.CollectionStartEvent):
+                self.recording.pop()  # that node is complete
+                self.ends[anchor] = len(self.events)
         if self.building:
             try:
                 self.build(event)
@@ -236,24 +241,35 @@ class _Reader:
                 self.failed, self.building = problem, False
 
     def build(self, event: yaml.Event) -> None:
+        """Build the event, and an alias's anchored events again, each alias inside them too."""
+        again: list[Iterator[int]] = [iter(span)] if (span := self.place(event)) else []
+        while again:
+            index = next(again[-1], None)
+            if index is None:
+                again.pop()  # that alias is built
+            elif span := self.place(self.events[index]):
+                again.append(iter(span))
+
+    def place(self, event: yaml.Event) -> range | None:
+        """Put the event's value where it goes; an alias (as a value) gives its anchor's events."""
         if isinstance(event, yaml.CollectionEndEvent):
             self.stack.pop()
-            return
+            return None
         if not self.stack:  # the document itself (never an alias: no anchor is known yet)
             self.result = self.value(event, (), 0)
-            return
+            return None
         parent = self.stack[-1]
         data = parent.data
         if isinstance(data, dict) and parent.key is None:
             self.key(parent, event)
-        elif isinstance(event, yaml.AliasEvent):  # the anchor's node, built again here
-            for again in self.anchors[event.anchor]:
-                self.build(again)
+        elif isinstance(event, yaml.AliasEvent):  # its node's events (so far, if it is open)
+            return range(self.starts[event.anchor], self.ends.get(event.anchor, len(self.events)))
         elif isinstance(data, list):
             data.append(self.value(event, parent.path + (len(data),), parent.depth + 1))
         else:
             key, parent.key = str(parent.key), None
             data[key] = self.value(event, parent.path + (key,), parent.depth + 1)
+        return None
 
     def value(self, event: yaml.Event, path: Path, depth: int) -> Any:
         self.nodes += 1
@@ -264,27 +280,25 @@ class _Reader:
             raise YamlProblem(_too_deep(limits), *_mark(event))
         if self.nodes % 1024 == 0 and time.thread_time() > self.deadline:
             raise YamlProblem(_TOO_SLOW, *_mark(event))
-        self.marks.values[path] = mark = _mark(event)
+        self.marks.values[path] = _mark(event)
         if isinstance(event, yaml.ScalarEvent):
             return self.scalar(event, self.tag(event))
         assert isinstance(event, yaml.CollectionStartEvent)
         mapping = isinstance(event, yaml.MappingStartEvent)
         tag = event.tag if event.tag not in (None, "!") else _TAG + ("map" if mapping else "seq")
-        self.check_tag(tag, mark)
+        self.check_tag(tag, event)
         data: dict[str, Any] | list[Any] = {} if mapping else []
         self.stack.append(_Open(data, path, depth))
         return data
 
     def key(self, parent: _Open, event: yaml.Event) -> None:
         if isinstance(event, yaml.AliasEvent):
-            event = self.anchors[event.anchor][0]  # the first event of the node it names
+            event = self.events[self.starts[event.anchor]]  # the first event of the node it names
         if not isinstance(event, yaml.ScalarEvent):
             raise YamlProblem("a key must be plain text", *_mark(event))
         tag = self.tag(event)
         if tag == _MERGE or event.value == "<<":
-            raise YamlProblem(
-                "merge keys ('<<') are not supported; write the fields out", *_mark(event)
-            )
+            raise YamlProblem(_NO_MERGE, *_mark(event))
         key = str(self.scalar(event, tag))
         path = parent.path + (key,)
         if key in parent.data:
@@ -294,18 +308,17 @@ class _Reader:
         parent.key = key
 
     def tag(self, event: yaml.ScalarEvent) -> str:
-        """The tag PyYAML's composer gives the scalar (resolved from its text when untagged),
-        kept on the event, which an alias builds again."""
+        """The tag PyYAML's composer gives the scalar, resolved once and kept on the event."""
         if event.tag is None or event.tag == "!":
             event.tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
         return str(event.tag)
 
-    def check_tag(self, tag: str, mark: tuple[int, int]) -> None:
+    def check_tag(self, tag: str, event: yaml.Event) -> None:
         if tag not in _TAGS:
             # The tag as typed, cut short: it is quoted back to whoever sent the file.
             raise YamlProblem(
                 f"the tag '{tag[:60]}' is not allowed in {self.limits.what}; remove it",
-                *mark,
+                *_mark(event),
                 "plain text, numbers, lists and mappings",
             )
 
@@ -315,7 +328,7 @@ class _Reader:
         # clinician typing `value: no` means the word); and a lone '='.
         if tag == _STR or tag == _VALUE or (tag == _BOOL and text.lower() not in ("true", "false")):
             return text
-        self.check_tag(tag, _mark(event))
+        self.check_tag(tag, event)
         if tag == _INT and len(text) > 40:  # never build a huge number at all
             raise _unreadable(event, tag, "this number is too big")
         node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style)  # type: ignore[arg-type]
@@ -329,6 +342,7 @@ class _Reader:
             # and an explicit tag on text that is not of its type (`!!int 12x`, `!!int` alone).
             said = " is not a real date" if tag == _TIMESTAMP else ""
             raise _unreadable(event, tag, f"cannot read this value: '{text[:40]}'{said}") from None
+        self.loader.constructed_objects.clear()  # PyYAML keeps every node, for aliases: not here
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
             raise _unreadable(event, tag, "this number is too big")
         if isinstance(value, float) and not math.isfinite(value):
@@ -367,27 +381,20 @@ def _too_many_aliases(limits: Limits) -> str:
 
 
 def _text(data: bytes | str, limits: Limits) -> str:
-    size = len(data)
-    if size > limits.max_bytes:
+    if len(data) > limits.max_bytes:
         mb = limits.max_bytes >= 1_000_000
         shown = f"{limits.max_bytes // 1_000_000} MB" if mb else f"{limits.max_bytes // 1024} KB"
         raise YamlProblem(f"the file is larger than {shown}")
-    if isinstance(data, str):
-        try:
-            data.encode("utf-8")  # text read with surrogateescape holds lone surrogates
-        except UnicodeEncodeError as exc:
-            line = data[: exc.start].count("\n") + 1
-            raise YamlProblem("the file is not valid UTF-8 text; save it as UTF-8", line) from None
-        return data
+    # Text read with surrogateescape holds lone surrogates: as bytes, they are not UTF-8.
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     try:
-        return data.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        line = raw[: exc.start].count(b"\n") + 1
         raise YamlProblem("the file is not valid UTF-8 text; save it as UTF-8", line) from None
 
 
 def read_yaml(data: bytes | str, limits: Limits = RULE_FILE) -> tuple[object, Marks]:
     """Parse one YAML document into plain data and the marks of each value."""
-    deadline = time.thread_time() + limits.max_seconds
-    reader = _Reader(limits, deadline)
+    reader = _Reader(limits, time.thread_time() + limits.max_seconds)
     return reader.read(_text(data, limits)), reader.marks

@@ -24,6 +24,7 @@ from .answerspace import Diagram
 from .joint import REFUSED, UNDECIDED, UNSETTLED, Joint, NotComparable
 from .jointspace import NEW
 from .refusals import refusals
+from .translation_changes import translation_changes
 
 # A changed field with one of these names is wording; any other field changes meaning.
 WORDING = {"title", "message", "text", "label", "prompt", "hint", "short", "intro", "items"}
@@ -372,19 +373,27 @@ def _now_refused(joint: Joint, diff: Diff) -> None:
         diff.headlines.append(shift)
 
 
-def structure(old: tuple[RuleSet, Any, Marks], new: tuple[RuleSet, Any, Marks]) -> Diff:
-    """The diff's structural part alone: what was added, removed or reworded, and stale numbers."""
+def structure(
+    old: tuple[RuleSet, Any, Marks], new: tuple[RuleSet, Any, Marks], translations: bool = True
+) -> Diff:
+    """The diff's structural part alone: what was added, removed or reworded (with the texts of
+    the translations beside the files, unless `translations` is False), and stale numbers."""
     result = Diff()
     sides = (old[1], old[2], old[0].path), (new[1], new[2], new[0].path)
     result.changes = _Structure(*sides).run()
+    if translations:
+        result.changes += [Change(*c) for c in translation_changes(old[0].path, new[0].path)]
     result.warnings = stale_numbers(*sides)
     return result
 
 
 def diff_rulesets(
-    old: tuple[RuleSet, Any, Marks], new: tuple[RuleSet, Any, Marks], joint: Joint | None = None
+    old: tuple[RuleSet, Any, Marks],
+    new: tuple[RuleSet, Any, Marks],
+    joint: Joint | None = None,
+    translations: bool = True,
 ) -> Diff:
     """Both parts of the diff; each side is (rule set, raw data, YAML marks)."""
-    result = structure(old, new)
+    result = structure(old, new, translations)
     semantic(old[0], new[0], result, joint)
     return result
