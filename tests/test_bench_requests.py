@@ -53,7 +53,25 @@ def test_summary_pages_are_reached_not_redirected(measured):
 
 def test_the_handout_has_its_own_budget_against_the_summary_page(measured):
     _, calls, _, _ = measured
-    budgets = {call.path: call.budget(summary_ms=2.5) for call in calls}
+    budgets = {call.path: call.budget({"/summary": 2.5, "/clinician/try": 1.5}) for call in calls}
     assert budgets["/summary.pdf"] == 50.0
     assert budgets["/summary.pdf?lang=es"] == 100.0
     assert budgets["/summary"] == bench.BUDGET_MS == 2.0
+
+
+def test_a_scenario_tried_has_the_budget_of_the_two_pages_it_shows(measured):
+    """The try page with a scenario shows the try page and the patient's whole summary page,
+    and the reasoning on top: its budget is theirs added, from the same run's figures, and a
+    fifth more."""
+    _, calls, _, _ = measured
+    budgets = {call.path: call.budget({"/summary": 1.9, "/clinician/try": 1.7}) for call in calls}
+    assert budgets["/clinician/try?scenario=discuss.yaml:0"] == pytest.approx(1.2 * (1.9 + 1.7))
+    assert budgets["/clinician/try"] == bench.BUDGET_MS
+
+
+def test_derived_budgets_name_rows_that_are_measured(measured):
+    """`--only` measures the rows other budgets come from, so a derived budget is never unknown."""
+    _, calls, _, _ = measured
+    paths = {call.path for call in calls}
+    for call in calls:
+        assert set(call.budget_of) <= paths & set(bench.PART_NAMES), call.name

@@ -134,9 +134,17 @@ def scenario_files(paths: Iterable[str | os.PathLike[str]]) -> list[FilePath]:
     return found
 
 
-def run_scenario(engine: Engine, scenario: Scenario, studies: Studies | None = None) -> Result:
+def run_scenario(
+    engine: Engine,
+    scenario: Scenario,
+    studies: Studies | None = None,
+    *,
+    evaluated: Summary | AnswersError | None = None,
+) -> Result:
     """Evaluate one scenario and list how the result differs from what it expects (with
-    `studies`, also which studies' main criteria the answers meet)."""
+    `studies`, also which studies' main criteria the answers meet). `evaluated`: its answers
+    already evaluated by `engine` (their summary, or the error refusing them), as the clinician's
+    try page has them: they are not evaluated a second time."""
     expect = scenario.expect
     known_rules = [r.id for r in engine.ruleset.file.rules]
     failures = [
@@ -150,10 +158,14 @@ def run_scenario(engine: Engine, scenario: Scenario, studies: Studies | None = N
             f"the scenario expects unknown outcome '{expect.outcome}'"
             + did_you_mean(expect.outcome, outcomes)
         )
-    try:
-        summary = engine.evaluate(scenario.answers, trace=False)
-    except AnswersError as exc:
-        return Result(scenario, tuple(failures + _refused(expect, exc)))
+    if evaluated is None:
+        try:
+            evaluated = engine.evaluate(scenario.answers, trace=False)
+        except AnswersError as exc:
+            evaluated = exc
+    if isinstance(evaluated, AnswersError):
+        return Result(scenario, tuple(failures + _refused(expect, evaluated)))
+    summary = evaluated
     failures += _accepted(expect, summary, set(known_rules), set(outcomes))
     if expect.studies is not None:
         failures += _studies(expect.studies, summary, studies)

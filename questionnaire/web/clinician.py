@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
-from jinja2 import ChoiceLoader, DictLoader
+from jinja2 import ChoiceLoader, DictLoader, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import ServiceUnavailable, Unauthorized
 
-from ..engine import AnswersError, Engine, RuleSet
+from ..engine import AnswersError, Engine, RuleSet, Summary
 from ..engine.load.yamlsource import ANSWERS_FILE
 from ..engine.scenarios import Result, Scenario, run_scenario
 from ..engine.verify.report import Report
@@ -48,6 +49,7 @@ class Preview:
     conditions: dict[str, str]  # rule id -> plain-English condition
     form: type
     scenarios: dict[str, tuple[str, Scenario]]  # key -> (label, scenario)
+    scenario_choices: tuple[tuple[str, str], ...]  # (key, label): the try page's list
     trace: Matrix  # the traceability matrix of the sources (book and sign-off sheet)
     hazards: tuple[Hazard, ...]  # the safety case (docs/safety/), for the book
 
@@ -58,7 +60,8 @@ class Preview:
             skip_logic={q: c.explain() for q, c in rs.show_if.items()},
             conditions={r.id: c.explain() for r, c in zip(rs.file.rules, rs.when, strict=True)},
             form=build_all_questions_form(rs),
-            scenarios=load_scenario_answers(Path(scenarios)),
+            scenarios=(found := load_scenario_answers(Path(scenarios))),
+            scenario_choices=tuple((key, label) for key, (label, _) in found.items()),
             trace=trace_matrix(rs),
             hazards=hazard_log().hazards,
         )
@@ -173,6 +176,7 @@ def _try_page():
     questions = engine.ruleset.questions
     answers: dict[str, Any] | None = None
     message = None
+    scenario: Scenario | None = None
     uploading = request.method == "POST" and "answers_file" in request.files
     if uploading:
         answers, message = uploaded_answers(
@@ -196,12 +200,12 @@ def _try_page():
             formdata=None,
             data={q.id: to_form_data(q, (answers or {}).get(q.id)) for q in questions},
         )
-    summary = problems = None
+    summary = problems = evaluated = None
     if answers is not None:
         try:
-            summary = engine.evaluate(answers)
+            summary = evaluated = engine.evaluate(answers)
         except AnswersError as exc:
-            problems = exc.problems
+            problems, evaluated = exc.problems, exc
     field_errors = [(q, form[q.id].errors[0]) for q in questions if form[q.id].errors]
     return render_template(
         "clinician/try.html",
@@ -211,34 +215,42 @@ def _try_page():
         problems=problems,
         message=message,
         field_errors=field_errors,
-        scenarios=[(k, label) for k, (label, _) in preview().scenarios.items()],
-        patient_view=patient_view(engine, summary) if summary else None,
-        checked=scenario_check(engine) if request.method == "GET" else None,
+        scenarios=preview().scenario_choices,
+        patient_view=patient_view,
+        matched=[t for t in summary.trace if t.matched] if summary else [],
+        checked=(
+            scenario_check(engine, scenario, evaluated)
+            if scenario and request.method == "GET"
+            else None
+        ),
     )
 
 
-def scenario_check(engine: Engine) -> tuple[Scenario, Result] | None:
+def scenario_check(
+    engine: Engine, scenario: Scenario, evaluated: Summary | AnswersError | None
+) -> tuple[Scenario, Result]:
     """The scenario filled in, and whether the rules still give what it expects (its studies are
-    checked by `rules test`, not here)."""
-    found = preview().scenarios.get(request.args.get("scenario", ""))
-    if found is None:
-        return None
-    scenario = found[1]
+    checked by `rules test`, not here), from its answers as this page evaluated them."""
     without_studies = scenario.expect.model_copy(update={"studies": None})
-    return scenario, run_scenario(engine, scenario.model_copy(update={"expect": without_studies}))
+    tried = scenario.model_copy(update={"expect": without_studies})
+    return scenario, run_scenario(engine, tried, evaluated=evaluated)
 
 
 # The patient's summary page, laid out in nothing but its `main` block: for the try page.
 MAIN_ONLY = {"base.html": "{% block main %}{% endblock %}"}
 
 
-def patient_view(engine: Engine, result) -> Markup:
+@pass_context
+def patient_view(page: Context, result: Summary) -> Markup:
     """The patient's summary as their own page shows it (notes included), so it never drifts.
 
-    The summary page is rendered with the same context as the patient's, in a Jinja
-    environment whose base layout is only the `main` block: every top-level `set` and import of
-    the page still runs, which rendering the block on its own would skip.
+    The try page calls it while it is drawn: the summary page is rendered with the try page's
+    context (the same request's context processors, run once for both) and the summary's own
+    variables, in a Jinja environment whose base layout is only the `main` block: every
+    top-level `set` and import of the page still runs, which rendering the block on its own
+    would skip.
     """
+    engine = engine_of(current_app)
     env = current_app.extensions.get("main_only_templates")
     if env is None:
         jinja = current_app.jinja_env
@@ -247,12 +259,12 @@ def patient_view(engine: Engine, result) -> Markup:
         current_app.extensions["main_only_templates"] = env
     first = engine.ruleset.file.steps[0]
     context = {
+        **page.parent,
         **summary_context(engine, result),
         "today": dt.date.today(),
         "change_url": f"#step-{first.id}",  # the try form's first step, on this page
         "given": given_answers(engine, result),
     }
-    current_app.update_template_context(context)
     return Markup(env.get_template("patient/summary.html").render(context))
 
 

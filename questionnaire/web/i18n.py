@@ -138,9 +138,13 @@ def init_app(app: Flask) -> None:
         newstyle=True,
     )
 
+    # A global, not a context variable: macros imported without the page's context (the
+    # studies' snapshot line on the summary) read it too.
+    app.add_template_global(date_pattern)
+
     @app.context_processor
     def language():
-        return {"lang": current_language(), "switch": switch_link, "date_pattern": date_pattern}
+        return {"lang": current_language(), "switch": switch_link}
 
     @app.after_request
     def keep_language(response: Response) -> Response:
