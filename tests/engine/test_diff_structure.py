@@ -96,16 +96,16 @@ def with_rule(text: str) -> str:
     [
         (
             edit(
-                "  title: Stem-cell treatment for worn discs in the spine",
-                "  title: Stem-cell treatment for worn discs",
+                "  title: Stem cells for worn spinal discs",
+                "  title: Stem cells for worn discs",
             ),
             ("meta", "meta", "wording changed: title"),
-            "  title: Stem-cell",
+            "  title: Stem cells",
         ),
         (
             edit(f'  version: "{VERSION}"', '  version: "9.9.9"'),
             ("meta", "meta", f"changed: version: {VERSION} -> 9.9.9"),
-            "  title: Stem-cell",
+            "  title: Stem cells",
         ),
         (
             edit("  sources:\n", NEW_SOURCE),
