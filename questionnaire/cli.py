@@ -385,7 +385,7 @@ def diff_command(old: str, new: str | None, as_json: bool) -> None:
     """What changed from OLD to NEW (default: the app's rule file), and which headlines change."""
     sides = _parsed(old), _parsed(_rules_path(new))
     joint = joint_of(sides[0][0], sides[1][0])
-    diff = diff_rulesets(*sides, joint)
+    diff = diff_rulesets(*sides, joint, translations=True)
     causes = _causes(sides[0][0], sides[1][0], diff, joint) if joint and diff.headlines else []
     if as_json:
         report = diff.to_dict() | {"causes": [c.to_dict() for c in causes]}

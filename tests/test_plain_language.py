@@ -483,6 +483,13 @@ def test_the_last_resort_500_page_says_the_catalogues_words_in_both_languages(ap
     assert page.index('<div lang="es">') > page.index(errors.FALLBACK_WORDS[1])
 
 
+def test_the_last_resort_500_page_never_marks_english_as_spanish():
+    # Without a Spanish catalogue the page is English only: English words inside lang="es"
+    # would be read aloud with Spanish rules by a screen reader (a review found it).
+    page = errors.fallback_500({}).decode()
+    assert 'lang="es"' not in page and f">{errors.FALLBACK_WORDS[0]}<" in page
+
+
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [

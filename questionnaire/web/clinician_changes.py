@@ -155,10 +155,10 @@ def because(engine: Engine, witness: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def compare(
-    old: Side, new: Side, source: str, typical: dict[str, Any] | None = None, spanish: bool = True
+    old: Side, new: Side, source: str, typical: dict[str, Any] | None = None, spanish: bool = False
 ) -> Comparison:
     """The diff of OLD and NEW (the app's), ready to show; examples nearest to `typical`; the
-    Spanish beside the files too, unless `spanish` is False (an uploaded file has none)."""
+    Spanish beside the files too when `spanish` (files on the server; an upload has none)."""
     old_rs, new_rs = old[0], new[0]
     joint = joint_of(old_rs, new_rs)
     diff: Diff = diff_rulesets(old, new, joint, spanish)
@@ -267,6 +267,7 @@ class Configured:
                 self.side(),
                 "the file set in CLINICIAN_PREVIOUS_RULES",
                 self.typical(),
+                spanish=True,  # a path on the server, as the released files below
             )
             return replace(found, source_path=self.path)
         if not self.use_releases:
@@ -285,6 +286,7 @@ class Configured:
             self.side(),
             f"the released version in releases/{previous.parent.name}/",
             self.typical(),
+            spanish=True,
         )
 
     def typical(self) -> dict[str, Any]:
@@ -327,7 +329,6 @@ def _compare_upload(conn, data: bytes, name: str, new: Side, typical: dict[str, 
                     new,
                     f"the uploaded file {name}",
                     typical,
-                    spanish=False,  # its name is not a path: there is no file beside it
                 ),
             )
         )

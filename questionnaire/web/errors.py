@@ -145,11 +145,14 @@ FALLBACK_WORDS = (N_("Sorry, there is a problem with the service"), N_("Try agai
 
 def fallback_500(catalogues: dict[str, Any]) -> bytes:
     """The last-resort page, built once at start-up: each language's words from its catalogue
-    (English where one is missing), English first. Nothing is looked up, chosen or rendered
-    when it is served, so a request that broke everything else still gets it whole."""
+    (a language without one is left out, never English marked as it), English first. Nothing is
+    looked up, chosen or rendered when it is served, so a request that broke everything else
+    still gets it whole."""
     title, text = FALLBACK_WORDS
     parts = [b'<!doctype html><html lang="en"><meta charset="utf-8">']
     for lang in LANGUAGES:
+        if lang != LANGUAGES[0] and lang not in catalogues:
+            continue
         say = getattr(catalogues.get(lang), "ugettext", str)
         words = [escape(say(title)), escape(say(text))]
         if lang == LANGUAGES[0]:

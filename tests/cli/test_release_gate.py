@@ -283,3 +283,18 @@ def test_healthz_and_the_api_return_the_fingerprint_beside_the_version(client):
     schemas = document["components"]["schemas"]
     assert "rules_fingerprint" in schemas["EvaluateResponse"]["required"]
     assert "rules_fingerprint" in schemas["Health"]["required"]
+
+
+def test_a_heading_that_is_not_a_version_fails_and_a_fenced_example_is_not_an_entry(release):
+    # "## v3.1.1" would be an entry the gate cannot find; "## 3.1.1" inside a fenced example is
+    # not a second entry (both found by a review of the repeated-version check)
+    log = changelog(release, "rules.yaml")
+    text = log.read_text(encoding="utf-8")
+    log.write_text(text + f"\n```markdown\n## {CURRENT} (an example)\n```\n", encoding="utf-8")
+    assert gate(release).exit_code == 0
+    log.write_text(text + f"\n## v{CURRENT} (2026-12-06)\n", encoding="utf-8")
+    result = gate(release)
+    assert result.exit_code == 1
+    assert f"docs/rules-changelog.md: '## v{CURRENT} (2026-12-06)' is not a version's entry" in (
+        result.output
+    )

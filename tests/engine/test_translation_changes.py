@@ -108,7 +108,7 @@ def test_the_shipped_3_1_1_lists_exactly_the_spanish_texts_its_changelog_entry_l
         loaded = read_rules(path.read_bytes(), str(path), verify=False)
         sides.append((loaded.ruleset, loaded.raw, loaded.marks))
 
-    changes = [c for c in structure(*sides).changes if c.kind == "translation"]
+    changes = [c for c in structure(*sides, translations=True).changes if c.kind == "translation"]
 
     listed = changelog_spanish("3.1.1")
     assert len(listed) == 12  # 11 source titles and meta.title
@@ -136,3 +136,23 @@ def test_an_uploaded_file_can_be_compared_without_its_translation():
     changes = structure(side, (current.ruleset, current.raw, current.marks), False).changes
 
     assert [c.kind for c in changes] == ["meta"]
+
+
+@pytest.mark.parametrize("broken", ["old", "new"])
+def test_a_spanish_file_that_is_not_yaml_is_said_not_compared_never_added_or_removed(
+    tmp_path, broken
+):
+    # A review found a broken Spanish file read as "no translation", so a reviewer read
+    # "translation es: added" where nothing had been compared.
+    bad = ES.replace("\nsources:\n", "\nsources:\n  [oops\n", 1)
+    old, new = (bad, ES) if broken == "old" else (ES, bad)
+    found = translation_changes(*pair(tmp_path, old, new))
+    assert found == [
+        (
+            "translation",
+            "es",
+            "not compared: not YAML",
+            str(tmp_path / f"{broken}.es.yaml"),
+            line_of(bad, "  [oops") + 1,
+        )
+    ]

@@ -19,8 +19,12 @@ from pathlib import Path
 
 from .translations import translation_path
 
-# A changelog entry's heading ("## 2.0.0 (2026-12-01)") and its fingerprint line.
-_HEADING = re.compile(r"^## +(\S+)", re.MULTILINE)
+# A changelog entry's heading ("## 2.0.0 (2026-12-01)"), any other second-level heading (which
+# must not be there: "## v2.0.0" would be an entry the gate cannot find), a fenced block (the
+# format's example is not an entry), and an entry's fingerprint line.
+_HEADING = re.compile(r"^## +(\d+\.\d+\.\d+)(?=[ \n]|$)", re.MULTILINE)
+_ANY_HEADING = re.compile(r"^## +(.*)$", re.MULTILINE)
+_FENCED = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
 _FINGERPRINT = re.compile(r"^- Fingerprint[^`\n]*`([0-9a-f]{64})`", re.MULTILINE)
 TRANSLATION = "es"  # the translation the fingerprint covers (rules.es.yaml, offer.es.yaml...)
 
@@ -63,8 +67,14 @@ class Entry:
     fingerprint: str | None
 
 
+def _unfenced(text: str) -> str:
+    """The changelog without its fenced blocks (blank lines in their place: lines still count)."""
+    return _FENCED.sub(lambda block: "\n" * block.group().count("\n"), text)
+
+
 def changelog_entries(text: str) -> dict[str, Entry]:
     """Version -> its changelog entry (a fingerprint line counts in the entry it sits in)."""
+    text = _unfenced(text)
     headings = list(_HEADING.finditer(text))
     entries = {}
     for i, heading in enumerate(headings):
@@ -80,7 +90,7 @@ def repeated_versions(text: str) -> dict[str, list[int]]:
     """Version -> the lines of its `## <version>` headings, for each version with more than one:
     a second entry could otherwise record a new fingerprint for a version already released."""
     lines: dict[str, list[int]] = {}
-    for heading in _HEADING.finditer(text):
+    for heading in _HEADING.finditer(_unfenced(text)):
         lines.setdefault(heading.group(1), []).append(text.count("\n", 0, heading.start()) + 1)
     return {version: found for version, found in lines.items() if len(found) > 1}
 
@@ -108,8 +118,14 @@ def release_problems(release: Release) -> list[str]:
         f"later change a new meta.version"
         for old, lines in repeated_versions(release.changelog or "").items()
     ]
-    if repeated:
-        return repeated
+    strays = [
+        f"{where}: '## {heading.group(1)}' is not a version's entry ('## 1.2.3 (<date>)'): "
+        "the gate would not find it; write the version as numbers, or use another heading level"
+        for heading in _ANY_HEADING.finditer(_unfenced(release.changelog or ""))
+        if not _HEADING.match(heading.group())
+    ]
+    if repeated or strays:
+        return repeated + strays
     entry = changelog_entries(release.changelog or "").get(version)
     line = fingerprint_line(shipped, name)
     if entry is None:

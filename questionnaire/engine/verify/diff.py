@@ -374,10 +374,11 @@ def _now_refused(joint: Joint, diff: Diff) -> None:
 
 
 def structure(
-    old: tuple[RuleSet, Any, Marks], new: tuple[RuleSet, Any, Marks], translations: bool = True
+    old: tuple[RuleSet, Any, Marks], new: tuple[RuleSet, Any, Marks], translations: bool = False
 ) -> Diff:
     """The diff's structural part alone: what was added, removed or reworded (with the texts of
-    the translations beside the files, unless `translations` is False), and stale numbers."""
+    the translations beside the files when `translations`: only for real paths, never for an
+    uploaded file's name), and stale numbers."""
     result = Diff()
     sides = (old[1], old[2], old[0].path), (new[1], new[2], new[0].path)
     result.changes = _Structure(*sides).run()
@@ -391,7 +392,7 @@ def diff_rulesets(
     old: tuple[RuleSet, Any, Marks],
     new: tuple[RuleSet, Any, Marks],
     joint: Joint | None = None,
-    translations: bool = True,
+    translations: bool = False,
 ) -> Diff:
     """Both parts of the diff; each side is (rule set, raw data, YAML marks)."""
     result = structure(old, new, translations)

@@ -13,6 +13,7 @@ translation is reviewed as a whole file.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -23,6 +24,16 @@ KIND = "translation"
 NAMES = {"es": "Spanish"}  # how a language is named in a change's `what`
 
 Side = tuple[dict[Path, str], Marks, str] | None  # texts by key, their marks, the file's name
+
+
+@dataclass(frozen=True, slots=True)
+class Broken:
+    """A translation that is there but is not YAML: its file's name, and the line."""
+
+    name: str
+    line: int
+
+
 # A change as diff.Change takes it (kind, id, what, file, line): diff.py builds the Change.
 Found = tuple[str, str, str, str, int]
 
@@ -39,13 +50,16 @@ def _texts(node: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:
             yield from _texts(value, (*path, i))
 
 
-def read_translation(rules_path: str, language: str) -> Side:
-    """The translation beside a rule file, or None when there is none (or it is not YAML)."""
+def read_translation(rules_path: str, language: str) -> Side | Broken:
+    """The translation beside a rule file; None when there is none; (name, line) when it is
+    there but not YAML (said as such, never as a translation added or removed)."""
     name = translation_path(rules_path, language)
     try:
         raw, marks = read_yaml(FilePath(name).read_bytes())
-    except (OSError, YamlProblem):
+    except OSError:
         return None
+    except YamlProblem as problem:
+        return Broken(name, problem.line)
     return dict(_texts(raw)), marks, name
 
 
@@ -78,6 +92,8 @@ def compare_translations(old: Side, new: Side, language: str) -> list[Found]:
 
 def translation_changes(old_rules: str, new_rules: str, language: str = "es") -> list[Found]:
     """What changed in the `language` translation beside OLD's rule file and NEW's."""
-    return compare_translations(
-        read_translation(old_rules, language), read_translation(new_rules, language), language
-    )
+    old, new = read_translation(old_rules, language), read_translation(new_rules, language)
+    if isinstance(old, Broken) or isinstance(new, Broken):
+        broken = [side for side in (old, new) if isinstance(side, Broken)]
+        return [(KIND, language, "not compared: not YAML", b.name, b.line) for b in broken]
+    return compare_translations(old, new, language)
