@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from sample_answers import DISCUSS_ANSWERS
 
 from questionnaire.engine.evaluation.walk import State
@@ -57,40 +55,3 @@ def test_a_stop_needs_every_shown_answer_of_the_step_valid(engine):
     assert all(s.state is not State.AFTER_STOP for s in walked)
     _, end = engine.flow.read({"warning_signs": ["chest_pain"]})
     assert end.stopped_after == "warning_signs"
-
-
-def _answer_sets():
-    """Every shipped scenario's answers, with the answers given so far at each question (the
-    partial sets a patient's summary may be asked for early), as the session keeps them."""
-    from pathlib import Path
-
-    from questionnaire.engine.scenarios import load_scenarios, scenario_files
-
-    root = Path(__file__).resolve().parents[2] / "scenarios"
-    for path in scenario_files([root, root / "studies"]):
-        for scenario in load_scenarios(path):
-            names = list(scenario.answers)
-            for k in range(1, len(names) + 1):
-                yield {q: scenario.answers[q] for q in names[:k]}
-
-
-def test_a_walk_evaluated_as_it_stands_gives_the_summary_of_reading_the_answers_again(engine):
-    """The summary page walks the answers once (`Engine.summary`): what it shows is what
-    `evaluate` of the walk's answers gives (at the end or an early stop) or `settled` of the
-    answers (before the end), for every scenario's answers and every part of them; and the
-    studies' criteria see the answer keys a second reading would give."""
-    evaluated = settled = 0
-    for answers in _answer_sets():
-        walk = engine.walk(answers)
-        got = engine.summary(walk)
-        if walk.stopped_after is not None or walk.complete:
-            expected = engine.evaluate(walk.answers)
-            assert got is not None and got.dropped == walk.dropped
-            assert dataclasses.replace(got, dropped=()) == expected, answers
-            evaluated += 1
-        else:
-            assert got == engine.settled(answers), answers
-            settled += got is not None
-        if got is not None:
-            assert got.keys == engine.flow.read(got.answers)[1].keys, answers
-    assert evaluated > 100 and settled > 20  # both kinds of summary were compared
