@@ -68,9 +68,9 @@ CASES = [
     # --- YAML itself
     Case(
         "invalid_yaml",
-        "  title: Stem-cell treatment for",
-        "  title: Stem-cell treatment: for",
-        "treatment: for",
+        "  title: Stem cells for",
+        "  title: Stem cells: for",
+        "cells: for",
         "this is not valid YAML: mapping values are not allowed",
     ),
     Case(
