@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import os
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from ..engines import engine_of
 from ..safety import Hazard, hazard_log
 from . import clinician_changes, documents
 from .clinician_answers import load_scenario_answers, uploaded_answers
+from .clinician_text import gist, short_quotes
 from .forms import build_all_questions_form, to_answer, to_form_data
 from .slots import PreviewSlots, Slot
 from .summary_view import given_answers, summary_context
@@ -318,26 +318,7 @@ def release_page(name: str) -> Response | str:
     return documents.send(name)
 
 
-def short_quotes(text: str, words: int = 6) -> str:
-    """A condition with each quoted answer cut to its first words: the sign-off sheet names the
-    answer; the outcome book quotes it in full."""
-
-    def cut(found: re.Match[str]) -> str:
-        said = found.group(1).split()
-        return "“" + " ".join(said[:words]) + ("…" if len(said) > words else "") + "”"
-
-    return re.sub(r"“([^”]*)”", cut, text)
-
-
 bp.add_app_template_filter(short_quotes, "short_quotes")
-
-
-def gist(text: str, words: int = 12) -> str:
-    """A finding's first words, for the short book (the overview has every text in full)."""
-    first = text.split(". ")[0].split()
-    return " ".join(first[:words]) + ("…" if len(first) > words else ".")
-
-
 bp.add_app_template_filter(gist, "gist")
 
 
