@@ -298,3 +298,12 @@ def test_a_heading_that_is_not_a_version_fails_and_a_fenced_example_is_not_an_en
     assert f"docs/rules-changelog.md: '## v{CURRENT} (2026-12-06)' is not a version's entry" in (
         result.output
     )
+
+
+def test_a_repeated_version_is_named_at_its_lines_after_a_fenced_example():
+    from questionnaire.engine.load.fingerprint import repeated_versions
+
+    text = (
+        "# Changes\n```markdown\n## 1.0.0 (an example)\nmore\n```\n## 1.0.0 (a)\n\n## 1.0.0 (b)\n"
+    )
+    assert repeated_versions(text) == {"1.0.0": [6, 8]}

@@ -90,7 +90,8 @@ def repeated_versions(text: str) -> dict[str, list[int]]:
     """Version -> the lines of its `## <version>` headings, for each version with more than one:
     a second entry could otherwise record a new fingerprint for a version already released."""
     lines: dict[str, list[int]] = {}
-    for heading in _HEADING.finditer(_unfenced(text)):
+    text = _unfenced(text)  # the same lines, so the same line numbers
+    for heading in _HEADING.finditer(text):
         lines.setdefault(heading.group(1), []).append(text.count("\n", 0, heading.start()) + 1)
     return {version: found for version, found in lines.items() if len(found) > 1}
 
