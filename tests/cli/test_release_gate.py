@@ -22,6 +22,7 @@ from questionnaire.engine.load.fingerprint import (
     file_fingerprint,
     fingerprint,
     fingerprint_line,
+    repeated_versions,
 )
 from questionnaire.release_cli import gate_problems
 
@@ -301,8 +302,6 @@ def test_a_heading_that_is_not_a_version_fails_and_a_fenced_example_is_not_an_en
 
 
 def test_a_repeated_version_is_named_at_its_lines_after_a_fenced_example():
-    from questionnaire.engine.load.fingerprint import repeated_versions
-
     text = (
         "# Changes\n```markdown\n## 1.0.0 (an example)\nmore\n```\n## 1.0.0 (a)\n\n## 1.0.0 (b)\n"
     )
