@@ -80,11 +80,13 @@ else
 	$(PY) -m pytest -p no:xdist $(SCHEMATHESIS)
 endif
 
-# quick: the fast loop while editing: engine, scenarios, API and CLI tests (about 15 s of CPU,
-# one process; no npm). Python may cache compiled modules here (PYTHONDONTWRITEBYTECODE unset).
+# quick: the fast loop while editing: engine, scenarios, API and CLI tests (about 20 s of CPU, in
+# two processes as `make test`, TEST_WORKERS=1 for one; no npm). Python may cache compiled
+# modules here (PYTHONDONTWRITEBYTECODE unset).
+QUICK_PROCESSES = $(if $(filter 1,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
 quick: $(DEV_STAMP) translations
 	env -u PYTHONDONTWRITEBYTECODE PROPERTY_EXAMPLES=20 $(PY) -m pytest -q -p no:cacheprovider -p no:schemathesis \
-		-m "not slow and not npm" tests/engine tests/test_scenarios.py tests/api tests/cli
+		$(QUICK_PROCESSES) -m "not slow and not npm" tests/engine tests/test_scenarios.py tests/api tests/cli
 
 # mutants: mutation testing of the engine's logic with mutmut (docs/testing.md), one module at a
 # time (each run's results stay in mutants/ if a later one is stopped); 1.5 to 2 hours on 2 cores

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from questionnaire.app import create_cli_app
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD, NEW = ROOT / "releases/3.1.0/rules.yaml", ROOT / "releases/3.1.1/rules.yaml"
 ES = (ROOT / "releases/3.1.1/rules.es.yaml").read_text(encoding="utf-8").splitlines()
+
+pytestmark = pytest.mark.slow  # the whole `rules diff` command, as test_rules_diff.py
 
 
 def diff(*args: str):
