@@ -9,23 +9,16 @@ was written from docs/rules-format.md and shares no code with the engine.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 import reference_interpreter as ref
 import yaml
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from property_scale import PHASES, SCALE
 
 from questionnaire.engine import AnswersError, Engine, QuestionnaireError, RulesError, loads_rules
 from questionnaire.engine.verify.symbolic import verify
 
-# Shrinking these nested files can take minutes; PROPERTY_SHRINK=1 turns it on when debugging.
-PHASES = [Phase.explicit, Phase.reuse, Phase.generate] + (
-    [Phase.shrink] if os.environ.get("PROPERTY_SHRINK") == "1" else []
-)
-# PROPERTY_EXAMPLES scales the example counts down (`make mutants` runs every test per mutant).
-SCALE = float(os.environ.get("PROPERTY_EXAMPLES", "120")) / 120
 PROPERTY = settings(
     max_examples=round(120 * SCALE),
     deadline=None,

@@ -14,12 +14,12 @@ contradictions, and partial answer sets.
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from property_scale import PHASES, SCALE
 from sample_answers import DISCUSS_ANSWERS
 
 from questionnaire.engine import Engine, Summary
@@ -27,11 +27,6 @@ from questionnaire.engine.evaluation.studies import match_studies
 from questionnaire.engine.load.studies import load_studies
 
 ROOT = Path(__file__).resolve().parents[2]
-# As in test_properties.py: PROPERTY_EXAMPLES scales the count (`make quick` sets 20, 200 here).
-SCALE = float(os.environ.get("PROPERTY_EXAMPLES", "120")) / 120
-PHASES = [Phase.explicit, Phase.reuse, Phase.generate] + (
-    [Phase.shrink] if os.environ.get("PROPERTY_SHRINK") == "1" else []
-)
 MANY = settings(
     max_examples=round(1200 * SCALE),
     deadline=None,
